@@ -1,0 +1,1 @@
+"""VisuTale Studio's core: everything that is not a widget. Never imports Streamlit."""

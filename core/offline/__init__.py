@@ -1,0 +1,1 @@
+"""The offline engine: no GPU, no key, no network; honest and deterministic."""

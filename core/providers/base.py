@@ -1,0 +1,161 @@
+"""The five capabilities as small Protocols, and the plain data that crosses them.
+
+A backend is any object with these methods; the offline engine, the local models and the remote
+services all implement the same ones, so `core.studio` never knows which it drives. Every backend
+carries `engine` ("offline", "local", "remote", "deepl") and `model` (an id, a path or a short
+description) so each result can say which engine made it.
+
+Streaming: text-producing methods are generators that yield `str` chunks as they arrive.
+The writer's generators end by yielding one `WrittenStory`. If a consumer stops iterating
+(the person pressed stop, the page reran) the generator is closed, and a backend must stop its
+work promptly (local models: set their stopping flag in `finally`).
+
+Errors: a backend raises `core.errors.StudioError` subclasses with a message a person can read,
+never a library's own exception.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+if TYPE_CHECKING:  # PIL is light, but keep this module free of imports a backend does not need
+    from PIL.Image import Image
+
+
+@dataclass(frozen=True)
+class Brief:
+    """What a writer needs to write: the caption and the person's settings."""
+
+    caption: str
+    pages: int
+    audience: str  # "young children" | "older children" | "adults"
+    genre: str
+    tone: str
+    language: str = "en"
+    seed: int = 1
+
+
+@dataclass(frozen=True)
+class WrittenPage:
+    text: str
+    scene: str  # one sentence: what the picture of this page shows
+
+
+@dataclass(frozen=True)
+class WrittenStory:
+    title: str
+    pages: tuple[WrittenPage, ...]
+    incomplete: bool = False  # the stream stopped before the end; what arrived is kept
+
+
+WriterChunk = str | WrittenStory
+
+
+@runtime_checkable
+class Vision(Protocol):
+    engine: str
+    model: str
+
+    def describe(self, image: Image) -> Iterator[str]:
+        """Describe the photo for a storyteller, streamed."""
+        ...
+
+    def ask(self, image: Image, question: str, caption: str = "") -> Iterator[str]:
+        """Answer a follow-up question about the photo, streamed."""
+        ...
+
+
+@runtime_checkable
+class Writer(Protocol):
+    engine: str
+    model: str
+
+    def draft(self, brief: Brief) -> Iterator[WriterChunk]:
+        """A new story: text chunks for the person to watch, then one WrittenStory."""
+        ...
+
+    def revise(self, brief: Brief, story: WrittenStory, instruction: str) -> Iterator[WriterChunk]:
+        """The story rewritten as the instruction asks. Raises UnsupportedInstruction if it can't."""
+        ...
+
+    def extend(self, brief: Brief, story: WrittenStory, extra_pages: int) -> Iterator[WriterChunk]:
+        """The story with `extra_pages` more pages that keep its arc (the old pages kept)."""
+        ...
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str  # BCP-47-ish code as the translator names it ("de", "en-GB", "pt-BR", "ja")
+    name: str
+    formality: bool = False  # whether the translator supports formal/informal for it
+
+
+@runtime_checkable
+class Translator(Protocol):
+    engine: str
+    model: str
+
+    def languages(self) -> list[Language]:
+        """Target languages this translator offers (asked from the server where there is one)."""
+        ...
+
+    def translate(
+        self,
+        texts: Sequence[str],
+        target: str,
+        *,
+        source: str | None = None,
+        formality: str | None = None,  # "more" | "less" | None
+        glossary: dict[str, str] | None = None,  # source term -> wanted target term (names)
+    ) -> list[str]:
+        """One translation per input text, in order."""
+        ...
+
+
+@dataclass(frozen=True)
+class ImageJob:
+    """One picture to make. `photo` is the person's photo (the offline engine draws from it)."""
+
+    prompt: str
+    seed: int
+    width: int
+    height: int
+    negative_prompt: str = ""
+    style: str = ""  # style preset name
+    scene: str = ""  # the key scene the prompt came from
+    mood: str = ""  # "calm" | "tense" | "joyful" | "sad" | ... (the offline engine grades by it)
+    photo: Image | None = field(default=None, compare=False)
+
+
+# on_step(job_index, step, total_steps): called as denoising (or filtering) advances
+StepCallback = Callable[[int, int, int], None]
+
+
+@runtime_checkable
+class Illustrator(Protocol):
+    engine: str
+    model: str
+
+    def size_for(self, aspect: str) -> tuple[int, int]:
+        """The picture size (width, height) this illustrator makes for a page aspect."""
+        ...
+
+    def params(self) -> dict:
+        """Everything besides prompt, seed and size that decides the picture (steps, guidance...)."""
+        ...
+
+    def generate(self, jobs: Sequence[ImageJob], on_step: StepCallback | None = None) -> Iterator[Image]:
+        """One image per job, yielded in order as each is ready. Same job, same image."""
+        ...
+
+
+@runtime_checkable
+class Upscaler(Protocol):
+    engine: str
+    model: str
+
+    def upscale(self, image: Image, factor: int, prompt: str = "") -> Image:
+        """The image `factor` times larger (factor is 2 or 4)."""
+        ...

@@ -1,0 +1,133 @@
+"""Configuration: from the environment, `.streamlit/secrets.toml`, and what a person types in.
+
+Later sources win: defaults < secrets.toml < environment < the browser session's own choices.
+Every field can be set in the environment as `VISUTALE_<FIELD>` (upper case); the usual names of
+the services' own tools work too (`OPENAI_API_KEY`, `OPENAI_BASE_URL`, `DEEPL_AUTH_KEY`,
+`DEEPL_SERVER_URL`). Keys are `SecretStr`: printing or dumping a Settings object shows `**********`,
+so a key cannot leak into a log, a story or a page by accident.
+
+The defaults are the offline engine everywhere: the README's run command works on any machine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+
+from core.errors import InputError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+Engine = Literal["offline", "local", "remote"]
+TranslatorEngine = Literal["none", "deepl", "writer"]
+
+# The names other tools already use for these settings.
+ALIASES = {
+    "OPENAI_API_KEY": "openai_api_key",
+    "OPENAI_BASE_URL": "openai_base_url",
+    "DEEPL_AUTH_KEY": "deepl_auth_key",
+    "DEEPL_SERVER_URL": "deepl_server_url",
+}
+SECRET_FIELDS = ("openai_api_key", "deepl_auth_key", "access_password", "vision_api_key",
+                 "writer_api_key", "illustrator_api_key")
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="ignore", validate_assignment=True)
+
+    # Which engine serves each capability.
+    vision: Engine = "offline"
+    writer: Engine = "offline"
+    translator: TranslatorEngine = "none"  # "writer": the chosen writer translates
+    illustrator: Engine = "offline"
+    upscaler: Literal["offline", "local"] = "offline"
+
+    # Local models (ids on the Hugging Face hub, or local folders).
+    model_vision: str = "llava-hf/llava-1.5-7b-hf"
+    model_writer: str = "Qwen/Qwen2.5-7B-Instruct"
+    model_illustrator: str = "stabilityai/stable-diffusion-xl-base-1.0"
+    model_refiner: str = "stabilityai/stable-diffusion-xl-refiner-1.0"
+    model_upscaler: str = "stabilityai/stable-diffusion-x4-upscaler"
+    load_in_4bit: bool = True
+    gpu_memory_budget_gb: float | None = None  # None: what the card has
+    illustrator_steps: int = Field(default=40, ge=1, le=200)
+    stop_words: list[str] = Field(default_factory=list)  # censored from local captions
+
+    # Remote services. One OpenAI-compatible server by default; each capability may override.
+    openai_base_url: str | None = None  # None: api.openai.com
+    openai_api_key: SecretStr | None = None
+    remote_vision_model: str = "gpt-4o-mini"
+    remote_writer_model: str = "gpt-4o-mini"
+    remote_illustrator_model: str = "gpt-image-1"
+    vision_base_url: str | None = None
+    vision_api_key: SecretStr | None = None
+    writer_base_url: str | None = None
+    writer_api_key: SecretStr | None = None
+    illustrator_base_url: str | None = None
+    illustrator_api_key: SecretStr | None = None
+    request_timeout_s: float = Field(default=120.0, gt=0)
+    deepl_auth_key: SecretStr | None = None
+    deepl_server_url: str | None = None  # None: chosen by the key (Free keys end in ":fx")
+
+    # The studio itself.
+    data_dir: Path = ROOT / "data"
+    static_dir: Path = ROOT / "static"
+    public_base_url: str | None = None  # for QR codes: how a phone reaches this studio
+    access_password: SecretStr | None = None
+    safety: bool = False  # classroom safety checks on prompts and texts
+
+    def endpoint(self, capability: str) -> tuple[str | None, str | None]:
+        """(base_url, api_key) for a remote capability, falling back to the shared server."""
+        base = getattr(self, f"{capability}_base_url", None) or self.openai_base_url
+        key = getattr(self, f"{capability}_api_key", None) or self.openai_api_key
+        return base, key.get_secret_value() if key else None
+
+    def secrets(self) -> list[str]:
+        """Every secret value set, so logs and exports can be checked against them."""
+        values = (getattr(self, name) for name in SECRET_FIELDS)
+        return [v.get_secret_value() for v in values if v is not None and v.get_secret_value()]
+
+
+def _from_env(env: Mapping[str, str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name, field_name in ALIASES.items():
+        if env.get(name):
+            values[field_name] = env[name]
+    for field_name in Settings.model_fields:
+        key = f"VISUTALE_{field_name.upper()}"
+        if env.get(key) not in (None, ""):
+            raw = env[key]
+            values[field_name] = raw.split(",") if field_name == "stop_words" else raw
+    return values
+
+
+def _from_secrets(secrets: Mapping[str, Any]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for key, value in secrets.items():
+        name = ALIASES.get(key, key.lower())
+        if name in Settings.model_fields:
+            values[name] = value
+    return values
+
+
+def load_settings(
+    env: Mapping[str, str] | None = None,
+    secrets: Mapping[str, Any] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Settings from every source. A bad value raises InputError naming the field."""
+    import os
+
+    values: dict[str, Any] = {}
+    values.update(_from_secrets(secrets or {}))
+    values.update(_from_env(os.environ if env is None else env))
+    values.update({k: v for k, v in (overrides or {}).items() if v not in (None, "")})
+    try:
+        return Settings(**values)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field_name = ".".join(str(p) for p in first["loc"])
+        raise InputError(f"The setting '{field_name}' is not valid: {first['msg']}.") from None

@@ -1,0 +1,243 @@
+"""The Story document: everything a person made, as one pydantic model saved as JSON.
+
+Images never live inside the document: they are files in the story's folder, named by the
+SHA-256 of their bytes (see `core.store`), and the document refers to them by that name. This
+keeps the JSON small, lets two variants that happen to be identical share one file, and keeps
+bytes out of `st.session_state`.
+
+Pictures belong to pages by a page `id` that survives revisions which keep the page, so a person
+who asks for "funnier" text does not lose the pictures they picked.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import datetime, timezone
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+STORY_ID = re.compile(r"^[0-9a-f]{32}$")
+IMAGE_NAME = re.compile(r"^[0-9a-f]{64}\.(png|jpg|jpeg|webp|gif|bmp|tiff|heic|bin)$")
+
+Audience = Literal["young children", "older children", "adults"]
+Aspect = Literal["portrait", "square", "landscape"]
+PageSize = Literal["A4", "Letter", "square"]
+Author = Literal["model", "person"]
+
+AUDIENCES: tuple[str, ...] = ("young children", "older children", "adults")
+ASPECTS: tuple[str, ...] = ("portrait", "square", "landscape")
+PAGE_SIZES: tuple[str, ...] = ("A4", "Letter", "square")
+MAX_PAGES = 24
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def new_id(nbytes: int = 16) -> str:
+    """An unguessable hex id: story ids are also the only key to a story in a URL."""
+    return secrets.token_hex(nbytes)
+
+
+def short_id() -> str:
+    return secrets.token_hex(6)
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="ignore", validate_assignment=True)
+
+
+class Photo(Model):
+    """The uploaded photo: the original bytes as uploaded and the normalised RGB copy we work on."""
+
+    filename: str
+    original: str  # image name in the store: the bytes exactly as uploaded
+    image: str  # image name in the store: upright, RGB, downscaled once if huge (PNG)
+    width: int
+    height: int
+
+
+class CaptionVersion(Model):
+    text: str
+    author: Author
+    engine: str = ""  # which engine wrote it ("offline", "local", "remote"); empty for a person
+    model: str = ""
+    created: datetime = Field(default_factory=now)
+    incomplete: bool = False  # a stream that stopped half-way keeps what arrived
+
+
+class Question(Model):
+    question: str
+    answer: str
+    engine: str
+    model: str = ""
+    created: datetime = Field(default_factory=now)
+
+
+class StorySettings(Model):
+    pages: int = Field(default=8, ge=1, le=MAX_PAGES)
+    audience: Audience = "young children"
+    genre: str = "adventure"
+    tone: str = "warm"
+    style: str = "watercolour"  # a preset name from assets/styles.json
+    aspect: Aspect = "portrait"
+    language: str = "en"  # the language the story is written in
+    seed: int = 1
+
+
+class StoryPage(Model):
+    """One page of a draft: its text, its key scene and the image prompt built from that scene."""
+
+    id: str = Field(default_factory=short_id)
+    text: str
+    scene: str = ""
+    prompt: str = ""
+
+
+class Draft(Model):
+    id: str = Field(default_factory=short_id)
+    parent: str | None = None  # the draft this one was made from
+    instruction: str  # what made it: "first draft", "make it funnier", "enlarge by 2 pages", "edited by hand"
+    author: Author = "model"
+    engine: str = ""
+    model: str = ""
+    seed: int | None = None
+    title: str
+    pages: list[StoryPage]
+    created: datetime = Field(default_factory=now)
+    incomplete: bool = False
+
+    def text(self) -> str:
+        return "\n\n".join([self.title, *(p.text for p in self.pages)])
+
+
+class ImageVariant(Model):
+    """One picture made for a page, with everything needed to make it again bit for bit."""
+
+    id: str = Field(default_factory=short_id)
+    image: str  # image name in the store
+    engine: str
+    model: str = ""
+    seed: int
+    width: int
+    height: int
+    prompt: str
+    negative_prompt: str = ""
+    params: dict[str, Any] = Field(default_factory=dict)
+    created: datetime = Field(default_factory=now)
+    upscaled: str | None = None  # image name of the upscaled copy, if any
+    upscale: dict[str, Any] = Field(default_factory=dict)  # engine, model, factor of that copy
+
+
+class Scene(Model):
+    """The pictures of one page (keyed by the page id in `Story.scenes`)."""
+
+    variants: list[ImageVariant] = Field(default_factory=list)
+    chosen: str | None = None  # variant id
+
+    def chosen_variant(self) -> ImageVariant | None:
+        for v in self.variants:
+            if v.id == self.chosen:
+                return v
+        return self.variants[-1] if self.variants else None
+
+
+class Translation(Model):
+    """A translation of one draft, kept beside it page by page; the person may edit it."""
+
+    language: str
+    draft: str  # draft id it translates
+    engine: str
+    model: str = ""
+    title: str
+    pages: list[str]
+    created: datetime = Field(default_factory=now)
+    edited: bool = False
+
+
+class ExportSettings(Model):
+    page_size: PageSize = "A4"
+    language: str | None = None  # None: the story's own language; else a translation's code
+    bilingual: bool = False
+
+
+class ExportRecord(Model):
+    token: str  # unguessable; the file is served at /app/static/exports/<token>/<filename>
+    filename: str
+    page_size: PageSize
+    language: str | None = None
+    bilingual: bool = False
+    size: int
+    pages: int
+    url: str
+    created: datetime = Field(default_factory=now)
+
+
+class Story(Model):
+    id: str = Field(default_factory=new_id)
+    created: datetime = Field(default_factory=now)
+    updated: datetime = Field(default_factory=now)
+    revision: int = 0  # bumped by every save
+    photo: Photo | None = None
+    captions: list[CaptionVersion] = Field(default_factory=list)
+    questions: list[Question] = Field(default_factory=list)
+    settings: StorySettings = Field(default_factory=StorySettings)
+    drafts: list[Draft] = Field(default_factory=list)
+    chosen_draft: str | None = None
+    scenes: dict[str, Scene] = Field(default_factory=dict)  # page id -> pictures
+    translations: list[Translation] = Field(default_factory=list)
+    export: ExportSettings = Field(default_factory=ExportSettings)
+    exports: list[ExportRecord] = Field(default_factory=list)
+
+    @field_validator("id")
+    @classmethod
+    def _valid_id(cls, value: str) -> str:
+        if not STORY_ID.match(value):
+            raise ValueError("a story id is 32 lowercase hex characters")
+        return value
+
+    # --- derived views: computed, never stored twice -------------------------------------
+
+    @property
+    def caption(self) -> str:
+        return self.captions[-1].text if self.captions else ""
+
+    @property
+    def draft(self) -> Draft | None:
+        """The chosen draft: the one that gets illustrated and exported."""
+        return self.find_draft(self.chosen_draft) if self.chosen_draft else None
+
+    @property
+    def title(self) -> str:
+        return self.draft.title if self.draft else "Untitled story"
+
+    def find_draft(self, draft_id: str) -> Draft | None:
+        return next((d for d in self.drafts if d.id == draft_id), None)
+
+    def scene(self, page_id: str) -> Scene:
+        """The pictures of a page, created empty on first use."""
+        if page_id not in self.scenes:
+            self.scenes[page_id] = Scene()
+        return self.scenes[page_id]
+
+    def translation(self, language: str) -> Translation | None:
+        """The newest translation of the chosen draft into `language`."""
+        draft = self.draft
+        if draft is None:
+            return None
+        matches = [t for t in self.translations if t.language == language and t.draft == draft.id]
+        return matches[-1] if matches else None
+
+    def image_names(self) -> set[str]:
+        """Every image file the document refers to (the store keeps these, and only these)."""
+        names: set[str] = set()
+        if self.photo:
+            names |= {self.photo.original, self.photo.image}
+        for scene in self.scenes.values():
+            for v in scene.variants:
+                names.add(v.image)
+                if v.upscaled:
+                    names.add(v.upscaled)
+        return names
