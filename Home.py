@@ -1,0 +1,74 @@
+"""VisuTale Studio: the entry point. Owns navigation, the sidebar and the session defaults.
+
+Run with `streamlit run Home.py`. Every step of the flow is a page in pages/; the work itself is
+done by core.studio, so the command line (`python -m core make ...`) does exactly the same.
+"""
+
+from __future__ import annotations
+
+import hmac
+import sys
+
+import streamlit as st
+
+from pages import _ui
+
+st.set_page_config(page_title="VisuTale Studio", page_icon="📖", layout="wide")
+st.session_state.setdefault("settings_overrides", {})
+
+try:
+    settings = _ui.settings()
+except Exception as error:  # noqa: BLE001 - a bad setting must not hide the whole studio
+    st.error(str(error))
+    st.stop()
+
+
+def _gate() -> None:
+    """An optional access password for a hosted studio (off unless `access_password` is set)."""
+    password = settings.access_password.get_secret_value() if settings.access_password else ""
+    if not password or st.session_state.get("access_granted"):
+        return
+    st.title("VisuTale Studio")
+    typed = st.text_input("Password", type="password", key="home_password")
+    if typed and hmac.compare_digest(typed.encode(), password.encode()):
+        st.session_state["access_granted"] = True
+        st.rerun()
+    if typed:
+        st.error("That password is not right.")
+    st.stop()
+
+
+_gate()
+
+flow = [
+    st.Page("pages/photo.py", title="Photo", icon="📷", default=True),
+    st.Page("pages/caption.py", title="Caption", icon="📝"),
+    st.Page("pages/story_settings.py", title="Story settings", icon="🎛️"),
+    st.Page("pages/draft.py", title="Draft", icon="✍️"),
+    st.Page("pages/pictures.py", title="Pictures", icon="🖼️"),
+    st.Page("pages/upscale.py", title="Upscale", icon="🔍"),
+    st.Page("pages/translate.py", title="Translate", icon="🌐"),
+    st.Page("pages/export.py", title="Export", icon="📄"),
+]
+more = [
+    st.Page("pages/library.py", title="Library", icon="📚"),
+    st.Page("pages/settings.py", title="Settings", icon="⚙️"),
+    st.Page("pages/how_it_works.py", title="How it works", icon="💡"),
+]
+navigation = st.navigation({"Make a story": flow, "Studio": more}, expanded=True)
+
+with st.sidebar:
+    story = _ui.current_story()
+    if story is not None:
+        st.markdown(f"**{_ui.literal(story.title)}**")
+        st.caption(f"Saved · revision {story.revision}")
+    st.caption(
+        "Engines: "
+        f"vision {settings.vision} · writer {settings.writer} · pictures {settings.illustrator} · "
+        f"upscale {settings.upscaler} · translate {settings.translator}"
+    )
+    if "core.models" in sys.modules:  # only once a local model was chosen: never import torch for this
+        for entry in sys.modules["core.models"].get_manager().report():
+            st.caption(f"Loaded: {entry['key']} · {entry['bytes'] / 2**30:.1f} GiB on {entry['device']}")
+
+navigation.run()

@@ -1,0 +1,524 @@
+"""The steps of the studio as functions over a Story; the pages and the command line call these.
+
+Each step takes the store, the story and the provider it needs, changes the story and saves it.
+Long steps are generators of progress events (`Token` for streamed text, `Progress` for "scene 3 of
+8", `Notice` for something the person should know) and save after every finished piece, so the
+story is consistent whenever the consumer stops iterating: a page that reruns mid-way, a person
+pressing stop, a command line interrupted. A step that fails raises a StudioError and leaves the
+story as it was before the failed piece.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import random
+import secrets
+import shutil
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from PIL import Image
+from pydantic import ValidationError
+from pypdf import PdfReader
+
+from core.errors import InputError, NotConfigured
+from core.photo import load_photo, photo_to_png
+from core.prompts import image_prompt
+from core.providers.base import (Brief, Illustrator, ImageJob, Translator, Upscaler, Vision,
+                                 WrittenPage, WrittenStory, Writer)
+from core.safety import SafetyChecker
+from core.offline.mood import mood_of
+from core.store import Store, write_atomically
+from core.story import (MAX_PAGES, CaptionVersion, Draft, ExportRecord, ImageVariant, Photo, Question, Story,
+                        StoryPage, StorySettings, Translation, now)
+from core.text import clean_text, one_line, safe_filename
+
+
+@dataclass(frozen=True)
+class Token:
+    """A piece of streamed text."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far a long step is: `done` of `total` (`total` 0 when unknown)."""
+
+    label: str
+    done: int
+    total: int
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something the person should read (a page skipped by the safety check, say)."""
+
+    text: str
+
+
+Event = Token | Progress | Notice
+
+
+# --- photo -------------------------------------------------------------------------------
+
+
+def start_story(store: Store, data: bytes, filename: str) -> Story:
+    """A new story from an upload. A photo that cannot be used raises InputError; nothing is made."""
+    loaded = load_photo(data, filename)
+    story = store.create()
+    original = store.put_image(story.id, loaded.original, loaded.extension)
+    working = store.put_image(story.id, photo_to_png(loaded.image), "png")
+    story.photo = Photo(filename=one_line(filename or "photo", 120), original=original,
+                        image=working, width=loaded.width, height=loaded.height)
+    return store.save(story)
+
+
+def photo_image(store: Store, story: Story) -> Image.Image:
+    if story.photo is None:
+        raise InputError("This story has no photo yet: start on the Photo page.")
+    return open_image(store, story.id, story.photo.image)
+
+
+def open_image(store: Store, story_id: str, name: str) -> Image.Image:
+    with Image.open(store.image_path(story_id, name)) as image:
+        return image.convert("RGB")
+
+
+# --- caption -----------------------------------------------------------------------------
+
+
+def _stream_text(chunks: Iterator[str]) -> Iterator[Event]:
+    for chunk in chunks:
+        yield Token(chunk)
+
+
+def caption(store: Store, story: Story, vision: Vision) -> Iterator[Event]:
+    """Describe the photo, streamed. Stopped or failed half-way, what arrived is kept as incomplete."""
+    image = photo_image(store, story)
+    parts: list[str] = []
+    finished = False
+    try:
+        for chunk in vision.describe(image):
+            parts.append(chunk)
+            yield Token(chunk)
+        finished = True
+    finally:
+        text = clean_text("".join(parts)).strip()
+        if text:
+            story.captions.append(CaptionVersion(text=text, author="model", engine=vision.engine,
+                                                 model=vision.model, incomplete=not finished))
+            store.save(story)
+
+
+def edit_caption(store: Store, story: Story, text: str) -> bool:
+    """Keep the person's version of the caption. Returns False when nothing changed."""
+    text = clean_text(text).strip()
+    if not text:
+        raise InputError("The caption is empty: write a few words about the photo.")
+    if text == story.caption:
+        return False
+    story.captions.append(CaptionVersion(text=text, author="person"))
+    store.save(story)
+    return True
+
+
+def restore_caption(store: Store, story: Story, index: int) -> None:
+    """Make an older caption current again (as a new version: history is never rewritten)."""
+    old = story.captions[index]
+    story.captions.append(old.model_copy(update={"created": now()}))
+    store.save(story)
+
+
+def ask(store: Store, story: Story, vision: Vision, question: str) -> Iterator[Event]:
+    question = one_line(question, 500)
+    if not question:
+        raise InputError("Type a question about the photo first.")
+    parts: list[str] = []
+    for chunk in vision.ask(photo_image(store, story), question, story.caption):
+        parts.append(chunk)
+        yield Token(chunk)
+    story.questions.append(Question(question=question, answer=clean_text("".join(parts)).strip(),
+                                    engine=vision.engine, model=vision.model))
+    store.save(story)
+
+
+# --- drafts ------------------------------------------------------------------------------
+
+
+def brief(story: Story) -> Brief:
+    if not story.caption:
+        raise InputError("The story needs a caption first: describe the photo on the Caption page.")
+    s = story.settings
+    return Brief(caption=story.caption, pages=s.pages, audience=s.audience, genre=s.genre,
+                 tone=s.tone, language=s.language, seed=s.seed)
+
+
+def written(draft: Draft) -> WrittenStory:
+    return WrittenStory(title=draft.title, pages=tuple(WrittenPage(p.text, p.scene) for p in draft.pages))
+
+
+def _write(store: Store, story: Story, chunks: Iterator, *, instruction: str, writer: Writer,
+           parent: Draft | None, keep_ids: Sequence[str | None] = ()) -> Iterator[Event]:
+    """Stream a writer's answer and keep the story it ends with as a new chosen draft."""
+    result: WrittenStory | None = None
+    for chunk in chunks:
+        if isinstance(chunk, WrittenStory):
+            result = chunk
+        else:
+            yield Token(chunk)
+    if result is None or not result.pages:
+        raise InputError("The writer returned no story; your previous draft is kept.")
+    ids = list(keep_ids) + [None] * len(result.pages)
+    pages = []
+    for page, page_id in zip(result.pages, ids):
+        prompt, _ = image_prompt(page.scene, story.settings.style)
+        fields = {"text": clean_text(page.text).strip(), "scene": clean_text(page.scene).strip(), "prompt": prompt}
+        pages.append(StoryPage(id=page_id, **fields) if page_id else StoryPage(**fields))
+    draft = Draft(parent=parent.id if parent else None, instruction=instruction, engine=writer.engine,
+                  model=writer.model, seed=story.settings.seed, title=one_line(result.title, 200) or "Untitled story",
+                  pages=pages, incomplete=result.incomplete)
+    story.drafts.append(draft)
+    story.chosen_draft = draft.id
+    store.save(story)
+    if result.incomplete:
+        yield Notice("The writer stopped before the end: the draft keeps what arrived and is marked incomplete.")
+
+
+def write_draft(store: Store, story: Story, writer: Writer) -> Iterator[Event]:
+    """A new draft from the caption and the settings (a regeneration is just another one)."""
+    yield from _write(store, story, writer.draft(brief(story)), instruction="first draft"
+                      if not story.drafts else f"new draft (seed {story.settings.seed})",
+                      writer=writer, parent=None)
+
+
+def revise(store: Store, story: Story, writer: Writer, instruction: str) -> Iterator[Event]:
+    instruction = one_line(instruction, 1000)
+    if not instruction:
+        raise InputError("Say how to change the story first.")
+    current = _chosen(story)
+    chunks = writer.revise(brief(story), written(current), instruction)
+    # The same number of pages means the same pages rewritten: they keep their pictures.
+    same = [p.id for p in current.pages]
+    yield from _write(store, story, _keep_ids_if_same_length(chunks, same), instruction=instruction,
+                      writer=writer, parent=current, keep_ids=same)
+
+
+def _keep_ids_if_same_length(chunks: Iterator, ids: list[str]) -> Iterator:
+    for chunk in chunks:
+        if isinstance(chunk, WrittenStory) and len(chunk.pages) != len(ids):
+            ids.clear()  # a different structure: new pages, new pictures
+        yield chunk
+
+
+def extend(store: Store, story: Story, writer: Writer, extra_pages: int) -> Iterator[Event]:
+    """Enlarge the chosen draft by `extra_pages`; old pages keep their ids (and pictures)."""
+    current = _chosen(story)
+    if extra_pages < 1 or len(current.pages) + extra_pages > MAX_PAGES:
+        raise InputError(f"A story has at most {MAX_PAGES} pages; this one has {len(current.pages)}.")
+    old = {p.text: p.id for p in current.pages}
+    result: WrittenStory | None = None
+    for chunk in writer.extend(brief(story), written(current), extra_pages):
+        if isinstance(chunk, WrittenStory):
+            result = chunk
+        else:
+            yield Token(chunk)
+    if result is None:
+        raise InputError("The writer returned no story; your previous draft is kept.")
+    ids = [old.get(p.text) for p in result.pages]
+    yield from _write(store, story, iter([result]), instruction=f"enlarge by {extra_pages} pages",
+                      writer=writer, parent=current, keep_ids=ids)
+
+
+def edit_draft(store: Store, story: Story, title: str, pages: Sequence[tuple[str, str, str]]) -> Draft | None:
+    """Keep the person's edits (title; text, scene, prompt per page) as a new draft by hand."""
+    current = _chosen(story)
+    title = one_line(title, 200)
+    new_pages = [StoryPage(id=old.id, text=clean_text(text).strip(), scene=clean_text(scene).strip(),
+                           prompt=clean_text(prompt).strip())
+                 for old, (text, scene, prompt) in zip(current.pages, pages)]
+    if any(not p.text for p in new_pages):
+        raise InputError("A page cannot be empty; write something or delete it.")
+    if title == current.title and [(p.text, p.scene, p.prompt) for p in new_pages] == \
+            [(p.text, p.scene, p.prompt) for p in current.pages]:
+        return None
+    draft = Draft(parent=current.id, instruction="edited by hand", author="person",
+                  title=title or current.title, pages=new_pages)
+    story.drafts.append(draft)
+    story.chosen_draft = draft.id
+    store.save(story)
+    return draft
+
+
+def choose_draft(store: Store, story: Story, draft_id: str) -> None:
+    if story.find_draft(draft_id) is None:
+        raise InputError("That draft does not exist in this story.")
+    story.chosen_draft = draft_id
+    store.save(story)
+
+
+def word_diff(old: Draft, new: Draft) -> list[tuple[str, str]]:
+    """The two drafts' words as (op, text) runs: op is ' ' kept, '-' removed, '+' added."""
+    a, b = old.text().split(), new.text().split()
+    runs: list[tuple[str, str]] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if tag in ("equal",):
+            runs.append((" ", " ".join(a[i1:i2])))
+        if tag in ("delete", "replace"):
+            runs.append(("-", " ".join(a[i1:i2])))
+        if tag in ("insert", "replace"):
+            runs.append(("+", " ".join(b[j1:j2])))
+    return runs
+
+
+def _chosen(story: Story) -> Draft:
+    if story.draft is None:
+        raise InputError("There is no draft yet: write one on the Draft page.")
+    return story.draft
+
+
+# --- pictures ----------------------------------------------------------------------------
+
+
+def next_seed(story: Story, page_id: str) -> int:
+    """A new seed for a page's next picture: derived, so a story remade from its settings repeats."""
+    made = len(story.scenes[page_id].variants) if page_id in story.scenes else 0
+    return random.Random(f"{story.settings.seed}:{page_id}:{made}").randrange(2**31)
+
+
+def illustrate(store: Store, story: Story, illustrator: Illustrator, page_ids: Sequence[str] | None = None,
+               seed: int | None = None, safety: SafetyChecker | None = None) -> Iterator[Event]:
+    """A new picture for each page asked (all pages by default); the new one becomes chosen."""
+    draft = _chosen(story)
+    pages = [p for p in draft.pages if page_ids is None or p.id in page_ids]
+    photo = photo_image(store, story)
+    width, height = illustrator.size_for(story.settings.aspect)
+    jobs: list[tuple[StoryPage, ImageJob]] = []
+    for page in pages:
+        reasons = safety.check(page.prompt) if safety else []
+        if reasons:
+            yield Notice(f"Page {draft.pages.index(page) + 1} was not drawn: {'; '.join(reasons)}.")
+            continue
+        _, negative = image_prompt(page.scene, story.settings.style)
+        jobs.append((page, ImageJob(prompt=page.prompt, seed=next_seed(story, page.id) if seed is None else seed,
+                                    width=width, height=height, negative_prompt=negative,
+                                    style=story.settings.style, scene=page.scene,
+                                    mood=mood_of(page.text), photo=photo)))
+    total = len(jobs)
+    yield Progress(f"Drawing {total} picture{'s' if total != 1 else ''}", 0, total)
+    progress: list[Progress] = []
+
+    def on_step(index: int, step: int, steps: int) -> None:
+        progress.append(Progress(f"Scene {index + 1} of {total}, step {step} of {steps}", index, total))
+
+    params = illustrator.params()
+    images = illustrator.generate([job for _, job in jobs], on_step)
+    for done, ((page, job), image) in enumerate(zip(jobs, images), start=1):
+        yield from progress
+        progress.clear()
+        name = store.put_image(story.id, _png(image), "png")
+        variant = ImageVariant(image=name, engine=illustrator.engine, model=illustrator.model,
+                               seed=job.seed, width=image.width, height=image.height, prompt=job.prompt,
+                               negative_prompt=job.negative_prompt, params=params)
+        scene = story.scene(page.id)
+        scene.variants.append(variant)
+        scene.chosen = variant.id
+        store.save(story)
+        yield Progress(f"Scene {done} of {total} drawn", done, total)
+
+
+def choose_variant(store: Store, story: Story, page_id: str, variant_id: str) -> None:
+    scene = story.scenes.get(page_id)
+    if scene is None or all(v.id != variant_id for v in scene.variants):
+        raise InputError("That picture does not belong to this page.")
+    scene.chosen = variant_id
+    store.save(story)
+
+
+def set_prompt(store: Store, story: Story, page_id: str, prompt: str) -> None:
+    """Change a page's image prompt in place (the prompt is not story text: no new draft)."""
+    prompt = clean_text(prompt).strip()
+    if not prompt:
+        raise InputError("The picture prompt is empty.")
+    for page in _chosen(story).pages:
+        if page.id == page_id:
+            page.prompt = prompt
+            store.save(story)
+            return
+    raise InputError("That page is not in the chosen draft.")
+
+
+def upscale(store: Store, story: Story, upscaler: Upscaler, factor: int,
+            page_ids: Sequence[str] | None = None) -> Iterator[Event]:
+    """Upscale the chosen picture of each page asked; the copy is kept beside the original."""
+    if factor not in (2, 4):
+        raise InputError("Pictures can be upscaled 2x or 4x.")
+    draft = _chosen(story)
+    targets = [(p, story.scenes[p.id].chosen_variant()) for p in draft.pages
+               if (page_ids is None or p.id in page_ids) and p.id in story.scenes]
+    targets = [(p, v) for p, v in targets if v is not None]
+    yield Progress(f"Upscaling {len(targets)} pictures {factor}x", 0, len(targets))
+    for done, (page, variant) in enumerate(targets, start=1):
+        image = open_image(store, story.id, variant.image)
+        bigger = upscaler.upscale(image, factor, variant.prompt)
+        variant.upscaled = store.put_image(story.id, _png(bigger), "png")
+        variant.upscale = {"engine": upscaler.engine, "model": upscaler.model, "factor": factor,
+                           "width": bigger.width, "height": bigger.height}
+        store.save(story)
+        yield Progress(f"Picture {done} of {len(targets)} upscaled", done, len(targets))
+
+
+def _png(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.convert("RGB").save(buffer, format="PNG", compress_level=1)
+    return buffer.getvalue()
+
+
+# --- translation -------------------------------------------------------------------------
+
+
+def translate(store: Store, story: Story, translator: Translator | None, language: str,
+              formality: str | None = None, glossary: dict[str, str] | None = None) -> Iterator[Event]:
+    """Translate the chosen draft's title and pages into `language`, kept beside the original."""
+    if translator is None:
+        raise NotConfigured("No translator is configured: set one up in Settings.")
+    draft = _chosen(story)
+    texts = [draft.title, *(p.text for p in draft.pages)]
+    yield Progress(f"Translating {len(texts)} texts into {language}", 0, len(texts))
+    out = translator.translate(texts, language, source=story.settings.language, formality=formality,
+                               glossary=glossary)
+    if len(out) != len(texts):
+        raise InputError("The translator returned a different number of texts; nothing was changed.")
+    story.translations.append(Translation(language=language, draft=draft.id, engine=translator.engine,
+                                          model=translator.model, title=one_line(out[0], 200),
+                                          pages=[clean_text(t).strip() for t in out[1:]]))
+    store.save(story)
+    yield Progress("Translated", len(texts), len(texts))
+
+
+def edit_translation(store: Store, story: Story, language: str, title: str, pages: Sequence[str]) -> None:
+    current = story.translation(language)
+    if current is None:
+        raise InputError("There is no translation into that language yet.")
+    current.title = one_line(title, 200)
+    current.pages = [clean_text(t).strip() for t in pages]
+    current.edited = True
+    store.save(story)
+
+
+def retranslate_page(store: Store, story: Story, translator: Translator, language: str, index: int,
+                     formality: str | None = None, glossary: dict[str, str] | None = None) -> None:
+    current = story.translation(language)
+    if current is None:
+        raise InputError("There is no translation into that language yet.")
+    text = _chosen(story).pages[index].text
+    (new,) = translator.translate([text], language, source=story.settings.language,
+                                  formality=formality, glossary=glossary)
+    current.pages[index] = clean_text(new).strip()
+    store.save(story)
+
+
+# --- export ------------------------------------------------------------------------------
+
+
+def export_pdf(store: Store, story: Story, *, static_dir, base_url: str, page_size: str | None = None,
+               language: str | None = None, bilingual: bool | None = None,
+               safety: SafetyChecker | None = None) -> Iterator[Event]:
+    """Print the chosen draft as a PDF, save it beside the story and publish it under a new token.
+
+    The QR code on the last page points at `base_url` + the published path, so a phone that can
+    reach `base_url` downloads the very same file.
+    """
+    from core.export.pdf import Book, BookPage, render_pdf
+
+    draft = _chosen(story)
+    settings = story.export.model_copy(update={k: v for k, v in {
+        "page_size": page_size, "language": language, "bilingual": bilingual}.items() if v is not None})
+    story.export = settings
+    translation = story.translation(settings.language) if settings.language else None
+    if settings.language and translation is None:
+        raise InputError(f"There is no translation into '{settings.language}': translate the story first.")
+    if safety:
+        reasons = [r for text in [draft.title, *(p.text for p in draft.pages)] for r in safety.check(text)]
+        if reasons:
+            raise InputError("The safety check stopped this export: " + "; ".join(sorted(set(reasons))) + ".")
+    token = secrets.token_hex(16)
+    filename = f"{safe_filename(story.title)}.pdf"
+    url = f"{base_url.rstrip('/')}/app/static/exports/{token}/{filename}"
+    yield Progress("Laying out the pages", 0, 2)
+    pages = []
+    for i, page in enumerate(draft.pages):
+        variant = story.scenes[page.id].chosen_variant() if page.id in story.scenes else None
+        image = store.image_path(story.id, variant.upscaled or variant.image) if variant else None
+        text = translation.pages[i] if translation and not settings.bilingual else page.text
+        second = translation.pages[i] if translation and settings.bilingual else None
+        pages.append(BookPage(text=text, image=image, translation=second))
+    book = Book(
+        title=translation.title if translation and not settings.bilingual else draft.title,
+        pages=pages,
+        photo=store.image_path(story.id, story.photo.image) if story.photo else None,
+        page_size=settings.page_size,
+        language=settings.language if translation and not settings.bilingual else story.settings.language,
+        title_translation=translation.title if translation and settings.bilingual else None,
+        translation_language=settings.language if settings.bilingual else None,
+        qr_url=url,
+        credits=credits(story),
+    )
+    data = render_pdf(book)
+    yield Progress("Saving the PDF", 1, 2)
+    saved = store.export_path(story.id, token)
+    write_atomically(saved, data)
+    published = static_dir / "exports" / token / filename
+    published.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(saved, published)
+    story.exports.append(ExportRecord(token=token, filename=filename, page_size=settings.page_size,
+                                      language=settings.language, bilingual=settings.bilingual,
+                                      size=len(data), pages=len(PdfReader(io.BytesIO(data)).pages), url=url))
+    store.save(story)
+    yield Progress("PDF ready", 2, 2)
+
+
+def credits(story: Story) -> str:
+    """One line saying which engines made this book (the PDF prints it; so does the page)."""
+    draft = story.draft
+    parts = []
+    if story.captions:
+        c = story.captions[-1]
+        parts.append(f"caption: {'you' if c.author == 'person' else c.engine}")
+    if draft:
+        parts.append(f"story: {draft.engine or 'you'}")
+        engines = {v.engine for p in draft.pages if p.id in story.scenes
+                   for v in [story.scenes[p.id].chosen_variant()] if v}
+        if engines:
+            parts.append(f"pictures: {', '.join(sorted(engines))}")
+    return "Made with VisuTale Studio (" + "; ".join(parts) + ")"
+
+
+# --- settings ----------------------------------------------------------------------------
+
+
+def update_settings(store: Store, story: Story, **values: object) -> None:
+    """Change the story's settings; a value out of range raises InputError and changes nothing."""
+    try:
+        story.settings = StorySettings.model_validate({**story.settings.model_dump(), **values})
+    except ValidationError as error:
+        first = error.errors()[0]
+        raise InputError(f"The setting '{first['loc'][0]}' is not valid: {first['msg']}.") from None
+    store.save(story)
+
+
+# --- library -----------------------------------------------------------------------------
+
+
+def library(store: Store):
+    """Every saved story, newest change first (id, title, date, pages, thumbnail path)."""
+    return store.list()
+
+
+def duplicate_story(store: Store, story_id: str) -> Story:
+    return store.duplicate(story_id)
+
+
+def delete_story(store: Store, story_id: str) -> None:
+    store.delete(story_id)

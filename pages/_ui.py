@@ -1,0 +1,187 @@
+"""What every page shares: the current story, the settings, and turning studio events into widgets.
+
+Pages stay thin: they draw widgets and call `core.studio`; everything here is glue between
+Streamlit and core. Per-user state lives in `st.session_state` (the story id, settings typed in
+this browser session); what all users share (the store, the model manager) lives in
+`st.cache_resource`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import streamlit as st
+
+from core import studio
+from core.errors import ModelUnavailable, StudioError
+from core.settings import Settings, load_settings
+from core.store import Store
+from core.story import Story
+
+PAGES = {
+    "photo": "pages/photo.py",
+    "caption": "pages/caption.py",
+    "story_settings": "pages/story_settings.py",
+    "draft": "pages/draft.py",
+    "pictures": "pages/pictures.py",
+    "upscale": "pages/upscale.py",
+    "translate": "pages/translate.py",
+    "export": "pages/export.py",
+    "library": "pages/library.py",
+    "settings": "pages/settings.py",
+}
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def literal(text: str) -> str:
+    """Text for st.markdown that shows exactly these characters: nothing is interpreted.
+
+    Escaping is per character, so it is safe on streamed chunks too.
+    """
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
+
+
+def settings() -> Settings:
+    """Settings from secrets.toml, the environment and what this browser session typed in."""
+    try:
+        secrets = dict(st.secrets)
+    except FileNotFoundError:  # no secrets.toml (or an unreadable one): environment and UI only
+        secrets = {}
+    return load_settings(env=os.environ, secrets=secrets, overrides=st.session_state.get("settings_overrides", {}))
+
+
+@st.cache_resource(show_spinner=False)
+def _store(root: str) -> Store:
+    return Store(root)
+
+
+def store() -> Store:
+    return _store(str(settings().data_dir))
+
+
+def current_story() -> Story | None:
+    """The story this browser session works on: `?story=ID` wins, and the URL always shows it."""
+    wanted = st.query_params.get("story")
+    if wanted and wanted != st.session_state.get("story_id"):
+        if store().exists(wanted):
+            st.session_state["story_id"] = wanted
+        else:
+            st.error("There is no story at this link. It may have been deleted; see the Library.")
+            del st.query_params["story"]
+    story_id = st.session_state.get("story_id")
+    if not story_id:
+        return None
+    try:
+        story = store().load(story_id)
+    except StudioError as error:
+        st.session_state.pop("story_id", None)
+        st.error(str(error))
+        return None
+    if st.query_params.get("story") != story.id:
+        st.query_params["story"] = story.id
+    return story
+
+
+def open_story(story_id: str, page: str = "draft") -> None:
+    st.session_state["story_id"] = story_id
+    st.switch_page(PAGES[page], query_params={"story": story_id})
+
+
+def require_story(needs: str = "photo") -> Story:
+    """The current story, or a pointer to where to start and st.stop()."""
+    story = current_story()
+    if story is None:
+        st.info("Start with a photo: every story begins there.")
+        st.page_link(PAGES["photo"], label="Go to Photo", icon="📷")
+        st.stop()
+    if needs in ("caption", "draft") and not story.caption:
+        st.info("This story needs a caption first.")
+        st.page_link(PAGES["caption"], label="Go to Caption", icon="📝")
+        st.stop()
+    if needs == "draft" and story.draft is None:
+        st.info("This story has no draft yet.")
+        st.page_link(PAGES["draft"], label="Go to Draft", icon="✍️")
+        st.stop()
+    return story
+
+
+def engine_line(engine: str, model: str = "") -> None:
+    """The one line that says which engine made a result."""
+    names = {"offline": "the offline engine", "local": "a local model", "remote": "a remote server",
+             "deepl": "DeepL", "": "you"}
+    st.caption(f"Made by {names.get(engine, engine)}" + (f" · {model}" if model else ""))
+
+
+def run_step(label: str, events: Callable[[], Iterator[studio.Event]], *, stream: bool = False,
+             capability: str | None = None) -> bool:
+    """Run a long studio step with visible progress. Returns True when it finished.
+
+    Streamed text appears as it arrives (escaped: model output is shown, never interpreted);
+    progress events drive a progress bar. A StudioError becomes one clear message; the story is
+    already saved as far as the step got. A missing local model offers to switch `capability` to
+    the offline engine for this browser session.
+    """
+    try:
+        with st.status(label, expanded=True) as status:
+            _consume(events(), stream)
+            status.update(label=f"{label}: done", state="complete", expanded=False)
+        return True
+    except ModelUnavailable as error:
+        st.error(str(error))
+        if capability:
+            st.button(f"Use the offline engine for the {capability} instead", on_click=use_engine,
+                      args=(capability, "offline"), key=f"fallback-{capability}")
+    except StudioError as error:
+        st.error(str(error))
+    return False
+
+
+def use_engine(capability: str, engine: str) -> None:
+    """Choose an engine for one capability, for this browser session only."""
+    st.session_state.setdefault("settings_overrides", {})[capability] = engine
+
+
+def _consume(events: Iterator[studio.Event], stream: bool) -> None:
+    bar = st.progress(0.0, text="Starting…")
+    notices: list[str] = []
+
+    def tokens() -> Iterator[str]:
+        for event in events:
+            if isinstance(event, studio.Token):
+                yield literal(event.text)
+            elif isinstance(event, studio.Progress):
+                fraction = event.done / event.total if event.total else 0.0
+                bar.progress(min(max(fraction, 0.0), 1.0), text=event.label)
+            else:
+                notices.append(event.text)
+
+    if stream:
+        st.write_stream(tokens())
+    else:
+        for _ in tokens():
+            pass
+    bar.progress(1.0, text="Done")
+    for notice in notices:
+        st.warning(notice)
+
+
+@contextmanager
+def shows_errors() -> Iterator[None]:
+    """For quick actions (save, choose, delete): a StudioError becomes a message, not a traceback."""
+    try:
+        yield
+    except StudioError as error:
+        st.error(str(error))
+
+
+def public_base_url(configured: str | None) -> str:
+    """Where a phone can reach this studio: the setting, else the address this browser used."""
+    if configured:
+        return configured.rstrip("/")
+    url = st.context.url or "http://localhost:8501"
+    match = re.match(r"^(https?://[^/]+)", url)
+    return match.group(1) if match else "http://localhost:8501"

@@ -1,0 +1,114 @@
+"""Step 4: the writer drafts the story; the person edits, revises, enlarges, compares and restores."""
+
+import html
+
+import streamlit as st
+
+from core import providers, studio
+from core.prompts import REVISIONS
+from core.story import MAX_PAGES
+from pages import _ui
+
+st.title("✍️ Draft")
+story = _ui.require_story("caption")
+store = _ui.store()
+settings = _ui.settings()
+
+
+def _writer():
+    return providers.writer_for(settings)
+
+
+def _run(label: str, step) -> None:
+    if _ui.run_step(label, step, stream=True, capability="writer"):
+        st.rerun()
+
+
+draft = story.draft
+if draft is None:
+    st.write(f"The writer will turn your caption into a {story.settings.pages}-page story for "
+             f"{story.settings.audience}.")
+    if st.button("Write the story", type="primary", key="draft_write"):
+        _run("Writing the story", lambda: studio.write_draft(store, story, _writer()))
+    st.stop()
+
+_ui.engine_line(draft.engine if draft.author == "model" else "", draft.model)
+if draft.incomplete:
+    st.warning("This draft stopped before the end: revise it, or write a new draft.")
+
+with st.form(f"draft_edit_{draft.id}"):
+    title = st.text_input("Title", draft.title)
+    edited = []
+    for number, page in enumerate(draft.pages, start=1):
+        st.markdown(f"**Page {number}**")
+        text = st.text_area(f"Text of page {number}", page.text, key=f"draft_text_{draft.id}_{page.id}",
+                            label_visibility="collapsed")
+        with st.expander(f"Key scene and picture prompt of page {number}"):
+            scene = st.text_input("Key scene", page.scene, key=f"draft_scene_{draft.id}_{page.id}")
+            prompt = st.text_area("Picture prompt", page.prompt, key=f"draft_prompt_{draft.id}_{page.id}")
+        edited.append((text, scene, prompt))
+    if st.form_submit_button("Save my edits"):
+        with _ui.shows_errors():
+            if studio.edit_draft(store, story, title, edited):
+                st.rerun()
+            st.info("Nothing changed.")
+
+st.subheader("Change the story")
+columns = st.columns(len(REVISIONS))
+for column, (key, label) in zip(columns, REVISIONS.items()):
+    if column.button(label, key=f"draft_revise_{key}", use_container_width=True):
+        _run(label, lambda label=label: studio.revise(store, story, _writer(), label))
+free, go = st.columns([4, 1])
+instruction = free.text_input("Or say what to change", placeholder="Give the cat a name and a hat",
+                              key="draft_instruction")
+go.write("")
+if go.button("Revise", key="draft_revise_free") and instruction:
+    _run("Revising", lambda: studio.revise(store, story, _writer(), instruction))
+
+left, right = st.columns(2)
+with left:
+    room = MAX_PAGES - len(draft.pages)
+    if room > 0:
+        extra = st.number_input("Pages to add", 1, room, min(2, room), key="draft_extra")
+        if st.button("Enlarge the story", key="draft_extend"):
+            _run("Enlarging", lambda: studio.extend(store, story, _writer(), int(extra)))
+    else:
+        st.caption(f"The story has the most pages a book can have ({MAX_PAGES}).")
+with right:
+    seed = st.number_input("Seed for a new draft", 0, 2**31 - 1, story.settings.seed + len(story.drafts),
+                           key="draft_seed")
+    if st.button("Write a new draft", key="draft_regenerate"):
+        studio.update_settings(store, story, seed=int(seed))
+        _run("Writing a new draft", lambda: studio.write_draft(store, story, _writer()))
+
+st.subheader(f"Drafts ({len(story.drafts)})")
+
+
+def _label(d) -> str:
+    number = story.drafts.index(d) + 1
+    parent = story.find_draft(d.parent) if d.parent else None
+    origin = f" from #{story.drafts.index(parent) + 1}" if parent else ""
+    chosen = " · chosen" if d.id == story.chosen_draft else ""
+    return f"#{number} {d.instruction}{origin} · {d.engine or 'you'} · {d.created:%H:%M}{chosen}"
+
+
+ids = [d.id for d in story.drafts]
+pick = st.selectbox("Draft", ids, index=ids.index(draft.id), key="draft_pick",
+                    format_func=lambda i: _label(story.find_draft(i)))
+if pick != draft.id and st.button("Use this draft", key="draft_choose"):
+    studio.choose_draft(store, story, pick)
+    st.rerun()
+
+if len(story.drafts) > 1:
+    with st.expander("Compare two drafts"):
+        a_col, b_col = st.columns(2)
+        older = a_col.selectbox("Older", ids, index=max(len(ids) - 2, 0), key="draft_cmp_a",
+                                format_func=lambda i: _label(story.find_draft(i)))
+        newer = b_col.selectbox("Newer", ids, index=len(ids) - 1, key="draft_cmp_b",
+                                format_func=lambda i: _label(story.find_draft(i)))
+        runs = studio.word_diff(story.find_draft(older), story.find_draft(newer))
+        styled = {" ": "{}", "-": "<del style='color:#b3261e'>{}</del>", "+": "<ins style='color:#1b6e20'>{}</ins>"}
+        st.markdown(" ".join(styled[op].format(html.escape(text)) for op, text in runs),
+                    unsafe_allow_html=True)  # every word is escaped: nothing a model wrote is interpreted
+
+st.page_link(_ui.PAGES["pictures"], label="Continue to Pictures", icon="🖼️")

@@ -1,0 +1,59 @@
+"""Step 7: the PDF book, its download button, and the QR code a phone can download it with."""
+
+import streamlit as st
+
+from core import studio
+from core.export.fonts import printable
+from core.export.qr import qr_image
+from core.safety import SafetyChecker
+from core.story import PAGE_SIZES
+from pages import _ui
+
+st.title("📄 Export")
+story = _ui.require_story("draft")
+store = _ui.store()
+settings = _ui.settings()
+draft = story.draft
+
+missing = [n for n, p in enumerate(draft.pages, 1) if not (story.scenes.get(p.id) and story.scenes[p.id].variants)]
+if missing:
+    st.warning(f"Pages {', '.join(map(str, missing))} have no picture yet; they print with text only.")
+
+languages = {None: f"The story's language ({story.settings.language})"}
+for translation in story.translations:
+    if translation.draft == draft.id:
+        ok, reason = printable(translation.language)
+        if ok:
+            languages[translation.language] = f"Translation: {translation.language}"
+        else:
+            st.caption(f"The {translation.language} translation cannot be printed here: {reason}")
+
+left, middle, right = st.columns(3)
+page_size = left.radio("Page size", PAGE_SIZES, index=PAGE_SIZES.index(story.export.page_size), key="export_size")
+keys = list(languages)
+language = middle.selectbox("Language", keys, format_func=languages.get, key="export_language",
+                            index=keys.index(story.export.language) if story.export.language in keys else 0)
+bilingual = right.checkbox("Bilingual (both texts on each page)", story.export.bilingual,
+                           disabled=language is None, key="export_bilingual")
+base_url = _ui.public_base_url(settings.public_base_url)
+st.caption(f"The QR code will point at {base_url}. A phone must be able to reach that address: "
+           "set the public address in Settings when the studio runs behind another name.")
+
+if st.button("Make the PDF", type="primary", key="export_go"):
+    _ui.run_step("Making the PDF", lambda: studio.export_pdf(
+        store, story, static_dir=settings.static_dir, base_url=base_url, page_size=page_size,
+        language=language, bilingual=bilingual and language is not None,
+        safety=SafetyChecker() if settings.safety else None))
+    story = store.load(story.id)
+
+if story.exports:
+    latest = story.exports[-1]
+    pdf = store.export_path(story.id, latest.token)
+    if pdf.exists():
+        st.success(f"{latest.filename}: {latest.pages} pages, {latest.size / 1024:.0f} KB, {latest.page_size}.")
+        download, qr = st.columns([2, 1])
+        download.download_button("Download the PDF", pdf.read_bytes(), file_name=latest.filename,
+                                 mime="application/pdf", type="primary", key="export_download")
+        download.markdown(f"Link for this PDF: `{latest.url}`")
+        qr.image(qr_image(latest.url), caption="Scan to download on a phone", width=220)
+        st.caption(studio.credits(story))

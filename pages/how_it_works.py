@@ -1,0 +1,32 @@
+"""How the studio works, for a person who wonders what each engine does."""
+
+import streamlit as st
+
+st.title("💡 How it works")
+st.markdown("""
+**From a photo to a printed book, with you at every step.**
+
+1. **Photo**: upload one (or pick a sample). It is turned upright, scaled down if huge, and the
+   original is kept as you uploaded it.
+2. **Caption**: the vision engine describes the photo. Edit it: the story is written from your words.
+3. **Story settings**: length, audience, genre, tone, art style, page shape and language.
+4. **Draft**: the writer writes the story, its title and one key scene per page. Edit anything,
+   ask for revisions, enlarge it, compare drafts and go back to any of them.
+5. **Pictures**: each key scene becomes a picture prompt. Make new versions, pick one, reuse a seed.
+6. **Upscale**: enlarge the pictures you picked.
+7. **Translate** (optional) and **Export**: a PDF with a QR code that downloads it on a phone.
+
+**Three kinds of engine** (choose per step in Settings):
+
+- *Offline* (the default): no GPU, no key, no network. Captions come from classical photo
+  analysis (colours, light, faces, cats and people found by OpenCV's detectors); stories from a
+  seeded story grammar; pictures are stylised renderings of *your photo*, cropped and filtered for
+  each scene. Honest and predictable: the same seed gives the same result. It cannot follow
+  free-text instructions or translate.
+- *Local models* on a GPU: LLaVA for captions, an instruction-tuned language model for the story,
+  Stable Diffusion XL base + refiner for pictures, a diffusion upscaler; loaded once, in 4-bit.
+- *Remote*: any OpenAI-compatible server (OpenAI, vLLM, Ollama, LM Studio, llama.cpp) and DeepL.
+
+Everything is saved as it changes; the Library lists every story, and a story's link (`?story=…`)
+reopens it anywhere this studio is reachable.
+""")

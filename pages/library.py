@@ -1,0 +1,37 @@
+"""Every saved story: open, duplicate, delete (with a confirm)."""
+
+import streamlit as st
+
+from core import studio
+from pages import _ui
+
+st.title("📚 Library")
+store = _ui.store()
+stories = studio.library(store)
+if not stories:
+    st.info("No stories yet.")
+    st.page_link(_ui.PAGES["photo"], label="Start with a photo", icon="📷")
+    st.stop()
+
+st.caption(f"{len(stories)} stories, saved as they change.")
+for summary in stories:
+    thumb, info, actions = st.columns([1, 4, 2])
+    if summary.thumbnail and summary.thumbnail.exists():
+        thumb.image(str(summary.thumbnail), width=96)
+    info.markdown(f"**{_ui.literal(summary.title)}**  \n{summary.pages} pages · "
+                  f"changed {summary.updated:%Y-%m-%d %H:%M} UTC")
+    if actions.button("Open", key=f"library_open_{summary.id}", type="primary"):
+        _ui.open_story(summary.id, page="draft" if summary.pages else "caption")
+    more = actions.popover("More")
+    if more.button("Duplicate", key=f"library_duplicate_{summary.id}"):
+        with _ui.shows_errors():
+            studio.duplicate_story(store, summary.id)
+            st.rerun()
+    confirm = more.checkbox("Yes, delete it for good", key=f"library_confirm_{summary.id}")
+    if more.button("Delete", key=f"library_delete_{summary.id}", disabled=not confirm):
+        with _ui.shows_errors():
+            studio.delete_story(store, summary.id)
+            if st.session_state.get("story_id") == summary.id:
+                st.session_state.pop("story_id")
+                st.query_params.clear()
+            st.rerun()

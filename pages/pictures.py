@@ -1,0 +1,70 @@
+"""Step 5: a picture for every key scene; the person picks, regenerates, reseeds and re-prompts."""
+
+import streamlit as st
+
+from core import providers, studio
+from core.safety import SafetyChecker
+from pages import _ui
+
+st.title("🖼️ Pictures")
+story = _ui.require_story("draft")
+store = _ui.store()
+settings = _ui.settings()
+draft = story.draft
+safety = SafetyChecker() if settings.safety else None
+
+
+def _draw(label: str, page_ids=None, seed=None) -> None:
+    illustrator = providers.illustrator_for(settings)
+    if _ui.run_step(label, lambda: studio.illustrate(store, story, illustrator, page_ids, seed, safety),
+                    capability="illustrator"):
+        st.rerun()
+
+
+missing = [p.id for p in draft.pages if not story.scenes.get(p.id) or not story.scenes[p.id].variants]
+left, right = st.columns(2)
+if missing and left.button(f"Draw the {len(missing)} missing pictures", type="primary", key="pictures_missing"):
+    _draw("Drawing pictures", missing)
+if right.button("Draw a new picture for every page", key="pictures_all"):
+    _draw("Drawing pictures")
+
+for number, page in enumerate(draft.pages, start=1):
+    st.divider()
+    scene = story.scenes.get(page.id)
+    text_col, image_col = st.columns([2, 3])
+    with text_col:
+        st.markdown(f"**Page {number}**")
+        st.markdown(_ui.literal(page.text))
+        prompt = st.text_area("Picture prompt", page.prompt, key=f"pictures_prompt_{draft.id}_{page.id}")
+        seed = st.number_input("Seed", 0, 2**31 - 1, studio.next_seed(story, page.id),
+                               key=f"pictures_seed_{page.id}_{len(scene.variants) if scene else 0}")
+        a, b = st.columns(2)
+        if a.button("New picture", key=f"pictures_new_{page.id}"):
+            _draw(f"Drawing page {number}", [page.id])
+        if b.button("Draw with this seed and prompt", key=f"pictures_seeded_{page.id}"):
+            with _ui.shows_errors():
+                if prompt != page.prompt:
+                    studio.set_prompt(store, story, page.id, prompt)
+                _draw(f"Drawing page {number}", [page.id], int(seed))
+    with image_col:
+        chosen = scene.chosen_variant() if scene else None
+        if chosen is None:
+            st.info("No picture yet.")
+            continue
+        st.image(str(store.image_path(story.id, chosen.image)), use_container_width=True)
+        _ui.engine_line(chosen.engine, f"{chosen.model} · seed {chosen.seed} · {chosen.width}×{chosen.height}")
+        if chosen.prompt != page.prompt:
+            st.caption("Drawn from an earlier prompt.")
+        if len(scene.variants) > 1:
+            ids = [v.id for v in scene.variants]
+            thumbs = st.columns(min(len(ids), 6))
+            for index, variant in enumerate(scene.variants[-6:]):
+                thumbs[index].image(str(store.image_path(story.id, variant.image)), caption=f"seed {variant.seed}")
+            pick = st.radio("Use picture", ids, index=ids.index(chosen.id), horizontal=True,
+                            key=f"pictures_pick_{page.id}_{len(ids)}",
+                            format_func=lambda i: f"#{ids.index(i) + 1}")
+            if pick != chosen.id:
+                studio.choose_variant(store, story, page.id, pick)
+                st.rerun()
+
+st.page_link(_ui.PAGES["upscale"], label="Continue to Upscale", icon="🔍")

@@ -1,0 +1,87 @@
+"""Which engine serves each step, the models, the servers and keys (keys stay in this session)."""
+
+import streamlit as st
+
+from core.errors import StudioError
+from pages import _ui
+
+st.title("⚙️ Settings")
+st.write("Choices here apply to this browser session. Defaults come from the environment and "
+         "`.streamlit/secrets.toml` (see the README). Keys are never saved into a story, a log or a PDF.")
+settings = _ui.settings()
+overrides = st.session_state.setdefault("settings_overrides", {})
+
+ENGINES = {"offline": "Offline engine", "local": "Local model (GPU)", "remote": "Remote server"}
+CAPABILITIES = {"vision": ("Caption", list(ENGINES)), "writer": ("Story", list(ENGINES)),
+                "illustrator": ("Pictures", list(ENGINES)), "upscaler": ("Upscale", ["offline", "local"]),
+                "translator": ("Translation", ["none", "deepl", "writer"])}
+LABELS = {**ENGINES, "none": "None", "deepl": "DeepL", "writer": "The story's writer model"}
+
+with st.form("settings_form"):
+    st.subheader("Engines")
+    chosen = {}
+    columns = st.columns(len(CAPABILITIES))
+    for column, (name, (label, options)) in zip(columns, CAPABILITIES.items()):
+        current = getattr(settings, name)
+        chosen[name] = column.selectbox(label, options, index=options.index(current), format_func=LABELS.get)
+
+    st.subheader("Local models (ids on the Hugging Face hub, or folders on this machine)")
+    left, right = st.columns(2)
+    models = {}
+    for column, name in zip([left, right, left, right, left],
+                            ["model_vision", "model_writer", "model_illustrator", "model_refiner", "model_upscaler"]):
+        models[name] = column.text_input(name.removeprefix("model_").capitalize(), getattr(settings, name))
+
+    st.subheader("OpenAI-compatible server (OpenAI, vLLM, Ollama, LM Studio, llama.cpp)")
+    left, right = st.columns(2)
+    base_url = left.text_input("Base URL (empty: api.openai.com)", settings.openai_base_url or "",
+                               placeholder="http://localhost:11434/v1")
+    key_state = "set" if settings.openai_api_key else "not set"
+    api_key = right.text_input(f"API key (currently {key_state})", type="password")
+    remote = {name: column.text_input(label, getattr(settings, name)) for column, name, label in [
+        (left, "remote_writer_model", "Writer model"), (right, "remote_vision_model", "Vision model"),
+        (left, "remote_illustrator_model", "Image model")]}
+
+    st.subheader("DeepL")
+    left, right = st.columns(2)
+    deepl_key = left.text_input(f"DeepL key (currently {'set' if settings.deepl_auth_key else 'not set'})",
+                                type="password")
+    deepl_url = right.text_input("DeepL server (empty: chosen by the key)", settings.deepl_server_url or "")
+
+    st.subheader("Studio")
+    public = st.text_input("Public address for QR codes (how a phone reaches this studio)",
+                           settings.public_base_url or "", placeholder="http://192.168.1.20:8501")
+    safety = st.toggle("Classroom safety checks on prompts and texts", settings.safety)
+    if st.form_submit_button("Apply", type="primary"):
+        overrides.update(chosen)
+        overrides.update(models)
+        overrides.update(remote)
+        overrides.update({"openai_base_url": base_url, "deepl_server_url": deepl_url,
+                          "public_base_url": public, "safety": safety})
+        if api_key:
+            overrides["openai_api_key"] = api_key
+        if deepl_key:
+            overrides["deepl_auth_key"] = deepl_key
+        with _ui.shows_errors():
+            _ui.settings()  # validate now, so a bad value is named here rather than on another page
+            st.success("Applied for this session.")
+
+st.subheader("Test the connections")
+left, right = st.columns(2)
+if left.button("Test the OpenAI-compatible server", key="settings_test_openai"):
+    with st.spinner("Asking the server for its models…"):
+        try:
+            from core.providers.remote_openai import list_models
+
+            left.success("Models: " + ", ".join(list_models(_ui.settings())[:30]))
+        except StudioError as error:
+            left.error(str(error))
+if right.button("Test DeepL", key="settings_test_deepl"):
+    with st.spinner("Asking DeepL…"):
+        try:
+            from core.providers.remote_deepl import DeepLTranslator
+
+            deepl = DeepLTranslator.from_settings(_ui.settings())
+            right.success(f"{deepl.usage()}. Languages: " + ", ".join(l.code for l in deepl.languages()))
+        except StudioError as error:
+            right.error(str(error))

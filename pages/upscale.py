@@ -1,0 +1,48 @@
+"""Step 6: upscale the chosen pictures 2x or 4x, all or one by one, with a before/after view."""
+
+import streamlit as st
+
+from core import providers, studio
+from pages import _ui
+
+st.title("🔍 Upscale")
+story = _ui.require_story("draft")
+store = _ui.store()
+settings = _ui.settings()
+draft = story.draft
+
+factor = st.radio("Enlarge by", [2, 4], horizontal=True, format_func=lambda f: f"{f}×", key="upscale_factor")
+st.caption("The offline engine resamples with Lanczos and sharpens; a local model repaints detail.")
+
+
+def _upscale(label: str, page_ids=None) -> None:
+    upscaler = providers.upscaler_for(settings)
+    if _ui.run_step(label, lambda: studio.upscale(store, story, upscaler, factor, page_ids), capability="upscaler"):
+        st.rerun()
+
+
+pictured = [(n, p, story.scenes[p.id].chosen_variant()) for n, p in enumerate(draft.pages, start=1)
+            if p.id in story.scenes and story.scenes[p.id].chosen_variant()]
+if not pictured:
+    st.info("There are no pictures yet.")
+    st.page_link(_ui.PAGES["pictures"], label="Go to Pictures", icon="🖼️")
+    st.stop()
+
+if st.button(f"Upscale all {len(pictured)} pictures {factor}×", type="primary", key="upscale_all"):
+    _upscale("Upscaling")
+
+for number, page, variant in pictured:
+    st.divider()
+    before, after, action = st.columns([2, 2, 1])
+    before.image(str(store.image_path(story.id, variant.image)),
+                 caption=f"Page {number} · before · {variant.width}×{variant.height}")
+    if variant.upscaled:
+        after.image(str(store.image_path(story.id, variant.upscaled)),
+                    caption=f"after · {variant.upscale.get('width')}×{variant.upscale.get('height')}")
+        _ui.engine_line(variant.upscale.get("engine", ""), variant.upscale.get("model", ""))
+    else:
+        after.info("Not upscaled yet.")
+    if action.button(f"Upscale page {number}", key=f"upscale_{page.id}"):
+        _upscale(f"Upscaling page {number}", [page.id])
+
+st.page_link(_ui.PAGES["export"], label="Continue to Export", icon="📄")
