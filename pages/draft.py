@@ -56,7 +56,7 @@ with st.form(f"draft_edit_{draft.id}"):
 st.subheader("Change the story")
 columns = st.columns(len(REVISIONS))
 for column, (key, label) in zip(columns, REVISIONS.items()):
-    if column.button(label, key=f"draft_revise_{key}", use_container_width=True):
+    if column.button(label, key=f"draft_revise_{key}", width="stretch"):
         _run(label, lambda label=label: studio.revise(store, story, _writer(), label))
 free, go = st.columns([4, 1])
 instruction = free.text_input("Or say what to change", placeholder="Give the cat a name and a hat",

@@ -51,7 +51,7 @@ for number, page in enumerate(draft.pages, start=1):
         if chosen is None:
             st.info("No picture yet.")
             continue
-        st.image(str(store.image_path(story.id, chosen.image)), use_container_width=True)
+        st.image(str(store.image_path(story.id, chosen.image)), width="stretch")
         _ui.engine_line(chosen.engine, f"{chosen.model} · seed {chosen.seed} · {chosen.width}×{chosen.height}")
         if chosen.prompt != page.prompt:
             st.caption("Drawn from an earlier prompt.")

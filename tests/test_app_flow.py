@@ -1,0 +1,120 @@
+"""The whole flow in the real app, driven by Streamlit's AppTest: photo to PDF download button."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.store import Store
+from tests.conftest import ROOT
+
+TIMEOUT = 60
+
+
+def _app() -> AppTest:
+    return AppTest.from_file(str(ROOT / "Home.py"), default_timeout=TIMEOUT)
+
+
+def _click(at: AppTest, label: str) -> AppTest:
+    matches = [b for b in at.button if b.label == label]
+    assert matches, f"no button {label!r}; buttons: {[b.label for b in at.button]}"
+    matches[0].click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _page(at: AppTest, path: str) -> AppTest:
+    at.switch_page(path).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [t.value for t in at.title]
+    parts += [s.value for s in at.success] + [w.value for w in at.warning] + [e.value for e in at.error]
+    return "\n".join(str(p) for p in parts)
+
+
+def walk_to_pdf(at: AppTest, photo: bytes) -> str:
+    """Upload, caption, settings, draft, pictures, upscale, export. Returns the story id."""
+    at.run()
+    assert not at.exception, at.exception
+    at.file_uploader[0].set_value(("chelsea.jpg", photo, "image/jpeg")).run()
+    _click(at, "Start a story with this photo")
+    story_id = at.session_state["story_id"]
+    assert at.query_params["story"] == [story_id] or at.query_params["story"] == story_id
+
+    _page(at, "pages/caption.py")
+    _click(at, "Describe the photo")
+    caption = at.text_area[0].value
+    assert "cat" in caption.lower()
+    at.text_area[0].set_value(caption + " The cat is called Chelsea.").run()
+    _click(at, "Save my caption")
+
+    _page(at, "pages/story_settings.py")
+    at.slider[0].set_value(3)
+    _click(at, "Save settings")
+    assert "Saved" in _texts(at)
+
+    _page(at, "pages/draft.py")
+    _click(at, "Write the story")
+    assert len([t for t in at.text_area if t.label.startswith("Text of page")]) == 3
+    _click(at, "Make it shorter")
+    assert "Made by the offline engine" in _texts(at)
+
+    _page(at, "pages/pictures.py")
+    _click(at, "Draw the 3 missing pictures")
+    assert "Made by the offline engine" in _texts(at)
+
+    _page(at, "pages/upscale.py")
+    _click(at, "Upscale all 3 pictures 2×")
+    assert _texts(at).count("Made by the offline engine · Lanczos") == 3
+
+    _page(at, "pages/export.py")
+    _click(at, "Make the PDF")
+    assert "Download the PDF" in [b.label for b in at.get("download_button")] or at.get("download_button")
+    return story_id
+
+
+def test_photo_to_pdf_then_reopen_by_link(data_dir, cat_bytes) -> None:
+    at = _app()
+    story_id = walk_to_pdf(at, cat_bytes)
+    story = Store(data_dir).load(story_id)
+    assert len(story.draft.pages) == 3 and story.draft.instruction == "Make it shorter"
+    assert all(story.scenes[p.id].chosen_variant().upscaled for p in story.draft.pages)
+    export = story.exports[-1]
+    pdf = Store(data_dir).export_path(story_id, export.token).read_bytes()
+    assert pdf.startswith(b"%PDF") and export.pages >= 5
+
+    fresh = _app()
+    fresh.query_params["story"] = story_id
+    fresh.run()
+    _page(fresh, "pages/draft.py")
+    assert fresh.text_input[0].value == story.draft.title
+    assert fresh.session_state["story_id"] == story_id
+
+
+def test_a_wrong_link_says_so_and_reveals_nothing(data_dir) -> None:
+    at = _app()
+    at.query_params["story"] = "../../etc/passwd"
+    at.run()
+    assert not at.exception
+    assert "There is no story at this link" in _texts(at)
+
+
+@pytest.mark.parametrize("page", ["pages/caption.py", "pages/draft.py", "pages/pictures.py",
+                                  "pages/upscale.py", "pages/translate.py", "pages/export.py"])
+def test_every_step_without_a_story_points_to_the_photo_page(data_dir, page) -> None:
+    at = _app()
+    at.run()
+    _page(at, page)
+    assert "Start with a photo" in "\n".join(i.value for i in at.info)
+
+
+def test_a_file_that_is_not_a_photo_is_refused_and_nothing_is_made(data_dir) -> None:
+    at = _app()
+    at.run()
+    at.file_uploader[0].set_value(("evil.jpg", b"<script>alert(1)</script>", "image/jpeg")).run()
+    _click(at, "Start a story with this photo")
+    assert at.error and "not a picture" in at.error[0].value
+    assert Store(data_dir).list() == []
