@@ -1,0 +1,132 @@
+"""core.safety: the classroom word list and the moderation callable, together."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from core.errors import InputError, ProviderError
+from core.safety import WORD_LIST, SafetyChecker, WordList, check_text
+
+
+def test_the_bundled_list_is_modest_and_readable():
+    entries = WordList.from_file(WORD_LIST).entries
+    assert 50 <= len(entries) <= 120
+    assert len({e.shown for e in entries}) == len(entries)  # no duplicates
+
+
+@pytest.mark.parametrize("text,word", [
+    ("What the fuck", "fuck"),
+    ("SHIT happens", "SHIT"),
+    ("a picture of a nude person", "nude"),
+    ("a gory battlefield", "gory"),
+    ("they were decapitated", "decapitated"),
+    ("fucking hell", "fucking"),  # prefix entry
+    ("you are a bitch.", "bitch"),
+])
+def test_blocked_words(text, word):
+    assert check_text(text) == [f'the word "{word}" is on the classroom list']
+
+
+@pytest.mark.parametrize("text", [
+    "A class assessment with a passionate assistant in Massachusetts",  # ass inside words
+    "The grapes were on the glass, said the bass player",
+    "Scunthorpe is a town; Sussex is a county; Essex too",  # cunt, sex inside words
+    "The knight killed the dragon and the cock crowed at dawn",
+    "Dick Whittington and his pussy cat went to London",
+    "The emperor was naked, and the heroine laughed",
+    "There were 455 birds, 5 hens and 31337 ants",  # numbers are not leetspeak
+    "as soon as possible",  # "as" is not "ass" with a letter missing
+    "Mississippi shells assemble",
+    "",
+    "   \n\t  ",
+])
+def test_allowed_texts(text):
+    assert check_text(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "shiiiiit", "SHIIIT", "fuuuuuck", "assss", "sh1t", "5h1t", "@ss", "a55", "$hit", "b1tch",
+    "f.u.c.k", "s h i t", "f-u-c-k", "Ｆｕｃｋ", "fûck", "fu\u200bck", "fu\u200dck", "fu\u00adck",
+    "fuсk",  # a Cyrillic "с" in a Latin word
+    "p0rn", "p0rn0graphy", "nud3", "nuuude",
+])
+def test_simple_obfuscation_is_seen_through(text):
+    reasons = check_text(f"look: {text}!")
+    assert len(reasons) == 1 and "is on the classroom list" in reasons[0]
+
+
+def test_whole_phrases_and_every_reason_once():
+    reasons = check_text("Kill   yourself, said the shit. Shit! And self-harm.")
+    assert reasons == ['the words "Kill yourself" are on the classroom list',
+                       'the word "shit" is on the classroom list',
+                       'the word "Shit" is on the classroom list',
+                       'the words "self-harm" are on the classroom list']
+    assert check_text("kill the dragon yourself") == []
+
+
+def test_russian_text_is_not_rewritten_as_latin():
+    assert check_text("сор и мусор, а ещё кот") == []
+
+
+def test_custom_word_list():
+    checker = SafetyChecker(words=["# comment", "", "spider", "tarantula*", "big bad wolf"])
+    assert checker.check("a SPIDERRR and tarantulas and the Big Bad Wolf") == [
+        'the word "SPIDERRR" is on the classroom list',
+        'the word "tarantulas" is on the classroom list',
+        'the words "Big Bad Wolf" are on the classroom list',
+    ]
+    assert checker.check("spiders and a bad wolf") == []  # "spider" is whole-word only
+
+
+def test_moderation_is_combined_with_the_word_list():
+    asked = []
+
+    def moderate(text):
+        asked.append(text)
+        return ["violence", "self harm", "violence"] if "sword" in text else []
+
+    checker = SafetyChecker(moderate=moderate)
+    assert checker.check("a kind dragon") == []
+    assert checker.check("a sword fight, shit") == [
+        'the word "shit" is on the classroom list',
+        "the moderation service flagged it as violence",
+        "the moderation service flagged it as self harm",
+    ]
+    assert SafetyChecker(moderate=lambda text: ["flagged"]).check("x") == ["the moderation service flagged it"]
+    assert asked == ["a kind dragon", "a sword fight, shit"]
+
+
+def test_moderation_sees_clean_text_and_is_not_asked_about_nothing():
+    asked = []
+    checker = SafetyChecker(moderate=lambda text: asked.append(text) or [])
+    checker.check("  ")
+    checker.check("a\x00b\u202ec")
+    assert asked == ["abc"]
+
+
+def test_moderation_failures_are_provider_errors():
+    def broken(text):
+        raise ConnectionError("refused")
+
+    with pytest.raises(ProviderError, match="moderation service could not check"):
+        SafetyChecker(moderate=broken).check("hello")
+
+    def refuses(text):
+        raise InputError("The moderation service says the key is wrong.")
+
+    with pytest.raises(InputError, match="key is wrong"):
+        SafetyChecker(moderate=refuses).check("hello")
+
+
+def test_default_checker_uses_the_bundled_list():
+    assert SafetyChecker().check("sh1t") == check_text("sh1t") != []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_any_text_gives_a_list_of_reasons(text):
+    reasons = check_text(text)
+    assert isinstance(reasons, list) and all(r.endswith("is on the classroom list")
+                                             or r.endswith("are on the classroom list") for r in reasons)
