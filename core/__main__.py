@@ -97,6 +97,12 @@ def make(args: argparse.Namespace) -> Path:
     settings = _settings(args)
     if not args.photo.is_file():
         raise StudioError(f"There is no photo at {args.photo}.")
+    # Ask for every engine before any work, so a missing translator or model fails fast.
+    vision = None if args.caption else providers.vision_for(settings)
+    writer = providers.writer_for(settings)
+    illustrator = providers.illustrator_for(settings)
+    upscaler = providers.upscaler_for(settings) if args.upscale else None
+    translator = providers.translator_for(settings) if args.language else None
     store = Store(settings.data_dir)
     story = studio.start_story(store, args.photo.read_bytes(), args.photo.name)
     print(f"story {story.id} (saved in {store.folder(story.id)})", file=sys.stderr)
@@ -106,14 +112,14 @@ def make(args: argparse.Namespace) -> Path:
     if args.caption:
         studio.edit_caption(store, story, args.caption)
     else:
-        _run(studio.caption(store, story, providers.vision_for(settings)), "caption")
-    _run(studio.write_draft(store, story, providers.writer_for(settings)), "story")
+        _run(studio.caption(store, story, vision), "caption")
+    _run(studio.write_draft(store, story, writer), "story")
     safety = SafetyChecker() if settings.safety else None
-    _run(studio.illustrate(store, story, providers.illustrator_for(settings), safety=safety), "pictures")
-    if args.upscale:
-        _run(studio.upscale(store, story, providers.upscaler_for(settings), args.upscale), "upscale")
-    if args.language:
-        _run(studio.translate(store, story, providers.translator_for(settings), args.language), "translate")
+    _run(studio.illustrate(store, story, illustrator, safety=safety), "pictures")
+    if upscaler:
+        _run(studio.upscale(store, story, upscaler, args.upscale), "upscale")
+    if translator:
+        _run(studio.translate(store, story, translator, args.language), "translate")
     base_url = settings.public_base_url or "http://localhost:8501"
     _run(studio.export_pdf(store, story, static_dir=settings.static_dir, base_url=base_url,
                            page_size=args.page_size, language=args.language, bilingual=args.bilingual,

@@ -1,0 +1,71 @@
+"""The studio running for real (`streamlit run Home.py`, as the README starts it) on a free port.
+
+Used by the tests that need a real server: the QR code's link fetched over HTTP, and the browser.
+Exports land in the repository's static/ folder, because that is the only folder Streamlit serves;
+the fixture removes what the tests published there.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+@dataclass
+class LiveStudio:
+    url: str
+    data_dir: Path
+    env: dict[str, str]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def live_studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveStudio]:
+    data_dir = tmp_path_factory.mktemp("live") / "data"
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "VISUTALE_DATA_DIR": str(data_dir), "VISUTALE_PUBLIC_BASE_URL": url}
+    for name in ("OPENAI_API_KEY", "DEEPL_AUTH_KEY", "VISUTALE_STATIC_DIR"):
+        env.pop(name, None)
+    exports = ROOT / "static" / "exports"
+    before = set(exports.iterdir()) if exports.exists() else set()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "Home.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("the studio did not start within 60 s")
+                time.sleep(0.3)
+        yield LiveStudio(url=url, data_dir=data_dir, env=env)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        for published in (set(exports.iterdir()) if exports.exists() else set()) - before:
+            shutil.rmtree(published, ignore_errors=True)

@@ -1,0 +1,61 @@
+"""The headless command line: a photo to story.pdf and story.json, and exit 2 with one line on bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from tests.conftest import ROOT, SAMPLES
+
+
+def run_cli(*args: str, env_dir: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "VISUTALE_DATA_DIR": str(env_dir / "data"), "VISUTALE_STATIC_DIR": str(env_dir / "static")}
+    return subprocess.run([sys.executable, "-m", "core", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_make_writes_a_pdf_and_the_story(tmp_path: Path) -> None:
+    out = tmp_path / "book"
+    result = run_cli("make", str(SAMPLES / "astronaut.jpg"), "--out", str(out), "--pages", "4",
+                     "--style", "comic", "--audience", "older children", "--seed", "5", env_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "pictures: Scene 4 of 4 drawn" in result.stderr  # progress went to stderr
+    story = json.loads((out / "story.json").read_text())
+    assert story["settings"]["style"] == "comic" and story["settings"]["seed"] == 5
+    draft = next(d for d in story["drafts"] if d["id"] == story["chosen_draft"])
+    assert len(draft["pages"]) == 4
+    pdf = PdfReader(out / "story.pdf")
+    text = "\n".join(page.extract_text() for page in pdf.pages)
+    assert draft["title"].split()[0] in text
+    assert "face" in story["captions"][-1]["text"].lower()  # the vision step ran on the astronaut
+
+
+def test_caption_option_replaces_the_vision_step(tmp_path: Path) -> None:
+    result = run_cli("make", str(SAMPLES / "coffee.jpg"), "--out", str(tmp_path / "o"), "--pages", "1",
+                     "--caption", "A dragon named Pim sleeps in a teacup.", env_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    story = json.loads((tmp_path / "o" / "story.json").read_text())
+    assert [c["author"] for c in story["captions"]] == ["person"]
+    assert story["captions"][0]["text"] == "A dragon named Pim sleeps in a teacup."
+
+
+@pytest.mark.parametrize("args, message", [
+    (["make", "missing.jpg", "--out", "x"], "There is no photo at missing.jpg"),
+    (["make", str(ROOT / "README.md"), "--out", "x"], "not a picture"),
+    (["make", str(SAMPLES / "coffee.jpg"), "--out", "x", "--pages", "40"], "between 1 and 24"),
+    (["make", str(SAMPLES / "coffee.jpg"), "--out", "x", "--style", "oil"], "invalid choice"),
+    (["make", str(SAMPLES / "coffee.jpg")], "--out"),
+    (["make", str(SAMPLES / "coffee.jpg"), "--out", "x", "--language", "de"], "translat"),
+])
+def test_bad_input_exits_2_with_one_line(tmp_path: Path, args: list[str], message: str) -> None:
+    result = run_cli(*args, env_dir=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert message in lines[-1]
+    assert "Traceback" not in result.stderr
