@@ -1,0 +1,576 @@
+"""Words for the offline story grammar: names, heroes, settings, problems and sentence templates.
+
+Templates use `str.format` slots (see `core.offline.writer._slots`). Text in [square brackets] is
+an elaboration: left out for young children, included at random for older children and always for
+adults, so sentence length follows the audience.
+"""
+
+from __future__ import annotations
+
+NAMES = (
+    "Pip", "Luna", "Otto", "Ada", "Bo", "Kit", "Nell", "Finn", "Ivy", "Rosa", "Juno", "Theo", "Mila",
+    "Ravi", "Zara", "Leo", "Nia", "Oskar", "Wren", "Cleo", "Arlo", "Maya", "Iris", "Milo", "Tess",
+    "Rumi", "Hugo", "Elsa", "Noor", "Bram", "Suki", "Tomas",
+)
+FRIENDS = (
+    "Dot", "Benny", "Fern", "Moss", "Poppy", "Rex", "Tilly", "Ollie", "Bea", "Sol", "Hazel", "Kai",
+)
+
+COLOURS = (
+    "light grey", "dark grey", "light blue", "dark blue", "navy blue", "sky blue", "dark green",
+    "lime green", "olive green", "dark red", "dark brown", "golden yellow", "slate blue",
+    "black", "white", "grey", "gray", "silver", "gold", "golden", "cream", "beige", "tan", "brown",
+    "ginger", "rust", "red", "crimson", "pink", "magenta", "coral", "peach", "orange", "amber",
+    "yellow", "khaki", "olive", "green", "teal", "turquoise", "blue", "navy", "purple", "violet",
+    "lavender", "lilac", "tabby", "striped", "spotted", "rosy", "copper", "bronze",
+)
+
+# noun -> kind. Animate nouns win over objects; settings are never the hero.
+ANIMALS = {
+    "cat": "fur", "kitten": "fur", "kitty": "fur", "dog": "fur", "puppy": "fur", "pup": "fur",
+    "fox": "fur", "rabbit": "fur", "bunny": "fur", "hare": "fur", "bear": "fur", "horse": "coat",
+    "pony": "coat", "mouse": "fur", "rat": "fur", "hamster": "fur", "squirrel": "fur",
+    "hedgehog": "spines", "bird": "feathers", "owl": "feathers", "duck": "feathers",
+    "duckling": "feathers", "chicken": "feathers", "hen": "feathers", "parrot": "feathers",
+    "penguin": "feathers", "swan": "feathers", "goose": "feathers", "robin": "feathers",
+    "fish": "scales", "frog": "skin", "turtle": "shell", "tortoise": "shell", "snail": "shell",
+    "lion": "mane", "tiger": "stripes", "elephant": "skin", "giraffe": "spots", "zebra": "stripes",
+    "monkey": "fur", "cow": "coat", "sheep": "wool", "lamb": "wool", "goat": "coat", "pig": "skin",
+    "butterfly": "wings", "bee": "stripes", "ladybird": "wings", "dragon": "scales",
+    "unicorn": "mane", "dinosaur": "scales", "wolf": "fur", "deer": "coat", "otter": "fur",
+    "badger": "fur", "raccoon": "fur", "koala": "fur", "panda": "fur", "seal": "skin",
+    "dolphin": "skin", "whale": "skin", "octopus": "skin", "crab": "shell",
+}
+PEOPLE = {
+    "astronaut", "girl", "boy", "woman", "man", "child", "kid", "baby", "toddler", "lady",
+    "grandmother", "grandfather", "grandma", "grandpa", "granny", "teacher", "farmer", "pilot",
+    "doctor", "nurse", "knight", "princess", "prince", "king", "queen", "wizard", "witch", "pirate",
+    "sailor", "student", "dancer", "musician", "chef", "cook", "baker", "painter", "artist",
+    "gardener", "fisherman", "scientist", "explorer", "climber", "skier", "surfer", "runner",
+    "player", "robot", "alien", "clown", "firefighter", "soldier", "captain", "mother", "father",
+    "mum", "mom", "dad", "sister", "brother", "friend", "person", "student", "traveller", "hiker",
+}
+OBJECTS = {
+    "cup", "mug", "teacup", "coffee", "tea", "teapot", "kettle", "car", "bicycle", "bike", "boat",
+    "ship", "train", "plane", "aeroplane", "airplane", "rocket", "kite", "ball", "balloon", "hat",
+    "book", "lamp", "lantern", "clock", "house", "cottage", "tree", "flower", "rose", "tulip",
+    "sunflower", "daisy", "apple", "pear", "cake", "cookie", "biscuit", "toy", "teddy", "doll",
+    "chair", "umbrella", "shoe", "boot", "guitar", "piano", "violin", "drum", "rock", "stone",
+    "shell", "leaf", "candle", "key", "box", "bottle", "bag", "basket", "bowl", "plate", "saucer",
+    "bench", "door", "castle", "tower", "bridge", "lighthouse", "moon", "sun", "star", "snowman",
+    "scarecrow", "tractor", "bus", "truck", "lorry", "helmet", "pumpkin", "mushroom", "cactus",
+    "plant", "pot", "vase", "jar", "sandwich", "pie", "pizza", "bread", "egg", "hourglass",
+    "telescope", "camera", "radio", "computer", "phone", "shoe", "sock", "scarf", "glove",
+}
+SETTINGS = {
+    "kitchen", "garden", "forest", "woods", "wood", "beach", "park", "city", "street", "room",
+    "bedroom", "table", "desk", "sea", "ocean", "lake", "river", "mountain", "mountains", "hill",
+    "hills", "field", "meadow", "snow", "space", "station", "farm", "school", "library", "cafe",
+    "café", "market", "village", "town", "sky", "window", "windowsill", "sofa", "couch",
+    "blanket", "bed", "grass", "road", "desert", "jungle", "island", "harbour", "harbor", "pond",
+    "playground", "classroom", "attic", "cave", "valley", "shore", "studio", "office", "porch",
+    "balcony", "yard", "backyard", "roof", "train station", "bakery", "shop", "zoo", "lawn",
+    "carpet", "rug", "floor", "pillow", "cushion", "fence", "wall", "orchard", "swamp",
+    "living room", "dining room", "front of",
+}
+# places a hero sits on rather than lives in: used only when the caption names no bigger place
+SMALL_SETTINGS = {
+    "table", "desk", "blanket", "sofa", "couch", "bed", "pillow", "cushion", "carpet", "rug",
+    "floor", "windowsill", "window", "fence", "wall", "grass", "lawn", "snow", "front of",
+}
+ATTEMPT_HOPES = (
+    "hoping to {goal}", "looking for any clue", "with {Friend} close behind",
+    "sure that this time it would work", "humming to keep brave", "with a torch and a map",
+    "very carefully", "as quietly as a mouse", "with a brand new plan", "full of hope",
+    "without stopping once", "counting every step",
+)
+ATTEMPT_OUTCOMES = (
+    "and the {thing} was still out of reach", "so {Hero} had to think again",
+    "and {Hero} let out a long sigh", "and the search went on", "so it was time for a new plan",
+    "and {Friend} shook a head sadly", "which was not much help at all", "and nothing else happened",
+    "and that was the end of that idea", "so they went home for tea", "and the day slipped away",
+    "which made {Hero} laugh anyway",
+)
+NOT_SUBJECTS = {
+    "photo", "picture", "image", "shot", "photograph", "snapshot", "frame", "view", "close-up",
+    "closeup", "portrait", "background", "foreground", "colour", "colours", "color", "colors",
+    "light", "tones", "tone", "face", "faces", "detector", "detectors", "engine", "area",
+    "interest", "centre", "center", "top", "bottom", "left", "right", "middle", "side", "caption",
+    "thing", "something", "part", "figure", "figures", "people", "subject", "object", "animal",
+    "place", "anything", "picture", "scene", "lot", "kind", "sort", "way", "day", "time",
+}
+ADJECTIVES = {
+    "little", "small", "tiny", "big", "large", "huge", "old", "young", "fluffy", "furry", "happy",
+    "sleepy", "curious", "brave", "shy", "smiling", "grumpy", "proud", "wet", "round", "tall",
+    "short", "long", "cosy", "cozy", "friendly", "wild", "clever", "funny", "quiet", "noisy",
+    "shiny", "soft", "gentle", "lazy", "busy", "playful", "hungry", "lonely", "cheerful", "sad",
+    "wooden", "ceramic", "steaming", "hot", "cold", "frozen", "tabby", "striped", "spotted",
+    "fat", "thin", "pretty", "beautiful", "lovely", "giant", "baby", "lucky", "magic", "magical",
+}
+
+# --- genres ----------------------------------------------------------------------------------
+
+GENRE_ALIASES = {
+    "adventure": "adventure", "quest": "adventure", "journey": "adventure", "action": "adventure",
+    "mystery": "mystery", "detective": "mystery", "crime": "mystery", "puzzle": "mystery",
+    "friendship": "friendship", "friends": "friendship", "family": "friendship",
+    "slice of life": "friendship", "everyday": "friendship", "school": "friendship",
+    "fairy": "fairy tale", "fairytale": "fairy tale", "fairy-tale": "fairy tale",
+    "fantasy": "fairy tale", "magic": "fairy tale", "fable": "fairy tale", "legend": "fairy tale",
+    "science": "science fiction", "sci-fi": "science fiction", "scifi": "science fiction",
+    "sf": "science fiction", "space": "science fiction", "future": "science fiction",
+    "robot": "science fiction", "robots": "science fiction",
+    "funny": "funny", "comedy": "funny", "humour": "funny", "humor": "funny", "silly": "funny",
+    "nonsense": "funny", "comic": "funny",
+    "spooky": "mystery", "ghost": "mystery", "horror": "mystery",
+}
+TONE_ALIASES = {
+    "warm": "warm", "cosy": "warm", "cozy": "warm", "gentle": "warm", "kind": "warm",
+    "heartwarming": "warm", "tender": "warm", "sweet": "warm", "happy": "warm",
+    "funny": "funny", "silly": "funny", "playful": "funny", "humorous": "funny", "light": "funny",
+    "spooky": "spooky", "scary": "spooky", "eerie": "spooky", "dark": "spooky", "creepy": "spooky",
+    "mysterious": "spooky",
+    "calm": "calm", "bedtime": "calm", "quiet": "calm", "peaceful": "calm", "soothing": "calm",
+    "dreamy": "calm", "relaxed": "calm",
+    "exciting": "exciting", "thrilling": "exciting", "action": "exciting", "epic": "exciting",
+    "tense": "exciting", "dramatic": "exciting", "adventurous": "exciting",
+}
+
+ROLES = {
+    "adventure": ("explorer", "traveller", "climber"),
+    "mystery": ("detective", "puzzle solver", "young sleuth"),
+    "friendship": ("child", "neighbour", "friend"),
+    "fairy tale": ("young traveller", "shepherd", "baker's apprentice"),
+    "science fiction": ("space cadet", "inventor", "star pilot"),
+    "funny": ("inventor", "juggler", "trouble-maker"),
+}
+DEFAULT_SETTINGS = {
+    "adventure": (("by", "the edge of a great forest"), ("in", "a village near the mountains"),
+                  ("by", "a wide blue river")),
+    "mystery": (("in", "a crooked old house"), ("in", "a quiet town by the sea"),
+                ("in", "a library full of dusty books")),
+    "friendship": (("in", "a busy little street"), ("in", "a house with a red door"),
+                   ("near", "a park with a big oak tree")),
+    "fairy tale": (("in", "a kingdom beyond the hills"), ("in", "a castle made of pale stone"),
+                   ("in", "a wood where the trees could whisper")),
+    "science fiction": (("on", "a space station far above the Earth"), ("in", "a city of glass towers"),
+                        ("on", "a small moon with purple sand")),
+    "funny": (("in", "a town where nothing ever went to plan"), ("in", "a very untidy kitchen"),
+              ("on", "a farm with rather odd animals")),
+}
+
+# Each problem: what it is about (thing), the goal, the trouble sentence, the turn and the ending.
+PROBLEMS = {
+    "adventure": (
+        {"thing": "silver compass", "goal": "find the silver compass",
+         "trouble": "One windy morning, {Hero}'s silver compass rolled away and was gone[, down the hill and out of sight].",
+         "turn": "Then a bright flash caught {Hero}'s eye: something silver was shining in the mud[ by the stepping stones].",
+         "end": "{Hero} held the silver compass tight, and its needle pointed straight for home."},
+        {"thing": "hidden waterfall", "goal": "reach the hidden waterfall",
+         "trouble": "An old map showed a hidden waterfall, but half of the map was torn away[ and lost long ago].",
+         "turn": "Then {Hero} heard it: a deep, rushing roar behind the rocks.",
+         "end": "Cool water sparkled in the sun, and {Hero} laughed in the spray of the hidden waterfall."},
+        {"thing": "top of Windy Hill", "goal": "climb to the top of Windy Hill",
+         "trouble": "Everyone said the top of Windy Hill was too high for someone so small[, but {Hero} wanted to try].",
+         "turn": "Then {Hero} found a path of flat stones, like steps made for small feet.",
+         "end": "From the top of Windy Hill, {Hero} could see the whole world, tiny and shining."},
+        {"thing": "runaway kite", "goal": "bring the runaway kite home",
+         "trouble": "A gust of wind snatched {Friend}'s {colour} kite and carried it far away[ over the rooftops].",
+         "turn": "Then {Hero} saw a long string dangling from the branches of a very tall tree.",
+         "end": "{Hero} gave the kite back to {Friend}, and they flew it together until the sun went down."},
+        {"thing": "light on the island", "goal": "find out what the light on the island was",
+         "trouble": "Every night a small green light blinked on the island[ across the water], and nobody knew why.",
+         "turn": "Then, close to the island, {Hero} saw the light again, blinking in a little window.",
+         "end": "The light belonged to an old lighthouse keeper, who had been waving hello all along."},
+    ),
+    "mystery": (
+        {"thing": "missing key", "goal": "find the missing key",
+         "trouble": "One morning, the little key that opened the old {colour} box had vanished[ from its hook].",
+         "turn": "Then {Hero} spotted tiny muddy footprints leading to the window.",
+         "end": "A magpie who loved shiny things had taken the key, and it traded it back for a button."},
+        {"thing": "tapping sound", "goal": "find out what made the tapping sound",
+         "trouble": "Every night, a strange tap, tap, tap came from somewhere[ in the dark], and nobody could say what it was.",
+         "turn": "Then {Hero} saw a branch knocking on the glass each time the wind blew.",
+         "end": "The mystery was solved, and the tapping became a sound to fall asleep to."},
+        {"thing": "footprints in the flour", "goal": "follow the footprints in the flour",
+         "trouble": "Someone had walked through the spilled flour and left a trail of tiny footprints[ across the floor].",
+         "turn": "Then {Hero} heard a small sneeze coming from inside the biscuit tin.",
+         "end": "Inside sat a mouse covered in flour, and {Hero} shared a biscuit with the little thief."},
+        {"thing": "secret note", "goal": "discover who wrote the secret note",
+         "trouble": "A folded note appeared under the door with just four words: Look under the stairs.",
+         "turn": "Then {Hero} found a second note, written in the same wobbly letters[ as the first].",
+         "end": "The notes were a treasure hunt from {Friend}, and the treasure was a birthday cake."},
+        {"thing": "vanished cake", "goal": "find out where the cake had gone",
+         "trouble": "The big cake for the party had vanished[ from the table], and only crumbs were left.",
+         "turn": "Then {Hero} noticed a line of crumbs leading behind the curtains.",
+         "end": "Behind the curtains, a very guilty dog was licking its nose, and everyone laughed."},
+    ),
+    "friendship": (
+        {"thing": "shy newcomer", "goal": "make friends with the shy newcomer",
+         "trouble": "A newcomer called {Friend} had arrived, but {Friend} hid every time {Hero} said hello.",
+         "turn": "Then {Hero} noticed that {Friend} was drawing pictures, just like {Hero} loved to do.",
+         "end": "{Hero} and {Friend} drew pictures side by side, and the newcomer was not shy any more."},
+        {"thing": "quarrel about the swing", "goal": "mend the quarrel with {Friend}",
+         "trouble": "{Hero} and {Friend} had a quarrel about the swing, and neither of them would say sorry.",
+         "turn": "Then {Hero} saw {Friend} sitting alone, looking just as sad[ and just as lonely].",
+         "end": "They both said sorry at the very same moment, and then they took turns on the swing."},
+        {"thing": "friend who was moving away", "goal": "give {Friend} a goodbye present",
+         "trouble": "{Friend} was moving far away, and {Hero} did not know how to say goodbye.",
+         "turn": "Then {Hero} had an idea: a book full of drawings of everything they had done together.",
+         "end": "{Friend} hugged the book, and they promised to write a letter every week."},
+        {"thing": "lonely neighbour", "goal": "cheer up the lonely neighbour",
+         "trouble": "The old neighbour next door never smiled[ and sat alone by the window every day].",
+         "turn": "Then {Hero} heard the neighbour humming a song that {Hero} knew too.",
+         "end": "Soon the neighbour and {Hero} sang together every evening, and the window was always open."},
+        {"thing": "lost puppy", "goal": "find a home for the lost puppy",
+         "trouble": "A small lost puppy was shivering[ in the rain], and nobody knew where it lived.",
+         "turn": "Then {Hero} saw a poster with a picture of the puppy on it.",
+         "end": "The puppy's family cried with joy, and they asked {Hero} to visit every Sunday."},
+    ),
+    "fairy tale": (
+        {"thing": "silent songs", "goal": "break the spell on the songs",
+         "trouble": "A grumpy wizard cast a spell, and every song in the kingdom fell silent.",
+         "turn": "Then {Hero} found that the wizard could not sing either, and was sad about it.",
+         "end": "{Hero} taught the wizard to hum, the spell broke, and the whole kingdom sang again."},
+        {"thing": "golden apple", "goal": "find the golden apple",
+         "trouble": "The queen fell ill, and only a golden apple from the far orchard could make her well.",
+         "turn": "Then a tiny bird landed on {Hero}'s hand and showed the way to a glowing tree.",
+         "end": "The queen ate the golden apple, smiled, and made {Hero} a guest of honour."},
+        {"thing": "giant's lost button", "goal": "return the giant's lost button",
+         "trouble": "A giant had lost a button as big as a cart wheel, and the giant's coat kept flapping open.",
+         "turn": "Then {Hero} found the button rolling down the road all by itself.",
+         "end": "The giant sewed the button back on and gave {Hero} a ride on a very big shoulder."},
+        {"thing": "frozen rose garden", "goal": "wake the frozen rose garden",
+         "trouble": "Frost had covered the rose garden, and the roses had stopped opening[ for a hundred days].",
+         "turn": "Then {Hero} remembered an old rhyme about warm hands and kind words.",
+         "end": "The roses opened one by one, red and pink and gold, and the frost melted away."},
+        {"thing": "mirror that lost its voice", "goal": "give the talking mirror its voice back",
+         "trouble": "The castle's talking mirror had lost its voice, and nobody could hear its wise advice.",
+         "turn": "Then {Hero} found the mirror's voice hiding in an echo at the bottom of the well.",
+         "end": "The mirror spoke again, and its first words were a thank you to {Hero}."},
+    ),
+    "science fiction": (
+        {"thing": "silent engine", "goal": "fix the ship's engine",
+         "trouble": "One day the ship's engine stopped humming, and the stars stopped moving past the window.",
+         "turn": "Then {Hero} noticed a small wire that had come loose behind a panel.",
+         "end": "The engine hummed again, and the ship sailed on between the bright stars."},
+        {"thing": "signal from a blue planet", "goal": "answer the signal from the blue planet",
+         "trouble": "A strange signal came from a small blue planet: beep, boop, beep, over and over.",
+         "turn": "Then {Hero} understood that the beeps were a song, not a warning.",
+         "end": "{Hero} sang the song back, and the blue planet lit up like a birthday cake."},
+        {"thing": "robot who forgot how to dream", "goal": "help the robot dream again",
+         "trouble": "{Friend} the robot had forgotten how to dream, and its lights blinked slow and sad.",
+         "turn": "Then {Hero} told {Friend} a bedtime story about the stars.",
+         "end": "That night the robot dreamed of comets, and its lights blinked happy colours."},
+        {"thing": "dark moon base", "goal": "bring back the lights of the moon base",
+         "trouble": "All the lights on the moon base went out[ at once], and everything was dark and cold.",
+         "turn": "Then {Hero} saw that dust had covered the solar panels outside.",
+         "end": "With the panels clean, the moon base glowed again like a lantern in the sky."},
+        {"thing": "lost falling star", "goal": "help the falling star get home",
+         "trouble": "A little star fell from the sky[ with a fizz and a pop] and could not fly back up.",
+         "turn": "Then {Hero} built a launch ramp out of spare parts and a spring.",
+         "end": "The star shot back into the sky and winked at {Hero} every night after that."},
+    ),
+    "funny": (
+        {"thing": "sneezing hat", "goal": "stop the sneezing hat",
+         "trouble": "{Hero}'s new hat would not stop sneezing[, and it blew everyone's hair about].",
+         "turn": "Then {Hero} saw a feather tucked inside, tickling the hat's nose.",
+         "end": "Without the feather the hat stopped sneezing, and started to sing instead."},
+        {"thing": "runaway socks", "goal": "catch all the runaway socks",
+         "trouble": "One morning every sock in the house had run away[, even the stripy ones].",
+         "turn": "Then {Hero} heard giggling from the washing machine.",
+         "end": "The socks had been having a party, and {Hero} joined in with bare feet."},
+        {"thing": "cake that grew too big", "goal": "shrink the enormous cake",
+         "trouble": "{Hero} added too much magic flour, and the cake grew bigger than the house.",
+         "turn": "Then {Hero} had an idea: invite the whole town to eat it.",
+         "end": "Everyone ate cake until they were full, and there was just one crumb left."},
+        {"thing": "hiccups", "goal": "cure the town's hiccups",
+         "trouble": "Everyone in town had the hiccups[, even the mayor and the goldfish].",
+         "turn": "Then {Hero} told the silliest joke in the world, and everyone gasped.",
+         "end": "The hiccups stopped at once, and the town laughed for a week."},
+        {"thing": "upside-down day", "goal": "put the upside-down day the right way up",
+         "trouble": "{Hero} woke up and everything was upside down[: the trees, the houses and the breakfast].",
+         "turn": "Then {Hero} found that doing a handstand made the world look right again.",
+         "end": "The next morning the world was the right way up, but {Hero} kept doing handstands."},
+    ),
+}
+
+# --- sentence pools (generic, per stage) ---------------------------------------------------------
+
+BEGIN = (
+    "Every morning, {Hero} {habit}[, even when it rained].",
+    "{Hero} loved {setting}[ more than any other place in the world].",
+    "{Hero}'s {part} was {colour}[, the colour of {simile}].",
+    "[Life {at_setting} was simple, and ]{Hero} was happy there.",
+    "{Hero} had a good friend called {Friend}[, who always had a plan].",
+    "{Hero} liked to watch the {light} light {at_setting}[ as the day began].",
+    "Nobody {at_setting} was as curious as {Hero}[, who asked questions about everything].",
+    "At night, {Hero} dreamed of far places[ beyond the hills and the sea].",
+)
+PROBLEM = (
+    "But nobody knew how to {goal}[, not even the oldest owl].",
+    "It was not going to be easy.",
+    "{Hero} thought about it all day[ and half the night].",
+    "{Friend} said it could not be done[, but {Hero} was not so sure].",
+    "{Hero} packed a bag with an apple and a torch[ and a piece of string, just in case].",
+    "The trouble was getting bigger[ with every passing hour].",
+)
+ATTEMPT_OPENERS = (
+    "First", "Next", "Then", "After that", "Later", "The next morning", "After lunch",
+    "That afternoon", "The day after", "At sunrise", "Before supper", "On a rainy day",
+    "One more time", "Once again", "Soon after", "In the evening", "A little later", "Early next day",
+    "On Tuesday", "Later still", "With new hope", "At noon", "Just before dark", "The next week",
+)
+PLACES = (
+    "by the old bridge", "at the top of the hill", "under the big oak tree", "behind the bakery",
+    "in the long grass", "beside the pond", "at the busy market", "in the dusty attic",
+    "along the river", "by the windmill", "in the library", "near the lighthouse", "on the roof",
+    "in the garden shed", "at the train station", "down by the harbour", "in the orchard",
+    "under the stairs", "by the well", "in the meadow", "at the end of the lane", "by the fountain",
+    "in the old barn", "on the sandy shore",
+)
+SF_PLACES = (
+    "in the engine room", "on the bridge of the ship", "near the comet's tail", "on the red moon",
+    "in the greenhouse dome", "by the big telescope", "in the robot workshop", "on the launch pad",
+)
+FAIRY_PLACES = (
+    "in the enchanted wood", "by the castle gate", "at the witch's cottage", "beside the wishing well",
+    "at the foot of the glass mountain", "in the troll's cave", "on the silver bridge",
+)
+HELPERS = (
+    "a wise old owl", "a grumpy crab", "a chatty parrot", "a sleepy snail", "a friendly baker",
+    "a tiny robot", "a kind neighbour", "a busy squirrel", "a lost duckling", "a girl with a red kite",
+    "a shy hedgehog", "an old sailor", "a clever crow", "a sleepy dog", "a helpful mole",
+    "a singing frog", "a tall giraffe", "a jolly postman", "a little mouse", "a patient tortoise",
+)
+METHODS = (
+    "looked carefully", "asked {helper} for help", "searched high and low", "followed a trail",
+    "drew a map", "climbed as high as possible", "listened very hard", "made a clever plan",
+    "called out loudly", "tried a new idea", "counted every step", "looked under every stone",
+    "used a magnifying glass", "built a little raft", "waited very quietly", "dug a small hole",
+)
+FAILURES = (
+    "it was only a shadow", "the wind blew the map away", "the path ended at a muddy puddle",
+    "the door was locked tight", "it started to rain", "nobody had seen a thing",
+    "it turned out to be a pile of leaves", "a fallen tree blocked the way", "it was too dark to see",
+    "the clue led nowhere", "the bridge was too wobbly", "everyone was fast asleep",
+    "a goose chased {Hero} away", "the ladder was too short", "the fog came rolling in",
+    "it was just an old boot", "the stream was too wide to cross", "the trail went round in a circle",
+    "the sign pointed the wrong way", "a noisy storm began", "the lamp ran out of oil",
+    "the hole filled up with water", "the rope came undone", "the answer was hiding somewhere else",
+)
+ATTEMPT_EXTRA = (
+    "{Hero} did not give up.",
+    "{Hero} sat down and had a think[ with chin in hands].",
+    "{Friend} said, \"Let's try again tomorrow.\"",
+    "There was no sign of the {thing} yet.",
+    "{Hero} felt tired, but hopeful[, like a lamp still burning low].",
+    "[The day was long, and ]{Hero}'s feet were sore.",
+    "{Hero} wrote down a new clue in a small notebook.",
+    "Still, {Hero} had learned something new.",
+    "{Hero} ate the apple and thought of a better plan.",
+    "[On the way home, ]{Hero} counted the stars for luck.",
+)
+TURN = (
+    "Suddenly, everything changed.",
+    "{Hero} took a deep breath and tried one last idea.",
+    "It was the best idea {Hero} had ever had.",
+    "{Hero}'s eyes grew wide[ with surprise].",
+    "At last, {Hero} knew what to do.",
+)
+ENDING = (
+    "That night, {Hero} fell asleep {at_setting}, happy and tired.",
+    "Everyone cheered for {Hero}[, even the grumpy crab].",
+    "{Hero} and {Friend} shared a big slice of cake.",
+    "And from then on, {Hero} was never afraid to try.",
+    "{Hero} smiled[ a wide, proud smile].",
+    "It had been a long day, but a very good one.",
+)
+HABITS = (
+    "said hello to the sun", "counted the birds on the fence", "watched the clouds drift by",
+    "hummed a little song", "tidied up with great care", "went for a short walk",
+    "looked out of the window", "shared breakfast with {Friend}",
+)
+SIMILES = {
+    "red": "ripe cherries", "pink": "a summer rose", "orange": "a pumpkin", "yellow": "the sun",
+    "golden": "honey", "gold": "honey", "green": "spring leaves", "blue": "the sky", "teal": "the sea",
+    "purple": "plums", "white": "fresh snow", "black": "the night", "grey": "a rain cloud",
+    "brown": "warm toast", "tan": "sand", "cream": "fresh milk", "silver": "the moon",
+    "ginger": "autumn leaves", "beige": "a biscuit", "rust": "autumn leaves", "coral": "a sea shell",
+}
+LIGHT_WORDS = {"warm": "golden", "funny": "bouncy", "spooky": "pale", "calm": "soft", "exciting": "bright"}
+
+# one or two per page, by tone
+TONE_LINES = {
+    "warm": (
+        "A kind breeze smelled of warm bread.", "{Friend} gave {Hero} a big hug.",
+        "Somewhere, a kettle was singing.", "The sun felt like a warm blanket.",
+        "{Hero} felt safe and loved.", "A robin sang a cheerful song.",
+        "Everyone waved hello[ from their windows].", "The clouds looked like soft pillows.",
+        "There was always room for one more friend.", "A cup of cocoa waited at home.",
+        "Kind words made the day feel lighter.", "The flowers nodded as if to say hello.",
+    ),
+    "funny": (
+        "A duck quacked loudly, as if it had a joke to tell.", "{Hero} tripped over a very rude pebble.",
+        "A cow mooed in a surprisingly high voice.", "{Friend} wore a teapot as a hat.",
+        "Even the trees seemed to giggle.", "A worm did a little dance.",
+        "Somebody's tummy rumbled like thunder.", "A goat ate the shopping list.",
+        "{Hero} sneezed so hard that a hat flew off.", "A snail raced past and won.",
+        "The wind blew {Hero}'s hair into a funny shape.", "A pigeon wore a tiny crown of leaves.",
+    ),
+    "spooky": (
+        "Somewhere, a door creaked all by itself.", "A cold mist curled around {Hero}'s feet.",
+        "An owl hooted three times.", "The shadows grew long and thin.",
+        "Something rustled in the bushes.", "The moon peeked out from behind a cloud.",
+        "A floorboard creaked[ in the empty room].", "The candle flickered, though there was no wind.",
+        "A bat flitted past.", "The old clock ticked very loudly.",
+        "Leaves whispered in the dark.", "A cat's eyes glowed in the gloom.",
+    ),
+    "calm": (
+        "The clouds drifted slowly by.", "Everything was quiet and still.",
+        "A soft wind rocked the grass.", "The river hummed a sleepy song.",
+        "{Hero} took a slow, deep breath.", "Far away, a bell rang softly.",
+        "The light was soft and gentle.", "A leaf floated down[ like a little boat].",
+        "The stars came out one by one.", "The world seemed to rest.",
+        "Small waves lapped at the shore.", "A sleepy bee buzzed past.",
+    ),
+    "exciting": (
+        "{Hero}'s heart went thump, thump, thump.", "There was no time to lose!",
+        "The wind roared past.", "{Hero} ran faster than ever before.",
+        "Thunder rumbled in the distance.", "Would {Hero} make it in time?",
+        "A great crash echoed around.", "{Hero} leapt over a puddle.",
+        "Everything happened at once!", "The ground shook for a moment.",
+        "{Friend} shouted, \"Quick, this way!\"", "Sparks flew in every direction.",
+    ),
+}
+
+# longer sentences only adults get
+ADULT_LINES = (
+    "It was the kind of morning that seemed to promise something, though nobody could have said exactly what.",
+    "{Hero} had always believed that patience was a kind of courage, quieter than the other kinds.",
+    "The air carried the particular stillness that comes before something important happens.",
+    "Looking back, {Hero} would remember this moment as the point where everything began to change.",
+    "There is a difference between giving up and resting, and {Hero} understood it perfectly.",
+    "Somewhere beneath the ordinary surface of the day, an extraordinary possibility was waiting.",
+    "Memories of earlier, easier days drifted through {Hero}'s thoughts like distant music.",
+    "The familiar surroundings looked subtly different, as though someone had rearranged the light.",
+    "{Friend} watched thoughtfully, recognising the determination that had settled on {Hero}'s face.",
+    "Every small discovery seemed to open another door, each one leading somewhere unexpected.",
+    "Certainty was a luxury neither of them possessed, but hope was something they had plenty of.",
+    "The afternoon stretched lazily towards evening, golden and reluctant to finish.",
+    "It occurred to {Hero} that the most difficult questions rarely had simple answers.",
+    "Their conversation wandered, as good conversations do, before returning to the problem.",
+)
+
+# revisions -------------------------------------------------------------------------------------
+
+SIMPLER_WORDS = {
+    "extraordinary": "odd", "enormous": "huge", "immediately": "at once", "discovered": "found",
+    "discover": "find", "remembered": "knew", "remember": "recall", "beautiful": "pretty",
+    "understood": "knew", "understand": "get", "particular": "odd", "possibility": "chance",
+    "possibilities": "chances", "determination": "grit", "conversation": "talk",
+    "conversations": "talks", "surroundings": "place", "thoughtfully": "calmly",
+    "recognising": "seeing", "recognised": "saw", "unexpected": "new", "important": "big",
+    "difficult": "hard", "luxury": "treat", "possessed": "had", "reluctant": "slow",
+    "believed": "thought", "patience": "calm", "surprisingly": "very", "surprise": "shock",
+    "everything": "all", "something": "a thing", "somewhere": "near", "anything": "a thing",
+    "wonderful": "great", "frightened": "scared", "delicious": "tasty", "carefully": "with care",
+    "beginning": "start", "finished": "done", "finally": "at last", "together": "as one",
+    "disappeared": "went", "vanished": "went", "noticed": "saw", "especially": "so",
+    "perfectly": "well", "whispered": "said", "shouted": "cried", "adventure": "trip",
+    "afternoon": "day", "evening": "night", "breakfast": "food", "different": "new",
+    "familiar": "known", "distance": "far off", "direction": "way", "travelled": "went",
+    "traveller": "rover", "explorer": "rover", "neighbour": "friend", "curious": "keen",
+    "enchanted": "magic", "kingdom": "land", "imagined": "saw", "imagine": "see",
+    "returning": "going back", "carried": "took", "another": "one more", "through": "past",
+    "thought": "felt", "thoughts": "mind", "moment": "time", "morning": "day", "started": "began",
+    "decided": "chose", "hopeful": "glad", "promise": "vow", "wandered": "went", "stillness": "hush",
+    "ordinary": "plain", "surface": "top", "lazily": "slow", "stretched": "ran",
+    "the most difficult questions": "the hardest questions", "absolutely": "so", "probably": "may be", "mysterious": "odd",
+    "magnifying": "big", "everyone": "all", "nobody": "no one", "somebody": "one", "shivering": "cold",
+}
+EXCITING_WORDS = {
+    "walked": "raced", "went": "dashed", "said": "cried", "looked": "stared", "slowly": "quickly",
+    "quiet": "wild", "quietly": "boldly", "softly": "loudly", "gentle": "fierce", "soft": "sharp",
+    "sat": "crouched", "waited": "watched", "calm": "restless", "sleepy": "wide-awake",
+    "drifted": "rushed", "strolled": "sprinted", "happy": "thrilled", "smiled": "grinned",
+    "hummed": "sang out", "still": "shaking",
+}
+CALM_WORDS = {
+    "raced": "walked", "ran": "walked", "dashed": "went", "rushed": "drifted", "shouted": "said",
+    "cried": "said", "screamed": "said", "suddenly": "slowly", "quickly": "gently", "loudly": "softly",
+    "roared": "hummed", "crash": "hush", "thunder": "rain", "leapt": "stepped", "wild": "quiet",
+    "fierce": "gentle", "shook": "swayed", "grinned": "smiled", "thrilled": "happy",
+    "heart went thump, thump, thump": "heart beat slow and steady", "sprinted": "strolled",
+}
+FUNNY_LINES = (
+    "A passing goose honked, which is goose for \"ha ha\".",
+    "{Hero} laughed so hard that a button popped off.",
+    "Even the clouds looked like they were trying not to giggle.",
+    "A squirrel dropped a nut on {Hero}'s head and said sorry.",
+    "Somewhere a frog burped, very loudly and very proudly.",
+    "{Friend} pulled a face so silly that a snail fainted.",
+    "{Hero}'s tummy made a noise like a trombone.",
+    "A sheep said \"baa\" in a very posh voice.",
+    "{Hero} tried to whistle, but only a raspberry came out.",
+    "A bumblebee bumped into {Hero}'s nose and buzzed an apology.",
+    "The wind blew {Friend}'s hat onto a cow, and the cow kept it.",
+    "A worm waved, and nobody knew worms could wave.",
+    "{Hero} sneezed, and three pigeons fell over in surprise.",
+    "A sock was found on the roof, and nobody ever knew how.",
+    "The cat next door rolled its eyes at everybody.",
+    "{Hero} did a victory dance that looked a lot like a wobbly jelly.",
+    "A duck wearing a tiny scarf walked past as if it owned the place.",
+    "Somebody's pocket was full of jelly, and it was not {Hero}'s.",
+    "{Friend} laughed so much that a hiccup came out.",
+    "A hedgehog rolled past like a prickly football.",
+    "The teapot seemed to snigger, steaming out of its spout.",
+    "A mouse shouted \"cheese!\" and ran off, for no reason at all.",
+    "A pigeon tried to eat a shoelace and looked very confused.",
+    "Even the grumpy crab cracked a smile.",
+    "{Hero}'s hair stood up like a surprised hedgehog.",
+    "A carrot rolled by, probably on its way somewhere important.",
+)
+EXCITING_LINES = (
+    "Suddenly, a loud bang made everyone jump!", "{Hero}'s heart was racing!",
+    "There was not a second to lose!", "A strong wind howled all around!",
+    "{Hero} sprinted ahead, faster and faster!", "The ground trembled under their feet!",
+    "A flash of lightning lit up the sky!", "Something huge moved in the shadows!",
+    "{Friend} yelled, \"Watch out!\"", "Could {Hero} do it in time?",
+    "The clock was ticking louder and louder!", "A door slammed somewhere close by!",
+    "{Hero} jumped over a gap, just in time!", "Everything was spinning!",
+    "Hooves thundered along the road!", "A wave crashed right beside them!",
+    "Sparks flew in the dark!", "Then came a deep, mighty rumble!",
+    "The race was on!", "{Hero} held on tight!", "A huge shadow swept overhead!",
+    "Branches snapped like fireworks!", "The bell rang out, loud and urgent!",
+    "{Hero} dived behind a rock!",
+)
+CALM_LINES = (
+    "The wind hummed a soft song.", "Everything grew quiet and still.",
+    "{Hero} breathed in slowly, and out slowly.", "A warm blanket of evening settled down.",
+    "The stars twinkled, one by one.", "Far off, the sea whispered to the sand.",
+    "A sleepy owl blinked and yawned.", "The moon rose, round and kind.",
+    "Soft rain tapped gently on the roof.", "The grass swayed like a slow sea.",
+    "A candle glowed softly by the window.", "{Hero} felt cosy and safe.",
+    "The birds tucked their heads under their wings.", "A cat curled up in a patch of sun.",
+    "The river murmured on its way.", "Slowly, the sky turned pink and gold.",
+    "Everything could wait until tomorrow.", "{Friend} yawned a long, slow yawn.",
+    "The clouds moved slowly, like sleepy sheep.", "The lamps came on, warm and low.",
+    "Crickets sang a quiet tune.", "The leaves whispered goodnight.",
+    "A soft breeze smelled of lavender.", "The world was peaceful.",
+)
+DETAIL_LINES = (
+    "The air smelled of rain and grass.", "{Hero} could hear birds singing nearby.",
+    "The sky was a wide, pale blue.", "A little path wound between the stones.",
+    "Sunlight made patterns on the ground.", "{Friend} hummed a tune while they walked.",
+    "The wind carried the smell of the sea.", "Far away, a dog barked twice.",
+    "Tiny flowers grew along the way.", "The road was bumpy and long.",
+    "{Hero} noticed how the shadows moved.", "The ground was soft and damp.",
+    "A butterfly fluttered past.", "There was a smell of cinnamon in the air.",
+    "The houses had bright painted doors.", "{Hero} stopped to tie a shoelace.",
+    "A church bell rang in the distance.", "The leaves were turning gold.",
+    "The water sparkled in the light.", "A small boat bobbed on the water.",
+    "{Friend} pointed at a rainbow.", "The old walls were covered in ivy.",
+    "Puddles shone like little mirrors.", "Chimney smoke curled up into the sky.",
+    "{Hero} felt the sun on both cheeks.", "A fox watched them from the hedge.",
+)

@@ -1,0 +1,206 @@
+"""The offline writer: a seeded story grammar that really follows the brief and the presets."""
+
+from __future__ import annotations
+
+import statistics
+
+import pytest
+
+from core.errors import UnsupportedInstruction
+from core.offline.writer import OfflineWriter, read_caption, split_sentences, words
+from core.prompts import REVISIONS
+from core.providers.base import Brief, WrittenStory, Writer
+
+CAT = "A ginger tabby cat with green eyes lying on a blanket in the living room."
+GENRES = ("adventure", "mystery", "friendship", "fairy tale", "science fiction", "funny")
+TONES = ("warm", "funny", "spooky", "calm", "exciting")
+AUDIENCES = ("young children", "older children", "adults")
+
+
+def brief(**changes) -> Brief:
+    values = dict(caption=CAT, pages=8, audience="older children", genre="adventure", tone="warm",
+                  seed=1)
+    values.update(changes)
+    return Brief(**values)
+
+
+def run(gen) -> tuple[list[str], WrittenStory]:
+    chunks = list(gen)
+    assert isinstance(chunks[-1], WrittenStory)
+    assert all(isinstance(c, str) for c in chunks[:-1]) and len(chunks) > 1
+    return chunks[:-1], chunks[-1]
+
+
+def texts(story: WrittenStory) -> list[str]:
+    return [p.text for p in story.pages]
+
+
+def word_count(story: WrittenStory) -> int:
+    return sum(len(words(t)) for t in texts(story))
+
+
+def mean_word_length(story: WrittenStory) -> float:
+    return statistics.mean(len(w) for t in texts(story) for w in words(t))
+
+
+@pytest.fixture(scope="module")
+def writer() -> OfflineWriter:
+    return OfflineWriter()
+
+
+def test_protocol_and_streaming(writer):
+    assert isinstance(writer, Writer)
+    assert writer.engine == "offline" and writer.languages == ("en",)
+    chunks, story = run(writer.draft(brief()))
+    assert "".join(chunks).startswith(story.title)
+    assert all(p.text in "".join(chunks) for p in story.pages)
+    assert story.title and not story.incomplete
+    assert all(p.scene.endswith(".") and len(p.scene) > 20 for p in story.pages)
+
+
+def test_uses_the_caption(writer):
+    subject = read_caption(CAT)
+    assert subject.noun == "cat" and subject.feature == "green eyes"
+    assert subject.at_setting == "in the living room" and "ginger" in subject.colours
+    story = writer.write(brief())
+    whole = " ".join(texts(story))
+    assert "cat" in whole and "green eyes" in whole and "living room" in whole
+    coffee = writer.write(brief(caption="A cup of coffee on a saucer on a wooden table."))
+    assert "cup" in " ".join(texts(coffee))
+
+
+@pytest.mark.parametrize("caption", ["", "   ", "!!!???", "asdf {x} [y] <b>bold</b> \x00",
+                                     "Ein Hund im Garten", "x" * 5000, "🐱🚀"])
+def test_any_caption_works(writer, caption):
+    story = writer.write(brief(caption=caption, pages=4))
+    assert len(story.pages) == 4 and all(t.strip() for t in texts(story))
+    assert "{" not in " ".join(texts(story)) and story.title
+
+
+def test_same_seed_same_story_other_seed_another(writer):
+    assert writer.write(brief(seed=7)) == writer.write(brief(seed=7))
+    stories = {tuple(texts(writer.write(brief(seed=s)))) for s in range(1, 7)}
+    assert len(stories) == 6
+    titles_and_first = {writer.write(brief(seed=s)).pages[0].text for s in range(1, 7)}
+    assert len(titles_and_first) >= 4
+
+
+def test_no_blank_or_repeated_pages_for_every_length(writer):
+    for pages in range(1, 25):
+        for genre, tone, audience in ((GENRES[pages % 6], TONES[pages % 5], AUDIENCES[pages % 3]),
+                                      ("adventure", "calm", "young children")):
+            story = writer.write(brief(pages=pages, genre=genre, tone=tone, audience=audience,
+                                       seed=pages))
+            page_texts = [t.strip() for t in texts(story)]
+            assert len(page_texts) == pages
+            assert all(page_texts), (pages, genre)
+            assert len(set(page_texts)) == pages, (pages, genre, tone)
+
+
+def test_every_genre_and_tone_writes_24_pages(writer):
+    for genre in GENRES:
+        for tone in TONES:
+            story = writer.write(brief(pages=24, genre=genre, tone=tone, seed=3))
+            assert len({t for t in texts(story)}) == 24
+
+
+def test_one_page_is_a_complete_tiny_story(writer):
+    story = writer.write(brief(pages=1, audience="young children"))
+    sentences = split_sentences(story.pages[0].text)
+    assert len(sentences) >= 3  # beginning, problem, turn and ending in small
+
+
+def test_sentence_length_follows_the_audience(writer):
+    means = {}
+    for audience in AUDIENCES:
+        lengths = [len(words(s))
+                   for seed in range(1, 6)
+                   for t in texts(writer.write(brief(audience=audience, seed=seed, pages=10)))
+                   for s in split_sentences(t)]
+        means[audience] = statistics.mean(lengths)
+    assert means["young children"] < means["older children"] < means["adults"], means
+    young = writer.write(brief(audience="young children"))
+    adults = writer.write(brief(audience="adults"))
+    assert max(len(split_sentences(t)) for t in texts(young)) <= 4
+    assert mean_word_length(young) < mean_word_length(adults)
+
+
+def test_shorter_is_shorter(writer):
+    b = brief(audience="adults")
+    story = writer.write(b)
+    _, shorter = run(writer.revise(b, story, "Make it shorter"))
+    assert len(shorter.pages) == len(story.pages)
+    assert word_count(shorter) < 0.8 * word_count(story)
+    for old, new in zip(story.pages, shorter.pages):
+        assert old.text.startswith(new.text.rstrip(".")[:20])  # the first sentences are kept
+
+
+def test_simpler_uses_shorter_words(writer):
+    for audience in ("adults", "older children"):
+        b = brief(audience=audience)
+        story = writer.write(b)
+        _, simpler = run(writer.revise(b, story, "simpler"))
+        assert mean_word_length(simpler) < mean_word_length(story)
+        assert texts(simpler) != texts(story)
+
+
+def test_longer_funnier_exciting_calmer_change_the_text(writer):
+    b = brief()
+    story = writer.write(b)
+    _, longer = run(writer.revise(b, story, REVISIONS["longer"]))
+    assert word_count(longer) > word_count(story)
+    _, funnier = run(writer.revise(b, story, "Make it funnier"))
+    added = [set(split_sentences(n.text)) - set(split_sentences(o.text))
+             for o, n in zip(story.pages, funnier.pages)]
+    assert all(added)  # a humour line on every page
+    _, exciting = run(writer.revise(b, story, "Make it more exciting!"))
+    assert " ".join(texts(exciting)).count("!") > " ".join(texts(story)).count("!")
+    _, calmer = run(writer.revise(b, exciting, "Make it calmer, for bedtime"))
+    assert "!" not in " ".join(texts(calmer))
+    assert texts(calmer) != texts(exciting)
+    for revised in (longer, funnier, exciting, calmer):
+        assert len(set(texts(revised))) == len(revised.pages)
+        assert revised.title == story.title
+
+
+def test_revising_hand_written_text(writer):
+    story = WrittenStory(title="Mine", pages=(
+        __import__("core.providers.base", fromlist=["WrittenPage"]).WrittenPage(
+            text="The enormous dog discovered a beautiful garden, and it immediately started to dig.",
+            scene="A dog in a garden."),))
+    _, simpler = run(writer.revise(brief(pages=1), story, "simpler"))
+    assert mean_word_length(simpler) < mean_word_length(story)
+    _, shorter = run(writer.revise(brief(pages=1), story, "shorter"))
+    assert word_count(shorter) < word_count(story)
+
+
+def test_free_text_is_unsupported(writer):
+    b = brief()
+    story = writer.write(b)
+    with pytest.raises(UnsupportedInstruction) as error:
+        list(writer.revise(b, story, "make the cat a dragon who speaks French"))
+    message = str(error.value)
+    assert "preset revisions" in message and "Settings" in message and "Make it funnier" in message
+
+
+@pytest.mark.parametrize("pages,extra", [(1, 2), (3, 1), (8, 3), (20, 4)])
+def test_extend_keeps_old_pages_and_adds_n(writer, pages, extra):
+    b = brief(pages=pages, seed=pages)
+    story = writer.write(b)
+    chunks, longer = run(writer.extend(b, story, extra))
+    assert len(longer.pages) == pages + extra
+    old = texts(story)
+    new = texts(longer)
+    # old pages unchanged and in order
+    it = iter(new)
+    assert all(any(t == o for t in it) for o in old)
+    added = [t for t in new if t not in old]
+    assert len(added) == extra and all(a in "".join(chunks) for a in added)
+    assert len(set(new)) == len(new)
+    if pages > 2:  # the new pages come before the turn and the ending
+        assert new[-1] == old[-1] and new[0] == old[0]
+
+
+def test_writes_english_for_other_languages(writer):
+    story = writer.write(brief(language="de"))
+    assert story == writer.write(brief(language="en"))
