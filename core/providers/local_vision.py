@@ -1,0 +1,127 @@
+"""Vision on a local GPU: LLaVA through transformers, 4-bit NF4, streamed.
+
+`LocalVision(model_id)` loads `LlavaForConditionalGeneration` and its `AutoProcessor` through the
+process's model manager (once, shared by every session), 4-bit NF4 through bitsandbytes where
+`load_in_4bit` is set and bitsandbytes imports (fp16 on CUDA / fp32 on the CPU otherwise). The
+prompt is built with the processor's own chat template from `core.prompts.CAPTION_PROMPT` (or a
+follow-up question), tokens stream from a `TextIteratorStreamer` fed by `generate` on a thread,
+and closing the generator (the person pressed stop, the page reran) sets the stop flag that ends
+generation at the next token. Stop words from the settings are censored from every chunk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from core import models
+from core.prompts import CAPTION_PROMPT, question_prompt
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+    from core.settings import Settings
+
+
+class _Llava:
+    """The loaded model and its processor (one entry in the model manager)."""
+
+    def __init__(self, model: Any, processor: Any) -> None:
+        self.model = model
+        self.processor = processor
+
+
+class LocalVision:
+    engine = "local"
+
+    def __init__(
+        self,
+        model: str,
+        *,
+        load_in_4bit: bool = True,
+        stop_words: Sequence[str] = (),
+        max_new_tokens: int = 220,
+        temperature: float = 0.2,
+        manager: models.ModelManager | None = None,
+    ) -> None:
+        self.model = model
+        self.load_in_4bit = load_in_4bit
+        self.stop_words = list(stop_words)
+        self.max_new_tokens = max_new_tokens
+        self.temperature = temperature
+        self.manager = manager or models.get_manager()
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **overrides: Any) -> LocalVision:
+        manager = overrides.pop("manager", None) or models.get_manager()
+        manager.set_budget_gb(settings.gpu_memory_budget_gb)
+        return cls(
+            settings.model_vision,
+            load_in_4bit=settings.load_in_4bit,
+            stop_words=settings.stop_words,
+            manager=manager,
+            **overrides,
+        )
+
+    @property
+    def key(self) -> str:
+        return f"vision:{self.model}:{'4bit' if self.load_in_4bit else 'full'}"
+
+    # loading --------------------------------------------------------------------------------
+    def _load(self) -> _Llava:
+        with models.loading(self.model):
+            from transformers import AutoProcessor, LlavaForConditionalGeneration
+
+            device = models.device()
+            quant = models.quantization_config(load_in_4bit=self.load_in_4bit)
+            kwargs: dict[str, Any] = {"dtype": models.dtype_for(device)}
+            if quant is not None:
+                kwargs["quantization_config"] = quant
+                kwargs["device_map"] = {"": 0} if device == "cuda" else {"": "cpu"}
+            processor = AutoProcessor.from_pretrained(self.model)
+            model = LlavaForConditionalGeneration.from_pretrained(self.model, **kwargs)
+            if quant is None:
+                model.to(device)
+            model.eval()
+            return _Llava(model, processor)
+
+    def loaded(self) -> _Llava:
+        return self.manager.load(self.key, self._load)
+
+    # streaming ------------------------------------------------------------------------------
+    def _stream(self, image: Image, text: str, what: str) -> Iterator[str]:
+        bundle = self.loaded()
+        processor, model = bundle.processor, bundle.model
+        conversation = [{"role": "user", "content": [{"type": "image"}, {"type": "text", "text": text}]}]
+        prompt = processor.apply_chat_template(conversation, add_generation_prompt=True)
+        inputs = processor(images=image.convert("RGB"), text=prompt, return_tensors="pt")
+        model_device = next(model.parameters()).device
+        inputs = {k: v.to(model_device) for k, v in inputs.items()}
+        if "pixel_values" in inputs:
+            inputs["pixel_values"] = inputs["pixel_values"].to(models.dtype_for(model_device.type))
+        sampling: dict[str, Any] = (
+            {"do_sample": True, "temperature": self.temperature} if self.temperature > 0 else {"do_sample": False}
+        )
+        run = models.start_generation(
+            model,
+            processor.tokenizer,
+            inputs,
+            lock=self.manager.lock(self.key),
+            seed=0,
+            what=what,
+            max_new_tokens=self.max_new_tokens,
+            **sampling,
+        )
+        censor = models.Censor(self.stop_words)
+        try:
+            yield from censor.stream(run.chunks())
+        finally:
+            run.stop()  # GeneratorExit (the consumer closed us) or an error: end the thread
+
+    def describe(self, image: Image) -> Iterator[str]:
+        """Describe the photo for a storyteller, streamed."""
+        return self._stream(image, CAPTION_PROMPT, "describing the photo")
+
+    def ask(self, image: Image, question: str, caption: str = "") -> Iterator[str]:
+        """Answer a follow-up question about the photo with the same loaded model, streamed."""
+        return self._stream(image, question_prompt(question, caption), "answering a question")
