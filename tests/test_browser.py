@@ -1,0 +1,121 @@
+"""The studio as a person uses it: headless Chromium, driven by Playwright, photo to downloaded PDF.
+
+Chromium comes from Debian's packages (/usr/bin/chromium; the README's test command installs it).
+Screenshots of every page land in test-output/browser/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from tests.conftest import ROOT, SAMPLES
+from tests.live import live_studio  # noqa: F401 - the fixture
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SHOTS = ROOT / "test-output" / "browser"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed (apt-get install chromium)"),
+]
+
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
+def settle(page, timeout: float = 60_000) -> None:
+    """Wait until Streamlit has finished running the script (its 'running' widget is gone)."""
+    page.wait_for_timeout(300)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
+    page.wait_for_timeout(200)
+
+
+def shoot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def go(page, link: str) -> None:
+    page.get_by_role("link", name=link, exact=True).first.click()
+    settle(page)
+
+
+def click(page, label: str, timeout: float = 90_000) -> None:
+    page.get_by_role("button", name=label).first.click()
+    settle(page, timeout)
+
+
+def test_a_person_makes_a_book_and_reopens_it_by_its_link(browser, live_studio, tmp_path: Path) -> None:  # noqa: F811
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    page.goto(live_studio.url)
+    settle(page)
+    page.get_by_text("Every story starts from a photo").wait_for()
+    shoot(page, "1-photo")
+
+    page.locator("input[type=file]").set_input_files(str(SAMPLES / "chelsea.jpg"))
+    page.get_by_role("button", name="Start a story with this photo").wait_for()
+    click(page, "Start a story with this photo")
+    page.wait_for_url(re.compile(r"story=[0-9a-f]{32}"))
+    story_id = re.search(r"story=([0-9a-f]{32})", page.url).group(1)
+
+    click(page, "Describe the photo")
+    caption = page.get_by_label(re.compile("The caption")).input_value()
+    assert "cat" in caption.lower()
+    shoot(page, "2-caption")
+
+    go(page, "Story settings")
+    shoot(page, "3-settings")
+    click(page, "Save settings")
+
+    go(page, "Draft")
+    click(page, "Write the story")
+    page.get_by_text("Made by the offline engine").first.wait_for()
+    shoot(page, "4-draft")
+
+    go(page, "Pictures")
+    click(page, "Draw the 8 missing pictures", timeout=120_000)
+    shoot(page, "5-pictures")
+    page.locator("[data-testid=stImage]").nth(7).wait_for(timeout=60_000)
+    shoot(page, "5-pictures")
+
+    go(page, "Upscale")
+    shoot(page, "6-upscale")
+
+    go(page, "Export")
+    click(page, "Make the PDF")
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download the PDF").click()
+    saved = tmp_path / "book.pdf"
+    download_info.value.save_as(saved)
+    shoot(page, "7-export")
+    pdf = PdfReader(saved)
+    assert len(pdf.pages) >= 10  # title, 8 story pages, the QR page
+    assert sum(len(p.images) for p in pdf.pages) >= 8
+
+    # The link alone, in a new tab, restores the story where it was.
+    other = context.new_page()
+    other.goto(f"{live_studio.url}/draft?story={story_id}")
+    settle(other)
+    other.get_by_text("Made by the offline engine").first.wait_for()
+    shoot(other, "8-reopened")
+    title = other.get_by_label("Title", exact=True).input_value()
+    assert title and title in " ".join(pdf.pages[0].extract_text().split())
+    shoot(other, "8-reopened")
+    context.close()
