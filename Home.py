@@ -13,7 +13,7 @@ import streamlit as st
 
 from pages import _ui
 
-st.set_page_config(page_title="VisuTale Studio", page_icon="📖", layout="wide")
+st.set_page_config(page_title="VisuTale Studio", page_icon=":material/menu_book:", layout="wide")
 st.session_state.setdefault("settings_overrides", {})
 
 try:
@@ -41,19 +41,19 @@ def _gate() -> None:
 _gate()
 
 flow = [
-    st.Page("pages/photo.py", title="Photo", icon="📷", default=True),
-    st.Page("pages/caption.py", title="Caption", icon="📝"),
-    st.Page("pages/story_settings.py", title="Story settings", icon="🎛️"),
-    st.Page("pages/draft.py", title="Draft", icon="✍️"),
-    st.Page("pages/pictures.py", title="Pictures", icon="🖼️"),
-    st.Page("pages/upscale.py", title="Upscale", icon="🔍"),
-    st.Page("pages/translate.py", title="Translate", icon="🌐"),
-    st.Page("pages/export.py", title="Export", icon="📄"),
+    st.Page("pages/photo.py", title="Photo", icon=":material/photo_camera:", default=True),
+    st.Page("pages/caption.py", title="Caption", icon=":material/edit_note:"),
+    st.Page("pages/story_settings.py", title="Story settings", icon=":material/tune:"),
+    st.Page("pages/draft.py", title="Draft", icon=":material/draw:"),
+    st.Page("pages/pictures.py", title="Pictures", icon=":material/image:"),
+    st.Page("pages/upscale.py", title="Upscale", icon=":material/zoom_in:"),
+    st.Page("pages/translate.py", title="Translate", icon=":material/translate:"),
+    st.Page("pages/export.py", title="Export", icon=":material/picture_as_pdf:"),
 ]
 more = [
-    st.Page("pages/library.py", title="Library", icon="📚"),
-    st.Page("pages/settings.py", title="Settings", icon="⚙️"),
-    st.Page("pages/how_it_works.py", title="How it works", icon="💡"),
+    st.Page("pages/library.py", title="Library", icon=":material/library_books:"),
+    st.Page("pages/settings.py", title="Settings", icon=":material/settings:"),
+    st.Page("pages/how_it_works.py", title="How it works", icon=":material/lightbulb:"),
 ]
 navigation = st.navigation({"Make a story": flow, "Studio": more}, expanded=True)
 

@@ -46,6 +46,9 @@ def image_prompt(scene: str, style: str) -> tuple[str, str]:
     """(prompt, negative prompt) for a key scene in a style preset."""
     preset = styles().get(style) or styles()["watercolour"]
     scene = " ".join(scene.split()).rstrip(".") or "a quiet moment"
+    first, _, rest = scene.partition(" ")
+    if first in ("A", "An", "The", "Two", "Three", "Some", "This"):  # "of A cat" reads "of a cat"
+        scene = f"{first.lower()} {rest}"
     return preset["prompt"].replace("{scene}", scene), preset.get("negative", "")
 
 

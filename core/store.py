@@ -19,6 +19,7 @@ Story ids and image names are checked against strict patterns before they touch 
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import shutil
 import tempfile
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from PIL import Image
 from pydantic import ValidationError
 
 from core.errors import InputError
@@ -186,6 +188,20 @@ class Store:
         if not path.exists():
             write_atomically(path, data)
         return name
+
+    def thumbnail(self, story_id: str, name: str, width: int = 400) -> Path:
+        """A JPEG copy at most `width` wide, made once: pages show these, so a rerun with 24
+        pictures on screen sends kilobytes, not the megabytes of the lossless originals."""
+        source = self.image_path(story_id, name)
+        thumb = self.folder(story_id) / "thumbs" / f"{name.split('.')[0]}-{int(width)}.jpg"
+        if not thumb.exists():
+            with Image.open(source) as image:
+                image = image.convert("RGB")
+                image.thumbnail((width, width * 4), Image.Resampling.LANCZOS)
+                buffer = io.BytesIO()
+                image.save(buffer, format="JPEG", quality=88)
+            write_atomically(thumb, buffer.getvalue())
+        return thumb
 
     def read_image(self, story_id: str, name: str) -> bytes:
         return self.image_path(story_id, name).read_bytes()

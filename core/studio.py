@@ -231,17 +231,22 @@ def extend(store: Store, story: Story, writer: Writer, extra_pages: int) -> Iter
                       writer=writer, parent=current, keep_ids=ids)
 
 
-def edit_draft(store: Store, story: Story, title: str, pages: Sequence[tuple[str, str, str]]) -> Draft | None:
-    """Keep the person's edits (title; text, scene, prompt per page) as a new draft by hand."""
+def edit_draft(store: Store, story: Story, title: str, pages: Sequence[tuple[str, str]]) -> Draft | None:
+    """Keep the person's edits (title; text and key scene per page) as a new draft by hand.
+
+    A page whose scene changed gets its picture prompt rebuilt from the new scene; prompts are
+    otherwise edited on the Pictures page (`set_prompt`).
+    """
     current = _chosen(story)
     title = one_line(title, 200)
-    new_pages = [StoryPage(id=old.id, text=clean_text(text).strip(), scene=clean_text(scene).strip(),
-                           prompt=clean_text(prompt).strip())
-                 for old, (text, scene, prompt) in zip(current.pages, pages)]
+    new_pages = []
+    for old, (text, scene) in zip(current.pages, pages):
+        text, scene = clean_text(text).strip(), clean_text(scene).strip()
+        prompt = old.prompt if scene == old.scene else image_prompt(scene, story.settings.style)[0]
+        new_pages.append(StoryPage(id=old.id, text=text, scene=scene, prompt=prompt))
     if any(not p.text for p in new_pages):
-        raise InputError("A page cannot be empty; write something or delete it.")
-    if title == current.title and [(p.text, p.scene, p.prompt) for p in new_pages] == \
-            [(p.text, p.scene, p.prompt) for p in current.pages]:
+        raise InputError("A page cannot be empty; write something on it.")
+    if title == current.title and [(p.text, p.scene) for p in new_pages] == [(p.text, p.scene) for p in current.pages]:
         return None
     draft = Draft(parent=current.id, instruction="edited by hand", author="person",
                   title=title or current.title, pages=new_pages)

@@ -96,15 +96,15 @@ def require_story(needs: str = "photo") -> Story:
     story = current_story()
     if story is None:
         st.info("Start with a photo: every story begins there.")
-        st.page_link(PAGES["photo"], label="Go to Photo", icon="📷")
+        st.page_link(PAGES["photo"], label="Go to Photo", icon=":material/photo_camera:")
         st.stop()
     if needs in ("caption", "draft") and not story.caption:
         st.info("This story needs a caption first.")
-        st.page_link(PAGES["caption"], label="Go to Caption", icon="📝")
+        st.page_link(PAGES["caption"], label="Go to Caption", icon=":material/edit_note:")
         st.stop()
     if needs == "draft" and story.draft is None:
         st.info("This story has no draft yet.")
-        st.page_link(PAGES["draft"], label="Go to Draft", icon="✍️")
+        st.page_link(PAGES["draft"], label="Go to Draft", icon=":material/draw:")
         st.stop()
     return story
 

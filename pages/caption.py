@@ -5,13 +5,13 @@ import streamlit as st
 from core import providers, studio
 from pages import _ui
 
-st.title("📝 Caption")
+st.title("Caption")
 story = _ui.require_story("photo")
 store = _ui.store()
 settings = _ui.settings()
 
 left, right = st.columns([1, 2])
-left.image(str(store.image_path(story.id, story.photo.image)), caption=story.photo.filename)
+left.image(str(store.thumbnail(story.id, story.photo.image, 500)), caption=story.photo.filename)
 
 with right:
     label = "Describe the photo again" if story.captions else "Describe the photo"
@@ -33,7 +33,7 @@ with right:
                 if studio.edit_caption(store, story, text):
                     st.rerun()
                 st.info("The caption is unchanged.")
-        st.page_link(_ui.PAGES["story_settings"], label="Continue to Story settings", icon="🎛️")
+        st.page_link(_ui.PAGES["story_settings"], label="Continue to Story settings", icon=":material/tune:")
 
 if len(story.captions) > 1:
     with st.expander(f"Earlier versions ({len(story.captions) - 1})"):

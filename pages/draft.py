@@ -9,7 +9,7 @@ from core.prompts import REVISIONS
 from core.story import MAX_PAGES
 from pages import _ui
 
-st.title("✍️ Draft")
+st.title("Draft")
 story = _ui.require_story("caption")
 store = _ui.store()
 settings = _ui.settings()
@@ -40,13 +40,10 @@ with st.form(f"draft_edit_{draft.id}"):
     title = st.text_input("Title", draft.title)
     edited = []
     for number, page in enumerate(draft.pages, start=1):
-        st.markdown(f"**Page {number}**")
-        text = st.text_area(f"Text of page {number}", page.text, key=f"draft_text_{draft.id}_{page.id}",
-                            label_visibility="collapsed")
-        with st.expander(f"Key scene and picture prompt of page {number}"):
-            scene = st.text_input("Key scene", page.scene, key=f"draft_scene_{draft.id}_{page.id}")
-            prompt = st.text_area("Picture prompt", page.prompt, key=f"draft_prompt_{draft.id}_{page.id}")
-        edited.append((text, scene, prompt))
+        text = st.text_area(f"Page {number}", page.text, key=f"draft_text_{draft.id}_{page.id}")
+        scene = st.text_input(f"Key scene of page {number} (what its picture shows)", page.scene,
+                              key=f"draft_scene_{draft.id}_{page.id}")
+        edited.append((text, scene))
     if st.form_submit_button("Save my edits"):
         with _ui.shows_errors():
             if studio.edit_draft(store, story, title, edited):
@@ -111,4 +108,4 @@ if len(story.drafts) > 1:
         st.markdown(" ".join(styled[op].format(html.escape(text)) for op, text in runs),
                     unsafe_allow_html=True)  # every word is escaped: nothing a model wrote is interpreted
 
-st.page_link(_ui.PAGES["pictures"], label="Continue to Pictures", icon="🖼️")
+st.page_link(_ui.PAGES["pictures"], label="Continue to Pictures", icon=":material/image:")

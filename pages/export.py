@@ -9,7 +9,7 @@ from core.safety import SafetyChecker
 from core.story import PAGE_SIZES
 from pages import _ui
 
-st.title("📄 Export")
+st.title("Export")
 story = _ui.require_story("draft")
 store = _ui.store()
 settings = _ui.settings()

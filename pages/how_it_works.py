@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-st.title("💡 How it works")
+st.title("How it works")
 st.markdown("""
 **From a photo to a printed book, with you at every step.**
 

@@ -5,12 +5,12 @@ import streamlit as st
 from core import studio
 from pages import _ui
 
-st.title("📚 Library")
+st.title("Library")
 store = _ui.store()
 stories = studio.library(store)
 if not stories:
     st.info("No stories yet.")
-    st.page_link(_ui.PAGES["photo"], label="Start with a photo", icon="📷")
+    st.page_link(_ui.PAGES["photo"], label="Start with a photo", icon=":material/photo_camera:")
     st.stop()
 
 st.caption(f"{len(stories)} stories, saved as they change.")

@@ -8,16 +8,16 @@ from core.photo import MAX_UPLOAD_BYTES
 from core.samples import SAMPLES, sample_bytes
 from pages import _ui
 
-st.title("📷 Photo")
+st.title("Photo")
 st.write("Every story starts from a photo. The studio describes it, and you turn it into a book.")
 
 story = _ui.current_story()
 if story is not None and story.photo is not None:
     left, right = st.columns([1, 2])
-    left.image(str(_ui.store().image_path(story.id, story.photo.image)), caption=story.photo.filename)
+    left.image(str(_ui.store().thumbnail(story.id, story.photo.image, 500)), caption=story.photo.filename)
     right.markdown(f"You are working on **{_ui.literal(story.title)}**. A new photo starts a new story; "
                    "this one stays in the Library.")
-    right.page_link(_ui.PAGES["caption"], label="Continue to Caption", icon="📝")
+    right.page_link(_ui.PAGES["caption"], label="Continue to Caption", icon=":material/edit_note:")
 
 
 def _start(data: bytes, name: str) -> None:

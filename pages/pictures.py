@@ -1,4 +1,8 @@
-"""Step 5: a picture for every key scene; the person picks, regenerates, reseeds and re-prompts."""
+"""Step 5: a picture for every key scene; the person picks, regenerates, reseeds and re-prompts.
+
+All pages show as a grid of small pictures; one page at a time opens for work, so a 24-page
+story stays quick to use.
+"""
 
 import streamlit as st
 
@@ -6,7 +10,9 @@ from core import providers, studio
 from core.safety import SafetyChecker
 from pages import _ui
 
-st.title("🖼️ Pictures")
+GRID = 6
+
+st.title("Pictures")
 story = _ui.require_story("draft")
 store = _ui.store()
 settings = _ui.settings()
@@ -28,43 +34,55 @@ if missing and left.button(f"Draw the {len(missing)} missing pictures", type="pr
 if right.button("Draw a new picture for every page", key="pictures_all"):
     _draw("Drawing pictures")
 
-for number, page in enumerate(draft.pages, start=1):
-    st.divider()
-    scene = story.scenes.get(page.id)
-    text_col, image_col = st.columns([2, 3])
-    with text_col:
-        st.markdown(f"**Page {number}**")
-        st.markdown(_ui.literal(page.text))
-        prompt = st.text_area("Picture prompt", page.prompt, key=f"pictures_prompt_{draft.id}_{page.id}")
-        seed = st.number_input("Seed", 0, 2**31 - 1, studio.next_seed(story, page.id),
-                               key=f"pictures_seed_{page.id}_{len(scene.variants) if scene else 0}")
-        a, b = st.columns(2)
-        if a.button("New picture", key=f"pictures_new_{page.id}"):
-            _draw(f"Drawing page {number}", [page.id])
-        if b.button("Draw with this seed and prompt", key=f"pictures_seeded_{page.id}"):
-            with _ui.shows_errors():
-                if prompt != page.prompt:
-                    studio.set_prompt(store, story, page.id, prompt)
-                _draw(f"Drawing page {number}", [page.id], int(seed))
-    with image_col:
+for row in range(0, len(draft.pages), GRID):
+    cells = st.columns(GRID)
+    for cell, number in zip(cells, range(row + 1, row + GRID + 1)):
+        if number > len(draft.pages):
+            break
+        scene = story.scenes.get(draft.pages[number - 1].id)
         chosen = scene.chosen_variant() if scene else None
-        if chosen is None:
-            st.info("No picture yet.")
-            continue
-        st.image(str(store.image_path(story.id, chosen.image)), width="stretch")
+        if chosen:
+            cell.image(str(store.thumbnail(story.id, chosen.image, 200)), caption=f"Page {number}")
+        else:
+            cell.caption(f"Page {number}: no picture yet")
+
+st.divider()
+number = st.selectbox("Work on page", range(1, len(draft.pages) + 1), key="pictures_page",
+                      format_func=lambda n: f"Page {n}")
+page = draft.pages[number - 1]
+scene = story.scenes.get(page.id)
+made = len(scene.variants) if scene else 0
+text_col, image_col = st.columns([2, 3])
+with text_col:
+    st.markdown(_ui.literal(page.text))
+    prompt = st.text_area("Picture prompt", page.prompt, key=f"pictures_prompt_{draft.id}_{page.id}")
+    seed = st.number_input("Seed", 0, 2**31 - 1, studio.next_seed(story, page.id), key=f"pictures_seed_{page.id}_{made}")
+    a, b = st.columns(2)
+    if a.button("New picture", key="pictures_new"):
+        _draw(f"Drawing page {number}", [page.id])
+    if b.button("Redraw with this seed", key="pictures_seeded"):
+        with _ui.shows_errors():
+            if prompt != page.prompt:
+                studio.set_prompt(store, story, page.id, prompt)
+            _draw(f"Drawing page {number}", [page.id], int(seed))
+with image_col:
+    chosen = scene.chosen_variant() if scene else None
+    if chosen is None:
+        st.info("No picture yet.")
+    else:
+        st.image(str(store.thumbnail(story.id, chosen.image, 380)))
         _ui.engine_line(chosen.engine, f"{chosen.model} · seed {chosen.seed} · {chosen.width}×{chosen.height}")
         if chosen.prompt != page.prompt:
             st.caption("Drawn from an earlier prompt.")
-        if len(scene.variants) > 1:
+        if made > 1:
             ids = [v.id for v in scene.variants]
-            thumbs = st.columns(min(len(ids), 6))
+            thumbs = st.columns(min(made, 6))
             for index, variant in enumerate(scene.variants[-6:]):
-                thumbs[index].image(str(store.image_path(story.id, variant.image)), caption=f"seed {variant.seed}")
+                thumbs[index].image(str(store.thumbnail(story.id, variant.image, 160)), caption=f"seed {variant.seed}")
             pick = st.radio("Use picture", ids, index=ids.index(chosen.id), horizontal=True,
-                            key=f"pictures_pick_{page.id}_{len(ids)}",
-                            format_func=lambda i: f"#{ids.index(i) + 1}")
+                            key=f"pictures_pick_{page.id}_{made}", format_func=lambda i: f"#{ids.index(i) + 1}")
             if pick != chosen.id:
                 studio.choose_variant(store, story, page.id, pick)
                 st.rerun()
 
-st.page_link(_ui.PAGES["upscale"], label="Continue to Upscale", icon="🔍")
+st.page_link(_ui.PAGES["upscale"], label="Continue to Upscale", icon=":material/zoom_in:")

@@ -6,7 +6,7 @@ from core import providers, studio
 from core.errors import StudioError
 from pages import _ui
 
-st.title("🌐 Translate")
+st.title("Translate")
 story = _ui.require_story("draft")
 store = _ui.store()
 settings = _ui.settings()
@@ -21,7 +21,7 @@ try:
     languages = st.session_state["translate_languages"]
 except StudioError as error:
     st.info(str(error))
-    st.page_link(_ui.PAGES["settings"], label="Open Settings", icon="⚙️")
+    st.page_link(_ui.PAGES["settings"], label="Open Settings", icon=":material/settings:")
     st.stop()
 
 by_code = {language.code: language for language in languages}

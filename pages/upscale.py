@@ -5,7 +5,7 @@ import streamlit as st
 from core import providers, studio
 from pages import _ui
 
-st.title("🔍 Upscale")
+st.title("Upscale")
 story = _ui.require_story("draft")
 store = _ui.store()
 settings = _ui.settings()
@@ -25,7 +25,7 @@ pictured = [(n, p, story.scenes[p.id].chosen_variant()) for n, p in enumerate(dr
             if p.id in story.scenes and story.scenes[p.id].chosen_variant()]
 if not pictured:
     st.info("There are no pictures yet.")
-    st.page_link(_ui.PAGES["pictures"], label="Go to Pictures", icon="🖼️")
+    st.page_link(_ui.PAGES["pictures"], label="Go to Pictures", icon=":material/image:")
     st.stop()
 
 if st.button(f"Upscale all {len(pictured)} pictures {factor}×", type="primary", key="upscale_all"):
@@ -34,10 +34,10 @@ if st.button(f"Upscale all {len(pictured)} pictures {factor}×", type="primary",
 for number, page, variant in pictured:
     st.divider()
     before, after, action = st.columns([2, 2, 1])
-    before.image(str(store.image_path(story.id, variant.image)),
+    before.image(str(store.thumbnail(story.id, variant.image, 480)),
                  caption=f"Page {number} · before · {variant.width}×{variant.height}")
     if variant.upscaled:
-        after.image(str(store.image_path(story.id, variant.upscaled)),
+        after.image(str(store.thumbnail(story.id, variant.upscaled, 480)),
                     caption=f"after · {variant.upscale.get('width')}×{variant.upscale.get('height')}")
         _ui.engine_line(variant.upscale.get("engine", ""), variant.upscale.get("model", ""))
     else:
@@ -45,4 +45,4 @@ for number, page, variant in pictured:
     if action.button(f"Upscale page {number}", key=f"upscale_{page.id}"):
         _upscale(f"Upscaling page {number}", [page.id])
 
-st.page_link(_ui.PAGES["export"], label="Continue to Export", icon="📄")
+st.page_link(_ui.PAGES["export"], label="Continue to Export", icon=":material/picture_as_pdf:")

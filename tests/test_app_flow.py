@@ -58,7 +58,7 @@ def walk_to_pdf(at: AppTest, photo: bytes) -> str:
 
     _page(at, "pages/draft.py")
     _click(at, "Write the story")
-    assert len([t for t in at.text_area if t.label.startswith("Text of page")]) == 3
+    assert len([t for t in at.text_area if t.label.startswith("Page ")]) == 3
     _click(at, "Make it shorter")
     assert "Made by the offline engine" in _texts(at)
 
