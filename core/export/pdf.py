@@ -1,0 +1,366 @@
+"""The printable book: a PDF with a title page, one page per story page and a QR code to take it home.
+
+The export is plain data in, bytes out (`Book` -> `render_pdf`), with no knowledge of the Story
+model, so it can be tested and benchmarked alone; `core.studio` fills a `Book` from a Story.
+
+Layout (A4, US Letter or a 210 mm square page):
+
+- title page: the person's photo, fitted in the upper part, and the title under it, centred; in a
+  bilingual book the translated title under the title, smaller and in the translation colour;
+- one page per story page: its picture fitted (aspect kept) at the top, its text below. The text
+  size is the largest of a few sizes at which the page's text fits; a text that does not fit even
+  at the smallest size continues on the following pages (numbered like the page it belongs to),
+  so nothing is ever cut off. In a bilingual book the original comes first, then a short rule and
+  the translation in a slightly smaller size and another colour;
+- a last page with the QR code that downloads this same PDF (the URL is chosen by the caller:
+  an unguessable export link), the URL printed small under it, and the credits line naming the
+  engines that made the book.
+
+Text is drawn as characters, never parsed as markup: "<b>x</b>" prints as those nine characters
+(see `core.export.layout`, which also says what happens to control characters, very long words,
+right-to-left text and megabytes). Fonts are TrueType, embedded as subsets (`core.export.fonts`).
+
+Pictures are re-encoded as JPEG (quality 85) at no more than 150 dpi at their printed size, so a
+page stays far under half a megabyte whatever the source; the PDF is compressed and written in
+"invariant" mode, so the same book gives the same bytes (handy for caching and for tests).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reportlab import rl_config
+from reportlab.lib.pagesizes import A4, letter
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
+
+from core.errors import InputError
+from core.export import fonts
+from core.export.layout import Block, Line, _Measure, clean_text, layout_block
+from core.export.qr import qr_image
+
+# JPEG pictures are embedded as they are (DCTDecode); reportlab's default also wraps every stream
+# in ASCII85, which makes each picture 25 % larger for no benefit in a binary PDF.
+rl_config.useA85 = 0
+
+PAGE_SIZES: dict[str, tuple[float, float]] = {
+    "A4": A4,
+    "Letter": letter,
+    "square": (210 * mm, 210 * mm),
+}
+DPI = 150  # pictures are downscaled to at most this at their printed size
+JPEG_QUALITY = 85
+
+INK = (0.11, 0.11, 0.13)
+ACCENT = (0.13, 0.38, 0.55)  # the translation, and the rule before it
+MUTED = (0.42, 0.42, 0.45)
+
+BODY_SIZES = (17.0, 15.0, 13.0, 11.5)  # tried in order until the page's text fits
+TITLE_SIZES = (32.0, 26.0, 21.0, 17.0)
+TRANSLATION_SCALE = 0.9
+_QUICK_FIT_CHARS = 3000  # above this, go straight to the smallest size
+
+
+@dataclass
+class BookPage:
+    """One story page: its text, its picture (a file), and its translation in a bilingual book."""
+
+    text: str
+    image: Path | None
+    translation: str | None = None
+
+
+@dataclass
+class Book:
+    """Everything printed, as plain data.
+
+    `language` is the language of the texts (a code such as "en", "ja", "ar"); in a bilingual book
+    `translation_language` is that of `BookPage.translation` and `title_translation`. `page_size`
+    is "A4", "Letter" or "square" (210 x 210 mm). `qr_url` is where the PDF can be downloaded;
+    without it the last page has no QR code. `credits` says which engines made the book.
+    """
+
+    title: str
+    pages: list[BookPage] = field(default_factory=list)
+    photo: Path | None = None
+    page_size: str = "A4"
+    language: str = "en"
+    title_translation: str | None = None
+    translation_language: str | None = None
+    qr_url: str | None = None
+    credits: str = ""
+
+
+_render_lock = threading.Lock()
+
+
+def render_pdf(book: Book) -> bytes:
+    """The book as PDF bytes.
+
+    Raises InputError for an unknown page size, a picture that cannot be read or a URL too long
+    for a QR code, and fonts.FontMissing when a text's script has no font installed (its message
+    says what to install). Rendering holds a process-wide lock: reportlab's font registry and
+    shaping caches are shared, and an export takes well under a second.
+    """
+    if book.page_size not in PAGE_SIZES:
+        raise InputError(
+            f"Unknown page size {book.page_size!r}: choose one of {', '.join(PAGE_SIZES)}."
+        )
+    with _render_lock:
+        return _Renderer(book).render()
+
+
+class _Renderer:
+    def __init__(self, book: Book) -> None:
+        self.book = book
+        self.width, self.height = PAGE_SIZES[book.page_size]
+        self.margin = 15 * mm if book.page_size == "square" else 18 * mm
+        self.footer = 16.0
+        self.buf = io.BytesIO()
+        self.latin = fonts.font_for_script("latin").name
+        # the initial font is ours, so no unembedded Helvetica is referenced by any page
+        self.c = Canvas(self.buf, pagesize=(self.width, self.height), invariant=1, pageCompression=1,
+                        initialFontName=self.latin)
+        self.measure = _Measure()
+        self.images: dict[tuple, tuple[ImageReader, float, float]] = {}
+        self.page_label: str | None = None  # printed at the foot of story pages
+
+    # --- geometry -----------------------------------------------------------------------------
+
+    @property
+    def content_w(self) -> float:
+        return self.width - 2 * self.margin
+
+    @property
+    def top(self) -> float:
+        return self.height - self.margin
+
+    @property
+    def bottom(self) -> float:
+        return self.margin + self.footer
+
+    # --- the book -----------------------------------------------------------------------------
+
+    def render(self) -> bytes:
+        book = self.book
+        c = self.c
+        title = clean_text(book.title)[:500]
+        c.setTitle(title.replace("\n", " "))
+        c.setCreator("VisuTale Studio")
+        c.setSubject(clean_text(book.credits)[:500].replace("\n", " "))
+        self.title_page()
+        for n, page in enumerate(book.pages, start=1):
+            self.story_page(n, page)
+        if book.qr_url or clean_text(book.credits):
+            self.last_page()
+        c.save()
+        return self.buf.getvalue()
+
+    def bilingual(self) -> bool:
+        return bool(self.book.translation_language)
+
+    def title_page(self) -> None:
+        book = self.book
+        content_h = self.top - self.margin
+        y = self.top
+        if book.photo is not None:
+            box_h = content_h * (0.55 if book.page_size == "square" else 0.6)
+            y = self.draw_picture(book.photo, self.top, box_h, "the photo") - 10 * mm
+        else:
+            y = self.top - content_h * 0.28
+        blocks = [Block(book.title, book.language, 0, INK, align="center", leading=1.25)]
+        if self.bilingual() and clean_text(book.title_translation):
+            blocks.append(Block(book.title_translation or "", book.translation_language, 0, ACCENT,
+                                align="center", leading=1.3))
+        scales = (1.0, 0.62)
+        lines = self.fit(blocks, TITLE_SIZES, y - self.margin, scales)
+        self.page_label = None
+        self.flow(lines, y, self.margin)
+        self.c.showPage()
+
+    def story_page(self, number: int, page: BookPage) -> None:
+        self.page_label = str(number)
+        y = self.top
+        if page.image is not None:
+            content_h = self.top - self.bottom
+            box_h = content_h * (0.5 if self.book.page_size == "square" else 0.56)
+            y = self.draw_picture(page.image, self.top, box_h, f"page {number}") - 7 * mm
+        blocks = [Block(page.text, self.book.language, 0, INK)]
+        scales = [1.0]
+        if self.bilingual() and page.translation is not None and clean_text(page.translation):
+            blocks.append(Block(page.translation, self.book.translation_language, 0, ACCENT))
+            scales.append(TRANSLATION_SCALE)
+        lines = self.fit(blocks, BODY_SIZES, y - self.bottom, scales)
+        self.flow(lines, y, self.bottom)
+        self.footer_label()
+        self.c.showPage()
+
+    def last_page(self) -> None:
+        book = self.book
+        self.page_label = None
+        y = self.top - (self.top - self.margin) * 0.08
+        if book.qr_url:
+            img = qr_image(book.qr_url)
+            side = min(62 * mm, self.content_w * 0.6, (self.top - self.margin) * 0.5)
+            self.c.drawImage(ImageReader(img), (self.width - side) / 2, y - side, side, side)
+            y -= side + 4 * mm
+        blocks = []
+        scales = []
+        if book.qr_url:
+            blocks.append(Block(book.qr_url, "en", 0, MUTED, align="center", leading=1.3))
+            scales.append(8.0)
+        if clean_text(book.credits):
+            blocks.append(Block(book.credits, book.language, 0, MUTED, align="center", leading=1.35,
+                                space_before=8 * mm if book.qr_url else 0))
+            scales.append(9.5)
+        lines: list[Line] = []
+        for block, size in zip(blocks, scales):
+            block.size = size
+            lines += layout_block(block, self.content_w, self.measure)
+        self.flow(lines, y, self.margin)
+        self.c.showPage()
+
+    # --- text ---------------------------------------------------------------------------------
+
+    def fit(self, blocks: list[Block], sizes, avail: float, scales) -> list[Line]:
+        """The lines of `blocks` at the largest size whose lines fit in `avail` points (the
+        smallest size otherwise: the flow continues on new pages)."""
+        total = sum(len(b.text or "") for b in blocks)
+        tries = sizes if total <= _QUICK_FIT_CHARS else sizes[-1:]
+        lines: list[Line] = []
+        for size in tries:
+            lines = []
+            for i, (block, scale) in enumerate(zip(blocks, scales)):
+                block.size = size * scale
+                laid = layout_block(block, self.content_w, self.measure)
+                if i and lines and laid:
+                    # a short rule before the translation, on the side its text starts
+                    lines.append(Line([], 40, block.size, block.size * 1.6, laid[0].align, ACCENT, rule=True))
+                lines += laid
+            if sum(line.height for line in lines) <= avail:
+                break
+        return lines
+
+    def flow(self, lines: list[Line], y: float, bottom: float) -> None:
+        """Draw lines from `y` down; a line that does not fit goes on a new, full page."""
+        c = self.c
+        first_on_page = True
+        for line in lines:
+            if y - line.height < bottom - 0.01 and not first_on_page:
+                self.footer_label()
+                c.showPage()
+                y = self.top
+                first_on_page = True
+            if first_on_page and not line.items and not line.rule:
+                continue  # no gap at the top of a page
+            self.draw_line(line, y)
+            y -= line.height
+            first_on_page = False
+
+    def draw_line(self, line: Line, y: float) -> None:
+        c = self.c
+        left = self.margin
+        if line.rule:
+            c.setStrokeColorRGB(*line.color)
+            c.setLineWidth(0.8)
+            mid = y - line.height / 2
+            if line.align == "center":
+                c.line(self.width / 2 - line.width / 2, mid, self.width / 2 + line.width / 2, mid)
+            elif line.align == "right":
+                c.line(left + self.content_w - line.width, mid, left + self.content_w, mid)
+            else:
+                c.line(left, mid, left + line.width, mid)
+            return
+        if not line.items:
+            return
+        if line.align == "right":
+            x0 = left + self.content_w - line.width
+        elif line.align == "center":
+            x0 = left + (self.content_w - line.width) / 2
+        else:
+            x0 = left
+        baseline = y - line.size * 1.05
+        c.setFillColorRGB(*line.color)
+        t = c.beginText()
+        for x, font, text in line.items:
+            t.setTextOrigin(x0 + x, baseline)
+            t.setFont(font, line.size)
+            t.textLine(text)  # a str or a harfbuzz-shaped ShapedStr, never markup
+        c.drawText(t)
+
+    def footer_label(self) -> None:
+        if self.page_label:
+            c = self.c
+            c.setFillColorRGB(*MUTED)
+            c.setFont(self.latin, 9)
+            c.drawCentredString(self.width / 2, self.margin * 0.6, self.page_label)
+
+    # --- pictures -------------------------------------------------------------------------------
+
+    def draw_picture(self, path: Path, top: float, box_h: float, what: str) -> float:
+        """Draw a picture fitted in the content width x `box_h`, centred, from `top` down;
+        returns its bottom edge."""
+        reader, w, h = self.picture(Path(path), self.content_w, box_h, what)
+        self.c.drawImage(reader, (self.width - w) / 2, top - h, w, h)
+        return top - h
+
+    def picture(self, path: Path, box_w: float, box_h: float, what: str):
+        key = (path, round(box_w, 1), round(box_h, 1))
+        if key not in self.images:
+            self.images[key] = _jpeg_fitted(path, box_w, box_h, what)
+        return self.images[key]
+
+
+def _jpeg_fitted(path: Path, box_w: float, box_h: float, what: str) -> tuple[ImageReader, float, float]:
+    """The picture fitted in box_w x box_h points (aspect kept), as JPEG bytes of at most DPI at
+    that printed size, and its printed width and height."""
+    from PIL import Image, ImageOps
+
+    try:
+        with Image.open(path) as im:
+            iw, ih = im.size
+            orientation = im.getexif().get(0x0112, 1) if hasattr(im, "getexif") else 1
+            if orientation in (5, 6, 7, 8):
+                iw, ih = ih, iw
+            if iw <= 0 or ih <= 0:
+                raise ValueError("empty picture")
+            scale = min(box_w / iw, box_h / ih)
+            w_pt, h_pt = iw * scale, ih * scale
+            tw = max(1, math.ceil(w_pt / 72 * DPI))
+            th = max(1, math.ceil(h_pt / 72 * DPI))
+            if im.format == "JPEG" and (iw > tw * 2 or ih > th * 2):
+                side = max(tw, th)
+                im.draft("RGB", (side, side))  # decode at a reduced scale: much faster
+            im = ImageOps.exif_transpose(im)
+            im = _rgb(im)
+            if im.width > tw * 1.02 or im.height > th * 1.02:
+                im = im.resize((tw, th), Image.Resampling.LANCZOS, reducing_gap=2.0)
+            out = io.BytesIO()
+            im.save(out, "JPEG", quality=JPEG_QUALITY)
+    except FileNotFoundError as e:
+        raise InputError(f"The picture for {what} is missing ({Path(path).name}).") from e
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as e:
+        raise InputError(f"The picture for {what} could not be read ({Path(path).name}).") from e
+    out.seek(0)
+    return ImageReader(out), w_pt, h_pt
+
+
+def _rgb(im):
+    """Any PIL mode as RGB; transparency flattened onto white paper."""
+    from PIL import Image
+
+    if im.mode == "P" and "transparency" in im.info:
+        im = im.convert("RGBA")
+    if im.mode in ("RGBA", "LA", "RGBa", "La", "PA"):
+        im = im.convert("RGBA")
+        paper = Image.new("RGB", im.size, (255, 255, 255))
+        paper.paste(im, mask=im.getchannel("A"))
+        return paper
+    if im.mode in ("I", "I;16", "I;16B", "I;16L", "F"):
+        im = im.convert("F").point(lambda v: v / 256.0 if v > 255 else v).convert("L")
+    return im.convert("RGB") if im.mode != "RGB" else im
