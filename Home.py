@@ -7,7 +7,6 @@ done by core.studio, so the command line (`python -m core make ...`) does exactl
 from __future__ import annotations
 
 import hmac
-import sys
 
 import streamlit as st
 
@@ -67,8 +66,12 @@ with st.sidebar:
         f"vision {settings.vision} · writer {settings.writer} · pictures {settings.illustrator} · "
         f"upscale {settings.upscaler} · translate {settings.translator}"
     )
-    if "core.models" in sys.modules:  # only once a local model was chosen: never import torch for this
-        for entry in sys.modules["core.models"].get_manager().report():
-            st.caption(f"Loaded: {entry['key']} · {entry['bytes'] / 2**30:.1f} GiB on {entry['device']}")
+    if "local" in (settings.vision, settings.writer, settings.illustrator, settings.upscaler):
+        loaded = _ui.model_manager().report()
+        for entry in loaded:
+            st.caption(f"Loaded: {entry['key']} · {entry['gb']:.1f} GB on {entry['device']} · "
+                       f"{entry['load_seconds']:.0f} s to load")
+        if not loaded:
+            st.caption("No local model loaded yet: each loads on first use, once for everyone.")
 
 navigation.run()

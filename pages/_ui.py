@@ -59,6 +59,14 @@ def _store(root: str) -> Store:
     return Store(root)
 
 
+@st.cache_resource(show_spinner=False)
+def model_manager():
+    """The process's one model manager, shared by every browser session: a model loads once."""
+    from core.models import get_manager  # imports no torch until a model is loaded
+
+    return get_manager()
+
+
 def store() -> Store:
     return _store(str(settings().data_dir))
 
