@@ -91,7 +91,6 @@ def _run(events: Iterator[studio.Event], label: str) -> None:
 
 def make(args: argparse.Namespace) -> Path:
     from core import providers
-    from core.safety import SafetyChecker
     from core.store import Store
 
     settings = _settings(args)
@@ -114,7 +113,7 @@ def make(args: argparse.Namespace) -> Path:
     else:
         _run(studio.caption(store, story, vision), "caption")
     _run(studio.write_draft(store, story, writer), "story")
-    safety = SafetyChecker() if settings.safety else None
+    safety = providers.safety_for(settings)
     _run(studio.illustrate(store, story, illustrator, safety=safety), "pictures")
     if upscaler:
         _run(studio.upscale(store, story, upscaler, args.upscale), "upscale")

@@ -2,10 +2,9 @@
 
 import streamlit as st
 
-from core import studio
+from core import providers, studio
 from core.export.fonts import printable
 from core.export.qr import qr_image
-from core.safety import SafetyChecker
 from core.story import PAGE_SIZES
 from pages import _ui
 
@@ -43,7 +42,7 @@ if st.button("Make the PDF", type="primary", key="export_go"):
     _ui.run_step("Making the PDF", lambda: studio.export_pdf(
         store, story, static_dir=settings.static_dir, base_url=base_url, page_size=page_size,
         language=language, bilingual=bilingual and language is not None,
-        safety=SafetyChecker() if settings.safety else None))
+        safety=providers.safety_for(settings)))
     story = store.load(story.id)
 
 if story.exports:

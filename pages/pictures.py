@@ -7,7 +7,6 @@ story stays quick to use.
 import streamlit as st
 
 from core import providers, studio
-from core.safety import SafetyChecker
 from pages import _ui
 
 GRID = 6
@@ -17,11 +16,10 @@ story = _ui.require_story("draft")
 store = _ui.store()
 settings = _ui.settings()
 draft = story.draft
-safety = SafetyChecker() if settings.safety else None
 
 
 def _draw(label: str, page_ids=None, seed=None) -> None:
-    illustrator = providers.illustrator_for(settings)
+    illustrator, safety = providers.illustrator_for(settings), providers.safety_for(settings)
     if _ui.run_step(label, lambda: studio.illustrate(store, story, illustrator, page_ids, seed, safety),
                     capability="illustrator"):
         st.rerun()

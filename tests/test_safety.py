@@ -130,3 +130,18 @@ def test_any_text_gives_a_list_of_reasons(text):
     reasons = check_text(text)
     assert isinstance(reasons, list) and all(r.endswith("is on the classroom list")
                                              or r.endswith("are on the classroom list") for r in reasons)
+
+
+def test_safety_uses_the_remote_servers_moderation_when_the_writer_is_remote() -> None:
+    from core.providers import safety_for
+    from core.settings import Settings
+    from tests.fake_servers import FakeOpenAI
+
+    assert safety_for(Settings(safety=False)) is None
+    offline = safety_for(Settings(safety=True))
+    assert offline.check("The knight will kill the dragon") == []  # not on the classroom word list
+    with FakeOpenAI(flag_words=("kill",)) as server:
+        remote = safety_for(Settings(safety=True, writer="remote", openai_base_url=server.base_url,
+                                     openai_api_key="sk-test"))
+        reasons = remote.check("The knight will kill the dragon")
+    assert reasons and "moderation" in reasons[0]

@@ -7,7 +7,8 @@ types or a model returns is printed literally.
 
 What this module does:
 
-- `clean_text`: control characters (NUL and the C0/C1 sets, except newline; tab becomes a space),
+- `printable_text` (stricter than `core.text.clean_text`, which decides what is *kept* in a story:
+  this decides what is *drawn*, so it also flattens tabs and blank-line runs): control characters (NUL and the C0/C1 sets, except newline; tab becomes a space),
   format characters (bidi overrides, zero-width spaces, BOM; zero-width joiner and non-joiner are
   kept because Arabic and Indic shaping use them), lone surrogates, private-use and unassigned code
   points are removed; unusual spaces become spaces; more than one blank line becomes one. A text
@@ -40,7 +41,7 @@ MAX_TEXT = 1_500_000  # characters per text; beyond this a note says what was le
 _KEEP_CF = {"\u200c", "\u200d"}
 
 
-def clean_text(text: object) -> str:
+def printable_text(text: object) -> str:
     """`text` made safe to print literally (see the module docstring for what changes)."""
     if text is None:
         return ""
@@ -243,7 +244,7 @@ def _dir(tok: _Token) -> str:
 def layout_block(block: Block, width: float, measure: _Measure | None = None) -> list[Line]:
     """The lines of a block at its size, at most `width` points wide."""
     measure = measure or _Measure()
-    text = clean_text(block.text)
+    text = printable_text(block.text)
     if not text:
         return []
     primary = fonts.font_for(text, block.language)

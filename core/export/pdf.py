@@ -41,7 +41,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from core.errors import InputError
 from core.export import fonts
-from core.export.layout import Block, Line, _Measure, clean_text, layout_block
+from core.export.layout import Block, Line, _Measure, printable_text, layout_block
 from core.export.qr import qr_image
 
 # JPEG pictures are embedded as they are (DCTDecode); reportlab's default also wraps every stream
@@ -149,14 +149,14 @@ class _Renderer:
     def render(self) -> bytes:
         book = self.book
         c = self.c
-        title = clean_text(book.title)[:500]
+        title = printable_text(book.title)[:500]
         c.setTitle(title.replace("\n", " "))
         c.setCreator("VisuTale Studio")
-        c.setSubject(clean_text(book.credits)[:500].replace("\n", " "))
+        c.setSubject(printable_text(book.credits)[:500].replace("\n", " "))
         self.title_page()
         for n, page in enumerate(book.pages, start=1):
             self.story_page(n, page)
-        if book.qr_url or clean_text(book.credits):
+        if book.qr_url or printable_text(book.credits):
             self.last_page()
         c.save()
         return self.buf.getvalue()
@@ -174,7 +174,7 @@ class _Renderer:
         else:
             y = self.top - content_h * 0.28
         blocks = [Block(book.title, book.language, 0, INK, align="center", leading=1.25)]
-        if self.bilingual() and clean_text(book.title_translation):
+        if self.bilingual() and printable_text(book.title_translation):
             blocks.append(Block(book.title_translation or "", book.translation_language, 0, ACCENT,
                                 align="center", leading=1.3))
         scales = (1.0, 0.62)
@@ -188,11 +188,13 @@ class _Renderer:
         y = self.top
         if page.image is not None:
             content_h = self.top - self.bottom
-            box_h = content_h * (0.5 if self.book.page_size == "square" else 0.56)
+            # A short text leaves room: the picture grows into it (a picture book's usual page).
+            short = len(page.text) + len(page.translation or "") < 450
+            box_h = content_h * ((0.56 if short else 0.5) if self.book.page_size == "square" else (0.66 if short else 0.56))
             y = self.draw_picture(page.image, self.top, box_h, f"page {number}") - 7 * mm
         blocks = [Block(page.text, self.book.language, 0, INK)]
         scales = [1.0]
-        if self.bilingual() and page.translation is not None and clean_text(page.translation):
+        if self.bilingual() and page.translation is not None and printable_text(page.translation):
             blocks.append(Block(page.translation, self.book.translation_language, 0, ACCENT))
             scales.append(TRANSLATION_SCALE)
         lines = self.fit(blocks, BODY_SIZES, y - self.bottom, scales)
@@ -214,7 +216,7 @@ class _Renderer:
         if book.qr_url:
             blocks.append(Block(book.qr_url, "en", 0, MUTED, align="center", leading=1.3))
             scales.append(8.0)
-        if clean_text(book.credits):
+        if printable_text(book.credits):
             blocks.append(Block(book.credits, book.language, 0, MUTED, align="center", leading=1.35,
                                 space_before=8 * mm if book.qr_url else 0))
             scales.append(9.5)

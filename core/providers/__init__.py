@@ -82,3 +82,18 @@ def upscaler_for(settings: Settings) -> Upscaler:
     from core.offline.upscaler import OfflineUpscaler
 
     return OfflineUpscaler()
+
+
+def safety_for(settings: Settings):
+    """Classroom checks when `safety` is on (else None): the offline word list, plus the remote
+    server's moderation endpoint when the writer is remote and the server offers one."""
+    if not settings.safety:
+        return None
+    from core.safety import SafetyChecker
+
+    moderate = None
+    if settings.writer == "remote":
+        from core.providers.remote_openai import moderate as remote_moderate
+
+        moderate = remote_moderate(settings)
+    return SafetyChecker(moderate=moderate)
