@@ -18,7 +18,8 @@ missing = [n for n, p in enumerate(draft.pages, 1) if not (story.scenes.get(p.id
 if missing:
     st.warning(f"Pages {', '.join(map(str, missing))} have no picture yet; they print with text only.")
 
-languages = {None: f"The story's language ({story.settings.language})"}
+ORIGINAL = "original"
+languages = {ORIGINAL: f"The story's language ({story.settings.language})"}
 for translation in story.translations:
     if translation.draft == draft.id:
         ok, reason = printable(translation.language)
@@ -30,8 +31,9 @@ for translation in story.translations:
 left, middle, right = st.columns(3)
 page_size = left.radio("Page size", PAGE_SIZES, index=PAGE_SIZES.index(story.export.page_size), key="export_size")
 keys = list(languages)
-language = middle.selectbox("Language", keys, format_func=languages.get, key="export_language",
-                            index=keys.index(story.export.language) if story.export.language in keys else 0)
+choice = middle.selectbox("Language", keys, format_func=languages.get, key="export_language",
+                          index=keys.index(story.export.language) if story.export.language in keys else 0)
+language = None if choice == ORIGINAL else choice
 bilingual = right.checkbox("Bilingual (both texts on each page)", story.export.bilingual,
                            disabled=language is None, key="export_bilingual")
 base_url = _ui.public_base_url(settings.public_base_url)
@@ -52,7 +54,8 @@ if story.exports:
         st.success(f"{latest.filename}: {latest.pages} pages, {latest.size / 1024:.0f} KB, {latest.page_size}.")
         download, qr = st.columns([2, 1])
         download.download_button("Download the PDF", pdf.read_bytes(), file_name=latest.filename,
-                                 mime="application/pdf", type="primary", key="export_download")
+                                 mime="application/pdf", type="primary", key="export_download",
+                                 on_click="ignore")
         download.markdown(f"Link for this PDF: `{latest.url}`")
         qr.image(qr_image(latest.url), caption="Scan to download on a phone", width=220)
         st.caption(studio.credits(story))

@@ -88,11 +88,18 @@ def test_a_person_makes_a_book_and_reopens_it_by_its_link(browser, live_studio, 
     click(page, "Write the story")
     page.get_by_text("Made by the offline engine").first.wait_for()
     shoot(page, "4-draft")
+    # Whatever a person types is shown as typed: no markup, no script.
+    hostile = "Nell said <b>hi</b> **loudly** <img src=x onerror=window.pwned=1> [link](javascript:alert(1))"
+    page.get_by_label("Page 1", exact=True).fill(hostile)
+    click(page, "Save my edits")
 
     go(page, "Pictures")
     click(page, "Draw the 8 missing pictures", timeout=120_000)
     shoot(page, "5-pictures")
     page.locator("[data-testid=stImage]").nth(7).wait_for(timeout=60_000)
+    page.get_by_text(hostile).wait_for()
+    assert page.evaluate("window.pwned") is None
+    assert page.locator("main a[href^=javascript]").count() == 0
     shoot(page, "5-pictures")
 
     go(page, "Upscale")
@@ -113,7 +120,8 @@ def test_a_person_makes_a_book_and_reopens_it_by_its_link(browser, live_studio, 
     other = context.new_page()
     other.goto(f"{live_studio.url}/draft?story={story_id}")
     settle(other)
-    other.get_by_text("Made by the offline engine").first.wait_for()
+    other.get_by_text("Made by you").first.wait_for()  # the hand-edited draft is the chosen one
+    assert other.get_by_label("Page 1", exact=True).input_value() == hostile
     shoot(other, "8-reopened")
     title = other.get_by_label("Title", exact=True).input_value()
     assert title and title in " ".join(pdf.pages[0].extract_text().split())
