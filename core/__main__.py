@@ -143,6 +143,12 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as error:  # the output folder cannot be written, a disk is full
         print(f"error: {error.strerror or error} ({error.filename or ''})", file=sys.stderr)
         return EXIT_USAGE
+    except Exception as error:  # a bug: one line for the person, the traceback only when asked
+        if os.environ.get("VISUTALE_DEBUG"):
+            raise
+        print(f"error: the studio failed unexpectedly ({type(error).__name__}: {error}); "
+              "the story is saved as far as it got. Set VISUTALE_DEBUG=1 for the details.", file=sys.stderr)
+        return 1
     print(pdf)
     return 0
 

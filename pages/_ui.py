@@ -8,6 +8,7 @@ this browser session); what all users share (the store, the model manager) lives
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -145,6 +146,10 @@ def run_step(label: str, events: Callable[[], Iterator[studio.Event]], *, stream
                       args=(capability, "offline"), key=f"fallback-{capability}")
     except StudioError as error:
         st.error(str(error))
+    except Exception:  # a bug, not the person's doing: say so plainly, keep the details in the log
+        logging.getLogger("visutale").exception("%s failed", label)
+        st.error(f"{label} failed because of an error in the studio itself; your story is saved as it "
+                 "was before this step. The details are in the studio's log.")
     return False
 
 
