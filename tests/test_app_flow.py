@@ -118,3 +118,22 @@ def test_a_file_that_is_not_a_photo_is_refused_and_nothing_is_made(data_dir) -> 
     _click(at, "Start a story with this photo")
     assert at.error and "not a picture" in at.error[0].value
     assert Store(data_dir).list() == []
+
+
+def test_a_bug_in_a_step_is_one_message_and_the_story_is_kept(data_dir, cat_bytes, monkeypatch) -> None:
+    from core.offline.vision import OfflineVision
+
+    def broken(self, image):
+        yield "A cat"
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(OfflineVision, "describe", broken)
+    at = _app()
+    at.run()
+    at.file_uploader[0].set_value(("chelsea.jpg", cat_bytes, "image/jpeg")).run()
+    _click(at, "Start a story with this photo")
+    _page(at, "pages/caption.py")
+    _click(at, "Describe the photo")
+    assert "failed because of an error in the studio itself" in at.error[0].value
+    story = Store(data_dir).load(at.session_state["story_id"])
+    assert story.captions[-1].text == "A cat" and story.captions[-1].incomplete
