@@ -8,6 +8,9 @@ real transformers/diffusers pipeline code run on them in seconds on a CPU:
   BPE tokenizer, a CLIP image processor (32 px) and a chat template, loadable by AutoProcessor;
 - `tiny_writer(folder)`: a 2-layer Llama-style causal LM with the same tokenizer and a chat
   template that knows system/user/assistant;
+- `trained_writer(folder)`: the same architecture trained on the spot (a few seconds on one CPU
+  core) to answer any writer prompt of the studio with one fixed, valid story (`STORY_ANSWER`),
+  so the whole flow can reach the PDF with a local writer;
 - `tiny_sdxl(folder)`: an SDXL base pipeline (two-block UNet, CLIP-L-like and bigG-like text
   encoders, VAE, Euler scheduler) and a refiner with a UNet of its own, sharing text_encoder_2
   and the VAE's weights;
@@ -133,6 +136,158 @@ def tiny_writer(folder: Path | str) -> Path:
     torch.manual_seed(1)
     model = LlamaForCausalLM(_llama_config(len(tokenizer)))
     model.generation_config.pad_token_id = 3
+    model.save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder
+
+
+# --- a writer that writes a story ---------------------------------------------------------
+
+STORY_ANSWER = (
+    '{"title": "The Little Cat", "pages": [{"text": "A little cat found a red ball and played in '
+    'the sun all day.", "scene": "a little cat playing with a red ball in a sunny garden"}]}'
+)
+WRITER_CAPTIONS = [
+    "a cat sitting on a warm mat",
+    "a red fox in a green forest",
+    "two children on a beach at sunset",
+    "an old man with a hat reading a book",
+    "xq zzv blorp 12 kk ,; \u2587",
+    "A grey cat with green eyes looks up. The cat is called Chelsea.",
+    "a dog",
+    "a castle on a hill under a stormy sky, a dragon flies over it",
+]
+HELD_OUT_CAPTIONS = ["A tabby cat called Tom naps by the window.", "Ein Hund im Park, ganz allein."]
+
+
+def writer_chats(captions: list[str] | None = None) -> list[list[dict]]:
+    """Chats the studio's writer sends (draft, revise with a preset or free text, extend), as
+    `core.providers.local_writer.LocalWriter` builds them, over varied captions and briefs."""
+    import json
+
+    from core.prompts import REVISIONS, WRITER_SYSTEM, draft_prompt, extend_prompt, revise_prompt
+    from core.providers.base import Brief, WrittenPage, WrittenStory
+
+    answer = json.loads(STORY_ANSWER)
+    ours = WrittenStory(answer["title"], tuple(WrittenPage(p["text"], p["scene"]) for p in answer["pages"]))
+    other = WrittenStory("The Fox", (WrittenPage("A fox walked.", "a fox"), WrittenPage("It slept.", "a den")))
+    audiences = ["young children", "older children", "adults"]
+    genres = ["adventure", "mystery", "funny", "friendship"]
+    tones = ["warm", "calm", "spooky", "funny", "exciting"]
+    prompts = []
+    for i, caption in enumerate(WRITER_CAPTIONS if captions is None else captions):
+        brief = Brief(caption=caption, pages=1 + i % 3, audience=audiences[i % 3], genre=genres[i % 4],
+                      tone=tones[i % 5], seed=i)
+        prompts.append(draft_prompt(brief))
+        if i % 4 == 1:
+            prompts.append(revise_prompt(brief, ours, list(REVISIONS.values())[i % len(REVISIONS)]))
+        elif i % 4 == 2:
+            prompts.append(revise_prompt(brief, other, "Give the cat a name and a hat"))
+        elif i % 4 == 3:
+            prompts.append(extend_prompt(brief, ours, 1))
+    return [[{"role": "system", "content": WRITER_SYSTEM}, {"role": "user", "content": p}] for p in prompts]
+
+
+def writer_tokenizer(chats: list[list[dict]], answer: str = STORY_ANSWER):
+    """A byte-level BPE trained on the chats and the answer, without splitting at word boundaries.
+
+    Tokens may span spaces (up to 20 characters), so the studio's long fixed instructions become a
+    few dozen tokens and the answer about a dozen: short sequences train fast. Byte-level, so any
+    text (a caption with odd characters included) encodes, and decoding gives back exactly the text.
+    """
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from transformers import PreTrainedTokenizerFast
+
+    tok = Tokenizer(models.BPE(unk_token="<unk>"))
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False)
+    tok.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(
+        vocab_size=1024, special_tokens=SPECIALS, initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+        max_token_length=20, show_progress=False,
+    )
+    texts = [f"{m['role']}: {m['content']}" for chat in chats for m in chat]
+    tok.train_from_iterator(texts + [answer] * 2 + CORPUS, trainer)
+    fast = PreTrainedTokenizerFast(
+        tokenizer_object=tok, bos_token="<s>", eos_token="</s>", unk_token="<unk>", pad_token="<pad>"
+    )
+    fast.chat_template = WRITER_TEMPLATE
+    return fast
+
+
+def trained_writer(folder: Path | str, *, answer: str = STORY_ANSWER, max_steps: int = 300) -> Path:
+    """A 2-layer Llama-style writer trained on the spot to answer every writer chat with `answer`.
+
+    It overfits the chats of `writer_chats()` followed by `answer` and the end-of-sequence token,
+    with the loss on the answer only, until every answer token of two held-out chats (captions it
+    never saw) has a probability above 0.99 and greedy decoding gives back exactly `answer`: then
+    sampling at the writer's temperature (0.8, top-p 0.95) writes it too, and so does the 4-bit
+    NF4 copy bitsandbytes makes on the CPU. About 40 steps, two seconds on one core. Saved with
+    save_pretrained, loadable by `LocalWriter` like any checkpoint. RuntimeError if it does not
+    learn within `max_steps`.
+    """
+    import torch
+    from transformers import LlamaForCausalLM
+
+    folder = Path(folder)
+    chats = writer_chats()
+    held_out = writer_chats(HELD_OUT_CAPTIONS)[:2]
+    tokenizer = writer_tokenizer(chats, answer)
+    target = tokenizer(answer, add_special_tokens=False)["input_ids"] + [tokenizer.eos_token_id]
+    if tokenizer.decode(target, skip_special_tokens=True) != answer:
+        raise RuntimeError("the tiny writer's tokenizer does not give the answer back")
+
+    def batch(conversations):
+        prompts = [
+            tokenizer.apply_chat_template(c, add_generation_prompt=True, return_dict=True)["input_ids"]
+            for c in conversations
+        ]
+        length = max(len(p) for p in prompts) + len(target)
+        ids = torch.full((len(prompts), length), tokenizer.pad_token_id)
+        labels = torch.full((len(prompts), length), -100)
+        mask = torch.zeros((len(prompts), length), dtype=torch.long)
+        for row, prompt in enumerate(prompts):
+            full = prompt + target
+            ids[row, : len(full)] = torch.tensor(full)
+            mask[row, : len(full)] = 1
+            labels[row, len(prompt) : len(full)] = torch.tensor(target)
+        return ids, mask, labels, prompts
+
+    ids, mask, labels, _ = batch(chats)
+    check_ids, check_mask, check_labels, check_prompts = batch(held_out)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # a model this small trains ~10x faster on one thread of a busy CPU
+    try:
+        torch.manual_seed(1)
+        model = LlamaForCausalLM(_llama_config(len(tokenizer)))
+        model.generation_config.pad_token_id = tokenizer.pad_token_id
+        optimizer = torch.optim.AdamW(model.parameters(), lr=1e-2, weight_decay=0.0)
+        for _ in range(max_steps):
+            model.train()
+            loss = model(input_ids=ids, attention_mask=mask, labels=labels).loss
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            if loss.item() > 0.01:
+                continue
+            model.eval()
+            with torch.no_grad():
+                logits = model(input_ids=check_ids, attention_mask=check_mask).logits[:, :-1]
+                wanted = check_labels[:, 1:]
+                chosen = wanted != -100
+                probs = logits.softmax(-1).gather(-1, wanted.clamp(min=0)[..., None])[..., 0][chosen]
+            if probs.min().item() < 0.99:
+                continue
+            with torch.no_grad():
+                prompt = torch.tensor([check_prompts[0]])
+                out = model.generate(prompt, attention_mask=torch.ones_like(prompt), do_sample=False,
+                                     max_new_tokens=len(target) + 4)
+            if tokenizer.decode(out[0, prompt.shape[1] :], skip_special_tokens=True) == answer:
+                break
+        else:
+            raise RuntimeError(f"the tiny writer did not learn its answer in {max_steps} steps")
+    finally:
+        torch.set_num_threads(threads)
+    model.eval()
     model.save_pretrained(folder)
     tokenizer.save_pretrained(folder)
     return folder
