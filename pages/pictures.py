@@ -27,7 +27,8 @@ def _draw(label: str, page_ids=None, seed=None) -> None:
 
 missing = [p.id for p in draft.pages if not story.scenes.get(p.id) or not story.scenes[p.id].variants]
 left, right = st.columns(2)
-if missing and left.button(f"Draw the {len(missing)} missing pictures", type="primary", key="pictures_missing"):
+label = "Draw the missing picture" if len(missing) == 1 else f"Draw the {len(missing)} missing pictures"
+if missing and left.button(label, type="primary", key="pictures_missing"):
     _draw("Drawing pictures", missing)
 if right.button("Draw a new picture for every page", key="pictures_all"):
     _draw("Drawing pictures")

@@ -28,7 +28,8 @@ if not pictured:
     st.page_link(_ui.PAGES["pictures"], label="Go to Pictures", icon=":material/image:")
     st.stop()
 
-if st.button(f"Upscale all {len(pictured)} pictures {factor}×", type="primary", key="upscale_all"):
+label = f"Upscale the picture {factor}×" if len(pictured) == 1 else f"Upscale all {len(pictured)} pictures {factor}×"
+if st.button(label, type="primary", key="upscale_all"):
     _upscale("Upscaling")
 
 for number, page, variant in pictured:

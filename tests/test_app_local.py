@@ -87,7 +87,7 @@ def _captions(at) -> list[str]:
 
 
 def _press(at, key: str, label: str | None = None):
-    """Click the button with this widget key (labels such as "Draw the 1 missing pictures" follow
+    """Click the button with this widget key (labels such as "Draw the 3 missing pictures" follow
     the story), after checking its label when one is given; then no exception may show."""
     button = at.button(key=key)
     if label is not None:
