@@ -59,3 +59,29 @@ def test_bad_input_exits_2_with_one_line(tmp_path: Path, args: list[str], messag
     lines = result.stderr.strip().splitlines()
     assert message in lines[-1]
     assert "Traceback" not in result.stderr
+
+
+def test_engine_and_model_flags_reach_the_settings(monkeypatch) -> None:
+    from core.__main__ import _settings, build_parser
+
+    monkeypatch.delenv("VISUTALE_WRITER", raising=False)
+    args = build_parser().parse_args([
+        "make", "p.jpg", "--out", "o", "--vision", "local", "--writer", "remote", "--illustrator", "local",
+        "--upscaler", "local", "--translator", "deepl", "--model-vision", "/m/llava", "--model-writer", "/m/w.gguf",
+        "--model-illustrator", "/m/base", "--model-refiner", "/m/refiner", "--model-upscaler", "/m/x4"])
+    settings = _settings(args)
+    assert (settings.vision, settings.writer, settings.illustrator, settings.upscaler, settings.translator) == \
+        ("local", "remote", "local", "local", "deepl")
+    assert (settings.model_vision, settings.model_writer, settings.model_illustrator, settings.model_refiner,
+            settings.model_upscaler) == ("/m/llava", "/m/w.gguf", "/m/base", "/m/refiner", "/m/x4")
+    defaults = _settings(build_parser().parse_args(["make", "p.jpg", "--out", "o"]))
+    assert defaults.writer == "offline"  # flags left out fall back to the environment and defaults
+
+
+def test_a_missing_local_model_exits_2_naming_it(tmp_path: Path) -> None:
+    result = run_cli("make", str(SAMPLES / "coffee.jpg"), "--out", str(tmp_path / "o"), "--pages", "1",
+                     "--caption", "A cup.", "--writer", "local", "--model-writer", str(tmp_path / "no-such-model"),
+                     env_dir=tmp_path)
+    assert result.returncode == 2
+    assert "no-such-model" in result.stderr.strip().splitlines()[-1]
+    assert "Traceback" not in result.stderr
