@@ -204,3 +204,163 @@ def test_extend_keeps_old_pages_and_adds_n(writer, pages, extra):
 def test_writes_english_for_other_languages(writer):
     story = writer.write(brief(language="de"))
     assert story == writer.write(brief(language="en"))
+
+
+# --- coherence ---------------------------------------------------------------------------------
+
+import itertools  # noqa: E402
+import re  # noqa: E402
+
+from core.offline import writer_data as D  # noqa: E402
+from core.offline.writer import (ATTEMPT, ENDING, TURN, clashes, introduces, make_plan,  # noqa: E402
+                                 stages_for)
+
+
+def _pattern(template: str) -> str:
+    """A regex matching every rendering of a template (slots: anything; [..]: optional)."""
+    out = []
+    for part in re.split(r"(\{[^}]*\}|\[[^\]]*\])", template):
+        if part in ("{Hero}", "{Friend}"):
+            out.append(r"[A-Z][a-z]+")
+        elif part in ("{part}", "{colour}", "{light}", "{noun}"):
+            out.append(r"[\w'-]+(?: [\w'-]+)?")
+        elif part.startswith("{"):
+            out.append(r"[\w'-]+(?: [\w'-]+){0,8}?")
+        elif part.startswith("["):
+            out.append(f"(?:{_pattern(part[1:-1])})?")
+        else:
+            out.append(re.escape(part))
+    return "".join(out)
+
+
+def _matches(template: str, sentence: str) -> bool:
+    return re.fullmatch(_pattern(template), sentence, flags=re.IGNORECASE) is not None
+
+
+def _tagged(pool, stage_letter: str):
+    """Templates of a (stages, line) pool not tagged for this stage."""
+    return [line for tags, line in pool if stage_letter not in tags]
+
+
+def _sample_briefs():
+    """Every genre and audience, tones and lengths spread over them: a quick but wide sample."""
+    for (genre, audience), seed in zip(itertools.product(GENRES, AUDIENCES), itertools.count(1)):
+        for pages, tone in ((1, TONES[seed % 5]), (3, TONES[(seed + 1) % 5]), (8, TONES[(seed + 2) % 5]),
+                            (13, TONES[(seed + 3) % 5]), (24, TONES[(seed + 4) % 5])):
+            yield brief(genre=genre, audience=audience, tone=tone, pages=pages, seed=seed)
+    for seed in range(30, 36):  # the vision's own captions: a cat face, a person
+        yield brief(caption="A landscape photo. It shows one cat face. Its main colours are brown, tan.",
+                    audience=AUDIENCES[seed % 3], genre=GENRES[seed % 6], tone=TONES[seed % 5], seed=seed)
+
+
+@pytest.fixture(scope="module")
+def sample(writer):
+    return [(b, writer.write(b)) for b in _sample_briefs()]
+
+
+def _first_use_is_an_introduction(name: str, story: WrittenStory) -> None:
+    sentences = [s for t in texts(story) for s in split_sentences(t)]
+    uses = [s for s in sentences if re.search(rf"\b{re.escape(name)}\b", s)]
+    if uses:
+        assert introduces(uses[0], name), (name, uses[0])
+
+
+def test_every_character_is_introduced_before_it_is_used(sample):
+    for b, story in sample:
+        plan = make_plan(b)
+        first = split_sentences(story.pages[0].text)[0]
+        assert first.startswith(f"{plan.hero} was a"), first  # the hero first of all
+        _first_use_is_an_introduction(plan.friend, story)
+        whole = " ".join(texts(story))
+        # a helper is met with "a ..." before it is "the ..."
+        for helper in D.HELPERS:
+            the = re.sub(r"^an? ", "the ", helper)
+            if the in whole.lower():
+                assert whole.lower().index(helper) < whole.lower().index(the), helper
+
+
+def test_the_friend_is_introduced_in_revisions_and_extensions_too(writer):
+    for seed, genre in zip(range(1, 7), GENRES):
+        b = brief(seed=seed, genre=genre, audience=AUDIENCES[seed % 3], pages=6)
+        story = writer.write(b)
+        name = make_plan(b).friend
+        for key in ("funnier", "longer", "exciting", "calmer"):
+            _, revised = run(writer.revise(b, story, REVISIONS[key]))
+            _first_use_is_an_introduction(name, revised)
+        extended, _ = writer.extended(b, story, 3)
+        _first_use_is_an_introduction(name, extended)
+
+
+def test_filler_lines_fit_the_stage_of_their_page(sample):
+    stage_pools = {"b": D.BEGIN, "p": D.PROBLEM, "a": D.ATTEMPT_EXTRA, "t": D.TURN, "e": D.ENDING}
+    for b, story in sample:
+        layout = stages_for(b.pages)
+        for stages, page in zip(layout, story.pages):
+            if len(stages) > 1:
+                continue
+            letter = {"beginning": "b", "problem": "p", "attempt": "a", "turn": "t", "ending": "e"}[stages[0]]
+            wrong = (_tagged(D.TONE_LINES[make_plan(b).tone], letter) + _tagged(D.ADULT_LINES, letter)
+                     + [t for other, pool in stage_pools.items() if other != letter for t in pool])
+            for sentence in split_sentences(page.text):
+                bad = [t for t in wrong if _matches(t, sentence)]
+                assert not bad, (stages, sentence, bad)
+            if stages[0] == ATTEMPT:  # the calm close never lands in a failed attempt
+                assert "safe and loved" not in page.text and "fell asleep" not in page.text
+
+
+def test_no_page_contradicts_itself(sample, writer):
+    stories = [story for _, story in sample]
+    for seed in range(40, 60):  # the search stories, which have loud and quiet methods
+        stories.append(writer.write(brief(genre="mystery", audience=AUDIENCES[seed % 3],
+                                          tone=TONES[seed % 5], seed=seed, pages=16)))
+    for story in stories:
+        for text in texts(story) if len(story.pages) > 2 else ():
+            lower = text.lower()
+            assert not ("loudly" in lower and "quietly" in lower), text
+            assert not ("loudly" in lower and "humming" in lower), text
+            sentences = split_sentences(text)
+            for i, sentence in enumerate(sentences):
+                rest = " ".join(sentences[:i] + sentences[i + 1:]).lower()
+                assert not clashes(sentence, set(re.findall(r"[a-z]+", rest))), (sentence, text)
+            starts = [" ".join(s.lower().split()[:2]) for s in sentences]
+            assert len(starts) == len(set(starts)), text
+
+
+def test_plot_sentences_open_their_pages(sample):
+    for b, story in sample:
+        if b.pages < 4:
+            continue
+        problem = make_plan(b).problem
+        layout = [stages[0] for stages in stages_for(b.pages)]
+        first_turn, first_end = layout.index(TURN), layout.index(ENDING)
+        turn_first = split_sentences(story.pages[first_turn].text)[0]
+        assert _matches(problem["turn"], turn_first), turn_first
+        end_page = split_sentences(story.pages[first_end].text)
+        assert _matches(problem["end"], end_page[0]), end_page  # the resolution opens the ending
+        trouble_page = split_sentences(story.pages[layout.index("problem")].text)
+        assert _matches(problem["trouble"], trouble_page[0]) or (
+            introduces(trouble_page[0], make_plan(b).friend)
+            and _matches(problem["trouble"], trouble_page[1]))
+
+
+def test_scenes_tell_what_their_page_tells(sample):
+    for b, story in sample:
+        plan = make_plan(b)
+        layout = stages_for(b.pages)
+        for stages, page in zip(layout, story.pages):
+            scene, text = page.scene, page.text
+            # nobody appears in a picture who is not on its page
+            if re.search(rf"\b{plan.friend}\b", scene):
+                assert re.search(rf"\b{plan.friend}\b", text), (scene, text)
+            if len(stages) == 1 and stages[0] == ATTEMPT:
+                first = split_sentences(text)[0]
+                place = next(p for p in plan.places if f" {p}" in first)
+                assert scene.rstrip(".").endswith(place), (scene, first)
+                for helper in D.HELPERS:
+                    if helper in scene:
+                        assert helper in text
+            if len(stages) == 1 and stages[0] in (TURN, ENDING):
+                told = split_sentences(text)[0].rstrip(".!")
+                told = re.sub(r"^(Then|Suddenly|At last),?\s+", "", told)
+                if _matches(plan.problem["turn" if stages[0] == TURN else "end"], split_sentences(text)[0]):
+                    assert told[1:] in scene, (scene, text)

@@ -205,6 +205,10 @@ class Plan:
     audience: str
     problem: dict
     places: tuple[str, ...]
+    friend_desc: str = ""  # "a small grey mouse": how the friend is introduced
+    kind: str = "search"  # the kind of attempts that fit the problem: search, reach, mend
+    friend_apart: bool = False  # the problem is about the friend, who does not help with it
+    friend_by_trouble: bool = False  # the trouble sentence itself introduces the friend
 
 
 def _a(phrase: str) -> str:
@@ -236,6 +240,8 @@ def make_plan(brief: Brief) -> Plan:
         f"with {colour} {part}" if kind != "object" else "")
     if kind == "object" and not subject.feature:
         adjectives.append(colour)
+    if kind == "person" and not subject.feature:
+        with_colour = f"in a {colour} {part}"
     hero_desc = " ".join([_a(" ".join(adjectives + [noun]))] + ([with_colour] if with_colour else []))
     if subject.at_setting:
         at_setting = subject.at_setting
@@ -249,8 +255,14 @@ def make_plan(brief: Brief) -> Plan:
     elif genre == "fairy tale":
         places = list(D.FAIRY_PLACES) + places
     problem = rng.choice(D.PROBLEMS[genre])
+    thing = problem["thing"]
+    kinds = [k for k in D.FRIEND_KINDS if k.split()[-1] not in
+             {noun, thing.split()[-1]} | D.FRIEND_NOT.get(thing, set())]
+    friend_desc = D.FRIEND_DESC.get(thing) or rng.choice(kinds)
     return Plan(hero, noun, hero_desc, part, colour, friend, at_setting, setting, genre, tone,
-                audience, problem, tuple(places))
+                audience, problem, tuple(places), friend_desc=friend_desc,
+                kind=D.PROBLEM_KINDS.get(thing, "search"), friend_apart=thing in D.FRIEND_APART,
+                friend_by_trouble=thing in D.FRIEND_INTRODUCED_BY_TROUBLE)
 
 
 def stages_for(pages: int) -> list[list[str]]:
@@ -270,30 +282,81 @@ def stages_for(pages: int) -> list[list[str]]:
             + [[TURN]] * turn + [[ENDING]] * end)
 
 
+_STAGE_LETTER = {BEGINNING: "b", PROBLEM: "p", ATTEMPT: "a", TURN: "t", ENDING: "e"}
+_LOWER_WORD = re.compile(r"[a-z]+")
+
+
+def _word_set(text: str) -> set[str]:
+    return set(_LOWER_WORD.findall(text.lower()))
+
+
+def _start(sentence: str) -> str:
+    return " ".join(sentence.lower().split()[:2])
+
+
+def clashes(sentence: str, page_words: set[str]) -> bool:
+    """Whether a sentence contradicts words already on its page ("loudly" beside "quietly")."""
+    mine = _word_set(sentence)
+    return any((mine & a and page_words & b) or (mine & b and page_words & a) for a, b in D.CLASHES)
+
+
+def echoes(sentence: str, page_words: set[str]) -> bool:
+    """Whether a filler line would only repeat what its page already says."""
+    mine = _word_set(sentence)
+    return any(mine & group and page_words & group for group in D.ECHOES)
+
+
+def introduces(sentence: str, name: str) -> bool:
+    """Whether a sentence introduces a character by name (names them as who they are)."""
+    return (f"friend was {name}," in sentence or f"called {name}" in sentence
+            or f"{name} was a" in sentence or f"{name} was an" in sentence)
+
+
 class _Composer:
-    """Fills templates for one plan, never repeating a sentence within a story."""
+    """Fills templates for one plan, never repeating a sentence within a story.
+
+    It keeps the story coherent: the friend is introduced before any other line names them,
+    filler lines come only from pools tagged for the page's stage, and no line contradicts
+    another on the same page (see `writer_data.CLASHES`).
+    """
 
     def __init__(self, plan: Plan, rng: random.Random, used: set[str] | None = None):
         self.plan, self.rng = plan, rng
         self.used: set[str] = set(used or ())
         self.keep = KEEP_ELABORATION[plan.audience]
         self.attempt_no = 0
-        self.helpers = rng.sample(D.HELPERS, len(D.HELPERS))
-        self.methods = rng.sample(D.METHODS, len(D.METHODS))
-        self.failures = rng.sample(D.FAILURES, len(D.FAILURES))
-        self.places = rng.sample(plan.places, len(plan.places))
+        # no helper of the same kind as the friend (the friend is "a wise old owl" already)
+        friend_kind = plan.friend_desc.split()[-1] if plan.friend_desc else ""
+        helpers = [h for h in D.HELPERS if h.split()[-1] != friend_kind]
+        self.helpers = rng.sample(helpers, len(helpers))
+        methods = D.METHODS.get(plan.kind, D.METHODS["search"])
+        self.methods = rng.sample(list(methods), len(methods))
+        places = [x for x in plan.places if plan.kind != "reach" or x not in D.INDOOR_PLACES]
+        self.places = rng.sample(places, len(places))
         self.openers = list(D.ATTEMPT_OPENERS)
         self.hopes = rng.sample(D.ATTEMPT_HOPES, len(D.ATTEMPT_HOPES))
         self.outcomes = rng.sample(D.ATTEMPT_OUTCOMES, len(D.ATTEMPT_OUTCOMES))
+        # the friend counts as introduced when text already written names them
+        self.introduced = any(plan.friend.lower() in _word_set(u) for u in self.used)
+        self.stage: str | None = None
+        self.page_words: set[str] = set()
+        self.plot_told: set[str] = set()
+        self.templates_used: set[str] = set()  # a filler line is told once, with or without [...]
+        self.page_starts: set[str] = set()  # no two sentences of a page start alike
+
+    # --- filling templates -----------------------------------------------------------------
 
     def slots(self, **extra: str) -> dict[str, str]:
         p = self.plan
+        habits = [h for h in D.HABITS if "{Friend}" not in h or self.friend_ok()]
         values = {
             "Hero": p.hero, "hero_desc": p.hero_desc, "noun": p.noun, "part": p.part,
-            "colour": p.colour, "Friend": p.friend, "at_setting": p.at_setting, "setting": p.setting,
+            "colour": p.colour, "Friend": p.friend, "friend_desc": p.friend_desc,
+            "at_setting": p.at_setting, "setting": p.setting,
+            "Setting_cap": p.setting[:1].upper() + p.setting[1:],
             "thing": p.problem["thing"], "goal": p.problem["goal"].format(Friend=p.friend),
             "light": D.LIGHT_WORDS[p.tone], "simile": D.SIMILES.get(p.colour.split()[-1], "a painted door"),
-            "habit": self.rng.choice(D.HABITS).format(Friend=p.friend), "helper": self.helpers[0],
+            "habit": self.rng.choice(habits).format(Friend=p.friend), "helper": self.helpers[0],
         }
         values.update(extra)
         return values
@@ -307,13 +370,38 @@ class _Composer:
         text = " ".join(text.split())
         return text[:1].upper() + text[1:]
 
+    def friend_ok(self, stage: str | None = None) -> bool:
+        """May a line name the friend here? Only once introduced, and not while the problem is
+        about the friend (then the friend does not help with the attempts)."""
+        stage = stage if stage is not None else self.stage
+        return self.introduced and not (self.plan.friend_apart and stage in (PROBLEM, ATTEMPT))
+
+    def allowed(self, template: str) -> bool:
+        return "{Friend}" not in template or self.friend_ok()
+
     def fresh(self, pool, **extra: str) -> str | None:
-        """A sentence from the pool not used yet in this story (None if the pool is spent)."""
-        for template in self.rng.sample(list(pool), len(pool)):
+        """A sentence from the pool not used yet in this story (None if the pool is spent).
+
+        Pools of (stages, line) pairs give only the lines tagged for the current stage; lines
+        naming a friend not introduced yet, or contradicting the page so far, are passed over."""
+        letter = _STAGE_LETTER.get(self.stage or "")
+        templates = []
+        for item in pool:
+            if isinstance(item, tuple):
+                tags, item = item
+                if letter and letter not in tags:
+                    continue
+            templates.append(item)
+        for template in self.rng.sample(templates, len(templates)):
+            if not self.allowed(template) or template in self.templates_used:
+                continue
             sentence = self.render(template, **extra)
             key = sentence.lower()
-            if key not in self.used:
+            if (key not in self.used and not clashes(sentence, self.page_words)
+                    and not echoes(sentence, self.page_words)
+                    and _start(sentence) not in self.page_starts):
                 self.used.add(key)
+                self.templates_used.add(template)
                 return sentence
         return None
 
@@ -321,110 +409,204 @@ class _Composer:
         self.used.add(sentence.lower())
         return sentence
 
+    # --- one page --------------------------------------------------------------------------
+
+    def friend_intro(self) -> str:
+        self.introduced = True
+        return self.take(self.render(D.FRIEND_INTRO))
+
+    def must(self, template: str, out: list[str]) -> str | None:
+        """Add a sentence the plot needs (once per story), introducing the friend first if it
+        names them; None when it was told already."""
+        if template in self.plot_told:
+            return None
+        self.plot_told.add(template)
+        sentence = self.render(template, Friend=self.plan.friend)
+        if sentence.lower() in self.used:
+            return None
+        if "{Friend}" in template and not self.introduced:
+            if not (self.plan.friend_by_trouble and template == self.plan.problem["trouble"]):
+                self.add(self.friend_intro(), out)
+            self.introduced = True
+        self.add(self.take(sentence), out)
+        return sentence
+
+    def add(self, sentence: str, out: list[str]) -> None:
+        out.append(sentence)
+        self.page_words |= _word_set(sentence)
+        self.page_starts.add(_start(sentence))
+
     def attempt_core(self) -> tuple[list[str], str]:
-        i = self.attempt_no
+        """Two sentences for one try: what the hero did where, and how it went wrong; and the
+        scene of it."""
+        p, i = self.plan, self.attempt_no
         self.attempt_no += 1
         helper = self.helpers[i % len(self.helpers)]
-        method = self.methods[i % len(self.methods)].format(helper=helper)
+        did, doing, failures = self.methods[i % len(self.methods)]
         place = self.places[i % len(self.places)]
-        failure = self.failures[i % len(self.failures)].format(helper=helper, Hero=self.plan.hero)
-        opener = self.openers[i % len(self.openers)]
-        if self.plan.audience == "young children":
-            first = f"{opener}, {self.plan.hero} {method} {place}."
+        if did in D.OUTDOOR_METHODS and place in D.INDOOR_PLACES:
+            place = next((self.places[(i + k) % len(self.places)] for k in range(len(self.places))
+                          if self.places[(i + k) % len(self.places)] not in D.INDOOR_PLACES), place)
+        slots = self.slots(helper=helper, the_helper=re.sub(r"^an? ", "the ", helper))
+        did, doing = did.format_map(slots), doing.format_map(slots)
+        failure = failures[(i // len(self.methods)) % len(failures)].format_map(slots)
+        base = f"{did} {place} {failure}"
+        opener = next((o for k in range(len(self.openers))
+                       for o in [self.openers[(i + k) % len(self.openers)]]
+                       if not clashes(o, _word_set(base))), self.openers[i % len(self.openers)])
+        self.page_words |= _word_set(f"{opener} {base}")
+        with_friend = False
+        if p.audience == "young children":
+            first = f"{opener}, {p.hero} {did} {place}."
             second = f"But {failure}."
         else:
-            slots = self.slots()
-            hope = self.hopes[i % len(self.hopes)].format_map(slots)
-            outcome = self.outcomes[i % len(self.outcomes)].format_map(slots)
-            first = f"{opener}, {self.plan.hero} {method} {place}, {hope}."
+            def pick(options: list[str], avoid: str) -> str:
+                for k in range(len(options)):
+                    t = options[(i + k) % len(options)]
+                    if not self.allowed(t) or ("{goal}" in t and "{goal}" in avoid):
+                        continue
+                    text = t.format_map(slots)
+                    if not clashes(text, self.page_words) and text.split()[-1] not in base.split():
+                        return t
+                return options[i % len(options)] if self.allowed(options[i % len(options)]) else \
+                    "full of hope"
+
+            hope_t = pick(self.hopes, "")
+            hope = hope_t.format_map(slots)
+            self.page_words |= _word_set(hope)
+            outcome_t = pick(self.outcomes, hope_t)
+            if outcome_t == "full of hope":
+                outcome_t = "so {Hero} had to think again"
+            outcome = outcome_t.format_map(slots)
+            self.page_words |= _word_set(outcome)
+            with_friend = "{Friend}" in hope_t
+            first = f"{opener}, {p.hero} {did} {place}, {hope}."
             second = f"But {failure}, {outcome}."
-        return [self.take(first), self.take(second)], place
+        who = p.hero_desc[:1].upper() + p.hero_desc[1:]
+        scene = (f"{who}, with {p.friend}, {doing} {place}" if with_friend
+                 else f"{who} {doing} {place}")
+        return [self.take(first), self.take(second)], scene
 
     def page(self, stages: list[str], target: int) -> tuple[str, str]:
         """(text, scene) for a page carrying these stages."""
-        p, sentences, place = self.plan, [], ""
+        p, sentences = self.plan, []
+        self.page_words, self.page_starts = set(), set()
         single = len(stages) > 1
+        told: dict[str, str] = {}  # stage -> the plot sentence told on this page
+        attempt_scene = ""
+        friend_before = self.introduced
         for stage in stages:
+            self.stage = stage
             if stage == BEGINNING:
                 intro = "{Hero} was {hero_desc}[ who lived {at_setting}]." if self.keep or single else \
                     "{Hero} was {hero_desc}."
                 if f"{p.hero} was".lower() not in " ".join(self.used):
-                    sentences.append(self.take(self.render(intro)))
+                    self.add(self.take(self.render(intro)), sentences)
                     if not single and self.keep == 0:
-                        sentences.append(self.take(self.render("{Hero} lived {at_setting}.")))
+                        self.add(self.take(self.render("{Hero} lived {at_setting}.")), sentences)
+                    if not single and not self.introduced and not p.friend_by_trouble:
+                        self.add(self.friend_intro(), sentences)
                 else:
                     s = self.fresh(D.BEGIN)
                     if s:
-                        sentences.append(s)
+                        self.add(s, sentences)
             elif stage == PROBLEM:
-                trouble = self.render(p.problem["trouble"], Friend=p.friend)
-                if trouble.lower() not in self.used:
-                    sentences.append(self.take(trouble))
-                    if single or self.keep:
-                        sentences.append(self.take(self.render("{Hero} wanted to {goal}[, more than anything].")))
+                trouble = self.must(p.problem["trouble"], sentences)
+                if trouble:
+                    told[PROBLEM] = trouble
+                    self.add(self.take(self.render("{Hero} wanted to {goal}[, more than anything].")),
+                             sentences)
                 else:
                     s = self.fresh(D.PROBLEM)
                     if s:
-                        sentences.append(s)
+                        self.add(s, sentences)
             elif stage == ATTEMPT:
-                core, place = self.attempt_core()
-                sentences.extend(core)
+                core, attempt_scene = self.attempt_core()
+                for sentence in core:
+                    self.add(sentence, sentences)
             elif stage == TURN:
-                turn = self.render(p.problem["turn"])
-                if turn.lower() not in self.used:
-                    sentences.append(self.take(turn))
+                turn = self.must(p.problem["turn"], sentences)
+                if turn:
+                    told[TURN] = turn
                 else:
                     s = self.fresh(D.TURN)
                     if s:
-                        sentences.append(s)
+                        self.add(s, sentences)
             elif stage == ENDING:
-                end = self.render(p.problem["end"])
-                if end.lower() not in self.used:
-                    sentences.append(self.take(end))
+                end = self.must(p.problem["end"], sentences)
+                if end:
+                    told[ENDING] = end
                 else:
                     s = self.fresh(D.ENDING)
                     if s:
-                        sentences.append(s)
-        # fill up to the target with stage lines, tone lines and (adults) reflective lines
+                        self.add(s, sentences)
+        # fill up to the target with lines tagged for this stage: the story's tone, the stage's
+        # own pool and (adults) longer lines about the plot; the plot sentence stays first
         main = stages[-1]
+        self.stage = main
         pools = {BEGINNING: D.BEGIN, PROBLEM: D.PROBLEM, ATTEMPT: D.ATTEMPT_EXTRA, TURN: D.TURN,
                  ENDING: D.ENDING}
         order = [D.TONE_LINES[p.tone], pools[main]]
         if p.audience == "adults":
             order = [D.ADULT_LINES, D.TONE_LINES[p.tone], pools[main]]
         tries = 0
-        while len(sentences) < target and tries < 6:
-            pool = order[tries % len(order)]
-            s = self.fresh(pool)
+        while len(sentences) < target and tries < 3 * len(order):
+            s = self.fresh(order[tries % len(order)])
             if s:
-                sentences.append(s)
+                self.add(s, sentences)
             tries += 1
-        if main == ENDING and not single:  # the ending's last line closes the story
-            closing = self.render(p.problem["end"]).lower()
-            for s in list(sentences):
-                if s.lower() == closing:
-                    sentences.remove(s)
-                    sentences.append(s)
-        return " ".join(sentences), self.scene(stages, place)
+        if len(sentences) < target and main in (BEGINNING, ATTEMPT):
+            s = self.fresh(D.DETAIL_LINES)
+            if s:
+                self.add(s, sentences)
+        # falling asleep closes the ending; hurrying off with the answer closes the turn
+        last = {ENDING: f"That night, {p.hero} fell asleep", TURN: f"{p.hero} hurried to tell"}.get(main)
+        for s in list(sentences[1:]) if last else ():
+            if s.startswith(last):
+                sentences.remove(s)
+                sentences.append(s)
+        text = " ".join(sentences)
+        return text, self.scene(stages, told, attempt_scene, friend_before, text)
 
-    def scene(self, stages: list[str], place: str) -> str:
+    def scene(self, stages: list[str], told: dict[str, str], attempt_scene: str,
+              friend_before: bool, text: str) -> str:
+        """The page's key scene, made from what its text tells."""
         p = self.plan
         stage = stages[-1] if len(stages) == 1 else "single"
         who = p.hero_desc
-        options = {
-            BEGINNING: [f"A wide view of {p.setting}, with {who} small in the landscape",
-                        f"{who.capitalize()} at home {p.at_setting}, seen from afar in the morning light"],
-            PROBLEM: [f"A close-up of {who}, looking worried about the {p.problem['thing']}",
-                      f"{who.capitalize()} {p.at_setting}, face full of worry, thinking hard"],
-            ATTEMPT: [f"{who.capitalize()} searching {place or 'far and wide'}, the whole place in view",
-                      f"{who.capitalize()} and a helper {place or 'on the way'}, trying a new idea"],
-            TURN: [f"A close-up of the face of {who}, eyes wide as the answer appears",
-                   f"{who.capitalize()} discovering the answer, close-up, full of surprise"],
-            ENDING: [f"{who.capitalize()} and {p.friend} celebrating {p.at_setting} at sunset, a wide view",
-                     f"A wide view of {p.setting} at dusk, {who} happy and at home"],
-            "single": [f"{who.capitalize()} {p.at_setting}, with the {p.problem['thing']} close by"],
-        }
-        text = self.rng.choice(options[stage])
+        Who = who[:1].upper() + who[1:]
+        names_friend = p.friend.lower() in _word_set(text)
+
+        def clause(sentence: str) -> str:
+            s = re.sub(r"^(Then|Suddenly|At last),?\s+", "", sentence.rstrip(".!"))
+            return s[:1].upper() + s[1:]
+
+        if stage == BEGINNING:
+            if names_friend and not friend_before:
+                options = [f"{Who} with {p.friend}, {p.friend_desc}, {p.at_setting}, a wide view "
+                           "in the morning light"]
+            else:
+                options = [f"A wide view of {p.setting}, with {who} small in the landscape",
+                           f"{Who} at home {p.at_setting}, seen from afar in the morning light"]
+        elif stage == PROBLEM:
+            options = [f"A close-up of {who}, looking worried about the {p.problem['thing']}",
+                       f"{Who} {p.at_setting}, face full of worry, thinking hard"]
+        elif stage == ATTEMPT:
+            options = [attempt_scene or f"{Who} searching far and wide"]
+        elif stage == TURN:
+            options = ([f"A close-up of {who}, eyes wide with surprise: {clause(told[TURN])}"]
+                       if TURN in told else
+                       [f"{Who} hurrying off, full of hope, to put the new idea to work"])
+        elif stage == ENDING:
+            if ENDING in told:
+                options = [f"A wide view at sunset: {clause(told[ENDING])}"]
+            elif names_friend:
+                options = [f"{Who} and {p.friend} celebrating {p.at_setting} at sunset, a wide view"]
+            else:
+                options = [f"A wide view of {p.setting} at dusk, {who} happy and at home"]
+        else:
+            options = [f"{Who} {p.at_setting}, with the {p.problem['thing']} close by"]
+        text = self.rng.choice(options)
         return text[:1].upper() + text[1:] + "."
 
 
@@ -536,32 +718,39 @@ class OfflineWriter:
                             + "|".join(p.text for p in story.pages))
         composer = _Composer(plan, rng, used={s.lower() for p in story.pages for s in split_sentences(p.text)})
         pages = []
+        friend = plan.friend.lower()
         for index, page in enumerate(story.pages):
             sentences = split_sentences(page.text)
+            before = " ".join(p.text for p in story.pages[:index])
+
+            def insert(at: int, *pools) -> None:
+                """Insert a fresh line at `at`, naming the friend only if introduced above it
+                and contradicting nothing on the page."""
+                composer.introduced = friend in _word_set(" ".join([before] + sentences[:at]))
+                composer.page_words = _word_set(" ".join(sentences))
+                composer.page_starts = {_start(s) for s in sentences}
+                for pool in pools:
+                    line = composer.fresh(pool)
+                    if line:
+                        sentences.insert(at, line)
+                        return
+
             if key == "shorter":
                 sentences = _shorter(sentences)
             elif key == "simpler":
                 sentences = [part for s in sentences for part in _simplify_sentence(s)]
             elif key == "funnier":
-                line = composer.fresh(D.FUNNY_LINES)
-                if line:
-                    sentences.insert(min(len(sentences), max(1, len(sentences) - 1)), line)
+                insert(min(len(sentences), max(1, len(sentences) - 1)), D.FUNNY_LINES)
             elif key == "longer":
                 for _ in range(2 if len(sentences) < 4 else 1):
-                    line = composer.fresh(D.DETAIL_LINES) or composer.fresh(D.TONE_LINES[plan.tone])
-                    if line:
-                        sentences.insert(rng.randint(1, max(1, len(sentences))), line)
+                    insert(rng.randint(1, max(1, len(sentences))), D.DETAIL_LINES, D.CALM_LINES)
             elif key == "exciting":
                 sentences = [_replace_words(s, D.EXCITING_WORDS) for s in sentences]
-                line = composer.fresh(D.EXCITING_LINES)
-                if line:
-                    sentences.insert(min(len(sentences), 1), line)
+                insert(min(len(sentences), 1), D.EXCITING_LINES)
             elif key == "calmer":
                 sentences = [_replace_words(s, D.CALM_WORDS).replace("!", ".") for s in sentences]
                 sentences = [re.sub(r"\.{2,}", ".", s) for s in sentences]
-                line = composer.fresh(D.CALM_LINES)
-                if line:
-                    sentences.append(line)
+                insert(len(sentences), D.CALM_LINES)
             text = " ".join(sentences).strip() or page.text
             pages.append(WrittenPage(text=text, scene=page.scene))
         return WrittenStory(title=story.title, pages=tuple(pages))
@@ -588,9 +777,10 @@ class OfflineWriter:
         old_text = " ".join(p.text for p in story.pages)
         composer.attempt_no = sum(1 for o in D.ATTEMPT_OPENERS if f"{o}, {plan.hero} " in old_text)
         lowered = old_text.lower()
-        for name in ("helpers", "methods", "places", "failures"):
+        for name in ("helpers", "methods", "places"):
             pool = getattr(composer, name)
-            unused = [x for x in pool if x.split("{")[0].strip().lower() not in lowered]
+            unused = [x for x in pool
+                      if (x[0] if isinstance(x, tuple) else x).split("{")[0].strip().lower() not in lowered]
             # unused ones first, at the positions the next attempts will read
             rest = [x for x in pool if x not in unused]
             ordered = unused + rest
@@ -634,7 +824,9 @@ def _ensure_unique(pages: list[WrittenPage], composer: _Composer,
     for page in pages:
         text = page.text.strip()
         while not text or text.lower() in seen:
-            line = (composer.fresh(D.DETAIL_LINES) or composer.fresh(D.TONE_LINES[composer.plan.tone])
+            composer.page_words = _word_set(text)
+            composer.page_starts = {_start(s) for s in split_sentences(text)}
+            line = (composer.fresh(D.DETAIL_LINES) or composer.fresh(D.CALM_LINES)
                     or f"And so page {len(out) + 1} of the story went on.")
             text = f"{text} {line}".strip()
         seen.add(text.lower())

@@ -78,19 +78,6 @@ SMALL_SETTINGS = {
     "table", "desk", "blanket", "sofa", "couch", "bed", "pillow", "cushion", "carpet", "rug",
     "floor", "windowsill", "window", "fence", "wall", "grass", "lawn", "snow", "front of",
 }
-ATTEMPT_HOPES = (
-    "hoping to {goal}", "looking for any clue", "with {Friend} close behind",
-    "sure that this time it would work", "humming to keep brave", "with a torch and a map",
-    "very carefully", "as quietly as a mouse", "with a brand new plan", "full of hope",
-    "without stopping once", "counting every step",
-)
-ATTEMPT_OUTCOMES = (
-    "and the {thing} was still out of reach", "so {Hero} had to think again",
-    "and {Hero} let out a long sigh", "and the search went on", "so it was time for a new plan",
-    "and {Friend} shook a head sadly", "which was not much help at all", "and nothing else happened",
-    "and that was the end of that idea", "so they went home for tea", "and the day slipped away",
-    "which made {Hero} laugh anyway",
-)
 NOT_SUBJECTS = {
     "photo", "picture", "image", "shot", "photograph", "snapshot", "frame", "view", "close-up",
     "closeup", "portrait", "background", "foreground", "colour", "colours", "color", "colors",
@@ -139,7 +126,7 @@ TONE_ALIASES = {
 ROLES = {
     "adventure": ("explorer", "traveller", "climber"),
     "mystery": ("detective", "puzzle solver", "young sleuth"),
-    "friendship": ("child", "neighbour", "friend"),
+    "friendship": ("child", "neighbour", "schoolchild"),
     "fairy tale": ("young traveller", "shepherd", "baker's apprentice"),
     "science fiction": ("space cadet", "inventor", "star pilot"),
     "funny": ("inventor", "juggler", "trouble-maker"),
@@ -259,9 +246,9 @@ PROBLEMS = {
          "turn": "Then {Hero} understood that the beeps were a song, not a warning.",
          "end": "{Hero} sang the song back, and the blue planet lit up like a birthday cake."},
         {"thing": "robot who forgot how to dream", "goal": "help the robot dream again",
-         "trouble": "{Friend} the robot had forgotten how to dream, and its lights blinked slow and sad.",
+         "trouble": "One night, {Friend} forgot how to dream, and {Friend}'s lights blinked slow and sad.",
          "turn": "Then {Hero} told {Friend} a bedtime story about the stars.",
-         "end": "That night the robot dreamed of comets, and its lights blinked happy colours."},
+         "end": "That night {Friend} dreamed of comets, and {Friend}'s lights blinked in happy colours."},
         {"thing": "dark moon base", "goal": "bring back the lights of the moon base",
          "trouble": "All the lights on the moon base went out[ at once], and everything was dark and cold.",
          "turn": "Then {Hero} saw that dust had covered the solar panels outside.",
@@ -295,17 +282,60 @@ PROBLEMS = {
     ),
 }
 
-# --- sentence pools (generic, per stage) ---------------------------------------------------------
+# --- sentence pools ---------------------------------------------------------------------------
+#
+# Filler lines are tagged with the arc stages they fit: b(eginning), p(roblem), a(ttempt), t(urn),
+# e(nding). A line is only ever drawn for a page of one of its stages, so a calm-resolution line
+# ("... felt safe and loved") never lands in the middle of a failed attempt. Lines naming {Friend}
+# are only drawn once the friend has been introduced (and, for problems about the friend, not on
+# problem or attempt pages). Tone pools are the mood of the story; ADULT_LINES are longer, and
+# stay about the plot ({thing}, {goal}, {setting}).
+
+# How the secondary character is introduced ("{Hero}'s best friend was {Friend}, {friend_desc}.")
+FRIEND_KINDS = (
+    "a small grey mouse", "a chatty green parrot", "a cheerful brown puppy", "a clever little fox",
+    "a kind old tortoise", "a bouncy white rabbit", "a shy little hedgehog", "a cheeky red squirrel",
+    "a wise old owl", "a friendly black crow", "a plump little duck", "a gentle grey donkey",
+)
+FRIEND_INTRO = "{Hero}'s best friend was {Friend}, {friend_desc}."
+
+# problem -> the kind of attempts that fit it
+PROBLEM_KINDS = {
+    "silver compass": "search", "hidden waterfall": "reach", "top of Windy Hill": "reach",
+    "runaway kite": "search", "light on the island": "reach",
+    "missing key": "search", "tapping sound": "search", "footprints in the flour": "search",
+    "secret note": "search", "vanished cake": "search",
+    "shy newcomer": "mend", "quarrel about the swing": "mend", "friend who was moving away": "mend",
+    "lonely neighbour": "mend", "lost puppy": "search",
+    "silent songs": "mend", "golden apple": "reach", "giant's lost button": "search",
+    "frozen rose garden": "mend", "mirror that lost its voice": "search",
+    "silent engine": "mend", "signal from a blue planet": "mend",
+    "robot who forgot how to dream": "mend", "dark moon base": "mend", "lost falling star": "mend",
+    "sneezing hat": "mend", "runaway socks": "search", "cake that grew too big": "mend",
+    "hiccups": "mend", "upside-down day": "mend",
+}
+# problems whose trouble sentence itself introduces the friend
+FRIEND_INTRODUCED_BY_TROUBLE = {"shy newcomer"}
+# problems that are about the friend: the friend does not help in the problem and attempt pages
+FRIEND_APART = {"shy newcomer", "quarrel about the swing", "friend who was moving away",
+                "robot who forgot how to dream"}
+# animals a problem already has in it: the friend is never one of them (no mouse friend when the
+# thief turns out to be a mouse)
+FRIEND_NOT = {"footprints in the flour": {"mouse"}, "vanished cake": {"puppy"}, "lost puppy": {"puppy"},
+              "missing key": {"crow"}}
+# problems that decide what the friend is
+FRIEND_DESC = {"robot who forgot how to dream": "a little robot with blinking lights",
+               "shy newcomer": "a newcomer"}
 
 BEGIN = (
     "Every morning, {Hero} {habit}[, even when it rained].",
     "{Hero} loved {setting}[ more than any other place in the world].",
     "{Hero}'s {part} was {colour}[, the colour of {simile}].",
     "[Life {at_setting} was simple, and ]{Hero} was happy there.",
-    "{Hero} had a good friend called {Friend}[, who always had a plan].",
     "{Hero} liked to watch the {light} light {at_setting}[ as the day began].",
     "Nobody {at_setting} was as curious as {Hero}[, who asked questions about everything].",
     "At night, {Hero} dreamed of far places[ beyond the hills and the sea].",
+    "{Hero} and {Friend} did almost everything together.",
 )
 PROBLEM = (
     "But nobody knew how to {goal}[, not even the oldest owl].",
@@ -324,15 +354,21 @@ ATTEMPT_OPENERS = (
 PLACES = (
     "by the old bridge", "at the top of the hill", "under the big oak tree", "behind the bakery",
     "in the long grass", "beside the pond", "at the busy market", "in the dusty attic",
-    "along the river", "by the windmill", "in the library", "near the lighthouse", "on the roof",
+    "along the river", "by the windmill", "in the library", "near the lighthouse",
     "in the garden shed", "at the train station", "down by the harbour", "in the orchard",
     "under the stairs", "by the well", "in the meadow", "at the end of the lane", "by the fountain",
-    "in the old barn", "on the sandy shore",
+    "in the old barn", "on the sandy shore", "at the edge of the wood",
 )
 SF_PLACES = (
     "in the engine room", "on the bridge of the ship", "near the comet's tail", "on the red moon",
     "in the greenhouse dome", "by the big telescope", "in the robot workshop", "on the launch pad",
 )
+# places under a roof: not where a hero sets off to reach somewhere far
+INDOOR_PLACES = {
+    "in the dusty attic", "in the library", "under the stairs", "in the garden shed", "in the old barn",
+    "at the train station", "in the engine room", "in the greenhouse dome", "in the robot workshop",
+    "at the witch's cottage", "in the troll's cave", "on the bridge of the ship",
+}
 FAIRY_PLACES = (
     "in the enchanted wood", "by the castle gate", "at the witch's cottage", "beside the wishing well",
     "at the foot of the glass mountain", "in the troll's cave", "on the silver bridge",
@@ -343,44 +379,112 @@ HELPERS = (
     "a shy hedgehog", "an old sailor", "a clever crow", "a sleepy dog", "a helpful mole",
     "a singing frog", "a tall giraffe", "a jolly postman", "a little mouse", "a patient tortoise",
 )
-METHODS = (
-    "looked carefully", "asked {helper} for help", "searched high and low", "followed a trail",
-    "drew a map", "climbed as high as possible", "listened very hard", "made a clever plan",
-    "called out loudly", "tried a new idea", "counted every step", "looked under every stone",
-    "used a magnifying glass", "built a little raft", "waited very quietly", "dug a small hole",
+# Attempts by the kind of problem: (what the hero did, the same as a scene, how it went wrong).
+# The failures belong to their method, so the "But ..." sentence follows from the attempt.
+METHODS = {
+    "search": (
+        ("looked under every stone", "looking under every stone",
+         ("there was nothing under them but beetles", "every stone hid only mud")),
+        ("followed a trail of tiny marks", "following a trail of tiny marks",
+         ("the trail went round in a circle", "the marks were only raindrops")),
+        ("used a magnifying glass", "peering through a magnifying glass",
+         ("it was only a shadow", "the glass showed nothing but dust")),
+        ("asked {helper} for help", "asking {helper} for help",
+         ("{the_helper} had not seen a thing", "{the_helper} fell asleep halfway through")),
+        ("searched high and low", "searching high and low",
+         ("the answer was hiding somewhere else", "it turned out to be a pile of leaves")),
+        ("listened very hard", "listening very hard",
+         ("the only sound was the wind", "a noisy storm drowned everything out")),
+        ("drew a careful map", "drawing a careful map",
+         ("the wind blew the map away", "the map led straight back home")),
+        ("called out loudly", "calling out loudly",
+         ("only an echo called back", "a goose honked back crossly")),
+        ("waited very quietly", "waiting very quietly",
+         ("nothing came at all", "{Hero} fell asleep while waiting")),
+        ("climbed up high to look around", "climbing up high to look around",
+         ("the fog came rolling in", "it was too dark to see")),
+        ("dug a small hole", "digging a small hole",
+         ("the hole filled up with water", "there was just an old boot inside")),
+        ("put up a little sign", "putting up a little sign",
+         ("nobody read the sign", "the rain washed the letters away")),
+    ),
+    "reach": (
+        ("set off along a narrow path", "setting off along a narrow path",
+         ("the path ended at a muddy puddle", "a fallen tree blocked the way")),
+        ("tried a shortcut", "trying a shortcut",
+         ("the shortcut went round in a circle", "the sign pointed the wrong way")),
+        ("asked {helper} the way", "asking {helper} the way",
+         ("{the_helper} only knew the way to the shops", "{the_helper} pointed the wrong way")),
+        ("climbed over the rocks", "climbing over the rocks",
+         ("the rocks were too slippery", "the wind pushed {Hero} back")),
+        ("tried to cross the stream", "crossing the stream on stepping stones",
+         ("the stream was too wide to cross", "a stone wobbled and {Hero} got wet feet")),
+        ("drew a careful map", "drawing a careful map",
+         ("the wind blew the map away", "the map led straight back home")),
+        ("borrowed a long ladder", "carrying a long ladder",
+         ("the ladder was too short", "the ladder sank into the mud")),
+        ("followed the old signposts", "following the old signposts",
+         ("the signposts had all fallen down", "the fog hid the next signpost")),
+        ("set out before anyone was awake", "setting out with a lantern",
+         ("the lantern ran out of oil", "it was too dark to see the way")),
+        ("tried a new way round", "trying a new way round",
+         ("a bridge was too wobbly to cross", "a gate was locked tight")),
+    ),
+    "mend": (
+        ("asked {helper} for advice", "asking {helper} for advice",
+         ("{the_helper} had no idea either", "{the_helper}'s advice only made things worse")),
+        ("read an old book for ideas", "reading an old book for ideas",
+         ("the book had no answer", "the pages were too faded to read")),
+        ("made a long list of ideas", "making a long list of ideas",
+         ("none of the ideas worked", "the list blew away in the wind")),
+        ("tried being very patient", "waiting patiently",
+         ("nothing changed at all", "the waiting went on and on")),
+        ("tried a clever trick", "trying a clever trick",
+         ("the trick did not work", "the trick went wrong with a pop")),
+        ("sang a cheerful song", "singing a cheerful song",
+         ("the song did not help", "a dog howled along and spoiled it")),
+        ("built a clever machine", "building a clever machine",
+         ("the machine went bang", "the machine only made bubbles")),
+        ("wrote down a careful plan", "writing down a careful plan",
+         ("the plan had a big hole in it", "the plan was much too hard")),
+        ("tried the oldest trick in the book", "trying the oldest trick in the book",
+         ("it was much too old to work", "it only worked in books")),
+        ("asked everyone for ideas", "asking everyone for ideas",
+         ("nobody had a good one", "everyone had a different idea")),
+    ),
+}
+ATTEMPT_HOPES = (
+    "hoping to {goal}", "with {Friend} close behind", "sure that this time it would work",
+    "humming to keep brave", "full of hope", "with a brand new idea", "without giving up",
+    "taking great care",
 )
-FAILURES = (
-    "it was only a shadow", "the wind blew the map away", "the path ended at a muddy puddle",
-    "the door was locked tight", "it started to rain", "nobody had seen a thing",
-    "it turned out to be a pile of leaves", "a fallen tree blocked the way", "it was too dark to see",
-    "the clue led nowhere", "the bridge was too wobbly", "everyone was fast asleep",
-    "a goose chased {Hero} away", "the ladder was too short", "the fog came rolling in",
-    "it was just an old boot", "the stream was too wide to cross", "the trail went round in a circle",
-    "the sign pointed the wrong way", "a noisy storm began", "the lamp ran out of oil",
-    "the hole filled up with water", "the rope came undone", "the answer was hiding somewhere else",
+ATTEMPT_OUTCOMES = (
+    "so {Hero} had to think again", "and {Hero} let out a long sigh", "so it was time for a new plan",
+    "and {Friend} gave a sad little shrug", "and that was the end of that idea",
+    "and the day slipped away", "and {Hero} still could not {goal}",
 )
 ATTEMPT_EXTRA = (
     "{Hero} did not give up.",
     "{Hero} sat down and had a think[ with chin in hands].",
     "{Friend} said, \"Let's try again tomorrow.\"",
-    "There was no sign of the {thing} yet.",
     "{Hero} felt tired, but hopeful[, like a lamp still burning low].",
     "[The day was long, and ]{Hero}'s feet were sore.",
-    "{Hero} wrote down a new clue in a small notebook.",
-    "Still, {Hero} had learned something new.",
-    "{Hero} ate the apple and thought of a better plan.",
-    "[On the way home, ]{Hero} counted the stars for luck.",
+    "{Hero} wrote down what had gone wrong[ in a small notebook].",
+    "There had to be another way.",
 )
+# after the turn sentence: the hero sees the answer and acts on it
 TURN = (
-    "Suddenly, everything changed.",
-    "{Hero} took a deep breath and tried one last idea.",
-    "It was the best idea {Hero} had ever had.",
     "{Hero}'s eyes grew wide[ with surprise].",
     "At last, {Hero} knew what to do.",
+    "{Hero} could hardly believe it.",
+    "It was the best idea {Hero} had ever had.",
+    "{Hero} hurried to tell {Friend}[, too excited to walk].",
+    "All the failed tries suddenly made sense.",
 )
+# after the resolution sentence: the celebration and the calm close
 ENDING = (
     "That night, {Hero} fell asleep {at_setting}, happy and tired.",
-    "Everyone cheered for {Hero}[, even the grumpy crab].",
+    "Everyone cheered for {Hero}[, even the grumpy neighbour next door].",
     "{Hero} and {Friend} shared a big slice of cake.",
     "And from then on, {Hero} was never afraid to try.",
     "{Hero} smiled[ a wide, proud smile].",
@@ -400,67 +504,92 @@ SIMILES = {
 }
 LIGHT_WORDS = {"warm": "golden", "funny": "bouncy", "spooky": "pale", "calm": "soft", "exciting": "bright"}
 
-# one or two per page, by tone
+# (stages, line) by tone: the mood of the story, tagged with the stages each line fits
 TONE_LINES = {
     "warm": (
-        "A kind breeze smelled of warm bread.", "{Friend} gave {Hero} a big hug.",
-        "Somewhere, a kettle was singing.", "The sun felt like a warm blanket.",
-        "{Hero} felt safe and loved.", "A robin sang a cheerful song.",
-        "Everyone waved hello[ from their windows].", "The clouds looked like soft pillows.",
-        "There was always room for one more friend.", "A cup of cocoa waited at home.",
-        "Kind words made the day feel lighter.", "The flowers nodded as if to say hello.",
+        ("b", "A kind breeze smelled of warm bread."), ("b", "Somewhere, a kettle was singing."),
+        ("b", "Everyone waved hello[ from their windows]."), ("b", "The flowers nodded as if to say hello."),
+        ("bt", "A robin sang a cheerful song."), ("p", "{Friend} promised to help[ in any way at all]."),
+        ("p", "Even so, {Hero} felt a little braver with {Friend} nearby."),
+        ("a", "{Friend} brought {Hero} a warm drink and a kind word."),
+        ("a", "A robin hopped along beside {Hero}, as if to say: keep going."),
+        ("a", "Kind words from {Friend} made the long day feel lighter."),
+        ("t", "{Hero}'s heart felt warm and light."), ("t", "The sun came out from behind a cloud."),
+        ("e", "{Friend} gave {Hero} a big hug."), ("e", "{Hero} felt safe and loved."),
+        ("e", "There was always room for one more friend."), ("e", "A cup of cocoa waited at home."),
     ),
     "funny": (
-        "A duck quacked loudly, as if it had a joke to tell.", "{Hero} tripped over a very rude pebble.",
-        "A cow mooed in a surprisingly high voice.", "{Friend} wore a teapot as a hat.",
-        "Even the trees seemed to giggle.", "A worm did a little dance.",
-        "Somebody's tummy rumbled like thunder.", "A goat ate the shopping list.",
-        "{Hero} sneezed so hard that a hat flew off.", "A snail raced past and won.",
-        "The wind blew {Hero}'s hair into a funny shape.", "A pigeon wore a tiny crown of leaves.",
+        ("ba", "A duck quacked, as if it had a joke to tell."), ("b", "A goat ate the shopping list."),
+        ("b", "A pigeon wore a tiny crown of leaves."), ("b", "{Friend} wore a teapot as a hat."),
+        ("p", "Somebody's tummy rumbled like thunder."), ("p", "A cow mooed in a surprisingly high voice."),
+        ("a", "{Hero} tripped over a very rude pebble."), ("a", "A snail raced past and won."),
+        ("a", "The wind blew {Hero}'s hair into a funny shape."),
+        ("a", "{Hero} sneezed so hard that a hat flew off."),
+        ("te", "Even the trees seemed to giggle."), ("t", "A worm did a little dance."),
+        ("e", "A worm did a little victory dance."),
+        ("e", "{Friend} laughed until a hiccup popped out."),
     ),
     "spooky": (
-        "Somewhere, a door creaked all by itself.", "A cold mist curled around {Hero}'s feet.",
-        "An owl hooted three times.", "The shadows grew long and thin.",
-        "Something rustled in the bushes.", "The moon peeked out from behind a cloud.",
-        "A floorboard creaked[ in the empty room].", "The candle flickered, though there was no wind.",
-        "A bat flitted past.", "The old clock ticked very loudly.",
-        "Leaves whispered in the dark.", "A cat's eyes glowed in the gloom.",
+        ("bp", "Somewhere, a door creaked all by itself."), ("b", "The moon peeked out from behind a cloud."),
+        ("b", "A cat's eyes glowed in the gloom."), ("p", "An owl hooted three times."),
+        ("p", "The candle flickered, though there was no wind."), ("pa", "The shadows grew long and thin."),
+        ("a", "A cold mist curled around {Hero}'s feet."), ("a", "Something rustled in the bushes."),
+        ("a", "A floorboard creaked[ in the empty room]."), ("a", "A bat flitted past."),
+        ("a", "Leaves whispered in the dark."), ("t", "Somewhere far off, an owl hooted as if to say well done."),
+        ("t", "The mist began to lift."), ("e", "The shadows did not seem so spooky any more."),
+        ("e", "Somewhere an old owl hooted a friendly goodnight."),
     ),
     "calm": (
-        "The clouds drifted slowly by.", "Everything was quiet and still.",
-        "A soft wind rocked the grass.", "The river hummed a sleepy song.",
-        "{Hero} took a slow, deep breath.", "Far away, a bell rang softly.",
-        "The light was soft and gentle.", "A leaf floated down[ like a little boat].",
-        "The stars came out one by one.", "The world seemed to rest.",
-        "Small waves lapped at the shore.", "A sleepy bee buzzed past.",
+        ("b", "The clouds drifted slowly by."), ("b", "Everything was quiet and still."),
+        ("b", "A soft wind rocked the grass."), ("b", "Far away, a bell rang softly."),
+        ("p", "{Hero} took a slow, deep breath."), ("p", "The light was soft and gentle."),
+        ("a", "A leaf floated down[ like a little boat]."), ("a", "The river hummed a sleepy song."),
+        ("a", "A sleepy bee buzzed past."), ("a", "{Hero} rested for a while in the shade."),
+        ("t", "Everything went very still, as if the world was listening."),
+        ("e", "The stars came out one by one."), ("e", "The world seemed to rest."),
+        ("e", "Small waves lapped at the shore."),
     ),
     "exciting": (
-        "{Hero}'s heart went thump, thump, thump.", "There was no time to lose!",
-        "The wind roared past.", "{Hero} ran faster than ever before.",
-        "Thunder rumbled in the distance.", "Would {Hero} make it in time?",
-        "A great crash echoed around.", "{Hero} leapt over a puddle.",
-        "Everything happened at once!", "The ground shook for a moment.",
-        "{Friend} shouted, \"Quick, this way!\"", "Sparks flew in every direction.",
+        ("b", "Thunder rumbled in the distance."), ("b", "The wind roared past."),
+        ("p", "There was no time to lose!"), ("p", "{Hero}'s heart went thump, thump, thump."),
+        ("a", "Would {Hero} make it in time?"), ("a", "{Hero} ran faster than ever before."),
+        ("a", "{Hero} leapt over a puddle."), ("a", "A great crash echoed around."),
+        ("a", "{Friend} shouted, \"Quick, this way!\""), ("t", "Everything happened at once!"),
+        ("t", "The ground shook for a moment."), ("e", "Sparks of joy flew in every direction."),
+        ("e", "{Hero} punched the air and cheered."),
     ),
 }
 
-# longer sentences only adults get
+# (stages, line): longer sentences only adults get, always about this story
 ADULT_LINES = (
-    "It was the kind of morning that seemed to promise something, though nobody could have said exactly what.",
-    "{Hero} had always believed that patience was a kind of courage, quieter than the other kinds.",
-    "The air carried the particular stillness that comes before something important happens.",
-    "Looking back, {Hero} would remember this moment as the point where everything began to change.",
-    "There is a difference between giving up and resting, and {Hero} understood it perfectly.",
-    "Somewhere beneath the ordinary surface of the day, an extraordinary possibility was waiting.",
-    "Memories of earlier, easier days drifted through {Hero}'s thoughts like distant music.",
-    "The familiar surroundings looked subtly different, as though someone had rearranged the light.",
-    "{Friend} watched thoughtfully, recognising the determination that had settled on {Hero}'s face.",
-    "Every small discovery seemed to open another door, each one leading somewhere unexpected.",
-    "Certainty was a luxury neither of them possessed, but hope was something they had plenty of.",
-    "The afternoon stretched lazily towards evening, golden and reluctant to finish.",
-    "It occurred to {Hero} that the most difficult questions rarely had simple answers.",
-    "Their conversation wandered, as good conversations do, before returning to the problem.",
+    ("b", "It was the kind of morning that seemed to promise something, though nobody could have said exactly what."),
+    ("b", "{Hero} knew every corner of home and loved it in every season, even the wet ones."),
+    ("b", "{Hero} had always believed that patience was a kind of courage, quieter than the other kinds."),
+    ("p", "{Hero} turned the problem over and over, like a smooth stone in a pocket."),
+    ("p", "Nobody else seemed to think the {thing} mattered much, but {Hero} could not let it go."),
+    ("p", "It occurred to {Hero} that the most difficult questions rarely had simple answers."),
+    ("a", "There is a difference between giving up and resting, and {Hero} understood it perfectly."),
+    ("a", "{Friend} watched thoughtfully, recognising the determination that had settled on {Hero}'s face."),
+    ("a", "Each failed idea still taught {Hero} something new about the {thing}."),
+    ("a", "{Hero} went over everything again, looking for the small detail that had been missed."),
+    ("a", "{Hero} and {Friend} had very little certainty left, but they still had plenty of hope."),
+    ("a", "The afternoon stretched on, and the answer seemed further away than ever."),
+    ("t", "Looking back, {Hero} would remember this moment as the point where everything began to change."),
+    ("t", "All the failed attempts suddenly fitted together, like pieces of a puzzle falling into place."),
+    ("e", "Home looked just the same as ever, and yet to {Hero} it felt quite different."),
+    ("e", "{Hero} understood now that the search had mattered almost as much as the answer."),
+    ("e", "The evening settled softly over everything, golden and reluctant to finish."),
 )
+
+# Words that contradict each other on one page ("called out loudly, as quietly as a mouse").
+CLASHES = (
+    ({"loudly", "loud", "noisy", "shouted", "crash", "roared", "thunder", "calling", "called"},
+     {"quietly", "quiet", "softly", "silent", "silence", "hush"}),
+    ({"humming"}, {"quietly", "silent", "silence", "hush", "loudly", "calling", "called", "shouted"}),
+    ({"rain", "rainy", "storm", "raining"}, {"sunshine", "sunny", "sunlight"}),
+    ({"night", "dark", "moon", "stars", "supper", "evening"}, {"morning", "sunrise", "noon", "breakfast"}),
+)
+
 
 # revisions -------------------------------------------------------------------------------------
 
@@ -527,7 +656,7 @@ FUNNY_LINES = (
     "The teapot seemed to snigger, steaming out of its spout.",
     "A mouse shouted \"cheese!\" and ran off, for no reason at all.",
     "A pigeon tried to eat a shoelace and looked very confused.",
-    "Even the grumpy crab cracked a smile.",
+    "Even a grumpy old crab cracked a smile.",
     "{Hero}'s hair stood up like a surprised hedgehog.",
     "A carrot rolled by, probably on its way somewhere important.",
 )
@@ -574,3 +703,14 @@ DETAIL_LINES = (
     "Puddles shone like little mirrors.", "Chimney smoke curled up into the sky.",
     "{Hero} felt the sun on both cheeks.", "A fox watched them from the hedge.",
 )
+
+# Filler lines that would only echo a line already on the page ("did not give up" beside
+# "without giving up"): at most one line per group on a page.
+ECHOES = (
+    {"giving", "give"}, {"learned", "taught", "learn"}, {"notebook", "wrote"}, {"hope", "hopeful"},
+    {"sat", "rested", "resting"}, {"tired", "sore"}, {"hug", "hugged"}, {"cheered", "cheer"},
+    {"think", "thought"}, {"idea", "ideas"}, {"afternoon", "long"},
+)
+# methods that need the open air: never told in an attic or under the stairs
+OUTDOOR_METHODS = {"dug a small hole", "climbed up high to look around", "looked under every stone",
+                   "climbed over the rocks", "tried to cross the stream", "set off along a narrow path"}
