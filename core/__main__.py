@@ -77,16 +77,18 @@ def _settings(args: argparse.Namespace):
 def _run(events: Iterator[studio.Event], label: str) -> None:
     """Show a step's progress on stderr: a line per progress event, a counter for streamed text."""
     written = 0
-    for event in events:
-        if isinstance(event, studio.Token):
-            written += len(event.text)
-            print(f"\r{label}: {written} characters", end="", file=sys.stderr, flush=True)
-        elif isinstance(event, studio.Progress):
-            print(f"{label}: {event.label}", file=sys.stderr, flush=True)
-        else:
-            print(f"note: {event.text}", file=sys.stderr, flush=True)
-    if written:
-        print(file=sys.stderr)
+    try:
+        for event in events:
+            if isinstance(event, studio.Token):
+                written += len(event.text)
+                print(f"\r{label}: {written} characters", end="", file=sys.stderr, flush=True)
+            elif isinstance(event, studio.Progress):
+                print(f"{label}: {event.label}", file=sys.stderr, flush=True)
+            else:
+                print(f"note: {event.text}", file=sys.stderr, flush=True)
+    finally:  # end the counter's line, so an error that stops the step starts a line of its own
+        if written:
+            print(file=sys.stderr)
 
 
 def make(args: argparse.Namespace) -> Path:

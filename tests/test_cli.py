@@ -85,3 +85,18 @@ def test_a_missing_local_model_exits_2_naming_it(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "no-such-model" in result.stderr.strip().splitlines()[-1]
     assert "Traceback" not in result.stderr
+
+
+def test_a_step_that_fails_mid_stream_ends_its_counter_line(capsys) -> None:
+    """The error printed after a half-streamed step starts on a line of its own."""
+    from core import studio
+    from core.__main__ import _run
+    from core.errors import ProviderError
+
+    def events():
+        yield studio.Token("Once upon")
+        raise ProviderError("The story stopped half-way.")
+
+    with pytest.raises(ProviderError):
+        _run(events(), "story")
+    assert capsys.readouterr().err == "\rstory: 9 characters\n"
