@@ -62,6 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
         engines.add_argument(f"--model-{capability}", metavar="ID_OR_PATH")
     make.add_argument("--language", help="translate the story into this language code (e.g. de)")
     make.add_argument("--bilingual", action="store_true", help="print both languages on each page")
+    make.add_argument("--glossary", action="append", default=[], metavar="NAME=WANTED",
+                      help="keep a name as you want it in the translation (repeatable)")
     return parser
 
 
@@ -120,7 +122,8 @@ def make(args: argparse.Namespace) -> Path:
     if upscaler:
         _run(studio.upscale(store, story, upscaler, args.upscale), "upscale")
     if translator:
-        _run(studio.translate(store, story, translator, args.language), "translate")
+        glossary = dict(pair.split("=", 1) for pair in args.glossary if "=" in pair)
+        _run(studio.translate(store, story, translator, args.language, glossary=glossary), "translate")
     base_url = settings.public_base_url or "http://localhost:8501"
     _run(studio.export_pdf(store, story, static_dir=settings.static_dir, base_url=base_url,
                            page_size=args.page_size, language=args.language, bilingual=args.bilingual,

@@ -69,6 +69,7 @@ class Settings(BaseModel):
     illustrator_base_url: str | None = None
     illustrator_api_key: SecretStr | None = None
     request_timeout_s: float = Field(default=120.0, gt=0)
+    writer_max_tokens: int | None = Field(default=8192, ge=256)  # per story answer; None: the server's limit
     deepl_auth_key: SecretStr | None = None
     deepl_server_url: str | None = None  # None: chosen by the key (Free keys end in ":fx")
 

@@ -497,6 +497,9 @@ def credits(story: Story) -> str:
                    for v in [story.scenes[p.id].chosen_variant()] if v}
         if engines:
             parts.append(f"pictures: {', '.join(sorted(engines))}")
+    translation = story.translation(story.export.language) if story.export.language else None
+    if translation:
+        parts.append(f"translation ({translation.language}): {translation.engine}{' and you' if translation.edited else ''}")
     return "Made with VisuTale Studio (" + "; ".join(parts) + ")"
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core import studio
 from core.store import Store
-from tests.test_app_flow import _app, _click, _page
+from tests.test_app_flow import _app, _page
 
 
 def test_list_open_duplicate_and_delete(data_dir, cat_bytes) -> None:

@@ -100,3 +100,23 @@ def test_a_step_that_fails_mid_stream_ends_its_counter_line(capsys) -> None:
     with pytest.raises(ProviderError):
         _run(events(), "story")
     assert capsys.readouterr().err == "\rstory: 9 characters\n"
+
+
+def test_translated_bilingual_book_with_a_glossary(tmp_path: Path) -> None:
+    from tests.fake_servers import FakeDeepL
+
+    with FakeDeepL(auth_key="k:fx") as deepl:
+        env = {**os.environ, "VISUTALE_DATA_DIR": str(tmp_path / "data"), "VISUTALE_STATIC_DIR": str(tmp_path / "s"),
+               "DEEPL_AUTH_KEY": "k:fx", "DEEPL_SERVER_URL": deepl.url}
+        result = subprocess.run(
+            [sys.executable, "-m", "core", "make", str(SAMPLES / "chelsea.jpg"), "--out", str(tmp_path / "o"),
+             "--pages", "2", "--caption", "A small cat on a red rug.", "--translator", "deepl",
+             "--language", "de", "--bilingual", "--glossary", "cat=Katze"],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    story = json.loads((tmp_path / "o" / "story.json").read_text())
+    translation = story["translations"][-1]
+    assert translation["language"] == "de" and all(p.startswith("[DE] ") for p in translation["pages"])
+    assert "Katze" in " ".join(translation["pages"]) and "CAT " not in " ".join(translation["pages"])
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(tmp_path / "o" / "story.pdf").pages)
+    assert "[DE]" in text and "translation (de): deepl" in text

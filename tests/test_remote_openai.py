@@ -18,6 +18,7 @@ from core.providers import illustrator_for, translator_for, vision_for, writer_f
 from core.providers.base import (
     Brief, ImageJob, Illustrator, Translator, Vision, Writer, WrittenPage, WrittenStory,
 )
+from core.providers.storyjson import parse_translations
 from core.providers.remote_openai import (
     RemoteError,
     RemoteIllustrator,
@@ -26,7 +27,6 @@ from core.providers.remote_openai import (
     forget_capabilities,
     list_models,
     moderate,
-    parse_translations,
 )
 from core.settings import Settings
 from tests.fake_servers import FakeOpenAI, story_json
@@ -484,3 +484,15 @@ def test_a_stream_that_ends_without_finishing_is_incomplete_too():
         fake.inject(cut_after=answer.index('"text": "Page 3'), clean_cut=True)
         _, story = run(writer(fake).draft(BRIEF))
         assert story.incomplete and len(story.pages) == 2
+
+
+def test_the_writer_caps_the_answer_length_so_a_looping_model_stops() -> None:
+    from core.providers.remote_openai import RemoteWriter
+    from core.settings import Settings
+    from tests.fake_servers import FakeOpenAI
+
+    with FakeOpenAI() as server:
+        settings = Settings(writer="remote", openai_base_url=server.base_url, openai_api_key="k", writer_max_tokens=3000)
+        list(RemoteWriter.from_settings(settings).draft(BRIEF))
+        bodies = [r.json for r in server.requests_to("/chat/completions")]
+    assert bodies and all(body["max_tokens"] == 3000 for body in bodies)

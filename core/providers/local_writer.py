@@ -21,8 +21,6 @@ JSON array of the same length out, one repair attempt.
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,7 +36,7 @@ from core.prompts import (
     translate_prompt,
 )
 from core.providers.base import Brief, Language, WriterChunk, WrittenStory
-from core.providers.storyjson import StoryFormatError, parse_story
+from core.providers.storyjson import StoryFormatError, parse_story, parse_translations
 
 if TYPE_CHECKING:
     from core.settings import Settings
@@ -265,7 +263,7 @@ class LocalWriter:
         for attempt in range(2):
             answer = "".join(self._generate(messages, seed=attempt, max_new_tokens=budget, what="translating"))
             try:
-                return parse_array(answer, len(texts))
+                return parse_translations(answer, len(texts))
             except ValueError as error:
                 reason = str(error)
                 messages = [
@@ -278,27 +276,3 @@ class LocalWriter:
                     },
                 ]
         raise ProviderError(f"The translation could not be read ({reason}); nothing was changed.")
-
-
-def parse_array(answer: str, expected: int) -> list[str]:
-    """A JSON array of `expected` strings from a model's answer, or ValueError saying why."""
-    text = answer.strip()
-    fence = re.search(r"```(?:json)?\s*(.*?)```", text, re.DOTALL)
-    if fence:
-        text = fence.group(1)
-    start, end = text.find("["), text.rfind("]")
-    if start == -1 or end <= start:
-        raise ValueError("the answer holds no JSON array")
-    chunk = text[start : end + 1]
-    try:
-        value = json.loads(chunk)
-    except json.JSONDecodeError:
-        try:
-            value = json.loads(re.sub(r",\s*\]", "]", chunk))
-        except json.JSONDecodeError as error:
-            raise ValueError(f"the JSON array is not valid ({error.msg})") from None
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ValueError("the array must hold strings only")
-    if len(value) != expected:
-        raise ValueError(f"the array has {len(value)} strings, {expected} were given")
-    return value

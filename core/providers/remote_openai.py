@@ -34,8 +34,6 @@ from __future__ import annotations
 
 import base64
 import io
-import json
-import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -57,7 +55,7 @@ from core.prompts import (
     translate_prompt,
 )
 from core.providers.base import Brief, ImageJob, Language, StepCallback, WriterChunk, WrittenStory
-from core.providers.storyjson import StoryFormatError, parse_story
+from core.providers.storyjson import StoryFormatError, parse_story, parse_translations
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -494,13 +492,15 @@ class RemoteWriter:
 
     engine = "remote"
 
-    def __init__(self, service: _Service) -> None:
+    def __init__(self, service: _Service, max_tokens: int | None = None) -> None:
         self.service = service
         self.model = service.model
+        self.max_tokens = max_tokens  # a model that loops stops here, not at the server's whim
 
     @classmethod
     def from_settings(cls, settings: Settings, **options: Any) -> RemoteWriter:
-        return cls(_service(settings, "writer", settings.remote_writer_model, **options))
+        return cls(_service(settings, "writer", settings.remote_writer_model, **options),
+                   max_tokens=settings.writer_max_tokens)
 
     # --- structured output -----------------------------------------------------------
 
@@ -520,7 +520,10 @@ class RemoteWriter:
         for kind in kinds:
             fmt = _response_format(kind)
             try:
-                opened = self.service.open_stream(messages, **({"response_format": fmt} if fmt else {}))
+                extra = {"response_format": fmt} if fmt else {}
+                if self.max_tokens:
+                    extra["max_tokens"] = self.max_tokens
+                opened = self.service.open_stream(messages, **extra)
             except RemoteError as error:
                 if kind != "none" and _is_format_refusal(error):
                     continue
@@ -621,37 +624,6 @@ class RemoteWriter:
                     f"The model '{self.model}' on {self.service.host} did not answer with a usable "
                     f"translation ({second}), even after one repair; nothing was changed."
                 ) from None
-
-
-_FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL)
-
-
-def parse_translations(answer: str, count: int) -> list[str]:
-    """The JSON array of `count` strings in a model's answer, or ValueError saying what is wrong."""
-    candidates = [m.group(1) for m in _FENCE.finditer(answer)]
-    start, end = answer.find("["), answer.rfind("]")
-    if start != -1 and end > start:
-        candidates.append(answer[start : end + 1])
-    candidates.append(answer.strip())
-    value: Any = None
-    for candidate in candidates:
-        for attempt in (candidate, re.sub(r",\s*([}\]])", r"\1", candidate)):
-            try:
-                value = json.loads(attempt)
-                break
-            except json.JSONDecodeError:
-                continue
-        if value is not None:
-            break
-    if isinstance(value, dict):  # {"translations": [...]} and similar
-        value = next((v for v in value.values() if isinstance(v, list)), None)
-    if not isinstance(value, list):
-        raise ValueError("the answer holds no JSON array")
-    if len(value) != count:
-        raise ValueError(f"the array has {len(value)} strings, {count} were sent")
-    if not all(isinstance(v, str) for v in value):
-        raise ValueError("every item of the array must be a string")
-    return [v.strip() for v in value]
 
 
 # ======================================================================================

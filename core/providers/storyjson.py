@@ -1,4 +1,5 @@
-"""Read a story out of a language model's answer, leniently, and check it strictly.
+"""Read a story (or a list of translations) out of a language model's answer, leniently, and check
+it strictly.
 
 Models wrap JSON in prose or code fences, leave trailing commas, stop half-way or return too many
 pages. `parse_story` takes what can be trusted and says precisely what cannot, so the writer can
@@ -10,6 +11,8 @@ from __future__ import annotations
 
 import json
 import re
+
+from typing import Any
 
 from core.providers.base import WrittenPage, WrittenStory
 
@@ -112,3 +115,31 @@ def parse_story(answer: str, expected_pages: int | None = None) -> WrittenStory:
             raise StoryFormatError(f"the story has {len(pages)} pages, {expected_pages} were asked for")
         pages = pages[:expected_pages]
     return WrittenStory(title=title, pages=tuple(pages), incomplete=truncated)
+
+
+def parse_translations(answer: str, count: int) -> list[str]:
+    """The JSON array of `count` strings in a model's answer, or ValueError saying what is wrong."""
+    candidates = [m.group(1) for m in _FENCE.finditer(answer)]
+    start, end = answer.find("["), answer.rfind("]")
+    if start != -1 and end > start:
+        candidates.append(answer[start : end + 1])
+    candidates.append(answer.strip())
+    value: Any = None
+    for candidate in candidates:
+        for attempt in (candidate, re.sub(r",\s*([}\]])", r"\1", candidate)):
+            try:
+                value = json.loads(attempt)
+                break
+            except json.JSONDecodeError:
+                continue
+        if value is not None:
+            break
+    if isinstance(value, dict):  # {"translations": [...]} and similar
+        value = next((v for v in value.values() if isinstance(v, list)), None)
+    if not isinstance(value, list):
+        raise ValueError("the answer holds no JSON array")
+    if len(value) != count:
+        raise ValueError(f"the array has {len(value)} strings, {count} were sent")
+    if not all(isinstance(v, str) for v in value):
+        raise ValueError("every item of the array must be a string")
+    return [v.strip() for v in value]
