@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-import time
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -140,13 +139,12 @@ def test_control_characters_do_not_break_it() -> None:
     assert "m n" in text  # the tab became a space
 
 
+@pytest.mark.timeout(180)  # a hang guard, not a speed test: bench/offline.py measures speed
 def test_megabyte_of_text_continues_on_new_pages() -> None:
     words = [f"w{i:07d}" for i in range(125_000)]  # 1 MB of distinct words
     text = " ".join(words)
     assert len(text) >= 1_000_000
-    start = time.perf_counter()
     pdf = render_pdf(Book("Long", [BookPage(text, None), BookPage("after", None)]))
-    assert time.perf_counter() - start < 30
     reader = read(pdf)
     assert len(reader.pages) > 100
     # nothing lost between pages: the words run on from one page to the next
@@ -204,12 +202,6 @@ def test_size_per_page_with_real_photos(tmp_path) -> None:
             assert img["/Width"] <= 8.27 * DPI and img["/Height"] <= 11.7 * DPI
 
 
-def test_render_time(pictures) -> None:
-    book = make_book(pictures)
-    render_pdf(book)  # fonts loaded once per process
-    start = time.perf_counter()
-    render_pdf(book)
-    assert time.perf_counter() - start < 1.0
 
 
 def test_unreadable_pictures_are_clear_errors(tmp_path, pictures) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import struct
-import time
 import zipfile
 import zlib
 
@@ -364,10 +363,8 @@ def test_empty_file():
 
 def test_over_the_upload_limit_is_refused_before_reading():
     data = b"\xff\xd8\xff\xe0" + bytes(MAX_UPLOAD_BYTES)
-    started = time.perf_counter()
     with pytest.raises(InputError, match="over the 25 MB limit"):
         load_photo(data, "huge.jpg")
-    assert time.perf_counter() - started < 0.5
 
 
 @pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP", "GIF", "TIFF", "BMP"])
@@ -422,20 +419,16 @@ def decoded(monkeypatch):
 def test_genuine_png_bomb_is_refused_before_decoding(decoded):
     data = single_colour_png(10_000, 6_000)  # 60 megapixels, 180 MB of pixels, in a tiny file
     assert len(data) < 400_000 and 10_000 * 6_000 > MAX_PIXELS
-    started = time.perf_counter()
     with pytest.raises(InputError, match="megapixels"):
         load_photo(data, "bomb.png")
-    assert time.perf_counter() - started < 0.5
-    assert decoded == []
+    assert decoded == []  # refused from the header: not one pixel decoded
 
 
 @pytest.mark.parametrize("width,height", [(100_000, 100_000), (65_000, 1_000), (20_000, 20_000)])
 def test_png_whose_header_claims_an_enormous_size(decoded, width, height):
     data = png_with_header(encode(noise((100, 100)), "PNG"), width, height)
-    started = time.perf_counter()
     with pytest.raises(InputError) as error:
         load_photo(data, "bomb.png")
-    assert time.perf_counter() - started < 0.5
     assert decoded == []
     assert "megapixels" in str(error.value) or "panorama" in str(error.value)
 
