@@ -27,6 +27,7 @@ from core.photo import load_photo, photo_to_png
 from core.prompts import image_prompt
 from core.providers.base import (Brief, Illustrator, ImageJob, Translator, Upscaler, Vision,
                                  WrittenPage, WrittenStory, Writer)
+from core.providers.storyjson import readable
 from core.safety import SafetyChecker
 from core.offline.mood import mood_of
 from core.store import Store, write_atomically
@@ -159,11 +160,30 @@ def written(draft: Draft) -> WrittenStory:
     return WrittenStory(title=draft.title, pages=tuple(WrittenPage(p.text, p.scene) for p in draft.pages))
 
 
+def _readable(chunks: Iterator) -> Iterator:
+    """Writers that answer in JSON stream braces and keys: pass on the story text instead."""
+    raw, shown, json_mode = "", "", None
+    for chunk in chunks:
+        if isinstance(chunk, WrittenStory):
+            yield chunk
+            continue
+        raw += chunk
+        if json_mode is None and raw.strip():
+            json_mode = raw.lstrip().startswith(("{", "```"))
+        if not json_mode:
+            yield chunk
+            continue
+        text = readable(raw)
+        if len(text) > len(shown) and text.startswith(shown):
+            yield text[len(shown):]
+            shown = text
+
+
 def _write(store: Store, story: Story, chunks: Iterator, *, instruction: str, writer: Writer,
            parent: Draft | None, keep_ids: Sequence[str | None] = ()) -> Iterator[Event]:
     """Stream a writer's answer and keep the story it ends with as a new chosen draft."""
     result: WrittenStory | None = None
-    for chunk in chunks:
+    for chunk in _readable(chunks):
         if isinstance(chunk, WrittenStory):
             result = chunk
         else:
@@ -219,7 +239,7 @@ def extend(store: Store, story: Story, writer: Writer, extra_pages: int) -> Iter
         raise InputError(f"A story has at most {MAX_PAGES} pages; this one has {len(current.pages)}.")
     old = {p.text: p.id for p in current.pages}
     result: WrittenStory | None = None
-    for chunk in writer.extend(brief(story), written(current), extra_pages):
+    for chunk in _readable(writer.extend(brief(story), written(current), extra_pages)):
         if isinstance(chunk, WrittenStory):
             result = chunk
         else:

@@ -65,3 +65,17 @@ def test_any_answer_gives_a_story_or_a_format_error(answer: str) -> None:
     except StoryFormatError:
         return
     assert story.title and story.pages and all(p.text for p in story.pages)
+
+
+def test_readable_shows_the_story_text_growing_as_json_arrives() -> None:
+    from core.providers.storyjson import readable
+
+    answer = json.dumps({"title": "Léa", "pages": [{"text": "Line one\nand two.", "scene": "s"},
+                                                    {"text": "Then é \"quoted\".", "scene": "t"}]})
+    shown = ""
+    for end in range(len(answer) + 1):
+        now = readable(answer[:end])
+        assert now.startswith(shown[:-1]) or not shown  # grows, at most re-decoding one character
+        shown = now
+    assert shown == 'Léa\n\nLine one\nand two.\n\nThen é "quoted".'
+    assert "scene" not in shown and "{" not in shown

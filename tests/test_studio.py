@@ -183,3 +183,18 @@ def test_settings_out_of_range_change_nothing(store, story) -> None:
     with pytest.raises(InputError, match="pages"):
         studio.update_settings(store, story, pages=99)
     assert store.load(story.id).settings.pages == 8
+
+
+def test_a_json_answer_streams_to_the_person_as_story_text(store, story) -> None:
+    with_caption(store, story)
+
+    class JsonWriter(ScriptedWriter):
+        def draft(self, brief):
+            answer = '{"title": "The Cat", "pages": [{"text": "Once a cat sat.", "scene": "a cat"}]}'
+            for i in range(0, len(answer), 7):
+                yield answer[i:i + 7]
+            yield story_of("The Cat", "Once a cat sat.")
+
+    shown = "".join(e.text for e in studio.write_draft(store, story, JsonWriter()) if isinstance(e, studio.Token))
+    assert shown == "The Cat\n\nOnce a cat sat."
+    assert story.draft.pages[0].text == "Once a cat sat."

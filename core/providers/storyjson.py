@@ -143,3 +143,25 @@ def parse_translations(answer: str, count: int) -> list[str]:
     if not all(isinstance(v, str) for v in value):
         raise ValueError("every item of the array must be a string")
     return [v.strip() for v in value]
+
+
+_FIELD = re.compile(r'"(title|text)"\s*:\s*"((?:[^"\\]|\\.)*)("?)', re.DOTALL)
+
+
+def readable(partial: str) -> str:
+    """The story so far as a person reads it, from a JSON answer still arriving.
+
+    Writers that answer in JSON stream braces and keys; the page shows this instead: the title,
+    then each page's text, the last one growing as it arrives. It only ever grows while the answer
+    grows, so the page can show the difference.
+    """
+    parts = []
+    for match in _FIELD.finditer(partial):
+        raw = match.group(2)
+        if not match.group(3):  # still arriving: drop a half-received escape
+            raw = re.sub(r"\\(u[0-9a-fA-F]{0,3})?$", "", raw)
+        try:
+            parts.append(json.loads(f'"{raw}"'))
+        except json.JSONDecodeError:
+            parts.append(raw)
+    return "\n\n".join(parts)
