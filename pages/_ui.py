@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from core import studio
 from core.errors import ModelUnavailable, StudioError
@@ -34,6 +35,23 @@ PAGES = {
     "library": "pages/library.py",
     "settings": "pages/settings.py",
 }
+
+
+
+def _use_home_navigation() -> None:
+    """Make every run go through Home.py, even when a story link is a fresh server's first request.
+
+    Streamlit treats an app that has a pages/ folder as an old-style multipage app until some
+    session has run `st.navigation`: a deep link (`/draft?story=...`) as the very first request
+    would run that page alone, without Home.py's navigation, sidebar and password gate. Leave
+    that mode and run again through Home.py.
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+_use_home_navigation()
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 

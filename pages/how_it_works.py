@@ -2,6 +2,8 @@
 
 import streamlit as st
 
+from pages import _ui  # noqa: F401 - every page goes through Home.py's navigation (see _ui)
+
 st.title("How it works")
 st.markdown("""
 **From a photo to a printed book, with you at every step.**

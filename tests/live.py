@@ -15,6 +15,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,10 +39,16 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def live_studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveStudio]:
-    data_dir = tmp_path_factory.mktemp("live") / "data"
+    with running_studio(tmp_path_factory.mktemp("live") / "data") as studio:
+        yield studio
+
+
+@contextmanager
+def running_studio(data_dir: Path, **extra_env: str) -> Iterator[LiveStudio]:
+    """`streamlit run Home.py` on a free port with its own data folder, stopped afterwards."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "VISUTALE_DATA_DIR": str(data_dir), "VISUTALE_PUBLIC_BASE_URL": url}
+    env = {**os.environ, "VISUTALE_DATA_DIR": str(data_dir), "VISUTALE_PUBLIC_BASE_URL": url, **extra_env}
     for name in ("OPENAI_API_KEY", "DEEPL_AUTH_KEY", "VISUTALE_STATIC_DIR"):
         env.pop(name, None)
     exports = ROOT / "static" / "exports"

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from tests.conftest import ROOT, SAMPLES
-from tests.live import live_studio  # noqa: F401 - the fixture
+from tests.live import live_studio, running_studio  # noqa: F401 - the fixture
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = ROOT / "test-output" / "browser"
@@ -60,6 +60,31 @@ def go(page, link: str) -> None:
 def click(page, label: str, timeout: float = 90_000) -> None:
     page.get_by_role("button", name=label).first.click()
     settle(page, timeout)
+
+
+def test_a_story_link_as_a_fresh_studios_first_request_gets_the_whole_studio(browser, tmp_path: Path) -> None:
+    """Streamlit runs a pages/ file alone for a deep link until Home.py has run once; we must not."""
+    from core import studio
+    from core.store import Store
+
+    data_dir = tmp_path / "data"
+    story = studio.start_story(Store(data_dir), (SAMPLES / "coffee.jpg").read_bytes(), "coffee.jpg")
+    with running_studio(data_dir) as fresh:
+        page = browser.new_page()
+        page.goto(f"{fresh.url}/caption?story={story.id}")  # the very first request this server sees
+        settle(page)
+        page.get_by_text("Make a story").wait_for()  # Home.py's navigation, not the pages/ folder's
+        page.get_by_text("Saved · revision").wait_for()  # Home.py's sidebar
+        assert page.get_by_role("link", name="ui").count() == 0
+        page.close()
+    with running_studio(tmp_path / "locked", VISUTALE_ACCESS_PASSWORD="open sesame") as locked:
+        page = browser.new_page()
+        page.goto(f"{locked.url}/library")  # a deep link does not get past the password
+        settle(page)
+        page.get_by_label("Password", exact=True).wait_for()
+        assert page.get_by_role("heading", name="Library").count() == 0
+        assert page.get_by_text("No stories yet").count() == 0
+        page.close()
 
 
 def test_a_person_makes_a_book_and_reopens_it_by_its_link(browser, live_studio, tmp_path: Path) -> None:  # noqa: F811
