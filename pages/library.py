@@ -13,7 +13,7 @@ if not stories:
     st.page_link(_ui.PAGES["photo"], label="Start with a photo", icon=":material/photo_camera:")
     st.stop()
 
-st.caption(f"{len(stories)} stories, saved as they change.")
+st.caption(f"{len(stories)} {'story' if len(stories) == 1 else 'stories'}, saved as they change.")
 for summary in stories:
     thumb, info, actions = st.columns([1, 4, 2])
     if summary.thumbnail and summary.thumbnail.exists():
