@@ -53,7 +53,7 @@ if story.exports:
     if pdf.exists():
         st.success(f"{latest.filename}: {latest.pages} pages, {latest.size / 1024:.0f} KB, {latest.page_size}.")
         download, qr = st.columns([2, 1])
-        download.download_button("Download the PDF", pdf.read_bytes(), file_name=latest.filename,
+        download.download_button("Download the PDF", pdf.read_bytes, file_name=latest.filename,  # read on click
                                  mime="application/pdf", type="primary", key="export_download",
                                  on_click="ignore")
         download.markdown(f"Link for this PDF: `{latest.url}`")
