@@ -90,11 +90,6 @@ def open_image(store: Store, story_id: str, name: str) -> Image.Image:
 # --- caption -----------------------------------------------------------------------------
 
 
-def _stream_text(chunks: Iterator[str]) -> Iterator[Event]:
-    for chunk in chunks:
-        yield Token(chunk)
-
-
 def caption(store: Store, story: Story, vision: Vision) -> Iterator[Event]:
     """Describe the photo, streamed. Stopped or failed half-way, what arrived is kept as incomplete."""
     image = photo_image(store, story)

@@ -243,7 +243,6 @@ _RANGES: list[tuple[int, int, str | None]] = sorted([
 ])
 _RANGE_STARTS = [r[0] for r in _RANGES]
 _CJK = {"chinese-simplified", "chinese-traditional", "japanese", "korean"}
-RTL_SCRIPTS = frozenset(k for k, s in SCRIPTS.items() if s.rtl)
 
 
 def script_of(ch: str) -> str | None:
