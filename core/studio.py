@@ -15,7 +15,7 @@ import io
 import random
 import secrets
 import shutil
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from PIL import Image
@@ -175,8 +175,13 @@ def _readable(chunks: Iterator) -> Iterator:
 
 
 def _write(store: Store, story: Story, chunks: Iterator, *, instruction: str, writer: Writer,
-           parent: Draft | None, keep_ids: Sequence[str | None] = ()) -> Iterator[Event]:
-    """Stream a writer's answer and keep the story it ends with as a new chosen draft."""
+           parent: Draft | None, ids_for: Callable[[WrittenStory], list[str | None]] = lambda _: []
+           ) -> Iterator[Event]:
+    """Stream a writer's answer and keep the story it ends with as a new chosen draft.
+
+    `ids_for` says which of the new pages are old pages (their ids, so they keep their pictures);
+    None, or a list shorter than the story, means new pages.
+    """
     result: WrittenStory | None = None
     for chunk in _readable(chunks):
         if isinstance(chunk, WrittenStory):
@@ -185,7 +190,7 @@ def _write(store: Store, story: Story, chunks: Iterator, *, instruction: str, wr
             yield Token(chunk)
     if result is None or not result.pages:
         raise InputError("The writer returned no story; your previous draft is kept.")
-    ids = list(keep_ids) + [None] * len(result.pages)
+    ids = list(ids_for(result)) + [None] * len(result.pages)
     pages = []
     for page, page_id in zip(result.pages, ids):
         prompt, _ = image_prompt(page.scene, story.settings.style)
@@ -203,9 +208,8 @@ def _write(store: Store, story: Story, chunks: Iterator, *, instruction: str, wr
 
 def write_draft(store: Store, story: Story, writer: Writer) -> Iterator[Event]:
     """A new draft from the caption and the settings (a regeneration is just another one)."""
-    yield from _write(store, story, writer.draft(brief(story)), instruction="first draft"
-                      if not story.drafts else f"new draft (seed {story.settings.seed})",
-                      writer=writer, parent=None)
+    instruction = "first draft" if not story.drafts else f"new draft (seed {story.settings.seed})"
+    yield from _write(store, story, writer.draft(brief(story)), instruction=instruction, writer=writer, parent=None)
 
 
 def revise(store: Store, story: Story, writer: Writer, instruction: str) -> Iterator[Event]:
@@ -213,18 +217,14 @@ def revise(store: Store, story: Story, writer: Writer, instruction: str) -> Iter
     if not instruction:
         raise InputError("Say how to change the story first.")
     current = _chosen(story)
-    chunks = writer.revise(brief(story), written(current), instruction)
-    # The same number of pages means the same pages rewritten: they keep their pictures.
-    same = [p.id for p in current.pages]
-    yield from _write(store, story, _keep_ids_if_same_length(chunks, same), instruction=instruction,
-                      writer=writer, parent=current, keep_ids=same)
+    old_ids = [p.id for p in current.pages]
 
+    def same_pages(result: WrittenStory) -> list[str | None]:
+        """As many pages as before: the same pages rewritten, so they keep their pictures."""
+        return list(old_ids) if len(result.pages) == len(old_ids) else []
 
-def _keep_ids_if_same_length(chunks: Iterator, ids: list[str]) -> Iterator:
-    for chunk in chunks:
-        if isinstance(chunk, WrittenStory) and len(chunk.pages) != len(ids):
-            ids.clear()  # a different structure: new pages, new pictures
-        yield chunk
+    yield from _write(store, story, writer.revise(brief(story), written(current), instruction),
+                      instruction=instruction, writer=writer, parent=current, ids_for=same_pages)
 
 
 def extend(store: Store, story: Story, writer: Writer, extra_pages: int) -> Iterator[Event]:
@@ -232,18 +232,15 @@ def extend(store: Store, story: Story, writer: Writer, extra_pages: int) -> Iter
     current = _chosen(story)
     if extra_pages < 1 or len(current.pages) + extra_pages > MAX_PAGES:
         raise InputError(f"A story has at most {MAX_PAGES} pages; this one has {len(current.pages)}.")
-    old = {p.text: p.id for p in current.pages}
-    result: WrittenStory | None = None
-    for chunk in _readable(writer.extend(brief(story), written(current), extra_pages)):
-        if isinstance(chunk, WrittenStory):
-            result = chunk
-        else:
-            yield Token(chunk)
-    if result is None:
-        raise InputError("The writer returned no story; your previous draft is kept.")
-    ids = [old.get(p.text) for p in result.pages]
-    yield from _write(store, story, iter([result]), instruction=f"enlarge by {extra_pages} pages",
-                      writer=writer, parent=current, keep_ids=ids)
+
+    def old_pages(result: WrittenStory) -> list[str | None]:
+        """A page whose text is unchanged is the old page; each old id is used once."""
+        unused = {p.text: p.id for p in reversed(current.pages)}
+        return [unused.pop(page.text, None) for page in result.pages]
+
+    yield from _write(store, story, writer.extend(brief(story), written(current), extra_pages),
+                      instruction=f"enlarge by {extra_pages} pages", writer=writer, parent=current,
+                      ids_for=old_pages)
 
 
 def edit_draft(store: Store, story: Story, title: str, pages: Sequence[tuple[str, str]]) -> Draft | None:

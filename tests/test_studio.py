@@ -198,3 +198,13 @@ def test_a_json_answer_streams_to_the_person_as_story_text(store, story) -> None
     shown = "".join(e.text for e in studio.write_draft(store, story, JsonWriter()) if isinstance(e, studio.Token))
     assert shown == "The Cat\n\nOnce a cat sat."
     assert story.draft.pages[0].text == "Once a cat sat."
+
+
+def test_enlarging_a_story_with_repeated_pages_never_repeats_an_id(store, story) -> None:
+    with_caption(store, story)
+    writer = ScriptedWriter(story_of("Echo", "Same.", "Same."), story_of("Echo", "Same.", "New.", "Same."))
+    drain(studio.write_draft(store, story, writer))
+    old = [p.id for p in story.draft.pages]
+    drain(studio.extend(store, story, writer, 1))
+    ids = [p.id for p in story.draft.pages]
+    assert len(set(ids)) == 3 and ids[0] == old[0]
