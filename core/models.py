@@ -344,7 +344,7 @@ def quantization_config(settings: Settings | None = None, *, load_in_4bit: bool 
 def unavailable_message(model_id: str) -> str:
     return (
         f"The model '{model_id}' is not on this machine and cannot be downloaded here. Fetch it "
-        f"once with `huggingface-cli download {model_id}` on a machine with network, or pick a "
+        f"once with `hf download {model_id}` on a machine with network, or pick a "
         "local folder in Settings."
     )
 

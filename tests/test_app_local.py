@@ -193,7 +193,7 @@ def test_a_missing_local_model_offers_the_offline_engine(local_engines, manager,
     _page(at, "pages/caption.py")
     _press(at, "caption_describe")
     errors = [e.value for e in at.error]
-    assert any(f"The model '{missing}' is not on this machine" in e and "huggingface-cli download" in e
+    assert any(f"The model '{missing}' is not on this machine" in e and "hf download" in e
                for e in errors), errors
     assert not at.text_area  # no caption was made, and nothing else was lost
     assert not manager.loads

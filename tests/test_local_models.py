@@ -545,7 +545,7 @@ def test_missing_weights_say_how_to_fetch_them(kind, tmp_path, photo):
         run()
     message = str(caught.value)
     assert f"The model '{missing}' is not on this machine" in message
-    assert f"huggingface-cli download {missing}" in message and "Settings" in message
+    assert f"hf download {missing}" in message and "Settings" in message
     assert not manager.loads
 
 
