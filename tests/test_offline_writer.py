@@ -364,3 +364,22 @@ def test_scenes_tell_what_their_page_tells(sample):
                 told = re.sub(r"^(Then|Suddenly|At last),?\s+", "", told)
                 if _matches(plan.problem["turn" if stages[0] == TURN else "end"], split_sentences(text)[0]):
                     assert told[1:] in scene, (scene, text)
+
+
+def test_the_offline_captions_of_the_samples_give_the_right_hero() -> None:
+    """The vision's note about what it can see ("... cat faces ...") is not about the photo."""
+    from pathlib import Path
+
+    from PIL import Image
+
+    from core.offline.vision import OfflineVision
+
+    samples = Path(__file__).resolve().parent.parent / "assets" / "samples"
+    heroes = {}
+    for name in ("astronaut", "chelsea", "coffee"):
+        with Image.open(samples / f"{name}.jpg") as image:
+            caption = "".join(OfflineVision().describe(image.convert("RGB")))
+        heroes[name] = read_caption(caption).kind, read_caption(caption).noun
+    assert heroes["astronaut"][0] == "person"
+    assert heroes["chelsea"] == ("animal", "cat")
+    assert heroes["coffee"][1] not in ("cat", "person")

@@ -99,8 +99,15 @@ def _colours_in(text: str) -> list[tuple[int, str]]:
 
 
 def read_caption(caption: str) -> Subject:
-    """The hero, its colours and the setting, from whatever a person or a model wrote."""
-    text = " ".join(_CONTROL.sub(" ", caption or "").split())[:1500].lower()
+    """The hero, its colours and the setting, from whatever a person or a model wrote.
+
+    Sentences about the engine itself (the offline vision says what it can and cannot see) and
+    sentences saying what is absent are not about the photo's subject: "recognises only faces,
+    cat faces ..." or "No faces, cats or people were found" must not make the hero a cat.
+    """
+    text = " ".join(_CONTROL.sub(" ", caption or "").split())[:1500]
+    text = " ".join(s for s in split_sentences(text)
+                    if "offline engine" not in s.lower() and not re.match(r"\s*no\b", s, re.IGNORECASE)).lower()
     colours_at = _colours_in(text)
     colours = tuple(dict.fromkeys(c for _, c in colours_at))
     tokens = [(m.start(), m.group(0)) for m in re.finditer(r"[a-zé][a-zé'-]*", text)]

@@ -79,7 +79,7 @@ SMALL_SETTINGS = {
     "floor", "windowsill", "window", "fence", "wall", "grass", "lawn", "snow", "front of",
 }
 NOT_SUBJECTS = {
-    "photo", "picture", "image", "shot", "photograph", "snapshot", "frame", "view", "close-up",
+    "photo", "landscape", "square", "picture", "image", "shot", "photograph", "snapshot", "frame", "view", "close-up",
     "closeup", "portrait", "background", "foreground", "colour", "colours", "color", "colors",
     "light", "tones", "tone", "face", "faces", "detector", "detectors", "engine", "area",
     "interest", "centre", "center", "top", "bottom", "left", "right", "middle", "side", "caption",
