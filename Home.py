@@ -10,6 +10,7 @@ import hmac
 
 import streamlit as st
 
+from core.errors import StudioError
 from pages import _ui
 
 st.set_page_config(page_title="VisuTale Studio", page_icon=":material/menu_book:", layout="wide")
@@ -17,7 +18,7 @@ st.session_state.setdefault("settings_overrides", {})
 
 try:
     settings = _ui.settings()
-except Exception as error:  # noqa: BLE001 - a bad setting must not hide the whole studio
+except StudioError as error:  # a bad value in the environment or secrets.toml, named
     st.error(str(error))
     st.stop()
 

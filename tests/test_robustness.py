@@ -157,3 +157,11 @@ def test_no_warning_or_error_is_logged_on_the_offline_path(store: Store, caplog)
     with caplog.at_level(logging.WARNING):
         _make_book(store, 0)
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
+def test_a_bad_setting_is_named_on_the_page_not_a_traceback(data_dir, monkeypatch) -> None:
+    monkeypatch.setenv("VISUTALE_ILLUSTRATOR_STEPS", "lots")
+    at = _app()
+    at.run()
+    assert not at.exception
+    assert "illustrator_steps" in at.error[0].value
