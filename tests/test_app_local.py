@@ -25,8 +25,7 @@ from tests.test_app_flow import _app, _click, _page, _texts  # noqa: E402
 
 pytestmark = pytest.mark.timeout(180)
 
-SIZE = 32
-TINY_SIZES = {"portrait": (SIZE, SIZE), "square": (SIZE, SIZE), "landscape": (SIZE, SIZE)}
+SIZE, TINY_SIZES = tiny_models.SIZE, tiny_models.TINY_SIZES
 CAPTION = "A small grey cat with green eyes looks up from a wooden floor."
 
 

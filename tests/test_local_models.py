@@ -28,8 +28,7 @@ from core.settings import load_settings  # noqa: E402
 
 pytestmark = pytest.mark.timeout(120)
 
-SIZE = 32
-TINY_SIZES = {"portrait": (SIZE, SIZE), "square": (SIZE, SIZE), "landscape": (SIZE, SIZE)}
+SIZE, TINY_SIZES = tiny_models.SIZE, tiny_models.TINY_SIZES
 
 
 @pytest.fixture(scope="session", autouse=True)

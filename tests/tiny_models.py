@@ -143,6 +143,10 @@ def tiny_writer(folder: Path | str) -> Path:
 
 # --- a writer that writes a story ---------------------------------------------------------
 
+# Picture size for the tiny SDXL and upscaler: every page aspect draws SIZE x SIZE pixels.
+SIZE = 32
+TINY_SIZES = {"portrait": (SIZE, SIZE), "square": (SIZE, SIZE), "landscape": (SIZE, SIZE)}
+
 STORY_ANSWER = (
     '{"title": "The Little Cat", "pages": [{"text": "A little cat found a red ball and played in '
     'the sun all day.", "scene": "a little cat playing with a red ball in a sunny garden"}]}'

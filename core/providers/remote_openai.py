@@ -535,34 +535,27 @@ class RemoteWriter:
             f"The server {self.service.host} refused every kind of answer format.")
 
     def _write(self, prompt: str, expected_pages: int | None) -> Iterator[WriterChunk]:
+        """Stream an answer; an unusable one gets exactly one repair attempt, a cut one is kept."""
         messages = [{"role": "system", "content": WRITER_SYSTEM}, {"role": "user", "content": prompt}]
-        host = self.service.host
-        parts: list[str] = []
-        end = yield from _collect(self._open(messages), parts)
-        answer = "".join(parts)
-        if end.cut:
-            yield self._keep_what_arrived(answer, end.cut)
-            return
-        try:
-            story = parse_story(answer, expected_pages)
-        except StoryFormatError as first:
-            messages = [*messages, {"role": "assistant", "content": answer},
-                        {"role": "user", "content": repair_prompt(str(first))}]
-            parts = []
-            yield "\n\n"
+        for attempt in (1, 2):
+            parts: list[str] = []
             end = yield from _collect(self._open(messages), parts)
             answer = "".join(parts)
             if end.cut:
                 yield self._keep_what_arrived(answer, end.cut)
                 return
             try:
-                story = parse_story(answer, expected_pages)
-            except StoryFormatError as second:
-                raise ProviderError(
-                    f"The model '{self.model}' on {host} did not answer with a usable story "
-                    f"({second}), even after one repair; the previous draft is kept."
-                ) from None
-        yield story
+                yield parse_story(answer, expected_pages)
+                return
+            except StoryFormatError as error:
+                if attempt == 2:
+                    raise ProviderError(
+                        f"The model '{self.model}' on {self.service.host} did not answer with a usable "
+                        f"story ({error}), even after one repair; the previous draft is kept."
+                    ) from None
+                messages = [*messages, {"role": "assistant", "content": answer},
+                            {"role": "user", "content": repair_prompt(str(error))}]
+                yield "\n\n"
 
     def _keep_what_arrived(self, answer: str, why: str) -> WrittenStory:
         reason = {"timeout": "timed out", "length": "hit the model's length limit",
