@@ -222,6 +222,22 @@ class Story(Model):
             self.scenes[page_id] = Scene()
         return self.scenes[page_id]
 
+    def picture(self, page_id: str) -> ImageVariant | None:
+        """The picture a page shows: its scene's chosen variant, or None when it has none."""
+        scene = self.scenes.get(page_id)
+        return scene.chosen_variant() if scene else None
+
+    def pictured_pages(self) -> list[tuple[int, StoryPage, ImageVariant]]:
+        """(page number from 1, page, picture) for each page of the chosen draft that has one."""
+        pages = self.draft.pages if self.draft else []
+        return [(n, page, picture) for n, page in enumerate(pages, start=1)
+                if (picture := self.picture(page.id)) is not None]
+
+    def pages_without_picture(self) -> list[StoryPage]:
+        """The pages of the chosen draft that have no picture yet, in order."""
+        pages = self.draft.pages if self.draft else []
+        return [page for page in pages if self.picture(page.id) is None]
+
     def translation(self, language: str) -> Translation | None:
         """The newest translation of the chosen draft into `language`."""
         draft = self.draft
