@@ -20,16 +20,25 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from lemminflect import getAllLemmas, getInflection
+
 from core.errors import UnsupportedInstruction
 from core.offline import writer_data as D
+from core.offline.wordlist import fill_choices
 from core.prompts import REVISIONS, revision_key
+from core.readability import flesch_kincaid_grade, syllables
 from core.providers.base import Brief, WrittenPage, WrittenStory, WriterChunk
 
 BEGINNING, PROBLEM, ATTEMPT, TURN, ENDING = "beginning", "problem", "attempt", "turn", "ending"
 
 # sentences per page: (min, max)
 SENTENCES = {"young children": (2, 3), "older children": (4, 5), "adults": (5, 7)}
-KEEP_ELABORATION = {"young children": 0.0, "older children": 0.6, "adults": 1.0}
+LEVELS = {"young children": 0, "older children": 1, "adults": 2}
+KEEP_ELABORATION = (0.0, 0.8, 1.0)  # by reading level
+# the Flesch-Kincaid grades a book of each reading level is steered into (inside the targets:
+# young children <= 2, older children 3-5, adults >= 6)
+GRADE_BANDS = {0: (-math.inf, 1.8), 1: (3.3, 4.7), 2: (6.3, math.inf)}
+MOODS = {"funnier": "funny", "exciting": "exciting", "calmer": "calm"}
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _SENTENCE_END = re.compile(r'(?<=[.!?])\s+|(?<=[.!?]["”])\s+')
@@ -71,6 +80,35 @@ def audience_key(audience: str) -> str:
     if "older" in a or "teen" in a:
         return "older children"
     return "young children"
+
+
+@dataclass(frozen=True)
+class Style:
+    """How a plan is told: the reader's level and what a revision asked for.
+
+    level: 0 young children, 1 older children, 2 adults (sentence length, elaborations and the
+    grade of the words chosen). plain: the simplest wording of every choice and short sentences
+    (the "simpler" revision, one level down). length: -1 fewer sentences, +1 more. mood: "funny",
+    "exciting" or "calm" replaces the tone's lines, picks vivid or calm wordings and adds one line
+    of that mood to every page. Revisions re-tell the same plan in another style.
+    """
+
+    level: int
+    plain: bool = False
+    length: int = 0
+    mood: str | None = None
+
+
+def style_for(audience: str, revision: str | None = None) -> Style:
+    """The style of a first draft for this audience, or of one preset revision of it."""
+    level = LEVELS[audience_key(audience)]
+    if revision == "simpler":
+        return Style(max(0, level - 1), plain=True)
+    if revision in ("shorter", "longer"):
+        return Style(level, length=-1 if revision == "shorter" else 1)
+    if revision in MOODS:
+        return Style(level, mood=MOODS[revision])
+    return Style(level)
 
 
 # --- reading the caption -------------------------------------------------------------------
@@ -226,8 +264,10 @@ def make_plan(brief: Brief) -> Plan:
     rng = random.Random(f"plan|{brief.seed}|{brief.caption}|{brief.genre}|{brief.tone}")
     genre, tone, audience = genre_key(brief.genre), tone_key(brief.tone), audience_key(brief.audience)
     subject = read_caption(brief.caption)
-    hero = rng.choice(D.NAMES)
-    friend = rng.choice([f for f in D.FRIENDS if f != hero])
+    # first readers meet one-syllable names: the name is the word they read most often
+    short = audience == "young children"
+    hero = rng.choice([n for n in D.NAMES if not short or syllables(n) == 1])
+    friend = rng.choice([f for f in D.FRIENDS if f != hero and (not short or syllables(f) == 1)])
     noun, kind = subject.noun, subject.kind
     if not noun or noun == "person":
         noun, kind = rng.choice(D.ROLES[genre]), "person"
@@ -244,10 +284,10 @@ def make_plan(brief: Brief) -> Plan:
     adjectives = list(subject.adjectives) or [rng.choice(("little", "curious", "brave", "small", "cheerful"))]
     with_colour = f"with {_a(subject.feature)}" if subject.feature and not subject.feature.endswith("s") \
         else f"with {subject.feature}" if subject.feature else (
-        f"with {colour} {part}" if kind != "object" else "")
+        f"with {colour} {part}" if kind != "object" and colour not in adjectives else "")
     if kind == "object" and not subject.feature:
         adjectives.append(colour)
-    if kind == "person" and not subject.feature:
+    if kind == "person" and not subject.feature and colour not in adjectives:
         with_colour = f"in a {colour} {part}"
     hero_desc = " ".join([_a(" ".join(adjectives + [noun]))] + ([with_colour] if with_colour else []))
     if subject.at_setting:
@@ -256,13 +296,9 @@ def make_plan(brief: Brief) -> Plan:
         prep, place = rng.choice(D.DEFAULT_SETTINGS[genre])
         at_setting = f"{prep} {place}"
     setting = at_setting.split(" ", 1)[1] if " " in at_setting else at_setting
-    places = list(D.PLACES)
-    if genre == "science fiction":
-        places = list(D.SF_PLACES) + places
-    elif genre == "fairy tale":
-        places = list(D.FAIRY_PLACES) + places
     problem = rng.choice(D.PROBLEMS[genre])
     thing = problem["thing"]
+    places = list(D.PROBLEM_PLACES[thing])  # the attempts search where the problem points
     kinds = [k for k in D.FRIEND_KINDS if k.split()[-1] not in
              {noun, thing.split()[-1]} | D.FRIEND_NOT.get(thing, set())]
     friend_desc = D.FRIEND_DESC.get(thing) or rng.choice(kinds)
@@ -313,6 +349,64 @@ def echoes(sentence: str, page_words: set[str]) -> bool:
     return any(mine & group and page_words & group for group in D.ECHOES)
 
 
+# words that open a clause of their own after ", and" / ", but" / ", so"
+_CLAUSE_START = {"he", "she", "it", "they", "we", "nobody", "everyone", "everybody", "there", "the", "a",
+                 "an", "its", "their", "his", "her", "then", "only", "neither", "soon", "one", "all"}
+_JOINER = re.compile(r",\s+(and|but|so)\s+([A-Za-z']+)")
+
+
+def split_clauses(sentence: str, names: set[str]) -> list[str]:
+    """A compound sentence as one sentence per clause: "The kite flew away, and nobody saw it."
+    becomes "The kite flew away. And nobody saw it." Only joins followed by a new subject are
+    split, so no part is ever a fragment; quoted speech is left whole."""
+    if '"' in sentence or "“" in sentence:
+        return [sentence]
+    parts, start = [], 0
+    for m in _JOINER.finditer(sentence):
+        if m.group(2).lower() in _CLAUSE_START or m.group(2) in names:
+            parts.append(sentence[start:m.start()].strip() + ".")
+            start = m.start(1)
+    rest = sentence[start:].strip()
+    parts.append(rest)
+    return [p[:1].upper() + p[1:] for p in parts if p]
+
+
+def joinable(first: str, second: str, limit: int) -> bool:
+    """Whether two neighbouring sentences read well as one: plain statements, short enough
+    together, neither an introduction nor one that joins clauses already."""
+    plain = all(x.endswith(".") and '"' not in x and "“" not in x and ":" not in x
+                and "best friend was" not in x for x in (first, second))
+    return plain and len(words(first)) + len(words(second)) <= limit \
+        and not second.startswith(("And ", "So ", "Then ", "At last", "That night"))
+
+
+def join(first: str, second: str) -> str:
+    """Two sentences as one: "..., but ..." for a contrast, "..., and ..." otherwise, and a
+    semicolon where either already joins clauses (no "and ..., and ..." chains)."""
+    head = first[:-1]
+    word = re.sub(r"'s$", "", second.split(" ", 1)[0])
+    rest = second if word in D.NAMES or word in D.FRIENDS or word == "I" else second[:1].lower() + second[1:]
+    if ", and " in first or ", and " in second or ", but " in second:
+        return f"{head}; {rest}"
+    if second.startswith("But "):
+        return f"{head}, but {second[4:]}"
+    return f"{head}, and {rest}"
+
+
+_AN_EXCEPTIONS = ("one", "uni", "use", "usu", "eu")
+
+
+def fix_articles(text: str) -> str:
+    """"a" or "an" as the next word sounds, after a choice of wording changed that word."""
+    def article(m: re.Match) -> str:
+        word = m.group(2)
+        vowel = word[:1].lower() in "aeiou" and not word.lower().startswith(_AN_EXCEPTIONS) \
+            or word.lower().startswith(("hour", "honest"))
+        a = "an" if vowel else "a"
+        return (a.capitalize() if m.group(1)[0].isupper() else a) + " " + word
+    return re.sub(r"\b([Aa]n?) ([A-Za-z]+)", article, text)
+
+
 def introduces(sentence: str, name: str) -> bool:
     """Whether a sentence introduces a character by name (names them as who they are)."""
     return (f"friend was {name}," in sentence or f"called {name}" in sentence
@@ -327,10 +421,16 @@ class _Composer:
     another on the same page (see `writer_data.CLASHES`).
     """
 
-    def __init__(self, plan: Plan, rng: random.Random, used: set[str] | None = None):
+    def __init__(self, plan: Plan, rng: random.Random, used: set[str] | None = None,
+                 style: Style | None = None):
         self.plan, self.rng = plan, rng
+        self.style = style or Style(LEVELS[plan.audience])
         self.used: set[str] = set(used or ())
-        self.keep = KEEP_ELABORATION[plan.audience]
+        self.keep = 0.0 if self.style.plain or self.style.length < 0 else KEEP_ELABORATION[self.style.level]
+        self.tone = self.style.mood or plan.tone
+        self.choice_seed = f"{plan.hero}|{plan.problem['thing']}|{rng.random()}"
+        self.choice_count: dict[str, int] = {}
+        self.aim_shift = 0.0  # words per sentence more (or fewer) than the level's usual
         self.attempt_no = 0
         # no helper of the same kind as the friend (the friend is "a wise old owl" already)
         friend_kind = plan.friend_desc.split()[-1] if plan.friend_desc else ""
@@ -373,9 +473,21 @@ class _Composer:
             return m.group(1) if self.rng.random() < self.keep else ""
 
         text = re.sub(r"\[([^\]]*)\]", elaboration, template)
-        text = text.format_map(self.slots(**extra))
-        text = " ".join(text.split())
+        text = self.choices(text).format_map(self.slots(**extra))
+        text = fix_articles(" ".join(text.split()))
         return text[:1].upper() + text[1:]
+
+    def fill(self, template: str, slots: dict[str, str]) -> str:
+        """A template part inside a sentence: choices made, slots filled, no capital."""
+        return self.choices(template).format_map(slots)
+
+    def choices(self, template: str) -> str:
+        """Its wordings chosen for this reader. The draw depends on the story and the template,
+        not on what came before, so a revision re-tells a sentence with the same words unless
+        its style grades them differently."""
+        self.choice_count[template] = self.choice_count.get(template, 0) + 1
+        rng = random.Random(f"{self.choice_seed}|{template}|{self.choice_count[template]}")
+        return fill_choices(template, rng, self.style.level, self.style.plain, self.style.mood)
 
     def friend_ok(self, stage: str | None = None) -> bool:
         """May a line name the friend here? Only once introduced, and not while the problem is
@@ -384,6 +496,10 @@ class _Composer:
         return self.introduced and not (self.plan.friend_apart and stage in (PROBLEM, ATTEMPT))
 
     def allowed(self, template: str) -> bool:
+        """Friend lines only where the friend may appear; no line telling the hero's colour
+        again when the hero's description already did ("a grey dog ... its fur was grey")."""
+        if "{colour}" in template and "{part}" in template and self.plan.colour in self.plan.hero_desc:
+            return False
         return "{Friend}" not in template or self.friend_ok()
 
     def fresh(self, pool, **extra: str) -> str | None:
@@ -411,6 +527,16 @@ class _Composer:
                 self.templates_used.add(template)
                 return sentence
         return None
+
+    def spare_line(self) -> str:
+        """A plain line of what the hero saw, for a page that needs one more line when every
+        pool is spent: built from parts, so there are always more than a story can use."""
+        for sight in self.rng.sample(D.SPARE_SIGHTS, len(D.SPARE_SIGHTS)):
+            for where in D.SPARE_WHERE:
+                line = f"{self.plan.hero} saw {sight} {where}."
+                if line.lower() not in self.used:
+                    return self.take(line)
+        raise RuntimeError("the offline writer ran out of lines")  # 150 lines: more than 24 pages need
 
     def take(self, sentence: str) -> str:
         self.used.add(sentence.lower())
@@ -463,8 +589,13 @@ class _Composer:
                        if not clashes(o, _word_set(base))), self.openers[i % len(self.openers)])
         self.page_words |= _word_set(f"{opener} {base}")
         with_friend = False
-        if p.audience == "young children":
-            first = f"{opener}, {p.hero} {did} {place}."
+        if self.style.level == 0 or self.style.plain:
+            # three short sentences for a first reader: where, what, and how it went wrong
+            first = f"{opener}, {p.hero} was {place}."
+            core = [self.take(first), self.take(f"{p.hero} {did}.")]
+            second = f"But {failure}."
+        elif self.style.length < 0:
+            core = [self.take(f"{opener}, {p.hero} {did} {place}.")]
             second = f"But {failure}."
         else:
             def pick(options: list[str], avoid: str) -> str:
@@ -472,27 +603,28 @@ class _Composer:
                     t = options[(i + k) % len(options)]
                     if not self.allowed(t) or ("{goal}" in t and "{goal}" in avoid):
                         continue
-                    text = t.format_map(slots)
+                    text = re.sub(r"<[^<>]*>", "", t).format_map(slots)
                     if not clashes(text, self.page_words) and text.split()[-1] not in base.split():
                         return t
                 return options[i % len(options)] if self.allowed(options[i % len(options)]) else \
                     "full of hope"
 
             hope_t = pick(self.hopes, "")
-            hope = hope_t.format_map(slots)
+            hope = self.fill(hope_t, slots)
             self.page_words |= _word_set(hope)
             outcome_t = pick(self.outcomes, hope_t)
             if outcome_t == "full of hope":
                 outcome_t = "so {Hero} had to think again"
-            outcome = outcome_t.format_map(slots)
+            outcome = self.fill(outcome_t, slots)
             self.page_words |= _word_set(outcome)
             with_friend = "{Friend}" in hope_t
             first = f"{opener}, {p.hero} {did} {place}, {hope}."
+            core = [self.take(first)]
             second = f"But {failure}, {outcome}."
         who = p.hero_desc[:1].upper() + p.hero_desc[1:]
         scene = (f"{who}, with {p.friend}, {doing} {place}" if with_friend
                  else f"{who} {doing} {place}")
-        return [self.take(first), self.take(second)], scene
+        return core + [self.take(second)], scene
 
     def page(self, stages: list[str], target: int) -> tuple[str, str]:
         """(text, scene) for a page carrying these stages."""
@@ -553,27 +685,52 @@ class _Composer:
         self.stage = main
         pools = {BEGINNING: D.BEGIN, PROBLEM: D.PROBLEM, ATTEMPT: D.ATTEMPT_EXTRA, TURN: D.TURN,
                  ENDING: D.ENDING}
-        order = [D.TONE_LINES[p.tone], pools[main]]
-        if p.audience == "adults":
-            order = [D.ADULT_LINES, D.TONE_LINES[p.tone], pools[main]]
+        order = [D.TONE_LINES[self.tone], pools[main]]
+        if self.style.level == 2 and not self.style.plain:
+            order = [D.ADULT_LINES, D.TONE_LINES[self.tone], pools[main]]
         tries = 0
         while len(sentences) < target and tries < 3 * len(order):
             s = self.fresh(order[tries % len(order)])
             if s:
                 self.add(s, sentences)
             tries += 1
-        if len(sentences) < target and main in (BEGINNING, ATTEMPT):
+        if (len(sentences) < target or self.style.length > 0) and main in (BEGINNING, ATTEMPT):
             s = self.fresh(D.DETAIL_LINES)
             if s:
                 self.add(s, sentences)
+        mood_line = self.fresh(D.MOOD_LINES[self.style.mood]) if self.style.mood else None
+        if mood_line:
+            sentences.insert({"exciting": 1, "funny": max(1, len(sentences) - 1)}.get(self.style.mood,
+                                                                                      len(sentences)), mood_line)
         # falling asleep closes the ending; hurrying off with the answer closes the turn
         last = {ENDING: f"That night, {p.hero} fell asleep", TURN: f"{p.hero} hurried to tell"}.get(main)
         for s in list(sentences[1:]) if last else ():
             if s.startswith(last):
                 sentences.remove(s)
                 sentences.append(s)
-        text = " ".join(sentences)
+        text = " ".join(self.shape(sentences))
         return text, self.scene(stages, told, attempt_scene, friend_before, text)
+
+    def shape(self, sentences: list[str]) -> list[str]:
+        """Sentence length for the reader: young readers (and "simpler") get each clause as a
+        sentence of its own; older readers get short neighbours joined, adults longer periods.
+        The page's first sentence (its plot line) always opens the page on its own."""
+        if self.style.mood == "calm":
+            sentences = [s.replace("!", ".") for s in sentences]
+        if self.style.level == 0 or self.style.plain:
+            names = {self.plan.hero, self.plan.friend}
+            return [part for s in sentences for part in split_clauses(s, names)]
+        # join the shortest neighbours until the page's sentences reach the level's mean length
+        limit, aim = (40, 21 + self.aim_shift) if self.style.level == 2 else (26, 13.3 + self.aim_shift)
+        out = list(sentences)
+        while len(out) > 2 and sum(len(words(s)) for s in out) / len(out) < aim:
+            pairs = [(len(words(out[i])) + len(words(out[i + 1])), i) for i in range(1, len(out) - 1)
+                     if joinable(out[i], out[i + 1], limit)]
+            if not pairs:
+                break
+            _, i = min(pairs)
+            out[i:i + 2] = [join(out[i], out[i + 1])]
+        return out
 
     def scene(self, stages: list[str], told: dict[str, str], attempt_scene: str,
               friend_before: bool, text: str) -> str:
@@ -617,18 +774,38 @@ class _Composer:
         return text[:1].upper() + text[1:] + "."
 
 
+_SMALL_WORDS = {"of", "the", "on", "to", "about", "a", "an", "in", "from", "and", "with", "for", "at", "by"}
+
+
+def _title_case(phrase: str, first: bool = True) -> str:
+    """Title capitals, small words lower case except at the start (when `first`)."""
+    out = []
+    for i, w in enumerate(phrase.split()):
+        out.append(w if (w in _SMALL_WORDS and (i or not first)) or w[:1].isupper() else w[:1].upper() + w[1:])
+    return " ".join(out)
+
+
+def _goal_as(goal: str, tag: str) -> str:
+    """The goal with its verb in another form: "find the key" -> "Found the Key" (tag VBD)."""
+    verb, _, rest = goal.partition(" ")
+    form = getInflection(verb, tag)
+    return _title_case(f"{form[0] if form else verb} {rest}".strip())
+
+
 def title_for(plan: Plan, rng: random.Random) -> str:
-    thing = plan.problem["thing"]
-    thing_title = " ".join(w if w in ("of", "the", "on", "to", "who", "how", "about", "a", "in", "from", "and", "was") else
-                           w[:1].upper() + w[1:] for w in thing.split())
-    noun_title = plan.noun[:1].upper() + plan.noun[1:]
+    """A title made from the plan: its hero, problem, goal, friend, colour or place."""
+    thing = _title_case(plan.problem["thing"])
+    noun = _title_case(plan.noun)
+    hero, goal = plan.hero, plan.problem["goal"].format(Friend=plan.friend)
     options = [
-        f"{plan.hero} and the {thing_title}",
-        f"The {thing_title}",
-        f"{plan.hero}, the {noun_title}, and the {thing_title}",
-        f"How {plan.hero} Saved the Day",
-        f"{plan.hero}'s Big {'Adventure' if plan.genre != 'mystery' else 'Mystery'}",
-        f"The {plan.colour.title()} {noun_title} and the {thing_title}",
+        f"{hero} and the {thing}", f"The {thing}", f"{hero}, the {noun}, and the {thing}",
+        f"The {plan.colour.title()} {noun} and the {thing}", f"The Day {hero} {_goal_as(goal, 'VBD')}",
+        f"{hero} {_goal_as(goal, 'VBZ')}", f"A {noun} Called {hero}", f"{hero} and {plan.friend}",
+        f"How {hero} Tried to {_title_case(goal)}", f"{hero} and the Search for the {thing}"
+        if plan.kind == "search" else f"{hero} on the Way to the {thing}",
+        f"{plan.friend}, {hero} and the {thing}", f"The {noun} Who Would Not Give Up",
+        f"{hero} {_title_case(plan.at_setting, first=False)}", f"Once, {_title_case(plan.at_setting)}",
+        f"{hero} Finds a Way", f"A {thing} for {hero}",
     ]
     return rng.choice(options)
 
@@ -642,38 +819,73 @@ def _join_pages(story: WrittenStory) -> Iterator[str]:
 # --- revisions -----------------------------------------------------------------------------
 
 
-def _replace_words(text: str, table: dict[str, str]) -> str:
-    phrases = sorted((k for k in table if " " in k or "," in k), key=len, reverse=True)
-    for phrase in phrases:
-        text = re.sub(re.escape(phrase), table[phrase], text, flags=re.IGNORECASE)
-
-    def swap(m: re.Match) -> str:
-        word = m.group(0)
-        new = table.get(word.lower())
-        if new is None:
-            return word
-        return new[:1].upper() + new[1:] if word[:1].isupper() else new
-
-    return re.sub(r"[A-Za-z][A-Za-z-]*", swap, text)
-
-
-def _simplify_sentence(sentence: str) -> list[str]:
-    s = _replace_words(sentence, D.SIMPLER_WORDS)
-    # drop long -ly adverbs (not "only", "family"...)
-    s = re.sub(r"\b(?!(?:only|family|holy|ugly|silly|jelly|belly|lily|early|friendly|lonely|"
-               r"lovely|curly|chilly|jolly|sully|bully|fly|reply|supply|apply))[A-Za-z]{5,}ly\b ?", "", s)
-    s = re.sub(r"\s+([,.!?])", r"\1", s)
-    s = re.sub(r",\s*,", ",", s)
-    parts = re.split(r",\s+(?:and|but|so|because|though|as|while|where|which|who)\s+|;\s+|:\s+", s)
+def template_regex(template: str) -> str:
+    """A regex matching every rendering of a template: slots match words, [..] is optional and
+    <a|b> is one of its wordings."""
     out = []
-    for part in parts:
-        part = part.strip().strip(",").strip()
-        if not part:
-            continue
-        if part[-1] not in ".!?\"”":
-            part += "."
-        out.append(part[:1].upper() + part[1:])
-    return out or [sentence]
+    for part in re.split(r"(\{[^}]*\}|\[[^\]]*\]|<[^<>]*>)", template):
+        if part.startswith("{"):
+            out.append(r"[\w'-]+(?: [\w'-]+){0,8}?")
+        elif part.startswith("["):
+            out.append(f"(?:{template_regex(part[1:-1])})?")
+        elif part.startswith("<"):
+            out.append("(?:" + "|".join(template_regex(o.lstrip("*")) for o in part[1:-1].split("|")) + ")")
+        else:
+            out.append(re.escape(part))
+    return "".join(out)
+
+
+def _person_simpler(sentence: str, names: set[str]) -> list[str]:
+    """A person's own sentence made simpler without breaking it: each clause on its own and
+    hard words replaced by easier ones of the same kind and form ("discovered" -> "found",
+    never a word deleted)."""
+    return [swap_words(part, D.SIMPLER_LEMMAS) for part in split_clauses(sentence, names)]
+
+
+def swap_words(sentence: str, table: dict[str, str]) -> str:
+    """Replace words by their table entry, inflected like the word they replace (lemminflect):
+    "discovered" -> "found", "enormous" -> "huge"; a word the table's entry cannot take the form
+    of is kept."""
+    tokens = re.split(r"([A-Za-z]+)", sentence)
+    for i in range(1, len(tokens), 2):
+        word = tokens[i]
+        new = _inflected_swap(word.lower(), table, tokens[i - 2].lower() if i >= 2 else "")
+        if new:
+            tokens[i] = new[:1].upper() + new[1:] if word[:1].isupper() else new
+    return "".join(tokens)
+
+
+def _inflected_swap(word: str, table: dict[str, str], before: str) -> str | None:
+    if word in table:
+        return table[word]
+    for pos, lemmas in getAllLemmas(word).items():
+        for lemma in lemmas:
+            if lemma not in table or lemma == word:
+                continue
+            new = table[lemma]
+            if " " in new:
+                return None
+            if pos in ("VERB", "AUX"):
+                participle = before in ("had", "has", "have", "was", "were", "been", "being", "is", "are")
+                for tag in (("VBN",) if participle else ()) + ("VBD", "VBG", "VBZ", "VB"):
+                    if word in getInflection(lemma, tag):
+                        form = getInflection(new, tag)
+                        return form[0] if form else None
+            if pos == "NOUN":
+                for tag in ("NN", "NNS"):
+                    if word in getInflection(lemma, tag):
+                        form = getInflection(new, tag)
+                        return form[0] if form else None
+            return None
+    return None
+
+
+def _person_shorter(sentences: list[str], names: set[str]) -> list[str]:
+    if len(sentences) >= 2:
+        return sentences[: max(1, math.ceil(len(sentences) / 2))]
+    if sentences:
+        return split_clauses(sentences[0], names)[:1]
+    return sentences
 
 
 class OfflineWriter:
@@ -686,20 +898,45 @@ class OfflineWriter:
     # --- drafting ---------------------------------------------------------------------------
 
     def write(self, brief: Brief) -> WrittenStory:
+        return self.render(brief, style_for(brief.audience))
+
+    def render(self, brief: Brief, style: Style, pages: int | None = None) -> WrittenStory:
+        """The brief's plan told in one style over this many pages (the brief's by default),
+        steered into its reading level's grade band: when the book measures outside it, it is
+        told again with longer or shorter sentences (the closest try wins)."""
+        low, high = GRADE_BANDS[style.level]
+        best, best_miss, step = None, math.inf, 0.0
+        for tries in range(4):
+            story = self._render(brief, style, pages, step * tries)
+            grade = flesch_kincaid_grade("\n".join(p.text for p in story.pages))
+            miss = max(low - grade, grade - high, 0.0)
+            if miss < best_miss:
+                best, best_miss = story, miss
+            if miss == 0.0 or style.level == 0:
+                break
+            step = step or (1.5 if grade < low else -1.5)
+        return best
+
+    def _render(self, brief: Brief, style: Style, pages: int | None, aim_shift: float) -> WrittenStory:
         plan = make_plan(brief)
-        rng = random.Random(f"story|{brief.seed}|{brief.caption}|{brief.pages}|{brief.audience}|"
+        count = max(1, min(int(brief.pages if pages is None else pages), 24))
+        rng = random.Random(f"story|{brief.seed}|{brief.caption}|{count}|{brief.audience}|"
                             f"{brief.genre}|{brief.tone}")
-        composer = _Composer(plan, rng)
+        composer = _Composer(plan, rng, style=style)
+        composer.aim_shift = aim_shift
         low, high = SENTENCES[plan.audience]
-        pages = []
-        layout = stages_for(max(1, min(int(brief.pages), 24)))
-        for stages in layout:
-            target = max(low, len(stages) + (1 if plan.audience != "young children" else 0)) \
-                if len(stages) > 1 else rng.randint(low, high)
+        if style.length < 0:
+            low, high = max(1, low - 2), max(1, low - 1)
+        elif style.length > 0:
+            low, high = high + 1, high + 2
+        written = []
+        for stages in stages_for(count):
+            target = max(low, len(stages) + (1 if style.level else 0)) if len(stages) > 1 \
+                else rng.randint(low, high)
             text, scene = composer.page(stages, target)
-            pages.append(WrittenPage(text=text, scene=scene))
-        pages = _ensure_unique(pages, composer)
-        return WrittenStory(title=title_for(plan, rng), pages=tuple(pages))
+            written.append(WrittenPage(text=text, scene=scene))
+        written = _ensure_unique(written, composer)
+        return WrittenStory(title=title_for(plan, rng), pages=tuple(written))
 
     def draft(self, brief: Brief) -> Iterator[WriterChunk]:
         story = self.write(brief)
@@ -720,46 +957,55 @@ class OfflineWriter:
         yield revised
 
     def revised(self, brief: Brief, story: WrittenStory, key: str) -> WrittenStory:
-        plan = make_plan(brief)
-        rng = random.Random(f"revise|{key}|{brief.seed}|{len(story.pages)}|"
-                            + "|".join(p.text for p in story.pages))
-        composer = _Composer(plan, rng, used={s.lower() for p in story.pages for s in split_sentences(p.text)})
-        pages = []
-        friend = plan.friend.lower()
-        for index, page in enumerate(story.pages):
-            sentences = split_sentences(page.text)
-            before = " ".join(p.text for p in story.pages[:index])
+        """The story re-told from its plan in the revision's style.
 
-            def insert(at: int, *pools) -> None:
-                """Insert a fresh line at `at`, naming the friend only if introduced above it
-                and contradicting nothing on the page."""
+        A page the writer wrote (in the draft's style or after any preset) is replaced by the
+        same page of the plan told in the new style: shorter sentences and easier words for
+        "simpler", vivid wordings and lines for "more exciting", and so on; nothing is patched
+        word by word. A page a person wrote or that was added by enlarging keeps its sentences and
+        gets what can be done to it safely: clauses split and hard words replaced by easier words
+        of the same form, a line added, or its second half left out."""
+        n = len(story.pages)
+        renders = [self.render(brief, style_for(brief.audience, k), pages=n) for k in (None, *REVISIONS)]
+        target = self.render(brief, style_for(brief.audience, key), pages=n)
+        plan = make_plan(brief)
+        names = {plan.hero, plan.friend}
+        rng = random.Random(f"revise|{key}|{brief.seed}|{n}|" + "|".join(p.text for p in story.pages))
+        composer = _Composer(plan, rng, style=style_for(brief.audience, key),
+                             used={s.lower() for p in target.pages for s in split_sentences(p.text)})
+        friend = plan.friend.lower()
+        pages = []
+        for index, page in enumerate(story.pages):
+            if any(r.pages[index].text == page.text for r in renders):
+                pages.append(WrittenPage(text=target.pages[index].text, scene=page.scene))
+                continue
+            sentences = split_sentences(page.text)
+            before = " ".join(p.text for p in pages)
+
+            def insert(at: int, pool) -> None:
+                """A fresh line at `at`, naming the friend only if introduced above it."""
                 composer.introduced = friend in _word_set(" ".join([before] + sentences[:at]))
                 composer.page_words = _word_set(" ".join(sentences))
                 composer.page_starts = {_start(s) for s in sentences}
-                for pool in pools:
-                    line = composer.fresh(pool)
-                    if line:
-                        sentences.insert(at, line)
-                        return
+                line = composer.fresh(pool)
+                if line:
+                    sentences.insert(at, line)
 
             if key == "shorter":
-                sentences = _shorter(sentences)
+                sentences = _person_shorter(sentences, names)
             elif key == "simpler":
-                sentences = [part for s in sentences for part in _simplify_sentence(s)]
-            elif key == "funnier":
-                insert(min(len(sentences), max(1, len(sentences) - 1)), D.FUNNY_LINES)
+                sentences = [part for s in sentences for part in _person_simpler(s, names)]
             elif key == "longer":
-                for _ in range(2 if len(sentences) < 4 else 1):
-                    insert(rng.randint(1, max(1, len(sentences))), D.DETAIL_LINES, D.CALM_LINES)
-            elif key == "exciting":
-                sentences = [_replace_words(s, D.EXCITING_WORDS) for s in sentences]
-                insert(min(len(sentences), 1), D.EXCITING_LINES)
-            elif key == "calmer":
-                sentences = [_replace_words(s, D.CALM_WORDS).replace("!", ".") for s in sentences]
-                sentences = [re.sub(r"\.{2,}", ".", s) for s in sentences]
-                insert(len(sentences), D.CALM_LINES)
+                insert(len(sentences), D.DETAIL_LINES)
+            elif key in MOODS:
+                if key == "calmer":
+                    sentences = [s.replace("!", ".") for s in sentences]
+                mood = MOODS[key]
+                insert({"exciting": min(1, len(sentences)), "funny": max(1, len(sentences) - 1)}.get(
+                    mood, len(sentences)), D.MOOD_LINES[mood])
             text = " ".join(sentences).strip() or page.text
             pages.append(WrittenPage(text=text, scene=page.scene))
+        pages = _ensure_unique(pages, composer)
         return WrittenStory(title=story.title, pages=tuple(pages))
 
     # --- extending --------------------------------------------------------------------------
@@ -773,9 +1019,17 @@ class OfflineWriter:
 
     def extended(self, brief: Brief, story: WrittenStory,
                  extra_pages: int) -> tuple[WrittenStory, list[WrittenPage]]:
+        """More attempts added to the plan, told before the turn: the ending stays last.
+
+        A one-page story holds its whole plan, ending included, on its page: it is told again
+        over the new number of pages."""
         extra = max(0, min(int(extra_pages), 24 - len(story.pages)))
         if extra == 0:
             return story, []
+        n = len(story.pages)
+        if n == 1:
+            whole = self.render(brief, style_for(brief.audience), pages=1 + extra)
+            return WrittenStory(title=story.title, pages=whole.pages), list(whole.pages)
         plan = make_plan(brief)
         rng = random.Random(f"extend|{brief.seed}|{extra}|" + "|".join(p.text for p in story.pages))
         used = {s.lower() for p in story.pages for s in split_sentences(p.text)}
@@ -793,12 +1047,7 @@ class OfflineWriter:
             ordered = unused + rest
             shift = composer.attempt_no % len(ordered)
             setattr(composer, name, ordered[-shift:] + ordered[:-shift] if shift else ordered)
-        n = len(story.pages)
-        if n == 1:
-            at = 1  # a one-page story is complete: new pages follow it as more tries, told after
-        else:
-            tail = sum(1 for stages in stages_for(n) if stages[-1] in (TURN, ENDING))
-            at = max(1, n - tail)
+        at = _turn_index(plan, story)
         low, high = SENTENCES[plan.audience]
         new_pages = []
         for _ in range(extra):
@@ -809,18 +1058,17 @@ class OfflineWriter:
         return WrittenStory(title=story.title, pages=tuple(pages)), new_pages
 
 
-def _shorter(sentences: list[str]) -> list[str]:
-    if len(sentences) >= 2:
-        return sentences[: max(1, math.ceil(len(sentences) / 2))]
-    if sentences:
-        s = sentences[0]
-        cut = max(s.rfind(", "), s.rfind("; "))
-        if cut > 10:
-            return [s[:cut].rstrip() + "."]
-        ws = s.split()
-        if len(ws) > 6:
-            return [" ".join(ws[: max(4, len(ws) * 2 // 3)]).rstrip(",;:") + "."]
-    return sentences
+def _turn_index(plan: Plan, story: WrittenStory) -> int:
+    """Where new attempts go: before the first page that tells the turn or the ending (found by
+    its plot sentence, so hand edits and earlier enlargements do not matter); by the layout when
+    a person rewrote those sentences."""
+    plot = re.compile("|".join(template_regex(plan.problem[k]) for k in ("turn", "end")), re.IGNORECASE)
+    for index, page in enumerate(story.pages[1:], start=1):
+        if plot.search(page.text):
+            return index
+    n = len(story.pages)
+    tail = sum(1 for stages in stages_for(n) if stages[-1] in (TURN, ENDING))
+    return max(1, n - tail)
 
 
 def _ensure_unique(pages: list[WrittenPage], composer: _Composer,
@@ -833,8 +1081,7 @@ def _ensure_unique(pages: list[WrittenPage], composer: _Composer,
         while not text or text.lower() in seen:
             composer.page_words = _word_set(text)
             composer.page_starts = {_start(s) for s in split_sentences(text)}
-            line = (composer.fresh(D.DETAIL_LINES) or composer.fresh(D.CALM_LINES)
-                    or f"And so page {len(out) + 1} of the story went on.")
+            line = composer.fresh(D.DETAIL_LINES) or composer.fresh(D.CALM_LINES) or composer.spare_line()
             text = f"{text} {line}".strip()
         seen.add(text.lower())
         out.append(WrittenPage(text=text, scene=page.scene))

@@ -7,6 +7,8 @@ adults, so sentence length follows the audience.
 
 from __future__ import annotations
 
+import re
+
 NAMES = (
     "Pip", "Luna", "Otto", "Ada", "Bo", "Kit", "Nell", "Finn", "Ivy", "Rosa", "Juno", "Theo", "Mila",
     "Ravi", "Zara", "Leo", "Nia", "Oskar", "Wren", "Cleo", "Arlo", "Maya", "Iris", "Milo", "Tess",
@@ -399,7 +401,7 @@ METHODS = {
          ("the wind blew the map away", "the map led straight back home")),
         ("called out loudly", "calling out loudly",
          ("only an echo called back", "a goose honked back crossly")),
-        ("waited very quietly", "waiting very quietly",
+        ("waited in silence", "waiting in silence",
          ("nothing came at all", "{Hero} fell asleep while waiting")),
         ("climbed up high to look around", "climbing up high to look around",
          ("the fog came rolling in", "it was too dark to see")),
@@ -593,51 +595,25 @@ CLASHES = (
 
 # revisions -------------------------------------------------------------------------------------
 
-SIMPLER_WORDS = {
-    "extraordinary": "odd", "enormous": "huge", "immediately": "at once", "discovered": "found",
-    "discover": "find", "remembered": "knew", "remember": "recall", "beautiful": "pretty",
-    "understood": "knew", "understand": "get", "particular": "odd", "possibility": "chance",
-    "possibilities": "chances", "determination": "grit", "conversation": "talk",
-    "conversations": "talks", "surroundings": "place", "thoughtfully": "calmly",
-    "recognising": "seeing", "recognised": "saw", "unexpected": "new", "important": "big",
-    "difficult": "hard", "luxury": "treat", "possessed": "had", "reluctant": "slow",
-    "believed": "thought", "patience": "calm", "surprisingly": "very", "surprise": "shock",
-    "everything": "all", "something": "a thing", "somewhere": "near", "anything": "a thing",
-    "wonderful": "great", "frightened": "scared", "delicious": "tasty", "carefully": "with care",
-    "beginning": "start", "finished": "done", "finally": "at last", "together": "as one",
-    "disappeared": "went", "vanished": "went", "noticed": "saw", "especially": "so",
-    "perfectly": "well", "whispered": "said", "shouted": "cried", "adventure": "trip",
-    "afternoon": "day", "evening": "night", "breakfast": "food", "different": "new",
-    "familiar": "known", "distance": "far off", "direction": "way", "travelled": "went",
-    "traveller": "rover", "explorer": "rover", "neighbour": "friend", "curious": "keen",
-    "enchanted": "magic", "kingdom": "land", "imagined": "saw", "imagine": "see",
-    "returning": "going back", "carried": "took", "another": "one more", "through": "past",
-    "thought": "felt", "thoughts": "mind", "moment": "time", "morning": "day", "started": "began",
-    "decided": "chose", "hopeful": "glad", "promise": "vow", "wandered": "went", "stillness": "hush",
-    "ordinary": "plain", "surface": "top", "lazily": "slow", "stretched": "ran",
-    "the most difficult questions": "the hardest questions", "absolutely": "so", "probably": "may be", "mysterious": "odd",
-    "magnifying": "big", "everyone": "all", "nobody": "no one", "somebody": "one", "shivering": "cold",
-}
-EXCITING_WORDS = {
-    "walked": "raced", "went": "dashed", "said": "cried", "looked": "stared", "slowly": "quickly",
-    "quiet": "wild", "quietly": "boldly", "softly": "loudly", "gentle": "fierce", "soft": "sharp",
-    "sat": "crouched", "waited": "watched", "calm": "restless", "sleepy": "wide-awake",
-    "drifted": "rushed", "strolled": "sprinted", "happy": "thrilled", "smiled": "grinned",
-    "hummed": "sang out", "still": "shaking",
-}
-CALM_WORDS = {
-    "raced": "walked", "ran": "walked", "dashed": "went", "rushed": "drifted", "shouted": "said",
-    "cried": "said", "screamed": "said", "suddenly": "slowly", "quickly": "gently", "loudly": "softly",
-    "roared": "hummed", "crash": "hush", "thunder": "rain", "leapt": "stepped", "wild": "quiet",
-    "fierce": "gentle", "shook": "swayed", "grinned": "smiled", "thrilled": "happy",
-    "heart went thump, thump, thump": "heart beat slow and steady", "sprinted": "strolled",
+# hard words and easier ones of the same kind, by lemma: a person's own sentences in a "simpler"
+# revision get the easier word in the same form ("discovered" -> "found"), never a word deleted
+SIMPLER_LEMMAS = {
+    "discover": "find", "notice": "see", "travel": "go", "wander": "walk", "decide": "choose",
+    "recognise": "know", "recognize": "know", "believe": "think", "possess": "have", "disappear": "go",
+    "purchase": "buy", "attempt": "try", "observe": "watch", "realise": "see", "realize": "see",
+    "exclaim": "shout", "enormous": "huge", "beautiful": "pretty", "difficult": "hard",
+    "extraordinary": "strange", "wonderful": "great", "frightened": "scared", "delicious": "tasty",
+    "ordinary": "plain", "exhausted": "tired", "magnificent": "grand", "terrible": "bad",
+    "tremendous": "huge", "gigantic": "huge", "ancient": "old", "conversation": "talk",
+    "possibility": "chance", "journey": "trip", "adventure": "trip", "beginning": "start",
+    "immediately": "at once", "carefully": "with care", "finally": "at last", "astonished": "amazed",
 }
 FUNNY_LINES = (
     "A passing goose honked, which is goose for \"ha ha\".",
     "{Hero} laughed so hard that a button popped off.",
     "Even the clouds looked like they were trying not to giggle.",
     "A squirrel dropped a nut on {Hero}'s head and said sorry.",
-    "Somewhere a frog burped, very loudly and very proudly.",
+    "Somewhere a frog burped, loudly and proudly.",
     "{Friend} pulled a face so silly that a snail fainted.",
     "{Hero}'s tummy made a noise like a trombone.",
     "A sheep said \"baa\" in a very posh voice.",
@@ -714,3 +690,142 @@ ECHOES = (
 # methods that need the open air: never told in an attic or under the stairs
 OUTDOOR_METHODS = {"dug a small hole", "climbed up high to look around", "looked under every stone",
                    "climbed over the rocks", "tried to cross the stream", "set off along a narrow path"}
+
+# Where the attempts of each problem happen: places the problem itself points at (the compass
+# rolled down the hill, so the hero searches the hillside), never a random spot in town.
+PROBLEM_PLACES = {
+    "silver compass": ("at the bottom of the hill", "in the long grass on the hillside", "along the muddy path",
+                       "under the hedge by the gate", "among the rocks on the slope", "beside the little stream"),
+    "hidden waterfall": ("along the riverbank", "up the rocky valley", "through the tall ferns",
+                         "past the old mill", "beside the rushing stream", "at the foot of the cliffs"),
+    "top of Windy Hill": ("on the steep lower slope", "along the sheep track", "by the old stone wall",
+                          "among the windy gorse bushes", "at the rocky ledge", "halfway up the hill"),
+    "runaway kite": ("on the garden wall", "in the park", "by the tall trees", "along the high fence",
+                     "in the open field", "down by the pond"),
+    "light on the island": ("on the shore", "at the end of the jetty", "on the harbour wall",
+                            "beside the little boats", "along the sandy beach", "on the cliff path"),
+    "missing key": ("under the sofa", "in the kitchen drawers", "behind the bookcase", "by the back door",
+                    "in the coat pockets", "beside the old box"),
+    "tapping sound": ("in the dark hallway", "up in the attic", "by the cellar door", "beside the old clock",
+                      "under the floorboards", "near the back window"),
+    "footprints in the flour": ("along the kitchen floor", "under the table", "beside the pantry",
+                                "behind the bread bin", "by the kitchen door", "on the kitchen shelves"),
+    "secret note": ("under the stairs", "beside the front door", "in the hall cupboard",
+                    "behind the coat rack", "under the doormat", "in the letterbox"),
+    "vanished cake": ("under the party table", "in the kitchen", "behind the sofa", "in the garden",
+                      "by the dog's basket", "beside the front door"),
+    "shy newcomer": ("at the school gate", "in the playground", "by the sandpit", "at the lunch table",
+                     "near the bike shed", "in the park"),
+    "quarrel about the swing": ("in the playground", "by the swing", "at the garden gate", "on the park bench",
+                                "by the slide", "under the climbing frame"),
+    "friend who was moving away": ("in the bedroom full of boxes", "by the moving van", "at the kitchen table",
+                                   "in the garden", "on the front step", "at the corner shop"),
+    "lonely neighbour": ("at the neighbour's gate", "by the garden fence", "on the doorstep next door",
+                         "under the neighbour's window", "at the bus stop", "in the shared garden"),
+    "lost puppy": ("along the high street", "at the park gates", "by the vet's door", "outside the shops",
+                   "at the bus stop", "beside the duck pond"),
+    "silent songs": ("in the castle courtyard", "at the village square", "by the music hall",
+                     "at the wizard's tower", "in the silent chapel", "beside the town well"),
+    "golden apple": ("on the road to the far orchard", "at the orchard gate", "by the old stone bridge",
+                     "in the wild meadow", "at the edge of the enchanted wood", "among the apple trees"),
+    "giant's lost button": ("along the giant's road", "in the tall grass of the valley", "by the giant's garden",
+                            "under the hedges", "in the village square", "at the foot of the beanstalk"),
+    "frozen rose garden": ("among the frozen roses", "by the frosty garden wall", "beside the icy fountain",
+                           "under the snowy arch", "in the cold greenhouse", "by the garden gate"),
+    "mirror that lost its voice": ("in the castle hall", "up the winding stairs", "in the throne room",
+                                   "beside the castle well", "in the echoing tower", "in the castle kitchen"),
+    "silent engine": ("in the engine room", "along the dark corridor", "behind the control panel",
+                      "in the fuel bay", "on the bridge of the ship", "in the tool store"),
+    "signal from a blue planet": ("in the radio room", "by the big telescope", "on the bridge of the ship",
+                                  "in the map room", "at the satellite dish", "on the observation deck"),
+    "robot who forgot how to dream": ("in the robot workshop", "by the charging station", "in the quiet sleep pod",
+                                      "in the data room", "on the observation deck", "in the greenhouse dome"),
+    "dark moon base": ("in the power room", "along the dark tunnels", "by the main switch", "at the airlock",
+                       "in the storage bay", "in the control room"),
+    "lost falling star": ("in the crater", "on the launch pad", "by the big telescope", "in the junk yard",
+                          "on the highest hill", "in the rocket workshop"),
+    "sneezing hat": ("in the hat shop", "at the bathroom mirror", "in the windy garden", "in the wardrobe",
+                     "at the doctor's office", "on the front porch"),
+    "runaway socks": ("under the beds", "behind the radiator", "in the laundry basket", "on the washing line",
+                      "in the sock drawer", "down the back of the sofa"),
+    "cake that grew too big": ("in the kitchen", "on the garden lawn", "at the town square", "in the bakery",
+                               "on the roof", "by the front door"),
+    "hiccups": ("in the town square", "at the town hall", "by the fish pond", "at the school",
+                "in the market", "at the doctor's office"),
+    "upside-down day": ("in the upside-down garden", "on the ceiling of the kitchen", "in the topsy-turvy street",
+                        "at the upside-down park", "in the school hall", "on the village green"),
+}
+INDOOR_PLACES = INDOOR_PLACES | {
+    "under the sofa", "in the kitchen drawers", "behind the bookcase", "in the coat pockets", "beside the old box",
+    "in the dark hallway", "up in the attic", "by the cellar door", "beside the old clock", "under the floorboards",
+    "along the kitchen floor", "under the table", "beside the pantry", "behind the bread bin",
+    "on the kitchen shelves", "in the hall cupboard", "behind the coat rack", "under the party table",
+    "in the kitchen", "behind the sofa", "by the dog's basket", "in the bedroom full of boxes",
+    "at the kitchen table", "in the silent chapel", "by the music hall", "in the castle hall",
+    "up the winding stairs", "in the throne room", "in the echoing tower", "in the castle kitchen",
+    "along the dark corridor", "behind the control panel", "in the fuel bay", "in the tool store",
+    "in the radio room", "in the map room", "on the observation deck", "by the charging station",
+    "in the quiet sleep pod", "in the data room", "in the power room", "along the dark tunnels",
+    "by the main switch", "at the airlock", "in the storage bay", "in the control room", "in the rocket workshop",
+    "in the hat shop", "at the bathroom mirror", "in the wardrobe", "at the doctor's office", "under the beds",
+    "behind the radiator", "in the laundry basket", "in the sock drawer", "down the back of the sofa",
+    "in the bakery", "at the town hall", "at the school", "on the ceiling of the kitchen", "in the school hall",
+    "in the cold greenhouse", "in the wizard's tower", "by the big telescope",
+}
+
+# a spare line is "{Hero} saw {sight} {where}.": for a page that needs one more line when every
+# pool is spent (a very long story), so no page ever repeats another
+SPARE_SIGHTS = (
+    "two white ducks", "a red boat", "a tall old tree", "a yellow bird", "three grey stones",
+    "a small brown snail", "a blue door", "a row of little houses", "a green frog", "a striped cat",
+    "a lost glove", "a bright kite", "an old cart", "a pile of leaves", "a busy bee",
+)
+SPARE_WHERE = ("near the path", "by the gate", "on the way", "in the distance", "close by",
+               "at the corner", "beside a wall", "under a bush", "by the water", "on a step")
+
+# Wordings: a word of the templates and other words in exactly the same form and role, written
+# out by hand ("hurried" -> "rushed", never a lemma guessed). `with_wordings` turns each into a
+# `<...>` choice group, from which `core.offline.wordlist.choose` takes the reader's grade: the
+# commonest for young readers and "simpler", the richer ones for adults, "*" vivid for "exciting".
+WORDINGS = {
+    "happy": "happy|glad|cheerful|*overjoyed", "tired": "tired|weary|exhausted",
+"hurried": "hurried|rushed|*raced", "ran": "ran|*raced|*dashed",
+    "found": "found|discovered", "saw": "saw|noticed|spotted", "quiet": "quiet|hushed|peaceful",
+    "strange": "strange|odd|peculiar|mysterious", "cold": "cold|chilly|icy", "bright": "bright|brilliant|*dazzling",
+    "shining": "shining|gleaming|glittering", "soft": "soft|gentle", "slowly": "slowly|gently|unhurriedly",
+    "suddenly": "suddenly|unexpectedly", "beautiful": "beautiful|lovely|magnificent",
+    "sparkled": "sparkled|glittered|shimmered", "whispered": "whispered|murmured", "laughed": "laughed|giggled|chuckled",
+    "shouted": "shouted|yelled|*bellowed", "jumped": "jumped|leapt|*sprang", "afraid": "afraid|scared|frightened",
+    "worried": "worried|anxious|uneasy", "brave": "brave|bold|courageous", "clever": "clever|smart|ingenious",
+    "everyone": "everyone|everybody", "nobody": "nobody|no one", "path": "path|track|trail",
+    "tiny": "tiny|little|minute", "huge": "huge|enormous|*gigantic", "big": "big|large|enormous",
+    "loved": "loved|adored|treasured", "wanted": "wanted|longed|wished", "felt": "felt|seemed|appeared",
+    "morning": "morning|dawn", "gloom": "gloom|darkness|shadows", "noticed": "noticed|saw|observed",
+    "spotted": "spotted|saw|glimpsed", "heard": "heard|caught", "glowed": "glowed|shone|gleamed",
+    "drifted": "drifted|floated|wandered", "cheerful": "cheerful|merry|jolly", "kind": "kind|gentle|thoughtful",
+    "shared": "shared|split", "hugged": "hugged|embraced", "surprise": "surprise|astonishment|amazement",
+    "proud": "proud|delighted", "carefully": "carefully|cautiously", "wonderful": "wonderful|marvellous|splendid",
+    "sure": "sure|certain|convinced", "wrong": "wrong|amiss", "idea": "idea|plan|notion",
+}
+_WORDING = re.compile(r"\{[^}]*\}|<[^>]*>|\b(" + "|".join(WORDINGS) + r")\b")
+
+
+def with_wordings(template: str) -> str:
+    """The template with every word of WORDINGS (outside slots and choices) made a choice."""
+    return _WORDING.sub(lambda m: f"<{WORDINGS[m.group(1)]}>" if m.group(1) else m.group(0), template)
+
+
+def _pool(lines):
+    return tuple((line[0], with_wordings(line[1])) if isinstance(line, tuple) else with_wordings(line)
+                 for line in lines)
+
+
+BEGIN, PROBLEM, ATTEMPT_EXTRA, TURN, ENDING = (_pool(p) for p in (BEGIN, PROBLEM, ATTEMPT_EXTRA, TURN, ENDING))
+ADULT_LINES, DETAIL_LINES, ATTEMPT_HOPES, ATTEMPT_OUTCOMES = (
+    _pool(p) for p in (ADULT_LINES, DETAIL_LINES, ATTEMPT_HOPES, ATTEMPT_OUTCOMES))
+FUNNY_LINES, EXCITING_LINES, CALM_LINES = (_pool(p) for p in (FUNNY_LINES, EXCITING_LINES, CALM_LINES))
+# a line of the revision's mood on every page ("funnier", "more exciting", "calmer")
+MOOD_LINES = {"funny": FUNNY_LINES, "exciting": EXCITING_LINES, "calm": CALM_LINES}
+TONE_LINES = {tone: _pool(lines) for tone, lines in TONE_LINES.items()}
+PROBLEMS = {genre: tuple({k: with_wordings(v) if k in ("trouble", "turn", "end") else v for k, v in p.items()}
+                         for p in problems) for genre, problems in PROBLEMS.items()}
