@@ -333,6 +333,10 @@ def _word_set(text: str) -> set[str]:
     return set(_LOWER_WORD.findall(text.lower()))
 
 
+def _word_set_cased(text: str) -> set[str]:
+    return set(re.findall(r"[A-Za-z]+", text))
+
+
 def _start(sentence: str) -> str:
     return " ".join(sentence.lower().split()[:2])
 
@@ -700,8 +704,10 @@ class _Composer:
                 self.add(s, sentences)
         mood_line = self.fresh(D.MOOD_LINES[self.style.mood]) if self.style.mood else None
         if mood_line:
-            sentences.insert({"exciting": 1, "funny": max(1, len(sentences) - 1)}.get(self.style.mood,
-                                                                                      len(sentences)), mood_line)
+            at = {"exciting": 1, "funny": max(1, len(sentences) - 1)}.get(self.style.mood, len(sentences))
+            if p.friend in _word_set_cased(mood_line):  # after the friend's introduction, if on this page
+                at = len(sentences)
+            sentences.insert(at, mood_line)
         # falling asleep closes the ending; hurrying off with the answer closes the turn
         last = {ENDING: f"That night, {p.hero} fell asleep", TURN: f"{p.hero} hurried to tell"}.get(main)
         for s in list(sentences[1:]) if last else ():
@@ -839,7 +845,7 @@ def _person_simpler(sentence: str, names: set[str]) -> list[str]:
     """A person's own sentence made simpler without breaking it: each clause on its own and
     hard words replaced by easier ones of the same kind and form ("discovered" -> "found",
     never a word deleted)."""
-    return [swap_words(part, D.SIMPLER_LEMMAS) for part in split_clauses(sentence, names)]
+    return [fix_articles(swap_words(part, D.SIMPLER_LEMMAS)) for part in split_clauses(sentence, names)]
 
 
 def swap_words(sentence: str, table: dict[str, str]) -> str:
