@@ -8,9 +8,9 @@ import pytest
 
 from core.errors import UnsupportedInstruction
 from core.offline.writer import OfflineWriter, read_caption, split_sentences, words
-from core.readability import measure
 from core.prompts import REVISIONS
-from core.providers.base import Brief, WrittenStory, Writer
+from core.providers.base import Brief, Writer, WrittenStory
+from core.readability import measure
 
 CAT = "A ginger tabby cat with green eyes lying on a blanket in the living room."
 GENRES = ("adventure", "mystery", "friendship", "fairy tale", "science fiction", "funny")
@@ -216,8 +216,7 @@ import itertools  # noqa: E402
 import re  # noqa: E402
 
 from core.offline import writer_data as D  # noqa: E402
-from core.offline.writer import (ATTEMPT, ENDING, TURN, clashes, introduces, make_plan,  # noqa: E402
-                                 stages_for)
+from core.offline.writer import ATTEMPT, ENDING, TURN, clashes, introduces, make_plan, stages_for  # noqa: E402
 
 
 def _pattern(template: str) -> str:

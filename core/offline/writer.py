@@ -26,8 +26,8 @@ from core.errors import UnsupportedInstruction
 from core.offline import writer_data as D
 from core.offline.wordlist import fill_choices
 from core.prompts import REVISIONS, revision_key
+from core.providers.base import Brief, WriterChunk, WrittenPage, WrittenStory
 from core.readability import flesch_kincaid_grade, syllables
-from core.providers.base import Brief, WrittenPage, WrittenStory, WriterChunk
 
 BEGINNING, PROBLEM, ATTEMPT, TURN, ENDING = "beginning", "problem", "attempt", "turn", "ending"
 
@@ -988,7 +988,7 @@ class OfflineWriter:
             sentences = split_sentences(page.text)
             before = " ".join(p.text for p in pages)
 
-            def insert(at: int, pool) -> None:
+            def insert(at: int, pool, sentences=sentences, before=before) -> None:
                 """A fresh line at `at`, naming the friend only if introduced above it."""
                 composer.introduced = friend in _word_set(" ".join([before] + sentences[:at]))
                 composer.page_words = _word_set(" ".join(sentences))
@@ -1005,7 +1005,7 @@ class OfflineWriter:
                 insert(len(sentences), D.DETAIL_LINES)
             elif key in MOODS:
                 if key == "calmer":
-                    sentences = [s.replace("!", ".") for s in sentences]
+                    sentences[:] = [s.replace("!", ".") for s in sentences]  # insert() holds this list
                 mood = MOODS[key]
                 insert({"exciting": min(1, len(sentences)), "funny": max(1, len(sentences) - 1)}.get(
                     mood, len(sentences)), D.MOOD_LINES[mood])

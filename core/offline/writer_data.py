@@ -50,7 +50,7 @@ PEOPLE = {
     "sailor", "student", "dancer", "musician", "chef", "cook", "baker", "painter", "artist",
     "gardener", "fisherman", "scientist", "explorer", "climber", "skier", "surfer", "runner",
     "player", "robot", "alien", "clown", "firefighter", "soldier", "captain", "mother", "father",
-    "mum", "mom", "dad", "sister", "brother", "friend", "person", "student", "traveller", "hiker",
+    "mum", "mom", "dad", "sister", "brother", "friend", "person", "traveller", "hiker",
 }
 OBJECTS = {
     "cup", "mug", "teacup", "coffee", "tea", "teapot", "kettle", "car", "bicycle", "bike", "boat",
@@ -62,7 +62,7 @@ OBJECTS = {
     "bench", "door", "castle", "tower", "bridge", "lighthouse", "moon", "sun", "star", "snowman",
     "scarecrow", "tractor", "bus", "truck", "lorry", "helmet", "pumpkin", "mushroom", "cactus",
     "plant", "pot", "vase", "jar", "sandwich", "pie", "pizza", "bread", "egg", "hourglass",
-    "telescope", "camera", "radio", "computer", "phone", "shoe", "sock", "scarf", "glove",
+    "telescope", "camera", "radio", "computer", "phone", "sock", "scarf", "glove",
 }
 SETTINGS = {
     "kitchen", "garden", "forest", "woods", "wood", "beach", "park", "city", "street", "room",
@@ -86,7 +86,7 @@ NOT_SUBJECTS = {
     "light", "tones", "tone", "face", "faces", "detector", "detectors", "engine", "area",
     "interest", "centre", "center", "top", "bottom", "left", "right", "middle", "side", "caption",
     "thing", "something", "part", "figure", "figures", "people", "subject", "object", "animal",
-    "place", "anything", "picture", "scene", "lot", "kind", "sort", "way", "day", "time",
+    "place", "anything", "scene", "lot", "kind", "sort", "way", "day", "time",
 }
 ADJECTIVES = {
     "little", "small", "tiny", "big", "large", "huge", "old", "young", "fluffy", "furry", "happy",
@@ -794,12 +794,13 @@ WORDINGS = {
     "strange": "strange|odd|peculiar|mysterious", "cold": "cold|chilly|icy", "bright": "bright|brilliant|*dazzling",
     "shining": "shining|gleaming|glittering", "soft": "soft|gentle", "slowly": "slowly|gently|unhurriedly",
     "suddenly": "suddenly|unexpectedly", "beautiful": "beautiful|lovely|magnificent",
-    "sparkled": "sparkled|glittered|shimmered", "whispered": "whispered|murmured", "laughed": "laughed|giggled|chuckled",
+    "sparkled": "sparkled|glittered|shimmered",
+    "whispered": "whispered|murmured", "laughed": "laughed|giggled|chuckled",
     "shouted": "shouted|yelled|*bellowed", "jumped": "jumped|leapt|*sprang", "afraid": "afraid|scared|frightened",
     "worried": "worried|anxious|uneasy", "brave": "brave|bold|courageous", "clever": "clever|smart|ingenious",
     "everyone": "everyone|everybody", "nobody": "nobody|no one", "path": "path|track|trail",
     "tiny": "tiny|little|minute", "huge": "huge|enormous|*gigantic", "big": "big|large|enormous",
-    "loved": "loved|adored|treasured", "wanted": "wanted|longed|wished", 
+    "loved": "loved|adored|treasured", "wanted": "wanted|longed|wished",
     "morning": "morning|dawn", "gloom": "gloom|darkness|shadows", "noticed": "noticed|saw|observed",
     "spotted": "spotted|saw|glimpsed", "glowed": "glowed|shone|gleamed",
     "drifted": "drifted|floated|wandered", "cheerful": "cheerful|merry|jolly", "kind": "kind|gentle|thoughtful",
