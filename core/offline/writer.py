@@ -705,6 +705,8 @@ class _Composer:
         mood_line = self.fresh(D.MOOD_LINES[self.style.mood]) if self.style.mood else None
         if mood_line:
             at = {"exciting": 1, "funny": max(1, len(sentences) - 1)}.get(self.style.mood, len(sentences))
+            while 0 < at < len(sentences) and sentences[at].startswith("But "):
+                at += 1  # never between an attempt and how it went wrong
             if p.friend in _word_set_cased(mood_line):  # after the friend's introduction, if on this page
                 at = len(sentences)
             sentences.insert(at, mood_line)
@@ -810,7 +812,7 @@ def title_for(plan: Plan, rng: random.Random) -> str:
         f"How {hero} Tried to {_title_case(goal)}", f"{hero} and the Search for the {thing}"
         if plan.kind == "search" else f"{hero} on the Way to the {thing}",
         f"{plan.friend}, {hero} and the {thing}", f"The {noun} Who Would Not Give Up",
-        f"{hero} {_title_case(plan.at_setting, first=False)}", f"Once, {_title_case(plan.at_setting)}",
+        f"{hero} {_title_case(plan.at_setting, first=False)}", f"Once, {_title_case(plan.at_setting, first=False)}",
         f"{hero} Finds a Way", f"A {thing} for {hero}",
     ]
     return rng.choice(options)

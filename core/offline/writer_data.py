@@ -771,6 +771,7 @@ INDOOR_PLACES = INDOOR_PLACES | {
     "behind the radiator", "in the laundry basket", "in the sock drawer", "down the back of the sofa",
     "in the bakery", "at the town hall", "at the school", "on the ceiling of the kitchen", "in the school hall",
     "in the cold greenhouse", "in the wizard's tower", "by the big telescope",
+    "on the washing line", "on the roof", "on the ceiling of the kitchen",
 }
 
 # a spare line is "{Hero} saw {sight} {where}.": for a page that needs one more line when every
@@ -792,7 +793,7 @@ WORDINGS = {
 "hurried": "hurried|rushed|*raced", "ran": "ran|*raced|*dashed",
     "found": "found|discovered", "saw": "saw|noticed|spotted", "quiet": "quiet|hushed|peaceful",
     "strange": "strange|odd|peculiar|mysterious", "cold": "cold|chilly|icy", "bright": "bright|brilliant|*dazzling",
-    "shining": "shining|gleaming|glittering", "soft": "soft|gentle", "slowly": "slowly|gently|unhurriedly",
+    "shining": "shining|gleaming|glittering", "slowly": "slowly|gently|unhurriedly",
     "suddenly": "suddenly|unexpectedly", "beautiful": "beautiful|lovely|magnificent",
     "sparkled": "sparkled|glittered|shimmered",
     "whispered": "whispered|murmured", "laughed": "laughed|giggled|chuckled",
