@@ -593,13 +593,13 @@ class _Composer:
                        if not clashes(o, _word_set(base))), self.openers[i % len(self.openers)])
         self.page_words |= _word_set(f"{opener} {base}")
         with_friend = False
-        if self.style.level == 0 or self.style.plain:
+        if self.style.length < 0:  # "shorter": the try and how it went wrong, nothing more
+            core = [self.take(f"{opener}, {p.hero} {did} {place}.")]
+            second = f"But {failure}."
+        elif self.style.level == 0 or self.style.plain:
             # three short sentences for a first reader: where, what, and how it went wrong
             first = f"{opener}, {p.hero} was {place}."
             core = [self.take(first), self.take(f"{p.hero} {did}.")]
-            second = f"But {failure}."
-        elif self.style.length < 0:
-            core = [self.take(f"{opener}, {p.hero} {did} {place}.")]
             second = f"But {failure}."
         else:
             def pick(options: list[str], avoid: str) -> str:
@@ -645,7 +645,7 @@ class _Composer:
                     "{Hero} was {hero_desc}."
                 if f"{p.hero} was".lower() not in " ".join(self.used):
                     self.add(self.take(self.render(intro)), sentences)
-                    if not single and self.keep == 0:
+                    if not single and self.keep == 0 and self.style.length >= 0:
                         self.add(self.take(self.render("{Hero} lived {at_setting}.")), sentences)
                     if not single and not self.introduced and not p.friend_by_trouble:
                         self.add(self.friend_intro(), sentences)
