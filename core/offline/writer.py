@@ -435,6 +435,7 @@ class _Composer:
         self.choice_seed = f"{plan.hero}|{plan.problem['thing']}|{rng.random()}"
         self.choice_count: dict[str, int] = {}
         self.aim_shift = 0.0  # words per sentence more (or fewer) than the level's usual
+        self.failure_shift = int(rng.random() * 2)  # which of each method's failures comes first
         self.attempt_no = 0
         # no helper of the same kind as the friend (the friend is "a wise old owl" already)
         friend_kind = plan.friend_desc.split()[-1] if plan.friend_desc else ""
@@ -586,7 +587,7 @@ class _Composer:
                           if self.places[(i + k) % len(self.places)] not in D.INDOOR_PLACES), place)
         slots = self.slots(helper=helper, the_helper=re.sub(r"^an? ", "the ", helper))
         did, doing = did.format_map(slots), doing.format_map(slots)
-        failure = failures[(i // len(self.methods)) % len(failures)].format_map(slots)
+        failure = failures[(i // len(self.methods) + self.failure_shift) % len(failures)].format_map(slots)
         base = f"{did} {place} {failure}"
         opener = next((o for k in range(len(self.openers))
                        for o in [self.openers[(i + k) % len(self.openers)]]
