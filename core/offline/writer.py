@@ -367,12 +367,28 @@ def split_clauses(sentence: str, names: set[str]) -> list[str]:
         return [sentence]
     parts, start = [], 0
     for m in _JOINER.finditer(sentence):
-        if m.group(2).lower() in _CLAUSE_START or m.group(2) in names:
+        clause = sentence[m.end(1):].split(",")[0]
+        if (m.group(2).lower() in _CLAUSE_START or m.group(2) in names) and _has_finite_verb(clause):
             parts.append(sentence[start:m.start()].strip() + ".")
             start = m.start(1)
     rest = sentence[start:].strip()
     parts.append(rest)
     return [p[:1].upper() + p[1:] for p in parts if p]
+
+
+_FINITE = {"was", "were", "is", "are", "had", "has", "did", "does", "could", "would", "will", "can", "should"}
+
+
+def _has_finite_verb(clause: str) -> bool:
+    """Whether a clause has a verb in the past or present tense ("nobody knew why"), unlike a
+    phrase ("a very good one"), which must not stand as a sentence."""
+    for word in re.findall(r"[a-z]+", clause.lower()):
+        if word in _FINITE:
+            return True
+        lemmas = getAllLemmas(word).get("VERB", ())
+        if any(word in getInflection(lemma, tag) for lemma in lemmas for tag in ("VBD", "VBZ")):
+            return True
+    return False
 
 
 def joinable(first: str, second: str, limit: int) -> bool:
@@ -443,7 +459,7 @@ class _Composer:
         self.helpers = rng.sample(helpers, len(helpers))
         methods = D.METHODS.get(plan.kind, D.METHODS["search"])
         self.methods = rng.sample(list(methods), len(methods))
-        places = [x for x in plan.places if plan.kind != "reach" or x not in D.INDOOR_PLACES]
+        places = [x for x in plan.places if plan.kind != "reach" or x not in D.INDOOR_PLACES] or list(plan.places)
         self.places = rng.sample(places, len(places))
         self.openers = list(D.ATTEMPT_OPENERS)
         self.hopes = rng.sample(D.ATTEMPT_HOPES, len(D.ATTEMPT_HOPES))
@@ -583,8 +599,13 @@ class _Composer:
         did, doing, failures = self.methods[i % len(self.methods)]
         place = self.places[i % len(self.places)]
         if did in D.OUTDOOR_METHODS and place in D.INDOOR_PLACES:
-            place = next((self.places[(i + k) % len(self.places)] for k in range(len(self.places))
-                          if self.places[(i + k) % len(self.places)] not in D.INDOOR_PLACES), place)
+            outdoor = [x for x in self.places[i % len(self.places):] + self.places if x not in D.INDOOR_PLACES]
+            if outdoor:
+                place = outdoor[0]
+            else:  # nowhere to dig or climb: another kind of try
+                did, doing, failures = next(m for k in range(1, len(self.methods) + 1)
+                                            for m in [self.methods[(i + k) % len(self.methods)]]
+                                            if m[0] not in D.OUTDOOR_METHODS)
         slots = self.slots(helper=helper, the_helper=re.sub(r"^an? ", "the ", helper))
         did, doing = did.format_map(slots), doing.format_map(slots)
         failure = failures[(i // len(self.methods) + self.failure_shift) % len(failures)].format_map(slots)
@@ -933,11 +954,7 @@ class OfflineWriter:
                             f"{brief.genre}|{brief.tone}")
         composer = _Composer(plan, rng, style=style)
         composer.aim_shift = aim_shift
-        low, high = SENTENCES[plan.audience]
-        if style.length < 0:
-            low, high = max(1, low - 2), max(1, low - 1)
-        elif style.length > 0:
-            low, high = high + 1, high + 2
+        low, high = _sentences_per_page(plan.audience, style)
         written = []
         for stages in stages_for(count):
             target = max(low, len(stages) + (1 if style.level else 0)) if len(stages) > 1 \
@@ -1017,6 +1034,19 @@ class OfflineWriter:
         pages = _ensure_unique(pages, composer)
         return WrittenStory(title=story.title, pages=tuple(pages))
 
+    def style_of(self, brief: Brief, story: WrittenStory) -> Style:
+        """The style most of the story's pages were told in (the draft's or a preset's), so new
+        pages read like the old ones; the draft's style when none match."""
+        n = len(story.pages)
+        best, best_count = style_for(brief.audience), 0
+        for key in (None, *REVISIONS):
+            style = style_for(brief.audience, key)
+            rendered = self.render(brief, style, pages=n)
+            count = sum(a.text == b.text for a, b in zip(rendered.pages, story.pages))
+            if count > best_count:
+                best, best_count = style, count
+        return best
+
     # --- extending --------------------------------------------------------------------------
 
     def extend(self, brief: Brief, story: WrittenStory, extra_pages: int) -> Iterator[WriterChunk]:
@@ -1036,13 +1066,14 @@ class OfflineWriter:
         if extra == 0:
             return story, []
         n = len(story.pages)
+        style = self.style_of(brief, story)
         if n == 1:
-            whole = self.render(brief, style_for(brief.audience), pages=1 + extra)
+            whole = self.render(brief, style, pages=1 + extra)
             return WrittenStory(title=story.title, pages=whole.pages), list(whole.pages)
         plan = make_plan(brief)
         rng = random.Random(f"extend|{brief.seed}|{extra}|" + "|".join(p.text for p in story.pages))
         used = {s.lower() for p in story.pages for s in split_sentences(p.text)}
-        composer = _Composer(plan, rng, used=used)
+        composer = _Composer(plan, rng, used=used, style=style)
         # attempts already told: continue after them with new helpers, places and openers
         old_text = " ".join(p.text for p in story.pages)
         composer.attempt_no = sum(1 for o in D.ATTEMPT_OPENERS if f"{o}, {plan.hero} " in old_text)
@@ -1057,7 +1088,7 @@ class OfflineWriter:
             shift = composer.attempt_no % len(ordered)
             setattr(composer, name, ordered[-shift:] + ordered[:-shift] if shift else ordered)
         at = _turn_index(plan, story)
-        low, high = SENTENCES[plan.audience]
+        low, high = _sentences_per_page(plan.audience, style)
         new_pages = []
         for _ in range(extra):
             text, scene = composer.page([ATTEMPT], rng.randint(low, high))
@@ -1065,6 +1096,15 @@ class OfflineWriter:
         new_pages = _ensure_unique(new_pages, composer, existing={p.text for p in story.pages})
         pages = list(story.pages[:at]) + new_pages + list(story.pages[at:])
         return WrittenStory(title=story.title, pages=tuple(pages)), new_pages
+
+
+def _sentences_per_page(audience: str, style: Style) -> tuple[int, int]:
+    low, high = SENTENCES[audience]
+    if style.length < 0:
+        return max(1, low - 2), max(1, low - 1)
+    if style.length > 0:
+        return high + 1, high + 2
+    return low, high
 
 
 def _turn_index(plan: Plan, story: WrittenStory) -> int:
