@@ -244,9 +244,11 @@ def _matches(template: str, sentence: str) -> bool:
 
 def _opens(template: str, text: str) -> bool:
     """Whether a page opens with a rendering of the template (for first readers its clauses
-    may stand as sentences of their own: "..., and nobody knew why" -> "... . And nobody knew why")."""
+    may stand as sentences of their own: "..., and nobody knew why" -> "... . And nobody knew why";
+    for adults the next clause may follow after a comma or semicolon)."""
     joined = re.sub(r"\. (And|But|So) ", lambda m: f", {m.group(1).lower()} ", text)
-    return re.match(_pattern(template), joined, flags=re.IGNORECASE) is not None
+    pattern = re.sub(r"\\\.$", "", _pattern(template)) + r"[.;,!?]"  # adults may join the next clause on
+    return re.match(pattern, joined, flags=re.IGNORECASE) is not None
 
 
 def _tagged(pool, stage_letter: str):

@@ -393,8 +393,8 @@ def _has_finite_verb(clause: str) -> bool:
 
 def joinable(first: str, second: str, limit: int) -> bool:
     """Whether two neighbouring sentences read well as one: plain statements, short enough
-    together, neither an introduction nor one that joins clauses already."""
-    plain = all(x.endswith(".") and '"' not in x and "“" not in x and ":" not in x
+    together, no introduction, and at most one semicolon in the result."""
+    plain = all(x.endswith(".") and '"' not in x and "“" not in x and ":" not in x and ";" not in x
                 and "best friend was" not in x for x in (first, second))
     return plain and len(words(first)) + len(words(second)) <= limit \
         and not second.startswith(("And ", "So ", "Then ", "At last", "That night"))
@@ -744,7 +744,7 @@ class _Composer:
     def shape(self, sentences: list[str]) -> list[str]:
         """Sentence length for the reader: young readers (and "simpler") get each clause as a
         sentence of its own; older readers get short neighbours joined, adults longer periods.
-        The page's first sentence (its plot line) always opens the page on its own."""
+        The page's first sentence (its plot line) still opens the page."""
         if self.style.mood == "calm":
             sentences = [s.replace("!", ".") for s in sentences]
         if self.style.level == 0 or self.style.plain:
@@ -752,9 +752,10 @@ class _Composer:
             return [part for s in sentences for part in split_clauses(s, names)]
         # join the shortest neighbours until the page's sentences reach the level's mean length
         limit, aim = (40, 21 + self.aim_shift) if self.style.level == 2 else (26, 13.3 + self.aim_shift)
+        first = 0 if self.style.level == 2 else 1  # older readers meet the plot line on its own
         out = list(sentences)
         while len(out) > 2 and sum(len(words(s)) for s in out) / len(out) < aim:
-            pairs = [(len(words(out[i])) + len(words(out[i + 1])), i) for i in range(1, len(out) - 1)
+            pairs = [(len(words(out[i])) + len(words(out[i + 1])), i) for i in range(first, len(out) - 1)
                      if joinable(out[i], out[i + 1], limit)]
             if not pairs:
                 break
