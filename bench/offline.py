@@ -137,8 +137,10 @@ def main() -> None:
             story = in_process_book(store, 8, seed)
             times.append(time.perf_counter() - start)
         export = story.exports[-1]
-        print(f"photo -> 8-page PDF, in process (warm), median of 5: {statistics.median(times):.2f} s  (goal < 3 s)", flush=True)
-        print(f"PDF: {export.pages} pages, {export.size / 1e6:.2f} MB, {export.size / export.pages / 1e6:.3f} MB per page"
+        print(f"photo -> 8-page PDF, in process (warm), median of 5: {statistics.median(times):.2f} s  (goal < 3 s)",
+              flush=True)
+        print(f"PDF: {export.pages} pages, {export.size / 1e6:.2f} MB, "
+              f"{export.size / export.pages / 1e6:.3f} MB per page"
               "  (goal < 0.5 MB per page)", flush=True)
         if quick:
             return

@@ -152,15 +152,18 @@ DEFAULT_SETTINGS = {
 PROBLEMS = {
     "adventure": (
         {"thing": "silver compass", "goal": "find the silver compass",
-         "trouble": "One windy morning, {Hero}'s silver compass rolled away and was gone[, down the hill and out of sight].",
-         "turn": "Then a bright flash caught {Hero}'s eye: something silver was shining in the mud[ by the stepping stones].",
+         "trouble": "One windy morning, {Hero}'s silver compass rolled away and was gone[, down the hill and"
+                    " out of sight].",
+         "turn": "Then a bright flash caught {Hero}'s eye: something silver was shining in the mud"
+                 "[ by the stepping stones].",
          "end": "{Hero} held the silver compass tight, and its needle pointed straight for home."},
         {"thing": "hidden waterfall", "goal": "reach the hidden waterfall",
          "trouble": "An old map showed a hidden waterfall, but half of the map was torn away[ and lost long ago].",
          "turn": "Then {Hero} heard it: a deep, rushing roar behind the rocks.",
          "end": "Cool water sparkled in the sun, and {Hero} laughed in the spray of the hidden waterfall."},
         {"thing": "top of Windy Hill", "goal": "climb to the top of Windy Hill",
-         "trouble": "Everyone said the top of Windy Hill was too high for someone so small[, but {Hero} wanted to try].",
+         "trouble": "Everyone said the top of Windy Hill was too high for someone so small[, but {Hero}"
+                    " wanted to try].",
          "turn": "Then {Hero} found a path of flat stones, like steps made for small feet.",
          "end": "From the top of Windy Hill, {Hero} could see the whole world, tiny and shining."},
         {"thing": "runaway kite", "goal": "bring the runaway kite home",
@@ -178,11 +181,13 @@ PROBLEMS = {
          "turn": "Then {Hero} spotted tiny muddy footprints leading to the window.",
          "end": "A magpie who loved shiny things had taken the key, and it traded it back for a button."},
         {"thing": "tapping sound", "goal": "find out what made the tapping sound",
-         "trouble": "Every night, a strange tap, tap, tap came from somewhere[ in the dark], and nobody could say what it was.",
+         "trouble": "Every night, a strange tap, tap, tap came from somewhere[ in the dark], and nobody"
+                    " could say what it was.",
          "turn": "Then {Hero} saw a branch knocking on the glass each time the wind blew.",
          "end": "The mystery was solved, and the tapping became a sound to fall asleep to."},
         {"thing": "footprints in the flour", "goal": "follow the footprints in the flour",
-         "trouble": "Someone had walked through the spilled flour and left a trail of tiny footprints[ across the floor].",
+         "trouble": "Someone had walked through the spilled flour and left a trail of tiny footprints["
+                    " across the floor].",
          "turn": "Then {Hero} heard a small sneeze coming from inside the biscuit tin.",
          "end": "Inside sat a mouse covered in flour, and {Hero} shared a biscuit with the little thief."},
         {"thing": "secret note", "goal": "discover who wrote the secret note",
@@ -735,7 +740,8 @@ PROBLEM_PLACES = {
 }
 # places under a roof (or up off the ground): no digging, climbing or stone-turning there
 INDOOR_PLACES = {
-    "by the kitchen door", "by the back door", "under the stairs", "in the engine room", "in the robot workshop", "on the bridge of the ship",
+    "by the kitchen door", "by the back door", "under the stairs", "in the engine room", "in the robot workshop",
+    "on the bridge of the ship",
     "in the greenhouse dome",
     "under the sofa", "in the kitchen drawers", "behind the bookcase", "in the coat pockets", "beside the old box",
     "in the dark hallway", "up in the attic", "by the cellar door", "beside the old clock", "under the floorboards",
@@ -752,7 +758,7 @@ INDOOR_PLACES = {
     "behind the radiator", "in the laundry basket", "in the sock drawer", "down the back of the sofa",
     "in the bakery", "at the town hall", "at the school", "on the ceiling of the kitchen", "in the school hall",
     "in the cold greenhouse", "by the big telescope",
-    "on the washing line", "on the roof", "on the ceiling of the kitchen",
+    "on the washing line", "on the roof",
 }
 
 # a spare line is "{Hero} saw {sight} {where}.": for a page that needs one more line when every
@@ -785,8 +791,8 @@ WORDINGS = {
     "loved": "loved|adored|treasured", "wanted": "wanted|longed|wished",
     "gloom": "gloom|darkness|shadows", "noticed": "noticed|saw|observed",
     "spotted": "spotted|saw|glimpsed", "glowed": "glowed|shone|gleamed",
-    "drifted": "drifted|floated|wandered", "cheerful": "cheerful|merry|jolly", 
-"hugged": "hugged|embraced", "surprise": "surprise|astonishment|amazement",
+    "drifted": "drifted|floated|wandered", "cheerful": "cheerful|merry|jolly",
+    "hugged": "hugged|embraced", "surprise": "surprise|astonishment|amazement",
     "proud": "proud|delighted", "carefully": "carefully|cautiously", "wonderful": "wonderful|marvellous|splendid",
     "sure": "sure|certain|convinced", "wrong": "wrong|amiss", "idea": "idea|plan|notion",
 }
