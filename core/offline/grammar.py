@@ -66,10 +66,12 @@ def problems(sentence: str) -> list[str]:
         adjectival = n.endswith("ing") and after.isalpha() and after not in _FUNCTION_WORDS
         if w == "had" and _only_verb(n) and not _is_past_participle(n) and not adjectival:
             found.append(f'"had {nxt}": not a past participle')
-        if w in ARTICLES and _only_verb(n):
-            # "a painted door", "a singing frog": a participle used as an adjective before a noun
-            participle_before_noun = (_is_past_participle(n) or n.endswith("ing")) and after.isalpha() \
-                and "NOUN" in _lemmas(after) and "ADV" not in _lemmas(after)
+        # "the waiting": a gerund is a noun; "a thank you" is one too
+        if w in ARTICLES and _only_verb(n) and not n.endswith("ing") and (n, after) != ("thank", "you"):
+            # "a painted door", "the lost falling star": a participle used as an adjective
+            modifies = after.isalpha() and "ADV" not in _lemmas(after) and (
+                {"NOUN", "ADJ"} & set(_lemmas(after)) or after.endswith("ing") or _is_past_participle(after))
+            participle_before_noun = _is_past_participle(n) and modifies
             if not participle_before_noun:
                 found.append(f'"{word} {nxt}": an article before a verb')
         if _adverb(w) and _adverb(n) and n not in DEGREE:

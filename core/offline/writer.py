@@ -18,7 +18,7 @@ import math
 import random
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from lemminflect import getAllLemmas, getInflection
 
@@ -394,8 +394,9 @@ def _has_finite_verb(clause: str) -> bool:
 def joinable(first: str, second: str, limit: int) -> bool:
     """Whether two neighbouring sentences read well as one: plain statements, short enough
     together, no introduction, and at most one semicolon in the result."""
-    plain = all(x.endswith(".") and '"' not in x and "“" not in x and ":" not in x and ";" not in x
-                and "best friend was" not in x for x in (first, second))
+    plain = first.endswith(".") and second.endswith((".", "!")) and all(
+        '"' not in x and "“" not in x and ":" not in x and ";" not in x and "best friend was" not in x
+        for x in (first, second))
     return plain and len(words(first)) + len(words(second)) <= limit \
         and not second.startswith(("And ", "So ", "Then ", "At last", "That night"))
 
@@ -620,7 +621,7 @@ class _Composer:
             second = f"But {failure}."
         elif self.style.level == 0 or self.style.plain:
             # three short sentences for a first reader: where, what, and how it went wrong
-            first = f"{opener}, {p.hero} was {place}."
+            first = f"{opener}, {p.hero} {'looked' if p.kind == 'search' else 'was'} {place}."
             core = [self.take(first), self.take(f"{p.hero} {did}.")]
             second = f"But {failure}."
         else:
@@ -937,13 +938,14 @@ class OfflineWriter:
         told again with longer or shorter sentences (the closest try wins)."""
         low, high = GRADE_BANDS[style.level]
         best, best_miss, step = None, math.inf, 0.0
-        for tries in range(4):
-            story = self._render(brief, style, pages, step * tries)
+        for tries in range(5):
+            told = replace(style, plain=True) if style.level == 0 and tries else style  # young: plainest words
+            story = self._render(brief, told, pages, step * tries)
             grade = flesch_kincaid_grade("\n".join(p.text for p in story.pages))
             miss = max(low - grade, grade - high, 0.0)
             if miss < best_miss:
                 best, best_miss = story, miss
-            if miss == 0.0 or style.level == 0:
+            if miss == 0.0 or (style.level == 0 and tries):
                 break
             step = step or (1.5 if grade < low else -1.5)
         return best

@@ -740,7 +740,8 @@ PROBLEM_PLACES = {
 }
 # places under a roof (or up off the ground): no digging, climbing or stone-turning there
 INDOOR_PLACES = {
-    "by the kitchen door", "by the back door", "under the stairs", "in the engine room", "in the robot workshop",
+    "by the kitchen door", "by the back door", "under the doormat", "in the letterbox", "beside the front door",
+    "under the stairs", "in the engine room", "in the robot workshop",
     "on the bridge of the ship",
     "in the greenhouse dome",
     "under the sofa", "in the kitchen drawers", "behind the bookcase", "in the coat pockets", "beside the old box",
