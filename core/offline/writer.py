@@ -97,6 +97,7 @@ class Style:
     plain: bool = False
     length: int = 0
     mood: str | None = None
+    rich: bool = False  # adults' wordings (a book for older children that read below its band)
 
 
 def style_for(audience: str, revision: str | None = None) -> Style:
@@ -354,7 +355,7 @@ def echoes(sentence: str, page_words: set[str]) -> bool:
 
 
 # words that open a clause of their own after ", and" / ", but" / ", so"
-_CLAUSE_START = {"he", "she", "it", "they", "we", "nobody", "everyone", "everybody", "there", "the", "a",
+_CLAUSE_START = {"he", "she", "it", "they", "we", "nobody", "no", "everyone", "everybody", "there", "the", "a",
                  "an", "its", "their", "his", "her", "then", "only", "neither", "soon", "one", "all"}
 _JOINER = re.compile(r",\s+(and|but|so)\s+([A-Za-z']+)")
 
@@ -462,6 +463,8 @@ class _Composer:
         self.methods = rng.sample(list(methods), len(methods))
         places = [x for x in plan.places if plan.kind != "reach" or x not in D.INDOOR_PLACES] or list(plan.places)
         self.places = rng.sample(places, len(places))
+        if all(x in D.INDOOR_PLACES for x in places):  # nowhere to dig or climb: other kinds of try
+            self.methods = [m for m in self.methods if m[0] not in D.OUTDOOR_METHODS]
         self.openers = list(D.ATTEMPT_OPENERS)
         self.hopes = rng.sample(D.ATTEMPT_HOPES, len(D.ATTEMPT_HOPES))
         self.outcomes = rng.sample(D.ATTEMPT_OUTCOMES, len(D.ATTEMPT_OUTCOMES))
@@ -509,7 +512,8 @@ class _Composer:
         its style grades them differently."""
         self.choice_count[template] = self.choice_count.get(template, 0) + 1
         rng = random.Random(f"{self.choice_seed}|{template}|{self.choice_count[template]}")
-        return fill_choices(template, rng, self.style.level, self.style.plain, self.style.mood)
+        level = 2 if self.style.rich else self.style.level
+        return fill_choices(template, rng, level, self.style.plain, self.style.mood)
 
     def friend_ok(self, stage: str | None = None) -> bool:
         """May a line name the friend here? Only once introduced, and not while the problem is
@@ -600,13 +604,7 @@ class _Composer:
         did, doing, failures = self.methods[i % len(self.methods)]
         place = self.places[i % len(self.places)]
         if did in D.OUTDOOR_METHODS and place in D.INDOOR_PLACES:
-            outdoor = [x for x in self.places[i % len(self.places):] + self.places if x not in D.INDOOR_PLACES]
-            if outdoor:
-                place = outdoor[0]
-            else:  # nowhere to dig or climb: another kind of try
-                did, doing, failures = next(m for k in range(1, len(self.methods) + 1)
-                                            for m in [self.methods[(i + k) % len(self.methods)]]
-                                            if m[0] not in D.OUTDOOR_METHODS)
+            place = next(x for x in self.places[i % len(self.places):] + self.places if x not in D.INDOOR_PLACES)
         slots = self.slots(helper=helper, the_helper=re.sub(r"^an? ", "the ", helper))
         did, doing = did.format_map(slots), doing.format_map(slots)
         failure = failures[(i // len(self.methods) + self.failure_shift) % len(failures)].format_map(slots)
@@ -937,9 +935,8 @@ class OfflineWriter:
         steered into its reading level's grade band: when the book measures outside it, it is
         told again with longer or shorter sentences (the closest try wins)."""
         low, high = GRADE_BANDS[style.level]
-        best, best_miss, step = None, math.inf, 0.0
+        best, best_miss, step, told = None, math.inf, 0.0, style
         for tries in range(5):
-            told = replace(style, plain=True) if style.level == 0 and tries else style  # young: plainest words
             story = self._render(brief, told, pages, step * tries)
             grade = flesch_kincaid_grade("\n".join(p.text for p in story.pages))
             miss = max(low - grade, grade - high, 0.0)
@@ -948,6 +945,10 @@ class OfflineWriter:
             if miss == 0.0 or (style.level == 0 and tries):
                 break
             step = step or (1.5 if grade < low else -1.5)
+            if style.level == 0:  # a first reader's book over its band: plainest words, more short lines
+                told = replace(style, plain=True, length=1)
+            elif style.level == 1 and grade < low and tries >= 1:  # older children's, under: richer words
+                told = replace(style, rich=True)
         return best
 
     def _render(self, brief: Brief, style: Style, pages: int | None, aim_shift: float) -> WrittenStory:
