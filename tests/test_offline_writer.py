@@ -531,3 +531,12 @@ def test_a_persons_own_page_is_revised_without_breaking_it(writer):
     simpler = writer.revised(b, edited, "simpler")
     assert simpler.pages[0].text == ("The butterfly had found a huge garden. And it at once started to dig.")
     assert simpler.pages[1].text != story.pages[1].text  # the writer's own page is re-told
+
+
+def test_shorter_is_shorter_for_every_audience_and_seed(writer):
+    for audience in AUDIENCES:
+        for seed in range(1, 6):
+            b = brief(audience=audience, seed=seed)
+            story = writer.write(b)
+            shorter = writer.revised(b, story, "shorter")
+            assert word_count(shorter) < 0.85 * word_count(story), (audience, seed)

@@ -946,7 +946,7 @@ class OfflineWriter:
                 break
             step = step or (1.5 if grade < low else -1.5)
             if style.level == 0:  # a first reader's book over its band: plainest words, more short lines
-                told = replace(style, plain=True, length=1)
+                told = replace(style, plain=True, length=style.length or 1)  # "shorter" stays shorter
             elif style.level == 1 and grade < low and tries >= 1:  # older children's, under: richer words
                 told = replace(style, rich=True)
         return best
