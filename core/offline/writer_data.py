@@ -440,7 +440,7 @@ METHODS = {
 }
 ATTEMPT_HOPES = (
     "hoping to {goal}", "with {Friend} close behind", "sure that this time it would work",
-    "humming to keep brave", "full of hope", "with a brand new idea", "without giving up",
+    "humming to stay brave", "full of hope", "with a brand new idea", "without giving up",
     "taking great care",
 )
 ATTEMPT_OUTCOMES = (
@@ -786,7 +786,7 @@ WORDINGS = {
     "sparkled": "sparkled|glittered|shimmered",
     "whispered": "whispered|murmured", "laughed": "laughed|giggled|chuckled",
     "shouted": "shouted|yelled|*bellowed", "jumped": "jumped|leapt|*sprang", "afraid": "afraid|scared|frightened",
-    "worried": "worried|anxious|uneasy", "brave": "brave|bold|courageous", "clever": "clever|smart|ingenious",
+    "worried": "worried|anxious|uneasy", "brave": "brave|courageous", "clever": "clever|smart|ingenious",
     "everyone": "everyone|everybody", "nobody": "nobody|no one", "path": "path|track|trail",
     "tiny": "tiny|little", "huge": "huge|enormous|*gigantic", "big": "big|large|enormous",
     "loved": "loved|adored|treasured", "wanted": "wanted|longed|wished",
