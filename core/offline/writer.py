@@ -1,17 +1,22 @@
 """The offline writer: a seeded story grammar.
 
 A story is planned from the caption and the Brief: a hero (the caption's subject, given a name), its
-colour, the setting, and one problem of the genre; the pages are spread over five stages
-(beginning, problem, attempts, turn, ending; one page holds all five in small). Sentences come from
-template pools (`core.offline.writer_data`) with elaborations that only older readers get, so
-sentence length follows the audience. Everything is drawn from `random.Random` seeded by the
-brief: the same brief gives the same story, another seed another one.
+colour, the setting, and one problem of the genre with the places its attempts happen in; the pages
+are spread over five stages (beginning, problem, attempts, turn, ending; one page holds all five in
+small). Sentences come from template pools (`core.offline.writer_data`) with elaborations that only
+older readers get and `<a|b>` wordings graded by `core.offline.wordlist`. Everything is drawn from
+`random.Random` seeded by the brief: the same brief gives the same story, another seed another one.
+
+The plan is told in a `Style`: the reader's level (clauses split for first readers, neighbours
+joined for older ones and adults, words of their grade) and what a revision asked for. Each book is
+measured (`core.readability`) and told again with longer or shorter sentences when it falls outside
+its audience's Flesch-Kincaid band. Revisions re-tell the plan in the preset's style rather than
+patching words; a page a person wrote gets only changes that cannot break its grammar.
 
 It writes English only (`languages = ("en",)`): for another language it still writes English and
 the studio says so. It follows only the preset revisions of `core.prompts.REVISIONS`; free text
 raises `UnsupportedInstruction`.
 """
-
 from __future__ import annotations
 
 import math
