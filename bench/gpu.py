@@ -274,7 +274,7 @@ def main() -> int:
               "Nothing was measured.", file=sys.stderr)
         return 1
 
-    from core.models import ModelManager
+    from core.local.manager import ModelManager
 
     name = torch.cuda.get_device_name(0)
     total = torch.cuda.get_device_properties(0).total_memory / GB

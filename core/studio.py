@@ -25,7 +25,7 @@ from pypdf import PdfReader
 from core.errors import InputError, NotConfigured
 from core.photo import load_photo, photo_to_png
 from core.prompts import image_prompt
-from core.providers.base import (Brief, Illustrator, ImageJob, Translator, Upscaler, Vision,
+from core.providers.base import (Brief, Illustrator, ImageJob, Step, Translator, Upscaler, Vision,
                                  WrittenPage, WrittenStory, Writer)
 from core.providers.storyjson import readable
 from core.safety import SafetyChecker
@@ -324,16 +324,14 @@ def illustrate(store: Store, story: Story, illustrator: Illustrator, page_ids: S
                                     mood=mood_of(page.text), photo=photo)))
     total = len(jobs)
     yield Progress(f"Drawing {total} picture{'s' if total != 1 else ''}", 0, total)
-    progress: list[Progress] = []
-
-    def on_step(index: int, step: int, steps: int) -> None:
-        progress.append(Progress(f"Scene {index + 1} of {total}, step {step} of {steps}", index, total))
-
     params = illustrator.params()
-    images = illustrator.generate([job for _, job in jobs], on_step)
-    for done, ((page, job), image) in enumerate(zip(jobs, images), start=1):
-        yield from progress
-        progress.clear()
+    done = 0
+    for event in illustrator.generate([job for _, job in jobs]):
+        if isinstance(event, Step):  # live, while the picture is being made
+            yield Progress(f"Scene {event.index + 1} of {total}, step {event.step} of {event.steps}", done, total)
+            continue
+        page, job = jobs[event.index]
+        image = event.image
         name = store.put_image(story.id, _png(image), "png")
         variant = ImageVariant(image=name, engine=illustrator.engine, model=illustrator.model,
                                seed=job.seed, width=image.width, height=image.height, prompt=job.prompt,
@@ -342,6 +340,7 @@ def illustrate(store: Store, story: Story, illustrator: Illustrator, page_ids: S
         scene.variants.append(variant)
         scene.chosen = variant.id
         store.save(story)
+        done += 1
         yield Progress(f"Scene {done} of {total} drawn", done, total)
 
 

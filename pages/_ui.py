@@ -81,7 +81,7 @@ def _store(root: str) -> Store:
 @st.cache_resource(show_spinner=False)
 def model_manager():
     """The process's one model manager, shared by every browser session: a model loads once."""
-    from core.models import get_manager  # imports no torch until a model is loaded
+    from core.local.manager import get_manager  # imports no torch until a model is loaded
 
     return get_manager()
 

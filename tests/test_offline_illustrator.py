@@ -11,7 +11,7 @@ from PIL import Image
 from core.errors import InputError
 from core.offline.illustrator import OfflineIllustrator, choose_crop, framing_for
 from core.offline.upscaler import OfflineUpscaler
-from core.providers.base import Illustrator, ImageJob, Upscaler
+from core.providers.base import Illustrator, ImageJob, Step, Upscaler, pictures
 
 SAMPLES = Path(__file__).resolve().parent.parent / "assets" / "samples"
 STYLES = ("watercolour", "ink", "pastel", "comic", "photo")
@@ -34,6 +34,10 @@ def job(photo, style="watercolour", seed=1, scene="A cat sits in the kitchen.", 
                     style=style, scene=scene, mood=mood, photo=photo)
 
 
+def first_picture(events) -> Image.Image:
+    return pictures(events)[0]
+
+
 def pixels(image: Image.Image) -> np.ndarray:
     return np.asarray(image).astype(np.int16)
 
@@ -47,10 +51,11 @@ def test_protocol_sizes_and_params(illustrator):
 
 
 def test_exact_size_steps_and_order(illustrator, photos):
-    steps = []
     jobs = [job(photos["chelsea"], style=s, size=size)
             for s, size in zip(STYLES, [(576, 768), (640, 640), (768, 576), (576, 768), (640, 640)])]
-    images = list(illustrator.generate(jobs, on_step=lambda i, s, t: steps.append((i, s, t))))
+    events = list(illustrator.generate(jobs))
+    images = pictures(events)
+    steps = [(e.index, e.step, e.steps) for e in events if isinstance(e, Step)]
     assert [im.size for im in images] == [(j.width, j.height) for j in jobs]
     assert all(im.mode == "RGB" for im in images)
     assert {i for i, _, _ in steps} == set(range(5))
@@ -59,15 +64,15 @@ def test_exact_size_steps_and_order(illustrator, photos):
 
 def test_same_job_same_pixels_other_seed_other_picture(illustrator, photos):
     for style in STYLES:
-        a = next(illustrator.generate([job(photos["astronaut"], style=style, seed=5)]))
-        b = next(illustrator.generate([job(photos["astronaut"], style=style, seed=5)]))
-        c = next(illustrator.generate([job(photos["astronaut"], style=style, seed=6)]))
+        a = first_picture(illustrator.generate([job(photos["astronaut"], style=style, seed=5)]))
+        b = first_picture(illustrator.generate([job(photos["astronaut"], style=style, seed=5)]))
+        c = first_picture(illustrator.generate([job(photos["astronaut"], style=style, seed=6)]))
         assert np.array_equal(pixels(a), pixels(b)), style
         assert np.abs(pixels(a) - pixels(c)).mean() > 6, style  # another crop and texture
 
 
 def test_styles_are_real_filters(illustrator, photos):
-    made = {s: pixels(next(illustrator.generate([job(photos["coffee"], style=s, seed=2)])))
+    made = {s: pixels(first_picture(illustrator.generate([job(photos["coffee"], style=s, seed=2)])))
             for s in STYLES}
     spread = {s: float(a.std(axis=2).mean()) for s, a in made.items()}
     colours = {s: len(np.unique((a[..., 0].astype(np.int32) << 16) | (a[..., 1].astype(np.int32) << 8)
@@ -101,15 +106,15 @@ def test_framing_follows_the_scene_and_subject():
 
 
 def test_mood_grades_the_picture(illustrator, photos):
-    joyful = pixels(next(illustrator.generate([job(photos["chelsea"], style="photo", mood="joyful")])))
-    sad = pixels(next(illustrator.generate([job(photos["chelsea"], style="photo", mood="sad")])))
+    joyful = pixels(first_picture(illustrator.generate([job(photos["chelsea"], style="photo", mood="joyful")])))
+    sad = pixels(first_picture(illustrator.generate([job(photos["chelsea"], style="photo", mood="sad")])))
     assert joyful.mean() > sad.mean() + 5
     assert joyful.std(axis=2).mean() > sad.std(axis=2).mean() + 3  # sad is desaturated
 
 
 def test_without_a_photo_draws_an_abstract_picture(illustrator):
-    a = next(illustrator.generate([job(None, style="pastel")]))
-    b = next(illustrator.generate([job(None, style="pastel")]))
+    a = first_picture(illustrator.generate([job(None, style="pastel")]))
+    b = first_picture(illustrator.generate([job(None, style="pastel")]))
     assert a.size == (576, 768) and np.array_equal(pixels(a), pixels(b))
     assert pixels(a).std() > 10
 

@@ -16,7 +16,7 @@ from core.errors import NotConfigured, ProviderError
 from core.prompts import REVISIONS, STORY_SCHEMA, WRITER_SYSTEM
 from core.providers import illustrator_for, translator_for, vision_for, writer_for
 from core.providers.base import (
-    Brief, ImageJob, Illustrator, Translator, Vision, Writer, WrittenPage, WrittenStory,
+    Brief, ImageJob, Illustrator, Step, Translator, Vision, Writer, WrittenPage, WrittenStory, pictures,
 )
 from core.providers.storyjson import parse_translations
 from core.providers.remote_openai import (
@@ -393,10 +393,11 @@ def test_sizes_for_each_aspect(server):
 
 def test_one_call_per_variant_with_the_seed_sent(server):
     ill = illustrator(server)
-    steps = []
     jobs = [ImageJob(prompt=f"a fox {i}", seed=10 + i, width=1024, height=1536,
                      negative_prompt="text") for i in range(2)]
-    images = list(ill.generate(jobs, on_step=lambda *a: steps.append(a)))
+    events = list(ill.generate(jobs))
+    images = pictures(events)
+    steps = [(e.index, e.step, e.steps) for e in events if isinstance(e, Step)]
     assert [im.size for im in images] == [(1024, 1536)] * 2
     requests = server.requests_to("/images/generations")
     assert [r.body["seed"] for r in requests] == [10, 11]
@@ -405,13 +406,14 @@ def test_one_call_per_variant_with_the_seed_sent(server):
     assert "Avoid: text" in requests[0].body["prompt"]
     assert ill.params()["seed_sent"] is True
     assert steps == [(0, 0, 1), (0, 1, 1), (1, 0, 1), (1, 1, 1)]
+    assert [type(e).__name__ for e in events[:3]] == ["Step", "Step", "Picture"]  # sent, answered, picture
     assert images[0].getpixel((0, 0)) != images[1].getpixel((0, 0))  # different seeds
 
 
 def test_nearest_supported_size_and_resize_to_the_requested_size():
     with FakeOpenAI(image_size=(512, 512)) as fake:
         ill = illustrator(fake)
-        (image,) = ill.generate([ImageJob(prompt="p", seed=1, width=896, height=1152)])
+        (image,) = pictures(ill.generate([ImageJob(prompt="p", seed=1, width=896, height=1152)]))
         assert image.size == (896, 1152)  # the server's wrong size resized to the job's
         assert fake.requests_to("/images")[-1].body["size"] == "1024x1536"
 
@@ -419,7 +421,7 @@ def test_nearest_supported_size_and_resize_to_the_requested_size():
 def test_a_server_that_refuses_the_seed_is_asked_without_it():
     with FakeOpenAI(image_params=("response_format",)) as fake:
         ill = illustrator(fake)
-        (image,) = ill.generate([ImageJob(prompt="p", seed=7, width=1024, height=1024)])
+        (image,) = pictures(ill.generate([ImageJob(prompt="p", seed=7, width=1024, height=1024)]))
         first, second = fake.requests_to("/images")
         assert first.body["seed"] == 7 and "seed" not in second.body
         assert ill.params()["seed_sent"] is False

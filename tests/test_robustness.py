@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings as hsettings, strategies as 
 from streamlit.testing.v1 import AppTest
 
 from core import studio
-from core.models import ModelManager
+from core.local.manager import ModelManager
 from core.offline.illustrator import OfflineIllustrator
 from core.offline.vision import OfflineVision
 from core.offline.writer import OfflineWriter

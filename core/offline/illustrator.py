@@ -33,7 +33,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from core.offline.analysis import analyse
-from core.providers.base import ImageJob, StepCallback
+from core.providers.base import IllustratorEvent, ImageJob, Picture, Step
 
 FILTER_VERSION = "offline-filters-1"
 STYLES = ("watercolour", "ink", "pastel", "comic", "photo")
@@ -340,9 +340,15 @@ class OfflineIllustrator:
         return {"filters": FILTER_VERSION, "styles": list(STYLES), "steps": STEPS,
                 "framing": "by scene words around the detected subject"}
 
-    def generate(self, jobs: Sequence[ImageJob], on_step: StepCallback | None = None) -> Iterator[Image.Image]:
+    def generate(self, jobs: Sequence[ImageJob]) -> Iterator[IllustratorEvent]:
+        """Each job's filter `Step`s, then its `Picture` (a picture takes milliseconds: its steps
+        are yielded the moment it is done rather than from inside the filters)."""
         for index, job in enumerate(jobs):
-            yield self.render(job, lambda step, i=index: on_step(i, step, STEPS) if on_step else None)
+            steps: list[int] = []
+            image = self.render(job, steps.append)
+            for step in steps:
+                yield Step(index, step, STEPS)
+            yield Picture(index, image)
 
     def render(self, job: ImageJob, step=lambda s: None) -> Image.Image:
         width, height = int(job.width), int(job.height)

@@ -37,6 +37,7 @@ from xml.sax.saxutils import escape, unescape
 
 from core.errors import InputError, NotConfigured, ProviderError
 from core.providers.base import Language
+from core.providers.translation import translate_texts
 from core.settings import Settings
 
 RETRIES = 3
@@ -294,9 +295,8 @@ class DeepLTranslator:
         formality: str | None = None,
         glossary: dict[str, str] | None = None,
     ) -> list[str]:
-        texts = [str(t) for t in texts]
-        if not texts:
-            return []
+        if not any(str(t).strip() for t in texts):
+            return [str(t) for t in texts]
         lang = self._resolve(target)
         options: dict[str, Any] = {"target_lang": lang.code}
         src = source.replace("_", "-").split("-")[0].upper() if source else None
@@ -314,21 +314,13 @@ class DeepLTranslator:
                 protect = True
                 options["tag_handling"] = "xml"
                 options["ignore_tags"] = [KEEP_TAG]
-        # DeepL refuses empty strings: translate the others, keep the empty ones empty
-        order = [i for i, t in enumerate(texts) if t.strip()]
-        sent = [protect_names(texts[i], entries) if protect else texts[i] for i in order]
-        out = ["" for _ in texts]
-        for start in range(0, len(sent), BATCH):  # DeepL takes at most 50 texts a request
-            batch = sent[start : start + BATCH]
-            results = self._call(lambda: self.client.translate_text(batch, **options), "translation")
-            if len(results) != len(batch):
-                raise ProviderError(
-                    f"DeepL at {self.host} sent {len(results)} translations for {len(batch)} texts; "
-                    "try again."
-                )
-            for i, result in zip(order[start : start + BATCH], results):
-                out[i] = restore_names(result.text) if protect else result.text
-        return out
+        def send(batch: list[str]) -> list[str]:
+            sent = [protect_names(t, entries) if protect else t for t in batch]
+            results = self._call(lambda: self.client.translate_text(sent, **options), "translation")
+            return [restore_names(r.text) if protect else r.text for r in results]
+
+        # DeepL refuses empty strings (they stay empty) and takes at most 50 texts a request
+        return translate_texts(texts, send, batch=BATCH, who=f"DeepL at {self.host}")
 
     def usage(self) -> str:
         """The account's use this billing period, as a sentence."""

@@ -54,8 +54,18 @@ from core.prompts import (
     revision_key,
     translate_prompt,
 )
-from core.providers.base import Brief, ImageJob, Language, StepCallback, WriterChunk, WrittenStory
-from core.providers.storyjson import StoryFormatError, parse_story, parse_translations
+from core.providers.base import (
+    Brief,
+    IllustratorEvent,
+    ImageJob,
+    Language,
+    Picture,
+    Step,
+    WriterChunk,
+    WrittenStory,
+)
+from core.providers.storyjson import StoryFormatError, parse_story
+from core.providers.translation import UnusableTranslation, ask_json_translations, translate_texts
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -76,11 +86,6 @@ FORMAT_KINDS = ("json_schema", "json_object", "none")
 _format_cache: dict[tuple[str, str], str] = {}  # (base_url, model) -> the kind that worked
 _image_cache: dict[tuple[str, str], frozenset[str]] = {}  # (base_url, model) -> refused params
 _cache_lock = threading.Lock()
-
-TRANSLATE_REPAIR = (
-    "Your answer could not be used: {error}. Answer again with a JSON array of exactly {n} "
-    "strings only, one translation per input string, in order."
-)
 
 # The writer as a translator: the languages offered (a language model can write many more;
 # these are the ones the studio lists). formality: the language has formal/informal address.
@@ -599,24 +604,17 @@ class RemoteWriter:
         formality: str | None = None,
         glossary: dict[str, str] | None = None,
     ) -> list[str]:
-        texts = list(texts)
-        if not texts:
-            return []
-        messages = [{"role": "user", "content": translate_prompt(texts, target, formality, glossary)}]
-        answer = self.service.chat(messages, "translation")
-        try:
-            return parse_translations(answer, len(texts))
-        except ValueError as first:
-            messages += [{"role": "assistant", "content": answer},
-                         {"role": "user", "content": TRANSLATE_REPAIR.format(error=first, n=len(texts))}]
-            answer = self.service.chat(messages, "translation")
+        def send(batch: list[str]) -> list[str]:
+            messages = [{"role": "user", "content": translate_prompt(batch, target, formality, glossary)}]
             try:
-                return parse_translations(answer, len(texts))
-            except ValueError as second:
+                return ask_json_translations(lambda m: self.service.chat(m, "translation"), messages, len(batch))
+            except UnusableTranslation as error:
                 raise ProviderError(
                     f"The model '{self.model}' on {self.service.host} did not answer with a usable "
-                    f"translation ({second}), even after one repair; nothing was changed."
+                    f"translation ({error}), even after one repair; nothing was changed."
                 ) from None
+
+        return translate_texts(texts, send, who=f"The model '{self.model}' on {self.service.host}")
 
 
 # ======================================================================================
@@ -675,13 +673,14 @@ class RemoteIllustrator:
             "response_format": "b64_json" if "response_format" not in self._refused else "default",
         }
 
-    def generate(self, jobs: Sequence[ImageJob], on_step: StepCallback | None = None) -> Iterator[Image]:
+    def generate(self, jobs: Sequence[ImageJob]) -> Iterator[IllustratorEvent]:
+        """One request per job: `Step(i, 0, 1)` as it is sent, `Step(i, 1, 1)` and the `Picture`
+        when it answers (the endpoint reports no progress in between)."""
         for index, job in enumerate(jobs):
-            if on_step:
-                on_step(index, 0, 1)
-            yield self._one(job)
-            if on_step:
-                on_step(index, 1, 1)
+            yield Step(index, 0, 1)
+            image = self._one(job)
+            yield Step(index, 1, 1)
+            yield Picture(index, image)
 
     def _one(self, job: ImageJob) -> Image:
         from PIL import Image as PILImage
