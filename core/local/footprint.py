@@ -44,7 +44,7 @@ def local_folder(model_id: str) -> Path | None:
         from huggingface_hub import snapshot_download
 
         return Path(snapshot_download(model_id, local_files_only=True))
-    except Exception:  # not cached, not a valid id, or huggingface_hub missing: no estimate
+    except Exception:  # noqa: BLE001 - not cached, not a valid id, no huggingface_hub: no estimate
         return None
 
 

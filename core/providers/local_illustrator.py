@@ -130,7 +130,10 @@ class LocalIllustrator:
 
     # loading --------------------------------------------------------------------------------
     def _load(self) -> _SDXL:
-        from diffusers import StableDiffusionXLImg2ImgPipeline, StableDiffusionXLPipeline
+        from diffusers import (
+            StableDiffusionXLImg2ImgPipeline,
+            StableDiffusionXLPipeline,
+        )
 
         device = runtime.device()
         dtype = runtime.dtype_for(device)

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from core.errors import InputError, ProviderError
 from core.local import footprint, runtime
 from core.local.loaders import load_bytes_per_float
 from core.local.manager import ModelManager, get_manager
-from core.errors import InputError, ProviderError
 
 if TYPE_CHECKING:
     from PIL.Image import Image

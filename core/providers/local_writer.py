@@ -25,11 +25,11 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from core.errors import ProviderError
 from core.local import runtime
 from core.local.generation import start_generation
 from core.local.loaders import estimated_bytes, load_pretrained, weights_plan
 from core.local.manager import ModelManager, get_manager
-from core.errors import ProviderError
 from core.prompts import (
     WRITER_SYSTEM,
     draft_prompt,
@@ -40,7 +40,11 @@ from core.prompts import (
 )
 from core.providers.base import Brief, Language, WriterChunk, WrittenStory
 from core.providers.storyjson import StoryFormatError, parse_story
-from core.providers.translation import UnusableTranslation, ask_json_translations, translate_texts
+from core.providers.translation import (
+    UnusableTranslation,
+    ask_json_translations,
+    translate_texts,
+)
 
 if TYPE_CHECKING:
     from core.settings import Settings
