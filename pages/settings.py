@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from core import providers
 from core.errors import StudioError
 from pages import _ui
 
@@ -11,19 +12,17 @@ st.write("Choices here apply to this browser session. Defaults come from the env
 settings = _ui.settings()
 overrides = st.session_state.setdefault("settings_overrides", {})
 
-ENGINES = {"offline": "Offline engine", "local": "Local model (GPU)", "remote": "Remote server"}
-CAPABILITIES = {"vision": ("Caption", list(ENGINES)), "writer": ("Story", list(ENGINES)),
-                "illustrator": ("Pictures", list(ENGINES)), "upscaler": ("Upscale", ["offline", "local"]),
-                "translator": ("Translation", ["none", "deepl", "writer"])}
-LABELS = {**ENGINES, "none": "None", "deepl": "DeepL", "writer": "The story's writer model"}
-
 with st.form("settings_form"):
     st.subheader("Engines")
     chosen = {}
-    columns = st.columns(len(CAPABILITIES))
-    for column, (name, (label, options)) in zip(columns, CAPABILITIES.items()):
-        current = getattr(settings, name)
-        chosen[name] = column.selectbox(label, options, index=options.index(current), format_func=LABELS.get)
+    columns = st.columns(len(providers.CAPABILITIES))
+    for column, (name, label) in zip(columns, providers.CAPABILITIES.items()):
+        engines = providers.engines(name)
+        options = list(engines)
+        chosen[name] = column.selectbox(
+            label, options, index=options.index(getattr(settings, name)), key=f"settings_engine_{name}",
+            format_func=lambda engine, engines=engines: engines[engine].label,
+            help="\n\n".join(f"**{e.label}**: {e.needs or 'works out of the box'}" for e in engines.values()))
 
     st.subheader("Local models (ids on the Hugging Face hub, or folders on this machine)")
     left, right = st.columns(2)
@@ -31,6 +30,17 @@ with st.form("settings_form"):
     for column, name in zip([left, right, left, right, left],
                             ["model_vision", "model_writer", "model_illustrator", "model_refiner", "model_upscaler"]):
         models[name] = column.text_input(name.removeprefix("model_").capitalize(), getattr(settings, name))
+
+    st.subheader("Pictures")
+    left, right = st.columns(2)
+    sizes = [None, 512, 768, 1024, 1536]
+    if settings.illustrator_size not in sizes:
+        sizes.append(settings.illustrator_size)
+    size = left.selectbox("Picture size (long side)", sizes, index=sizes.index(settings.illustrator_size),
+                          format_func=lambda px: "Each engine's own" if px is None else f"{px} px",
+                          help="512 px and few steps suit a computer without a GPU.", key="settings_size")
+    steps = right.number_input("Denoising steps (local model)", 1, 200, settings.illustrator_steps,
+                               key="settings_steps")
 
     st.subheader("OpenAI-compatible server (OpenAI, vLLM, Ollama, LM Studio, llama.cpp)")
     left, right = st.columns(2)
@@ -57,7 +67,10 @@ with st.form("settings_form"):
         overrides.update(models)
         overrides.update(remote)
         overrides.update({"openai_base_url": base_url, "deepl_server_url": deepl_url,
-                          "public_base_url": public, "safety": safety})
+                          "public_base_url": public, "safety": safety, "illustrator_steps": steps,
+                          "illustrator_size": size})
+        if size is None:  # back to the environment's size, or each engine's own
+            overrides.pop("illustrator_size")
         if api_key:
             overrides["openai_api_key"] = api_key
         if deepl_key:
