@@ -51,11 +51,16 @@ class Engine:
     factory: str
     needs: str = ""
 
-    def build(self, settings: Settings) -> Any:
+    def resolve(self) -> Any:
+        """The factory itself: its module is imported now, and only now."""
         module, _, attribute = self.factory.partition(":")
         target: Any = importlib.import_module(module)
         for part in attribute.split("."):
             target = getattr(target, part)
+        return target
+
+    def build(self, settings: Settings) -> Any:
+        target = self.resolve()
         if inspect.isclass(target):
             return target.from_settings(settings) if hasattr(target, "from_settings") else target()
         return target(settings)
