@@ -76,7 +76,7 @@ def one_line_error(result: Result, code: int = 2) -> str:
 def run_cli(*args: str, env_dir: Path, **env: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "VISUTALE_DATA_DIR": str(env_dir / "data"),
            "VISUTALE_STATIC_DIR": str(env_dir / "static"), **env}
-    return subprocess.run([sys.executable, "-m", "core", *args], cwd=ROOT, env=env,
+    return subprocess.run([sys.executable, "-m", "core", *args], check=False, cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
 
 
@@ -405,3 +405,25 @@ def test_stored_story_commands_in_a_real_process(tmp_path: Path) -> None:
     assert shown.draft.instruction == "shorter" and len(shown.drafts) == 2
     refused = run_cli("delete", story_id, env_dir=tmp_path)  # no terminal here, and no --yes
     assert refused.returncode == 2 and "--yes" in refused.stderr and "Traceback" not in refused.stderr
+
+
+def test_progress_lines_in_a_log_and_on_a_terminal(capsys, monkeypatch) -> None:
+    """In a log every event has its line; on a terminal progress overwrites itself, notices stay."""
+    from core.cli.commands import run
+
+    def events():
+        yield studio.Token("Once ")
+        yield studio.Token("upon")
+        yield studio.Progress("Scene 1 of 2, step 1 of 40", 0, 2)
+        yield studio.Notice("Page 2 was not drawn.")
+        yield studio.Progress("Scene 1 of 2 drawn", 1, 2)
+
+    run(events(), "pictures")
+    assert capsys.readouterr().err == ("\rpictures: 5 characters\rpictures: 9 characters\n"
+                                       "pictures: Scene 1 of 2, step 1 of 40\nnote: Page 2 was not drawn.\n"
+                                       "pictures: Scene 1 of 2 drawn\n")
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    run(events(), "pictures")
+    assert capsys.readouterr().err == ("\r\033[Kpictures: 5 characters\r\033[Kpictures: 9 characters"
+                                       "\r\033[Kpictures: Scene 1 of 2, step 1 of 40\nnote: Page 2 was not drawn.\n"
+                                       "\r\033[Kpictures: Scene 1 of 2 drawn\n")

@@ -39,20 +39,36 @@ def settings_of(args: argparse.Namespace) -> Settings:
 
 
 def run(events: Iterator[studio.Event], label: str) -> None:
-    """Show a step's progress on stderr: a line per progress event, a counter for streamed text."""
+    """Show a step's progress on stderr.
+
+    Streamed text is counted, not echoed. On a terminal each progress line replaces the one before
+    (a line that moves, not 40 lines per picture); in a log or a pipe every event has its own line.
+    Notices always stand on a line of their own, and an error that stops the step starts a new one.
+    """
+    live = sys.stderr.isatty()
     written = 0
+    open_line = False  # the terminal's cursor is at the end of a line we may overwrite
+
+    def show(text: str, *, replace: bool) -> None:
+        nonlocal open_line
+        if replace:
+            print(f"\r\033[K{text}" if live else f"\r{text}", end="", file=sys.stderr, flush=True)
+        else:
+            print(("\n" if open_line else "") + text, file=sys.stderr, flush=True)
+        open_line = replace
+
     try:
         for event in events:
             if isinstance(event, studio.Token):
                 written += len(event.text)
-                print(f"\r{label}: {written} characters", end="", file=sys.stderr, flush=True)
+                show(f"{label}: {written} characters", replace=True)
             elif isinstance(event, studio.Progress):
-                print(f"{label}: {event.label}", file=sys.stderr, flush=True)
+                show(f"{label}: {event.label}", replace=live)
             elif isinstance(event, studio.Notice):
-                print(f"note: {event.text}", file=sys.stderr, flush=True)
-    finally:  # end the counter's line, so an error that stops the step starts a line of its own
-        if written:
-            print(file=sys.stderr)
+                show(f"note: {event.text}", replace=False)
+    finally:
+        if open_line:
+            print(file=sys.stderr, flush=True)
 
 
 def find_story(store: Store, wanted: str) -> Story:
