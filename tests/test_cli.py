@@ -115,10 +115,10 @@ def test_make_with_publish_serves_the_pdf(cli, data_dir: Path, static_dir: Path,
     assert "published at http://localhost:8501/" in result.err
 
 
-def test_caption_option_replaces_the_vision_step(tmp_path: Path) -> None:
-    result = run_cli("make", str(SAMPLES / "coffee.jpg"), "--out", str(tmp_path / "o"), "--pages", "1",
-                     "--caption", "A dragon named Pim sleeps in a teacup.", env_dir=tmp_path)
-    assert result.returncode == 0, result.stderr
+def test_caption_option_replaces_the_vision_step(cli, tmp_path: Path) -> None:
+    result = cli("make", str(SAMPLES / "coffee.jpg"), "--out", str(tmp_path / "o"), "--pages", "1",
+                 "--caption", "A dragon named Pim sleeps in a teacup.")
+    assert result.code == 0, result.err
     story = json.loads((tmp_path / "o" / "story.json").read_text())
     assert [c["author"] for c in story["captions"]] == ["person"]
     assert story["captions"][0]["text"] == "A dragon named Pim sleeps in a teacup."
@@ -133,15 +133,13 @@ def test_caption_option_replaces_the_vision_step(tmp_path: Path) -> None:
     (["make", str(SAMPLES / "coffee.jpg"), "--out", "x", "--language", "de"], "translat"),
     (["make", str(SAMPLES / "coffee.jpg"), "--out", "x", "--size", "64"], "between 128 and 2048"),
     (["make", str(SAMPLES / "coffee.jpg"), "--out", "x", "--writer", "gpt"], "invalid choice"),
+    (["make", str(SAMPLES / "coffee.jpg"), "--out", "x", "--bilingual"], "name the translation with --language"),
     (["show"], "the following arguments are required: id"),
     (["frobnicate"], "invalid choice"),
 ])
-def test_bad_input_exits_2_with_one_line(tmp_path: Path, args: list[str], message: str) -> None:
-    result = run_cli(*args, env_dir=tmp_path)
-    assert result.returncode == 2
-    lines = result.stderr.strip().splitlines()
-    assert message in lines[-1]
-    assert "Traceback" not in result.stderr
+def test_bad_input_exits_2_with_one_line(cli, store: Store, args: list[str], message: str) -> None:
+    assert message in one_line_error(cli(*args))
+    assert studio.library(store) == []  # nothing half-made was left behind
 
 
 def test_engine_model_and_picture_flags_reach_the_settings(monkeypatch, tmp_path: Path, data_dir: Path) -> None:
@@ -177,7 +175,7 @@ def test_a_missing_local_model_exits_2_naming_it(tmp_path: Path) -> None:
 
 def test_a_step_that_fails_mid_stream_ends_its_counter_line(capsys) -> None:
     """The error printed after a half-streamed step starts on a line of its own."""
-    from core.cli.commands import run
+    from core.cli.output import run
     from core.errors import ProviderError
 
     def events():
@@ -189,15 +187,16 @@ def test_a_step_that_fails_mid_stream_ends_its_counter_line(capsys) -> None:
     assert capsys.readouterr().err == "\rstory: 9 characters\n"
 
 
-def test_translated_bilingual_book_with_a_glossary(tmp_path: Path) -> None:
+def test_translated_bilingual_book_with_a_glossary(cli, tmp_path: Path, monkeypatch) -> None:
     from tests.fake_servers import FakeDeepL
 
     with FakeDeepL(auth_key="k:fx") as deepl:
-        result = run_cli("make", str(SAMPLES / "chelsea.jpg"), "--out", str(tmp_path / "o"), "--pages", "2",
-                         "--caption", "A small cat on a red rug.", "--translator", "deepl", "--language", "de",
-                         "--bilingual", "--glossary", "cat=Katze", env_dir=tmp_path,
-                         DEEPL_AUTH_KEY="k:fx", DEEPL_SERVER_URL=deepl.url)
-    assert result.returncode == 0, result.stderr
+        monkeypatch.setenv("DEEPL_AUTH_KEY", "k:fx")
+        monkeypatch.setenv("DEEPL_SERVER_URL", deepl.url)
+        result = cli("make", str(SAMPLES / "chelsea.jpg"), "--out", str(tmp_path / "o"), "--pages", "2",
+                     "--caption", "A small cat on a red rug.", "--translator", "deepl", "--language", "de",
+                     "--bilingual", "--glossary", "cat=Katze")
+    assert result.code == 0, result.err
     story = json.loads((tmp_path / "o" / "story.json").read_text())
     translation = story["translations"][-1]
     assert translation["language"] == "de" and all(p.startswith("[DE] ") for p in translation["pages"])
@@ -324,7 +323,7 @@ def test_translate_then_export_bilingual(cli, story_id: str, store: Store, monke
 
     own = cli("export", story_id)  # no --language: the story's own language, not the last one
     assert own.code == 0, own.err
-    assert store.load(story_id).exports[-1].language in (None, "en")
+    assert store.load(story_id).exports[-1].language is None
     assert "[DE]" not in " ".join(page.extract_text() for page in PdfReader(own.out.strip()).pages)
 
 
@@ -339,6 +338,7 @@ def test_export_with_publish_serves_the_pdf_and_delete_unpublishes_it(cli, story
 
     deleted = cli("delete", story_id, "--yes")
     assert deleted.code == 0, deleted.err
+    assert deleted.out.strip() == f"deleted {story_id} and unpublished its 1 PDF(s)"
     assert not store.exists(story_id) and not served.exists()
     assert one_line_error(cli("show", story_id)).startswith("error: There is no story")
 
@@ -368,6 +368,8 @@ def test_delete_asks_on_a_terminal_and_refuses_without_one(cli, story_id: str, s
     (["export", "{id}", "--language", "fr"], "no translation into 'fr'"),
     (["translate", "{id}", "de", "--glossary", "cat"], "NAME=WANTED"),
     (["caption", "{id}", "--text", "   "], "caption is empty"),
+    (["export", "{id}", "--bilingual"], "name the translation with --language"),
+    (["upscale", "{id}", "--factor", "3"], "invalid choice"),
 ])
 def test_bad_input_on_a_stored_story_exits_2_and_changes_nothing(cli, story_id: str, store: Store,
                                                                   args: list[str], message: str) -> None:
@@ -409,7 +411,7 @@ def test_stored_story_commands_in_a_real_process(tmp_path: Path) -> None:
 
 def test_progress_lines_in_a_log_and_on_a_terminal(capsys, monkeypatch) -> None:
     """In a log every event has its line; on a terminal progress overwrites itself, notices stay."""
-    from core.cli.commands import run
+    from core.cli.output import run
 
     def events():
         yield studio.Token("Once ")

@@ -12,10 +12,10 @@ import json
 import re
 import shutil
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 from core import providers, studio
+from core.cli.output import print_draft, print_pictures, print_story, run
 from core.cli.parser import MODEL_FLAGS
 from core.errors import InputError
 from core.settings import Settings, load_settings
@@ -36,39 +36,6 @@ def settings_of(args: argparse.Namespace) -> Settings:
     overrides.update(illustrator_steps=getattr(args, "steps", None), illustrator_size=getattr(args, "size", None),
                      data_dir=args.data_dir)
     return load_settings(overrides=overrides)
-
-
-def run(events: Iterator[studio.Event], label: str) -> None:
-    """Show a step's progress on stderr.
-
-    Streamed text is counted, not echoed. On a terminal each progress line replaces the one before
-    (a line that moves, not 40 lines per picture); in a log or a pipe every event has its own line.
-    Notices always stand on a line of their own, and an error that stops the step starts a new one.
-    """
-    live = sys.stderr.isatty()
-    written = 0
-    open_line = False  # the terminal's cursor is at the end of a line we may overwrite
-
-    def show(text: str, *, replace: bool) -> None:
-        nonlocal open_line
-        if replace:
-            print(f"\r\033[K{text}" if live else f"\r{text}", end="", file=sys.stderr, flush=True)
-        else:
-            print(("\n" if open_line else "") + text, file=sys.stderr, flush=True)
-        open_line = replace
-
-    try:
-        for event in events:
-            if isinstance(event, studio.Token):
-                written += len(event.text)
-                show(f"{label}: {written} characters", replace=True)
-            elif isinstance(event, studio.Progress):
-                show(f"{label}: {event.label}", replace=live)
-            elif isinstance(event, studio.Notice):
-                show(f"note: {event.text}", replace=False)
-    finally:
-        if open_line:
-            print(file=sys.stderr, flush=True)
 
 
 def find_story(store: Store, wanted: str) -> Story:
@@ -109,18 +76,9 @@ def glossary_of(pairs: list[str]) -> dict[str, str]:
     return dict(pair.split("=", 1) for pair in pairs)
 
 
-def print_draft(story: Story) -> None:
-    draft = story.draft
-    print(draft.title)
-    for number, page in enumerate(draft.pages, start=1):
-        print(f"\n[{number}] {page.text}")
-
-
-def print_pictures(story: Story, store: Store, page_ids: set[str] | None = None, upscaled: bool = False) -> None:
-    for number, page, picture in story.pictured_pages():
-        if page_ids is None or page.id in page_ids:
-            name = picture.upscaled if upscaled and picture.upscaled else picture.image
-            print(f"page {number}: {store.image_path(story.id, name)} (seed {picture.seed})")
+def check_bilingual(args: argparse.Namespace) -> None:
+    if args.bilingual and not args.language:
+        raise InputError("--bilingual prints two languages: name the translation with --language.")
 
 
 def _export(store: Store, story: Story, settings: Settings, *, publish: bool, **options) -> Path:
@@ -140,6 +98,7 @@ def _export(store: Store, story: Story, settings: Settings, *, publish: bool, **
 def make(args: argparse.Namespace, settings: Settings, store: Store) -> None:
     if not args.photo.is_file():
         raise InputError(f"There is no photo at {args.photo}.")
+    check_bilingual(args)
     glossary = glossary_of(args.glossary)
     # Ask for every engine before any work, so a missing translator or model fails fast.
     vision = None if args.caption else providers.vision_for(settings)
@@ -187,23 +146,7 @@ def show(args: argparse.Namespace, settings: Settings, store: Store) -> None:
     if args.json:
         print(story.model_dump_json(indent=1))
         return
-    print(f"{story.title}  ({story.id}, revision {story.revision})")
-    print(f"photo: {story.photo.filename if story.photo else 'none'}")
-    print(f"caption: {story.caption or 'none yet'}")
-    s = story.settings
-    print(f"settings: {s.pages} pages, {s.audience}, {s.genre}, {s.tone}, {s.style}, {s.aspect}, seed {s.seed}")
-    if story.draft:
-        print(f"draft: {story.draft.instruction} ({len(story.drafts)} drafts in all)")
-        pictured = {page.id: picture for _, page, picture in story.pictured_pages()}
-        for number, page in enumerate(story.draft.pages, start=1):
-            picture = pictured.get(page.id)
-            seen = f"picture seed {picture.seed}{', upscaled' if picture.upscaled else ''}" if picture else "no picture"
-            print(f"\n[{number}] ({seen}) {page.text}")
-    for translation in story.translations:
-        print(f"\ntranslation: {translation.language} by {translation.engine}{' (edited)' if translation.edited else ''}")
-    for record in story.exports:
-        print(f"export: {record.filename}, {record.pages} pages, {record.language or 'own language'}"
-              f"{', bilingual' if record.bilingual else ''}{', ' + record.url if record.url else ''}")
+    print_story(story)
 
 
 def caption(args: argparse.Namespace, settings: Settings, store: Store) -> None:
@@ -271,6 +214,7 @@ def translate(args: argparse.Namespace, settings: Settings, store: Store) -> Non
 
 def export(args: argparse.Namespace, settings: Settings, store: Store) -> None:
     story = find_story(store, args.id)
+    check_bilingual(args)
     pdf = _export(store, story, settings, publish=args.publish, page_size=args.page_size,
                   language=args.language, bilingual=args.bilingual)
     if args.out:
@@ -294,8 +238,8 @@ def delete(args: argparse.Namespace, settings: Settings, store: Store) -> None:
             answer = ""
         if answer.strip().lower() not in ("y", "yes"):
             raise InputError("Nothing was deleted.")
-    studio.delete_story(store, story.id, publisher=publisher_for(settings))
-    print(f"deleted {story.id}")
+    unpublished = studio.delete_story(store, story.id, publisher=publisher_for(settings))
+    print(f"deleted {story.id}" + (f" and unpublished its {unpublished} PDF(s)" if unpublished else ""))
 
 
 COMMANDS = {"make": make, "list": list_stories, "show": show, "caption": caption, "write": write,
