@@ -21,8 +21,8 @@ PHOTO = ROOT / "assets" / "samples" / "chelsea.jpg"
 
 
 def in_process_book(store, pages: int, seed: int):
+    from core import studio
     from core.publish import StaticFolder
-from core import studio
     from core.offline.illustrator import OfflineIllustrator
     from core.offline.vision import OfflineVision
     from core.offline.writer import OfflineWriter

@@ -137,8 +137,8 @@ def kills_survived(kills: int = 40) -> None:
 
 
 def sessions_held(people: int = 8) -> None:
+    from core import studio
     from core.publish import StaticFolder
-from core import studio
     from core.offline.illustrator import OfflineIllustrator
     from core.offline.vision import OfflineVision
     from core.offline.writer import OfflineWriter
