@@ -29,8 +29,14 @@ ALIASES = {
     "DEEPL_AUTH_KEY": "deepl_auth_key",
     "DEEPL_SERVER_URL": "deepl_server_url",
 }
-SECRET_FIELDS = ("openai_api_key", "deepl_auth_key", "access_password", "vision_api_key",
-                 "writer_api_key", "illustrator_api_key")
+SECRET_FIELDS = (
+    "openai_api_key",
+    "deepl_auth_key",
+    "access_password",
+    "vision_api_key",
+    "writer_api_key",
+    "illustrator_api_key",
+)
 
 
 class Settings(BaseModel):

@@ -74,10 +74,21 @@ def one_line_error(result: Result, code: int = 2) -> str:
 
 
 def run_cli(*args: str, env_dir: Path, **env: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "VISUTALE_DATA_DIR": str(env_dir / "data"),
-           "VISUTALE_STATIC_DIR": str(env_dir / "static"), **env}
-    return subprocess.run([sys.executable, "-m", "core", *args], check=False, cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    env = {
+        **os.environ,
+        "VISUTALE_DATA_DIR": str(env_dir / "data"),
+        "VISUTALE_STATIC_DIR": str(env_dir / "static"),
+        **env,
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "core", *args],
+        check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 # --- make --------------------------------------------------------------------------------
@@ -85,8 +96,21 @@ def run_cli(*args: str, env_dir: Path, **env: str) -> subprocess.CompletedProces
 
 def test_make_writes_a_pdf_and_the_story_and_publishes_nothing(tmp_path: Path) -> None:
     out = tmp_path / "book"
-    result = run_cli("make", str(SAMPLES / "astronaut.jpg"), "--out", str(out), "--pages", "4",
-                     "--style", "comic", "--audience", "older children", "--seed", "5", env_dir=tmp_path)
+    result = run_cli(
+        "make",
+        str(SAMPLES / "astronaut.jpg"),
+        "--out",
+        str(out),
+        "--pages",
+        "4",
+        "--style",
+        "comic",
+        "--audience",
+        "older children",
+        "--seed",
+        "5",
+        env_dir=tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == str(out / "story.pdf")  # the result on stdout ...
     assert "pictures: Scene 4 of 4 drawn" in result.stderr  # ... the progress on stderr
@@ -102,8 +126,19 @@ def test_make_writes_a_pdf_and_the_story_and_publishes_nothing(tmp_path: Path) -
 
 
 def test_make_with_publish_serves_the_pdf(cli, data_dir: Path, static_dir: Path, tmp_path: Path) -> None:
-    result = cli("make", str(SAMPLES / "coffee.jpg"), "--out", str(tmp_path / "o"), "--pages", "1",
-                 "--caption", "A cup of coffee on a wooden table.", "--publish", "--size", "256")
+    result = cli(
+        "make",
+        str(SAMPLES / "coffee.jpg"),
+        "--out",
+        str(tmp_path / "o"),
+        "--pages",
+        "1",
+        "--caption",
+        "A cup of coffee on a wooden table.",
+        "--publish",
+        "--size",
+        "256",
+    )
     assert result.code == 0, result.err
     story = Story.model_validate_json((tmp_path / "o" / "story.json").read_text())
     record = story.exports[-1]
@@ -116,27 +151,38 @@ def test_make_with_publish_serves_the_pdf(cli, data_dir: Path, static_dir: Path,
 
 
 def test_caption_option_replaces_the_vision_step(cli, tmp_path: Path) -> None:
-    result = cli("make", str(SAMPLES / "coffee.jpg"), "--out", str(tmp_path / "o"), "--pages", "1",
-                 "--caption", "A dragon named Pim sleeps in a teacup.")
+    result = cli(
+        "make",
+        str(SAMPLES / "coffee.jpg"),
+        "--out",
+        str(tmp_path / "o"),
+        "--pages",
+        "1",
+        "--caption",
+        "A dragon named Pim sleeps in a teacup.",
+    )
     assert result.code == 0, result.err
     story = json.loads((tmp_path / "o" / "story.json").read_text())
     assert [c["author"] for c in story["captions"]] == ["person"]
     assert story["captions"][0]["text"] == "A dragon named Pim sleeps in a teacup."
 
 
-@pytest.mark.parametrize("args, message", [
-    (["make", "missing.jpg", "--out", "x"], "There is no photo at missing.jpg"),
-    (["make", str(ROOT / "README.md"), "--out", "x"], "not a picture"),
-    (["make", str(SAMPLES / "coffee.jpg"), "--out", "x", "--pages", "40"], "between 1 and 24"),
-    (["make", str(SAMPLES / "coffee.jpg"), "--out", "x", "--style", "oil"], "invalid choice"),
-    (["make", str(SAMPLES / "coffee.jpg")], "--out"),
-    (["make", str(SAMPLES / "coffee.jpg"), "--out", "x", "--language", "de"], "translat"),
-    (["make", str(SAMPLES / "coffee.jpg"), "--out", "x", "--size", "64"], "between 128 and 2048"),
-    (["make", str(SAMPLES / "coffee.jpg"), "--out", "x", "--writer", "gpt"], "invalid choice"),
-    (["make", str(SAMPLES / "coffee.jpg"), "--out", "x", "--bilingual"], "name the translation with --language"),
-    (["show"], "the following arguments are required: id"),
-    (["frobnicate"], "invalid choice"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["make", "missing.jpg", "--out", "x"], "There is no photo at missing.jpg"),
+        (["make", str(ROOT / "README.md"), "--out", "x"], "not a picture"),
+        (["make", str(SAMPLES / "coffee.jpg"), "--out", "x", "--pages", "40"], "between 1 and 24"),
+        (["make", str(SAMPLES / "coffee.jpg"), "--out", "x", "--style", "oil"], "invalid choice"),
+        (["make", str(SAMPLES / "coffee.jpg")], "--out"),
+        (["make", str(SAMPLES / "coffee.jpg"), "--out", "x", "--language", "de"], "translat"),
+        (["make", str(SAMPLES / "coffee.jpg"), "--out", "x", "--size", "64"], "between 128 and 2048"),
+        (["make", str(SAMPLES / "coffee.jpg"), "--out", "x", "--writer", "gpt"], "invalid choice"),
+        (["make", str(SAMPLES / "coffee.jpg"), "--out", "x", "--bilingual"], "name the translation with --language"),
+        (["show"], "the following arguments are required: id"),
+        (["frobnicate"], "invalid choice"),
+    ],
+)
 def test_bad_input_exits_2_with_one_line(cli, store: Store, args: list[str], message: str) -> None:
     assert message in one_line_error(cli(*args))
     assert studio.library(store) == []  # nothing half-made was left behind
@@ -147,16 +193,17 @@ def test_engine_model_and_picture_flags_reach_the_settings(monkeypatch, tmp_path
     from core.cli.parser import build_parser
 
     monkeypatch.delenv("VISUTALE_WRITER", raising=False)
-    args = build_parser().parse_args([
-        "make", "p.jpg", "--out", "o", "--vision", "local", "--writer", "remote", "--illustrator", "local",
-        "--upscaler", "local", "--translator", "deepl", "--model-vision", "/m/llava", "--model-writer", "/m/w.gguf",
-        "--model-illustrator", "/m/base", "--model-refiner", "/m/refiner", "--model-upscaler", "/m/x4",
-        "--steps", "6", "--size", "512", "--data-dir", str(tmp_path / "elsewhere")])
+    flags = (
+        "make p.jpg --out o --vision local --writer remote --illustrator local --upscaler local --translator deepl "
+        "--model-vision /m/llava --model-writer /m/w.gguf --model-illustrator /m/base --model-refiner /m/refiner "
+        "--model-upscaler /m/x4 --steps 6 --size 512"
+    ).split()
+    args = build_parser().parse_args([*flags, "--data-dir", str(tmp_path / "elsewhere")])
     settings = settings_of(args)
-    assert (settings.vision, settings.writer, settings.illustrator, settings.upscaler, settings.translator) == \
-        ("local", "remote", "local", "local", "deepl")
-    assert (settings.model_vision, settings.model_writer, settings.model_illustrator, settings.model_refiner,
-            settings.model_upscaler) == ("/m/llava", "/m/w.gguf", "/m/base", "/m/refiner", "/m/x4")
+    engines = ("vision", "writer", "illustrator", "upscaler", "translator")
+    assert [getattr(settings, name) for name in engines] == ["local", "remote", "local", "local", "deepl"]
+    models = [getattr(settings, f"model_{name}") for name in ("vision", "writer", "illustrator", "refiner", "upscaler")]
+    assert models == ["/m/llava", "/m/w.gguf", "/m/base", "/m/refiner", "/m/x4"]
     assert (settings.illustrator_steps, settings.illustrator_size) == (6, 512)
     assert settings.data_dir == tmp_path / "elsewhere"
     defaults = settings_of(build_parser().parse_args(["make", "p.jpg", "--out", "o"]))
@@ -165,9 +212,21 @@ def test_engine_model_and_picture_flags_reach_the_settings(monkeypatch, tmp_path
 
 
 def test_a_missing_local_model_exits_2_naming_it(tmp_path: Path) -> None:
-    result = run_cli("make", str(SAMPLES / "coffee.jpg"), "--out", str(tmp_path / "o"), "--pages", "1",
-                     "--caption", "A cup.", "--writer", "local", "--model-writer", str(tmp_path / "no-such-model"),
-                     env_dir=tmp_path)
+    result = run_cli(
+        "make",
+        str(SAMPLES / "coffee.jpg"),
+        "--out",
+        str(tmp_path / "o"),
+        "--pages",
+        "1",
+        "--caption",
+        "A cup.",
+        "--writer",
+        "local",
+        "--model-writer",
+        str(tmp_path / "no-such-model"),
+        env_dir=tmp_path,
+    )
     assert result.returncode == 2
     assert "no-such-model" in result.stderr.strip().splitlines()[-1]
     assert "Traceback" not in result.stderr
@@ -193,9 +252,23 @@ def test_translated_bilingual_book_with_a_glossary(cli, tmp_path: Path, monkeypa
     with FakeDeepL(auth_key="k:fx") as deepl:
         monkeypatch.setenv("DEEPL_AUTH_KEY", "k:fx")
         monkeypatch.setenv("DEEPL_SERVER_URL", deepl.url)
-        result = cli("make", str(SAMPLES / "chelsea.jpg"), "--out", str(tmp_path / "o"), "--pages", "2",
-                     "--caption", "A small cat on a red rug.", "--translator", "deepl", "--language", "de",
-                     "--bilingual", "--glossary", "cat=Katze")
+        result = cli(
+            "make",
+            str(SAMPLES / "chelsea.jpg"),
+            "--out",
+            str(tmp_path / "o"),
+            "--pages",
+            "2",
+            "--caption",
+            "A small cat on a red rug.",
+            "--translator",
+            "deepl",
+            "--language",
+            "de",
+            "--bilingual",
+            "--glossary",
+            "cat=Katze",
+        )
     assert result.code == 0, result.err
     story = json.loads((tmp_path / "o" / "story.json").read_text())
     translation = story["translations"][-1]
@@ -298,8 +371,9 @@ def test_upscale_one_page_or_all(cli, story_id: str, store: Store) -> None:
     assert all(p.upscale["factor"] == 2 for _, _, p in store.load(story_id).pictured_pages())
 
 
-def test_translate_then_export_bilingual(cli, story_id: str, store: Store, monkeypatch, tmp_path: Path,
-                                         static_dir: Path) -> None:
+def test_translate_then_export_bilingual(
+    cli, story_id: str, store: Store, monkeypatch, tmp_path: Path, static_dir: Path
+) -> None:
     from tests.fake_servers import FakeDeepL
 
     with FakeDeepL(auth_key="k:fx") as deepl:
@@ -327,8 +401,9 @@ def test_translate_then_export_bilingual(cli, story_id: str, store: Store, monke
     assert "[DE]" not in " ".join(page.extract_text() for page in PdfReader(own.out.strip()).pages)
 
 
-def test_export_with_publish_serves_the_pdf_and_delete_unpublishes_it(cli, story_id: str, store: Store,
-                                                                        static_dir: Path) -> None:
+def test_export_with_publish_serves_the_pdf_and_delete_unpublishes_it(
+    cli, story_id: str, store: Store, static_dir: Path
+) -> None:
     exported = cli("export", story_id, "--publish")
     assert exported.code == 0, exported.err
     record = store.load(story_id).exports[-1]
@@ -357,22 +432,26 @@ def test_delete_asks_on_a_terminal_and_refuses_without_one(cli, story_id: str, s
     assert not store.exists(story_id)
 
 
-@pytest.mark.parametrize("args, message", [
-    (["show", "0123456789abcdef0123456789abcdef"], "There is no story"),
-    (["show", "../../etc/passwd"], "There is no story"),
-    (["illustrate", "{id}", "--page", "3"], "choose --page between 1 and 2"),
-    (["illustrate", "{id}", "--prompt", "a kite"], "--page"),
-    (["revise", "{id}", "make it about pirates"], "offline writer"),
-    (["enlarge", "{id}", "23"], "at most 24 pages"),
-    (["translate", "{id}", "de"], "Translation needs a translator"),
-    (["export", "{id}", "--language", "fr"], "no translation into 'fr'"),
-    (["translate", "{id}", "de", "--glossary", "cat"], "NAME=WANTED"),
-    (["caption", "{id}", "--text", "   "], "caption is empty"),
-    (["export", "{id}", "--bilingual"], "name the translation with --language"),
-    (["upscale", "{id}", "--factor", "3"], "invalid choice"),
-])
-def test_bad_input_on_a_stored_story_exits_2_and_changes_nothing(cli, story_id: str, store: Store,
-                                                                  args: list[str], message: str) -> None:
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["show", "0123456789abcdef0123456789abcdef"], "There is no story"),
+        (["show", "../../etc/passwd"], "There is no story"),
+        (["illustrate", "{id}", "--page", "3"], "choose --page between 1 and 2"),
+        (["illustrate", "{id}", "--prompt", "a kite"], "--page"),
+        (["revise", "{id}", "make it about pirates"], "offline writer"),
+        (["enlarge", "{id}", "23"], "at most 24 pages"),
+        (["translate", "{id}", "de"], "Translation needs a translator"),
+        (["export", "{id}", "--language", "fr"], "no translation into 'fr'"),
+        (["translate", "{id}", "de", "--glossary", "cat"], "NAME=WANTED"),
+        (["caption", "{id}", "--text", "   "], "caption is empty"),
+        (["export", "{id}", "--bilingual"], "name the translation with --language"),
+        (["upscale", "{id}", "--factor", "3"], "invalid choice"),
+    ],
+)
+def test_bad_input_on_a_stored_story_exits_2_and_changes_nothing(
+    cli, story_id: str, store: Store, args: list[str], message: str
+) -> None:
     before = store.load(story_id)
     line = one_line_error(cli(*[a.format(id=story_id) for a in args]))
     assert message in line
@@ -397,8 +476,19 @@ def test_a_bug_exits_1_with_one_line(cli, story_id: str, monkeypatch) -> None:
 
 def test_stored_story_commands_in_a_real_process(tmp_path: Path) -> None:
     """What a person types: make, then work on the stored story by id in later processes."""
-    made = run_cli("make", str(SAMPLES / "chelsea.jpg"), "--out", str(tmp_path / "o"), "--pages", "2",
-                   "--caption", "A cat on a rug.", "--size", "256", env_dir=tmp_path)
+    made = run_cli(
+        "make",
+        str(SAMPLES / "chelsea.jpg"),
+        "--out",
+        str(tmp_path / "o"),
+        "--pages",
+        "2",
+        "--caption",
+        "A cat on a rug.",
+        "--size",
+        "256",
+        env_dir=tmp_path,
+    )
     assert made.returncode == 0, made.stderr
     story_id = json.loads(run_cli("list", "--json", env_dir=tmp_path).stdout)[0]["id"]
     revised = run_cli("revise", story_id, "shorter", env_dir=tmp_path)
@@ -421,11 +511,15 @@ def test_progress_lines_in_a_log_and_on_a_terminal(capsys, monkeypatch) -> None:
         yield studio.Progress("Scene 1 of 2 drawn", 1, 2)
 
     run(events(), "pictures")
-    assert capsys.readouterr().err == ("\rpictures: 5 characters\rpictures: 9 characters\n"
-                                       "pictures: Scene 1 of 2, step 1 of 40\nnote: Page 2 was not drawn.\n"
-                                       "pictures: Scene 1 of 2 drawn\n")
+    assert capsys.readouterr().err == (
+        "\rpictures: 5 characters\rpictures: 9 characters\n"
+        "pictures: Scene 1 of 2, step 1 of 40\nnote: Page 2 was not drawn.\n"
+        "pictures: Scene 1 of 2 drawn\n"
+    )
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
     run(events(), "pictures")
-    assert capsys.readouterr().err == ("\r\033[Kpictures: 5 characters\r\033[Kpictures: 9 characters"
-                                       "\r\033[Kpictures: Scene 1 of 2, step 1 of 40\nnote: Page 2 was not drawn.\n"
-                                       "\r\033[Kpictures: Scene 1 of 2 drawn\n")
+    assert capsys.readouterr().err == (
+        "\r\033[Kpictures: 5 characters\r\033[Kpictures: 9 characters"
+        "\r\033[Kpictures: Scene 1 of 2, step 1 of 40\nnote: Page 2 was not drawn.\n"
+        "\r\033[Kpictures: Scene 1 of 2 drawn\n"
+    )

@@ -27,9 +27,10 @@ class EchoWriter:
     model = "echo-1"
 
     def draft(self, brief: Brief) -> Iterator:
-        story = WrittenStory(title=f"Echo: {brief.caption}",
-                             pages=tuple(WrittenPage(f"Page {n}: {brief.caption}", brief.caption)
-                                         for n in range(1, brief.pages + 1)))
+        story = WrittenStory(
+            title=f"Echo: {brief.caption}",
+            pages=tuple(WrittenPage(f"Page {n}: {brief.caption}", brief.caption) for n in range(1, brief.pages + 1)),
+        )
         yield story.title
         yield story
 
@@ -65,8 +66,9 @@ def test_a_new_engine_is_accepted_by_the_settings_and_built(echo_registered, dat
 def test_an_unregistered_engine_is_refused_naming_the_choices() -> None:
     with pytest.raises(InputError) as refused:
         load_settings(env={"VISUTALE_WRITER": "echo"})
-    assert str(refused.value) == ("The setting 'writer' is not valid: 'echo' is not a writer engine; "
-                                  "choose offline, local, remote.")
+    assert str(refused.value) == (
+        "The setting 'writer' is not valid: 'echo' is not a writer engine; choose offline, local, remote."
+    )
     with pytest.raises(InputError, match="'deepl' is not a upscaler engine|not a upscaler"):
         load_settings(env={}, overrides={"upscaler": "deepl"})
 
@@ -127,8 +129,9 @@ def test_building_the_offline_engines_imports_nothing_heavy() -> None:
         "print('HEAVY', [m for m in ('torch', 'transformers', 'diffusers', 'openai', 'deepl', 'streamlit') "
         "if m in sys.modules])\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], check=False, cwd=ROOT, capture_output=True, text=True,
-                         timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-c", code], check=False, cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
     assert out.returncode == 0, out.stderr
     assert "OfflineVision OfflineWriter OfflineIllustrator OfflineUpscaler" in out.stdout
     assert "HEAVY []" in out.stdout
@@ -147,8 +150,7 @@ def test_the_picture_size_setting_reaches_the_offline_and_local_illustrators() -
     from core.providers.local_illustrator import SDXL_SIZES
 
     offline = providers.illustrator_for(Settings(illustrator_size=512))
-    assert [offline.size_for(a) for a in ("portrait", "square", "landscape")] == [(384, 512), (512, 512),
-                                                                                     (512, 384)]
+    assert [offline.size_for(a) for a in ("portrait", "square", "landscape")] == [(384, 512), (512, 512), (512, 384)]
     assert providers.illustrator_for(Settings()).size_for("portrait") == (576, 768)  # unset: its own size
     local = providers.illustrator_for(Settings(illustrator="local", illustrator_size=512, illustrator_steps=6))
     assert local.size_for("portrait") == (384, 512) and local.size_for("square") == (512, 512)

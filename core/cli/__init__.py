@@ -41,7 +41,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:  # a bug: one line for the person, the traceback only when asked
         if os.environ.get("VISUTALE_DEBUG"):
             raise
-        print(f"error: the studio failed unexpectedly ({type(error).__name__}: {error}); "
-              "the story is saved as far as it got. Set VISUTALE_DEBUG=1 for the details.", file=sys.stderr)
+        print(
+            f"error: the studio failed unexpectedly ({type(error).__name__}: {error}); "
+            "the story is saved as far as it got. Set VISUTALE_DEBUG=1 for the details.",
+            file=sys.stderr,
+        )
         return EXIT_BUG
     return 0

@@ -33,17 +33,26 @@ def settings_of(args: argparse.Namespace) -> Settings:
     """The settings, with what the command line named on top (a flag left out changes nothing)."""
     overrides = {capability: getattr(args, capability, None) for capability in providers.CAPABILITIES}
     overrides.update({f"model_{name}": getattr(args, f"model_{name}", None) for name in MODEL_FLAGS})
-    overrides.update(illustrator_steps=getattr(args, "steps", None), illustrator_size=getattr(args, "size", None),
-                     data_dir=args.data_dir)
+    overrides.update(
+        illustrator_steps=getattr(args, "steps", None),
+        illustrator_size=getattr(args, "size", None),
+        data_dir=args.data_dir,
+    )
     return load_settings(overrides=overrides)
 
 
 def find_story(store: Store, wanted: str) -> Story:
     """The story with this id, or with the only id that starts with it (at least 4 characters)."""
     wanted = wanted.strip().lower()
-    matches = [wanted] if STORY_ID.match(wanted) else (
-        [s.id for s in studio.library(store) if s.id.startswith(wanted)] if re.fullmatch(r"[0-9a-f]{4,31}", wanted)
-        else [])
+    matches = (
+        [wanted]
+        if STORY_ID.match(wanted)
+        else (
+            [s.id for s in studio.library(store) if s.id.startswith(wanted)]
+            if re.fullmatch(r"[0-9a-f]{4,31}", wanted)
+            else []
+        )
+    )
     if len(matches) > 1:
         raise InputError(f"'{wanted}' is the start of {len(matches)} story ids; give more of it.")
     if matches:
@@ -84,8 +93,7 @@ def check_bilingual(args: argparse.Namespace) -> None:
 def _export(store: Store, story: Story, settings: Settings, *, publish: bool, **options) -> Path:
     """Export through the studio; the PDF's path in the store (printed with its URL when published)."""
     publisher = publisher_for(settings) if publish else None
-    run(studio.export_pdf(store, story, publisher=publisher, safety=providers.safety_for(settings), **options),
-        "pdf")
+    run(studio.export_pdf(store, story, publisher=publisher, safety=providers.safety_for(settings), **options), "pdf")
     record = story.exports[-1]
     if publish:
         print(f"published at {record.url}", file=sys.stderr)
@@ -119,8 +127,15 @@ def make(args: argparse.Namespace, settings: Settings, store: Store) -> None:
         run(studio.upscale(store, story, upscaler, args.upscale), "upscale")
     if translator:
         run(studio.translate(store, story, translator, args.language, glossary=glossary), "translate")
-    pdf = _export(store, story, settings, publish=args.publish, page_size=args.page_size,
-                  language=args.language, bilingual=args.bilingual)
+    pdf = _export(
+        store,
+        story,
+        settings,
+        publish=args.publish,
+        page_size=args.page_size,
+        language=args.language,
+        bilingual=args.bilingual,
+    )
     args.out.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(pdf, args.out / "story.pdf")
     (args.out / "story.json").write_text(story.model_dump_json(indent=1), encoding="utf-8")
@@ -132,8 +147,13 @@ def make(args: argparse.Namespace, settings: Settings, store: Store) -> None:
 def list_stories(args: argparse.Namespace, settings: Settings, store: Store) -> None:
     summaries = studio.library(store)
     if args.json:
-        print(json.dumps([{"id": s.id, "title": s.title, "updated": s.updated.isoformat(), "pages": s.pages}
-                          for s in summaries], indent=1, ensure_ascii=False))
+        print(
+            json.dumps(
+                [{"id": s.id, "title": s.title, "updated": s.updated.isoformat(), "pages": s.pages} for s in summaries],
+                indent=1,
+                ensure_ascii=False,
+            )
+        )
         return
     if not summaries:
         print(f"No stories in {store.root} yet: `python -m core make PHOTO --out DIR` makes one.", file=sys.stderr)
@@ -189,8 +209,12 @@ def illustrate(args: argparse.Namespace, settings: Settings, store: Store) -> No
     illustrator = providers.illustrator_for(settings)
     if args.prompt is not None:
         studio.set_prompt(store, story, page_ids[0], args.prompt)
-    run(studio.illustrate(store, story, illustrator, page_ids=page_ids, seed=args.seed,
-                          safety=providers.safety_for(settings)), "pictures")
+    run(
+        studio.illustrate(
+            store, story, illustrator, page_ids=page_ids, seed=args.seed, safety=providers.safety_for(settings)
+        ),
+        "pictures",
+    )
     print_pictures(story, store, set(page_ids) if page_ids else None)
 
 
@@ -204,8 +228,17 @@ def upscale(args: argparse.Namespace, settings: Settings, store: Store) -> None:
 def translate(args: argparse.Namespace, settings: Settings, store: Store) -> None:
     story = find_story(store, args.id)
     glossary = glossary_of(args.glossary)
-    run(studio.translate(store, story, providers.translator_for(settings), args.language,
-                         formality=args.formality, glossary=glossary or None), "translate")
+    run(
+        studio.translate(
+            store,
+            story,
+            providers.translator_for(settings),
+            args.language,
+            formality=args.formality,
+            glossary=glossary or None,
+        ),
+        "translate",
+    )
     translation = story.translation(args.language)
     print(translation.title)
     for number, text in enumerate(translation.pages, start=1):
@@ -215,8 +248,15 @@ def translate(args: argparse.Namespace, settings: Settings, store: Store) -> Non
 def export(args: argparse.Namespace, settings: Settings, store: Store) -> None:
     story = find_story(store, args.id)
     check_bilingual(args)
-    pdf = _export(store, story, settings, publish=args.publish, page_size=args.page_size,
-                  language=args.language, bilingual=args.bilingual)
+    pdf = _export(
+        store,
+        story,
+        settings,
+        publish=args.publish,
+        page_size=args.page_size,
+        language=args.language,
+        bilingual=args.bilingual,
+    )
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(pdf, args.out)
@@ -242,9 +282,20 @@ def delete(args: argparse.Namespace, settings: Settings, store: Store) -> None:
     print(f"deleted {story.id}" + (f" and unpublished its {unpublished} PDF(s)" if unpublished else ""))
 
 
-COMMANDS = {"make": make, "list": list_stories, "show": show, "caption": caption, "write": write,
-            "revise": revise, "enlarge": enlarge, "illustrate": illustrate, "upscale": upscale,
-            "translate": translate, "export": export, "delete": delete}
+COMMANDS = {
+    "make": make,
+    "list": list_stories,
+    "show": show,
+    "caption": caption,
+    "write": write,
+    "revise": revise,
+    "enlarge": enlarge,
+    "illustrate": illustrate,
+    "upscale": upscale,
+    "translate": translate,
+    "export": export,
+    "delete": delete,
+}
 
 
 def dispatch(args: argparse.Namespace) -> None:

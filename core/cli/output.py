@@ -72,7 +72,10 @@ def print_story(story: Story) -> None:
             seen = f"picture seed {picture.seed}{', upscaled' if picture.upscaled else ''}" if picture else "no picture"
             print(f"\n[{number}] ({seen}) {page.text}")
     for translation in story.translations:
-        print(f"\ntranslation: {translation.language} by {translation.engine}{' (edited)' if translation.edited else ''}")
+        edited = " (edited)" if translation.edited else ""
+        print(f"\ntranslation: {translation.language} by {translation.engine}{edited}")
     for record in story.exports:
-        print(f"export: {record.filename}, {record.pages} pages, {record.language or 'own language'}"
-              f"{', bilingual' if record.bilingual else ''}{', ' + record.url if record.url else ''}")
+        print(
+            f"export: {record.filename}, {record.pages} pages, {record.language or 'own language'}"
+            f"{', bilingual' if record.bilingual else ''}{', ' + record.url if record.url else ''}"
+        )

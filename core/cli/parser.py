@@ -32,7 +32,8 @@ def _number(low: int, high: int | None = None):
             raise argparse.ArgumentTypeError(f"'{value}' is not a whole number") from None
         if number < low or (high is not None and number > high):
             raise argparse.ArgumentTypeError(
-                f"must be between {low} and {high}" if high is not None else f"must be at least {low}")
+                f"must be between {low} and {high}" if high is not None else f"must be at least {low}"
+            )
         return number
 
     parse.__name__ = "number"  # argparse names the type in its messages
@@ -41,8 +42,9 @@ def _number(low: int, high: int | None = None):
 
 def _common() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--data-dir", type=Path, metavar="DIR",
-                        help="where the stories live (default: the data_dir setting)")
+    common.add_argument(
+        "--data-dir", type=Path, metavar="DIR", help="where the stories live (default: the data_dir setting)"
+    )
     return common
 
 
@@ -52,13 +54,20 @@ def _engines() -> argparse.ArgumentParser:
     group = parent.add_argument_group("engines (default: the settings, else the offline engine)")
     for capability in providers.CAPABILITIES:
         engines = providers.engines(capability)
-        group.add_argument(f"--{capability}", choices=list(engines), help="; ".join(
-            f"{name}: {engine.description}" for name, engine in engines.items()))
+        group.add_argument(
+            f"--{capability}",
+            choices=list(engines),
+            help="; ".join(f"{name}: {engine.description}" for name, engine in engines.items()),
+        )
     for name in MODEL_FLAGS:
         group.add_argument(f"--model-{name}", metavar="ID_OR_PATH", help=f"the local {name} model")
     group.add_argument("--steps", type=_number(1, 200), help="denoising steps per picture (local model)")
-    group.add_argument("--size", type=_number(128, 2048), metavar="PX",
-                       help="the long side of each picture in pixels (512 suits a CPU)")
+    group.add_argument(
+        "--size",
+        type=_number(128, 2048),
+        metavar="PX",
+        help="the long side of each picture in pixels (512 suits a CPU)",
+    )
     return parent
 
 
@@ -76,14 +85,22 @@ def _story_settings(parser: argparse.ArgumentParser, *, defaults: bool) -> None:
 
 
 def _glossary(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--glossary", action="append", default=[], metavar="NAME=WANTED",
-                        help="keep a name as you want it in the translation (repeatable)")
+    parser.add_argument(
+        "--glossary",
+        action="append",
+        default=[],
+        metavar="NAME=WANTED",
+        help="keep a name as you want it in the translation (repeatable)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     common, engines = _common(), _engines()
-    parser = Parser(prog="python -m core", description="VisuTale Studio without the UI: the same steps as "
-                    "the pages, over the stories in the data folder. Progress goes to stderr, results to stdout.")
+    parser = Parser(
+        prog="python -m core",
+        description="VisuTale Studio without the UI: the same steps as "
+        "the pages, over the stories in the data folder. Progress goes to stderr, results to stdout.",
+    )
     commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser, metavar="COMMAND")
 
     def command(name: str, help: str, *, runs_engines: bool = False) -> argparse.ArgumentParser:
@@ -100,8 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
     make.add_argument("--language", help="translate the story into this language code (e.g. de)")
     make.add_argument("--bilingual", action="store_true", help="print both languages on each page")
     _glossary(make)
-    make.add_argument("--publish", action="store_true",
-                      help="also serve the PDF from the static folder, with its QR code page")
+    make.add_argument(
+        "--publish", action="store_true", help="also serve the PDF from the static folder, with its QR code page"
+    )
 
     for name, help in (("list", "the stored stories, newest first"), ("show", "one story")):
         sub = command(name, help)
@@ -148,8 +166,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--bilingual", action="store_true", help="print both languages on each page")
     export.add_argument("--page-size", choices=PAGE_SIZES)
     export.add_argument("--out", type=Path, metavar="FILE", help="also copy the PDF here")
-    export.add_argument("--publish", action="store_true",
-                        help="serve the PDF from the static folder, with its QR code page")
+    export.add_argument(
+        "--publish", action="store_true", help="serve the PDF from the static folder, with its QR code page"
+    )
 
     delete = command("delete", "delete a story and unpublish its PDFs")
     delete.add_argument("id")

@@ -79,16 +79,19 @@ REGISTRY: tuple[Engine, ...] = (
     Engine("writer", "local", "Local model", "core.providers.local_writer:LocalWriter", LOCAL),
     Engine("writer", "remote", "Remote server", "core.providers.remote_openai:RemoteWriter", OPENAI),
     Engine("illustrator", "offline", "Offline engine", "core.offline.illustrator:OfflineIllustrator"),
-    Engine("illustrator", "local", "Local model (SDXL)", "core.providers.local_illustrator:LocalIllustrator",
-           LOCAL),
+    Engine("illustrator", "local", "Local model (SDXL)", "core.providers.local_illustrator:LocalIllustrator", LOCAL),
     Engine("illustrator", "remote", "Remote server", "core.providers.remote_openai:RemoteIllustrator", OPENAI),
     Engine("upscaler", "offline", "Offline engine", "core.offline.upscaler:OfflineUpscaler"),
     Engine("upscaler", "local", "Local model", "core.providers.local_upscaler:LocalUpscaler", LOCAL),
     Engine("translator", "none", "None", "core.providers:no_translator"),
-    Engine("translator", "deepl", "DeepL", "core.providers.remote_deepl:DeepLTranslator",
-           "needs DEEPL_AUTH_KEY"),
-    Engine("translator", "writer", "The story's writer model", "core.providers:writer_as_translator",
-           "needs a local or remote writer"),
+    Engine("translator", "deepl", "DeepL", "core.providers.remote_deepl:DeepLTranslator", "needs DEEPL_AUTH_KEY"),
+    Engine(
+        "translator",
+        "writer",
+        "The story's writer model",
+        "core.providers:writer_as_translator",
+        "needs a local or remote writer",
+    ),
 )
 
 
@@ -149,8 +152,7 @@ def writer_as_translator(settings: Settings) -> Translator:
     if isinstance(writer, Translator):
         return writer
     raise NotConfigured(
-        "The offline writer cannot translate. Choose a local or remote writer, or DeepL, "
-        "as the translator in Settings."
+        "The offline writer cannot translate. Choose a local or remote writer, or DeepL, as the translator in Settings."
     )
 
 
