@@ -523,3 +523,29 @@ def test_progress_lines_in_a_log_and_on_a_terminal(capsys, monkeypatch) -> None:
         "\r\033[Kpictures: Scene 1 of 2, step 1 of 40\nnote: Page 2 was not drawn.\n"
         "\r\033[Kpictures: Scene 1 of 2 drawn\n"
     )
+
+
+def test_steps_and_size_reach_the_local_illustrator(cli, story_id: str, store: Store, tmp_path: Path, monkeypatch):
+    """`--steps` and `--size` drive a real (tiny, random-weight) SDXL base and refiner on the CPU."""
+    from tests import tiny_models
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    base, refiner = tiny_models.tiny_sdxl(tmp_path / "sdxl")
+    try:
+        drawn = cli(
+            "illustrate", story_id, "--page", "1", "--illustrator", "local", "--model-illustrator", str(base),
+            "--model-refiner", str(refiner), "--steps", "3", "--size", "256",
+        )  # fmt: skip
+    finally:  # the process-wide model manager holds what this command loaded: let it go
+        from core.providers.local_illustrator import LocalIllustrator
+        from core.settings import Settings
+
+        loaded = LocalIllustrator.from_settings(Settings(model_illustrator=str(base), model_refiner=str(refiner)))
+        loaded.manager.unload(loaded.key)
+    assert drawn.code == 0, drawn.err
+    picture = store.load(story_id).picture(store.load(story_id).draft.pages[0].id)
+    assert (picture.engine, picture.params["steps"]) == ("local", 3)
+    assert (picture.width, picture.height) == (192, 256)  # portrait, long side 256, on SDXL's 64-px grid
+    with Image.open(store.image_path(story_id, picture.image)) as image:
+        assert image.size == (192, 256)
+    assert "step 3 of 3" in drawn.err

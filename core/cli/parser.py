@@ -66,7 +66,8 @@ def _engines() -> argparse.ArgumentParser:
         "--size",
         type=_number(128, 2048),
         metavar="PX",
-        help="the long side of each picture in pixels (512 suits a CPU)",
+        help="the long side of each picture in pixels, 512 suits a CPU (offline and local engines; a remote "
+        "server draws the nearest size it offers)",
     )
     return parent
 

@@ -1,7 +1,7 @@
 """The one registry of engines, and building the chosen engine of each capability from the settings.
 
 Every engine is one line of `REGISTRY`: its capability, its name (what the settings, the
-environment, `python -m core --writer NAME` and the Settings page use), a label for people, what it
+environment, `python -m core make --writer NAME` and the Settings page use), a label for people, what it
 needs, and where its factory lives as "module:attribute". Settings validation, the command line's
 choices and the Settings page's options are all read from this table, so a new backend is its own
 module plus one line here.
