@@ -549,3 +549,22 @@ def test_steps_and_size_reach_the_local_illustrator(cli, story_id: str, store: S
     with Image.open(store.image_path(story_id, picture.image)) as image:
         assert image.size == (192, 256)
     assert "step 3 of 3" in drawn.err
+
+
+def test_make_runs_where_torch_cannot_be_imported(tmp_path: Path) -> None:
+    """The base install has no torch: the offline book must not need it (nor openai, deepl, streamlit)."""
+    blocked = ("torch", "transformers", "diffusers", "bitsandbytes", "openai", "deepl", "streamlit")
+    code = (
+        "import sys\n"
+        f"for name in {blocked!r}:\n"
+        "    sys.modules[name] = None  # `import name` now raises ImportError\n"
+        "from core.cli import main\n"
+        "sys.exit(main(sys.argv[1:]))\n"
+    )
+    env = {**os.environ, "VISUTALE_DATA_DIR": str(tmp_path / "data"), "VISUTALE_STATIC_DIR": str(tmp_path / "s")}
+    args = ["make", str(SAMPLES / "coffee.jpg"), "--out", str(tmp_path / "o"), "--pages", "2", "--publish"]
+    result = subprocess.run(
+        [sys.executable, "-c", code, *args], check=False, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "o" / "story.pdf").is_file() and published(tmp_path / "s")
