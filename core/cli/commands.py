@@ -18,6 +18,7 @@ from core import providers, studio
 from core.cli.output import print_draft, print_pictures, print_story, run
 from core.cli.parser import MODEL_FLAGS
 from core.errors import InputError
+from core.publish import StaticFolder
 from core.settings import Settings, load_settings
 from core.store import Store, StoryNotFound
 from core.story import STORY_ID, Story, StoryPage
@@ -44,15 +45,12 @@ def settings_of(args: argparse.Namespace) -> Settings:
 def find_story(store: Store, wanted: str) -> Story:
     """The story with this id, or with the only id that starts with it (at least 4 characters)."""
     wanted = wanted.strip().lower()
-    matches = (
-        [wanted]
-        if STORY_ID.match(wanted)
-        else (
-            [s.id for s in studio.library(store) if s.id.startswith(wanted)]
-            if re.fullmatch(r"[0-9a-f]{4,31}", wanted)
-            else []
-        )
-    )
+    if STORY_ID.match(wanted):
+        matches = [wanted]
+    elif re.fullmatch(r"[0-9a-f]{4,31}", wanted):
+        matches = [s.id for s in studio.library(store) if s.id.startswith(wanted)]
+    else:
+        matches = []
     if len(matches) > 1:
         raise InputError(f"'{wanted}' is the start of {len(matches)} story ids; give more of it.")
     if matches:
@@ -72,9 +70,8 @@ def page_of(story: Story, number: int) -> StoryPage:
     return pages[number - 1]
 
 
-def publisher_for(settings: Settings):
-    from core.publish import StaticFolder
-
+def publisher_for(settings: Settings) -> StaticFolder:
+    """Streamlit's static folder, at the address a phone reaches this studio by (for the QR code)."""
     return StaticFolder(settings.static_dir, settings.public_base_url or DEFAULT_BASE_URL)
 
 
@@ -90,12 +87,16 @@ def check_bilingual(args: argparse.Namespace) -> None:
         raise InputError("--bilingual prints two languages: name the translation with --language.")
 
 
-def _export(store: Store, story: Story, settings: Settings, *, publish: bool, **options) -> Path:
-    """Export through the studio; the PDF's path in the store (printed with its URL when published)."""
-    publisher = publisher_for(settings) if publish else None
-    run(studio.export_pdf(store, story, publisher=publisher, safety=providers.safety_for(settings), **options), "pdf")
+def _export(store: Store, story: Story, settings: Settings, args: argparse.Namespace) -> Path:
+    """Export as `make` and `export` were asked; the PDF's path in the store."""
+    publisher = publisher_for(settings) if args.publish else None
+    events = studio.export_pdf(
+        store, story, publisher=publisher, page_size=args.page_size, language=args.language,
+        bilingual=args.bilingual, safety=providers.safety_for(settings),
+    )  # fmt: skip
+    run(events, "pdf")
     record = story.exports[-1]
-    if publish:
+    if publisher:
         print(f"published at {record.url}", file=sys.stderr)
     return store.export_path(story.id, record.token)
 
@@ -127,15 +128,7 @@ def make(args: argparse.Namespace, settings: Settings, store: Store) -> None:
         run(studio.upscale(store, story, upscaler, args.upscale), "upscale")
     if translator:
         run(studio.translate(store, story, translator, args.language, glossary=glossary), "translate")
-    pdf = _export(
-        store,
-        story,
-        settings,
-        publish=args.publish,
-        page_size=args.page_size,
-        language=args.language,
-        bilingual=args.bilingual,
-    )
+    pdf = _export(store, story, settings, args)
     args.out.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(pdf, args.out / "story.pdf")
     (args.out / "story.json").write_text(story.model_dump_json(indent=1), encoding="utf-8")
@@ -147,13 +140,8 @@ def make(args: argparse.Namespace, settings: Settings, store: Store) -> None:
 def list_stories(args: argparse.Namespace, settings: Settings, store: Store) -> None:
     summaries = studio.library(store)
     if args.json:
-        print(
-            json.dumps(
-                [{"id": s.id, "title": s.title, "updated": s.updated.isoformat(), "pages": s.pages} for s in summaries],
-                indent=1,
-                ensure_ascii=False,
-            )
-        )
+        rows = [{"id": s.id, "title": s.title, "updated": s.updated.isoformat(), "pages": s.pages} for s in summaries]
+        print(json.dumps(rows, indent=1, ensure_ascii=False))
         return
     if not summaries:
         print(f"No stories in {store.root} yet: `python -m core make PHOTO --out DIR` makes one.", file=sys.stderr)
@@ -248,15 +236,7 @@ def translate(args: argparse.Namespace, settings: Settings, store: Store) -> Non
 def export(args: argparse.Namespace, settings: Settings, store: Store) -> None:
     story = find_story(store, args.id)
     check_bilingual(args)
-    pdf = _export(
-        store,
-        story,
-        settings,
-        publish=args.publish,
-        page_size=args.page_size,
-        language=args.language,
-        bilingual=args.bilingual,
-    )
+    pdf = _export(store, story, settings, args)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(pdf, args.out)
