@@ -97,20 +97,9 @@ def run_cli(*args: str, env_dir: Path, **env: str) -> subprocess.CompletedProces
 def test_make_writes_a_pdf_and_the_story_and_publishes_nothing(tmp_path: Path) -> None:
     out = tmp_path / "book"
     result = run_cli(
-        "make",
-        str(SAMPLES / "astronaut.jpg"),
-        "--out",
-        str(out),
-        "--pages",
-        "4",
-        "--style",
-        "comic",
-        "--audience",
-        "older children",
-        "--seed",
-        "5",
-        env_dir=tmp_path,
-    )
+        "make", str(SAMPLES / "astronaut.jpg"), "--out", str(out), "--pages", "4", "--style", "comic",
+        "--audience", "older children", "--seed", "5", env_dir=tmp_path,
+    )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == str(out / "story.pdf")  # the result on stdout ...
     assert "pictures: Scene 4 of 4 drawn" in result.stderr  # ... the progress on stderr
@@ -127,18 +116,9 @@ def test_make_writes_a_pdf_and_the_story_and_publishes_nothing(tmp_path: Path) -
 
 def test_make_with_publish_serves_the_pdf(cli, data_dir: Path, static_dir: Path, tmp_path: Path) -> None:
     result = cli(
-        "make",
-        str(SAMPLES / "coffee.jpg"),
-        "--out",
-        str(tmp_path / "o"),
-        "--pages",
-        "1",
-        "--caption",
-        "A cup of coffee on a wooden table.",
-        "--publish",
-        "--size",
-        "256",
-    )
+        "make", str(SAMPLES / "coffee.jpg"), "--out", str(tmp_path / "o"), "--pages", "1", "--caption",
+        "A cup of coffee on a wooden table.", "--publish", "--size", "256",
+    )  # fmt: skip
     assert result.code == 0, result.err
     story = Story.model_validate_json((tmp_path / "o" / "story.json").read_text())
     record = story.exports[-1]
@@ -152,15 +132,9 @@ def test_make_with_publish_serves_the_pdf(cli, data_dir: Path, static_dir: Path,
 
 def test_caption_option_replaces_the_vision_step(cli, tmp_path: Path) -> None:
     result = cli(
-        "make",
-        str(SAMPLES / "coffee.jpg"),
-        "--out",
-        str(tmp_path / "o"),
-        "--pages",
-        "1",
-        "--caption",
+        "make", str(SAMPLES / "coffee.jpg"), "--out", str(tmp_path / "o"), "--pages", "1", "--caption",
         "A dragon named Pim sleeps in a teacup.",
-    )
+    )  # fmt: skip
     assert result.code == 0, result.err
     story = json.loads((tmp_path / "o" / "story.json").read_text())
     assert [c["author"] for c in story["captions"]] == ["person"]
@@ -213,20 +187,9 @@ def test_engine_model_and_picture_flags_reach_the_settings(monkeypatch, tmp_path
 
 def test_a_missing_local_model_exits_2_naming_it(tmp_path: Path) -> None:
     result = run_cli(
-        "make",
-        str(SAMPLES / "coffee.jpg"),
-        "--out",
-        str(tmp_path / "o"),
-        "--pages",
-        "1",
-        "--caption",
-        "A cup.",
-        "--writer",
-        "local",
-        "--model-writer",
-        str(tmp_path / "no-such-model"),
-        env_dir=tmp_path,
-    )
+        "make", str(SAMPLES / "coffee.jpg"), "--out", str(tmp_path / "o"), "--pages", "1", "--caption", "A cup.",
+        "--writer", "local", "--model-writer", str(tmp_path / "no-such-model"), env_dir=tmp_path,
+    )  # fmt: skip
     assert result.returncode == 2
     assert "no-such-model" in result.stderr.strip().splitlines()[-1]
     assert "Traceback" not in result.stderr
@@ -253,22 +216,10 @@ def test_translated_bilingual_book_with_a_glossary(cli, tmp_path: Path, monkeypa
         monkeypatch.setenv("DEEPL_AUTH_KEY", "k:fx")
         monkeypatch.setenv("DEEPL_SERVER_URL", deepl.url)
         result = cli(
-            "make",
-            str(SAMPLES / "chelsea.jpg"),
-            "--out",
-            str(tmp_path / "o"),
-            "--pages",
-            "2",
-            "--caption",
-            "A small cat on a red rug.",
-            "--translator",
-            "deepl",
-            "--language",
-            "de",
-            "--bilingual",
-            "--glossary",
+            "make", str(SAMPLES / "chelsea.jpg"), "--out", str(tmp_path / "o"), "--pages", "2", "--caption",
+            "A small cat on a red rug.", "--translator", "deepl", "--language", "de", "--bilingual", "--glossary",
             "cat=Katze",
-        )
+        )  # fmt: skip
     assert result.code == 0, result.err
     story = json.loads((tmp_path / "o" / "story.json").read_text())
     translation = story["translations"][-1]
@@ -477,18 +428,9 @@ def test_a_bug_exits_1_with_one_line(cli, story_id: str, monkeypatch) -> None:
 def test_stored_story_commands_in_a_real_process(tmp_path: Path) -> None:
     """What a person types: make, then work on the stored story by id in later processes."""
     made = run_cli(
-        "make",
-        str(SAMPLES / "chelsea.jpg"),
-        "--out",
-        str(tmp_path / "o"),
-        "--pages",
-        "2",
-        "--caption",
-        "A cat on a rug.",
-        "--size",
-        "256",
-        env_dir=tmp_path,
-    )
+        "make", str(SAMPLES / "chelsea.jpg"), "--out", str(tmp_path / "o"), "--pages", "2", "--caption",
+        "A cat on a rug.", "--size", "256", env_dir=tmp_path,
+    )  # fmt: skip
     assert made.returncode == 0, made.stderr
     story_id = json.loads(run_cli("list", "--json", env_dir=tmp_path).stdout)[0]["id"]
     revised = run_cli("revise", story_id, "shorter", env_dir=tmp_path)
