@@ -167,15 +167,26 @@ def fit_long_side(size: tuple[int, int], long_side: int | None, multiple: int = 
 
 
 def safety_for(settings: Settings):
-    """Classroom checks when `safety` is on (else None): the offline word list, plus the remote
-    server's moderation endpoint when the writer is remote and the server offers one."""
+    """Classroom checks when `safety` is on (else None): the offline word list, plus the moderation
+    endpoint of every remote server that texts or picture prompts are sent to (the writer's and the
+    illustrator's), each server asked once."""
     if not settings.safety:
         return None
     from core.safety import SafetyChecker
 
-    moderate = None
-    if settings.writer == "remote":
-        from core.providers.remote_openai import moderate as remote_moderate
+    checks = {}
+    for capability in ("writer", "illustrator"):
+        if getattr(settings, capability) != "remote":
+            continue
+        from core.providers.remote_openai import moderate
 
-        moderate = remote_moderate(settings)
-    return SafetyChecker(moderate=moderate)
+        base_url = settings.endpoint(capability)[0]
+        if base_url not in checks and (check := moderate(settings, capability)) is not None:
+            checks[base_url] = check
+    if not checks:
+        return SafetyChecker()
+
+    def moderate_everywhere(text: str) -> list[str]:
+        return list(dict.fromkeys(reason for check in checks.values() for reason in check(text)))
+
+    return SafetyChecker(moderate=moderate_everywhere)
