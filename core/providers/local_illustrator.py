@@ -42,6 +42,7 @@ from core.errors import ProviderError, StudioError
 from core.local import footprint, runtime
 from core.local.loaders import load_bytes_per_float
 from core.local.manager import ModelManager, get_manager
+from core.providers import fit_long_side
 from core.providers.base import IllustratorEvent, ImageJob, Picture, Step
 
 if TYPE_CHECKING:
@@ -101,6 +102,8 @@ class LocalIllustrator:
     def from_settings(cls, settings: Settings, **overrides: Any) -> LocalIllustrator:
         manager = overrides.pop("manager", None) or get_manager()
         manager.set_budget_gb(settings.gpu_memory_budget_gb)
+        overrides.setdefault("sizes", {aspect: fit_long_side(size, settings.illustrator_size)
+                                       for aspect, size in SDXL_SIZES.items()})
         return cls(
             settings.model_illustrator,
             settings.model_refiner,
