@@ -107,6 +107,7 @@ def test_manager_loads_once_and_counts():
     assert calls == [1] and manager.loads["a"] == 1
     row = manager.report()[0]
     assert row["key"] == "a" and row["bytes"] == (16 + 4) * 4 and row["device"] == "cpu"
+    assert row["precision"] == "fp32" and row["estimated_gb"] is None
     assert manager.unload("a") and not manager.loaded("a")
     manager.load("a", loader)
     assert manager.loads["a"] == 2
@@ -680,6 +681,28 @@ def test_size_estimates_from_the_files_match_what_loads(tiny, kind):
     backend.loaded()
     measured = manager.report()[0]["bytes"]
     assert 0.8 * measured <= estimate <= 1.25 * measured, (estimate, measured)
+
+
+def test_estimate_reads_what_a_pipeline_loads(tmp_path):
+    """Only the components' files count: not a repository's single-file checkpoint at the top, not
+    an fp16 variant beside the plain file, not the sub-folders borrowed from another pipeline."""
+    from safetensors.torch import save_file
+
+    (tmp_path / "model_index.json").write_text('{"_class_name": "X", "unet": ["diffusers", "U"], '
+                                               '"vae": ["diffusers", "V"]}')
+    for folder, name, tensor in [
+        ("unet", "diffusion_pytorch_model.safetensors", torch.zeros(64, 64)),
+        ("unet", "diffusion_pytorch_model.fp16.safetensors", torch.zeros(64, 64, dtype=torch.float16)),
+        ("vae", "diffusion_pytorch_model.safetensors", torch.zeros(10)),
+        (".", "sd_xl_single_file.safetensors", torch.zeros(1000, 1000)),
+    ]:
+        (tmp_path / folder).mkdir(exist_ok=True)
+        save_file({"block.proj.weight": tensor}, str(tmp_path / folder / name))
+    assert footprint.estimate_bytes(str(tmp_path), load_bytes=2) == (64 * 64 + 10) * 2
+    assert footprint.estimate_bytes(str(tmp_path), load_bytes=4, skip=["vae"]) == 64 * 64 * 4
+    assert footprint.estimate_bytes(str(tmp_path), load_bytes=4, load_in_4bit=True, skip=["vae"]) == int(
+        64 * 64 * footprint.NF4_BYTES_PER_PARAM)
+    assert footprint.estimate_bytes(str(tmp_path / "nothing-here"), load_bytes=4) is None
 
 
 def test_four_bit_without_bitsandbytes_says_what_it_loaded(tiny, monkeypatch):

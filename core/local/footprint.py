@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import struct
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
 DTYPE_BYTES = {
@@ -73,14 +73,40 @@ def tensor_bytes(name: str, dtype: str, shape: list[int], *, load_bytes: int, lo
     return count * load_bytes
 
 
-def _weight_files(folder: Path, skip: Iterable[str]) -> Iterator[Path]:
-    skipped = tuple(skip)
-    for pattern in ("*.safetensors", "*.bin", "*.gguf"):
-        for path in sorted(folder.rglob(pattern)):
-            parts = path.relative_to(folder).parts
-            if parts and parts[0] in skipped:
-                continue
-            yield path
+def _components(folder: Path) -> set[str] | None:
+    """The sub-folders a diffusers pipeline loads (from model_index.json), else None."""
+    index = folder / "model_index.json"
+    if not index.is_file():
+        return None
+    try:
+        names = json.loads(index.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return {name for name, value in names.items() if not name.startswith("_") and isinstance(value, list)}
+
+
+def weight_files(folder: Path, skip: Iterable[str] = ()) -> list[Path]:
+    """The files a load reads weights from: per directory the safetensors files (the plain ones
+    where a `.fp16.` variant sits beside them), else the `.bin` files. A diffusers pipeline reads
+    only its components' sub-folders (a repository's single-file checkpoints at the top are not
+    loaded); `skip` names sub-folders taken from elsewhere."""
+    components = _components(folder)
+    skipped = set(skip)
+    by_dir: dict[Path, list[Path]] = {}
+    for path in sorted(folder.rglob("*")):
+        if path.suffix not in (".safetensors", ".bin") or not path.is_file():
+            continue
+        parts = path.relative_to(folder).parts
+        top = parts[0] if len(parts) > 1 else None
+        if top in skipped or (components is not None and top not in components):
+            continue
+        by_dir.setdefault(path.parent, []).append(path)
+    chosen: list[Path] = []
+    for paths in by_dir.values():
+        safetensors = [p for p in paths if p.suffix == ".safetensors"]
+        plain = [p for p in safetensors if ".fp16." not in p.name]
+        chosen += plain or safetensors or paths
+    return chosen
 
 
 def estimate_bytes(
@@ -100,31 +126,21 @@ def estimate_bytes(
     folder = local_folder(model_id)
     if folder is None:
         return None
-    files = list(_weight_files(folder, skip))
-    safetensors = [f for f in files if f.suffix == ".safetensors"]
-    total = 0.0
     if gguf_file is not None:
-        ggufs = [f for f in files if f.name == Path(gguf_file).name]
-        if not ggufs:
+        path = folder / gguf_file
+        if not path.is_file():
             return None
-        return int(ggufs[0].stat().st_size * 8 / 4.5 * load_bytes)
-    if safetensors:
-        plain_dirs = {p.parent for p in safetensors if ".fp16." not in p.name}
-        # a folder may hold one model twice (plain and .fp16. variant files): count the plain one
-        chosen = [p for p in safetensors if ".fp16." not in p.name or p.parent not in plain_dirs]
-        for path in chosen:
-            try:
-                header = safetensors_header(path)
-            except (OSError, ValueError, struct.error):
-                continue
-            for name, info in header.items():
-                total += tensor_bytes(name, info.get("dtype", "F32"), info.get("shape", []),
-                                      load_bytes=load_bytes, load_in_4bit=load_in_4bit)
-    else:
-        bins = [f for f in files if f.suffix == ".bin"]
-        if not bins:
-            return None
-        stored = sum(f.stat().st_size for f in bins)  # pickled fp32 weights, as a rule
-        factor = (NF4_BYTES_PER_PARAM if load_in_4bit else load_bytes) / 4
-        total = stored * factor
+        return int(path.stat().st_size * 8 / 4.5 * load_bytes)
+    total = 0.0
+    for path in weight_files(folder, skip):
+        if path.suffix == ".bin":  # pickled weights: only the size on disk is known (fp32, as a rule)
+            total += path.stat().st_size * (NF4_BYTES_PER_PARAM if load_in_4bit else load_bytes) / 4
+            continue
+        try:
+            header = safetensors_header(path)
+        except (OSError, ValueError, struct.error):
+            continue
+        for name, info in header.items():
+            total += tensor_bytes(name, info.get("dtype", "F32"), info.get("shape", []),
+                                  load_bytes=load_bytes, load_in_4bit=load_in_4bit)
     return int(total) if total else None
