@@ -194,9 +194,13 @@ def comic(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     hsv[..., 1] = np.clip(hsv[..., 1] * 1.45, 0, 255)
     vivid = cv2.cvtColor(hsv.astype(np.uint8), cv2.COLOR_HSV2RGB)
     smooth = cv2.resize(vivid, (w, h), interpolation=cv2.INTER_NEAREST)
-    levels = 4
-    step = 255 / (levels - 1)
-    flat = (np.round(smooth.astype(np.float32) / step) * step).astype(np.float32)
+    # flat colours: hue, saturation and value each in a few steps, so a brown stays brown (steps
+    # of R, G and B apart turned fur pink and green)
+    hsv = cv2.cvtColor(smooth, cv2.COLOR_RGB2HSV).astype(np.float32)
+    hsv[..., 0] = (np.round(hsv[..., 0] / 15) * 15) % 180
+    hsv[..., 1] = np.round(hsv[..., 1] / 85) * 85
+    hsv[..., 2] = np.clip(np.round((hsv[..., 2] - 20) / 58) * 58 + 30, 0, 255)
+    flat = cv2.cvtColor(hsv.astype(np.uint8), cv2.COLOR_HSV2RGB).astype(np.float32)
     # halftone dots in the darker half
     tone = cv2.resize(luma(small), (w, h), interpolation=cv2.INTER_LINEAR).astype(np.float32) / 255
     period = int(rng.integers(6, 9))
