@@ -21,8 +21,7 @@ STYLES = ("watercolour", "ink", "pastel", "comic", "photo")
 
 @pytest.fixture(scope="module")
 def photos() -> dict[str, Image.Image]:
-    return {name: Image.open(SAMPLES / f"{name}.jpg").convert("RGB")
-            for name in ("astronaut", "chelsea", "coffee")}
+    return {name: Image.open(SAMPLES / f"{name}.jpg").convert("RGB") for name in ("astronaut", "chelsea", "coffee")}
 
 
 @pytest.fixture(scope="module")
@@ -30,10 +29,19 @@ def illustrator() -> OfflineIllustrator:
     return OfflineIllustrator()
 
 
-def job(photo, style="watercolour", seed=1, scene="A cat sits in the kitchen.", mood="calm",
-        size=(576, 768)) -> ImageJob:
-    return ImageJob(prompt=f"{style} picture of {scene}", seed=seed, width=size[0], height=size[1],
-                    style=style, scene=scene, mood=mood, photo=photo)
+def job(
+    photo, style="watercolour", seed=1, scene="A cat sits in the kitchen.", mood="calm", size=(576, 768)
+) -> ImageJob:
+    return ImageJob(
+        prompt=f"{style} picture of {scene}",
+        seed=seed,
+        width=size[0],
+        height=size[1],
+        style=style,
+        scene=scene,
+        mood=mood,
+        photo=photo,
+    )
 
 
 def pixels(image: Image.Image) -> np.ndarray:
@@ -50,8 +58,10 @@ def test_protocol_sizes_and_params(illustrator):
 
 def test_exact_size_steps_and_order(illustrator, photos):
     steps = []
-    jobs = [job(photos["chelsea"], style=s, size=size)
-            for s, size in zip(STYLES, [(576, 768), (640, 640), (768, 576), (576, 768), (640, 640)])]
+    jobs = [
+        job(photos["chelsea"], style=s, size=size)
+        for s, size in zip(STYLES, [(576, 768), (640, 640), (768, 576), (576, 768), (640, 640)])
+    ]
     images = list(illustrator.generate(jobs, on_step=lambda i, s, t: steps.append((i, s, t))))
     assert [im.size for im in images] == [(j.width, j.height) for j in jobs]
     assert all(im.mode == "RGB" for im in images)
@@ -69,11 +79,12 @@ def test_same_job_same_pixels_other_seed_other_picture(illustrator, photos):
 
 
 def test_styles_are_real_filters(illustrator, photos):
-    made = {s: pixels(next(illustrator.generate([job(photos["coffee"], style=s, seed=2)])))
-            for s in STYLES}
+    made = {s: pixels(next(illustrator.generate([job(photos["coffee"], style=s, seed=2)]))) for s in STYLES}
     spread = {s: float(a.std(axis=2).mean()) for s, a in made.items()}
-    colours = {s: len(np.unique((a[..., 0].astype(np.int32) << 16) | (a[..., 1].astype(np.int32) << 8)
-                                | a[..., 2])) for s, a in made.items()}
+    colours = {
+        s: len(np.unique((a[..., 0].astype(np.int32) << 16) | (a[..., 1].astype(np.int32) << 8) | a[..., 2]))
+        for s, a in made.items()
+    }
     assert spread["ink"] < 8 < spread["photo"]  # ink: black lines on paper, near grayscale
     ink_values = made["ink"].mean(axis=2)
     assert (ink_values > 190).mean() > 0.3 and (ink_values < 100).mean() > 0.05  # paper and ink
@@ -140,8 +151,16 @@ def test_upscaler_sizes_and_sharpness(photos):
 
 def prompted(photo, prompt, style="watercolour", seed=4, mood="calm", size=(576, 768)) -> ImageJob:
     """A job whose scene and mood stay put while its prompt is edited, as on the Pictures page."""
-    return ImageJob(prompt=prompt, seed=seed, width=size[0], height=size[1], style=style,
-                    scene="A cat sits in the kitchen.", mood=mood, photo=photo)
+    return ImageJob(
+        prompt=prompt,
+        seed=seed,
+        width=size[0],
+        height=size[1],
+        style=style,
+        scene="A cat sits in the kitchen.",
+        mood=mood,
+        photo=photo,
+    )
 
 
 def draw(illustrator, *jobs) -> list[np.ndarray]:
@@ -161,19 +180,25 @@ def cat_and_person() -> Image.Image:
 
 def test_night_is_darker_and_cooler_than_noon(illustrator, photos):
     for name in ("chelsea", "coffee"):
-        night, noon = draw(illustrator, prompted(photos[name], "the cat at night"),
-                           prompted(photos[name], "the cat at noon"))
+        night, noon = draw(
+            illustrator, prompted(photos[name], "the cat at night"), prompted(photos[name], "the cat at noon")
+        )
         assert night.mean() < noon.mean() - 50, name
         assert night[..., 2].mean() > night[..., 0].mean() + 5, name  # moonlight blue
     # the two prompts of the issue: visibly different pictures of one photo and seed
-    a, b = draw(illustrator, prompted(photos["chelsea"], "at night, close-up of the cat"),
-                prompted(photos["chelsea"], "at noon, wide view"))
+    a, b = draw(
+        illustrator,
+        prompted(photos["chelsea"], "at night, close-up of the cat"),
+        prompted(photos["chelsea"], "at noon, wide view"),
+    )
     assert np.abs(a - b).mean() > 40 and a.mean() < b.mean() - 50
 
 
 def test_dusk_is_warm_above_and_dawn_is_soft(illustrator, photos):
-    plain, dusk, dawn = draw(illustrator, *(prompted(photos["astronaut"], f"the astronaut{t}", style="photo")
-                                            for t in ("", " at sunset", " at dawn")))
+    plain, dusk, dawn = draw(
+        illustrator,
+        *(prompted(photos["astronaut"], f"the astronaut{t}", style="photo") for t in ("", " at sunset", " at dawn")),
+    )
     top = slice(0, 200)
     assert dusk[top, :, 0].mean() - dusk[top, :, 2].mean() > plain[top, :, 0].mean() - plain[top, :, 2].mean() + 10
     assert dusk.mean() < plain.mean()
@@ -203,16 +228,21 @@ def test_the_subject_the_prompt_names_is_framed(illustrator, cat_and_person):
         person = plan_picture(prompted(cat_and_person, "a close-up of the woman", seed=seed)).box
         assert inside(cat, found.cat_faces[0]) and not inside(cat, found.faces[0])
         assert inside(person, found.faces[0]) and not inside(person, found.cat_faces[0])
-    a, b = draw(illustrator, prompted(cat_and_person, "a close-up of the cat"),
-                prompted(cat_and_person, "a close-up of the woman"))
+    a, b = draw(
+        illustrator,
+        prompted(cat_and_person, "a close-up of the cat"),
+        prompted(cat_and_person, "a close-up of the woman"),
+    )
     assert np.abs(a - b).mean() > 20
 
 
 def test_a_style_word_in_the_prompt_overrides_the_style(illustrator, photos):
-    ink, comic, plain = draw(illustrator,
-                             prompted(photos["coffee"], "an ink drawing of a cup", style="watercolour"),
-                             prompted(photos["coffee"], "a cup, in comic style", style="watercolour"),
-                             prompted(photos["coffee"], "a cup", style="watercolour"))
+    ink, comic, plain = draw(
+        illustrator,
+        prompted(photos["coffee"], "an ink drawing of a cup", style="watercolour"),
+        prompted(photos["coffee"], "a cup, in comic style", style="watercolour"),
+        prompted(photos["coffee"], "a cup", style="watercolour"),
+    )
     assert ink.std(axis=2).mean() < 8 < plain.std(axis=2).mean()  # ink: near grayscale
     assert (ink.mean(axis=2) > 190).mean() > 0.3  # on paper
     flat = lambda a: len(np.unique(a.reshape(-1, 3), axis=0))  # noqa: E731
@@ -220,12 +250,19 @@ def test_a_style_word_in_the_prompt_overrides_the_style(illustrator, photos):
 
 
 def test_prompt_mood_weather_and_angle_change_the_picture(illustrator, photos):
-    happy, sad = draw(illustrator, prompted(photos["chelsea"], "a happy cat, laughing", style="photo"),
-                      prompted(photos["chelsea"], "a sad, lonely cat crying", style="photo"))
+    happy, sad = draw(
+        illustrator,
+        prompted(photos["chelsea"], "a happy cat, laughing", style="photo"),
+        prompted(photos["chelsea"], "a sad, lonely cat crying", style="photo"),
+    )
     assert happy.mean() > sad.mean() + 5 and happy.std(axis=2).mean() > sad.std(axis=2).mean() + 3
-    base, rain, snow, mist, above = draw(illustrator, *(prompted(photos["astronaut"], f"the astronaut{w}")
-                                                        for w in ("", " in the rain", " in the snow",
-                                                                  " in the mist", ", seen from above")))
+    base, rain, snow, mist, above = draw(
+        illustrator,
+        *(
+            prompted(photos["astronaut"], f"the astronaut{w}")
+            for w in ("", " in the rain", " in the snow", " in the mist", ", seen from above")
+        ),
+    )
     for name, other in (("rain", rain), ("snow", snow), ("mist", mist), ("above", above)):
         assert np.abs(other - base).mean() > 6, name
     assert mist.std() < base.std() - 5  # a veil lowers contrast
@@ -299,19 +336,35 @@ def test_same_job_same_png_bytes_across_processes(illustrator, photos):
     import subprocess
     import sys
 
-    jobs = [("at night, a close-up of the cat in the snow, from above", "watercolour"),
-            ("at noon, a wide view, in comic style, rain", "watercolour"),
-            ("a misty dawn, pastel", "watercolour")]
+    jobs = [
+        ("at night, a close-up of the cat in the snow, from above", "watercolour"),
+        ("at noon, a wide view, in comic style, rain", "watercolour"),
+        ("a misty dawn, pastel", "watercolour"),
+    ]
     runs = []
     for hash_seed in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": hash_seed, "PYTHONPATH": str(SAMPLES.parent.parent)}
-        done = subprocess.run([sys.executable, "-c", DETERMINISM, str(SAMPLES / "chelsea.jpg"), json.dumps(jobs)],
-                              capture_output=True, text=True, env=env, check=True, timeout=120)
+        done = subprocess.run(
+            [sys.executable, "-c", DETERMINISM, str(SAMPLES / "chelsea.jpg"), json.dumps(jobs)],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+            timeout=120,
+        )
         runs.append(json.loads(done.stdout))
     here = []
     for prompt, style in jobs:
-        job = ImageJob(prompt=prompt, seed=9, width=320, height=400, style=style, scene="A cat.", mood="calm",
-                       photo=Image.open(SAMPLES / "chelsea.jpg").convert("RGB"))
+        job = ImageJob(
+            prompt=prompt,
+            seed=9,
+            width=320,
+            height=400,
+            style=style,
+            scene="A cat.",
+            mood="calm",
+            photo=Image.open(SAMPLES / "chelsea.jpg").convert("RGB"),
+        )
         buffer = io.BytesIO()
         illustrator.render(job).save(buffer, "PNG")
         here.append(hashlib.sha256(buffer.getvalue()).hexdigest())

@@ -48,7 +48,7 @@ def _light_lut(time: str) -> np.ndarray:
     v = np.arange(256, dtype=np.float64) / 255
     if time == "noon":  # a touch more contrast around the middle
         v = np.clip((v - 0.5) * 1.08 + 0.5, 0, 1)
-    channels = [np.clip(v ** gamma * gain * t + lf, 0, 1) for t, lf in zip(tint, lift, strict=True)]
+    channels = [np.clip(v**gamma * gain * t + lf, 0, 1) for t, lf in zip(tint, lift, strict=True)]
     return np.round(np.stack(channels, axis=1) * 255).astype(np.uint8).reshape(256, 1, 3)
 
 

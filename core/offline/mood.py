@@ -68,7 +68,7 @@ def mood_scores(text: str) -> dict[str, int]:
 
 
 def mood_of(text: str) -> str:
-    """"calm", "joyful", "tense", "sad" or "mysterious"."""
+    """ "calm", "joyful", "tense", "sad" or "mysterious"."""
     scores = mood_scores(text or "")
     best = max(MOODS, key=lambda m: (scores[m], -MOODS.index(m)))
     return best if scores[best] > 0 else "calm"

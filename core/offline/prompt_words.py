@@ -69,8 +69,11 @@ class PromptReading:
         """A sentence for the person when some words cannot be drawn offline (None: all honoured)."""
         if not self.ignored:
             return None
-        return ("The offline engine cannot draw: " + ", ".join(self.ignored)
-                + ". It restyles your photo and cannot add to it.")
+        return (
+            "The offline engine cannot draw: "
+            + ", ".join(self.ignored)
+            + ". It restyles your photo and cannot add to it."
+        )
 
 
 @dataclass(frozen=True)
@@ -144,10 +147,16 @@ def read_prompt(prompt: str, analysis: PhotoAnalysis | None, caption: str = "") 
         honoured.extend((at, word) for at, word in rest if word in words[best])
 
     return PromptReading(
-        honoured=_once(honoured), ignored=_once(ignored, leaving=_once(honoured)),
-        style=chosen_style, distance=picked.get("distance"), angle=picked.get("angle"),
-        time=picked.get("time"), weather=picked.get("weather"), mood=mood,
-        subjects=tuple(subjects), distance_hint=_distance_hint(" ".join(tokens)),
+        honoured=_once(honoured),
+        ignored=_once(ignored, leaving=_once(honoured)),
+        style=chosen_style,
+        distance=picked.get("distance"),
+        angle=picked.get("angle"),
+        time=picked.get("time"),
+        weather=picked.get("weather"),
+        mood=mood,
+        subjects=tuple(subjects),
+        distance_hint=_distance_hint(" ".join(tokens)),
     )
 
 
@@ -184,9 +193,13 @@ def _phrases() -> dict[tuple[str, ...], tuple[str, str | int, bool]]:
         add(word, "number", number)
     for phrase in lex.OTHER_STYLES:
         add(phrase, "other style", phrase)
-    for category, words in (("weather", lex.WEATHER_WORDS), ("time", lex.TIME_WORDS),
-                            ("angle", lex.ANGLE_WORDS), ("distance", lex.DISTANCE_WORDS),
-                            ("style", lex.STYLE_WORDS)):
+    for category, words in (
+        ("weather", lex.WEATHER_WORDS),
+        ("time", lex.TIME_WORDS),
+        ("angle", lex.ANGLE_WORDS),
+        ("distance", lex.DISTANCE_WORDS),
+        ("style", lex.STYLE_WORDS),
+    ):
         for phrase, value in words.items():
             add(phrase, category, value)
     for name, preset in sorted(styles().items()):
@@ -209,7 +222,7 @@ def _scan(tokens: list[str]) -> tuple[list[_Match], list[tuple[int, str]]]:
     i = 0
     while i < len(tokens):
         for n in range(min(longest, len(tokens) - i), 0, -1):
-            words = tuple(tokens[i:i + n])
+            words = tuple(tokens[i : i + n])
             if n == 1 and words not in table and words[0].endswith("'s"):
                 words = (words[0][:-2],)  # "the cat's face": cat
             if words in table:
@@ -227,9 +240,12 @@ def _counts(matches: list[_Match], tokens: list[str]) -> dict[int, tuple[int, st
     """Noun start -> (how many, the number words) for "three cats", "a pair of little owls"."""
     counts: dict[int, tuple[int, str]] = {}
     for number, noun in pairwise(matches):
-        between = tokens[number.end:noun.start]
-        if (number.category == "number" and noun.category in ("subject", "thing")
-                and all(t in lex.NOUN_MODIFIERS for t in between)):
+        between = tokens[number.end : noun.start]
+        if (
+            number.category == "number"
+            and noun.category in ("subject", "thing")
+            and all(t in lex.NOUN_MODIFIERS for t in between)
+        ):
             counts[noun.start] = (int(number.value), " ".join([number.text, *between]))
     return counts
 
@@ -252,7 +268,8 @@ def _candidates(kind: str, analysis: PhotoAnalysis | None) -> list[Detection]:
 
 
 def _distance_hint(text: str) -> str | None:
-    """"close" or "wide" from words about faces and feelings or about places (ties: None)."""
+    """ "close" or "wide" from words about faces and feelings or about places (ties: None)."""
+
     def count(words) -> int:
         return sum(1 for w in words if re.search(rf"\b{re.escape(w)}\b", text))
 
