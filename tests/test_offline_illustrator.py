@@ -370,3 +370,19 @@ def test_same_job_same_png_bytes_across_processes(illustrator, photos):
         here.append(hashlib.sha256(buffer.getvalue()).hexdigest())
     assert runs[0] == runs[1] == here
     assert len(set(here)) == 3  # and each prompt its own picture (one scene, one style, one seed)
+
+
+def test_a_position_word_picks_one_of_several_faces(photos):
+    from core.offline.illustrator import plan_picture
+
+    astronaut = photos["astronaut"]
+    pair = Image.new("RGB", (1024, 512))
+    pair.paste(astronaut, (0, 0))
+    pair.paste(astronaut.transpose(Image.Transpose.FLIP_LEFT_RIGHT), (512, 0))
+    left, right = sorted(analyse(pair).faces, key=lambda d: d.box[0])
+    for side, face, other in (("left", left, right), ("right", right, left)):
+        box = plan_picture(prompted(pair, f"a close-up of the woman on the {side}", size=(512, 512))).box
+        assert box[0] <= face.box[0] + face.box[2] / 2 <= box[2], side
+        assert not box[0] <= other.box[0] + other.box[2] / 2 <= box[2], side
+    one = read_prompt("the woman on the left", analyse(astronaut))  # her face is in the middle
+    assert one.ignored == ("on the left",) and one.honoured == ("woman",)

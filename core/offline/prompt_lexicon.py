@@ -124,6 +124,15 @@ WEATHER_WORDS: dict[str, str] = _by_value(
     }
 )
 
+# where a subject is: picks one of several faces ("the girl on the left")
+POSITION_WORDS: dict[str, str] = _by_value(
+    {
+        "left": "on the left, to the left, at the left, on the left-hand side, left-hand",
+        "right": "on the right, to the right, at the right, on the right-hand side, right-hand",
+        "centre": "in the middle, in the centre, in the center, in the centre of the picture",
+    }
+)
+
 # subjects the photo analysis can find, by the detection they mean
 CAT_WORDS = ("cat", "kitten", "kitty", "tabby", "moggy", "puss", "pussycat", "tomcat")
 FACE_WORDS = ("face",)

@@ -4,7 +4,8 @@ The offline engine restyles the person's photo; it cannot add things to it. So a
 for what a photo can still follow:
 
 - subject: a person, a face or a cat that the photo analysis found ("close-up of the cat" frames
-  the cat face the detector found; "two people" needs two faces);
+  the cat face the detector found; "two people" needs two faces; "the girl on the left" picks the
+  leftmost of several faces);
 - framing: close-up, medium or wide; and the camera's height (from above, from below);
 - time of day: night, dusk, dawn or noon (a colour grade);
 - weather: mist, rain or snow (drawn over the picture);
@@ -31,7 +32,7 @@ from core.offline.analysis import Box, Detection, PhotoAnalysis
 from core.offline.mood import MOODS, mood_words
 from core.prompts import styles
 
-_TOKEN = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
+_TOKEN = re.compile(r"[^\W_]+(?:['-][^\W_]+)*")
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,8 @@ def read_prompt(prompt: str, analysis: PhotoAnalysis | None, caption: str = "") 
 
     subjects: list[Detection] = []
     counts = _counts(matches, tokens)
+    position = _first(matches, "position")
+    placed = False  # whether the position word chose or matched a subject
     for m in matches:
         if m.category not in ("subject", "thing"):
             continue
@@ -136,8 +139,16 @@ def read_prompt(prompt: str, analysis: PhotoAnalysis | None, caption: str = "") 
         if not found:
             ignored.append(phrase)
             continue
+        if position and needed == 1:
+            found = _by_position(found, str(position.value))
+            placed = placed or len(found) > 1 or found[0].horizontal == position.value
         subjects.extend(d for d in found[:needed] if d not in subjects)
         (honoured if len(found) >= needed else ignored).append(phrase)
+    if position and not subjects and analysis is not None and len(analysis.detections) > 1:
+        subjects.append(_by_position(list(analysis.detections), str(position.value))[0])
+        placed = True
+    if position:
+        (honoured if placed else ignored).append((position.start, position.text))
 
     mood = None
     words = mood_words(" ".join(word for _, word in rest))
@@ -199,6 +210,7 @@ def _phrases() -> dict[tuple[str, ...], tuple[str, str | int, bool]]:
         ("angle", lex.ANGLE_WORDS),
         ("distance", lex.DISTANCE_WORDS),
         ("style", lex.STYLE_WORDS),
+        ("position", lex.POSITION_WORDS),
     ):
         for phrase, value in words.items():
             add(phrase, category, value)
@@ -265,6 +277,20 @@ def _candidates(kind: str, analysis: PhotoAnalysis | None) -> list[Detection]:
         if group:
             return sorted(group, key=lambda d: (-d.box[2] * d.box[3], d.box[0], d.box[1]))
     return []
+
+
+def _by_position(found: list[Detection], where: str) -> list[Detection]:
+    """The detections, the one nearest the named side (or the middle) first."""
+
+    def centre(d: Detection) -> float:
+        return d.box[0] + d.box[2] / 2
+
+    if where == "left":
+        return sorted(found, key=centre)
+    if where == "right":
+        return sorted(found, key=lambda d: -centre(d))
+    middle = (min(centre(d) for d in found) + max(centre(d) for d in found)) / 2
+    return sorted(found, key=lambda d: abs(centre(d) - middle))
 
 
 def _distance_hint(text: str) -> str | None:
