@@ -148,6 +148,9 @@ PERSON_WORDS = _phrases(
     sister, brother, traveller, traveler, hiker, astronaut, spaceman, cosmonaut, adventurer,
     hero, heroine, friend, stranger, neighbour, neighbor, villager, shopkeeper, driver, rider,
     singer, reader, writer, inventor, detective, ranger, engineer, builder, worker, human,
+    postman, postwoman, mail carrier, policeman, policewoman, police officer, fireman, vet,
+    mechanic, librarian, shepherd, lifeguard, coach, grown-up, grownup, parent, aunt, uncle,
+    cousin, son, daughter, husband, wife, bride, groom, swimmer, cyclist, skater, boss, guard,
     crowd, family, team, couple
 """
 )
@@ -162,9 +165,9 @@ THING_WORDS = _phrases(
     robin, fish, frog, turtle, tortoise, snail, lion, tiger, elephant, giraffe, zebra, monkey,
     cow, sheep, lamb, goat, pig, butterfly, bee, ladybird, ladybug, wolf, deer, otter, badger,
     raccoon, koala, panda, seal, dolphin, whale, octopus, crab, spider, snake, lizard,
-    crocodile, camel, kangaroo, beetle, ant, dragonfly, moth, bat, hedgehog, mole, beaver,
+    crocodile, camel, kangaroo, beetle, ant, dragonfly, moth, bat, mole, beaver,
     eagle, crow, magpie, pigeon, seagull, gull, heron, stork, flamingo, peacock, puffin, animal,
-    pet, creature, dragon, unicorn, dinosaur, fairy, mermaid, ghost, monster, giant, troll,
+    pet, creature, dragon, unicorn, dinosaur, fairy, mermaid, ghost, monster, troll,
     goblin, elf, gnome, dwarf, robot, alien, vampire, zombie, phoenix, griffin, pegasus, yeti,
     sea serpent, spaceship, ufo, cup, mug, teacup, coffee, tea, teapot, kettle, car, bicycle,
     bike, boat, ship, train, plane, aeroplane, airplane, rocket, kite, ball, balloon, hat,
