@@ -87,7 +87,7 @@ def choose_crop(photo_size: tuple[int, int], subject: tuple[int, int, int, int],
     cx, cy = sx + sw / 2, sy + sh / 2
     full_h = min(height, width / aspect)  # the largest crop of this aspect
     if framing == "wide":
-        ch = full_h * rng.uniform(0.82, 1.0)
+        ch = full_h * rng.uniform(0.88, 1.0)
         cw = ch * aspect
         # pan: anywhere the crop fits, drawn towards the subject
         px = rng.uniform(0, max(0.0, width - cw))
@@ -99,8 +99,10 @@ def choose_crop(photo_size: tuple[int, int], subject: tuple[int, int, int, int],
     if framing == "close":
         zoom = rng.uniform(1.3, 2.0) if detected else rng.uniform(0.8, 1.2)
     else:
-        zoom = rng.uniform(2.4, 4.5) if detected else rng.uniform(1.6, 2.6)
-    ch = min(full_h, max(size * zoom, full_h * (0.25 if framing == "close" else 0.55), min_height))
+        # a medium shot: about waist up around a face (a larger zoom filled the whole photo)
+        zoom = rng.uniform(1.8, 3.0) if detected else rng.uniform(1.2, 1.8)
+    # close and medium stay inside 85% of the photo, so they are always tighter than wide
+    ch = min(full_h, max(min(size * zoom, 0.85 * full_h), full_h * (0.25 if framing == "close" else 0.55), min_height))
     cw = ch * aspect
     pan = 0.1 if framing == "close" else 0.2  # a close-up keeps its subject near the middle
     jx, jy = rng.uniform(-pan, pan) * cw, rng.uniform(-pan, pan) * ch
@@ -333,6 +335,11 @@ class OfflineIllustrator:
         return image
 
 
+# when the prompt says nothing of framing: mostly medium shots, as a picture book has them
+_FRAMINGS = ("close", "medium", "wide")
+_FRAMING_ODDS = (0.3, 0.45, 0.25)
+
+
 @dataclass(frozen=True)
 class Plan:
     """How one job will be drawn: what its prompt asks (`reading`) and what was decided from it."""
@@ -371,8 +378,7 @@ def plan_picture(job: ImageJob) -> Plan:
     subject = reading.subject_box or analysis.subject_box
     detected = reading.subject_box is not None or analysis.subject_detected
     rng = np.random.default_rng([seed, _stable(repr(subject)), 0])
-    distance = (reading.distance or reading.distance_hint
-                or ("close", "medium", "wide")[int(rng.integers(0, 3))])
+    distance = reading.distance or reading.distance_hint or _FRAMINGS[int(rng.choice(3, p=_FRAMING_ODDS))]
     box = choose_crop((analysis.width, analysis.height), subject, int(job.width) / int(job.height),
                       distance, rng, min_height=int(job.height) / MAX_ENLARGE, detected=detected)
     return Plan(reading, style, mood, distance, box, seed)
