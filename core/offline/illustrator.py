@@ -308,6 +308,14 @@ class OfflineIllustrator:
     def size_for(self, aspect: str) -> tuple[int, int]:
         return fit_long_side(SIZES.get(aspect, SIZES["portrait"]), self.long_side, multiple=8)
 
+    def cannot_draw(self, prompt: str, photo: Image.Image | None, caption: str = "") -> str | None:
+        """A sentence naming the prompt's words this engine cannot honour (None: it can honour
+        them all): it restyles the photo and cannot add what the photo does not show."""
+        from core.offline.analysis import analyse
+        from core.offline.prompt_words import read_prompt
+
+        return read_prompt(prompt, analyse(photo) if photo is not None else None, caption=caption).message()
+
     def params(self) -> dict:
         return {"filters": FILTER_VERSION, "styles": list(STYLES), "steps": STEPS,
                 "framing": "by the prompt's words around the subject it names (core.offline.prompt_words)"}
