@@ -11,7 +11,7 @@ import hmac
 import streamlit as st
 
 from core.errors import StudioError
-from pages import _ui
+from pages import _nav, _ui
 
 st.set_page_config(page_title="VisuTale Studio", page_icon=":material/menu_book:", layout="wide")
 st.session_state.setdefault("settings_overrides", {})
@@ -23,11 +23,20 @@ except StudioError as error:  # a bad value in the environment or secrets.toml, 
     st.stop()
 
 
-def _gate() -> None:
+password = settings.access_password.get_secret_value() if settings.access_password else ""
+
+
+def _locked() -> bool:
     """An optional access password for a hosted studio (off unless `access_password` is set)."""
-    password = settings.access_password.get_secret_value() if settings.access_password else ""
-    if not password or st.session_state.get("access_granted"):
-        return
+    return bool(password) and not st.session_state.get("access_granted")
+
+
+def _gate() -> None:
+    """The password box, drawn in place of the page that was asked for.
+
+    The navigation is already set up (hidden) for the page and query parameters in the address, so
+    the right password reruns that very page: a story link survives the gate.
+    """
     st.title("VisuTale Studio")
     typed = st.text_input("Password", type="password", key="home_password")
     if typed and hmac.compare_digest(typed.encode(), password.encode()):
@@ -38,24 +47,9 @@ def _gate() -> None:
     st.stop()
 
 
-_gate()
-
-flow = [
-    st.Page("pages/photo.py", title="Photo", icon=":material/photo_camera:", default=True),
-    st.Page("pages/caption.py", title="Caption", icon=":material/edit_note:"),
-    st.Page("pages/story_settings.py", title="Story settings", icon=":material/tune:"),
-    st.Page("pages/draft.py", title="Draft", icon=":material/draw:"),
-    st.Page("pages/pictures.py", title="Pictures", icon=":material/image:"),
-    st.Page("pages/upscale.py", title="Upscale", icon=":material/zoom_in:"),
-    st.Page("pages/translate.py", title="Translate", icon=":material/translate:"),
-    st.Page("pages/export.py", title="Export", icon=":material/picture_as_pdf:"),
-]
-more = [
-    st.Page("pages/library.py", title="Library", icon=":material/library_books:"),
-    st.Page("pages/settings.py", title="Settings", icon=":material/settings:"),
-    st.Page("pages/how_it_works.py", title="How it works", icon=":material/lightbulb:"),
-]
-navigation = st.navigation({"Make a story": flow, "Studio": more}, expanded=True)
+navigation = _nav.navigation(hidden=_locked())
+if _locked():
+    _gate()
 
 with st.sidebar:
     story = _ui.current_story()

@@ -15,43 +15,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
 
 from core import studio
 from core.errors import ModelUnavailable, StudioError
 from core.settings import Settings, load_settings
 from core.store import Store
 from core.story import Story
-
-PAGES = {
-    "photo": "pages/photo.py",
-    "caption": "pages/caption.py",
-    "story_settings": "pages/story_settings.py",
-    "draft": "pages/draft.py",
-    "pictures": "pages/pictures.py",
-    "upscale": "pages/upscale.py",
-    "translate": "pages/translate.py",
-    "export": "pages/export.py",
-    "library": "pages/library.py",
-    "settings": "pages/settings.py",
-}
-
-
-
-def _use_home_navigation() -> None:
-    """Make every run go through Home.py, even when a story link is a fresh server's first request.
-
-    Streamlit treats an app that has a pages/ folder as an old-style multipage app until some
-    session has run `st.navigation`: a deep link (`/draft?story=...`) as the very first request
-    would run that page alone, without Home.py's navigation, sidebar and password gate. Leave
-    that mode and run again through Home.py.
-    """
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
-_use_home_navigation()
+from pages import _nav
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
@@ -113,9 +83,9 @@ def current_story() -> Story | None:
     return story
 
 
-def open_story(story_id: str, page: str = "draft") -> None:
+def open_story(story_id: str, page: _nav.PageSpec = _nav.DRAFT) -> None:
     st.session_state["story_id"] = story_id
-    st.switch_page(PAGES[page], query_params={"story": story_id})
+    _nav.switch(page, query_params={"story": story_id})
 
 
 def require_story(needs: str = "photo") -> Story:
@@ -123,15 +93,15 @@ def require_story(needs: str = "photo") -> Story:
     story = current_story()
     if story is None:
         st.info("Start with a photo: every story begins there.")
-        st.page_link(PAGES["photo"], label="Go to Photo", icon=":material/photo_camera:")
+        _nav.link(_nav.PHOTO, "Go to Photo")
         st.stop()
     if needs in ("caption", "draft") and not story.caption:
         st.info("This story needs a caption first.")
-        st.page_link(PAGES["caption"], label="Go to Caption", icon=":material/edit_note:")
+        _nav.link(_nav.CAPTION, "Go to Caption")
         st.stop()
     if needs == "draft" and story.draft is None:
         st.info("This story has no draft yet.")
-        st.page_link(PAGES["draft"], label="Go to Draft", icon=":material/draw:")
+        _nav.link(_nav.DRAFT, "Go to Draft")
         st.stop()
     return story
 

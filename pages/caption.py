@@ -3,9 +3,9 @@
 import streamlit as st
 
 from core import providers, studio
-from pages import _ui
+from pages import _nav, _ui
 
-st.title("Caption")
+_nav.begin(_nav.CAPTION)
 story = _ui.require_story("photo")
 store = _ui.store()
 settings = _ui.settings()
@@ -33,7 +33,7 @@ with right:
                 if studio.edit_caption(store, story, text):
                     st.rerun()
                 st.info("The caption is unchanged.")
-        st.page_link(_ui.PAGES["story_settings"], label="Continue to Story settings", icon=":material/tune:")
+        _nav.link(_nav.STORY_SETTINGS)
 
 if len(story.captions) > 1:
     with st.expander(f"Earlier versions ({len(story.captions) - 1})"):

@@ -6,9 +6,9 @@ from core import providers, studio
 from core.export.fonts import printable
 from core.export.qr import qr_image
 from core.story import PAGE_SIZES
-from pages import _ui
+from pages import _nav, _ui
 
-st.title("Export")
+_nav.begin(_nav.EXPORT)
 story = _ui.require_story("draft")
 store = _ui.store()
 settings = _ui.settings()

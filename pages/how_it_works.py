@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from pages import _ui  # noqa: F401 - every page goes through Home.py's navigation (see _ui)
+from pages import _nav
 
-st.title("How it works")
+_nav.begin(_nav.HOW_IT_WORKS)
 st.markdown("""
 **From a photo to a printed book, with you at every step.**
 

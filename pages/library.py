@@ -3,14 +3,14 @@
 import streamlit as st
 
 from core import studio
-from pages import _ui
+from pages import _nav, _ui
 
-st.title("Library")
+_nav.begin(_nav.LIBRARY)
 store = _ui.store()
 stories = studio.library(store)
 if not stories:
     st.info("No stories yet.")
-    st.page_link(_ui.PAGES["photo"], label="Start with a photo", icon=":material/photo_camera:")
+    _nav.link(_nav.PHOTO, "Start with a photo")
     st.stop()
 
 st.caption(f"{len(stories)} {'story' if len(stories) == 1 else 'stories'}, saved as they change.")
@@ -21,7 +21,7 @@ for summary in stories:
     info.markdown(f"**{_ui.literal(summary.title)}**  \n{summary.pages} pages · "
                   f"changed {summary.updated:%Y-%m-%d %H:%M} UTC")
     if actions.button("Open", key=f"library_open_{summary.id}", type="primary"):
-        _ui.open_story(summary.id, page="draft" if summary.pages else "caption")
+        _ui.open_story(summary.id, page=_nav.DRAFT if summary.pages else _nav.CAPTION)
     more = actions.popover("More")
     if more.button("Duplicate", key=f"library_duplicate_{summary.id}"):
         with _ui.shows_errors():

@@ -7,11 +7,11 @@ story stays quick to use.
 import streamlit as st
 
 from core import providers, studio
-from pages import _ui
+from pages import _nav, _ui
 
 GRID = 6
 
-st.title("Pictures")
+_nav.begin(_nav.PICTURES)
 story = _ui.require_story("draft")
 store = _ui.store()
 settings = _ui.settings()
@@ -84,4 +84,4 @@ with image_col:
                 studio.choose_variant(store, story, page.id, pick)
                 st.rerun()
 
-st.page_link(_ui.PAGES["upscale"], label="Continue to Upscale", icon=":material/zoom_in:")
+_nav.link(_nav.UPSCALE)

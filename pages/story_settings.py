@@ -5,14 +5,14 @@ import streamlit as st
 from core import studio
 from core.prompts import styles
 from core.story import ASPECTS, AUDIENCES, MAX_PAGES
-from pages import _ui
+from pages import _nav, _ui
 
 GENRES = ["adventure", "mystery", "friendship", "fairy tale", "science fiction", "funny"]
 TONES = ["warm", "funny", "exciting", "calm", "spooky"]
 LANGUAGES = {"en": "English", "de": "German", "fr": "French", "es": "Spanish", "it": "Italian",
              "pt": "Portuguese", "nl": "Dutch", "ja": "Japanese", "zh": "Chinese", "ko": "Korean"}
 
-st.title("Story settings")
+_nav.begin(_nav.STORY_SETTINGS)
 story = _ui.require_story("caption")
 s = story.settings
 
@@ -43,4 +43,4 @@ if saved:
 if _ui.settings().writer == "offline" and story.settings.language != "en":
     st.info("The offline writer writes in English. For another language, choose a local or remote writer, "
             "or translate the story on the Translate page.")
-st.page_link(_ui.PAGES["draft"], label="Continue to Draft", icon=":material/draw:")
+_nav.link(_nav.DRAFT)

@@ -4,9 +4,9 @@ import streamlit as st
 
 from core import providers, studio
 from core.errors import StudioError
-from pages import _ui
+from pages import _nav, _ui
 
-st.title("Translate")
+_nav.begin(_nav.TRANSLATE)
 story = _ui.require_story("draft")
 store = _ui.store()
 settings = _ui.settings()
@@ -21,7 +21,7 @@ try:
     languages = st.session_state["translate_languages"]
 except StudioError as error:
     st.info(str(error))
-    st.page_link(_ui.PAGES["settings"], label="Open Settings", icon=":material/settings:")
+    _nav.link(_nav.SETTINGS, "Open Settings")
     st.stop()
 
 by_code = {language.code: language for language in languages}

@@ -3,9 +3,9 @@
 import streamlit as st
 
 from core import providers, studio
-from pages import _ui
+from pages import _nav, _ui
 
-st.title("Upscale")
+_nav.begin(_nav.UPSCALE)
 story = _ui.require_story("draft")
 store = _ui.store()
 settings = _ui.settings()
@@ -25,7 +25,7 @@ pictured = [(n, p, story.scenes[p.id].chosen_variant()) for n, p in enumerate(dr
             if p.id in story.scenes and story.scenes[p.id].chosen_variant()]
 if not pictured:
     st.info("There are no pictures yet.")
-    st.page_link(_ui.PAGES["pictures"], label="Go to Pictures", icon=":material/image:")
+    _nav.link(_nav.PICTURES, "Go to Pictures")
     st.stop()
 
 label = f"Upscale the picture {factor}×" if len(pictured) == 1 else f"Upscale all {len(pictured)} pictures {factor}×"
@@ -46,4 +46,4 @@ for number, page, variant in pictured:
     if action.button(f"Upscale page {number}", key=f"upscale_{page.id}"):
         _upscale(f"Upscaling page {number}", [page.id])
 
-st.page_link(_ui.PAGES["export"], label="Continue to Export", icon=":material/picture_as_pdf:")
+_nav.link(_nav.EXPORT)
