@@ -62,29 +62,67 @@ def click(page, label: str, timeout: float = 90_000) -> None:
     settle(page, timeout)
 
 
-def test_a_story_link_as_a_fresh_studios_first_request_gets_the_whole_studio(browser, tmp_path: Path) -> None:
-    """Streamlit runs a pages/ file alone for a deep link until Home.py has run once; we must not."""
+def _story_with_draft(data_dir: Path, pages: int = 2):
     from core import studio
+    from core.offline.writer import OfflineWriter
     from core.store import Store
 
-    data_dir = tmp_path / "data"
-    story = studio.start_story(Store(data_dir), (SAMPLES / "coffee.jpg").read_bytes(), "coffee.jpg")
-    with running_studio(data_dir) as fresh:
+    store = Store(data_dir)
+    story = studio.start_story(store, (SAMPLES / "coffee.jpg").read_bytes(), "coffee.jpg")
+    studio.edit_caption(store, story, "A cup of coffee on a saucer, on a wooden table.")
+    studio.update_settings(store, story, pages=pages)
+    list(studio.write_draft(store, story, OfflineWriter()))
+    return store.load(story.id)
+
+
+def test_a_story_link_as_a_fresh_studios_first_request_gets_the_whole_studio(browser, tmp_path: Path) -> None:
+    """Streamlit runs a pages/ file alone for a deep link until Home.py has run once; we must not."""
+    story = _story_with_draft(tmp_path / "data")
+    with running_studio(tmp_path / "data") as fresh:
         page = browser.new_page()
         page.goto(f"{fresh.url}/caption?story={story.id}")  # the very first request this server sees
         settle(page)
         page.get_by_text("Make a story").wait_for()  # Home.py's navigation, not the pages/ folder's
         page.get_by_text("Saved · revision").wait_for()  # Home.py's sidebar
         assert page.get_by_role("link", name="ui").count() == 0
+        assert page.get_by_role("link", name="nav").count() == 0
         page.close()
-    with running_studio(tmp_path / "locked", VISUTALE_ACCESS_PASSWORD="open sesame") as locked:
-        page = browser.new_page()
-        page.goto(f"{locked.url}/library")  # a deep link does not get past the password
-        settle(page)
-        page.get_by_label("Password", exact=True).wait_for()
-        assert page.get_by_role("heading", name="Library").count() == 0
-        assert page.get_by_text("No stories yet").count() == 0
-        page.close()
+
+
+def test_a_story_link_keeps_its_story_through_the_password(browser, tmp_path: Path) -> None:
+    """A story link to a locked studio: after the password, that story's Draft, on a fresh server or not."""
+    story = _story_with_draft(tmp_path / "data")
+    with running_studio(tmp_path / "data", VISUTALE_ACCESS_PASSWORD="open sesame") as locked:
+        link = f"{locked.url}/draft?story={story.id}"
+        for attempt in ("first-request", "later-request"):
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(link)
+            settle(page)
+            password = page.get_by_label("Password", exact=True)
+            password.wait_for()
+            assert page.get_by_role("heading", name="Draft", exact=True).count() == 0  # nothing of the story
+            assert page.get_by_label("Title", exact=True).count() == 0
+            shoot(page, f"0-password-{attempt}")
+            password.fill("wrong")
+            password.press("Enter")
+            settle(page)
+            page.get_by_text("That password is not right.").wait_for()
+            password.fill("open sesame")
+            password.press("Enter")
+            settle(page)
+            page.get_by_role("heading", name="Draft", exact=True).wait_for()
+            expect(page.get_by_label("Title", exact=True)).to_have_value(story.draft.title)
+            assert "/draft?" in page.url and f"story={story.id}" in page.url
+            shoot(page, f"0-after-the-password-{attempt}")
+            page.close()
+
+        other = browser.new_page()  # a deep link without the password: still locked
+        other.goto(f"{locked.url}/library")
+        settle(other)
+        other.get_by_label("Password", exact=True).wait_for()
+        assert other.get_by_role("heading", name="Library").count() == 0
+        assert other.get_by_text(story.draft.title).count() == 0
+        other.close()
 
 
 def test_a_person_makes_a_book_and_reopens_it_by_its_link(browser, live_studio, tmp_path: Path) -> None:  # noqa: F811
