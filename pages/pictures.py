@@ -9,7 +9,8 @@ import streamlit as st
 from core import providers, studio
 from pages import _nav, _ui
 
-GRID = 6
+GRID = 6  # small pictures per row
+NEWEST = 6  # versions of one page shown to pick from (the chosen one is always among them)
 
 _nav.begin(_nav.PICTURES)
 story = _ui.require_story("draft")
@@ -25,7 +26,7 @@ def _draw(label: str, page_ids=None, seed=None) -> None:
         st.rerun()
 
 
-missing = [p.id for p in draft.pages if not story.scenes.get(p.id) or not story.scenes[p.id].variants]
+missing = [page.id for page in story.pages_without_picture()]
 left, right = st.columns(2)
 label = "Draw the missing picture" if len(missing) == 1 else f"Draw the {len(missing)} missing pictures"
 if missing and left.button(label, type="primary", key="pictures_missing"):
@@ -33,15 +34,12 @@ if missing and left.button(label, type="primary", key="pictures_missing"):
 if right.button("Draw a new picture for every page", key="pictures_all"):
     _draw("Drawing pictures")
 
-for row in range(0, len(draft.pages), GRID):
-    cells = st.columns(GRID)
-    for cell, number in zip(cells, range(row + 1, row + GRID + 1)):
-        if number > len(draft.pages):
-            break
-        scene = story.scenes.get(draft.pages[number - 1].id)
-        chosen = scene.chosen_variant() if scene else None
-        if chosen:
-            cell.image(str(store.thumbnail(story.id, chosen.image, 200)), caption=f"Page {number}")
+numbered = list(enumerate(draft.pages, start=1))
+for row in range(0, len(numbered), GRID):
+    for cell, (number, each) in zip(st.columns(GRID), numbered[row:row + GRID]):
+        picture = story.picture(each.id)
+        if picture:
+            cell.image(str(store.thumbnail(story.id, picture.image, 200)), caption=f"Page {number}")
         else:
             cell.caption(f"Page {number}: no picture yet")
 
@@ -65,7 +63,7 @@ with text_col:
                 studio.set_prompt(store, story, page.id, prompt)
             _draw(f"Drawing page {number}", [page.id], int(seed))
 with image_col:
-    chosen = scene.chosen_variant() if scene else None
+    chosen = story.picture(page.id)
     if chosen is None:
         st.info("No picture yet.")
     else:
@@ -74,12 +72,20 @@ with image_col:
         if chosen.prompt != page.prompt:
             st.caption("Drawn from an earlier prompt.")
         if made > 1:
-            ids = [v.id for v in scene.variants]
-            thumbs = st.columns(min(made, 6))
-            for index, variant in enumerate(scene.variants[-6:]):
-                thumbs[index].image(str(store.thumbnail(story.id, variant.image, 160)), caption=f"seed {variant.seed}")
+            # Each version keeps its number (#1 is the first ever drawn) on its thumbnail and in the picker.
+            number_of = {v.id: n for n, v in enumerate(scene.variants, start=1)}
+            shown = list(scene.variants[-NEWEST:])
+            if chosen not in shown:
+                shown = [chosen] + shown[1:]
+            if made > len(shown):
+                st.caption(f"{len(shown)} of the {made} versions: the one in use and the newest.")
+            thumbs = st.columns(len(shown))
+            for thumb, variant in zip(thumbs, shown):
+                thumb.image(str(store.thumbnail(story.id, variant.image, 160)),
+                            caption=f"#{number_of[variant.id]} · seed {variant.seed}")
+            ids = [v.id for v in shown]
             pick = st.radio("Use picture", ids, index=ids.index(chosen.id), horizontal=True,
-                            key=f"pictures_pick_{page.id}_{made}", format_func=lambda i: f"#{ids.index(i) + 1}")
+                            key=f"pictures_pick_{page.id}_{made}", format_func=lambda i: f"#{number_of[i]}")
             if pick != chosen.id:
                 studio.choose_variant(store, story, page.id, pick)
                 st.rerun()
