@@ -22,6 +22,7 @@ PHOTO = ROOT / "assets" / "samples" / "chelsea.jpg"
 
 def in_process_book(store, pages: int, seed: int):
     from core import studio
+    from core.publish import StaticFolder
     from core.offline.illustrator import OfflineIllustrator
     from core.offline.vision import OfflineVision
     from core.offline.writer import OfflineWriter
@@ -31,7 +32,7 @@ def in_process_book(store, pages: int, seed: int):
     studio.update_settings(store, story, pages=pages, seed=seed)
     list(studio.write_draft(store, story, OfflineWriter()))
     list(studio.illustrate(store, story, OfflineIllustrator()))
-    list(studio.export_pdf(store, story, static_dir=store.root / "static", base_url="http://localhost:8501"))
+    list(studio.export_pdf(store, story, publisher=StaticFolder(store.root / "static", "http://localhost:8501")))
     return story
 
 

@@ -138,6 +138,7 @@ def kills_survived(kills: int = 40) -> None:
 
 def sessions_held(people: int = 8) -> None:
     from core import studio
+    from core.publish import StaticFolder
     from core.offline.illustrator import OfflineIllustrator
     from core.offline.vision import OfflineVision
     from core.offline.writer import OfflineWriter
@@ -154,7 +155,7 @@ def sessions_held(people: int = 8) -> None:
             studio.update_settings(store, story, pages=4, seed=number)
             list(studio.write_draft(store, story, OfflineWriter()))
             list(studio.illustrate(store, story, OfflineIllustrator()))
-            list(studio.export_pdf(store, story, static_dir=Path(tmp) / "static", base_url="http://studio"))
+            list(studio.export_pdf(store, story, publisher=StaticFolder(Path(tmp) / "static", "http://studio")))
             return story.id, photo
 
         start = time.perf_counter()

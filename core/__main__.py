@@ -125,7 +125,9 @@ def make(args: argparse.Namespace) -> Path:
         glossary = dict(pair.split("=", 1) for pair in args.glossary if "=" in pair)
         _run(studio.translate(store, story, translator, args.language, glossary=glossary), "translate")
     base_url = settings.public_base_url or "http://localhost:8501"
-    _run(studio.export_pdf(store, story, static_dir=settings.static_dir, base_url=base_url,
+    from core.publish import StaticFolder
+
+    _run(studio.export_pdf(store, story, publisher=StaticFolder(settings.static_dir, base_url),
                            page_size=args.page_size, language=args.language, bilingual=args.bilingual,
                            safety=safety), "pdf")
     args.out.mkdir(parents=True, exist_ok=True)

@@ -12,17 +12,25 @@ old one, so a crash at any moment leaves either the old file or the new one, nev
 reader that finds `story.json` unreadable anyway (a disk that lied) falls back to the newest
 readable version in `history/`.
 
+Every save names the revision it started from (`Story.revision`, as loaded): the store writes only
+on top of that revision, under a lock file, and raises StaleRevision when someone saved meanwhile (a
+second tab, a second person, a long illustrate loop racing an edit). `core.studio` catches that,
+reloads, re-applies its change and, where two changes collide, keeps both (see `studio._commit`).
+
 Story ids and image names are checked against strict patterns before they touch a path, so
 `?story=../../etc` or a forged image name reveals nothing.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import io
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -41,6 +49,15 @@ class StoryNotFound(InputError):
 
     def __init__(self) -> None:
         super().__init__("There is no story at this link. It may have been deleted; see the Library.")
+
+
+class StaleRevision(InputError):
+    """A save started from a revision that is no longer the newest: someone saved meanwhile."""
+
+    def __init__(self, story_id: str, started_from: int, newest: int) -> None:
+        super().__init__("This story was changed elsewhere while you worked on it (another tab or "
+                         "person); reload it to see the newest version.")
+        self.story_id, self.started_from, self.newest = story_id, started_from, newest
 
 
 @dataclass(frozen=True)
@@ -98,17 +115,44 @@ class Store:
         return self.save(story)
 
     def save(self, story: Story) -> Story:
-        """Save a new version of the story (its revision goes up by one) and return it."""
+        """Save a new version on top of the revision the story was loaded at; return it.
+
+        The revision goes up by one. Raises StaleRevision, writing nothing, when the stored story
+        is no longer at `story.revision`, and StoryNotFound when the story was deleted meanwhile.
+        """
         folder = self.folder(story.id)
-        story.revision += 1
-        story.updated = now()
-        data = story.model_dump_json(indent=1).encode("utf-8")
-        history = folder / "history"
-        write_atomically(history / f"{story.revision:08d}.json", data)
-        write_atomically(folder / "story.json", data)
-        for old in sorted(history.glob("*.json"))[:-KEEP_VERSIONS]:
-            old.unlink(missing_ok=True)
+        with self._locked(folder):
+            newest = self._newest_revision(story.id)
+            if newest != story.revision:
+                raise StaleRevision(story.id, story.revision, newest)
+            revision, updated = story.revision + 1, now()
+            data = story.model_copy(update={"revision": revision, "updated": updated}).model_dump_json(indent=1)
+            history = folder / "history"
+            write_atomically(history / f"{revision:08d}.json", data.encode("utf-8"))
+            write_atomically(folder / "story.json", data.encode("utf-8"))
+            for old in sorted(history.glob("*.json"))[:-KEEP_VERSIONS]:
+                old.unlink(missing_ok=True)
+        story.revision, story.updated = revision, updated
         return story
+
+    @contextmanager
+    def _locked(self, folder: Path) -> Iterator[None]:
+        """One writer at a time per story, across threads and processes (an advisory flock)."""
+        if not folder.is_dir():
+            raise StoryNotFound()
+        with open(folder / ".lock", "a+b") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _newest_revision(self, story_id: str) -> int:
+        """The revision `load` would return; 0 for a story never saved."""
+        try:
+            return self.load(story_id).revision
+        except StoryNotFound:
+            return 0
 
     def load(self, story_id: str) -> Story:
         folder = self.folder(story_id)

@@ -164,14 +164,14 @@ class ExportSettings(Model):
 
 
 class ExportRecord(Model):
-    token: str  # unguessable; the file is served at /app/static/exports/<token>/<filename>
+    token: str  # unguessable; a publisher serves the file under it (see core.publish)
     filename: str
     page_size: PageSize
     language: str | None = None
     bilingual: bool = False
     size: int
     pages: int
-    url: str
+    url: str | None = None  # None: kept in the store only, not published
     created: datetime = Field(default_factory=now)
 
 

@@ -1,6 +1,10 @@
 """The steps of the studio as functions over a Story; the pages and the command line call these.
 
-Each step takes the store, the story and the provider it needs, changes the story and saves it.
+Each step takes the store, the story and the provider it needs, changes the story and saves it
+through `_commit`: a save names the revision it started from, and when someone saved meanwhile (a
+second tab, a second person, a long step racing an edit) the change is applied again on top of the
+newest revision, so nothing either of them made is lost; where two changes collide, the person's
+edit is kept as a draft of its own and they are told.
 Long steps are generators of progress events (`Token` for streamed text, `Progress` for "scene 3 of
 8", `Notice` for something the person should know) and save after every finished piece, so the
 story is consistent whenever the consumer stops iterating: a page that reruns mid-way, a person
@@ -14,13 +18,12 @@ import difflib
 import io
 import random
 import secrets
-import shutil
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from PIL import Image
 from pydantic import ValidationError
-from pypdf import PdfReader
 
 from core.errors import InputError, NotConfigured
 from core.photo import load_photo, photo_to_png
@@ -30,8 +33,9 @@ from core.providers.base import (Brief, Illustrator, ImageJob, Translator, Upsca
 from core.providers.storyjson import readable
 from core.safety import SafetyChecker
 from core.offline.mood import mood_of
-from core.store import Store, write_atomically
-from core.story import (MAX_PAGES, CaptionVersion, Draft, ExportRecord, ImageVariant, Photo, Question, Story,
+from core.publish import Publisher
+from core.store import StaleRevision, Store, write_atomically
+from core.story import (MAX_PAGES, CaptionVersion, Draft, ExportRecord, ExportSettings, ImageVariant, Photo, Question, Story,
                         StoryPage, StorySettings, Translation, now)
 from core.text import clean_text, one_line, safe_filename
 
@@ -60,6 +64,31 @@ class Notice:
 
 
 Event = Token | Progress | Notice
+
+T = TypeVar("T")
+_COMMIT_TRIES = 8
+
+
+def _commit(store: Store, story: Story, change: Callable[[Story], T]) -> T:
+    """Apply `change` to the story and save it on top of the revision it was loaded at.
+
+    When someone saved meanwhile, the newest version is loaded into `story` and `change` runs
+    again on it, so a change must be written against whatever it finds (append this draft, add
+    this picture to page X), never against what the caller saw. Returns what `change` returned.
+    """
+    for _ in range(_COMMIT_TRIES):
+        result = change(story)
+        try:
+            store.save(story)
+            return result
+        except StaleRevision:
+            _adopt(story, store.load(story.id))
+    raise InputError("The story kept changing while this was saved; nothing was lost, try again.")
+
+
+def _adopt(story: Story, newest: Story) -> None:
+    """Make the caller's Story object the newest version, in place (callers hold on to it)."""
+    story.__dict__.update(newest.model_copy(deep=True).__dict__)
 
 
 # --- photo -------------------------------------------------------------------------------
@@ -103,9 +132,9 @@ def caption(store: Store, story: Story, vision: Vision) -> Iterator[Event]:
     finally:
         text = clean_text("".join(parts)).strip()
         if text:
-            story.captions.append(CaptionVersion(text=text, author="model", engine=vision.engine,
-                                                 model=vision.model, incomplete=not finished))
-            store.save(story)
+            version = CaptionVersion(text=text, author="model", engine=vision.engine,
+                                     model=vision.model, incomplete=not finished)
+            _commit(store, story, lambda s: s.captions.append(version))
 
 
 def edit_caption(store: Store, story: Story, text: str) -> bool:
@@ -115,16 +144,15 @@ def edit_caption(store: Store, story: Story, text: str) -> bool:
         raise InputError("The caption is empty: write a few words about the photo.")
     if text == story.caption:
         return False
-    story.captions.append(CaptionVersion(text=text, author="person"))
-    store.save(story)
+    version = CaptionVersion(text=text, author="person")
+    _commit(store, story, lambda s: s.captions.append(version))
     return True
 
 
 def restore_caption(store: Store, story: Story, index: int) -> None:
     """Make an older caption current again (as a new version: history is never rewritten)."""
-    old = story.captions[index]
-    story.captions.append(old.model_copy(update={"created": now()}))
-    store.save(story)
+    again = story.captions[index].model_copy(update={"created": now()})
+    _commit(store, story, lambda s: s.captions.append(again))
 
 
 def ask(store: Store, story: Story, vision: Vision, question: str) -> Iterator[Event]:
@@ -135,9 +163,9 @@ def ask(store: Store, story: Story, vision: Vision, question: str) -> Iterator[E
     for chunk in vision.ask(photo_image(store, story), question, story.caption):
         parts.append(chunk)
         yield Token(chunk)
-    story.questions.append(Question(question=question, answer=clean_text("".join(parts)).strip(),
-                                    engine=vision.engine, model=vision.model))
-    store.save(story)
+    asked = Question(question=question, answer=clean_text("".join(parts)).strip(),
+                     engine=vision.engine, model=vision.model)
+    _commit(store, story, lambda s: s.questions.append(asked))
 
 
 # --- drafts ------------------------------------------------------------------------------
@@ -199,9 +227,17 @@ def _write(store: Store, story: Story, chunks: Iterator, *, instruction: str, wr
     draft = Draft(parent=parent.id if parent else None, instruction=instruction, engine=writer.engine,
                   model=writer.model, seed=story.settings.seed, title=one_line(result.title, 200) or "Untitled story",
                   pages=pages, incomplete=result.incomplete)
-    story.drafts.append(draft)
-    story.chosen_draft = draft.id
-    store.save(story)
+    def keep(s: Story) -> bool:
+        """Append the new draft and choose it; True when the chosen draft moved meanwhile."""
+        moved = s.chosen_draft != (parent.id if parent else story_chosen)
+        s.drafts.append(draft)
+        s.chosen_draft = draft.id
+        return moved
+
+    story_chosen = story.chosen_draft
+    if _commit(store, story, keep) and parent is not None:
+        yield Notice("The story was changed elsewhere while the writer worked: this new draft is made "
+                     "from the draft before that change, which stays in the draft history.")
     if result.incomplete:
         yield Notice("The writer stopped before the end: the draft keeps what arrived and is marked incomplete.")
 
@@ -243,36 +279,89 @@ def extend(store: Store, story: Story, writer: Writer, extra_pages: int) -> Iter
                       ids_for=old_pages)
 
 
-def edit_draft(store: Store, story: Story, title: str, pages: Sequence[tuple[str, str]]) -> Draft | None:
+@dataclass(frozen=True)
+class Edited:
+    """What became of a person's edit: the draft that holds it (None: nothing changed), and a
+    sentence to show when it was merged with, or kept apart from, a change made meanwhile."""
+
+    draft: Draft | None
+    notice: str | None = None
+
+
+def edit_draft(store: Store, story: Story, title: str, pages: Sequence[tuple[str, str]],
+               based_on: str | None = None) -> Edited:
     """Keep the person's edits (title; text and key scene per page) as a new draft by hand.
 
-    A page whose scene changed gets its picture prompt rebuilt from the new scene; prompts are
-    otherwise edited on the Pictures page (`set_prompt`).
+    `pages` are the edited pages of the draft `based_on` (the draft the form showed; default the
+    chosen one), in its order. When the chosen draft has moved on since (another tab, another
+    person, a revision), the edit is merged into the newest draft where the two touch different
+    pages, and otherwise kept as a draft of its own beside the other change; both stay in the
+    history and the notice says which happened. A page whose scene changed gets its picture prompt
+    rebuilt from the new scene; prompts are otherwise edited on the Pictures page (`set_prompt`).
     """
-    current = _chosen(story)
-    title = one_line(title, 200)
-    new_pages = []
-    for old, (text, scene) in zip(current.pages, pages):
+    base = story.find_draft(based_on) if based_on else _chosen(story)
+    if base is None:
+        raise InputError("The draft you edited is no longer in this story; your text was not saved. "
+                         "Copy it before reloading the page.")
+    title = one_line(title, 200) or base.title
+    mine = []
+    for old, (text, scene) in zip(base.pages, pages):
         text, scene = clean_text(text).strip(), clean_text(scene).strip()
         prompt = old.prompt if scene == old.scene else image_prompt(scene, story.settings.style)[0]
-        new_pages.append(StoryPage(id=old.id, text=text, scene=scene, prompt=prompt))
-    if any(not p.text for p in new_pages):
+        mine.append(StoryPage(id=old.id, text=text, scene=scene, prompt=prompt))
+    if any(not p.text for p in mine):
         raise InputError("A page cannot be empty; write something on it.")
-    if title == current.title and [(p.text, p.scene) for p in new_pages] == [(p.text, p.scene) for p in current.pages]:
-        return None
-    draft = Draft(parent=current.id, instruction="edited by hand", author="person",
-                  title=title or current.title, pages=new_pages)
+    changed = {p.id: p for p, old in zip(mine, base.pages) if (p.text, p.scene) != (old.text, old.scene)}
+    if title == base.title and not changed:
+        return Edited(None)
+
+    def keep(s: Story) -> Edited:
+        newest = s.draft
+        if newest is None or newest.id == base.id:
+            return _add_draft(s, Draft(parent=base.id, instruction="edited by hand", author="person",
+                                       title=title, pages=[changed.get(p.id) or p.model_copy() for p in base.pages]))
+        merged = _merge_edit(base, newest, title, changed)
+        if merged is not None:
+            return _add_draft(s, merged, "Merged with a change made meanwhile (another tab or person): "
+                                         "both edits are in the new draft.")
+        apart = Draft(parent=base.id, instruction="edited by hand (kept apart from a change made meanwhile)",
+                      author="person", title=title, pages=mine)
+        return _add_draft(s, apart, "This story was changed meanwhile on the same pages (another tab or "
+                                    "person). Your edit is kept as its own draft and shown now; the other "
+                                    f"version is '{newest.instruction}' in the draft history.")
+
+    return _commit(store, story, keep)
+
+
+def _add_draft(story: Story, draft: Draft, notice: str | None = None) -> Edited:
     story.drafts.append(draft)
     story.chosen_draft = draft.id
-    store.save(story)
-    return draft
+    return Edited(draft, notice)
+
+
+def _merge_edit(base: Draft, newest: Draft, title: str, changed: dict[str, StoryPage]) -> Draft | None:
+    """The newest draft with the person's changed pages and title applied, or None when the newest
+    draft changed any of the same things (or dropped a page the person changed)."""
+    before = {p.id: p for p in base.pages}
+    now_pages = {p.id: p for p in newest.pages}
+    for page_id, page in changed.items():
+        theirs = now_pages.get(page_id)
+        if theirs is None:
+            return None
+        untouched = (theirs.text, theirs.scene) == (before[page_id].text, before[page_id].scene)
+        if not untouched and (theirs.text, theirs.scene) != (page.text, page.scene):
+            return None
+    if title != base.title and newest.title not in (base.title, title):
+        return None
+    return Draft(parent=newest.id, instruction="edited by hand (merged)", author="person",
+                 title=title if title != base.title else newest.title,
+                 pages=[changed.get(p.id) or p.model_copy() for p in newest.pages])
 
 
 def choose_draft(store: Store, story: Story, draft_id: str) -> None:
     if story.find_draft(draft_id) is None:
         raise InputError("That draft does not exist in this story.")
-    story.chosen_draft = draft_id
-    store.save(story)
+    _commit(store, story, lambda s: setattr(s, "chosen_draft", draft_id))
 
 
 def word_diff(old: Draft, new: Draft) -> list[tuple[str, str]]:
@@ -299,9 +388,12 @@ def _chosen(story: Story) -> Draft:
 
 
 def next_seed(story: Story, page_id: str) -> int:
-    """A new seed for a page's next picture: derived, so a story remade from its settings repeats."""
+    """A new seed for a page's next picture, derived from the story's seed, the page's place in the
+    chosen draft and how many pictures it has, never from the page's random id: the same photo,
+    settings and seed give the same book, pictures included."""
     made = len(story.scenes[page_id].variants) if page_id in story.scenes else 0
-    return random.Random(f"{story.settings.seed}:{page_id}:{made}").randrange(2**31)
+    number = next((n for n, p in enumerate(_chosen(story).pages, start=1) if p.id == page_id), 0)
+    return random.Random(f"{story.settings.seed}:page {number}:{made}").randrange(2**31)
 
 
 def illustrate(store: Store, story: Story, illustrator: Illustrator, page_ids: Sequence[str] | None = None,
@@ -338,19 +430,24 @@ def illustrate(store: Store, story: Story, illustrator: Illustrator, page_ids: S
         variant = ImageVariant(image=name, engine=illustrator.engine, model=illustrator.model,
                                seed=job.seed, width=image.width, height=image.height, prompt=job.prompt,
                                negative_prompt=job.negative_prompt, params=params)
-        scene = story.scene(page.id)
-        scene.variants.append(variant)
-        scene.chosen = variant.id
-        store.save(story)
+        _commit(store, story, lambda s, page_id=page.id, variant=variant: _add_variant(s, page_id, variant))
         yield Progress(f"Scene {done} of {total} drawn", done, total)
 
 
+def _add_variant(story: Story, page_id: str, variant: ImageVariant) -> None:
+    scene = story.scene(page_id)
+    scene.variants.append(variant)
+    scene.chosen = variant.id
+
+
 def choose_variant(store: Store, story: Story, page_id: str, variant_id: str) -> None:
-    scene = story.scenes.get(page_id)
-    if scene is None or all(v.id != variant_id for v in scene.variants):
-        raise InputError("That picture does not belong to this page.")
-    scene.chosen = variant_id
-    store.save(story)
+    def choose(s: Story) -> None:
+        scene = s.scenes.get(page_id)
+        if scene is None or all(v.id != variant_id for v in scene.variants):
+            raise InputError("That picture does not belong to this page.")
+        scene.chosen = variant_id
+
+    _commit(store, story, choose)
 
 
 def set_prompt(store: Store, story: Story, page_id: str, prompt: str) -> None:
@@ -358,12 +455,15 @@ def set_prompt(store: Store, story: Story, page_id: str, prompt: str) -> None:
     prompt = clean_text(prompt).strip()
     if not prompt:
         raise InputError("The picture prompt is empty.")
-    for page in _chosen(story).pages:
-        if page.id == page_id:
-            page.prompt = prompt
-            store.save(story)
-            return
-    raise InputError("That page is not in the chosen draft.")
+
+    def change(s: Story) -> None:
+        page = next((p for p in _chosen(s).pages if p.id == page_id), None)
+        if page is None:
+            raise InputError("That page is not in the chosen draft (it may have changed meanwhile); "
+                             "the prompt was not saved.")
+        page.prompt = prompt
+
+    _commit(store, story, change)
 
 
 def upscale(store: Store, story: Story, upscaler: Upscaler, factor: int,
@@ -371,19 +471,27 @@ def upscale(store: Store, story: Story, upscaler: Upscaler, factor: int,
     """Upscale the chosen picture of each page asked; the copy is kept beside the original."""
     if factor not in (2, 4):
         raise InputError("Pictures can be upscaled 2x or 4x.")
-    draft = _chosen(story)
-    targets = [(p, story.scenes[p.id].chosen_variant()) for p in draft.pages
-               if (page_ids is None or p.id in page_ids) and p.id in story.scenes]
-    targets = [(p, v) for p, v in targets if v is not None]
+    _chosen(story)
+    targets = [(page, picture) for _, page, picture in story.pictured_pages()
+               if page_ids is None or page.id in page_ids]
     yield Progress(f"Upscaling {len(targets)} pictures {factor}x", 0, len(targets))
     for done, (page, variant) in enumerate(targets, start=1):
         image = open_image(store, story.id, variant.image)
         bigger = upscaler.upscale(image, factor, variant.prompt)
-        variant.upscaled = store.put_image(story.id, _png(bigger), "png")
-        variant.upscale = {"engine": upscaler.engine, "model": upscaler.model, "factor": factor,
-                           "width": bigger.width, "height": bigger.height}
-        store.save(story)
+        name = store.put_image(story.id, _png(bigger), "png")
+        made = {"engine": upscaler.engine, "model": upscaler.model, "factor": factor,
+                "width": bigger.width, "height": bigger.height}
+        _commit(store, story, lambda s, page_id=page.id, variant_id=variant.id, name=name, made=made:
+                _set_upscaled(s, page_id, variant_id, name, made))
         yield Progress(f"Picture {done} of {len(targets)} upscaled", done, len(targets))
+
+
+def _set_upscaled(story: Story, page_id: str, variant_id: str, name: str, made: dict) -> None:
+    """Attach the upscaled copy to its picture (kept even if another picture was chosen meanwhile)."""
+    scene = story.scenes.get(page_id)
+    for variant in scene.variants if scene else []:
+        if variant.id == variant_id:
+            variant.upscaled, variant.upscale = name, made
 
 
 def _png(image: Image.Image) -> bytes:
@@ -407,66 +515,90 @@ def translate(store: Store, story: Story, translator: Translator | None, languag
                                glossary=glossary)
     if len(out) != len(texts):
         raise InputError("The translator returned a different number of texts; nothing was changed.")
-    story.translations.append(Translation(language=language, draft=draft.id, engine=translator.engine,
-                                          model=translator.model, title=one_line(out[0], 200),
-                                          pages=[clean_text(t).strip() for t in out[1:]]))
-    store.save(story)
+    made = Translation(language=language, draft=draft.id, engine=translator.engine, model=translator.model,
+                       title=one_line(out[0], 200), pages=[clean_text(t).strip() for t in out[1:]])
+    _commit(store, story, lambda s: s.translations.append(made))
     yield Progress("Translated", len(texts), len(texts))
 
 
-def edit_translation(store: Store, story: Story, language: str, title: str, pages: Sequence[str]) -> None:
+def _translation_of(story: Story, language: str) -> Translation:
     current = story.translation(language)
     if current is None:
         raise InputError("There is no translation into that language yet.")
-    current.title = one_line(title, 200)
-    current.pages = [clean_text(t).strip() for t in pages]
-    current.edited = True
-    store.save(story)
+    return current
+
+
+def edit_translation(store: Store, story: Story, language: str, title: str, pages: Sequence[str]) -> None:
+    _translation_of(story, language)
+    title, pages = one_line(title, 200), [clean_text(t).strip() for t in pages]
+
+    def change(s: Story) -> None:
+        current = _translation_of(s, language)
+        current.title, current.pages, current.edited = title, pages, True
+
+    _commit(store, story, change)
 
 
 def retranslate_page(store: Store, story: Story, translator: Translator, language: str, index: int,
                      formality: str | None = None, glossary: dict[str, str] | None = None) -> None:
-    current = story.translation(language)
-    if current is None:
-        raise InputError("There is no translation into that language yet.")
+    _translation_of(story, language)
     text = _chosen(story).pages[index].text
     (new,) = translator.translate([text], language, source=story.settings.language,
                                   formality=formality, glossary=glossary)
-    current.pages[index] = clean_text(new).strip()
-    store.save(story)
+
+    def change(s: Story) -> None:
+        _translation_of(s, language).pages[index] = clean_text(new).strip()
+
+    _commit(store, story, change)
 
 
 # --- export ------------------------------------------------------------------------------
 
 
-def export_pdf(store: Store, story: Story, *, static_dir, base_url: str, page_size: str | None = None,
-               language: str | None = None, bilingual: bool | None = None,
-               safety: SafetyChecker | None = None) -> Iterator[Event]:
-    """Print the chosen draft as a PDF, save it beside the story and publish it under a new token.
+def printed_texts(story: Story, settings: ExportSettings) -> list[str]:
+    """Exactly the texts a PDF with these settings prints: the story's, the translation's, or both."""
+    draft = _chosen(story)
+    translation = story.translation(settings.language) if settings.language else None
+    original = [draft.title, *(p.text for p in draft.pages)]
+    if translation is None:
+        return original
+    translated = [translation.title, *translation.pages]
+    return original + translated if settings.bilingual else translated
 
-    The QR code on the last page points at `base_url` + the published path, so a phone that can
-    reach `base_url` downloads the very same file.
+
+def export_pdf(store: Store, story: Story, *, publisher: Publisher | None = None, page_size: str | None = None,
+               language: str | None = None, bilingual: bool = False,
+               safety: SafetyChecker | None = None) -> Iterator[Event]:
+    """Print the chosen draft as a PDF, keep it beside the story and, with a publisher, publish it.
+
+    `language` None is the story's own language; a code prints that translation (both texts with
+    `bilingual`). A published PDF carries a QR code pointing at its public URL, so a phone that can
+    reach the publisher downloads the very same file; an unpublished one has no QR code. With
+    `safety`, exactly the texts that will be printed are checked first.
     """
     from core.export.pdf import Book, BookPage, render_pdf
 
     draft = _chosen(story)
-    settings = story.export.model_copy(update={k: v for k, v in {
-        "page_size": page_size, "language": language, "bilingual": bilingual}.items() if v is not None})
-    story.export = settings
+    try:
+        settings = ExportSettings(page_size=page_size or story.export.page_size, language=language or None,
+                                  bilingual=bool(bilingual and language))
+    except ValidationError:
+        raise InputError(f"Unknown page size {page_size!r}: choose A4, Letter or square.") from None
     translation = story.translation(settings.language) if settings.language else None
     if settings.language and translation is None:
         raise InputError(f"There is no translation into '{settings.language}': translate the story first.")
     if safety:
-        reasons = [r for text in [draft.title, *(p.text for p in draft.pages)] for r in safety.check(text)]
+        reasons = [r for text in printed_texts(story, settings) for r in safety.check(text)]
         if reasons:
             raise InputError("The safety check stopped this export: " + "; ".join(sorted(set(reasons))) + ".")
+    story.export = settings
     token = secrets.token_hex(16)
     filename = f"{safe_filename(story.title)}.pdf"
-    url = f"{base_url.rstrip('/')}/app/static/exports/{token}/{filename}"
+    url = publisher.url(token, filename) if publisher else None
     yield Progress("Laying out the pages", 0, 2)
     pages = []
     for i, page in enumerate(draft.pages):
-        variant = story.scenes[page.id].chosen_variant() if page.id in story.scenes else None
+        variant = story.picture(page.id)
         image = store.image_path(story.id, variant.upscaled or variant.image) if variant else None
         text = translation.pages[i] if translation and not settings.bilingual else page.text
         second = translation.pages[i] if translation and settings.bilingual else None
@@ -482,17 +614,19 @@ def export_pdf(store: Store, story: Story, *, static_dir, base_url: str, page_si
         qr_url=url,
         credits=credits(story),
     )
-    data = render_pdf(book)
+    rendered = render_pdf(book)
     yield Progress("Saving the PDF", 1, 2)
-    saved = store.export_path(story.id, token)
-    write_atomically(saved, data)
-    published = static_dir / "exports" / token / filename
-    published.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(saved, published)
-    story.exports.append(ExportRecord(token=token, filename=filename, page_size=settings.page_size,
-                                      language=settings.language, bilingual=settings.bilingual,
-                                      size=len(data), pages=len(PdfReader(io.BytesIO(data)).pages), url=url))
-    store.save(story)
+    write_atomically(store.export_path(story.id, token), rendered.data)
+    if publisher:
+        publisher.publish(token, filename, rendered.data)
+    record = ExportRecord(token=token, filename=filename, page_size=settings.page_size, language=settings.language,
+                          bilingual=settings.bilingual, size=len(rendered.data), pages=rendered.pages, url=url)
+
+    def keep(s: Story) -> None:
+        s.export = settings
+        s.exports.append(record)
+
+    _commit(store, story, keep)
     yield Progress("PDF ready", 2, 2)
 
 
@@ -505,8 +639,7 @@ def credits(story: Story) -> str:
         parts.append(f"caption: {'you' if c.author == 'person' else c.engine}")
     if draft:
         parts.append(f"story: {draft.engine or 'you'}")
-        engines = {v.engine for p in draft.pages if p.id in story.scenes
-                   for v in [story.scenes[p.id].chosen_variant()] if v}
+        engines = {picture.engine for _, _, picture in story.pictured_pages()}
         if engines:
             parts.append(f"pictures: {', '.join(sorted(engines))}")
     translation = story.translation(story.export.language) if story.export.language else None
@@ -519,13 +652,18 @@ def credits(story: Story) -> str:
 
 
 def update_settings(store: Store, story: Story, **values: object) -> None:
-    """Change the story's settings; a value out of range raises InputError and changes nothing."""
+    """Change the story's settings; a value out of range raises InputError and changes nothing.
+    Only the settings named are written, so two people changing different settings both win."""
     try:
-        story.settings = StorySettings.model_validate({**story.settings.model_dump(), **values})
+        StorySettings.model_validate({**story.settings.model_dump(), **values})
     except ValidationError as error:
         first = error.errors()[0]
         raise InputError(f"The setting '{first['loc'][0]}' is not valid: {first['msg']}.") from None
-    store.save(story)
+
+    def change(s: Story) -> None:
+        s.settings = StorySettings.model_validate({**s.settings.model_dump(), **values})
+
+    _commit(store, story, change)
 
 
 # --- library -----------------------------------------------------------------------------
@@ -540,5 +678,12 @@ def duplicate_story(store: Store, story_id: str) -> Story:
     return store.duplicate(story_id)
 
 
-def delete_story(store: Store, story_id: str) -> None:
+def delete_story(store: Store, story_id: str, publisher: Publisher | None = None) -> int:
+    """Delete the story and unpublish every PDF it exported (their links and QR codes then answer
+    "not found"). Returns how many exports were unpublished."""
+    story = store.load(story_id)
+    if publisher:
+        for record in story.exports:
+            publisher.unpublish(record.token)
     store.delete(story_id)
+    return len(story.exports)

@@ -5,6 +5,7 @@ import html
 import streamlit as st
 
 from core import providers, studio
+from core.errors import StudioError
 from core.prompts import REVISIONS
 from core.story import MAX_PAGES
 from pages import _nav, _ui
@@ -36,19 +37,38 @@ _ui.engine_line(draft.engine if draft.author == "model" else "", draft.model)
 if draft.incomplete:
     st.warning("This draft stopped before the end: revise it, or write a new draft.")
 
+
+
+def _save_edits(draft_id: str, page_ids: list[str]) -> None:
+    """The form's callback: it runs before the next script run, with the values this tab's form
+    submitted and the draft that form showed, so an edit made in a tab whose draft has moved on
+    (another tab, another person) is merged or kept as a draft of its own, never dropped."""
+    state = st.session_state
+    title = state[f"draft_title_{draft_id}"]
+    edited = [(state[f"draft_text_{draft_id}_{i}"], state[f"draft_scene_{draft_id}_{i}"]) for i in page_ids]
+    try:
+        fresh = store.load(story.id)
+        result = studio.edit_draft(store, fresh, title, edited, based_on=draft_id)
+    except StudioError as error:
+        state["draft_message"] = ("error", str(error))
+        return
+    if result.notice:
+        state["draft_message"] = ("warning", result.notice)
+    elif result.draft is None:
+        state["draft_message"] = ("info", "Nothing changed.")
+
+
+kind, message = st.session_state.pop("draft_message", (None, None))
+if kind:
+    getattr(st, kind)(message)
+
 with st.form(f"draft_edit_{draft.id}"):
-    title = st.text_input("Title", draft.title)
-    edited = []
+    st.text_input("Title", draft.title, key=f"draft_title_{draft.id}")
     for number, page in enumerate(draft.pages, start=1):
-        text = st.text_area(f"Page {number}", page.text, key=f"draft_text_{draft.id}_{page.id}")
-        scene = st.text_input(f"Key scene of page {number} (what its picture shows)", page.scene,
-                              key=f"draft_scene_{draft.id}_{page.id}")
-        edited.append((text, scene))
-    if st.form_submit_button("Save my edits"):
-        with _ui.shows_errors():
-            if studio.edit_draft(store, story, title, edited):
-                st.rerun()
-            st.info("Nothing changed.")
+        st.text_area(f"Page {number}", page.text, key=f"draft_text_{draft.id}_{page.id}")
+        st.text_input(f"Key scene of page {number} (what its picture shows)", page.scene,
+                      key=f"draft_scene_{draft.id}_{page.id}")
+    st.form_submit_button("Save my edits", on_click=_save_edits, args=(draft.id, [p.id for p in draft.pages]))
 
 st.subheader("Change the story")
 columns = st.columns(len(REVISIONS))

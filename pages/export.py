@@ -5,6 +5,7 @@ import streamlit as st
 from core import providers, studio
 from core.export.fonts import printable
 from core.export.qr import qr_image
+from core.publish import StaticFolder
 from core.story import PAGE_SIZES
 from pages import _nav, _ui
 
@@ -42,7 +43,7 @@ st.caption(f"The QR code will point at {base_url}. A phone must be able to reach
 
 if st.button("Make the PDF", type="primary", key="export_go"):
     _ui.run_step("Making the PDF", lambda: studio.export_pdf(
-        store, story, static_dir=settings.static_dir, base_url=base_url, page_size=page_size,
+        store, story, publisher=StaticFolder(settings.static_dir, base_url), page_size=page_size,
         language=language, bilingual=bilingual and language is not None,
         safety=providers.safety_for(settings)))
     story = store.load(story.id)
@@ -56,6 +57,7 @@ if story.exports:
         download.download_button("Download the PDF", pdf.read_bytes, file_name=latest.filename,  # read on click
                                  mime="application/pdf", type="primary", key="export_download",
                                  on_click="ignore")
-        download.markdown(f"Link for this PDF: `{latest.url}`")
-        qr.image(qr_image(latest.url), caption="Scan to download on a phone", width=220)
+        if latest.url:
+            download.markdown(f"Link for this PDF: `{latest.url}`")
+            qr.image(qr_image(latest.url), caption="Scan to download on a phone", width=220)
         st.caption(studio.credits(story))

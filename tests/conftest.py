@@ -10,9 +10,11 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "assets" / "samples"
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point the studio's data and static folders at a temporary folder (settings read the env)."""
+    """Every test gets its own data and static folders and no service keys (settings read the
+    environment), whether it asks for them or not: no test can touch the repository's data/ or
+    static/, or another test's stories."""
     data = tmp_path / "data"
     monkeypatch.setenv("VISUTALE_DATA_DIR", str(data))
     monkeypatch.setenv("VISUTALE_STATIC_DIR", str(tmp_path / "static"))

@@ -55,3 +55,54 @@ def test_draft_page_end_to_end(data_dir, cat_bytes) -> None:
     _click(at, "Use this draft")
     assert store.load(story_id).draft.id == first.id
     assert len(store.load(story_id).drafts) == 4  # nothing lost by going back
+
+
+def _draft_tab(story_id: str):
+    at = _app()
+    at.query_params["story"] = story_id
+    at.run()
+    _page(at, "pages/draft.py")
+    return at
+
+
+def test_two_tabs_editing_different_pages_both_keep_their_edit(data_dir, cat_bytes) -> None:
+    story_id = _story_with_caption(data_dir, cat_bytes)
+    store = Store(data_dir)
+    story = store.load(story_id)
+    from core.offline.writer import OfflineWriter
+
+    list(studio.write_draft(store, story, OfflineWriter()))
+    first = store.load(story_id).draft
+    one, two = _draft_tab(story_id), _draft_tab(story_id)
+
+    one.text_area(key=f"draft_text_{first.id}_{first.pages[0].id}").set_value("Tab one wrote page one.")
+    _click(one, "Save my edits")
+    two.text_area(key=f"draft_text_{first.id}_{first.pages[1].id}").set_value("Tab two wrote page two.")
+    _click(two, "Save my edits")
+
+    final = store.load(story_id).draft
+    assert [final.pages[0].text, final.pages[1].text] == ["Tab one wrote page one.", "Tab two wrote page two."]
+    assert any("Merged" in w.value for w in two.warning)
+    assert not one.exception and not two.exception
+
+
+def test_two_tabs_editing_the_same_page_keep_both_versions_and_say_so(data_dir, cat_bytes) -> None:
+    story_id = _story_with_caption(data_dir, cat_bytes)
+    store = Store(data_dir)
+    from core.offline.writer import OfflineWriter
+
+    list(studio.write_draft(store, store.load(story_id), OfflineWriter()))
+    first = store.load(story_id).draft
+    one, two = _draft_tab(story_id), _draft_tab(story_id)
+    key = f"draft_text_{first.id}_{first.pages[0].id}"
+    one.text_area(key=key).set_value("Tab one's page one.")
+    _click(one, "Save my edits")
+    two.text_area(key=key).set_value("Tab two's page one.")
+    _click(two, "Save my edits")
+
+    story = store.load(story_id)
+    texts = {d.pages[0].text for d in story.drafts}
+    assert {"Tab one's page one.", "Tab two's page one."} <= texts
+    assert story.draft.pages[0].text == "Tab two's page one."
+    assert any("kept as its own draft" in w.value for w in two.warning)
+    assert not two.exception

@@ -65,7 +65,7 @@ def _face_by_name(ps_name: str) -> TTFontFace:
 
 
 def _render(text: str, language: str) -> PdfReader:
-    pdf = render_pdf(Book("T", [BookPage(text, None)], language=language))
+    pdf = render_pdf(Book("T", [BookPage(text, None)], language=language)).data
     return PdfReader(io.BytesIO(pdf))
 
 
@@ -125,7 +125,7 @@ def test_bundled_fonts_cover_required_scripts_without_system_fonts(monkeypatch, 
         ok, why = fonts.printable("ja")
         assert not ok and "apt-get install -y fonts-wqy-microhei" in why and "Japanese" in why
         with pytest.raises(fonts.FontMissing, match="fonts-wqy-microhei"):
-            render_pdf(Book("T", [BookPage("日本語のテキストです", None)], language="ja"))
+            render_pdf(Book("T", [BookPage("日本語のテキストです", None)], language="ja")).data
         ok, why = fonts.printable("bn")
         assert not ok and "fonts-noto-core" in why
     finally:

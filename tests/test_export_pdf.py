@@ -63,7 +63,7 @@ def read(pdf: bytes) -> PdfReader:
 
 def test_book_structure(pictures) -> None:
     book = make_book(pictures)
-    reader = read(render_pdf(book))
+    reader = read(render_pdf(book).data)
     assert len(reader.pages) == 1 + 8 + 1
     assert reader.metadata.title == "Milo and the Secret Garden"
     assert "Milo and the Secret Garden" in reader.pages[0].extract_text()
@@ -84,13 +84,13 @@ def test_book_structure(pictures) -> None:
 
 def test_same_book_same_bytes(pictures) -> None:
     book = make_book(pictures)
-    assert render_pdf(book) == render_pdf(book)
+    assert render_pdf(book).data == render_pdf(book).data
 
 
 @pytest.mark.parametrize(("size", "expected"), [("A4", (595.3, 841.9)), ("Letter", (612.0, 792.0)),
                                                 ("square", (595.3, 595.3))])
 def test_page_sizes(pictures, size, expected) -> None:
-    reader = read(render_pdf(make_book(pictures, page_size=size)))
+    reader = read(render_pdf(make_book(pictures, page_size=size)).data)
     for page in reader.pages:
         box = page.mediabox
         assert (round(float(box.width), 1), round(float(box.height), 1)) == expected
@@ -98,14 +98,14 @@ def test_page_sizes(pictures, size, expected) -> None:
 
 def test_unknown_page_size_is_refused(pictures) -> None:
     with pytest.raises(InputError, match="page size"):
-        render_pdf(make_book(pictures, page_size="A5"))
+        render_pdf(make_book(pictures, page_size="A5")).data
 
 
 def test_bilingual_pages_carry_both_texts(pictures) -> None:
     book = make_book(pictures, title_translation="Milo und der geheime Garten", translation_language="de")
     for i, page in enumerate(book.pages):
         page.translation = f"Seite {i + 1}. Milo schlich am Gartentor vorbei und fand Tür Nummer {i + 1}."
-    pdf = render_pdf(book)
+    pdf = render_pdf(book).data
     reader = read(pdf)
     title = reader.pages[0].extract_text()
     assert title.index("Milo and the Secret Garden") < title.index("Milo und der geheime Garten")
@@ -123,7 +123,7 @@ def test_markup_prints_literally(pictures) -> None:
     hostile = '<b>x</b> & <font color="red">y</font> &amp; <para> </para> <img src="a.png"/> <br/>'
     book = Book(f"<i>{hostile}</i>", [BookPage(hostile, pictures[0], translation="&lt;<script>")],
                 language="en", translation_language="en")
-    reader = read(render_pdf(book))
+    reader = read(render_pdf(book).data)
     assert squash(hostile) in squash(reader.pages[1].extract_text())
     assert squash("&lt;<script>") in squash(reader.pages[1].extract_text())
     assert squash(f"<i>{hostile}</i>") in squash(reader.pages[0].extract_text())
@@ -132,7 +132,7 @@ def test_markup_prints_literally(pictures) -> None:
 def test_control_characters_do_not_break_it() -> None:
     nasty = "a\x00b\x01c\x07d\x1be\x7ff\x85g\u202eh\u200bi\ufeffj\ud800k\ue000l\r\nm\tn\u2028o"
     reader = read(render_pdf(Book(nasty, [BookPage(nasty, None, translation=nasty)],
-                                  translation_language="fr", title_translation=nasty)))
+                                  translation_language="fr", title_translation=nasty)).data)
     text = reader.pages[1].extract_text()
     assert "\x00" not in text and "\x1b" not in text
     assert squash("abcdefghijkl") in squash(text)
@@ -144,7 +144,7 @@ def test_megabyte_of_text_continues_on_new_pages() -> None:
     words = [f"w{i:07d}" for i in range(125_000)]  # 1 MB of distinct words
     text = " ".join(words)
     assert len(text) >= 1_000_000
-    pdf = render_pdf(Book("Long", [BookPage(text, None), BookPage("after", None)]))
+    pdf = render_pdf(Book("Long", [BookPage(text, None), BookPage("after", None)])).data
     reader = read(pdf)
     assert len(reader.pages) > 100
     # nothing lost between pages: the words run on from one page to the next
@@ -162,14 +162,14 @@ def test_megabyte_of_text_continues_on_new_pages() -> None:
 
 def test_very_long_word_is_broken_not_lost() -> None:
     word = "x" * 20_000
-    reader = read(render_pdf(Book("W", [BookPage(word, None)])))
+    reader = read(render_pdf(Book("W", [BookPage(word, None)])).data)
     total = sum(reader.pages[i].extract_text().count("x") for i in range(1, len(reader.pages)))
     assert total == 20_000
     assert len(reader.pages) > 2
 
 
 def test_qr_code_on_last_page_gives_back_the_url(pictures) -> None:
-    pdf = render_pdf(make_book(pictures))
+    pdf = render_pdf(make_book(pictures)).data
     doc = pdfium.PdfDocument(pdf)
     image = doc[len(doc) - 1].render(scale=2).to_pil()
     assert decode_qr(image) == URL
@@ -192,7 +192,7 @@ def test_size_per_page_with_real_photos(tmp_path) -> None:
     photos = [*SAMPLES, big]
     book = Book("Photos", [BookPage("A photo.", photos[i % len(photos)]) for i in range(8)], photo=big,
                 qr_url=URL)
-    pdf = render_pdf(book)
+    pdf = render_pdf(book).data
     reader = read(pdf)
     assert len(pdf) / len(reader.pages) < 500_000
     for page in reader.pages[:-1]:
@@ -208,9 +208,9 @@ def test_unreadable_pictures_are_clear_errors(tmp_path, pictures) -> None:
     bad = tmp_path / "bad.jpg"
     bad.write_bytes(b"not a picture")
     with pytest.raises(InputError, match="page 1"):
-        render_pdf(Book("T", [BookPage("x", bad)]))
+        render_pdf(Book("T", [BookPage("x", bad)])).data
     with pytest.raises(InputError, match="missing"):
-        render_pdf(Book("T", [BookPage("x", tmp_path / "gone.png")]))
+        render_pdf(Book("T", [BookPage("x", tmp_path / "gone.png")])).data
 
 
 def test_transparent_and_odd_pictures(tmp_path) -> None:
@@ -219,7 +219,7 @@ def test_transparent_and_odd_pictures(tmp_path) -> None:
         path = tmp_path / f"{mode}.png" if mode != "CMYK" else tmp_path / "cmyk.jpg"
         Image.new(mode, (300, 200), color).save(path)
         paths.append(path)
-    reader = read(render_pdf(Book("T", [BookPage(p.name, p) for p in paths])))
+    reader = read(render_pdf(Book("T", [BookPage(p.name, p) for p in paths])).data)
     assert all(len(page_images(reader.pages[i])) == 1 for i in range(1, len(paths) + 1))
 
 
@@ -227,14 +227,14 @@ def test_right_to_left_and_complex_scripts_render(pictures) -> None:
     book = Book("الثعلب الصغير", [BookPage("قفز الثعلب الصغير فوق القمر مع Anna في 2024.", pictures[0],
                                            translation="छोटी लोमड़ी चाँद के ऊपर कूद गई।")],
                 language="ar", title_translation="השועל הקטן", translation_language="hi")
-    reader = read(render_pdf(book))
+    reader = read(render_pdf(book).data)
     names = {str(f.get_object()["/BaseFont"]).split("+")[-1]
              for p in reader.pages for f in p["/Resources"].get("/Font", {}).values()}
     assert {"NotoNaskhArabic-Regular", "NotoSansHebrew-Regular", "NotoSansDevanagari-Regular"} <= names
 
 
 def test_empty_book_still_prints() -> None:
-    reader = read(render_pdf(Book("", [])))
+    reader = read(render_pdf(Book("", [])).data)
     assert len(reader.pages) == 1
 
 
@@ -245,7 +245,7 @@ def test_any_text_reaches_the_pdf(title, text, translation, credits) -> None:
     book = Book(title, [BookPage(text, None, translation=translation)], credits=credits,
                 translation_language="ja" if translation is not None else None, title_translation=translation)
     try:
-        pdf = render_pdf(book)
+        pdf = render_pdf(book).data
     except fonts.FontMissing:
         # the only refusal allowed: a text mostly in a script this machine has no font for
         texts = [t for t in (title, text, translation, credits) if t]

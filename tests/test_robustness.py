@@ -17,6 +17,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 from streamlit.testing.v1 import AppTest
 
+from core.publish import StaticFolder
 from core import studio
 from core.models import ModelManager
 from core.offline.illustrator import OfflineIllustrator
@@ -38,7 +39,7 @@ def _make_book(store: Store, person: int) -> tuple[str, str, str]:
     studio.update_settings(store, story, pages=2, seed=person)
     list(studio.write_draft(store, story, OfflineWriter()))
     list(studio.illustrate(store, story, OfflineIllustrator()))
-    list(studio.export_pdf(store, story, static_dir=store.root / "static", base_url="http://studio"))
+    list(studio.export_pdf(store, story, publisher=StaticFolder(store.root / "static", "http://studio")))
     return story.id, photo, story.caption
 
 

@@ -139,3 +139,11 @@ def test_killed_at_random_moments_while_saving_nothing_is_lost(store: Store) -> 
         assert reopened.draft is not None
         last_seen = len(reopened.drafts)
         story = reopened
+
+
+def test_every_test_has_its_own_data_folder(tmp_path) -> None:
+    """The autouse fixture isolates tests that never ask for a data folder."""
+    from core.settings import load_settings
+
+    settings = load_settings()
+    assert settings.data_dir == tmp_path / "data" and settings.static_dir == tmp_path / "static"

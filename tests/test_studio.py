@@ -123,11 +123,11 @@ def test_hand_edits_make_a_person_draft_and_word_diff_shows_them(store, story) -
     with_caption(store, story)
     drain(studio.write_draft(store, story, ScriptedWriter(story_of("Cat", "The cat sat."))))
     page = story.draft.pages[0]
-    assert studio.edit_draft(store, story, "Cat", [(page.text, page.scene)]) is None
-    edited = studio.edit_draft(store, story, "Cat", [("The big cat sat down.", page.scene)])
+    assert studio.edit_draft(store, story, "Cat", [(page.text, page.scene)]).draft is None
+    edited = studio.edit_draft(store, story, "Cat", [("The big cat sat down.", page.scene)]).draft
     assert edited.author == "person" and edited.pages[0].id == page.id
     assert edited.pages[0].prompt == page.prompt  # same scene, same prompt
-    rescened = studio.edit_draft(store, story, "Cat", [("The big cat sat down.", "A dog in the snow")])
+    rescened = studio.edit_draft(store, story, "Cat", [("The big cat sat down.", "A dog in the snow")]).draft
     assert "a dog in the snow" in rescened.pages[0].prompt
     runs = studio.word_diff(story.drafts[0], story.drafts[1])
     assert runs == [(" ", "Cat The"), ("+", "big"), (" ", "cat"), ("-", "sat."), ("+", "sat down.")]

@@ -96,11 +96,19 @@ class Book:
     credits: str = ""
 
 
+@dataclass(frozen=True)
+class Rendered:
+    """A rendered PDF: its bytes and how many pages it has (counted while drawing, not re-parsed)."""
+
+    data: bytes
+    pages: int
+
+
 _render_lock = threading.Lock()
 
 
-def render_pdf(book: Book) -> bytes:
-    """The book as PDF bytes.
+def render_pdf(book: Book) -> Rendered:
+    """The book as a PDF.
 
     Raises InputError for an unknown page size, a picture that cannot be read or a URL too long
     for a QR code, and fonts.FontMissing when a text's script has no font installed (its message
@@ -146,7 +154,7 @@ class _Renderer:
 
     # --- the book -----------------------------------------------------------------------------
 
-    def render(self) -> bytes:
+    def render(self) -> Rendered:
         book = self.book
         c = self.c
         title = printable_text(book.title)[:500]
@@ -158,8 +166,8 @@ class _Renderer:
             self.story_page(n, page)
         if book.qr_url or printable_text(book.credits):
             self.last_page()
-        c.save()
-        return self.buf.getvalue()
+        c.save()  # shows the last page; the page number then points past it
+        return Rendered(self.buf.getvalue(), c.getPageNumber() - 1)
 
     def bilingual(self) -> bool:
         return bool(self.book.translation_language)
