@@ -18,6 +18,7 @@ import streamlit as st
 
 from core import studio
 from core.errors import ModelUnavailable, StudioError
+from core.publish import StaticFolder
 from core.settings import Settings, load_settings
 from core.store import Store
 from core.story import Story
@@ -186,3 +187,9 @@ def public_base_url(configured: str | None) -> str:
     url = st.context.url or "http://localhost:8501"
     match = re.match(r"^(https?://[^/]+)", url)
     return match.group(1) if match else "http://localhost:8501"
+
+
+def publisher() -> StaticFolder:
+    """Where this studio publishes exported PDFs: Streamlit's static folder, at the address a phone uses."""
+    current = settings()
+    return StaticFolder(current.static_dir, public_base_url(current.public_base_url))

@@ -5,7 +5,6 @@ import streamlit as st
 from core import providers, studio
 from core.export.fonts import printable
 from core.export.qr import qr_image
-from core.publish import StaticFolder
 from core.story import PAGE_SIZES
 from pages import _nav, _ui
 
@@ -15,8 +14,10 @@ store = _ui.store()
 settings = _ui.settings()
 draft = story.draft
 
-missing = [n for n, p in enumerate(draft.pages, 1) if not (story.scenes.get(p.id) and story.scenes[p.id].variants)]
-if missing:
+missing = [draft.pages.index(page) + 1 for page in story.pages_without_picture()]
+if len(missing) == 1:
+    st.warning(f"Page {missing[0]} has no picture yet; it prints with text only.")
+elif missing:
     st.warning(f"Pages {', '.join(map(str, missing))} have no picture yet; they print with text only.")
 
 ORIGINAL = "original"
@@ -37,13 +38,13 @@ choice = middle.selectbox("Language", keys, format_func=languages.get, key="expo
 language = None if choice == ORIGINAL else choice
 bilingual = right.checkbox("Bilingual (both texts on each page)", story.export.bilingual,
                            disabled=language is None, key="export_bilingual")
-base_url = _ui.public_base_url(settings.public_base_url)
-st.caption(f"The QR code will point at {base_url}. A phone must be able to reach that address: "
+publisher = _ui.publisher()
+st.caption(f"The QR code will point at {publisher.base_url}. A phone must be able to reach that address: "
            "set the public address in Settings when the studio runs behind another name.")
 
 if st.button("Make the PDF", type="primary", key="export_go"):
     _ui.run_step("Making the PDF", lambda: studio.export_pdf(
-        store, story, publisher=StaticFolder(settings.static_dir, base_url), page_size=page_size,
+        store, story, publisher=publisher, page_size=page_size,
         language=language, bilingual=bilingual and language is not None,
         safety=providers.safety_for(settings)))
     story = store.load(story.id)

@@ -3,7 +3,6 @@
 import streamlit as st
 
 from core import studio
-from core.publish import StaticFolder
 from pages import _nav, _ui
 
 _nav.begin(_nav.LIBRARY)
@@ -28,10 +27,11 @@ for summary in stories:
         with _ui.shows_errors():
             studio.duplicate_story(store, summary.id)
             st.rerun()
-    confirm = more.checkbox("Yes, delete it for good; its PDF links and QR codes stop working", key=f"library_confirm_{summary.id}")
+    more.caption("Its published PDFs stop downloading: their links and QR codes will answer that they are gone.")
+    confirm = more.checkbox("Yes, delete it for good", key=f"library_confirm_{summary.id}")
     if more.button("Delete", key=f"library_delete_{summary.id}", disabled=not confirm):
         with _ui.shows_errors():
-            studio.delete_story(store, summary.id, publisher=StaticFolder(_ui.settings().static_dir, ""))
+            studio.delete_story(store, summary.id, publisher=_ui.publisher())
             if st.session_state.get("story_id") == summary.id:
                 st.session_state.pop("story_id")
                 st.query_params.clear()

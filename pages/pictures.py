@@ -53,7 +53,8 @@ text_col, image_col = st.columns([2, 3])
 with text_col:
     st.markdown(_ui.literal(page.text))
     prompt = st.text_area("Picture prompt", page.prompt, key=f"pictures_prompt_{draft.id}_{page.id}")
-    seed = st.number_input("Seed", 0, 2**31 - 1, studio.next_seed(story, page.id), key=f"pictures_seed_{page.id}_{made}")
+    seed = st.number_input("Seed", 0, 2**31 - 1, studio.next_seed(story, page.id),
+                           key=f"pictures_seed_{page.id}_{made}")
     a, b = st.columns(2)
     if a.button("New picture", key="pictures_new"):
         _draw(f"Drawing page {number}", [page.id])

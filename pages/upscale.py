@@ -9,7 +9,6 @@ _nav.begin(_nav.UPSCALE)
 story = _ui.require_story("draft")
 store = _ui.store()
 settings = _ui.settings()
-draft = story.draft
 
 factor = st.radio("Enlarge by", [2, 4], horizontal=True, format_func=lambda f: f"{f}×", key="upscale_factor")
 st.caption("The offline engine resamples with Lanczos and sharpens; a local model repaints detail.")
@@ -21,8 +20,7 @@ def _upscale(label: str, page_ids=None) -> None:
         st.rerun()
 
 
-pictured = [(n, p, story.scenes[p.id].chosen_variant()) for n, p in enumerate(draft.pages, start=1)
-            if p.id in story.scenes and story.scenes[p.id].chosen_variant()]
+pictured = story.pictured_pages()
 if not pictured:
     st.info("There are no pictures yet.")
     _nav.link(_nav.PICTURES, "Go to Pictures")

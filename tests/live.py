@@ -63,9 +63,9 @@ def running_studio(data_dir: Path, **extra_env: str) -> Iterator[LiveStudio]:
             try:
                 urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
                 break
-            except OSError:
+            except OSError as error:
                 if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("the studio did not start within 60 s")
+                    raise RuntimeError("the studio did not start within 60 s") from error
                 time.sleep(0.3)
         yield LiveStudio(url=url, data_dir=data_dir, env=env)
     finally:
