@@ -38,12 +38,14 @@ def _gate() -> None:
     the right password reruns that very page: a story link survives the gate.
     """
     st.title("VisuTale Studio")
-    typed = st.text_input("Password", type="password", key="home_password")
+    box, _ = st.columns([2, 3])
+    typed = box.text_input("Password", type="password", key="home_password",
+                           help="This studio is private: ask the person who runs it.")
     if typed and hmac.compare_digest(typed.encode(), password.encode()):
         st.session_state["access_granted"] = True
         st.rerun()
     if typed:
-        st.error("That password is not right.")
+        box.error("That password is not right.")
     st.stop()
 
 

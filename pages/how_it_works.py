@@ -26,9 +26,12 @@ st.markdown("""
   each scene. Honest and predictable: the same seed gives the same result. It cannot follow
   free-text instructions or translate.
 - *Local models* on a GPU: LLaVA for captions, an instruction-tuned language model for the story,
-  Stable Diffusion XL base + refiner for pictures, a diffusion upscaler; loaded once, in 4-bit.
+  Stable Diffusion XL base + refiner for pictures, a diffusion upscaler. Each is loaded once and
+  shared by everyone: LLaVA and the writer in 4-bit where bitsandbytes is installed, the picture
+  models in 16-bit; the sidebar shows how each one was actually loaded (precision, device, memory).
 - *Remote*: any OpenAI-compatible server (OpenAI, vLLM, Ollama, LM Studio, llama.cpp) and DeepL.
 
 Everything is saved as it changes; the Library lists every story, and a story's link (`?story=…`)
 reopens it anywhere this studio is reachable.
 """)
+_nav.link(_nav.PHOTO, "Start with a photo")

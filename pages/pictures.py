@@ -49,6 +49,7 @@ number = st.selectbox("Work on page", range(1, len(draft.pages) + 1), key="pictu
 page = draft.pages[number - 1]
 scene = story.scenes.get(page.id)
 made = len(scene.variants) if scene else 0
+chosen = story.picture(page.id)
 text_col, image_col = st.columns([2, 3])
 with text_col:
     st.markdown(_ui.literal(page.text))
@@ -64,7 +65,6 @@ with text_col:
                 studio.set_prompt(store, story, page.id, prompt)
             _draw(f"Drawing page {number}", [page.id], int(seed))
 with image_col:
-    chosen = story.picture(page.id)
     if chosen is None:
         st.info("No picture yet.")
     else:
@@ -72,23 +72,26 @@ with image_col:
         _ui.engine_line(chosen.engine, f"{chosen.model} · seed {chosen.seed} · {chosen.width}×{chosen.height}")
         if chosen.prompt != page.prompt:
             st.caption("Drawn from an earlier prompt.")
-        if made > 1:
-            # Each version keeps its number (#1 is the first ever drawn) on its thumbnail and in the picker.
-            number_of = {v.id: n for n, v in enumerate(scene.variants, start=1)}
-            shown = list(scene.variants[-NEWEST:])
-            if chosen not in shown:
-                shown = [chosen] + shown[1:]
-            if made > len(shown):
-                st.caption(f"{len(shown)} of the {made} versions: the one in use and the newest.")
-            thumbs = st.columns(len(shown))
-            for thumb, variant in zip(thumbs, shown):
-                thumb.image(str(store.thumbnail(story.id, variant.image, 160)),
-                            caption=f"#{number_of[variant.id]} · seed {variant.seed}")
-            ids = [v.id for v in shown]
-            pick = st.radio("Use picture", ids, index=ids.index(chosen.id), horizontal=True,
-                            key=f"pictures_pick_{page.id}_{made}", format_func=lambda i: f"#{number_of[i]}")
-            if pick != chosen.id:
-                studio.choose_variant(store, story, page.id, pick)
-                st.rerun()
+
+if chosen is not None and made > 1:
+    # Each version keeps its number (#1 is the first ever drawn) on its small picture and in the picker.
+    number_of = {v.id: n for n, v in enumerate(scene.variants, start=1)}
+    shown = scene.variants[-NEWEST:]
+    if chosen.id in {v.id for v in shown}:
+        if made > NEWEST:
+            st.caption(f"The newest {len(shown)} of the {made} versions.")
+    else:
+        shown = [chosen, *shown[1:]]
+        st.caption(f"The one in use and the newest {len(shown) - 1} of the {made} versions.")
+    for thumb, variant in zip(st.columns(NEWEST), shown):
+        thumb.image(str(store.thumbnail(story.id, variant.image, 160)),
+                    caption=f"#{number_of[variant.id]}  \nseed {variant.seed}")
+    ids = [v.id for v in shown]
+    pick = st.radio("Use picture", ids, index=ids.index(chosen.id), horizontal=True,
+                    key=f"pictures_pick_{page.id}_{made}", format_func=lambda i: f"#{number_of[i]}")
+    if pick != chosen.id:
+        with _ui.shows_errors():
+            studio.choose_variant(store, story, page.id, pick)
+            st.rerun()
 
 _nav.link(_nav.UPSCALE)

@@ -67,9 +67,9 @@ def test_with_more_versions_than_shown_the_picker_numbers_what_the_thumbnails_sh
     at.query_params["story"] = story.id
     at.switch_page("pages/pictures.py").run()
     assert not at.exception, at.exception
-    # The small pictures of the versions (the grid of pages shows "Page 1"): "#3 · seed 123" ...
+    # The small pictures of the versions (the grid of pages shows "Page 1"): "#3", a line break, "seed 123"
     shown = {int(number): int(seed) for image in at.image for caption in image.captions
-             if (match := re.fullmatch(r"#(\d+) · seed (\d+)", caption)) for number, seed in [match.groups()]}
+             if (match := re.fullmatch(r"#(\d+)\s+seed (\d+)", caption)) for number, seed in [match.groups()]}
     assert sorted(shown) == [3, 4, 5, 6, 7, 8]  # the newest six, numbered from the first ever drawn
     assert {number: variants[number - 1].seed for number in shown} == shown
     pick = at.radio(key=f"pictures_pick_{page.id}_8")
@@ -85,4 +85,4 @@ def test_with_more_versions_than_shown_the_picker_numbers_what_the_thumbnails_sh
     at.run()
     pick = at.radio(key=f"pictures_pick_{page.id}_8")
     assert pick.options == ["#1", "#4", "#5", "#6", "#7", "#8"] and pick.value == variants[0].id
-    assert "6 of the 8 versions: the one in use and the newest." in [c.value for c in at.caption]
+    assert "The one in use and the newest 5 of the 8 versions." in [c.value for c in at.caption]

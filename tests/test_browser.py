@@ -125,6 +125,31 @@ def test_a_story_link_keeps_its_story_through_the_password(browser, tmp_path: Pa
         other.close()
 
 
+def test_the_picture_picker_numbers_the_versions_its_thumbnails_show(browser, tmp_path: Path) -> None:
+    from core import studio
+    from core.offline.illustrator import OfflineIllustrator
+    from core.store import Store
+
+    story = _story_with_draft(tmp_path / "data", pages=1)
+    store, page_id = Store(tmp_path / "data"), story.draft.pages[0].id
+    for _ in range(8):
+        list(studio.illustrate(store, store.load(story.id), OfflineIllustrator(), [page_id]))
+    with running_studio(tmp_path / "data") as live:
+        page = browser.new_page(viewport={"width": 1280, "height": 1700})
+        page.goto(f"{live.url}/pictures?story={story.id}")
+        settle(page)
+        page.get_by_text("The newest 6 of the 8 versions.").wait_for()
+        expect(page.locator("[data-testid=stImageCaption]")).to_have_count(7)  # "Page 1" and six versions
+        captions = page.locator("[data-testid=stImageCaption]").all_inner_texts()
+        shown = [int(m.group(1)) for c in captions if (m := re.fullmatch(r"#(\d+)\s+seed \d+", c.strip()))]
+        picker = page.get_by_role("radiogroup")
+        expect(picker.get_by_role("radio")).to_have_count(6)
+        labels = [text.strip() for text in picker.locator("label").all_inner_texts()]
+        assert shown == [3, 4, 5, 6, 7, 8] and labels == [f"#{n}" for n in shown]
+        shoot(page, "0-pictures-with-8-versions")
+        page.close()
+
+
 def test_a_person_makes_a_book_and_reopens_it_by_its_link(browser, live_studio, tmp_path: Path) -> None:  # noqa: F811
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     page = context.new_page()
