@@ -65,8 +65,9 @@ with st.sidebar:
     )
     if "local" in (settings.vision, settings.writer, settings.illustrator, settings.upscaler):
         loaded = _ui.model_manager().report()
-        for entry in loaded:
-            st.caption(f"Loaded: {entry['key']} · {entry['gb']:.1f} GB on {entry['device']} · "
+        for entry in loaded:  # what was actually loaded: a 4-bit request may have fallen back
+            precision = f"{entry['precision']} · " if entry.get("precision") else ""
+            st.caption(f"Loaded: {entry['key']} · {precision}{entry['gb']:.1f} GB on {entry['device']} · "
                        f"{entry['load_seconds']:.0f} s to load")
         if not loaded:
             st.caption("No local model loaded yet: each loads on first use, once for everyone.")

@@ -28,7 +28,7 @@ st.markdown("""
 - *Local models* on a GPU: LLaVA for captions, an instruction-tuned language model for the story,
   Stable Diffusion XL base + refiner for pictures, a diffusion upscaler. Each is loaded once and
   shared by everyone: LLaVA and the writer in 4-bit where bitsandbytes is installed, the picture
-  models in 16-bit; the sidebar shows how each one was actually loaded (precision, device, memory).
+  models in 16-bit; the sidebar shows what each one was actually loaded as, where, and how much memory it takes.
 - *Remote*: any OpenAI-compatible server (OpenAI, vLLM, Ollama, LM Studio, llama.cpp) and DeepL.
 
 Everything is saved as it changes; the Library lists every story, and a story's link (`?story=…`)
