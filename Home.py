@@ -19,6 +19,7 @@ st.session_state.setdefault("settings_overrides", {})
 try:
     settings = _ui.settings()
 except StudioError as error:  # a bad value in the environment or secrets.toml, named
+    _nav.navigation(hidden=True)  # the address keeps its page and story for a reload once fixed
     st.error(str(error))
     st.stop()
 
