@@ -73,4 +73,4 @@ with st.sidebar:
         if not loaded:
             st.caption("No local model loaded yet: each loads on first use, once for everyone.")
 
-navigation.run()
+_nav.run(navigation)

@@ -7,13 +7,14 @@ so adding a page is one line here (plus its file).
 from __future__ import annotations
 
 import runpy
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
 
 HOME = Path(__file__).resolve().parent.parent / "Home.py"
+_INSIDE_HOME: ContextVar[bool] = ContextVar("visutale_inside_home", default=False)
 
 
 @dataclass(frozen=True)
@@ -57,9 +58,19 @@ def navigation(*, hidden: bool = False):
     return st.navigation(sections, position="hidden" if hidden else "sidebar", expanded=True)
 
 
+def run(chosen) -> None:
+    """Home.py's last line: run the page `st.navigation` chose, marked as running inside Home.py."""
+    token = _INSIDE_HOME.set(True)
+    try:
+        chosen.run()
+    finally:
+        _INSIDE_HOME.reset(token)
+
+
 def begin(spec: PageSpec) -> None:
-    """Every page's first line: run inside Home.py's navigation, then draw the page's heading."""
-    _run_home_if_run_alone()
+    """Every page's first line: make sure the page runs inside Home.py, then draw its heading."""
+    if not _INSIDE_HOME.get():
+        _run_home_in_place_of_this_page()
     st.title(spec.title)
 
 
@@ -72,22 +83,22 @@ def switch(spec: PageSpec, query_params: dict[str, str] | None = None) -> None:
     st.switch_page(spec.page(), query_params=query_params)
 
 
-def _run_home_if_run_alone() -> None:
-    """When Streamlit ran this page file by itself, run Home.py in its place, in this same run.
+def _run_home_in_place_of_this_page() -> None:
+    """Streamlit ran this page file by itself: run Home.py in its place, in this same run.
 
-    Streamlit behaviour worked around: an app whose main script has a `pages/` folder beside it is an
-    old-style multipage app (`PagesManager.uses_pages_directory`, decided from the folder when the
-    first session starts) until some script calls `st.navigation`. In that mode a URL such as
-    `/draft?story=...` runs pages/draft.py alone: no password gate, no sidebar, a page list made from
-    the folder. That happens for the first request of a fresh server and on every `AppTest` run
-    (which resets the flag). Streamlit has no public switch for it (no config option; it ignores
-    only dot-files and `__init__.py` in pages/, and a page it cannot find shows "Page not found"),
-    so leave the mode here and run the entry point, whose `st.navigation` then runs this page again
-    in the same run: clicks and typed values of this run are kept (a rerun would drop clicks).
-    tests/test_navigation.py fails when an upgrade changes this.
+    Streamlit behaviour worked around: an app whose main script has a `pages/` folder beside it is
+    an old-style multipage app (decided from the folder when the first session starts, kept in the
+    private `PagesManager.uses_pages_directory`) until some script calls `st.navigation`. In that
+    mode a URL such as `/draft?story=...` runs pages/draft.py alone: no password gate, no sidebar, a
+    page list made from the folder. That happens to the first requests of a fresh server (every tab
+    that reconnects after a restart) and to every `AppTest` run. Streamlit has no public switch for
+    it (no config option; in pages/ it skips only dot-files and `__init__.py`; a page it cannot find
+    shows a "Page not found" dialog). So the page runs the entry point instead: Home.py's
+    `st.navigation` leaves the old mode and runs this page again, inside Home.py, in this same run,
+    so the clicks and typed values of this run are kept (a rerun would drop a click). Whether a page
+    runs inside Home.py is known per run (`run()` marks it), never from the process-wide flag, so
+    two sessions starting at once cannot slip past the gate.
+    tests/test_navigation.py says when an upgrade makes this unnecessary.
     """
-    if not PagesManager.uses_pages_directory:
-        return
-    PagesManager.uses_pages_directory = False
     runpy.run_path(str(HOME), run_name="__main__")
     st.stop()  # Home.py has drawn the whole page, this one included
