@@ -80,6 +80,7 @@ def link(spec: PageSpec, label: str | None = None, *, where=st) -> None:
 
 
 def switch(spec: PageSpec, query_params: dict[str, str] | None = None) -> None:
+    """Go to another page of the studio now (with `?story=...` when given)."""
     st.switch_page(spec.page(), query_params=query_params)
 
 
