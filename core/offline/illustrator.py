@@ -33,6 +33,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from core.offline.analysis import analyse
+from core.providers import fit_long_side
 from core.providers.base import ImageJob, StepCallback
 
 FILTER_VERSION = "offline-filters-1"
@@ -333,8 +334,15 @@ class OfflineIllustrator:
     engine = "offline"
     model = "stylised renderings of your photo"
 
+    def __init__(self, long_side: int | None = None) -> None:
+        self.long_side = long_side  # the setting `illustrator_size`; None: SIZES as they are
+
+    @classmethod
+    def from_settings(cls, settings) -> OfflineIllustrator:
+        return cls(settings.illustrator_size)
+
     def size_for(self, aspect: str) -> tuple[int, int]:
-        return SIZES.get(aspect, SIZES["portrait"])
+        return fit_long_side(SIZES.get(aspect, SIZES["portrait"]), self.long_side, multiple=8)
 
     def params(self) -> dict:
         return {"filters": FILTER_VERSION, "styles": list(STYLES), "steps": STEPS,

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from core import models
 from core.errors import ProviderError, StudioError
+from core.providers import fit_long_side
 from core.providers.base import ImageJob, StepCallback
 
 if TYPE_CHECKING:
@@ -86,6 +87,8 @@ class LocalIllustrator:
     def from_settings(cls, settings: Settings, **overrides: Any) -> LocalIllustrator:
         manager = overrides.pop("manager", None) or models.get_manager()
         manager.set_budget_gb(settings.gpu_memory_budget_gb)
+        overrides.setdefault("sizes", {aspect: fit_long_side(size, settings.illustrator_size)
+                                       for aspect, size in SDXL_SIZES.items()})
         return cls(
             settings.model_illustrator,
             settings.model_refiner,
