@@ -40,8 +40,9 @@ def _gate() -> None:
     """
     st.title("VisuTale Studio")
     box, _ = st.columns([2, 3])
-    typed = box.text_input("Password", type="password", key="home_password",
-                           help="This studio is private: ask the person who runs it.")
+    typed = box.text_input(
+        "Password", type="password", key="home_password", help="This studio is private: ask the person who runs it."
+    )
     if typed and hmac.compare_digest(typed.encode(), password.encode()):
         st.session_state["access_granted"] = True
         st.rerun()
@@ -68,8 +69,10 @@ with st.sidebar:
         loaded = _ui.model_manager().report()
         for entry in loaded:  # what was actually loaded: a 4-bit request may have fallen back
             precision = f"{entry['precision']} · " if entry.get("precision") else ""
-            st.caption(f"Loaded: {entry['key']} · {precision}{entry['gb']:.1f} GB on {entry['device']} · "
-                       f"{entry['load_seconds']:.0f} s to load")
+            st.caption(
+                f"Loaded: {entry['key']} · {precision}{entry['gb']:.1f} GB on {entry['device']} · "
+                f"{entry['load_seconds']:.0f} s to load"
+            )
         if not loaded:
             st.caption("No local model loaded yet: each loads on first use, once for everyone.")
 

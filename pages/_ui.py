@@ -109,13 +109,19 @@ def require_story(needs: str = "photo") -> Story:
 
 def engine_line(engine: str, model: str = "") -> None:
     """The one line that says which engine made a result."""
-    names = {"offline": "the offline engine", "local": "a local model", "remote": "a remote server",
-             "deepl": "DeepL", "": "you"}
+    names = {
+        "offline": "the offline engine",
+        "local": "a local model",
+        "remote": "a remote server",
+        "deepl": "DeepL",
+        "": "you",
+    }
     st.caption(f"Made by {names.get(engine, engine)}" + (f" · {model}" if model else ""))
 
 
-def run_step(label: str, events: Callable[[], Iterator[studio.Event]], *, stream: bool = False,
-             capability: str | None = None) -> bool:
+def run_step(
+    label: str, events: Callable[[], Iterator[studio.Event]], *, stream: bool = False, capability: str | None = None
+) -> bool:
     """Run a long studio step with visible progress. Returns True when it finished.
 
     Streamed text appears as it arrives (escaped: model output is shown, never interpreted);
@@ -131,14 +137,20 @@ def run_step(label: str, events: Callable[[], Iterator[studio.Event]], *, stream
     except ModelUnavailable as error:
         st.error(str(error))
         if capability:
-            st.button(f"Use the offline engine for the {capability} instead", on_click=use_engine,
-                      args=(capability, "offline"), key=f"fallback-{capability}")
+            st.button(
+                f"Use the offline engine for the {capability} instead",
+                on_click=use_engine,
+                args=(capability, "offline"),
+                key=f"fallback-{capability}",
+            )
     except StudioError as error:
         st.error(str(error))
     except Exception:  # a bug, not the person's doing: say so plainly, keep the details in the log
         logging.getLogger("visutale").exception("%s failed", label)
-        st.error(f"{label} failed because of an error in the studio itself; your story is saved as it "
-                 "was before this step. The details are in the studio's log.")
+        st.error(
+            f"{label} failed because of an error in the studio itself; your story is saved as it "
+            "was before this step. The details are in the studio's log."
+        )
     return False
 
 

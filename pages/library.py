@@ -18,8 +18,9 @@ for summary in stories:
     thumb, info, actions = st.columns([1, 4, 2])
     if summary.thumbnail and summary.thumbnail.exists():
         thumb.image(str(summary.thumbnail), width=96)
-    info.markdown(f"**{_ui.literal(summary.title)}**  \n{summary.pages} pages · "
-                  f"changed {summary.updated:%Y-%m-%d %H:%M} UTC")
+    info.markdown(
+        f"**{_ui.literal(summary.title)}**  \n{summary.pages} pages · changed {summary.updated:%Y-%m-%d %H:%M} UTC"
+    )
     if actions.button("Open", key=f"library_open_{summary.id}", type="primary"):
         _ui.open_story(summary.id, page=_nav.DRAFT if summary.pages else _nav.CAPTION)
     more = actions.popover("More")

@@ -15,8 +15,10 @@ story = _ui.current_story()
 if story is not None and story.photo is not None:
     left, right = st.columns([1, 2])
     left.image(str(_ui.store().thumbnail(story.id, story.photo.image, 500)), caption=story.photo.filename)
-    right.markdown(f"You are working on **{_ui.literal(story.title)}**. A new photo starts a new story; "
-                   "this one stays in the Library.")
+    right.markdown(
+        f"You are working on **{_ui.literal(story.title)}**. A new photo starts a new story; "
+        "this one stays in the Library."
+    )
     _nav.link(_nav.CAPTION, where=right)
 
 

@@ -21,8 +21,9 @@ draft = story.draft
 
 def _draw(label: str, page_ids=None, seed=None) -> None:
     illustrator, safety = providers.illustrator_for(settings), providers.safety_for(settings)
-    if _ui.run_step(label, lambda: studio.illustrate(store, story, illustrator, page_ids, seed, safety),
-                    capability="illustrator"):
+    if _ui.run_step(
+        label, lambda: studio.illustrate(store, story, illustrator, page_ids, seed, safety), capability="illustrator"
+    ):
         st.rerun()
 
 
@@ -36,7 +37,7 @@ if right.button("Draw a new picture for every page", key="pictures_all"):
 
 numbered = list(enumerate(draft.pages, start=1))
 for row in range(0, len(numbered), GRID):
-    for cell, (number, each) in zip(st.columns(GRID), numbered[row:row + GRID]):
+    for cell, (number, each) in zip(st.columns(GRID), numbered[row : row + GRID]):
         picture = story.picture(each.id)
         if picture:
             cell.image(str(store.thumbnail(story.id, picture.image, 200)), caption=f"Page {number}")
@@ -44,8 +45,9 @@ for row in range(0, len(numbered), GRID):
             cell.caption(f"Page {number}: no picture yet")
 
 st.divider()
-number = st.selectbox("Work on page", range(1, len(draft.pages) + 1), key="pictures_page",
-                      format_func=lambda n: f"Page {n}")
+number = st.selectbox(
+    "Work on page", range(1, len(draft.pages) + 1), key="pictures_page", format_func=lambda n: f"Page {n}"
+)
 page = draft.pages[number - 1]
 scene = story.scenes.get(page.id)
 made = len(scene.variants) if scene else 0
@@ -54,8 +56,9 @@ text_col, image_col = st.columns([2, 3])
 with text_col:
     st.markdown(_ui.literal(page.text))
     prompt = st.text_area("Picture prompt", page.prompt, key=f"pictures_prompt_{draft.id}_{page.id}")
-    seed = st.number_input("Seed", 0, 2**31 - 1, studio.next_seed(story, page.id),
-                           key=f"pictures_seed_{page.id}_{made}")
+    seed = st.number_input(
+        "Seed", 0, 2**31 - 1, studio.next_seed(story, page.id), key=f"pictures_seed_{page.id}_{made}"
+    )
     a, b = st.columns(2)
     if a.button("New picture", key="pictures_new"):
         _draw(f"Drawing page {number}", [page.id])
@@ -84,11 +87,19 @@ if chosen is not None and made > 1:
         shown = [chosen, *shown[1:]]
         st.caption(f"The one in use and the newest {len(shown) - 1} of the {made} versions.")
     for thumb, variant in zip(st.columns(NEWEST), shown):
-        thumb.image(str(store.thumbnail(story.id, variant.image, 160)),
-                    caption=f"#{number_of[variant.id]}  \nseed {variant.seed}")
+        thumb.image(
+            str(store.thumbnail(story.id, variant.image, 160)),
+            caption=f"#{number_of[variant.id]}  \nseed {variant.seed}",
+        )
     ids = [v.id for v in shown]
-    pick = st.radio("Use picture", ids, index=ids.index(chosen.id), horizontal=True,
-                    key=f"pictures_pick_{page.id}_{made}", format_func=lambda i: f"#{number_of[i]}")
+    pick = st.radio(
+        "Use picture",
+        ids,
+        index=ids.index(chosen.id),
+        horizontal=True,
+        key=f"pictures_pick_{page.id}_{made}",
+        format_func=lambda i: f"#{number_of[i]}",
+    )
     if pick != chosen.id:
         with _ui.shows_errors():
             studio.choose_variant(store, story, page.id, pick)

@@ -30,11 +30,15 @@ left, right = st.columns(2)
 target = left.selectbox("Into", codes, format_func=lambda c: f"{by_code[c].name} ({c})", key="translate_target")
 formality = None
 if by_code[target].formality:
-    choice = right.radio("Form of address", ["default", "formal", "informal"], horizontal=True,
-                         key="translate_formality")
+    choice = right.radio(
+        "Form of address", ["default", "formal", "informal"], horizontal=True, key="translate_formality"
+    )
     formality = {"formal": "more", "informal": "less"}.get(choice)
-names = st.text_area("Names to keep as you want them (one per line: Name = Name in translation)",
-                     key="translate_glossary", placeholder="Chelsea = Chelsea")
+names = st.text_area(
+    "Names to keep as you want them (one per line: Name = Name in translation)",
+    key="translate_glossary",
+    placeholder="Chelsea = Chelsea",
+)
 glossary = dict(line.split("=", 1) for line in names.splitlines() if "=" in line)
 glossary = {k.strip(): v.strip() for k, v in glossary.items() if k.strip() and v.strip()}
 

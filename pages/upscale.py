@@ -33,11 +33,15 @@ if st.button(label, type="primary", key="upscale_all"):
 for number, page, variant in pictured:
     st.divider()
     before, after, action = st.columns([2, 2, 1])
-    before.image(str(store.thumbnail(story.id, variant.image, 480)),
-                 caption=f"Page {number} · before · {variant.width}×{variant.height}")
+    before.image(
+        str(store.thumbnail(story.id, variant.image, 480)),
+        caption=f"Page {number} · before · {variant.width}×{variant.height}",
+    )
     if variant.upscaled:
-        after.image(str(store.thumbnail(story.id, variant.upscaled, 480)),
-                    caption=f"after · {variant.upscale.get('width')}×{variant.upscale.get('height')}")
+        after.image(
+            str(store.thumbnail(story.id, variant.upscaled, 480)),
+            caption=f"after · {variant.upscale.get('width')}×{variant.upscale.get('height')}",
+        )
         _ui.engine_line(variant.upscale.get("engine", ""), variant.upscale.get("model", ""))
     else:
         after.info("Not upscaled yet.")

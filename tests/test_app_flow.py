@@ -102,8 +102,17 @@ def test_a_wrong_link_says_so_and_reveals_nothing(data_dir) -> None:
     assert "There is no story at this link" in _texts(at)
 
 
-@pytest.mark.parametrize("page", ["pages/caption.py", "pages/draft.py", "pages/pictures.py",
-                                  "pages/upscale.py", "pages/translate.py", "pages/export.py"])
+@pytest.mark.parametrize(
+    "page",
+    [
+        "pages/caption.py",
+        "pages/draft.py",
+        "pages/pictures.py",
+        "pages/upscale.py",
+        "pages/translate.py",
+        "pages/export.py",
+    ],
+)
 def test_every_step_without_a_story_points_to_the_photo_page(data_dir, page) -> None:
     at = _app()
     at.run()

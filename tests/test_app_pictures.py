@@ -68,8 +68,13 @@ def test_with_more_versions_than_shown_the_picker_numbers_what_the_thumbnails_sh
     at.switch_page("pages/pictures.py").run()
     assert not at.exception, at.exception
     # The small pictures of the versions (the grid of pages shows "Page 1"): "#3", a line break, "seed 123"
-    shown = {int(number): int(seed) for image in at.image for caption in image.captions
-             if (match := re.fullmatch(r"#(\d+)\s+seed (\d+)", caption)) for number, seed in [match.groups()]}
+    shown = {
+        int(number): int(seed)
+        for image in at.image
+        for caption in image.captions
+        if (match := re.fullmatch(r"#(\d+)\s+seed (\d+)", caption))
+        for number, seed in [match.groups()]
+    }
     assert sorted(shown) == [3, 4, 5, 6, 7, 8]  # the newest six, numbered from the first ever drawn
     assert {number: variants[number - 1].seed for number in shown} == shown
     pick = at.radio(key=f"pictures_pick_{page.id}_8")

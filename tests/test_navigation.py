@@ -30,14 +30,16 @@ def test_streamlit_still_runs_a_page_alone_in_an_app_with_a_pages_folder() -> No
     """
     assert "uses_pages_directory" in vars(PagesManager), (
         "Streamlit no longer has PagesManager.uses_pages_directory: check whether the workaround in "
-        "pages/_nav.py (_run_home_in_place_of_this_page) is still needed")
+        "pages/_nav.py (_run_home_in_place_of_this_page) is still needed"
+    )
     saved = PagesManager.uses_pages_directory
     try:
         PagesManager.uses_pages_directory = None
         PagesManager(str(ROOT / "Home.py"), setup_watcher=False)
         assert PagesManager.uses_pages_directory is True, (
             "Streamlit no longer treats an app with a pages/ folder as old-style multipage: "
-            "the workaround in pages/_nav.py may be deleted")
+            "the workaround in pages/_nav.py may be deleted"
+        )
     finally:
         PagesManager.uses_pages_directory = saved
 
@@ -110,7 +112,8 @@ def test_the_environment_password_guards_a_deep_link_too(data_dir, cat_bytes, mo
 
 
 def test_a_page_run_alone_after_another_session_left_the_old_mode_still_gets_the_gate(
-        data_dir, cat_bytes, monkeypatch) -> None:
+    data_dir, cat_bytes, monkeypatch
+) -> None:
     """Tabs reconnecting to a restarted server start together: one session's Home.py may leave the
     old-style mode while another's page is already running alone. That page must still go through
     Home.py (its password gate), so a page never decides from the process-wide flag."""
