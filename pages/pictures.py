@@ -59,14 +59,18 @@ with text_col:
     seed = st.number_input(
         "Seed", 0, 2**31 - 1, studio.next_seed(story, page.id), key=f"pictures_seed_{page.id}_{made}"
     )
+    with _ui.shows_errors():
+        note = studio.prompt_note(store, story, providers.illustrator_for(settings), prompt)
+        if note:
+            st.caption(note)
     a, b = st.columns(2)
-    if a.button("New picture", key="pictures_new"):
-        _draw(f"Drawing page {number}", [page.id])
-    if b.button("Redraw with this seed", key="pictures_seeded"):
+    new_picture = a.button("New picture", key="pictures_new")
+    seeded = b.button("Redraw with this seed", key="pictures_seeded")
+    if new_picture or seeded:
         with _ui.shows_errors():
-            if prompt != page.prompt:
+            if prompt != page.prompt:  # either button draws the prompt as the person left it
                 studio.set_prompt(store, story, page.id, prompt)
-            _draw(f"Drawing page {number}", [page.id], int(seed))
+            _draw(f"Drawing page {number}", [page.id], int(seed) if seeded else None)
 with image_col:
     if chosen is None:
         st.info("No picture yet.")

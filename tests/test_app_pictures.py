@@ -91,3 +91,24 @@ def test_with_more_versions_than_shown_the_picker_numbers_what_the_thumbnails_sh
     pick = at.radio(key=f"pictures_pick_{page.id}_8")
     assert pick.options == ["#1", "#4", "#5", "#6", "#7", "#8"] and pick.value == variants[0].id
     assert "The one in use and the newest 5 of the 8 versions." in [c.value for c in at.caption]
+
+
+def test_an_edited_prompt_is_drawn_by_new_picture_and_what_cannot_be_drawn_is_said(data_dir, cat_bytes) -> None:
+    store = Store(data_dir)
+    story = studio.start_story(store, cat_bytes, "chelsea.jpg")
+    studio.edit_caption(store, story, "A ginger cat on a red rug.")
+    studio.update_settings(store, story, pages=1)
+    list(studio.write_draft(store, story, OfflineWriter()))
+    page = story.draft.pages[0]
+
+    at = _app()
+    at.query_params["story"] = story.id
+    at.run()
+    _page(at, "pages/pictures.py")
+    at.text_area(key=f"pictures_prompt_{story.draft.id}_{page.id}").set_value("a close-up of the cat and a dragon at night")
+    at.run()
+    assert any("cannot draw: dragon" in c.value for c in at.caption)
+    _click(at, "New picture")
+    drawn = store.load(story.id).picture(page.id)
+    assert drawn.prompt == "a close-up of the cat and a dragon at night"
+    assert not at.exception
