@@ -465,6 +465,18 @@ def set_prompt(store: Store, story: Story, page_id: str, prompt: str) -> None:
     _commit(store, story, change)
 
 
+def prompt_note(store: Store, story: Story, illustrator: Illustrator, prompt: str) -> str | None:
+    """What the illustrator says it cannot draw of `prompt` for this story's photo, or None.
+
+    Only engines that know their limits answer (the offline one restyles the photo and cannot add
+    a dragon to it); the Pictures page shows the sentence beside the prompt, so an edit is never a
+    silent no-op."""
+    cannot_draw = getattr(illustrator, "cannot_draw", None)
+    if cannot_draw is None or not prompt.strip():
+        return None
+    return cannot_draw(prompt, photo_image(store, story) if story.photo else None, story.caption)
+
+
 def upscale(store: Store, story: Story, upscaler: Upscaler, factor: int,
             page_ids: Sequence[str] | None = None) -> Iterator[Event]:
     """Upscale the chosen picture of each page asked; the copy is kept beside the original."""
@@ -652,7 +664,10 @@ def credits(story: Story) -> str:
 
 def update_settings(store: Store, story: Story, **values: object) -> None:
     """Change the story's settings; a value out of range raises InputError and changes nothing.
-    Only the settings named are written, so two people changing different settings both win."""
+
+    Only the settings named are written, so two people changing different settings both win. A
+    new style rewrites the picture prompts that are still the old style's own text (a prompt the
+    person edited is theirs and stays)."""
     try:
         StorySettings.model_validate({**story.settings.model_dump(), **values})
     except ValidationError as error:
@@ -660,7 +675,12 @@ def update_settings(store: Store, story: Story, **values: object) -> None:
         raise InputError(f"The setting '{first['loc'][0]}' is not valid: {first['msg']}.") from None
 
     def change(s: Story) -> None:
+        old_style = s.settings.style
         s.settings = StorySettings.model_validate({**s.settings.model_dump(), **values})
+        if s.settings.style != old_style and s.draft:
+            for page in s.draft.pages:
+                if page.prompt == image_prompt(page.scene, old_style)[0]:
+                    page.prompt = image_prompt(page.scene, s.settings.style)[0]
 
     _commit(store, story, change)
 

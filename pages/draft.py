@@ -8,9 +8,9 @@ from core import providers, studio
 from core.errors import StudioError
 from core.prompts import REVISIONS
 from core.story import MAX_PAGES
-from pages import _ui
+from pages import _nav, _ui
 
-st.title("Draft")
+_nav.begin(_nav.DRAFT)
 story = _ui.require_story("caption")
 store = _ui.store()
 settings = _ui.settings()
@@ -128,4 +128,4 @@ if len(story.drafts) > 1:
         st.markdown(" ".join(styled[op].format(html.escape(text)) for op, text in runs),
                     unsafe_allow_html=True)  # every word is escaped: nothing a model wrote is interpreted
 
-st.page_link(_ui.PAGES["pictures"], label="Continue to Pictures", icon=":material/image:")
+_nav.link(_nav.PICTURES)

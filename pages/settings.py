@@ -4,9 +4,9 @@ import streamlit as st
 
 from core import providers
 from core.errors import StudioError
-from pages import _ui
+from pages import _nav, _ui
 
-st.title("Settings")
+_nav.begin(_nav.SETTINGS)
 st.write(
     "Choices here apply to this browser session. Defaults come from the environment and "
     "`.streamlit/secrets.toml` (see the README). Keys are never saved into a story, a log or a PDF."
