@@ -131,8 +131,10 @@ def walk_locally(at, photo: bytes, paths: dict) -> str:
 
     _page(at, "pages/pictures.py")
     _press(at, "pictures_missing")
-    assert any(c.startswith(f"Made by a local model · {paths['illustrator']} · seed ") and c.endswith("32×32")
-               for c in _captions(at)), _captions(at)
+    assert any(
+        c.startswith(f"Made by a local model · {paths['illustrator']} · seed ") and c.endswith("32×32")
+        for c in _captions(at)
+    ), _captions(at)
 
     _page(at, "pages/upscale.py")
     _press(at, "upscale_all")
@@ -192,8 +194,7 @@ def test_a_missing_local_model_offers_the_offline_engine(local_engines, manager,
     _page(at, "pages/caption.py")
     _press(at, "caption_describe")
     errors = [e.value for e in at.error]
-    assert any(f"The model '{missing}' is not on this machine" in e and "hf download" in e
-               for e in errors), errors
+    assert any(f"The model '{missing}' is not on this machine" in e and "hf download" in e for e in errors), errors
     assert not at.text_area  # no caption was made, and nothing else was lost
     assert not manager.loads
 

@@ -76,8 +76,14 @@ def photo():
 
 
 def brief(seed: int = 3, pages: int = 1) -> Brief:
-    return Brief(caption="a red fox in a green forest", pages=pages, audience="young children",
-                 genre="adventure", tone="warm", seed=seed)
+    return Brief(
+        caption="a red fox in a green forest",
+        pages=pages,
+        audience="young children",
+        genre="adventure",
+        tone="warm",
+        seed=seed,
+    )
 
 
 def visutale_threads() -> list[threading.Thread]:
@@ -200,8 +206,11 @@ def test_vision_loads_4bit_and_streams(tiny, manager, photo, monkeypatch):
 
     asked = []
     real = local_vision.start_generation
-    monkeypatch.setattr(local_vision, "start_generation", lambda m, tok, inputs, **k: asked.append(
-        tok.decode(inputs["input_ids"][0])) or real(m, tok, inputs, **k))
+    monkeypatch.setattr(
+        local_vision,
+        "start_generation",
+        lambda m, tok, inputs, **k: asked.append(tok.decode(inputs["input_ids"][0])) or real(m, tok, inputs, **k),
+    )
     answer = "".join(vision.ask(photo, "What colour is the sky?", caption="a fox"))
     assert "What colour is the sky?" in asked[0] and "a fox" in asked[0]  # the question was asked
     assert answer.strip() and answer not in asked[0]  # and answered with new text
@@ -279,8 +288,11 @@ def test_writer_gives_up_after_one_repair(tiny, manager, monkeypatch):
     w = writer(tiny, manager)
     canned = Canned("nope", '{"title": "T", "pages": []}')
     monkeypatch.setattr(w, "_generate", canned)
-    with pytest.raises(ProviderError, match=r"could not be read as a story \(the story has no pages\); "
-                                            r"your previous draft is kept"):
+    with pytest.raises(
+        ProviderError,
+        match=r"could not be read as a story \(the story has no pages\); "
+        r"your previous draft is kept",
+    ):
         list(w.draft(brief()))
     assert len(canned.asked) == 2
 
@@ -288,7 +300,9 @@ def test_writer_gives_up_after_one_repair(tiny, manager, monkeypatch):
 def test_writer_revise_free_text_and_extend(tiny, manager, monkeypatch):
     w = writer(tiny, manager)
     story = WrittenStory("The Fox", (WrittenPage("A fox walked.", "a fox"),))
-    two = '{"title": "The Fox", "pages": [{"text": "A fox walked.", "scene": "a"}, {"text": "It slept.", "scene": "b"}]}'
+    two = (
+        '{"title": "The Fox", "pages": [{"text": "A fox walked.", "scene": "a"}, {"text": "It slept.", "scene": "b"}]}'
+    )
     canned = Canned(VALID, two)
     monkeypatch.setattr(w, "_generate", canned)
     revised = list(w.revise(brief(), story, "Give the fox a pet snail called Sam"))[-1]
@@ -388,8 +402,9 @@ def sdxl_256(tiny):
 
     sizes = {"square": (256, 256)}
     manager = ModelManager()
-    return lambda **kw: LocalIllustrator(str(tiny["illustrator"]), str(tiny["refiner"]), steps=4, sizes=sizes,
-                                         manager=manager, **kw)
+    return lambda **kw: LocalIllustrator(
+        str(tiny["illustrator"]), str(tiny["refiner"]), steps=4, sizes=sizes, manager=manager, **kw
+    )
 
 
 def job_256(seed: int, prompt: str = "a red fox, watercolour") -> ImageJob:
@@ -490,7 +505,8 @@ def test_batches_halve_on_out_of_memory(tiny, manager, monkeypatch):
     assert np.array_equal(pixels(images[0]), reference[0])  # the same seed, the same picture
 
     monkeypatch.setattr(
-        StableDiffusionXLPipeline, "__call__",
+        StableDiffusionXLPipeline,
+        "__call__",
         lambda *a, **k: (_ for _ in ()).throw(torch.cuda.OutOfMemoryError("CUDA out of memory")),
     )
     fresh = illustrator(tiny, ModelManager())
@@ -504,8 +520,9 @@ def test_closing_illustration_stops_the_pipeline(tiny, manager, monkeypatch):
     ill = illustrator(tiny, manager, steps=4, batch_size=1)
     calls = []
     original = StableDiffusionXLPipeline.__call__
-    monkeypatch.setattr(StableDiffusionXLPipeline, "__call__",
-                        lambda self, *a, **k: calls.append(1) or original(self, *a, **k))
+    monkeypatch.setattr(
+        StableDiffusionXLPipeline, "__call__", lambda self, *a, **k: calls.append(1) or original(self, *a, **k)
+    )
     stream = ill.generate([job(s) for s in range(1, 9)])
     first = next(stream)
     assert isinstance(first, Step) and first.index == 0  # a step arrives before any picture
@@ -569,7 +586,8 @@ def test_upscaler_sizes_and_tiles(tiny, manager, monkeypatch):
     calls = []
     original = StableDiffusionUpscalePipeline.__call__
     monkeypatch.setattr(
-        StableDiffusionUpscalePipeline, "__call__",
+        StableDiffusionUpscalePipeline,
+        "__call__",
         lambda self, *a, **k: calls.append(k["image"].size) or original(self, *a, **k),
     )
     up = LocalUpscaler(str(tiny["upscaler"]), steps=2, tile=16, overlap=4, manager=manager)
@@ -688,8 +706,9 @@ def test_estimate_reads_what_a_pipeline_loads(tmp_path):
     an fp16 variant beside the plain file, not the sub-folders borrowed from another pipeline."""
     from safetensors.torch import save_file
 
-    (tmp_path / "model_index.json").write_text('{"_class_name": "X", "unet": ["diffusers", "U"], '
-                                               '"vae": ["diffusers", "V"]}')
+    (tmp_path / "model_index.json").write_text(
+        '{"_class_name": "X", "unet": ["diffusers", "U"], "vae": ["diffusers", "V"]}'
+    )
     for folder, name, tensor in [
         ("unet", "diffusion_pytorch_model.safetensors", torch.zeros(64, 64)),
         ("unet", "diffusion_pytorch_model.fp16.safetensors", torch.zeros(64, 64, dtype=torch.float16)),
@@ -701,7 +720,8 @@ def test_estimate_reads_what_a_pipeline_loads(tmp_path):
     assert footprint.estimate_bytes(str(tmp_path), load_bytes=2) == (64 * 64 + 10) * 2
     assert footprint.estimate_bytes(str(tmp_path), load_bytes=4, skip=["vae"]) == 64 * 64 * 4
     assert footprint.estimate_bytes(str(tmp_path), load_bytes=4, load_in_4bit=True, skip=["vae"]) == int(
-        64 * 64 * footprint.NF4_BYTES_PER_PARAM)
+        64 * 64 * footprint.NF4_BYTES_PER_PARAM
+    )
     assert footprint.estimate_bytes(str(tmp_path / "nothing-here"), load_bytes=4) is None
 
 
@@ -726,7 +746,8 @@ def test_four_bit_without_bitsandbytes_says_what_it_loaded(tiny, monkeypatch):
     row = next(r for r in manager.report() if r["key"] == full.key)
     assert row["precision"] == "fp32" and row["device"] == "cpu"
     assert row["bytes"] == sum(p.numel() * 4 for p in model.parameters()) + sum(
-        b.numel() * b.element_size() for b in model.buffers())
+        b.numel() * b.element_size() for b in model.buffers()
+    )
     assert row["bytes"] > 2 * quantised_bytes
 
 
@@ -776,11 +797,20 @@ def test_from_settings_reads_every_model_id():
     from core.providers.local_vision import LocalVision
     from core.providers.local_writer import LocalWriter
 
-    settings = load_settings(env={}, overrides={
-        "model_vision": "v", "model_writer": "w", "model_illustrator": "b", "model_refiner": "r",
-        "model_upscaler": "u", "load_in_4bit": False, "illustrator_steps": 7, "stop_words": ["x"],
-        "gpu_memory_budget_gb": 1.5,
-    })
+    settings = load_settings(
+        env={},
+        overrides={
+            "model_vision": "v",
+            "model_writer": "w",
+            "model_illustrator": "b",
+            "model_refiner": "r",
+            "model_upscaler": "u",
+            "load_in_4bit": False,
+            "illustrator_steps": 7,
+            "stop_words": ["x"],
+            "gpu_memory_budget_gb": 1.5,
+        },
+    )
     manager = ModelManager()
     vision = LocalVision.from_settings(settings, manager=manager)
     assert (vision.model, vision.load_in_4bit, vision.stop_words) == ("v", False, ["x"])

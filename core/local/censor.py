@@ -45,7 +45,9 @@ class Censor:
         held = words[-self.span] if len(words) >= self.span else words[0]
         cut = held.start()
         # A complete stop word or phrase ending past the cut is emitted whole, never split.
-        complete_until = words[-1].start() if self._buffer[-1:].isalnum() or self._buffer.endswith("_") else len(self._buffer)
+        complete_until = (
+            words[-1].start() if self._buffer[-1:].isalnum() or self._buffer.endswith("_") else len(self._buffer)
+        )
         for match in self.pattern.finditer(self._buffer[:complete_until]):
             if match.start() < cut < match.end():
                 cut = match.end()

@@ -25,8 +25,18 @@ from collections.abc import Iterable
 from pathlib import Path
 
 DTYPE_BYTES = {
-    "F64": 8, "F32": 4, "F16": 2, "BF16": 2, "F8_E4M3": 1, "F8_E5M2": 1,
-    "I64": 8, "I32": 4, "I16": 2, "I8": 1, "U8": 1, "BOOL": 1,
+    "F64": 8,
+    "F32": 4,
+    "F16": 2,
+    "BF16": 2,
+    "F8_E4M3": 1,
+    "F8_E5M2": 1,
+    "I64": 8,
+    "I32": 4,
+    "I16": 2,
+    "I8": 1,
+    "U8": 1,
+    "BOOL": 1,
 }
 FLOATS = {"F64", "F32", "F16", "BF16", "F8_E4M3", "F8_E5M2"}
 NF4_BYTES_PER_PARAM = 0.5 + 4 / 64  # packed 4-bit weights + one fp32 absmax per block of 64
@@ -141,6 +151,7 @@ def estimate_bytes(
         except (OSError, ValueError, struct.error):
             continue
         for name, info in header.items():
-            total += tensor_bytes(name, info.get("dtype", "F32"), info.get("shape", []),
-                                  load_bytes=load_bytes, load_in_4bit=load_in_4bit)
+            total += tensor_bytes(
+                name, info.get("dtype", "F32"), info.get("shape", []), load_bytes=load_bytes, load_in_4bit=load_in_4bit
+            )
     return int(total) if total else None

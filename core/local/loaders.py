@@ -14,7 +14,7 @@ from core.local import footprint, runtime
 
 
 def weights_plan(load_in_4bit: bool) -> str:
-    """"4bit" when 4-bit NF4 is asked for and possible, else the dtype the weights load in."""
+    """ "4bit" when 4-bit NF4 is asked for and possible, else the dtype the weights load in."""
     if load_in_4bit and runtime.bitsandbytes_available():
         return "4bit"
     return runtime.DTYPE_NAMES[str(runtime.dtype_for()).removeprefix("torch.")]

@@ -126,8 +126,12 @@ class ModelManager:
             size = max(runtime.module_bytes(value), runtime.cuda_allocated() - before, 0)
             with self._guard:
                 self._entries[key] = _Entry(
-                    value, size, runtime.device_of(value), runtime.precision_of(value),
-                    load_seconds=time.monotonic() - start, estimated_bytes=estimated_bytes,
+                    value,
+                    size,
+                    runtime.device_of(value),
+                    runtime.precision_of(value),
+                    load_seconds=time.monotonic() - start,
+                    estimated_bytes=estimated_bytes,
                 )
                 self._entries.move_to_end(key)
                 self.loads[key] += 1

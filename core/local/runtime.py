@@ -41,7 +41,7 @@ def empty_cuda_cache() -> None:
 
 
 def device() -> str:
-    """"cuda" where a CUDA card is present, else "cpu"."""
+    """ "cuda" where a CUDA card is present, else "cpu"."""
     import torch
 
     return "cuda" if torch.cuda.is_available() else "cpu"

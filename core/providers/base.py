@@ -7,9 +7,9 @@ description) so each result can say which engine made it.
 
 Streaming: text-producing methods are generators that yield `str` chunks as they arrive.
 The writer's generators end by yielding one `WrittenStory`. An illustrator's `generate` yields
-`Step` events while it works (one per denoising step, as it happens) and a `Picture` per job. If a consumer stops iterating
-(the person pressed stop, the page reran) the generator is closed, and a backend must stop its
-work promptly (local models: set their stopping flag in `finally`).
+`Step` events while it works (one per denoising step, as it happens) and a `Picture` per job.
+If a consumer stops iterating (the person pressed stop, the page reran) the generator is closed,
+and a backend must stop its work promptly (local models: set their stopping flag in `finally`).
 
 Errors: a backend raises `core.errors.StudioError` subclasses with a message a person can read,
 never a library's own exception.

@@ -102,8 +102,9 @@ class LocalIllustrator:
     def from_settings(cls, settings: Settings, **overrides: Any) -> LocalIllustrator:
         manager = overrides.pop("manager", None) or get_manager()
         manager.set_budget_gb(settings.gpu_memory_budget_gb)
-        overrides.setdefault("sizes", {aspect: fit_long_side(size, settings.illustrator_size)
-                                       for aspect, size in SDXL_SIZES.items()})
+        overrides.setdefault(
+            "sizes", {aspect: fit_long_side(size, settings.illustrator_size) for aspect, size in SDXL_SIZES.items()}
+        )
         return cls(
             settings.model_illustrator,
             settings.model_refiner,
@@ -251,8 +252,9 @@ class LocalIllustrator:
         bundle.base.vae.enable_tiling()
         bundle.offloaded = True
 
-    def _run(self, bundle: _SDXL, group: list[ImageJob], first: int, events: queue.Queue,
-             stop: threading.Event) -> list[Image]:
+    def _run(
+        self, bundle: _SDXL, group: list[ImageJob], first: int, events: queue.Queue, stop: threading.Event
+    ) -> list[Image]:
         import torch
 
         base, refiner = bundle.base, bundle.refiner
@@ -287,8 +289,12 @@ class LocalIllustrator:
                 images = base(width=width, height=height, latents=latents, **common).images
             else:
                 handed_over = base(
-                    width=width, height=height, latents=latents, denoising_end=self.high_noise_frac,
-                    output_type="latent", **common,
+                    width=width,
+                    height=height,
+                    latents=latents,
+                    denoising_end=self.high_noise_frac,
+                    output_type="latent",
+                    **common,
                 ).images
                 if stop.is_set():
                     raise _Stopped
