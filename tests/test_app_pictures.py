@@ -105,7 +105,9 @@ def test_an_edited_prompt_is_drawn_by_new_picture_and_what_cannot_be_drawn_is_sa
     at.query_params["story"] = story.id
     at.run()
     _page(at, "pages/pictures.py")
-    at.text_area(key=f"pictures_prompt_{story.draft.id}_{page.id}").set_value("a close-up of the cat and a dragon at night")
+    at.text_area(key=f"pictures_prompt_{story.draft.id}_{page.id}").set_value(
+        "a close-up of the cat and a dragon at night"
+    )
     at.run()
     assert any("cannot draw: dragon" in c.value for c in at.caption)
     _click(at, "New picture")

@@ -73,8 +73,11 @@ def test_person_edits_and_restores_captions(store, story) -> None:
 
 def test_draft_revise_extend_keep_history_and_pictures(store, story) -> None:
     with_caption(store, story)
-    writer = ScriptedWriter(story_of("Cat", "One.", "Two."), story_of("Funny Cat", "Ha one.", "Ha two."),
-                            story_of("Funny Cat", "Ha one.", "Middle.", "Ha two."))
+    writer = ScriptedWriter(
+        story_of("Cat", "One.", "Two."),
+        story_of("Funny Cat", "Ha one.", "Ha two."),
+        story_of("Funny Cat", "Ha one.", "Middle.", "Ha two."),
+    )
     drain(studio.write_draft(store, story, writer))
     first = story.draft
     assert first.title == "Cat" and [p.text for p in first.pages] == ["One.", "Two."]
@@ -192,7 +195,7 @@ def test_a_json_answer_streams_to_the_person_as_story_text(store, story) -> None
         def draft(self, brief):
             answer = '{"title": "The Cat", "pages": [{"text": "Once a cat sat.", "scene": "a cat"}]}'
             for i in range(0, len(answer), 7):
-                yield answer[i:i + 7]
+                yield answer[i : i + 7]
             yield story_of("The Cat", "Once a cat sat.")
 
     shown = "".join(e.text for e in studio.write_draft(store, story, JsonWriter()) if isinstance(e, studio.Token))

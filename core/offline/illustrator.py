@@ -77,9 +77,15 @@ def _fit(cx: float, cy: float, cw: float, ch: float, width: int, height: int) ->
     return x0, y0, x0 + cw, y0 + ch
 
 
-def choose_crop(photo_size: tuple[int, int], subject: tuple[int, int, int, int], aspect: float,
-                framing: str, rng: np.random.Generator,
-                min_height: float = 0.0, detected: bool = True) -> tuple[float, float, float, float]:
+def choose_crop(
+    photo_size: tuple[int, int],
+    subject: tuple[int, int, int, int],
+    aspect: float,
+    framing: str,
+    rng: np.random.Generator,
+    min_height: float = 0.0,
+    detected: bool = True,
+) -> tuple[float, float, float, float]:
     """The crop (x0, y0, x1, y1) for a framing; `min_height` keeps a small photo from being
     enlarged into mush (no crop is made shorter than it, the photo permitting). A close-up of a
     `detected` face shows the head around it; of a region of interest, the region itself."""
@@ -273,8 +279,7 @@ def abstract(prompt: str, width: int, height: int, seed: int) -> Image.Image:
     draw = ImageDraw.Draw(image)
     for _ in range(int(rng.integers(5, 10))):
         h = (hue + rng.uniform(-40, 60)) % 180
-        rgb = cv2.cvtColor(np.uint8([[[h, rng.uniform(80, 200), rng.uniform(120, 250)]]]),
-                           cv2.COLOR_HSV2RGB)[0, 0]
+        rgb = cv2.cvtColor(np.uint8([[[h, rng.uniform(80, 200), rng.uniform(120, 250)]]]), cv2.COLOR_HSV2RGB)[0, 0]
         cx, cy = rng.uniform(0, width), rng.uniform(height * 0.2, height)
         r = rng.uniform(0.08, 0.35) * min(width, height)
         draw.ellipse([cx - r, cy - r * rng.uniform(0.5, 1.0), cx + r, cy + r], fill=tuple(int(c) for c in rgb))
@@ -282,10 +287,10 @@ def abstract(prompt: str, width: int, height: int, seed: int) -> Image.Image:
         level = height * (0.6 + 0.12 * i)
         xs = np.linspace(0, width, 24)
         ys = level + np.sin(xs / width * np.pi * rng.uniform(1, 3) + rng.uniform(0, 6)) * height * 0.05
-        colour = cv2.cvtColor(np.uint8([[[(hue + 60 + 10 * i) % 180, 120, 170 - 30 * i]]]),
-                              cv2.COLOR_HSV2RGB)[0, 0]
-        draw.polygon([(0, height)] + list(zip(xs.tolist(), ys.tolist())) + [(width, height)],
-                     fill=tuple(int(c) for c in colour))
+        colour = cv2.cvtColor(np.uint8([[[(hue + 60 + 10 * i) % 180, 120, 170 - 30 * i]]]), cv2.COLOR_HSV2RGB)[0, 0]
+        draw.polygon(
+            [(0, height)] + list(zip(xs.tolist(), ys.tolist())) + [(width, height)], fill=tuple(int(c) for c in colour)
+        )
     return image
 
 
@@ -317,8 +322,12 @@ class OfflineIllustrator:
         return read_prompt(prompt, analyse(photo) if photo is not None else None, caption=caption).message()
 
     def params(self) -> dict:
-        return {"filters": FILTER_VERSION, "styles": list(STYLES), "steps": STEPS,
-                "framing": "by the prompt's words around the subject it names (core.offline.prompt_words)"}
+        return {
+            "filters": FILTER_VERSION,
+            "styles": list(STYLES),
+            "steps": STEPS,
+            "framing": "by the prompt's words around the subject it names (core.offline.prompt_words)",
+        }
 
     def generate(self, jobs: Sequence[ImageJob]) -> Iterator[IllustratorEvent]:
         """Each job's filter `Step`s, then its `Picture` (a picture takes milliseconds: its steps
@@ -339,8 +348,7 @@ class OfflineIllustrator:
             framed = np.asarray(abstract(job.prompt, width, height, int(job.seed)), dtype=np.uint8)
         else:
             source = job.photo if job.photo.mode == "RGB" else job.photo.convert("RGB")
-            framed = np.asarray(source.resize((width, height), Image.Resampling.LANCZOS, box=plan.box),
-                                dtype=np.uint8)
+            framed = np.asarray(source.resize((width, height), Image.Resampling.LANCZOS, box=plan.box), dtype=np.uint8)
             framed = tilt(framed, plan.reading.angle)
         step(1)
         if plan.style == "comic":  # grade first, so the posterised colours stay flat
@@ -401,6 +409,13 @@ def plan_picture(job: ImageJob) -> Plan:
     detected = reading.subject_box is not None or analysis.subject_detected
     rng = np.random.default_rng([seed, _stable(repr(subject)), 0])
     distance = reading.distance or reading.distance_hint or _FRAMINGS[int(rng.choice(3, p=_FRAMING_ODDS))]
-    box = choose_crop((analysis.width, analysis.height), subject, int(job.width) / int(job.height),
-                      distance, rng, min_height=int(job.height) / MAX_ENLARGE, detected=detected)
+    box = choose_crop(
+        (analysis.width, analysis.height),
+        subject,
+        int(job.width) / int(job.height),
+        distance,
+        rng,
+        min_height=int(job.height) / MAX_ENLARGE,
+        detected=detected,
+    )
     return Plan(reading, style, mood, distance, box, seed)
