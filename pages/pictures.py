@@ -64,8 +64,8 @@ with text_col:
         if note:
             st.caption(note)
     a, b = st.columns(2)
-    new_picture = a.button("New picture", key="pictures_new")
-    seeded = b.button("Redraw with this seed", key="pictures_seeded")
+    new_picture = a.button("New picture", key="pictures_new", width="stretch")
+    seeded = b.button("Redraw with seed", key="pictures_seeded", width="stretch")
     if new_picture or seeded:
         with _ui.shows_errors():
             if prompt != page.prompt:  # either button draws the prompt as the person left it

@@ -32,7 +32,7 @@ def test_pictures_page(data_dir, cat_bytes) -> None:
 
     at.text_area(key=f"pictures_prompt_{story.draft.id}_{page.id}").set_value("a cat in ink on a rooftop")
     at.number_input(key=f"pictures_seed_{page.id}_2").set_value(first.seed)
-    _click(at, "Redraw with this seed")
+    _click(at, "Redraw with seed")
     third = store.load(story.id).scenes[page.id].chosen_variant()
     assert third.seed == first.seed and third.prompt == "a cat in ink on a rooftop"
     assert store.load(story.id).draft.pages[0].prompt == "a cat in ink on a rooftop"
