@@ -11,7 +11,7 @@ import hmac
 import streamlit as st
 
 from core.errors import StudioError
-from pages import _ui
+from pages import _nav, _ui
 
 st.set_page_config(page_title="VisuTale Studio", page_icon=":material/menu_book:", layout="wide")
 st.session_state.setdefault("settings_overrides", {})
@@ -19,43 +19,41 @@ st.session_state.setdefault("settings_overrides", {})
 try:
     settings = _ui.settings()
 except StudioError as error:  # a bad value in the environment or secrets.toml, named
+    _nav.navigation(hidden=True)  # the address keeps its page and story for a reload once fixed
     st.error(str(error))
     st.stop()
 
 
-def _gate() -> None:
+password = settings.access_password.get_secret_value() if settings.access_password else ""
+
+
+def _locked() -> bool:
     """An optional access password for a hosted studio (off unless `access_password` is set)."""
-    password = settings.access_password.get_secret_value() if settings.access_password else ""
-    if not password or st.session_state.get("access_granted"):
-        return
+    return bool(password) and not st.session_state.get("access_granted")
+
+
+def _gate() -> None:
+    """The password box, drawn in place of the page that was asked for.
+
+    The navigation is already set up (hidden) for the page and query parameters in the address, so
+    the right password reruns that very page: a story link survives the gate.
+    """
     st.title("VisuTale Studio")
-    typed = st.text_input("Password", type="password", key="home_password")
+    box, _ = st.columns([2, 3])
+    typed = box.text_input(
+        "Password", type="password", key="home_password", help="This studio is private: ask the person who runs it."
+    )
     if typed and hmac.compare_digest(typed.encode(), password.encode()):
         st.session_state["access_granted"] = True
         st.rerun()
     if typed:
-        st.error("That password is not right.")
+        box.error("That password is not right.")
     st.stop()
 
 
-_gate()
-
-flow = [
-    st.Page("pages/photo.py", title="Photo", icon=":material/photo_camera:", default=True),
-    st.Page("pages/caption.py", title="Caption", icon=":material/edit_note:"),
-    st.Page("pages/story_settings.py", title="Story settings", icon=":material/tune:"),
-    st.Page("pages/draft.py", title="Draft", icon=":material/draw:"),
-    st.Page("pages/pictures.py", title="Pictures", icon=":material/image:"),
-    st.Page("pages/upscale.py", title="Upscale", icon=":material/zoom_in:"),
-    st.Page("pages/translate.py", title="Translate", icon=":material/translate:"),
-    st.Page("pages/export.py", title="Export", icon=":material/picture_as_pdf:"),
-]
-more = [
-    st.Page("pages/library.py", title="Library", icon=":material/library_books:"),
-    st.Page("pages/settings.py", title="Settings", icon=":material/settings:"),
-    st.Page("pages/how_it_works.py", title="How it works", icon=":material/lightbulb:"),
-]
-navigation = st.navigation({"Make a story": flow, "Studio": more}, expanded=True)
+navigation = _nav.navigation(hidden=_locked())
+if _locked():
+    _gate()
 
 with st.sidebar:
     story = _ui.current_story()
@@ -69,10 +67,13 @@ with st.sidebar:
     )
     if "local" in (settings.vision, settings.writer, settings.illustrator, settings.upscaler):
         loaded = _ui.model_manager().report()
-        for entry in loaded:
-            st.caption(f"Loaded: {entry['key']} · {entry['gb']:.1f} GB on {entry['device']} · "
-                       f"{entry['load_seconds']:.0f} s to load")
+        for entry in loaded:  # what was actually loaded: a 4-bit request may have fallen back
+            precision = f"{entry['precision']} · " if entry.get("precision") else ""
+            st.caption(
+                f"Loaded: {entry['key']} · {precision}{entry['gb']:.1f} GB on {entry['device']} · "
+                f"{entry['load_seconds']:.0f} s to load"
+            )
         if not loaded:
             st.caption("No local model loaded yet: each loads on first use, once for everyone.")
 
-navigation.run()
+_nav.run(navigation)

@@ -37,58 +37,124 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 # --- published configs ---------------------------------------------------------------------
 
 SDXL_BASE_UNET = dict(
-    sample_size=128, in_channels=4, out_channels=4, layers_per_block=2,
+    sample_size=128,
+    in_channels=4,
+    out_channels=4,
+    layers_per_block=2,
     block_out_channels=[320, 640, 1280],
     down_block_types=["DownBlock2D", "CrossAttnDownBlock2D", "CrossAttnDownBlock2D"],
     up_block_types=["CrossAttnUpBlock2D", "CrossAttnUpBlock2D", "UpBlock2D"],
-    attention_head_dim=[5, 10, 20], transformer_layers_per_block=[1, 2, 10],
-    cross_attention_dim=2048, use_linear_projection=True,
-    addition_embed_type="text_time", addition_time_embed_dim=256,
-    projection_class_embeddings_input_dim=2816, norm_num_groups=32, act_fn="silu",
-    flip_sin_to_cos=True, freq_shift=0,
+    attention_head_dim=[5, 10, 20],
+    transformer_layers_per_block=[1, 2, 10],
+    cross_attention_dim=2048,
+    use_linear_projection=True,
+    addition_embed_type="text_time",
+    addition_time_embed_dim=256,
+    projection_class_embeddings_input_dim=2816,
+    norm_num_groups=32,
+    act_fn="silu",
+    flip_sin_to_cos=True,
+    freq_shift=0,
 )
 SDXL_REFINER_UNET = dict(
-    sample_size=128, in_channels=4, out_channels=4, layers_per_block=2,
+    sample_size=128,
+    in_channels=4,
+    out_channels=4,
+    layers_per_block=2,
     block_out_channels=[384, 768, 1536, 1536],
     down_block_types=["DownBlock2D", "CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "DownBlock2D"],
     up_block_types=["UpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D", "UpBlock2D"],
-    attention_head_dim=[6, 12, 24, 24], transformer_layers_per_block=4,
-    cross_attention_dim=1280, use_linear_projection=True,
-    addition_embed_type="text_time", addition_time_embed_dim=256,
-    projection_class_embeddings_input_dim=2560, norm_num_groups=32, act_fn="silu",
-    flip_sin_to_cos=True, freq_shift=0,
+    attention_head_dim=[6, 12, 24, 24],
+    transformer_layers_per_block=4,
+    cross_attention_dim=1280,
+    use_linear_projection=True,
+    addition_embed_type="text_time",
+    addition_time_embed_dim=256,
+    projection_class_embeddings_input_dim=2560,
+    norm_num_groups=32,
+    act_fn="silu",
+    flip_sin_to_cos=True,
+    freq_shift=0,
 )
 CLIP_L_TEXT = dict(  # openai/clip-vit-large-patch14 text tower
-    vocab_size=49408, hidden_size=768, intermediate_size=3072, num_hidden_layers=12,
-    num_attention_heads=12, max_position_embeddings=77, hidden_act="quick_gelu",
-    projection_dim=768, bos_token_id=0, eos_token_id=1, pad_token_id=1,
+    vocab_size=49408,
+    hidden_size=768,
+    intermediate_size=3072,
+    num_hidden_layers=12,
+    num_attention_heads=12,
+    max_position_embeddings=77,
+    hidden_act="quick_gelu",
+    projection_dim=768,
+    bos_token_id=0,
+    eos_token_id=1,
+    pad_token_id=1,
 )
 OPENCLIP_BIGG_TEXT = dict(  # laion/CLIP-ViT-bigG-14 text tower, with projection
-    vocab_size=49408, hidden_size=1280, intermediate_size=5120, num_hidden_layers=32,
-    num_attention_heads=20, max_position_embeddings=77, hidden_act="gelu",
-    projection_dim=1280, bos_token_id=0, eos_token_id=1, pad_token_id=1,
+    vocab_size=49408,
+    hidden_size=1280,
+    intermediate_size=5120,
+    num_hidden_layers=32,
+    num_attention_heads=20,
+    max_position_embeddings=77,
+    hidden_act="gelu",
+    projection_dim=1280,
+    bos_token_id=0,
+    eos_token_id=1,
+    pad_token_id=1,
 )
 SDXL_VAE = dict(
-    in_channels=3, out_channels=3, latent_channels=4, layers_per_block=2, sample_size=1024,
+    in_channels=3,
+    out_channels=3,
+    latent_channels=4,
+    layers_per_block=2,
+    sample_size=1024,
     block_out_channels=[128, 256, 512, 512],
-    down_block_types=["DownEncoderBlock2D"] * 4, up_block_types=["UpDecoderBlock2D"] * 4,
-    act_fn="silu", norm_num_groups=32, scaling_factor=0.13025, force_upcast=True,
+    down_block_types=["DownEncoderBlock2D"] * 4,
+    up_block_types=["UpDecoderBlock2D"] * 4,
+    act_fn="silu",
+    norm_num_groups=32,
+    scaling_factor=0.13025,
+    force_upcast=True,
 )
 EULER = dict(
-    num_train_timesteps=1000, beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear",
-    steps_offset=1, timestep_spacing="leading", prediction_type="epsilon", interpolation_type="linear",
+    num_train_timesteps=1000,
+    beta_start=0.00085,
+    beta_end=0.012,
+    beta_schedule="scaled_linear",
+    steps_offset=1,
+    timestep_spacing="leading",
+    prediction_type="epsilon",
+    interpolation_type="linear",
 )
 LLAVA_VISION = dict(  # openai/clip-vit-large-patch14-336
-    hidden_size=1024, intermediate_size=4096, num_hidden_layers=24, num_attention_heads=16,
-    image_size=336, patch_size=14, projection_dim=768, hidden_act="quick_gelu",
+    hidden_size=1024,
+    intermediate_size=4096,
+    num_hidden_layers=24,
+    num_attention_heads=16,
+    image_size=336,
+    patch_size=14,
+    projection_dim=768,
+    hidden_act="quick_gelu",
 )
 LLAVA_TEXT = dict(  # Llama-2-7B as in llava-hf/llava-1.5-7b-hf
-    vocab_size=32064, hidden_size=4096, intermediate_size=11008, num_hidden_layers=32,
-    num_attention_heads=32, num_key_value_heads=32, max_position_embeddings=4096,
-    rms_norm_eps=1e-5, bos_token_id=1, eos_token_id=2, pad_token_id=32001,
+    vocab_size=32064,
+    hidden_size=4096,
+    intermediate_size=11008,
+    num_hidden_layers=32,
+    num_attention_heads=32,
+    num_key_value_heads=32,
+    max_position_embeddings=4096,
+    rms_norm_eps=1e-5,
+    bos_token_id=1,
+    eos_token_id=2,
+    pad_token_id=32001,
 )
-LLAVA = dict(image_token_index=32000, vision_feature_layer=-2,
-             vision_feature_select_strategy="default", projector_hidden_act="gelu")
+LLAVA = dict(
+    image_token_index=32000,
+    vision_feature_layer=-2,
+    vision_feature_select_strategy="default",
+    projector_hidden_act="gelu",
+)
 LLAVA_TEMPLATE = (
     "{% for m in messages %}{{ m['role'].upper() }}: "
     "{% for c in m['content'] %}{% if c['type'] == 'image' %}<image>\n{% else %}{{ c['text'] }}"
@@ -119,8 +185,9 @@ def llava_tokenizer():
     vocab.update({f"x{i}": i for i in range(32002, 32064)})
     tok = Tokenizer(models.WordLevel(vocab=vocab, unk_token="<unk>"))
     tok.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
-    fast = PreTrainedTokenizerFast(tokenizer_object=tok, bos_token="<s>", eos_token="</s>",
-                                   unk_token="<unk>", pad_token="<pad>")
+    fast = PreTrainedTokenizerFast(
+        tokenizer_object=tok, bos_token="<s>", eos_token="</s>", unk_token="<unk>", pad_token="<pad>"
+    )
     fast.add_special_tokens({"additional_special_tokens": ["<image>"]})
     return fast
 
@@ -128,8 +195,9 @@ def llava_tokenizer():
 def gpu_memory() -> str:
     import torch
 
-    return (f"{torch.cuda.memory_allocated() / GB:.2f} GB allocated, "
-            f"{torch.cuda.max_memory_allocated() / GB:.2f} GB peak")
+    return (
+        f"{torch.cuda.memory_allocated() / GB:.2f} GB allocated, {torch.cuda.max_memory_allocated() / GB:.2f} GB peak"
+    )
 
 
 def timed(label: str, fn):
@@ -149,8 +217,13 @@ def timed(label: str, fn):
 
 def build_sdxl(folder: Path) -> tuple[Path, Path]:
     import torch
-    from diffusers import (AutoencoderKL, EulerDiscreteScheduler, StableDiffusionXLImg2ImgPipeline,
-                           StableDiffusionXLPipeline, UNet2DConditionModel)
+    from diffusers import (
+        AutoencoderKL,
+        EulerDiscreteScheduler,
+        StableDiffusionXLImg2ImgPipeline,
+        StableDiffusionXLPipeline,
+        UNet2DConditionModel,
+    )
     from transformers import CLIPTextConfig, CLIPTextModel, CLIPTextModelWithProjection
 
     torch.manual_seed(0)
@@ -162,15 +235,30 @@ def build_sdxl(folder: Path) -> tuple[Path, Path]:
         vae = AutoencoderKL(**SDXL_VAE).half()
     tokenizer = clip_tokenizer()
     params = lambda m: sum(p.numel() for p in m.parameters()) / 1e9  # noqa: E731
-    print(f"  base UNet {params(unet):.2f} B, refiner UNet {params(refiner_unet):.2f} B, "
-          f"CLIP-L {params(text_encoder):.2f} B, bigG {params(text_encoder_2):.2f} B, VAE {params(vae):.3f} B")
-    base = StableDiffusionXLPipeline(vae=vae, text_encoder=text_encoder, text_encoder_2=text_encoder_2,
-                                     tokenizer=tokenizer, tokenizer_2=tokenizer, unet=unet,
-                                     scheduler=EulerDiscreteScheduler(**EULER))
-    refiner = StableDiffusionXLImg2ImgPipeline(vae=vae, text_encoder=None, text_encoder_2=text_encoder_2,
-                                               tokenizer=None, tokenizer_2=tokenizer, unet=refiner_unet,
-                                               scheduler=EulerDiscreteScheduler(**EULER),
-                                               requires_aesthetics_score=True, force_zeros_for_empty_prompt=False)
+    print(
+        f"  base UNet {params(unet):.2f} B, refiner UNet {params(refiner_unet):.2f} B, "
+        f"CLIP-L {params(text_encoder):.2f} B, bigG {params(text_encoder_2):.2f} B, VAE {params(vae):.3f} B"
+    )
+    base = StableDiffusionXLPipeline(
+        vae=vae,
+        text_encoder=text_encoder,
+        text_encoder_2=text_encoder_2,
+        tokenizer=tokenizer,
+        tokenizer_2=tokenizer,
+        unet=unet,
+        scheduler=EulerDiscreteScheduler(**EULER),
+    )
+    refiner = StableDiffusionXLImg2ImgPipeline(
+        vae=vae,
+        text_encoder=None,
+        text_encoder_2=text_encoder_2,
+        tokenizer=None,
+        tokenizer_2=tokenizer,
+        unet=refiner_unet,
+        scheduler=EulerDiscreteScheduler(**EULER),
+        requires_aesthetics_score=True,
+        force_zeros_for_empty_prompt=False,
+    )
     base.save_pretrained(folder / "sdxl-base")
     refiner.save_pretrained(folder / "sdxl-refiner")
     del base, refiner, unet, refiner_unet, text_encoder, text_encoder_2, vae
@@ -187,15 +275,25 @@ def bench_sdxl(manager, folder: Path, steps: int, batch: int) -> dict:
     ill = LocalIllustrator(str(base_dir), str(refiner_dir), steps=steps, batch_size=batch, manager=manager)
     _, load_s = timed("load through LocalIllustrator", ill.loaded)
     print(f"  resident: {gpu_memory()}")
-    job = lambda seed: ImageJob(prompt="a red fox reading a book under a tree, watercolour",  # noqa: E731
-                                seed=seed, width=1024, height=1024, negative_prompt="blurry, text")
+
+    def job(seed: int) -> ImageJob:
+        return ImageJob(
+            prompt="a red fox reading a book under a tree, watercolour",
+            seed=seed,
+            width=1024,
+            height=1024,
+            negative_prompt="blurry, text",
+        )
+
     ill.steps = 4
     timed("warm-up (4 steps)", lambda: list(ill.generate([job(0)])))
     ill.steps = steps
     ill.batch_size = 1
     _, one = timed(f"1 image, {steps} steps", lambda: list(ill.generate([job(1)])))
     ill.batch_size = batch
-    _, many = timed(f"{batch} images batched, {steps} steps", lambda: list(ill.generate([job(s) for s in range(batch)])))
+    _, many = timed(
+        f"{batch} images batched, {steps} steps", lambda: list(ill.generate([job(s) for s in range(batch)]))
+    )
     return {"sdxl_load_s": load_s, "sdxl_s_per_image": one, "sdxl_s_per_image_batched": many / batch}
 
 
@@ -204,19 +302,27 @@ def bench_sdxl(manager, folder: Path, steps: int, batch: int) -> dict:
 
 def build_llava(folder: Path) -> Path:
     import torch
-    from transformers import (CLIPImageProcessor, CLIPVisionConfig, LlamaConfig, LlavaConfig,
-                              LlavaForConditionalGeneration, LlavaProcessor)
+    from transformers import (
+        CLIPImageProcessor,
+        CLIPVisionConfig,
+        LlamaConfig,
+        LlavaConfig,
+        LlavaForConditionalGeneration,
+        LlavaProcessor,
+    )
 
-    config = LlavaConfig(vision_config=CLIPVisionConfig(**LLAVA_VISION),
-                         text_config=LlamaConfig(**LLAVA_TEXT), **LLAVA)
+    config = LlavaConfig(vision_config=CLIPVisionConfig(**LLAVA_VISION), text_config=LlamaConfig(**LLAVA_TEXT), **LLAVA)
     torch.manual_seed(0)
     with torch.device("cuda"):
         model = LlavaForConditionalGeneration(config).half()
     print(f"  parameters: {sum(p.numel() for p in model.parameters()) / 1e9:.2f} B")
     processor = LlavaProcessor(
         image_processor=CLIPImageProcessor(size={"shortest_edge": 336}, crop_size={"height": 336, "width": 336}),
-        tokenizer=llava_tokenizer(), patch_size=14, vision_feature_select_strategy="default",
-        num_additional_image_tokens=1, chat_template=LLAVA_TEMPLATE,
+        tokenizer=llava_tokenizer(),
+        patch_size=14,
+        vision_feature_select_strategy="default",
+        num_additional_image_tokens=1,
+        chat_template=LLAVA_TEMPLATE,
     )
     model.save_pretrained(folder / "llava")
     processor.save_pretrained(folder / "llava")
@@ -270,11 +376,13 @@ def main() -> int:
         print("bench/gpu.py needs torch (see the README's local-model install).", file=sys.stderr)
         return 1
     if not torch.cuda.is_available():
-        print("bench/gpu.py needs a CUDA GPU and none is present here; run it where a GPU is lent. "
-              "Nothing was measured.", file=sys.stderr)
+        print(
+            "bench/gpu.py needs a CUDA GPU and none is present here; run it where a GPU is lent. Nothing was measured.",
+            file=sys.stderr,
+        )
         return 1
 
-    from core.models import ModelManager
+    from core.local.manager import ModelManager
 
     name = torch.cuda.get_device_name(0)
     total = torch.cuda.get_device_properties(0).total_memory / GB
@@ -303,8 +411,10 @@ def main() -> int:
     print(f"  resident at once ({', '.join(r['key'].split(':')[0] for r in manager.report())}): {resident:.2f} GB")
     print(f"  peak GPU memory while working: {peak:.2f} GB (goal: under 24 GB)")
     if "sdxl_s_per_image_batched" in results:
-        print(f"  SDXL goal (H100): under 2.5 s per image -> "
-              f"{min(results['sdxl_s_per_image'], results['sdxl_s_per_image_batched']):.2f} s")
+        print(
+            f"  SDXL goal (H100): under 2.5 s per image -> "
+            f"{min(results['sdxl_s_per_image'], results['sdxl_s_per_image_batched']):.2f} s"
+        )
     for row in manager.report():
         print(f"  {row['key']}: {row['gb']:.2f} GB on {row['device']}, loaded in {row['load_seconds']:.1f} s")
     return 0

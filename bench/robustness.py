@@ -91,8 +91,10 @@ def uploads_handled() -> None:
             handled += 1
         else:
             print(f"  NOT HANDLED: {name}: came out {photo.image.mode}")
-    print(f"hostile or odd uploads: {handled} of {len(cases)} handled ({refused} refused with a message, "
-          f"{handled - refused} accepted as upright RGB)")
+    print(
+        f"hostile or odd uploads: {handled} of {len(cases)} handled ({refused} refused with a message, "
+        f"{handled - refused} accepted as upright RGB)"
+    )
 
 
 SAVER = """
@@ -117,8 +119,9 @@ def kills_survived(kills: int = 40) -> None:
         story = store.create()
         rng, survived, confirmed = random.Random(3), 0, 0
         for _ in range(kills):
-            proc = subprocess.Popen([sys.executable, "-c", SAVER, tmp, story.id], cwd=ROOT,
-                                    stdout=subprocess.PIPE, text=True)
+            proc = subprocess.Popen(
+                [sys.executable, "-c", SAVER, tmp, story.id], cwd=ROOT, stdout=subprocess.PIPE, text=True
+            )
             proc.stdout.readline()
             time.sleep(rng.uniform(0.0, 0.2))
             proc.send_signal(signal.SIGKILL)
@@ -132,16 +135,18 @@ def kills_survived(kills: int = 40) -> None:
                 continue
             if len(reopened.drafts) >= confirmed:
                 survived += 1
-        print(f"killed with SIGKILL at random moments while saving: {survived} of {kills} reopened with "
-              f"nothing lost ({len(store.load(story.id).drafts)} drafts kept)")
+        print(
+            f"killed with SIGKILL at random moments while saving: {survived} of {kills} reopened with "
+            f"nothing lost ({len(store.load(story.id).drafts)} drafts kept)"
+        )
 
 
 def sessions_held(people: int = 8) -> None:
     from core import studio
-    from core.publish import StaticFolder
     from core.offline.illustrator import OfflineIllustrator
     from core.offline.vision import OfflineVision
     from core.offline.writer import OfflineWriter
+    from core.publish import StaticFolder
     from core.store import Store
 
     photos = ["astronaut.jpg", "chelsea.jpg", "coffee.jpg"]
@@ -162,10 +167,15 @@ def sessions_held(people: int = 8) -> None:
         with ThreadPoolExecutor(max_workers=people) as pool:
             results = list(pool.map(person, range(people)))
         seconds = time.perf_counter() - start
-        held = sum(1 for story_id, photo in results
-                   if (s := store.load(story_id)).photo.filename == photo and s.exports and len(s.draft.pages) == 4)
-        print(f"people making 4-page books at once: {held} of {people} held, nothing mixed "
-              f"({seconds:.1f} s for all, on this machine)")
+        held = sum(
+            1
+            for story_id, photo in results
+            if (s := store.load(story_id)).photo.filename == photo and s.exports and len(s.draft.pages) == 4
+        )
+        print(
+            f"people making 4-page books at once: {held} of {people} held, nothing mixed "
+            f"({seconds:.1f} s for all, on this machine)"
+        )
 
 
 if __name__ == "__main__":

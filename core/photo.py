@@ -109,8 +109,10 @@ def load_photo(data: bytes, filename: str = "") -> LoadedPhoto:
     if not data:
         raise InputError(f"{what} is empty: choose a photo again.")
     if len(data) > MAX_UPLOAD_BYTES:
-        raise InputError(f"{what} is {len(data) / 2**20:.1f} MB, over the {MAX_UPLOAD_BYTES // 2**20} MB limit: "
-                         "export it smaller or as JPEG.")
+        raise InputError(
+            f"{what} is {len(data) / 2**20:.1f} MB, over the {MAX_UPLOAD_BYTES // 2**20} MB limit: "
+            "export it smaller or as JPEG."
+        )
     kind = _sniff(data, what)
     decoders, extension = _KINDS[kind]
     if kind == "heic":
@@ -120,15 +122,19 @@ def load_photo(data: bytes, filename: str = "") -> LoadedPhoto:
     except InputError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise InputError(f"{what} claims to be larger than {MAX_PIXELS // 1_000_000} megapixels, "
-                         "which is refused to protect the studio.") from None
+        raise InputError(
+            f"{what} claims to be larger than {MAX_PIXELS // 1_000_000} megapixels, "
+            "which is refused to protect the studio."
+        ) from None
     except MemoryError:
         raise InputError(f"{what} is too large to open: export it smaller.") from None
     except Exception:  # noqa: BLE001 - any decoder failure is the file's fault, said in one sentence
-        raise InputError(f"{what} looks like a {_NAMES[kind]} picture but is damaged or cut short: "
-                         "export or upload it again.") from None
-    return LoadedPhoto(image=image, original=data, extension=extension, format=fmt,
-                       width=image.width, height=image.height)
+        raise InputError(
+            f"{what} looks like a {_NAMES[kind]} picture but is damaged or cut short: export or upload it again."
+        ) from None
+    return LoadedPhoto(
+        image=image, original=data, extension=extension, format=fmt, width=image.width, height=image.height
+    )
 
 
 def photo_to_png(image: Image.Image) -> bytes:
@@ -173,7 +179,7 @@ def _sniff(data: bytes, what: str) -> str:
         return "tiff"
     if head[4:8] == b"ftyp":
         box = int.from_bytes(head[:4], "big")
-        brands = {head[8:12]} | {data[i:i + 4] for i in range(16, min(max(box, 16), 256), 4)}
+        brands = {head[8:12]} | {data[i : i + 4] for i in range(16, min(max(box, 16), 256), 4)}
         if brands & _HEVC_BRANDS:
             return "heic"
         if brands & _AVIF_BRANDS:
@@ -237,8 +243,10 @@ def _register_heif(what: str) -> None:
         try:
             import pillow_heif
         except ImportError:
-            raise InputError(f"{what} is a HEIC photo, which needs the pillow-heif package on the server: "
-                             "export it as JPEG or install pillow-heif.") from None
+            raise InputError(
+                f"{what} is a HEIC photo, which needs the pillow-heif package on the server: "
+                "export it as JPEG or install pillow-heif."
+            ) from None
         pillow_heif.register_heif_opener()
         _heif_registered = True
 
@@ -253,14 +261,20 @@ def _decode(data: bytes, decoders: tuple[str, ...], what: str) -> tuple[Image.Im
         if width <= 0 or height <= 0:
             raise InputError(f"{what} says it has no pixels: export it again.")
         if width * height > MAX_PIXELS:
-            raise InputError(f"{what} claims {width} x {height} pixels, more than the "
-                             f"{MAX_PIXELS // 1_000_000} megapixels the studio accepts: export it smaller.")
+            raise InputError(
+                f"{what} claims {width} x {height} pixels, more than the "
+                f"{MAX_PIXELS // 1_000_000} megapixels the studio accepts: export it smaller."
+            )
         if min(width, height) < MIN_SIDE:
-            raise InputError(f"{what} is only {width} x {height} pixels, too small to make pictures from: "
-                             f"use a photo at least {MIN_SIDE} pixels on each side.")
+            raise InputError(
+                f"{what} is only {width} x {height} pixels, too small to make pictures from: "
+                f"use a photo at least {MIN_SIDE} pixels on each side."
+            )
         if max(width, height) / min(width, height) > MAX_ASPECT:
-            raise InputError(f"{what} is {width} x {height} pixels, a panorama too long and thin for story "
-                             f"pages: crop it to at most {MAX_ASPECT:g} times longer than it is wide.")
+            raise InputError(
+                f"{what} is {width} x {height} pixels, a panorama too long and thin for story "
+                f"pages: crop it to at most {MAX_ASPECT:g} times longer than it is wide."
+            )
         # Right after opening, an animation or multi-page file stands on its first frame. (Asking
         # for n_frames would walk every frame: a GIF of 100,000 frames would be a bomb of its own.)
         if im.format in ("JPEG", "MPO") and max(width, height) > 2 * WORKING_MAX_SIDE:
@@ -301,8 +315,9 @@ def _working_copy(im: Image.Image, what: str) -> Image.Image:
         elif mode not in ("RGB", "RGBA", "L", "CMYK"):
             im = im.convert("RGB")
     except (ValueError, OSError):
-        raise InputError(f"{what} uses a colour format ({mode}) the studio cannot convert: "
-                         "export it as an ordinary JPEG or PNG.") from None
+        raise InputError(
+            f"{what} uses a colour format ({mode}) the studio cannot convert: export it as an ordinary JPEG or PNG."
+        ) from None
     if max(im.size) > WORKING_MAX_SIDE:
         scale = WORKING_MAX_SIDE / max(im.size)
         size = (max(1, round(im.width * scale)), max(1, round(im.height * scale)))

@@ -47,11 +47,39 @@ _INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]")
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "@": "a", "$": "s"})
 # Cyrillic and Greek letters that look like Latin ones; applied only to a word that also holds Latin
 # letters, so Russian or Greek text is never rewritten.
-_LOOKALIKES = str.maketrans({
-    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c",
-    "т": "t", "у": "y", "х": "x", "і": "i", "ї": "i", "ј": "j", "ѕ": "s", "ԁ": "d", "ɡ": "g",
-    "α": "a", "ε": "e", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p", "τ": "t", "υ": "u", "χ": "x",
-})
+_LOOKALIKES = str.maketrans(
+    {
+        "а": "a",
+        "в": "b",
+        "е": "e",
+        "ё": "e",
+        "к": "k",
+        "м": "m",
+        "н": "h",
+        "о": "o",
+        "р": "p",
+        "с": "c",
+        "т": "t",
+        "у": "y",
+        "х": "x",
+        "і": "i",
+        "ї": "i",
+        "ј": "j",
+        "ѕ": "s",
+        "ԁ": "d",
+        "ɡ": "g",
+        "α": "a",
+        "ε": "e",
+        "ι": "i",
+        "κ": "k",
+        "ν": "v",
+        "ο": "o",
+        "ρ": "p",
+        "τ": "t",
+        "υ": "u",
+        "χ": "x",
+    }
+)
 _SPELT_SEPARATORS = re.compile(r"[\s.\-_*]{1,3}")
 
 
@@ -97,7 +125,7 @@ class WordList:
             for entry in self._by_first.get(_squeeze(tokens[i][2])[:2], ()):
                 if self._matches(entry, tokens, i):
                     end = i + len(entry.words) - 1
-                    found = _INVISIBLE_RE.sub("", text[tokens[i][0]:tokens[end][1]])
+                    found = _INVISIBLE_RE.sub("", text[tokens[i][0] : tokens[end][1]])
                     noun = "words" if len(entry.words) > 1 else "word"
                     verb = "are" if len(entry.words) > 1 else "is"
                     reason = f'the {noun} "{one_line(found, 40)}" {verb} on the classroom list'
@@ -111,8 +139,9 @@ class WordList:
         if i + len(entry.words) > len(tokens):
             return False
         last = len(entry.words) - 1
-        return all(_same_word(tokens[i + k][2], word, prefix=entry.prefix and k == last)
-                   for k, word in enumerate(entry.words))
+        return all(
+            _same_word(tokens[i + k][2], word, prefix=entry.prefix and k == last) for k, word in enumerate(entry.words)
+        )
 
 
 class SafetyChecker:
@@ -123,8 +152,7 @@ class SafetyChecker:
     (`core.providers.remote_openai.moderate(settings)`).
     """
 
-    def __init__(self, moderate: Callable[[str], list[str]] | None = None, *,
-                 words: Iterable[str] | None = None):
+    def __init__(self, moderate: Callable[[str], list[str]] | None = None, *, words: Iterable[str] | None = None):
         self.moderate = moderate
         self.words = WordList(words) if words is not None else _default_list()
 
@@ -138,15 +166,20 @@ class SafetyChecker:
             except StudioError:
                 raise
             except Exception as error:  # noqa: BLE001 - any failure of the service, said plainly
-                raise ProviderError("The moderation service could not check this text "
-                                    f"({type(error).__name__}); try again, or turn the safety check's "
-                                    "moderation off.") from None
+                raise ProviderError(
+                    "The moderation service could not check this text "
+                    f"({type(error).__name__}); try again, or turn the safety check's "
+                    "moderation off."
+                ) from None
             for label in extra or []:
                 label = one_line(str(label), 100).rstrip(".")
                 if not label:
                     continue
-                reason = ("the moderation service flagged it" if label.lower() == "flagged"
-                          else f"the moderation service flagged it as {label}")
+                reason = (
+                    "the moderation service flagged it"
+                    if label.lower() == "flagged"
+                    else f"the moderation service flagged it as {label}"
+                )
                 if reason not in reasons:
                     reasons.append(reason)
         return reasons
@@ -179,11 +212,15 @@ def _tokens(text: str) -> list[tuple[int, int, str]]:
     while i < len(found):
         j = i
         # "f.u.c.k", "s h i t": three or more single letters with short separators between them.
-        while (j + 1 < len(found) and len(found[j][0]) == 1 and len(found[j + 1][0]) == 1
-               and _SPELT_SEPARATORS.fullmatch(text[found[j][2]:found[j + 1][1]])):
+        while (
+            j + 1 < len(found)
+            and len(found[j][0]) == 1
+            and len(found[j + 1][0]) == 1
+            and _SPELT_SEPARATORS.fullmatch(text[found[j][2] : found[j + 1][1]])
+        ):
             j += 1
         if j - i >= 2:
-            tokens.append((found[i][1], found[j][2], _normalise("".join(f[0] for f in found[i:j + 1]))))
+            tokens.append((found[i][1], found[j][2], _normalise("".join(f[0] for f in found[i : j + 1]))))
             i = j + 1
         else:
             tokens.append((found[i][1], found[i][2], _normalise(found[i][0])))
@@ -210,7 +247,7 @@ def _same_word(token: str, word: str, *, prefix: bool) -> bool:
     if prefix:
         if len(t_runs) < len(w_runs):
             return False
-        head = t_runs[:len(w_runs)]
+        head = t_runs[: len(w_runs)]
         # the last run of the word may continue into the rest of the token ("ss" in "asss...")
         return all(tc == wc and tn >= wn for (tc, tn), (wc, wn) in zip(head, w_runs))
     return len(t_runs) == len(w_runs) and all(tc == wc and tn >= wn for (tc, tn), (wc, wn) in zip(t_runs, w_runs))

@@ -13,16 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, ValidationInfo, field_validator
 
+from core import providers
 from core.errors import InputError
 
 ROOT = Path(__file__).resolve().parent.parent
-
-Engine = Literal["offline", "local", "remote"]
-TranslatorEngine = Literal["none", "deepl", "writer"]
 
 # The names other tools already use for these settings.
 ALIASES = {
@@ -31,19 +29,25 @@ ALIASES = {
     "DEEPL_AUTH_KEY": "deepl_auth_key",
     "DEEPL_SERVER_URL": "deepl_server_url",
 }
-SECRET_FIELDS = ("openai_api_key", "deepl_auth_key", "access_password", "vision_api_key",
-                 "writer_api_key", "illustrator_api_key")
+SECRET_FIELDS = (
+    "openai_api_key",
+    "deepl_auth_key",
+    "access_password",
+    "vision_api_key",
+    "writer_api_key",
+    "illustrator_api_key",
+)
 
 
 class Settings(BaseModel):
     model_config = ConfigDict(extra="ignore", validate_assignment=True)
 
-    # Which engine serves each capability.
-    vision: Engine = "offline"
-    writer: Engine = "offline"
-    translator: TranslatorEngine = "none"  # "writer": the chosen writer translates
-    illustrator: Engine = "offline"
-    upscaler: Literal["offline", "local"] = "offline"
+    # Which engine serves each capability: a name registered in `core.providers.REGISTRY`.
+    vision: str = "offline"
+    writer: str = "offline"
+    translator: str = "none"  # "writer": the chosen writer translates
+    illustrator: str = "offline"
+    upscaler: str = "offline"
 
     # Local models (ids on the Hugging Face hub, or local folders).
     model_vision: str = "llava-hf/llava-1.5-7b-hf"
@@ -54,6 +58,8 @@ class Settings(BaseModel):
     load_in_4bit: bool = True
     gpu_memory_budget_gb: float | None = None  # None: what the card has
     illustrator_steps: int = Field(default=40, ge=1, le=200)
+    # The long side of a picture in pixels (512 suits a CPU); None: each engine's own size.
+    illustrator_size: int | None = Field(default=None, ge=128, le=2048)
     stop_words: list[str] = Field(default_factory=list)  # censored from local captions
 
     # Remote services. One OpenAI-compatible server by default; each capability may override.
@@ -79,6 +85,14 @@ class Settings(BaseModel):
     public_base_url: str | None = None  # for QR codes: how a phone reaches this studio
     access_password: SecretStr | None = None
     safety: bool = False  # classroom safety checks on prompts and texts
+
+    @field_validator(*providers.CAPABILITIES)
+    @classmethod
+    def _registered_engine(cls, value: str, info: ValidationInfo) -> str:
+        names = providers.engine_names(info.field_name)
+        if value not in names:
+            raise ValueError(f"'{value}' is not a {info.field_name} engine; choose {', '.join(names)}")
+        return value
 
     def endpoint(self, capability: str) -> tuple[str | None, str | None]:
         """(base_url, api_key) for a remote capability, falling back to the shared server."""
@@ -131,4 +145,5 @@ def load_settings(
     except ValidationError as error:
         first = error.errors()[0]
         field_name = ".".join(str(p) for p in first["loc"])
-        raise InputError(f"The setting '{field_name}' is not valid: {first['msg']}.") from None
+        message = first["msg"].removeprefix("Value error, ")
+        raise InputError(f"The setting '{field_name}' is not valid: {message}.") from None

@@ -55,8 +55,10 @@ class StaleRevision(InputError):
     """A save started from a revision that is no longer the newest: someone saved meanwhile."""
 
     def __init__(self, story_id: str, started_from: int, newest: int) -> None:
-        super().__init__("This story was changed elsewhere while you worked on it (another tab or "
-                         "person); reload it to see the newest version.")
+        super().__init__(
+            "This story was changed elsewhere while you worked on it (another tab or "
+            "person); reload it to see the newest version."
+        )
         self.story_id, self.started_from, self.newest = story_id, started_from, newest
 
 
@@ -192,13 +194,15 @@ class Store:
                 story = self.load(folder.name)
             except StoryNotFound:
                 continue
-            summaries.append(StorySummary(
-                id=story.id,
-                title=story.title,
-                updated=story.updated,
-                pages=len(story.draft.pages) if story.draft else 0,
-                thumbnail=self.image_path(story.id, story.photo.image) if story.photo else None,
-            ))
+            summaries.append(
+                StorySummary(
+                    id=story.id,
+                    title=story.title,
+                    updated=story.updated,
+                    pages=len(story.draft.pages) if story.draft else 0,
+                    thumbnail=self.image_path(story.id, story.photo.image) if story.photo else None,
+                )
+            )
         return sorted(summaries, key=lambda s: s.updated, reverse=True)
 
     def delete(self, story_id: str) -> None:

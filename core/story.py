@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -33,7 +33,7 @@ MAX_PAGES = 24
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def new_id(nbytes: int = 16) -> str:
@@ -230,8 +230,11 @@ class Story(Model):
     def pictured_pages(self) -> list[tuple[int, StoryPage, ImageVariant]]:
         """(page number from 1, page, picture) for each page of the chosen draft that has one."""
         pages = self.draft.pages if self.draft else []
-        return [(n, page, picture) for n, page in enumerate(pages, start=1)
-                if (picture := self.picture(page.id)) is not None]
+        return [
+            (n, page, picture)
+            for n, page in enumerate(pages, start=1)
+            if (picture := self.picture(page.id)) is not None
+        ]
 
     def pages_without_picture(self) -> list[StoryPage]:
         """The pages of the chosen draft that have no picture yet, in order."""

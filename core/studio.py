@@ -26,17 +26,40 @@ from PIL import Image
 from pydantic import ValidationError
 
 from core.errors import InputError, NotConfigured
+from core.offline.mood import mood_of
 from core.photo import load_photo, photo_to_png
 from core.prompts import image_prompt
-from core.providers.base import (Brief, Illustrator, ImageJob, Translator, Upscaler, Vision,
-                                 WrittenPage, WrittenStory, Writer)
+from core.providers.base import (
+    Brief,
+    Illustrator,
+    ImageJob,
+    Step,
+    Translator,
+    Upscaler,
+    Vision,
+    Writer,
+    WrittenPage,
+    WrittenStory,
+)
 from core.providers.storyjson import readable
-from core.safety import SafetyChecker
-from core.offline.mood import mood_of
 from core.publish import Publisher
+from core.safety import SafetyChecker
 from core.store import StaleRevision, Store, write_atomically
-from core.story import (MAX_PAGES, CaptionVersion, Draft, ExportRecord, ExportSettings, ImageVariant, Photo, Question, Story,
-                        StoryPage, StorySettings, Translation, now)
+from core.story import (
+    MAX_PAGES,
+    CaptionVersion,
+    Draft,
+    ExportRecord,
+    ExportSettings,
+    ImageVariant,
+    Photo,
+    Question,
+    Story,
+    StoryPage,
+    StorySettings,
+    Translation,
+    now,
+)
 from core.text import clean_text, one_line, safe_filename
 
 
@@ -100,8 +123,13 @@ def start_story(store: Store, data: bytes, filename: str) -> Story:
     story = store.create()
     original = store.put_image(story.id, loaded.original, loaded.extension)
     working = store.put_image(story.id, photo_to_png(loaded.image), "png")
-    story.photo = Photo(filename=one_line(filename or "photo", 120), original=original,
-                        image=working, width=loaded.width, height=loaded.height)
+    story.photo = Photo(
+        filename=one_line(filename or "photo", 120),
+        original=original,
+        image=working,
+        width=loaded.width,
+        height=loaded.height,
+    )
     return store.save(story)
 
 
@@ -132,8 +160,9 @@ def caption(store: Store, story: Story, vision: Vision) -> Iterator[Event]:
     finally:
         text = clean_text("".join(parts)).strip()
         if text:
-            version = CaptionVersion(text=text, author="model", engine=vision.engine,
-                                     model=vision.model, incomplete=not finished)
+            version = CaptionVersion(
+                text=text, author="model", engine=vision.engine, model=vision.model, incomplete=not finished
+            )
             _commit(store, story, lambda s: s.captions.append(version))
 
 
@@ -163,8 +192,9 @@ def ask(store: Store, story: Story, vision: Vision, question: str) -> Iterator[E
     for chunk in vision.ask(photo_image(store, story), question, story.caption):
         parts.append(chunk)
         yield Token(chunk)
-    asked = Question(question=question, answer=clean_text("".join(parts)).strip(),
-                     engine=vision.engine, model=vision.model)
+    asked = Question(
+        question=question, answer=clean_text("".join(parts)).strip(), engine=vision.engine, model=vision.model
+    )
     _commit(store, story, lambda s: s.questions.append(asked))
 
 
@@ -175,8 +205,15 @@ def brief(story: Story) -> Brief:
     if not story.caption:
         raise InputError("The story needs a caption first: describe the photo on the Caption page.")
     s = story.settings
-    return Brief(caption=story.caption, pages=s.pages, audience=s.audience, genre=s.genre,
-                 tone=s.tone, language=s.language, seed=s.seed)
+    return Brief(
+        caption=story.caption,
+        pages=s.pages,
+        audience=s.audience,
+        genre=s.genre,
+        tone=s.tone,
+        language=s.language,
+        seed=s.seed,
+    )
 
 
 def written(draft: Draft) -> WrittenStory:
@@ -198,13 +235,20 @@ def _readable(chunks: Iterator) -> Iterator:
             continue
         text = readable(raw)
         if len(text) > len(shown) and text.startswith(shown):
-            yield text[len(shown):]
+            yield text[len(shown) :]
             shown = text
 
 
-def _write(store: Store, story: Story, chunks: Iterator, *, instruction: str, writer: Writer,
-           parent: Draft | None, ids_for: Callable[[WrittenStory], list[str | None]] = lambda _: []
-           ) -> Iterator[Event]:
+def _write(
+    store: Store,
+    story: Story,
+    chunks: Iterator,
+    *,
+    instruction: str,
+    writer: Writer,
+    parent: Draft | None,
+    ids_for: Callable[[WrittenStory], list[str | None]] = lambda _: [],
+) -> Iterator[Event]:
     """Stream a writer's answer and keep the story it ends with as a new chosen draft.
 
     `ids_for` says which of the new pages are old pages (their ids, so they keep their pictures);
@@ -224,9 +268,17 @@ def _write(store: Store, story: Story, chunks: Iterator, *, instruction: str, wr
         prompt, _ = image_prompt(page.scene, story.settings.style)
         fields = {"text": clean_text(page.text).strip(), "scene": clean_text(page.scene).strip(), "prompt": prompt}
         pages.append(StoryPage(id=page_id, **fields) if page_id else StoryPage(**fields))
-    draft = Draft(parent=parent.id if parent else None, instruction=instruction, engine=writer.engine,
-                  model=writer.model, seed=story.settings.seed, title=one_line(result.title, 200) or "Untitled story",
-                  pages=pages, incomplete=result.incomplete)
+    draft = Draft(
+        parent=parent.id if parent else None,
+        instruction=instruction,
+        engine=writer.engine,
+        model=writer.model,
+        seed=story.settings.seed,
+        title=one_line(result.title, 200) or "Untitled story",
+        pages=pages,
+        incomplete=result.incomplete,
+    )
+
     def keep(s: Story) -> bool:
         """Append the new draft and choose it; True when the chosen draft moved meanwhile."""
         moved = s.chosen_draft != (parent.id if parent else story_chosen)
@@ -236,8 +288,10 @@ def _write(store: Store, story: Story, chunks: Iterator, *, instruction: str, wr
 
     story_chosen = story.chosen_draft
     if _commit(store, story, keep) and parent is not None:
-        yield Notice("The story was changed elsewhere while the writer worked: this new draft is made "
-                     "from the draft before that change, which stays in the draft history.")
+        yield Notice(
+            "The story was changed elsewhere while the writer worked: this new draft is made "
+            "from the draft before that change, which stays in the draft history."
+        )
     if result.incomplete:
         yield Notice("The writer stopped before the end: the draft keeps what arrived and is marked incomplete.")
 
@@ -259,8 +313,15 @@ def revise(store: Store, story: Story, writer: Writer, instruction: str) -> Iter
         """As many pages as before: the same pages rewritten, so they keep their pictures."""
         return list(old_ids) if len(result.pages) == len(old_ids) else []
 
-    yield from _write(store, story, writer.revise(brief(story), written(current), instruction),
-                      instruction=instruction, writer=writer, parent=current, ids_for=same_pages)
+    yield from _write(
+        store,
+        story,
+        writer.revise(brief(story), written(current), instruction),
+        instruction=instruction,
+        writer=writer,
+        parent=current,
+        ids_for=same_pages,
+    )
 
 
 def extend(store: Store, story: Story, writer: Writer, extra_pages: int) -> Iterator[Event]:
@@ -274,9 +335,15 @@ def extend(store: Store, story: Story, writer: Writer, extra_pages: int) -> Iter
         unused = {p.text: p.id for p in reversed(current.pages)}
         return [unused.pop(page.text, None) for page in result.pages]
 
-    yield from _write(store, story, writer.extend(brief(story), written(current), extra_pages),
-                      instruction=f"enlarge by {extra_pages} pages", writer=writer, parent=current,
-                      ids_for=old_pages)
+    yield from _write(
+        store,
+        story,
+        writer.extend(brief(story), written(current), extra_pages),
+        instruction=f"enlarge by {extra_pages} pages",
+        writer=writer,
+        parent=current,
+        ids_for=old_pages,
+    )
 
 
 @dataclass(frozen=True)
@@ -288,8 +355,9 @@ class Edited:
     notice: str | None = None
 
 
-def edit_draft(store: Store, story: Story, title: str, pages: Sequence[tuple[str, str]],
-               based_on: str | None = None) -> Edited:
+def edit_draft(
+    store: Store, story: Story, title: str, pages: Sequence[tuple[str, str]], based_on: str | None = None
+) -> Edited:
     """Keep the person's edits (title; text and key scene per page) as a new draft by hand.
 
     `pages` are the edited pages of the draft `based_on` (the draft the form showed; default the
@@ -301,8 +369,10 @@ def edit_draft(store: Store, story: Story, title: str, pages: Sequence[tuple[str
     """
     base = story.find_draft(based_on) if based_on else _chosen(story)
     if base is None:
-        raise InputError("The draft you edited is no longer in this story; your text was not saved. "
-                         "Copy it before reloading the page.")
+        raise InputError(
+            "The draft you edited is no longer in this story; your text was not saved. "
+            "Copy it before reloading the page."
+        )
     title = one_line(title, 200) or base.title
     mine = []
     for old, (text, scene) in zip(base.pages, pages):
@@ -318,17 +388,37 @@ def edit_draft(store: Store, story: Story, title: str, pages: Sequence[tuple[str
     def keep(s: Story) -> Edited:
         newest = s.draft
         if newest is None or newest.id == base.id:
-            return _add_draft(s, Draft(parent=base.id, instruction="edited by hand", author="person",
-                                       title=title, pages=[changed.get(p.id) or p.model_copy() for p in base.pages]))
+            return _add_draft(
+                s,
+                Draft(
+                    parent=base.id,
+                    instruction="edited by hand",
+                    author="person",
+                    title=title,
+                    pages=[changed.get(p.id) or p.model_copy() for p in base.pages],
+                ),
+            )
         merged = _merge_edit(base, newest, title, changed)
         if merged is not None:
-            return _add_draft(s, merged, "Merged with a change made meanwhile (another tab or person): "
-                                         "both edits are in the new draft.")
-        apart = Draft(parent=base.id, instruction="edited by hand (kept apart from a change made meanwhile)",
-                      author="person", title=title, pages=mine)
-        return _add_draft(s, apart, "This story was changed meanwhile on the same pages (another tab or "
-                                    "person). Your edit is kept as its own draft and shown now; the other "
-                                    f"version is '{newest.instruction}' in the draft history.")
+            return _add_draft(
+                s,
+                merged,
+                "Merged with a change made meanwhile (another tab or person): both edits are in the new draft.",
+            )
+        apart = Draft(
+            parent=base.id,
+            instruction="edited by hand (kept apart from a change made meanwhile)",
+            author="person",
+            title=title,
+            pages=mine,
+        )
+        return _add_draft(
+            s,
+            apart,
+            "This story was changed meanwhile on the same pages (another tab or "
+            "person). Your edit is kept as its own draft and shown now; the other "
+            f"version is '{newest.instruction}' in the draft history.",
+        )
 
     return _commit(store, story, keep)
 
@@ -353,9 +443,13 @@ def _merge_edit(base: Draft, newest: Draft, title: str, changed: dict[str, Story
             return None
     if title != base.title and newest.title not in (base.title, title):
         return None
-    return Draft(parent=newest.id, instruction="edited by hand (merged)", author="person",
-                 title=title if title != base.title else newest.title,
-                 pages=[changed.get(p.id) or p.model_copy() for p in newest.pages])
+    return Draft(
+        parent=newest.id,
+        instruction="edited by hand (merged)",
+        author="person",
+        title=title if title != base.title else newest.title,
+        pages=[changed.get(p.id) or p.model_copy() for p in newest.pages],
+    )
 
 
 def choose_draft(store: Store, story: Story, draft_id: str) -> None:
@@ -396,8 +490,14 @@ def next_seed(story: Story, page_id: str) -> int:
     return random.Random(f"{story.settings.seed}:page {number}:{made}").randrange(2**31)
 
 
-def illustrate(store: Store, story: Story, illustrator: Illustrator, page_ids: Sequence[str] | None = None,
-               seed: int | None = None, safety: SafetyChecker | None = None) -> Iterator[Event]:
+def illustrate(
+    store: Store,
+    story: Story,
+    illustrator: Illustrator,
+    page_ids: Sequence[str] | None = None,
+    seed: int | None = None,
+    safety: SafetyChecker | None = None,
+) -> Iterator[Event]:
     """A new picture for each page asked (all pages by default); the new one becomes chosen."""
     draft = _chosen(story)
     pages = [p for p in draft.pages if page_ids is None or p.id in page_ids]
@@ -410,27 +510,46 @@ def illustrate(store: Store, story: Story, illustrator: Illustrator, page_ids: S
             yield Notice(f"Page {draft.pages.index(page) + 1} was not drawn: {'; '.join(reasons)}.")
             continue
         _, negative = image_prompt(page.scene, story.settings.style)
-        jobs.append((page, ImageJob(prompt=page.prompt, seed=next_seed(story, page.id) if seed is None else seed,
-                                    width=width, height=height, negative_prompt=negative,
-                                    style=story.settings.style, scene=page.scene,
-                                    mood=mood_of(page.text), photo=photo)))
+        jobs.append(
+            (
+                page,
+                ImageJob(
+                    prompt=page.prompt,
+                    seed=next_seed(story, page.id) if seed is None else seed,
+                    width=width,
+                    height=height,
+                    negative_prompt=negative,
+                    style=story.settings.style,
+                    scene=page.scene,
+                    mood=mood_of(page.text),
+                    photo=photo,
+                ),
+            )
+        )
     total = len(jobs)
     yield Progress(f"Drawing {total} picture{'s' if total != 1 else ''}", 0, total)
-    progress: list[Progress] = []
-
-    def on_step(index: int, step: int, steps: int) -> None:
-        progress.append(Progress(f"Scene {index + 1} of {total}, step {step} of {steps}", index, total))
-
     params = illustrator.params()
-    images = illustrator.generate([job for _, job in jobs], on_step)
-    for done, ((page, job), image) in enumerate(zip(jobs, images), start=1):
-        yield from progress
-        progress.clear()
+    done = 0
+    for event in illustrator.generate([job for _, job in jobs]):
+        if isinstance(event, Step):  # live, while the picture is being made
+            yield Progress(f"Scene {event.index + 1} of {total}, step {event.step} of {event.steps}", done, total)
+            continue
+        page, job = jobs[event.index]
+        image = event.image
         name = store.put_image(story.id, _png(image), "png")
-        variant = ImageVariant(image=name, engine=illustrator.engine, model=illustrator.model,
-                               seed=job.seed, width=image.width, height=image.height, prompt=job.prompt,
-                               negative_prompt=job.negative_prompt, params=params)
+        variant = ImageVariant(
+            image=name,
+            engine=illustrator.engine,
+            model=illustrator.model,
+            seed=job.seed,
+            width=image.width,
+            height=image.height,
+            prompt=job.prompt,
+            negative_prompt=job.negative_prompt,
+            params=params,
+        )
         _commit(store, story, lambda s, page_id=page.id, variant=variant: _add_variant(s, page_id, variant))
+        done += 1
         yield Progress(f"Scene {done} of {total} drawn", done, total)
 
 
@@ -459,30 +578,55 @@ def set_prompt(store: Store, story: Story, page_id: str, prompt: str) -> None:
     def change(s: Story) -> None:
         page = next((p for p in _chosen(s).pages if p.id == page_id), None)
         if page is None:
-            raise InputError("That page is not in the chosen draft (it may have changed meanwhile); "
-                             "the prompt was not saved.")
+            raise InputError(
+                "That page is not in the chosen draft (it may have changed meanwhile); the prompt was not saved."
+            )
         page.prompt = prompt
 
     _commit(store, story, change)
 
 
-def upscale(store: Store, story: Story, upscaler: Upscaler, factor: int,
-            page_ids: Sequence[str] | None = None) -> Iterator[Event]:
+def prompt_note(store: Store, story: Story, illustrator: Illustrator, prompt: str) -> str | None:
+    """What the illustrator says it cannot draw of `prompt` for this story's photo, or None.
+
+    Only engines that know their limits answer (the offline one restyles the photo and cannot add
+    a dragon to it); the Pictures page shows the sentence beside the prompt, so an edit is never a
+    silent no-op."""
+    cannot_draw = getattr(illustrator, "cannot_draw", None)
+    if cannot_draw is None or not prompt.strip():
+        return None
+    return cannot_draw(prompt, photo_image(store, story) if story.photo else None, story.caption)
+
+
+def upscale(
+    store: Store, story: Story, upscaler: Upscaler, factor: int, page_ids: Sequence[str] | None = None
+) -> Iterator[Event]:
     """Upscale the chosen picture of each page asked; the copy is kept beside the original."""
     if factor not in (2, 4):
         raise InputError("Pictures can be upscaled 2x or 4x.")
     _chosen(story)
-    targets = [(page, picture) for _, page, picture in story.pictured_pages()
-               if page_ids is None or page.id in page_ids]
+    targets = [
+        (page, picture) for _, page, picture in story.pictured_pages() if page_ids is None or page.id in page_ids
+    ]
     yield Progress(f"Upscaling {len(targets)} pictures {factor}x", 0, len(targets))
     for done, (page, variant) in enumerate(targets, start=1):
         image = open_image(store, story.id, variant.image)
         bigger = upscaler.upscale(image, factor, variant.prompt)
         name = store.put_image(story.id, _png(bigger), "png")
-        made = {"engine": upscaler.engine, "model": upscaler.model, "factor": factor,
-                "width": bigger.width, "height": bigger.height}
-        _commit(store, story, lambda s, page_id=page.id, variant_id=variant.id, name=name, made=made:
-                _set_upscaled(s, page_id, variant_id, name, made))
+        made = {
+            "engine": upscaler.engine,
+            "model": upscaler.model,
+            "factor": factor,
+            "width": bigger.width,
+            "height": bigger.height,
+        }
+        _commit(
+            store,
+            story,
+            lambda s, page_id=page.id, variant_id=variant.id, name=name, made=made: _set_upscaled(
+                s, page_id, variant_id, name, made
+            ),
+        )
         yield Progress(f"Picture {done} of {len(targets)} upscaled", done, len(targets))
 
 
@@ -503,20 +647,31 @@ def _png(image: Image.Image) -> bytes:
 # --- translation -------------------------------------------------------------------------
 
 
-def translate(store: Store, story: Story, translator: Translator | None, language: str,
-              formality: str | None = None, glossary: dict[str, str] | None = None) -> Iterator[Event]:
+def translate(
+    store: Store,
+    story: Story,
+    translator: Translator | None,
+    language: str,
+    formality: str | None = None,
+    glossary: dict[str, str] | None = None,
+) -> Iterator[Event]:
     """Translate the chosen draft's title and pages into `language`, kept beside the original."""
     if translator is None:
         raise NotConfigured("No translator is configured: set one up in Settings.")
     draft = _chosen(story)
     texts = [draft.title, *(p.text for p in draft.pages)]
     yield Progress(f"Translating {len(texts)} texts into {language}", 0, len(texts))
-    out = translator.translate(texts, language, source=story.settings.language, formality=formality,
-                               glossary=glossary)
+    out = translator.translate(texts, language, source=story.settings.language, formality=formality, glossary=glossary)
     if len(out) != len(texts):
         raise InputError("The translator returned a different number of texts; nothing was changed.")
-    made = Translation(language=language, draft=draft.id, engine=translator.engine, model=translator.model,
-                       title=one_line(out[0], 200), pages=[clean_text(t).strip() for t in out[1:]])
+    made = Translation(
+        language=language,
+        draft=draft.id,
+        engine=translator.engine,
+        model=translator.model,
+        title=one_line(out[0], 200),
+        pages=[clean_text(t).strip() for t in out[1:]],
+    )
     _commit(store, story, lambda s: s.translations.append(made))
     yield Progress("Translated", len(texts), len(texts))
 
@@ -539,12 +694,20 @@ def edit_translation(store: Store, story: Story, language: str, title: str, page
     _commit(store, story, change)
 
 
-def retranslate_page(store: Store, story: Story, translator: Translator, language: str, index: int,
-                     formality: str | None = None, glossary: dict[str, str] | None = None) -> None:
+def retranslate_page(
+    store: Store,
+    story: Story,
+    translator: Translator,
+    language: str,
+    index: int,
+    formality: str | None = None,
+    glossary: dict[str, str] | None = None,
+) -> None:
     _translation_of(story, language)
     text = _chosen(story).pages[index].text
-    (new,) = translator.translate([text], language, source=story.settings.language,
-                                  formality=formality, glossary=glossary)
+    (new,) = translator.translate(
+        [text], language, source=story.settings.language, formality=formality, glossary=glossary
+    )
 
     def change(s: Story) -> None:
         _translation_of(s, language).pages[index] = clean_text(new).strip()
@@ -566,9 +729,16 @@ def printed_texts(story: Story, settings: ExportSettings) -> list[str]:
     return original + translated if settings.bilingual else translated
 
 
-def export_pdf(store: Store, story: Story, *, publisher: Publisher | None = None, page_size: str | None = None,
-               language: str | None = None, bilingual: bool = False,
-               safety: SafetyChecker | None = None) -> Iterator[Event]:
+def export_pdf(
+    store: Store,
+    story: Story,
+    *,
+    publisher: Publisher | None = None,
+    page_size: str | None = None,
+    language: str | None = None,
+    bilingual: bool = False,
+    safety: SafetyChecker | None = None,
+) -> Iterator[Event]:
     """Print the chosen draft as a PDF, keep it beside the story and, with a publisher, publish it.
 
     `language` None is the story's own language; a code prints that translation (both texts with
@@ -580,8 +750,11 @@ def export_pdf(store: Store, story: Story, *, publisher: Publisher | None = None
 
     draft = _chosen(story)
     try:
-        settings = ExportSettings(page_size=page_size or story.export.page_size, language=language or None,
-                                  bilingual=bool(bilingual and language))
+        settings = ExportSettings(
+            page_size=page_size or story.export.page_size,
+            language=language or None,
+            bilingual=bool(bilingual and language),
+        )
     except ValidationError:
         raise InputError(f"Unknown page size {page_size!r}: choose A4, Letter or square.") from None
     translation = story.translation(settings.language) if settings.language else None
@@ -619,8 +792,16 @@ def export_pdf(store: Store, story: Story, *, publisher: Publisher | None = None
     write_atomically(store.export_path(story.id, token), rendered.data)
     if publisher:
         publisher.publish(token, filename, rendered.data)
-    record = ExportRecord(token=token, filename=filename, page_size=settings.page_size, language=settings.language,
-                          bilingual=settings.bilingual, size=len(rendered.data), pages=rendered.pages, url=url)
+    record = ExportRecord(
+        token=token,
+        filename=filename,
+        page_size=settings.page_size,
+        language=settings.language,
+        bilingual=settings.bilingual,
+        size=len(rendered.data),
+        pages=rendered.pages,
+        url=url,
+    )
 
     def keep(s: Story) -> None:
         s.export = settings
@@ -644,7 +825,9 @@ def credits(story: Story) -> str:
             parts.append(f"pictures: {', '.join(sorted(engines))}")
     translation = story.translation(story.export.language) if story.export.language else None
     if translation:
-        parts.append(f"translation ({translation.language}): {translation.engine}{' and you' if translation.edited else ''}")
+        parts.append(
+            f"translation ({translation.language}): {translation.engine}{' and you' if translation.edited else ''}"
+        )
     return "Made with VisuTale Studio (" + "; ".join(parts) + ")"
 
 
@@ -653,7 +836,10 @@ def credits(story: Story) -> str:
 
 def update_settings(store: Store, story: Story, **values: object) -> None:
     """Change the story's settings; a value out of range raises InputError and changes nothing.
-    Only the settings named are written, so two people changing different settings both win."""
+
+    Only the settings named are written, so two people changing different settings both win. A
+    new style rewrites the picture prompts that are still the old style's own text (a prompt the
+    person edited is theirs and stays)."""
     try:
         StorySettings.model_validate({**story.settings.model_dump(), **values})
     except ValidationError as error:
@@ -661,7 +847,12 @@ def update_settings(store: Store, story: Story, **values: object) -> None:
         raise InputError(f"The setting '{first['loc'][0]}' is not valid: {first['msg']}.") from None
 
     def change(s: Story) -> None:
+        old_style = s.settings.style
         s.settings = StorySettings.model_validate({**s.settings.model_dump(), **values})
+        if s.settings.style != old_style and s.draft:
+            for page in s.draft.pages:
+                if page.prompt == image_prompt(page.scene, old_style)[0]:
+                    page.prompt = image_prompt(page.scene, s.settings.style)[0]
 
     _commit(store, story, change)
 

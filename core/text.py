@@ -34,8 +34,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_FLAG_TAGS = "\U0001F3F4[\U000E0030-\U000E0039\U000E0061-\U000E007A]{1,6}\U000E007F"
-_TAGS = re.compile(f"({_FLAG_TAGS})|[\U000E0000-\U000E007F]")
+_FLAG_TAGS = "\U0001f3f4[\U000e0030-\U000e0039\U000e0061-\U000e007a]{1,6}\U000e007f"
+_TAGS = re.compile(f"({_FLAG_TAGS})|[\U000e0000-\U000e007f]")
 _NEWLINES = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
 _REMOVED = re.compile(
     "[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f"  # C0 except \t \n (and those mapped to \n), DEL, C1 except NEL

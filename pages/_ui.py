@@ -15,43 +15,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
 
 from core import studio
 from core.errors import ModelUnavailable, StudioError
+from core.publish import StaticFolder
 from core.settings import Settings, load_settings
 from core.store import Store
 from core.story import Story
-
-PAGES = {
-    "photo": "pages/photo.py",
-    "caption": "pages/caption.py",
-    "story_settings": "pages/story_settings.py",
-    "draft": "pages/draft.py",
-    "pictures": "pages/pictures.py",
-    "upscale": "pages/upscale.py",
-    "translate": "pages/translate.py",
-    "export": "pages/export.py",
-    "library": "pages/library.py",
-    "settings": "pages/settings.py",
-}
-
-
-
-def _use_home_navigation() -> None:
-    """Make every run go through Home.py, even when a story link is a fresh server's first request.
-
-    Streamlit treats an app that has a pages/ folder as an old-style multipage app until some
-    session has run `st.navigation`: a deep link (`/draft?story=...`) as the very first request
-    would run that page alone, without Home.py's navigation, sidebar and password gate. Leave
-    that mode and run again through Home.py.
-    """
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
-_use_home_navigation()
+from pages import _nav
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
@@ -81,7 +52,7 @@ def _store(root: str) -> Store:
 @st.cache_resource(show_spinner=False)
 def model_manager():
     """The process's one model manager, shared by every browser session: a model loads once."""
-    from core.models import get_manager  # imports no torch until a model is loaded
+    from core.local.manager import get_manager  # imports no torch until a model is loaded
 
     return get_manager()
 
@@ -113,9 +84,9 @@ def current_story() -> Story | None:
     return story
 
 
-def open_story(story_id: str, page: str = "draft") -> None:
+def open_story(story_id: str, page: _nav.PageSpec = _nav.DRAFT) -> None:
     st.session_state["story_id"] = story_id
-    st.switch_page(PAGES[page], query_params={"story": story_id})
+    _nav.switch(page, query_params={"story": story_id})
 
 
 def require_story(needs: str = "photo") -> Story:
@@ -123,28 +94,34 @@ def require_story(needs: str = "photo") -> Story:
     story = current_story()
     if story is None:
         st.info("Start with a photo: every story begins there.")
-        st.page_link(PAGES["photo"], label="Go to Photo", icon=":material/photo_camera:")
+        _nav.link(_nav.PHOTO, "Go to Photo")
         st.stop()
     if needs in ("caption", "draft") and not story.caption:
         st.info("This story needs a caption first.")
-        st.page_link(PAGES["caption"], label="Go to Caption", icon=":material/edit_note:")
+        _nav.link(_nav.CAPTION, "Go to Caption")
         st.stop()
     if needs == "draft" and story.draft is None:
         st.info("This story has no draft yet.")
-        st.page_link(PAGES["draft"], label="Go to Draft", icon=":material/draw:")
+        _nav.link(_nav.DRAFT, "Go to Draft")
         st.stop()
     return story
 
 
 def engine_line(engine: str, model: str = "") -> None:
     """The one line that says which engine made a result."""
-    names = {"offline": "the offline engine", "local": "a local model", "remote": "a remote server",
-             "deepl": "DeepL", "": "you"}
+    names = {
+        "offline": "the offline engine",
+        "local": "a local model",
+        "remote": "a remote server",
+        "deepl": "DeepL",
+        "": "you",
+    }
     st.caption(f"Made by {names.get(engine, engine)}" + (f" · {model}" if model else ""))
 
 
-def run_step(label: str, events: Callable[[], Iterator[studio.Event]], *, stream: bool = False,
-             capability: str | None = None) -> bool:
+def run_step(
+    label: str, events: Callable[[], Iterator[studio.Event]], *, stream: bool = False, capability: str | None = None
+) -> bool:
     """Run a long studio step with visible progress. Returns True when it finished.
 
     Streamed text appears as it arrives (escaped: model output is shown, never interpreted);
@@ -160,14 +137,20 @@ def run_step(label: str, events: Callable[[], Iterator[studio.Event]], *, stream
     except ModelUnavailable as error:
         st.error(str(error))
         if capability:
-            st.button(f"Use the offline engine for the {capability} instead", on_click=use_engine,
-                      args=(capability, "offline"), key=f"fallback-{capability}")
+            st.button(
+                f"Use the offline engine for the {capability} instead",
+                on_click=use_engine,
+                args=(capability, "offline"),
+                key=f"fallback-{capability}",
+            )
     except StudioError as error:
         st.error(str(error))
     except Exception:  # a bug, not the person's doing: say so plainly, keep the details in the log
         logging.getLogger("visutale").exception("%s failed", label)
-        st.error(f"{label} failed because of an error in the studio itself; your story is saved as it "
-                 "was before this step. The details are in the studio's log.")
+        st.error(
+            f"{label} failed because of an error in the studio itself; your story is saved as it "
+            "was before this step. The details are in the studio's log."
+        )
     return False
 
 
@@ -216,3 +199,9 @@ def public_base_url(configured: str | None) -> str:
     url = st.context.url or "http://localhost:8501"
     match = re.match(r"^(https?://[^/]+)", url)
     return match.group(1) if match else "http://localhost:8501"
+
+
+def publisher() -> StaticFolder:
+    """Where this studio publishes exported PDFs: Streamlit's static folder, at the address a phone uses."""
+    current = settings()
+    return StaticFolder(current.static_dir, public_base_url(current.public_base_url))

@@ -3,9 +3,9 @@
 import streamlit as st
 
 from core import providers, studio
-from pages import _ui
+from pages import _nav, _ui
 
-st.title("Caption")
+_nav.begin(_nav.CAPTION)
 story = _ui.require_story("photo")
 store = _ui.store()
 settings = _ui.settings()
@@ -16,8 +16,12 @@ left.image(str(store.thumbnail(story.id, story.photo.image, 500)), caption=story
 with right:
     label = "Describe the photo again" if story.captions else "Describe the photo"
     if st.button(label, type="primary" if not story.captions else "secondary", key="caption_describe"):
-        if _ui.run_step("Describing the photo", lambda: studio.caption(store, story, providers.vision_for(settings)),
-                        stream=True, capability="vision"):
+        if _ui.run_step(
+            "Describing the photo",
+            lambda: studio.caption(store, story, providers.vision_for(settings)),
+            stream=True,
+            capability="vision",
+        ):
             st.rerun()
 
     if story.captions:
@@ -26,14 +30,18 @@ with right:
         if current.incomplete:
             st.warning("This description stopped before the end; edit it or describe the photo again.")
         # The widget key carries the version count, so a new version refreshes the text box.
-        text = st.text_area("The caption (edit it freely: the story is written from it)", current.text,
-                            height=160, key=f"caption_text_{len(story.captions)}")
+        text = st.text_area(
+            "The caption (edit it freely: the story is written from it)",
+            current.text,
+            height=160,
+            key=f"caption_text_{len(story.captions)}",
+        )
         if st.button("Save my caption", key="caption_save"):
             with _ui.shows_errors():
                 if studio.edit_caption(store, story, text):
                     st.rerun()
                 st.info("The caption is unchanged.")
-        st.page_link(_ui.PAGES["story_settings"], label="Continue to Story settings", icon=":material/tune:")
+        _nav.link(_nav.STORY_SETTINGS)
 
 if len(story.captions) > 1:
     with st.expander(f"Earlier versions ({len(story.captions) - 1})"):
@@ -47,11 +55,16 @@ if len(story.captions) > 1:
                 st.rerun()
 
 st.subheader("Ask about the photo")
-question = st.text_input("Question", placeholder="What colours stand out? How many faces are there?",
-                         key="caption_question")
+question = st.text_input(
+    "Question", placeholder="What colours stand out? How many faces are there?", key="caption_question"
+)
 if st.button("Ask", key="caption_ask") and question:
-    _ui.run_step("Looking at the photo", lambda: studio.ask(store, story, providers.vision_for(settings), question),
-                 stream=True, capability="vision")
+    _ui.run_step(
+        "Looking at the photo",
+        lambda: studio.ask(store, story, providers.vision_for(settings), question),
+        stream=True,
+        capability="vision",
+    )
 for qa in reversed(story.questions[-5:]):
     st.markdown(f"**Q:** {_ui.literal(qa.question)}  \n**A:** {_ui.literal(qa.answer)}")
     _ui.engine_line(qa.engine, qa.model)

@@ -8,9 +8,9 @@ from core import providers, studio
 from core.errors import StudioError
 from core.prompts import REVISIONS
 from core.story import MAX_PAGES
-from pages import _ui
+from pages import _nav, _ui
 
-st.title("Draft")
+_nav.begin(_nav.DRAFT)
 story = _ui.require_story("caption")
 store = _ui.store()
 settings = _ui.settings()
@@ -27,8 +27,9 @@ def _run(label: str, step) -> None:
 
 draft = story.draft
 if draft is None:
-    st.write(f"The writer will turn your caption into a {story.settings.pages}-page story for "
-             f"{story.settings.audience}.")
+    st.write(
+        f"The writer will turn your caption into a {story.settings.pages}-page story for {story.settings.audience}."
+    )
     if st.button("Write the story", type="primary", key="draft_write"):
         _run("Writing the story", lambda: studio.write_draft(store, story, _writer()))
     st.stop()
@@ -36,7 +37,6 @@ if draft is None:
 _ui.engine_line(draft.engine if draft.author == "model" else "", draft.model)
 if draft.incomplete:
     st.warning("This draft stopped before the end: revise it, or write a new draft.")
-
 
 
 def _save_edits(draft_id: str, page_ids: list[str]) -> None:
@@ -66,8 +66,9 @@ with st.form(f"draft_edit_{draft.id}"):
     st.text_input("Title", draft.title, key=f"draft_title_{draft.id}")
     for number, page in enumerate(draft.pages, start=1):
         st.text_area(f"Page {number}", page.text, key=f"draft_text_{draft.id}_{page.id}")
-        st.text_input(f"Key scene of page {number} (what its picture shows)", page.scene,
-                      key=f"draft_scene_{draft.id}_{page.id}")
+        st.text_input(
+            f"Key scene of page {number} (what its picture shows)", page.scene, key=f"draft_scene_{draft.id}_{page.id}"
+        )
     st.form_submit_button("Save my edits", on_click=_save_edits, args=(draft.id, [p.id for p in draft.pages]))
 
 st.subheader("Change the story")
@@ -76,8 +77,9 @@ for column, (key, label) in zip(columns, REVISIONS.items()):
     if column.button(label, key=f"draft_revise_{key}", width="stretch"):
         _run(label, lambda label=label: studio.revise(store, story, _writer(), label))
 free, go = st.columns([4, 1])
-instruction = free.text_input("Or say what to change", placeholder="Give the cat a name and a hat",
-                              key="draft_instruction")
+instruction = free.text_input(
+    "Or say what to change", placeholder="Give the cat a name and a hat", key="draft_instruction"
+)
 go.write("")
 if go.button("Revise", key="draft_revise_free") and instruction:
     _run("Revising", lambda: studio.revise(store, story, _writer(), instruction))
@@ -92,8 +94,9 @@ with left:
     else:
         st.caption(f"The story has the most pages a book can have ({MAX_PAGES}).")
 with right:
-    seed = st.number_input("Seed for a new draft", 0, 2**31 - 1, story.settings.seed + len(story.drafts),
-                           key="draft_seed")
+    seed = st.number_input(
+        "Seed for a new draft", 0, 2**31 - 1, story.settings.seed + len(story.drafts), key="draft_seed"
+    )
     if st.button("Write a new draft", key="draft_regenerate"):
         studio.update_settings(store, story, seed=int(seed))
         _run("Writing a new draft", lambda: studio.write_draft(store, story, _writer()))
@@ -110,8 +113,9 @@ def _label(d) -> str:
 
 
 ids = [d.id for d in story.drafts]
-pick = st.selectbox("Draft", ids, index=ids.index(draft.id), key="draft_pick",
-                    format_func=lambda i: _label(story.find_draft(i)))
+pick = st.selectbox(
+    "Draft", ids, index=ids.index(draft.id), key="draft_pick", format_func=lambda i: _label(story.find_draft(i))
+)
 if pick != draft.id and st.button("Use this draft", key="draft_choose"):
     studio.choose_draft(store, story, pick)
     st.rerun()
@@ -119,13 +123,20 @@ if pick != draft.id and st.button("Use this draft", key="draft_choose"):
 if len(story.drafts) > 1:
     with st.expander("Compare two drafts"):
         a_col, b_col = st.columns(2)
-        older = a_col.selectbox("Older", ids, index=max(len(ids) - 2, 0), key="draft_cmp_a",
-                                format_func=lambda i: _label(story.find_draft(i)))
-        newer = b_col.selectbox("Newer", ids, index=len(ids) - 1, key="draft_cmp_b",
-                                format_func=lambda i: _label(story.find_draft(i)))
+        older = a_col.selectbox(
+            "Older",
+            ids,
+            index=max(len(ids) - 2, 0),
+            key="draft_cmp_a",
+            format_func=lambda i: _label(story.find_draft(i)),
+        )
+        newer = b_col.selectbox(
+            "Newer", ids, index=len(ids) - 1, key="draft_cmp_b", format_func=lambda i: _label(story.find_draft(i))
+        )
         runs = studio.word_diff(story.find_draft(older), story.find_draft(newer))
         styled = {" ": "{}", "-": "<del style='color:#b3261e'>{}</del>", "+": "<ins style='color:#1b6e20'>{}</ins>"}
-        st.markdown(" ".join(styled[op].format(html.escape(text)) for op, text in runs),
-                    unsafe_allow_html=True)  # every word is escaped: nothing a model wrote is interpreted
+        st.markdown(
+            " ".join(styled[op].format(html.escape(text)) for op, text in runs), unsafe_allow_html=True
+        )  # every word is escaped: nothing a model wrote is interpreted
 
-st.page_link(_ui.PAGES["pictures"], label="Continue to Pictures", icon=":material/image:")
+_nav.link(_nav.PICTURES)

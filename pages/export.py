@@ -5,18 +5,19 @@ import streamlit as st
 from core import providers, studio
 from core.export.fonts import printable
 from core.export.qr import qr_image
-from core.publish import StaticFolder
 from core.story import PAGE_SIZES
-from pages import _ui
+from pages import _nav, _ui
 
-st.title("Export")
+_nav.begin(_nav.EXPORT)
 story = _ui.require_story("draft")
 store = _ui.store()
 settings = _ui.settings()
 draft = story.draft
 
-missing = [n for n, p in enumerate(draft.pages, 1) if not (story.scenes.get(p.id) and story.scenes[p.id].variants)]
-if missing:
+missing = [draft.pages.index(page) + 1 for page in story.pages_without_picture()]
+if len(missing) == 1:
+    st.warning(f"Page {missing[0]} has no picture yet; it prints with text only.")
+elif missing:
     st.warning(f"Pages {', '.join(map(str, missing))} have no picture yet; they print with text only.")
 
 ORIGINAL = "original"
@@ -32,20 +33,36 @@ for translation in story.translations:
 left, middle, right = st.columns(3)
 page_size = left.radio("Page size", PAGE_SIZES, index=PAGE_SIZES.index(story.export.page_size), key="export_size")
 keys = list(languages)
-choice = middle.selectbox("Language", keys, format_func=languages.get, key="export_language",
-                          index=keys.index(story.export.language) if story.export.language in keys else 0)
+choice = middle.selectbox(
+    "Language",
+    keys,
+    format_func=languages.get,
+    key="export_language",
+    index=keys.index(story.export.language) if story.export.language in keys else 0,
+)
 language = None if choice == ORIGINAL else choice
-bilingual = right.checkbox("Bilingual (both texts on each page)", story.export.bilingual,
-                           disabled=language is None, key="export_bilingual")
-base_url = _ui.public_base_url(settings.public_base_url)
-st.caption(f"The QR code will point at {base_url}. A phone must be able to reach that address: "
-           "set the public address in Settings when the studio runs behind another name.")
+bilingual = right.checkbox(
+    "Bilingual (both texts on each page)", story.export.bilingual, disabled=language is None, key="export_bilingual"
+)
+publisher = _ui.publisher()
+st.caption(
+    f"The QR code will point at {publisher.base_url}. A phone must be able to reach that address: "
+    "set the public address in Settings when the studio runs behind another name."
+)
 
 if st.button("Make the PDF", type="primary", key="export_go"):
-    _ui.run_step("Making the PDF", lambda: studio.export_pdf(
-        store, story, publisher=StaticFolder(settings.static_dir, base_url), page_size=page_size,
-        language=language, bilingual=bilingual and language is not None,
-        safety=providers.safety_for(settings)))
+    _ui.run_step(
+        "Making the PDF",
+        lambda: studio.export_pdf(
+            store,
+            story,
+            publisher=publisher,
+            page_size=page_size,
+            language=language,
+            bilingual=bilingual and language is not None,
+            safety=providers.safety_for(settings),
+        ),
+    )
     story = store.load(story.id)
 
 if story.exports:
@@ -54,9 +71,15 @@ if story.exports:
     if pdf.exists():
         st.success(f"{latest.filename}: {latest.pages} pages, {latest.size / 1024:.0f} KB, {latest.page_size}.")
         download, qr = st.columns([2, 1])
-        download.download_button("Download the PDF", pdf.read_bytes, file_name=latest.filename,  # read on click
-                                 mime="application/pdf", type="primary", key="export_download",
-                                 on_click="ignore")
+        download.download_button(
+            "Download the PDF",
+            pdf.read_bytes,
+            file_name=latest.filename,  # read on click
+            mime="application/pdf",
+            type="primary",
+            key="export_download",
+            on_click="ignore",
+        )
         if latest.url:
             download.markdown(f"Link for this PDF: `{latest.url}`")
             qr.image(qr_image(latest.url), caption="Scan to download on a phone", width=220)

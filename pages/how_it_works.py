@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from pages import _ui  # noqa: F401 - every page goes through Home.py's navigation (see _ui)
+from pages import _nav
 
-st.title("How it works")
+_nav.begin(_nav.HOW_IT_WORKS)
 st.markdown("""
 **From a photo to a printed book, with you at every step.**
 
@@ -26,9 +26,12 @@ st.markdown("""
   each scene. Honest and predictable: the same seed gives the same result. It cannot follow
   free-text instructions or translate.
 - *Local models* on a GPU: LLaVA for captions, an instruction-tuned language model for the story,
-  Stable Diffusion XL base + refiner for pictures, a diffusion upscaler; loaded once, in 4-bit.
+  Stable Diffusion XL base + refiner for pictures, a diffusion upscaler. Each is loaded once and
+  shared by everyone: LLaVA and the writer in 4-bit where bitsandbytes is installed, the picture
+  models in 16-bit; the sidebar shows what each one was actually loaded as, where, and how much memory it takes.
 - *Remote*: any OpenAI-compatible server (OpenAI, vLLM, Ollama, LM Studio, llama.cpp) and DeepL.
 
 Everything is saved as it changes; the Library lists every story, and a story's link (`?story=…`)
 reopens it anywhere this studio is reachable.
 """)
+_nav.link(_nav.PHOTO, "Start with a photo")

@@ -3,15 +3,14 @@
 import streamlit as st
 
 from core import studio
-from core.publish import StaticFolder
-from pages import _ui
+from pages import _nav, _ui
 
-st.title("Library")
+_nav.begin(_nav.LIBRARY)
 store = _ui.store()
 stories = studio.library(store)
 if not stories:
     st.info("No stories yet.")
-    st.page_link(_ui.PAGES["photo"], label="Start with a photo", icon=":material/photo_camera:")
+    _nav.link(_nav.PHOTO, "Start with a photo")
     st.stop()
 
 st.caption(f"{len(stories)} {'story' if len(stories) == 1 else 'stories'}, saved as they change.")
@@ -19,19 +18,21 @@ for summary in stories:
     thumb, info, actions = st.columns([1, 4, 2])
     if summary.thumbnail and summary.thumbnail.exists():
         thumb.image(str(summary.thumbnail), width=96)
-    info.markdown(f"**{_ui.literal(summary.title)}**  \n{summary.pages} pages · "
-                  f"changed {summary.updated:%Y-%m-%d %H:%M} UTC")
+    info.markdown(
+        f"**{_ui.literal(summary.title)}**  \n{summary.pages} pages · changed {summary.updated:%Y-%m-%d %H:%M} UTC"
+    )
     if actions.button("Open", key=f"library_open_{summary.id}", type="primary"):
-        _ui.open_story(summary.id, page="draft" if summary.pages else "caption")
+        _ui.open_story(summary.id, page=_nav.DRAFT if summary.pages else _nav.CAPTION)
     more = actions.popover("More")
     if more.button("Duplicate", key=f"library_duplicate_{summary.id}"):
         with _ui.shows_errors():
             studio.duplicate_story(store, summary.id)
             st.rerun()
-    confirm = more.checkbox("Yes, delete it for good; its PDF links and QR codes stop working", key=f"library_confirm_{summary.id}")
+    more.caption("Its published PDFs stop downloading: their links and QR codes will answer that they are gone.")
+    confirm = more.checkbox("Yes, delete it for good", key=f"library_confirm_{summary.id}")
     if more.button("Delete", key=f"library_delete_{summary.id}", disabled=not confirm):
         with _ui.shows_errors():
-            studio.delete_story(store, summary.id, publisher=StaticFolder(_ui.settings().static_dir, ""))
+            studio.delete_story(store, summary.id, publisher=_ui.publisher())
             if st.session_state.get("story_id") == summary.id:
                 st.session_state.pop("story_id")
                 st.query_params.clear()

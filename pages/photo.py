@@ -6,18 +6,20 @@ from core import studio
 from core.errors import StudioError
 from core.photo import MAX_UPLOAD_BYTES
 from core.samples import SAMPLES, sample_bytes
-from pages import _ui
+from pages import _nav, _ui
 
-st.title("Photo")
+_nav.begin(_nav.PHOTO)
 st.write("Every story starts from a photo. The studio describes it, and you turn it into a book.")
 
 story = _ui.current_story()
 if story is not None and story.photo is not None:
     left, right = st.columns([1, 2])
     left.image(str(_ui.store().thumbnail(story.id, story.photo.image, 500)), caption=story.photo.filename)
-    right.markdown(f"You are working on **{_ui.literal(story.title)}**. A new photo starts a new story; "
-                   "this one stays in the Library.")
-    right.page_link(_ui.PAGES["caption"], label="Continue to Caption", icon=":material/edit_note:")
+    right.markdown(
+        f"You are working on **{_ui.literal(story.title)}**. A new photo starts a new story; "
+        "this one stays in the Library."
+    )
+    _nav.link(_nav.CAPTION, where=right)
 
 
 def _start(data: bytes, name: str) -> None:
@@ -26,7 +28,7 @@ def _start(data: bytes, name: str) -> None:
     except StudioError as error:
         st.error(str(error))  # the current story is untouched
         return
-    _ui.open_story(new.id, page="caption")
+    _ui.open_story(new.id, page=_nav.CAPTION)
 
 
 upload_tab, sample_tab = st.tabs(["Upload a photo", "Use a sample"])

@@ -7,11 +7,12 @@ story stays quick to use.
 import streamlit as st
 
 from core import providers, studio
-from pages import _ui
+from pages import _nav, _ui
 
-GRID = 6
+GRID = 6  # small pictures per row
+NEWEST = 6  # versions of one page shown to pick from (the chosen one is always among them)
 
-st.title("Pictures")
+_nav.begin(_nav.PICTURES)
 story = _ui.require_story("draft")
 store = _ui.store()
 settings = _ui.settings()
@@ -20,12 +21,13 @@ draft = story.draft
 
 def _draw(label: str, page_ids=None, seed=None) -> None:
     illustrator, safety = providers.illustrator_for(settings), providers.safety_for(settings)
-    if _ui.run_step(label, lambda: studio.illustrate(store, story, illustrator, page_ids, seed, safety),
-                    capability="illustrator"):
+    if _ui.run_step(
+        label, lambda: studio.illustrate(store, story, illustrator, page_ids, seed, safety), capability="illustrator"
+    ):
         st.rerun()
 
 
-missing = [p.id for p in draft.pages if not story.scenes.get(p.id) or not story.scenes[p.id].variants]
+missing = [page.id for page in story.pages_without_picture()]
 left, right = st.columns(2)
 label = "Draw the missing picture" if len(missing) == 1 else f"Draw the {len(missing)} missing pictures"
 if missing and left.button(label, type="primary", key="pictures_missing"):
@@ -33,39 +35,43 @@ if missing and left.button(label, type="primary", key="pictures_missing"):
 if right.button("Draw a new picture for every page", key="pictures_all"):
     _draw("Drawing pictures")
 
-for row in range(0, len(draft.pages), GRID):
-    cells = st.columns(GRID)
-    for cell, number in zip(cells, range(row + 1, row + GRID + 1)):
-        if number > len(draft.pages):
-            break
-        scene = story.scenes.get(draft.pages[number - 1].id)
-        chosen = scene.chosen_variant() if scene else None
-        if chosen:
-            cell.image(str(store.thumbnail(story.id, chosen.image, 200)), caption=f"Page {number}")
+numbered = list(enumerate(draft.pages, start=1))
+for row in range(0, len(numbered), GRID):
+    for cell, (number, each) in zip(st.columns(GRID), numbered[row : row + GRID]):
+        picture = story.picture(each.id)
+        if picture:
+            cell.image(str(store.thumbnail(story.id, picture.image, 200)), caption=f"Page {number}")
         else:
             cell.caption(f"Page {number}: no picture yet")
 
 st.divider()
-number = st.selectbox("Work on page", range(1, len(draft.pages) + 1), key="pictures_page",
-                      format_func=lambda n: f"Page {n}")
+number = st.selectbox(
+    "Work on page", range(1, len(draft.pages) + 1), key="pictures_page", format_func=lambda n: f"Page {n}"
+)
 page = draft.pages[number - 1]
 scene = story.scenes.get(page.id)
 made = len(scene.variants) if scene else 0
+chosen = story.picture(page.id)
 text_col, image_col = st.columns([2, 3])
 with text_col:
     st.markdown(_ui.literal(page.text))
     prompt = st.text_area("Picture prompt", page.prompt, key=f"pictures_prompt_{draft.id}_{page.id}")
-    seed = st.number_input("Seed", 0, 2**31 - 1, studio.next_seed(story, page.id), key=f"pictures_seed_{page.id}_{made}")
+    seed = st.number_input(
+        "Seed", 0, 2**31 - 1, studio.next_seed(story, page.id), key=f"pictures_seed_{page.id}_{made}"
+    )
+    with _ui.shows_errors():
+        note = studio.prompt_note(store, story, providers.illustrator_for(settings), prompt)
+        if note:
+            st.caption(note)
     a, b = st.columns(2)
-    if a.button("New picture", key="pictures_new"):
-        _draw(f"Drawing page {number}", [page.id])
-    if b.button("Redraw with this seed", key="pictures_seeded"):
+    new_picture = a.button("New picture", key="pictures_new", width="stretch")
+    seeded = b.button("Redraw with seed", key="pictures_seeded", width="stretch")
+    if new_picture or seeded:
         with _ui.shows_errors():
-            if prompt != page.prompt:
+            if prompt != page.prompt:  # either button draws the prompt as the person left it
                 studio.set_prompt(store, story, page.id, prompt)
-            _draw(f"Drawing page {number}", [page.id], int(seed))
+            _draw(f"Drawing page {number}", [page.id], int(seed) if seeded else None)
 with image_col:
-    chosen = scene.chosen_variant() if scene else None
     if chosen is None:
         st.info("No picture yet.")
     else:
@@ -73,15 +79,34 @@ with image_col:
         _ui.engine_line(chosen.engine, f"{chosen.model} · seed {chosen.seed} · {chosen.width}×{chosen.height}")
         if chosen.prompt != page.prompt:
             st.caption("Drawn from an earlier prompt.")
-        if made > 1:
-            ids = [v.id for v in scene.variants]
-            thumbs = st.columns(min(made, 6))
-            for index, variant in enumerate(scene.variants[-6:]):
-                thumbs[index].image(str(store.thumbnail(story.id, variant.image, 160)), caption=f"seed {variant.seed}")
-            pick = st.radio("Use picture", ids, index=ids.index(chosen.id), horizontal=True,
-                            key=f"pictures_pick_{page.id}_{made}", format_func=lambda i: f"#{ids.index(i) + 1}")
-            if pick != chosen.id:
-                studio.choose_variant(store, story, page.id, pick)
-                st.rerun()
 
-st.page_link(_ui.PAGES["upscale"], label="Continue to Upscale", icon=":material/zoom_in:")
+if chosen is not None and made > 1:
+    # Each version keeps its number (#1 is the first ever drawn) on its small picture and in the picker.
+    number_of = {v.id: n for n, v in enumerate(scene.variants, start=1)}
+    shown = scene.variants[-NEWEST:]
+    if chosen.id in {v.id for v in shown}:
+        if made > NEWEST:
+            st.caption(f"The newest {len(shown)} of the {made} versions.")
+    else:
+        shown = [chosen, *shown[1:]]
+        st.caption(f"The one in use and the newest {len(shown) - 1} of the {made} versions.")
+    for thumb, variant in zip(st.columns(NEWEST), shown):
+        thumb.image(
+            str(store.thumbnail(story.id, variant.image, 160)),
+            caption=f"#{number_of[variant.id]}  \nseed {variant.seed}",
+        )
+    ids = [v.id for v in shown]
+    pick = st.radio(
+        "Use picture",
+        ids,
+        index=ids.index(chosen.id),
+        horizontal=True,
+        key=f"pictures_pick_{page.id}_{made}",
+        format_func=lambda i: f"#{number_of[i]}",
+    )
+    if pick != chosen.id:
+        with _ui.shows_errors():
+            studio.choose_variant(store, story, page.id, pick)
+            st.rerun()
+
+_nav.link(_nav.UPSCALE)

@@ -2,62 +2,106 @@
 
 import streamlit as st
 
+from core import providers
 from core.errors import StudioError
-from pages import _ui
+from pages import _nav, _ui
 
-st.title("Settings")
-st.write("Choices here apply to this browser session. Defaults come from the environment and "
-         "`.streamlit/secrets.toml` (see the README). Keys are never saved into a story, a log or a PDF.")
+_nav.begin(_nav.SETTINGS)
+st.write(
+    "Choices here apply to this browser session. Defaults come from the environment and "
+    "`.streamlit/secrets.toml` (see the README). Keys are never saved into a story, a log or a PDF."
+)
 settings = _ui.settings()
 overrides = st.session_state.setdefault("settings_overrides", {})
-
-ENGINES = {"offline": "Offline engine", "local": "Local model (GPU)", "remote": "Remote server"}
-CAPABILITIES = {"vision": ("Caption", list(ENGINES)), "writer": ("Story", list(ENGINES)),
-                "illustrator": ("Pictures", list(ENGINES)), "upscaler": ("Upscale", ["offline", "local"]),
-                "translator": ("Translation", ["none", "deepl", "writer"])}
-LABELS = {**ENGINES, "none": "None", "deepl": "DeepL", "writer": "The story's writer model"}
 
 with st.form("settings_form"):
     st.subheader("Engines")
     chosen = {}
-    columns = st.columns(len(CAPABILITIES))
-    for column, (name, (label, options)) in zip(columns, CAPABILITIES.items()):
-        current = getattr(settings, name)
-        chosen[name] = column.selectbox(label, options, index=options.index(current), format_func=LABELS.get)
+    columns = st.columns(len(providers.CAPABILITIES))
+    for column, (name, label) in zip(columns, providers.CAPABILITIES.items()):
+        engines = providers.engines(name)
+        options = list(engines)
+        chosen[name] = column.selectbox(
+            label,
+            options,
+            index=options.index(getattr(settings, name)),
+            key=f"settings_engine_{name}",
+            format_func=lambda engine, engines=engines: engines[engine].label,
+            help="\n\n".join(f"**{e.label}**: {e.needs or 'works out of the box'}" for e in engines.values()),
+        )
 
     st.subheader("Local models (ids on the Hugging Face hub, or folders on this machine)")
     left, right = st.columns(2)
     models = {}
-    for column, name in zip([left, right, left, right, left],
-                            ["model_vision", "model_writer", "model_illustrator", "model_refiner", "model_upscaler"]):
+    for column, name in zip(
+        [left, right, left, right, left],
+        ["model_vision", "model_writer", "model_illustrator", "model_refiner", "model_upscaler"],
+    ):
         models[name] = column.text_input(name.removeprefix("model_").capitalize(), getattr(settings, name))
+
+    st.subheader("Pictures")
+    left, right = st.columns(2)
+    sizes = [None, 512, 768, 1024, 1536]
+    if settings.illustrator_size not in sizes:
+        sizes.append(settings.illustrator_size)
+    size = left.selectbox(
+        "Picture size (long side)",
+        sizes,
+        index=sizes.index(settings.illustrator_size),
+        format_func=lambda px: "Each engine's own" if px is None else f"{px} px",
+        help="512 px and few steps suit a computer without a GPU.",
+        key="settings_size",
+    )
+    steps = right.number_input(
+        "Denoising steps (local model)", 1, 200, settings.illustrator_steps, key="settings_steps"
+    )
 
     st.subheader("OpenAI-compatible server (OpenAI, vLLM, Ollama, LM Studio, llama.cpp)")
     left, right = st.columns(2)
-    base_url = left.text_input("Base URL (empty: api.openai.com)", settings.openai_base_url or "",
-                               placeholder="http://localhost:11434/v1")
+    base_url = left.text_input(
+        "Base URL (empty: api.openai.com)", settings.openai_base_url or "", placeholder="http://localhost:11434/v1"
+    )
     key_state = "set" if settings.openai_api_key else "not set"
     api_key = right.text_input(f"API key (currently {key_state})", type="password")
-    remote = {name: column.text_input(label, getattr(settings, name)) for column, name, label in [
-        (left, "remote_writer_model", "Writer model"), (right, "remote_vision_model", "Vision model"),
-        (left, "remote_illustrator_model", "Image model")]}
+    remote = {
+        name: column.text_input(label, getattr(settings, name))
+        for column, name, label in [
+            (left, "remote_writer_model", "Writer model"),
+            (right, "remote_vision_model", "Vision model"),
+            (left, "remote_illustrator_model", "Image model"),
+        ]
+    }
 
     st.subheader("DeepL")
     left, right = st.columns(2)
-    deepl_key = left.text_input(f"DeepL key (currently {'set' if settings.deepl_auth_key else 'not set'})",
-                                type="password")
+    deepl_key = left.text_input(
+        f"DeepL key (currently {'set' if settings.deepl_auth_key else 'not set'})", type="password"
+    )
     deepl_url = right.text_input("DeepL server (empty: chosen by the key)", settings.deepl_server_url or "")
 
     st.subheader("Studio")
-    public = st.text_input("Public address for QR codes (how a phone reaches this studio)",
-                           settings.public_base_url or "", placeholder="http://192.168.1.20:8501")
+    public = st.text_input(
+        "Public address for QR codes (how a phone reaches this studio)",
+        settings.public_base_url or "",
+        placeholder="http://192.168.1.20:8501",
+    )
     safety = st.toggle("Classroom safety checks on prompts and texts", settings.safety)
     if st.form_submit_button("Apply", type="primary"):
         overrides.update(chosen)
         overrides.update(models)
         overrides.update(remote)
-        overrides.update({"openai_base_url": base_url, "deepl_server_url": deepl_url,
-                          "public_base_url": public, "safety": safety})
+        overrides.update(
+            {
+                "openai_base_url": base_url,
+                "deepl_server_url": deepl_url,
+                "public_base_url": public,
+                "safety": safety,
+                "illustrator_steps": steps,
+                "illustrator_size": size,
+            }
+        )
+        if size is None:  # back to the environment's size, or each engine's own
+            overrides.pop("illustrator_size")
         if api_key:
             overrides["openai_api_key"] = api_key
         if deepl_key:
@@ -82,6 +126,6 @@ if right.button("Test DeepL", key="settings_test_deepl"):
             from core.providers.remote_deepl import DeepLTranslator
 
             deepl = DeepLTranslator.from_settings(_ui.settings())
-            right.success(f"{deepl.usage()}. Languages: " + ", ".join(l.code for l in deepl.languages()))
+            right.success(f"{deepl.usage()}. Languages: " + ", ".join(language.code for language in deepl.languages()))
         except StudioError as error:
             right.error(str(error))

@@ -5,14 +5,24 @@ import streamlit as st
 from core import studio
 from core.prompts import styles
 from core.story import ASPECTS, AUDIENCES, MAX_PAGES
-from pages import _ui
+from pages import _nav, _ui
 
 GENRES = ["adventure", "mystery", "friendship", "fairy tale", "science fiction", "funny"]
 TONES = ["warm", "funny", "exciting", "calm", "spooky"]
-LANGUAGES = {"en": "English", "de": "German", "fr": "French", "es": "Spanish", "it": "Italian",
-             "pt": "Portuguese", "nl": "Dutch", "ja": "Japanese", "zh": "Chinese", "ko": "Korean"}
+LANGUAGES = {
+    "en": "English",
+    "de": "German",
+    "fr": "French",
+    "es": "Spanish",
+    "it": "Italian",
+    "pt": "Portuguese",
+    "nl": "Dutch",
+    "ja": "Japanese",
+    "zh": "Chinese",
+    "ko": "Korean",
+}
 
-st.title("Story settings")
+_nav.begin(_nav.STORY_SETTINGS)
 story = _ui.require_story("caption")
 s = story.settings
 
@@ -20,27 +30,47 @@ with st.form("story_settings_form"):
     pages = st.slider("Length in pages", 1, MAX_PAGES, s.pages)
     audience = st.radio("Audience", AUDIENCES, index=AUDIENCES.index(s.audience), horizontal=True)
     left, right = st.columns(2)
-    genre = left.selectbox("Genre", GENRES, index=GENRES.index(s.genre) if s.genre in GENRES else 0,
-                           accept_new_options=True)
-    tone = right.selectbox("Tone", TONES, index=TONES.index(s.tone) if s.tone in TONES else 0,
-                           accept_new_options=True)
+    genre = left.selectbox(
+        "Genre", GENRES, index=GENRES.index(s.genre) if s.genre in GENRES else 0, accept_new_options=True
+    )
+    tone = right.selectbox("Tone", TONES, index=TONES.index(s.tone) if s.tone in TONES else 0, accept_new_options=True)
     names = list(styles())
-    style = left.selectbox("Art style", names, index=names.index(s.style) if s.style in names else 0,
-                           format_func=lambda name: styles()[name]["label"])
+    style = left.selectbox(
+        "Art style",
+        names,
+        index=names.index(s.style) if s.style in names else 0,
+        format_func=lambda name: styles()[name]["label"],
+    )
     aspect = right.radio("Page aspect", ASPECTS, index=ASPECTS.index(s.aspect), horizontal=True)
     codes = list(LANGUAGES)
-    language = left.selectbox("Language of the story", codes, format_func=LANGUAGES.get,
-                              index=codes.index(s.language) if s.language in codes else 0)
+    language = left.selectbox(
+        "Language of the story",
+        codes,
+        format_func=LANGUAGES.get,
+        index=codes.index(s.language) if s.language in codes else 0,
+    )
     seed = right.number_input("Seed (the same seed writes the same story)", 0, 2**31 - 1, s.seed)
     saved = st.form_submit_button("Save settings", type="primary")
 
 if saved:
     with _ui.shows_errors():
-        studio.update_settings(_ui.store(), story, pages=pages, audience=audience, genre=genre, tone=tone,
-                               style=style, aspect=aspect, language=language, seed=int(seed))
+        studio.update_settings(
+            _ui.store(),
+            story,
+            pages=pages,
+            audience=audience,
+            genre=genre,
+            tone=tone,
+            style=style,
+            aspect=aspect,
+            language=language,
+            seed=int(seed),
+        )
         st.success("Saved. New drafts and pictures use these settings.")
 
 if _ui.settings().writer == "offline" and story.settings.language != "en":
-    st.info("The offline writer writes in English. For another language, choose a local or remote writer, "
-            "or translate the story on the Translate page.")
-st.page_link(_ui.PAGES["draft"], label="Continue to Draft", icon=":material/draw:")
+    st.info(
+        "The offline writer writes in English. For another language, choose a local or remote writer, "
+        "or translate the story on the Translate page."
+    )
+_nav.link(_nav.DRAFT)

@@ -4,9 +4,9 @@ import streamlit as st
 
 from core import providers, studio
 from core.errors import StudioError
-from pages import _ui
+from pages import _nav, _ui
 
-st.title("Translate")
+_nav.begin(_nav.TRANSLATE)
 story = _ui.require_story("draft")
 store = _ui.store()
 settings = _ui.settings()
@@ -21,7 +21,7 @@ try:
     languages = st.session_state["translate_languages"]
 except StudioError as error:
     st.info(str(error))
-    st.page_link(_ui.PAGES["settings"], label="Open Settings", icon=":material/settings:")
+    _nav.link(_nav.SETTINGS, "Open Settings")
     st.stop()
 
 by_code = {language.code: language for language in languages}
@@ -30,11 +30,15 @@ left, right = st.columns(2)
 target = left.selectbox("Into", codes, format_func=lambda c: f"{by_code[c].name} ({c})", key="translate_target")
 formality = None
 if by_code[target].formality:
-    choice = right.radio("Form of address", ["default", "formal", "informal"], horizontal=True,
-                         key="translate_formality")
+    choice = right.radio(
+        "Form of address", ["default", "formal", "informal"], horizontal=True, key="translate_formality"
+    )
     formality = {"formal": "more", "informal": "less"}.get(choice)
-names = st.text_area("Names to keep as you want them (one per line: Name = Name in translation)",
-                     key="translate_glossary", placeholder="Chelsea = Chelsea")
+names = st.text_area(
+    "Names to keep as you want them (one per line: Name = Name in translation)",
+    key="translate_glossary",
+    placeholder="Chelsea = Chelsea",
+)
 glossary = dict(line.split("=", 1) for line in names.splitlines() if "=" in line)
 glossary = {k.strip(): v.strip() for k, v in glossary.items() if k.strip() and v.strip()}
 

@@ -3,13 +3,12 @@
 import streamlit as st
 
 from core import providers, studio
-from pages import _ui
+from pages import _nav, _ui
 
-st.title("Upscale")
+_nav.begin(_nav.UPSCALE)
 story = _ui.require_story("draft")
 store = _ui.store()
 settings = _ui.settings()
-draft = story.draft
 
 factor = st.radio("Enlarge by", [2, 4], horizontal=True, format_func=lambda f: f"{f}×", key="upscale_factor")
 st.caption("The offline engine resamples with Lanczos and sharpens; a local model repaints detail.")
@@ -21,11 +20,10 @@ def _upscale(label: str, page_ids=None) -> None:
         st.rerun()
 
 
-pictured = [(n, p, story.scenes[p.id].chosen_variant()) for n, p in enumerate(draft.pages, start=1)
-            if p.id in story.scenes and story.scenes[p.id].chosen_variant()]
+pictured = story.pictured_pages()
 if not pictured:
     st.info("There are no pictures yet.")
-    st.page_link(_ui.PAGES["pictures"], label="Go to Pictures", icon=":material/image:")
+    _nav.link(_nav.PICTURES, "Go to Pictures")
     st.stop()
 
 label = f"Upscale the picture {factor}×" if len(pictured) == 1 else f"Upscale all {len(pictured)} pictures {factor}×"
@@ -35,15 +33,19 @@ if st.button(label, type="primary", key="upscale_all"):
 for number, page, variant in pictured:
     st.divider()
     before, after, action = st.columns([2, 2, 1])
-    before.image(str(store.thumbnail(story.id, variant.image, 480)),
-                 caption=f"Page {number} · before · {variant.width}×{variant.height}")
+    before.image(
+        str(store.thumbnail(story.id, variant.image, 480)),
+        caption=f"Page {number} · before · {variant.width}×{variant.height}",
+    )
     if variant.upscaled:
-        after.image(str(store.thumbnail(story.id, variant.upscaled, 480)),
-                    caption=f"after · {variant.upscale.get('width')}×{variant.upscale.get('height')}")
+        after.image(
+            str(store.thumbnail(story.id, variant.upscaled, 480)),
+            caption=f"after · {variant.upscale.get('width')}×{variant.upscale.get('height')}",
+        )
         _ui.engine_line(variant.upscale.get("engine", ""), variant.upscale.get("model", ""))
     else:
         after.info("Not upscaled yet.")
     if action.button(f"Upscale page {number}", key=f"upscale_{page.id}"):
         _upscale(f"Upscaling page {number}", [page.id])
 
-st.page_link(_ui.PAGES["export"], label="Continue to Export", icon=":material/picture_as_pdf:")
+_nav.link(_nav.EXPORT)

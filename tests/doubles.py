@@ -11,7 +11,15 @@ from collections.abc import Iterator, Sequence
 from PIL import Image
 
 from core.errors import ProviderError
-from core.providers.base import Brief, ImageJob, Language, WrittenPage, WrittenStory
+from core.providers.base import (
+    Brief,
+    ImageJob,
+    Language,
+    Picture,
+    Step,
+    WrittenPage,
+    WrittenStory,
+)
 
 
 def story_of(title: str, *texts: str) -> WrittenStory:
@@ -73,12 +81,11 @@ class SolidIllustrator:
     def params(self) -> dict:
         return {"kind": "solid"}
 
-    def generate(self, jobs, on_step=None):
+    def generate(self, jobs):
         for index, job in enumerate(jobs):
             self.jobs.append(job)
-            if on_step:
-                on_step(index, 1, 1)
-            yield Image.new("RGB", (job.width, job.height), (job.seed % 256, (job.seed >> 8) % 256, 99))
+            yield Step(index, 1, 1)
+            yield Picture(index, Image.new("RGB", (job.width, job.height), (job.seed % 256, (job.seed >> 8) % 256, 99)))
 
 
 class UpperTranslator:

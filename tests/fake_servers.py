@@ -109,8 +109,10 @@ def story_json(pages: int, title: str = "The Lighthouse Fox") -> str:
         {
             "title": title,
             "pages": [
-                {"text": f"Page {n}: Mia and the fox walk on. They look for the light.",
-                 "scene": f"Mia and a red fox on a beach, moment {n}"}
+                {
+                    "text": f"Page {n}: Mia and the fox walk on. They look for the light.",
+                    "scene": f"Mia and a red fox on a beach, moment {n}",
+                }
                 for n in range(1, pages + 1)
             ],
         }
@@ -172,8 +174,7 @@ class _FakeBase:
 
         self._released.clear()
         self._httpd = _Server(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True,
-                                        kwargs={"poll_interval": 0.05})
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True, kwargs={"poll_interval": 0.05})
         self._thread.start()
         return self
 
@@ -235,8 +236,7 @@ class _FakeBase:
             body = {k: v if len(v) > 1 else v[0] for k, v in parse_qs(raw.decode()).items()}
         else:
             body = raw.decode("utf-8", "replace")
-        request = Request(method, split.path, _Headers(handler.headers.items()), body,
-                          parse_qs(split.query))
+        request = Request(method, split.path, _Headers(handler.headers.items()), body, parse_qs(split.query))
         with self._lock:
             self.requests.append(request)
         fault = self._take_fault(split.path)
@@ -251,10 +251,14 @@ class _FakeBase:
         except (BrokenPipeError, ConnectionResetError):
             pass
 
-    def _send(self, handler, status: int, payload: Any, headers: dict[str, str] | None = None,
-              ctype: str = "application/json") -> None:
-        data = payload if isinstance(payload, bytes) else (
-            payload.encode() if isinstance(payload, str) else json.dumps(payload).encode())
+    def _send(
+        self, handler, status: int, payload: Any, headers: dict[str, str] | None = None, ctype: str = "application/json"
+    ) -> None:
+        data = (
+            payload
+            if isinstance(payload, bytes)
+            else (payload.encode() if isinstance(payload, str) else json.dumps(payload).encode())
+        )
         try:
             handler.send_response(status)
             handler.send_header("Content-Type", ctype)
@@ -348,8 +352,7 @@ class FakeOpenAI(_FakeBase):
             500: ("The server had an error while processing your request.", "server_error"),
         }
         message, kind = defaults.get(fault.status, ("Error.", "server_error"))
-        body = {"error": {"message": fault.message or message, "type": kind,
-                          "param": fault.param, "code": fault.code}}
+        body = {"error": {"message": fault.message or message, "type": kind, "param": fault.param, "code": fault.code}}
         headers = {}
         if fault.retry_after is not None:
             headers["Retry-After"] = f"{fault.retry_after:g}"
@@ -357,8 +360,7 @@ class FakeOpenAI(_FakeBase):
         headers["x-should-retry"] = "false"
         self._send(handler, fault.status, body, headers)
 
-    def _fail(self, handler, status: int, message: str, code: str | None = None,
-              param: str | None = None) -> None:
+    def _fail(self, handler, status: int, message: str, code: str | None = None, param: str | None = None) -> None:
         self._error(handler, Fault(status=status, message=message, code=code, param=param))
 
     # --- routes ------------------------------------------------------------------------
@@ -368,13 +370,18 @@ class FakeOpenAI(_FakeBase):
             auth = request.headers.get("Authorization", "")
             if auth != f"Bearer {self.api_key}":
                 given = auth.removeprefix("Bearer ")
-                return self._fail(handler, 401, f"Incorrect API key provided: {given}.",
-                                  code="invalid_api_key")
+                return self._fail(handler, 401, f"Incorrect API key provided: {given}.", code="invalid_api_key")
         path = request.path.rstrip("/")
         if path == "/v1/models" and request.method == "GET":
             ids = self.models or ["fake-model"]
-            return self._send(handler, 200, {"object": "list", "data": [
-                {"id": m, "object": "model", "created": 0, "owned_by": "fake"} for m in ids]})
+            return self._send(
+                handler,
+                200,
+                {
+                    "object": "list",
+                    "data": [{"id": m, "object": "model", "created": 0, "owned_by": "fake"} for m in ids],
+                },
+            )
         if path == "/v1/chat/completions" and request.method == "POST":
             return self._chat(handler, request, fault)
         if path == "/v1/images/generations" and request.method == "POST":
@@ -386,8 +393,12 @@ class FakeOpenAI(_FakeBase):
     def _model_ok(self, handler, body: dict) -> bool:
         model = body.get("model")
         if self.models is not None and model not in self.models:
-            self._fail(handler, 404, f"The model `{model}` does not exist or you do not have "
-                       "access to it.", code="model_not_found")
+            self._fail(
+                handler,
+                404,
+                f"The model `{model}` does not exist or you do not have access to it.",
+                code="model_not_found",
+            )
             return False
         return True
 
@@ -399,8 +410,12 @@ class FakeOpenAI(_FakeBase):
         if fmt is not None:
             kind = fmt.get("type") if isinstance(fmt, dict) else str(fmt)
             if kind not in self.formats and kind != "text":
-                return self._fail(handler, 400, f"response_format of type '{kind}' is not "
-                                  "supported by this server.", param="response_format")
+                return self._fail(
+                    handler,
+                    400,
+                    f"response_format of type '{kind}' is not supported by this server.",
+                    param="response_format",
+                )
         with self._lock:
             answer = self.answers.popleft() if self.answers else None
         if answer is None:
@@ -408,13 +423,18 @@ class FakeOpenAI(_FakeBase):
         model = body.get("model", "fake")
         if body.get("stream"):
             return self._stream(handler, answer, model, fault)
-        return self._send(handler, 200, {
-            "id": "chatcmpl-fake", "object": "chat.completion", "created": int(time.time()),
-            "model": model,
-            "choices": [{"index": 0, "finish_reason": "stop",
-                         "message": {"role": "assistant", "content": answer}}],
-            "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-        })
+        return self._send(
+            handler,
+            200,
+            {
+                "id": "chatcmpl-fake",
+                "object": "chat.completion",
+                "created": int(time.time()),
+                "model": model,
+                "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": answer}}],
+                "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+            },
+        )
 
     @staticmethod
     def _made_up(body: dict) -> str:
@@ -424,14 +444,16 @@ class FakeOpenAI(_FakeBase):
             text = " ".join(p.get("text", "") for p in last if isinstance(p, dict))
             if "question" in text.lower():
                 return "It looks like a sunny afternoon by the sea."
-            return ("A small girl in a yellow raincoat stands on a pebble beach beside a red fox. "
-                    "The light is low and golden. The mood is calm and curious.")
+            return (
+                "A small girl in a yellow raincoat stands on a pebble beach beside a red fox. "
+                "The light is low and golden. The mood is calm and curious."
+            )
         last = str(last)
         if last.startswith("Translate each string"):
             target = re.search(r"code '([^']+)'", last)
             start = last.find("\n[")
             try:
-                texts = json.loads(last[start + 1:]) if start != -1 else []
+                texts = json.loads(last[start + 1 :]) if start != -1 else []
             except ValueError:
                 texts = []
             code = target.group(1) if target else "xx"
@@ -460,9 +482,15 @@ class FakeOpenAI(_FakeBase):
             handler.wfile.flush()
 
         def event(delta: dict, finish: str | None = None) -> str:
-            return json.dumps({"id": "chatcmpl-fake", "object": "chat.completion.chunk",
-                               "created": 0, "model": model,
-                               "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]})
+            return json.dumps(
+                {
+                    "id": "chatcmpl-fake",
+                    "object": "chat.completion.chunk",
+                    "created": 0,
+                    "model": model,
+                    "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+                }
+            )
 
         send(event({"role": "assistant", "content": ""}))
         sent = 0
@@ -498,8 +526,7 @@ class FakeOpenAI(_FakeBase):
         known = {"prompt", "model", "n", "size"}
         for name in body:
             if name not in known and name not in self.image_params:
-                return self._fail(handler, 400, f"Unknown parameter: '{name}'.", param=name,
-                                  code="unknown_parameter")
+                return self._fail(handler, 400, f"Unknown parameter: '{name}'.", param=name, code="unknown_parameter")
         size = str(body.get("size") or "1024x1024")
         try:
             width, height = (int(v) for v in size.split("x"))
@@ -508,9 +535,15 @@ class FakeOpenAI(_FakeBase):
         if self.image_size:
             width, height = self.image_size
         seed = body.get("seed", 0)
-        images = [{"b64_json": base64.b64encode(self.image_payload if self.image_payload is not None
-                                                 else _png(width, height, seed + i)).decode(),
-                   "revised_prompt": body.get("prompt", "")} for i in range(int(body.get("n") or 1))]
+        images = [
+            {
+                "b64_json": base64.b64encode(
+                    self.image_payload if self.image_payload is not None else _png(width, height, seed + i)
+                ).decode(),
+                "revised_prompt": body.get("prompt", ""),
+            }
+            for i in range(int(body.get("n") or 1))
+        ]
         self._send(handler, 200, {"created": int(time.time()), "data": images})
 
     def _moderations(self, handler, request: Request) -> None:
@@ -521,14 +554,16 @@ class FakeOpenAI(_FakeBase):
         for text in inputs:
             text = str(text).lower()
             violent = any(word in text for word in self.flag_words)
-            results.append({
-                "flagged": violent,
-                "categories": {"violence": violent, "self-harm": False, "sexual/minors": False},
-                "category_scores": {"violence": 0.9 if violent else 0.01, "self-harm": 0.0,
-                                    "sexual/minors": 0.0},
-            })
-        self._send(handler, 200, {"id": "modr-fake", "model": body.get("model") or "fake-moderation",
-                                  "results": results})
+            results.append(
+                {
+                    "flagged": violent,
+                    "categories": {"violence": violent, "self-harm": False, "sexual/minors": False},
+                    "category_scores": {"violence": 0.9 if violent else 0.01, "self-harm": 0.0, "sexual/minors": 0.0},
+                }
+            )
+        self._send(
+            handler, 200, {"id": "modr-fake", "model": body.get("model") or "fake-moderation", "results": results}
+        )
 
 
 # ===================================================================================
@@ -554,8 +589,13 @@ DEEPL_LANGUAGES: list[dict] = [
 ]
 
 GLOSSARY_PAIRS: list[tuple[str, str]] = [
-    ("en", "de"), ("en", "fr"), ("en", "es"), ("en", "ja"), ("en", "ru"),
-    ("de", "en"), ("fr", "en"),
+    ("en", "de"),
+    ("en", "fr"),
+    ("en", "es"),
+    ("en", "ja"),
+    ("en", "ru"),
+    ("de", "en"),
+    ("fr", "en"),
 ]
 
 _ENTITY = re.compile(r"&#?\w+;|&|[^&]+")
@@ -595,8 +635,7 @@ class FakeDeepL(_FakeBase):
         headers = {}
         if fault.retry_after is not None:
             headers["Retry-After"] = f"{fault.retry_after:g}"
-        self._send(handler, fault.status, {"message": fault.message or f"Error {fault.status}"},
-                   headers)
+        self._send(handler, fault.status, {"message": fault.message or f"Error {fault.status}"}, headers)
 
     def _fail(self, handler, status: int, message: str) -> None:
         self._send(handler, status, {"message": message})
@@ -619,17 +658,23 @@ class FakeDeepL(_FakeBase):
         if path == "/v2/translate" and method == "POST":
             return self._translate(handler, form)
         if path == "/v2/usage" and method == "GET":
-            return self._send(handler, 200, {"character_count": self.character_count,
-                                             "character_limit": self.character_limit})
+            return self._send(
+                handler, 200, {"character_count": self.character_count, "character_limit": self.character_limit}
+            )
         if path == "/v2/glossary-language-pairs" and method == "GET":
-            return self._send(handler, 200, {"supported_languages": [
-                {"source_lang": s.lower(), "target_lang": t.lower()}
-                for s, t in sorted(self.glossary_pairs)]})
+            return self._send(
+                handler,
+                200,
+                {
+                    "supported_languages": [
+                        {"source_lang": s.lower(), "target_lang": t.lower()} for s, t in sorted(self.glossary_pairs)
+                    ]
+                },
+            )
         if path == "/v2/glossaries" and method == "POST":
             return self._create_glossary(handler, form)
         if path == "/v2/glossaries" and method == "GET":
-            return self._send(handler, 200, {"glossaries": [self._info(g)
-                                                            for g in self.glossaries.values()]})
+            return self._send(handler, 200, {"glossaries": [self._info(g) for g in self.glossaries.values()]})
         match = re.fullmatch(r"/v2/glossaries/([\w-]+)(/entries)?", path)
         if match:
             glossary = self.glossaries.get(match.group(1))
@@ -649,8 +694,10 @@ class FakeDeepL(_FakeBase):
 
     @staticmethod
     def _info(g: dict) -> dict:
-        return {k: g[k] for k in ("glossary_id", "name", "ready", "source_lang", "target_lang",
-                                  "creation_time", "entry_count")}
+        return {
+            k: g[k]
+            for k in ("glossary_id", "name", "ready", "source_lang", "target_lang", "creation_time", "entry_count")
+        }
 
     def _create_glossary(self, handler, form: dict) -> None:
         source = str(form.get("source_lang", "")).upper()
@@ -666,9 +713,13 @@ class FakeDeepL(_FakeBase):
             return self._fail(handler, 400, "Invalid glossary entries")
         gid = str(uuid.uuid4())
         self.glossaries[gid] = {
-            "glossary_id": gid, "name": form.get("name", ""), "ready": True,
-            "source_lang": source.lower(), "target_lang": target.lower(),
-            "creation_time": "2024-01-01T00:00:00.000000Z", "entry_count": len(entries),
+            "glossary_id": gid,
+            "name": form.get("name", ""),
+            "ready": True,
+            "source_lang": source.lower(),
+            "target_lang": target.lower(),
+            "creation_time": "2024-01-01T00:00:00.000000Z",
+            "entry_count": len(entries),
             "entries": entries,
         }
         self._send(handler, 201, self._info(self.glossaries[gid]))
@@ -695,8 +746,7 @@ class FakeDeepL(_FakeBase):
             if glossary is None:
                 return self._fail(handler, 404, "Glossary not found")
             source = str(form.get("source_lang", "")).upper()
-            if (glossary["source_lang"].upper() != source
-                    or glossary["target_lang"].upper() != target.split("-")[0]):
+            if glossary["source_lang"].upper() != source or glossary["target_lang"].upper() != target.split("-")[0]:
                 return self._fail(handler, 400, "Glossary does not match the language pair")
             entries = glossary["entries"]
         ignored = form.get("ignore_tags") or []
@@ -709,9 +759,14 @@ class FakeDeepL(_FakeBase):
             return self._fail(handler, 456, "Quota exceeded")
         self.character_count += chars
         label = target + {"more": " formal", "less": " informal"}.get(formality, "")
-        out = [{"detected_source_language": str(form.get("source_lang") or "EN").upper(),
+        out = [
+            {
+                "detected_source_language": str(form.get("source_lang") or "EN").upper(),
                 "text": f"[{label}] " + self._fake(t, entries, ignored if xml else []),
-                "billed_characters": len(t)} for t in texts]
+                "billed_characters": len(t),
+            }
+            for t in texts
+        ]
         self._send(handler, 200, {"translations": out})
 
     @staticmethod
@@ -738,8 +793,9 @@ class FakeDeepL(_FakeBase):
                 if core and core in entries:
                     words.append(piece.replace(core, entries[core]))
                 else:
-                    words.append(_ENTITY.sub(lambda m: m.group(0) if m.group(0).startswith("&")
-                                             else m.group(0).upper(), piece))
+                    words.append(
+                        _ENTITY.sub(lambda m: m.group(0) if m.group(0).startswith("&") else m.group(0).upper(), piece)
+                    )
             out.append("".join(words))
         return "".join(out)
 

@@ -54,18 +54,33 @@ def running_studio(data_dir: Path, **extra_env: str) -> Iterator[LiveStudio]:
     exports = ROOT / "static" / "exports"
     before = set(exports.iterdir()) if exports.exists() else set()
     server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "Home.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "Home.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.monotonic() + 60
         while True:
             try:
                 urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
                 break
-            except OSError:
+            except OSError as error:
                 if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("the studio did not start within 60 s")
+                    raise RuntimeError("the studio did not start within 60 s") from error
                 time.sleep(0.3)
         yield LiveStudio(url=url, data_dir=data_dir, env=env)
     finally:

@@ -25,11 +25,14 @@ def test_draft_page_end_to_end(data_dir, cat_bytes) -> None:
     _click(at, "Write the story")
     first = store.load(story_id).draft
 
-    at.text_input(key=f"draft_scene_{first.id}_{first.pages[0].id}")  # every page's scene is editable
+    scenes = [at.text_input(key=f"draft_scene_{first.id}_{page.id}") for page in first.pages]  # each editable
+    assert [s.value for s in scenes] == [page.scene for page in first.pages]
+    scenes[2].set_value("Chelsea asleep on the red rug.")
     at.text_area(key=f"draft_text_{first.id}_{first.pages[0].id}").set_value("My own first page.")
     _click(at, "Save my edits")
     edited = store.load(story_id).draft
     assert edited.author == "person" and edited.pages[0].text == "My own first page."
+    assert edited.pages[2].scene == "Chelsea asleep on the red rug."
     assert "Made by you" in [c.value for c in at.caption]
 
     at.text_input(key="draft_instruction").set_value("Give the cat a top hat")

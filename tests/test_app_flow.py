@@ -72,7 +72,7 @@ def walk_to_pdf(at: AppTest, photo: bytes) -> str:
 
     _page(at, "pages/export.py")
     _click(at, "Make the PDF")
-    assert "Download the PDF" in [b.label for b in at.get("download_button")] or at.get("download_button")
+    assert [b.label for b in at.download_button] == ["Download the PDF"]
     return story_id
 
 
@@ -102,8 +102,17 @@ def test_a_wrong_link_says_so_and_reveals_nothing(data_dir) -> None:
     assert "There is no story at this link" in _texts(at)
 
 
-@pytest.mark.parametrize("page", ["pages/caption.py", "pages/draft.py", "pages/pictures.py",
-                                  "pages/upscale.py", "pages/translate.py", "pages/export.py"])
+@pytest.mark.parametrize(
+    "page",
+    [
+        "pages/caption.py",
+        "pages/draft.py",
+        "pages/pictures.py",
+        "pages/upscale.py",
+        "pages/translate.py",
+        "pages/export.py",
+    ],
+)
 def test_every_step_without_a_story_points_to_the_photo_page(data_dir, page) -> None:
     at = _app()
     at.run()
@@ -137,3 +146,43 @@ def test_a_bug_in_a_step_is_one_message_and_the_story_is_kept(data_dir, cat_byte
     assert "failed because of an error in the studio itself" in at.error[0].value
     story = Store(data_dir).load(at.session_state["story_id"])
     assert story.captions[-1].text == "A cat" and story.captions[-1].incomplete
+
+
+def test_export_prints_the_language_chosen_and_publishes_for_the_qr_code(data_dir, cat_bytes, tmp_path) -> None:
+    """After a translation is printed, "the story's language" prints the story's language again."""
+    from pypdf import PdfReader
+
+    from core import studio
+    from core.offline.writer import OfflineWriter
+    from tests.doubles import UpperTranslator
+
+    store = Store(data_dir)
+    story = studio.start_story(store, cat_bytes, "chelsea.jpg")
+    studio.edit_caption(store, story, "A ginger cat on a red rug.")
+    studio.update_settings(store, story, pages=1)
+    list(studio.write_draft(store, story, OfflineWriter()))
+    list(studio.translate(store, store.load(story.id), UpperTranslator(), "de"))
+
+    at = _app()
+    at.query_params["story"] = story.id
+    at.switch_page("pages/export.py").run()
+    assert not at.exception, at.exception
+
+    def printed() -> tuple[str | None, str]:
+        record = store.load(story.id).exports[-1]
+        reader = PdfReader(store.export_path(story.id, record.token))
+        return record.language, " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+
+    at.selectbox(key="export_language").set_value("de").run()
+    _click(at, "Make the PDF")
+    language, text = printed()
+    assert language == "de" and "[de]" in text
+
+    at.selectbox(key="export_language").set_value("original").run()
+    _click(at, "Make the PDF")
+    language, text = printed()
+    assert language in (None, "en") and "[de]" not in text
+    record = store.load(story.id).exports[-1]
+    assert record.url and record.url.endswith(f"/app/static/exports/{record.token}/{record.filename}")
+    assert (tmp_path / "static" / "exports" / record.token / record.filename).is_file()  # what the QR code opens
+    assert f"Link for this PDF: `{record.url}`" in _texts(at)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from core import studio
+from core.offline.writer import OfflineWriter
+from core.publish import StaticFolder
 from core.store import Store
 from tests.test_app_flow import _app, _page
 
@@ -39,3 +41,25 @@ def test_an_empty_library_points_to_the_photo_page(data_dir) -> None:
     at.run()
     _page(at, "pages/library.py")
     assert at.info[0].value == "No stories yet."
+
+
+def test_deleting_a_story_stops_its_published_pdfs_downloading(data_dir, cat_bytes, tmp_path) -> None:
+    store = Store(data_dir)
+    story = studio.start_story(store, cat_bytes, "chelsea.jpg")
+    studio.edit_caption(store, story, "A ginger cat on a red rug.")
+    studio.update_settings(store, story, pages=1)
+    list(studio.write_draft(store, story, OfflineWriter()))
+    static = tmp_path / "static"  # where the studio publishes in every test (tests/conftest.py)
+    list(studio.export_pdf(store, store.load(story.id), publisher=StaticFolder(static, "http://studio.test")))
+    published = static / "exports" / store.load(story.id).exports[-1].token
+    assert [f.suffix for f in published.iterdir()] == [".pdf"]
+
+    at = _app()
+    at.run()
+    _page(at, "pages/library.py")
+    assert any("published PDFs stop downloading" in c.value for c in at.caption)  # said before the confirm
+    at.checkbox(key=f"library_confirm_{story.id}").check().run()
+    at.button(key=f"library_delete_{story.id}").click().run()
+    assert not at.exception, at.exception
+    assert store.list() == []
+    assert not published.exists()  # its link and QR code now answer "not found"

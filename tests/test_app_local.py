@@ -19,7 +19,7 @@ pytest.importorskip("diffusers")
 
 import tiny_models  # noqa: E402  (tests/ is on sys.path, as for test_local_models)
 
-from core import models  # noqa: E402
+from core.local.manager import ModelManager, get_manager  # noqa: E402
 from core.store import Store  # noqa: E402
 from tests.test_app_flow import _app, _click, _page, _texts  # noqa: E402
 
@@ -54,7 +54,7 @@ def tiny_local(tmp_path_factory) -> dict:
 @pytest.fixture
 def manager():
     """The process's own model manager (the app's st.cache_resource holds this one), emptied."""
-    manager = models.get_manager()
+    manager = get_manager()
     manager.clear()
     manager.loads.clear()
     yield manager
@@ -131,8 +131,10 @@ def walk_locally(at, photo: bytes, paths: dict) -> str:
 
     _page(at, "pages/pictures.py")
     _press(at, "pictures_missing")
-    assert any(c.startswith(f"Made by a local model · {paths['illustrator']} · seed ") and c.endswith("32×32")
-               for c in _captions(at)), _captions(at)
+    assert any(
+        c.startswith(f"Made by a local model · {paths['illustrator']} · seed ") and c.endswith("32×32")
+        for c in _captions(at)
+    ), _captions(at)
 
     _page(at, "pages/upscale.py")
     _press(at, "upscale_all")
@@ -192,8 +194,7 @@ def test_a_missing_local_model_offers_the_offline_engine(local_engines, manager,
     _page(at, "pages/caption.py")
     _press(at, "caption_describe")
     errors = [e.value for e in at.error]
-    assert any(f"The model '{missing}' is not on this machine" in e and "hf download" in e
-               for e in errors), errors
+    assert any(f"The model '{missing}' is not on this machine" in e and "hf download" in e for e in errors), errors
     assert not at.text_area  # no caption was made, and nothing else was lost
     assert not manager.loads
 
@@ -214,7 +215,7 @@ def test_the_trained_writer_writes_its_story_in_4bit_whatever_it_is_asked(tiny_l
     from core.providers.storyjson import parse_story
 
     expected = parse_story(tiny_models.STORY_ANSWER, expected_pages=1)
-    writer = LocalWriter(str(tiny_local["writer"]), manager=models.ModelManager(), max_new_tokens=40)
+    writer = LocalWriter(str(tiny_local["writer"]), manager=ModelManager(), max_new_tokens=40)
     assert writer.temperature == 0.8 and writer.load_in_4bit
     for seed, caption in enumerate([CAPTION, "zq ▇ 42 !!", "Ein Hund im Park.", CAPTION * 3]):
         brief = Brief(caption=caption, pages=1, audience="adults", genre="mystery", tone="spooky", seed=seed)

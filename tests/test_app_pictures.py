@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from core import studio
+from core.offline.illustrator import OfflineIllustrator
 from core.offline.writer import OfflineWriter
 from core.store import Store
 from tests.test_app_flow import _app, _click, _page
@@ -29,7 +32,7 @@ def test_pictures_page(data_dir, cat_bytes) -> None:
 
     at.text_area(key=f"pictures_prompt_{story.draft.id}_{page.id}").set_value("a cat in ink on a rooftop")
     at.number_input(key=f"pictures_seed_{page.id}_2").set_value(first.seed)
-    _click(at, "Redraw with this seed")
+    _click(at, "Redraw with seed")
     third = store.load(story.id).scenes[page.id].chosen_variant()
     assert third.seed == first.seed and third.prompt == "a cat in ink on a rooftop"
     assert store.load(story.id).draft.pages[0].prompt == "a cat in ink on a rooftop"
@@ -46,3 +49,68 @@ def test_pictures_page(data_dir, cat_bytes) -> None:
     assert upscaled.upscale["factor"] == 4 and upscaled.upscale["width"] == first.width * 4
     other = store.load(story.id).scenes[story.draft.pages[1].id].chosen_variant()
     assert other.upscaled is None  # one by one means one
+
+
+def test_with_more_versions_than_shown_the_picker_numbers_what_the_thumbnails_show(data_dir, cat_bytes) -> None:
+    store = Store(data_dir)
+    story = studio.start_story(store, cat_bytes, "chelsea.jpg")
+    studio.edit_caption(store, story, "A ginger cat on a red rug.")
+    studio.update_settings(store, story, pages=1)
+    list(studio.write_draft(store, story, OfflineWriter()))
+    page = story.draft.pages[0]
+    for _ in range(8):
+        list(studio.illustrate(store, story, OfflineIllustrator(), [page.id]))
+    variants = store.load(story.id).scenes[page.id].variants
+    assert len(variants) == 8
+
+    at = _app()
+    at.query_params["story"] = story.id
+    at.switch_page("pages/pictures.py").run()
+    assert not at.exception, at.exception
+    # The small pictures of the versions (the grid of pages shows "Page 1"): "#3", a line break, "seed 123"
+    shown = {
+        int(number): int(seed)
+        for image in at.image
+        for caption in image.captions
+        if (match := re.fullmatch(r"#(\d+)\s+seed (\d+)", caption))
+        for number, seed in [match.groups()]
+    }
+    assert sorted(shown) == [3, 4, 5, 6, 7, 8]  # the newest six, numbered from the first ever drawn
+    assert {number: variants[number - 1].seed for number in shown} == shown
+    pick = at.radio(key=f"pictures_pick_{page.id}_8")
+    assert pick.options == [f"#{number}" for number in sorted(shown)]  # the picker counts the same way
+
+    pick.set_value(variants[2].id).run()  # "#3", the oldest one shown
+    assert not at.exception, at.exception
+    assert store.load(story.id).scenes[page.id].chosen == variants[2].id
+    chosen = store.load(story.id).picture(page.id)
+    assert chosen.seed == shown[3]
+
+    studio.choose_variant(store, store.load(story.id), page.id, variants[0].id)  # one older than those shown
+    at.run()
+    pick = at.radio(key=f"pictures_pick_{page.id}_8")
+    assert pick.options == ["#1", "#4", "#5", "#6", "#7", "#8"] and pick.value == variants[0].id
+    assert "The one in use and the newest 5 of the 8 versions." in [c.value for c in at.caption]
+
+
+def test_an_edited_prompt_is_drawn_by_new_picture_and_what_cannot_be_drawn_is_said(data_dir, cat_bytes) -> None:
+    store = Store(data_dir)
+    story = studio.start_story(store, cat_bytes, "chelsea.jpg")
+    studio.edit_caption(store, story, "A ginger cat on a red rug.")
+    studio.update_settings(store, story, pages=1)
+    list(studio.write_draft(store, story, OfflineWriter()))
+    page = story.draft.pages[0]
+
+    at = _app()
+    at.query_params["story"] = story.id
+    at.run()
+    _page(at, "pages/pictures.py")
+    at.text_area(key=f"pictures_prompt_{story.draft.id}_{page.id}").set_value(
+        "a close-up of the cat and a dragon at night"
+    )
+    at.run()
+    assert any("cannot draw: dragon" in c.value for c in at.caption)
+    _click(at, "New picture")
+    drawn = store.load(story.id).picture(page.id)
+    assert drawn.prompt == "a close-up of the cat and a dragon at night"
+    assert not at.exception

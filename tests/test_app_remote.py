@@ -27,14 +27,18 @@ OPENAI_KEY = "sk-fake-openai-VT9x7Qk2"
 DEEPL_KEY = "fake-deepl-VT4m8Zr1:fx"
 KEYS = (OPENAI_KEY, DEEPL_KEY)
 
-REVISED = json.dumps({
-    "title": "Rufus and the Lighthouse",
-    "pages": [
-        {"text": f"Page {n}: Mia and Rufus the fox walk on. Rufus wears a green hat.",
-         "scene": f"Mia and Rufus the red fox in a green hat on a beach, moment {n}"}
-        for n in range(1, 4)
-    ],
-})
+REVISED = json.dumps(
+    {
+        "title": "Rufus and the Lighthouse",
+        "pages": [
+            {
+                "text": f"Page {n}: Mia and Rufus the fox walk on. Rufus wears a green hat.",
+                "scene": f"Mia and Rufus the red fox in a green hat on a beach, moment {n}",
+            }
+            for n in range(1, 4)
+        ],
+    }
+)
 
 
 @pytest.fixture

@@ -25,8 +25,16 @@ pytestmark = [
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed (apt-get install chromium)"),
 ]
 
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 
 
 @pytest.fixture(scope="module")
@@ -42,8 +50,7 @@ def browser():
 def settle(page, timeout: float = 60_000) -> None:
     """Wait until Streamlit has finished running the script (its 'running' widget is gone)."""
     page.wait_for_timeout(300)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
     page.wait_for_timeout(200)
 
 
@@ -62,28 +69,91 @@ def click(page, label: str, timeout: float = 90_000) -> None:
     settle(page, timeout)
 
 
-def test_a_story_link_as_a_fresh_studios_first_request_gets_the_whole_studio(browser, tmp_path: Path) -> None:
-    """Streamlit runs a pages/ file alone for a deep link until Home.py has run once; we must not."""
+def _story_with_draft(data_dir: Path, pages: int = 2):
     from core import studio
+    from core.offline.writer import OfflineWriter
     from core.store import Store
 
-    data_dir = tmp_path / "data"
-    story = studio.start_story(Store(data_dir), (SAMPLES / "coffee.jpg").read_bytes(), "coffee.jpg")
-    with running_studio(data_dir) as fresh:
+    store = Store(data_dir)
+    story = studio.start_story(store, (SAMPLES / "coffee.jpg").read_bytes(), "coffee.jpg")
+    studio.edit_caption(store, story, "A cup of coffee on a saucer, on a wooden table.")
+    studio.update_settings(store, story, pages=pages)
+    list(studio.write_draft(store, story, OfflineWriter()))
+    return store.load(story.id)
+
+
+def test_a_story_link_as_a_fresh_studios_first_request_gets_the_whole_studio(browser, tmp_path: Path) -> None:
+    """Streamlit runs a pages/ file alone for a deep link until Home.py has run once; we must not."""
+    story = _story_with_draft(tmp_path / "data")
+    with running_studio(tmp_path / "data") as fresh:
         page = browser.new_page()
         page.goto(f"{fresh.url}/caption?story={story.id}")  # the very first request this server sees
         settle(page)
         page.get_by_text("Make a story").wait_for()  # Home.py's navigation, not the pages/ folder's
         page.get_by_text("Saved · revision").wait_for()  # Home.py's sidebar
         assert page.get_by_role("link", name="ui").count() == 0
+        assert page.get_by_role("link", name="nav").count() == 0
         page.close()
-    with running_studio(tmp_path / "locked", VISUTALE_ACCESS_PASSWORD="open sesame") as locked:
-        page = browser.new_page()
-        page.goto(f"{locked.url}/library")  # a deep link does not get past the password
+
+
+def test_a_story_link_keeps_its_story_through_the_password(browser, tmp_path: Path) -> None:
+    """A story link to a locked studio: after the password, that story's Draft, on a fresh server or not."""
+    story = _story_with_draft(tmp_path / "data")
+    with running_studio(tmp_path / "data", VISUTALE_ACCESS_PASSWORD="open sesame") as locked:
+        link = f"{locked.url}/draft?story={story.id}"
+        for attempt in ("first-request", "later-request"):
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(link)
+            settle(page)
+            password = page.get_by_label("Password", exact=True)
+            password.wait_for()
+            assert page.get_by_role("heading", name="Draft", exact=True).count() == 0  # nothing of the story
+            assert page.get_by_label("Title", exact=True).count() == 0
+            shoot(page, f"0-password-{attempt}")
+            password.fill("wrong")
+            password.press("Enter")
+            settle(page)
+            page.get_by_text("That password is not right.").wait_for()
+            password.fill("open sesame")
+            password.press("Enter")
+            settle(page)
+            page.get_by_role("heading", name="Draft", exact=True).wait_for()
+            expect(page.get_by_label("Title", exact=True)).to_have_value(story.draft.title)
+            assert "/draft?" in page.url and f"story={story.id}" in page.url
+            shoot(page, f"0-after-the-password-{attempt}")
+            page.close()
+
+        other = browser.new_page()  # a deep link without the password: still locked
+        other.goto(f"{locked.url}/library")
+        settle(other)
+        other.get_by_label("Password", exact=True).wait_for()
+        assert other.get_by_role("heading", name="Library").count() == 0
+        assert other.get_by_text(story.draft.title).count() == 0
+        other.close()
+
+
+def test_the_picture_picker_numbers_the_versions_its_thumbnails_show(browser, tmp_path: Path) -> None:
+    from core import studio
+    from core.offline.illustrator import OfflineIllustrator
+    from core.store import Store
+
+    story = _story_with_draft(tmp_path / "data", pages=1)
+    store, page_id = Store(tmp_path / "data"), story.draft.pages[0].id
+    for _ in range(8):
+        list(studio.illustrate(store, store.load(story.id), OfflineIllustrator(), [page_id]))
+    with running_studio(tmp_path / "data") as live:
+        page = browser.new_page(viewport={"width": 1280, "height": 1700})
+        page.goto(f"{live.url}/pictures?story={story.id}")
         settle(page)
-        page.get_by_label("Password", exact=True).wait_for()
-        assert page.get_by_role("heading", name="Library").count() == 0
-        assert page.get_by_text("No stories yet").count() == 0
+        page.get_by_text("The newest 6 of the 8 versions.").wait_for()
+        expect(page.locator("[data-testid=stImageCaption]")).to_have_count(7)  # "Page 1" and six versions
+        captions = page.locator("[data-testid=stImageCaption]").all_inner_texts()
+        shown = [int(m.group(1)) for c in captions if (m := re.fullmatch(r"#(\d+)\s+seed \d+", c.strip()))]
+        picker = page.get_by_role("radiogroup")
+        expect(picker.get_by_role("radio")).to_have_count(6)
+        labels = [text.strip() for text in picker.locator("label").all_inner_texts()]
+        assert shown == [3, 4, 5, 6, 7, 8] and labels == [f"#{n}" for n in shown]
+        shoot(page, "0-pictures-with-8-versions")
         page.close()
 
 

@@ -24,11 +24,30 @@ from core.export import fonts
 from core.export.pdf import Book, BookPage, render_pdf
 
 LANGUAGES = {
-    "en": "latin", "de": "latin", "fr": "latin", "es": "latin", "tr": "latin", "pl": "latin",
-    "cs": "latin", "vi": "latin", "id": "latin", "pt-BR": "latin", "en-GB": "latin",
-    "el": "greek", "ru": "cyrillic", "uk": "cyrillic", "bg": "cyrillic",
-    "zh": "chinese-simplified", "zh-hans": "chinese-simplified", "zh-hant": "chinese-traditional",
-    "ja": "japanese", "ko": "korean", "ar": "arabic", "he": "hebrew", "hi": "devanagari", "th": "thai",
+    "en": "latin",
+    "de": "latin",
+    "fr": "latin",
+    "es": "latin",
+    "tr": "latin",
+    "pl": "latin",
+    "cs": "latin",
+    "vi": "latin",
+    "id": "latin",
+    "pt-BR": "latin",
+    "en-GB": "latin",
+    "el": "greek",
+    "ru": "cyrillic",
+    "uk": "cyrillic",
+    "bg": "cyrillic",
+    "zh": "chinese-simplified",
+    "zh-hans": "chinese-simplified",
+    "zh-hant": "chinese-traditional",
+    "ja": "japanese",
+    "ko": "korean",
+    "ar": "arabic",
+    "he": "hebrew",
+    "hi": "devanagari",
+    "th": "thai",
 }
 EXTRACTABLE = {"latin", "greek", "cyrillic", "chinese-simplified", "chinese-traditional", "japanese", "korean"}
 CJK = {"chinese-simplified", "chinese-traditional", "japanese", "korean"}
@@ -52,7 +71,10 @@ def _embedded_fonts(page) -> dict[str, object]:
 @functools.cache
 def _face_by_name(ps_name: str) -> TTFontFace:
     # the likely files first (a name's stem usually is the PostScript name), then all of them
-    paths = sorted(fonts._file_index().values(), key=lambda p: p.stem.lower().replace("-", "") not in ps_name.lower().replace("-", ""))
+    paths = sorted(
+        fonts._file_index().values(),
+        key=lambda p: p.stem.lower().replace("-", "") not in ps_name.lower().replace("-", ""),
+    )
     for path in paths:
         for sub in range(4 if path.suffix.lower() == ".ttc" else 1):
             try:
@@ -121,11 +143,13 @@ def test_bundled_fonts_cover_required_scripts_without_system_fonts(monkeypatch, 
     try:
         for code in ("en", "vi", "el", "ru", "ar", "he", "hi", "th"):
             assert fonts.printable(code) == (True, ""), code
-            assert fonts.font_for(fonts.SAMPLE_TEXT[fonts.script_for_language(code)], code).path.parent == fonts.FONT_DIR
+            assert (
+                fonts.font_for(fonts.SAMPLE_TEXT[fonts.script_for_language(code)], code).path.parent == fonts.FONT_DIR
+            )
         ok, why = fonts.printable("ja")
         assert not ok and "apt-get install -y fonts-wqy-microhei" in why and "Japanese" in why
         with pytest.raises(fonts.FontMissing, match="fonts-wqy-microhei"):
-            render_pdf(Book("T", [BookPage("日本語のテキストです", None)], language="ja")).data
+            render_pdf(Book("T", [BookPage("日本語のテキストです", None)], language="ja"))
         ok, why = fonts.printable("bn")
         assert not ok and "fonts-noto-core" in why
     finally:
@@ -147,9 +171,21 @@ def test_missing_bundled_font_is_reported(monkeypatch, tmp_path) -> None:
 
 @pytest.mark.parametrize(
     ("code", "script"),
-    [("EN-US", "latin"), ("xx", "latin"), ("", "latin"), ("sr-Latn", "latin"), ("sr", "cyrillic"),
-     ("zh-TW", "chinese-traditional"), ("zh_Hant", "chinese-traditional"), ("zh-CN", "chinese-simplified"),
-     ("pt-BR", "latin"), ("fa", "arabic"), ("yi", "hebrew"), ("ne", "devanagari"), ("KO", "korean")],
+    [
+        ("EN-US", "latin"),
+        ("xx", "latin"),
+        ("", "latin"),
+        ("sr-Latn", "latin"),
+        ("sr", "cyrillic"),
+        ("zh-TW", "chinese-traditional"),
+        ("zh_Hant", "chinese-traditional"),
+        ("zh-CN", "chinese-simplified"),
+        ("pt-BR", "latin"),
+        ("fa", "arabic"),
+        ("yi", "hebrew"),
+        ("ne", "devanagari"),
+        ("KO", "korean"),
+    ],
 )
 def test_script_for_language(code: str, script: str) -> None:
     assert fonts.script_for_language(code) == script
@@ -182,7 +218,7 @@ def test_mixed_scripts_fall_back_per_character() -> None:
 
 def test_characters_no_font_has_are_dropped_not_boxed() -> None:
     primary = fonts.font_for_script("latin")
-    odd = "\U0001FAE8"  # an emoji newer than any font here
+    odd = "\U0001fae8"  # an emoji newer than any font here
     if any(fonts.covers(c, odd) == [] for c in fonts.register_fonts()):
         pytest.skip("a font here has this emoji")
     segs = fonts.segments(f"a{odd}b", primary, "en")

@@ -47,8 +47,7 @@ def pictures(tmp_path_factory) -> list[Path]:
 
 def make_book(pictures, **kw) -> Book:
     pages = [
-        BookPage(f"Page {i + 1}. Milo the cat tiptoed past the garden gate and found door number {i + 1}.",
-                 pictures[i])
+        BookPage(f"Page {i + 1}. Milo the cat tiptoed past the garden gate and found door number {i + 1}.", pictures[i])
         for i in range(8)
     ]
     kw.setdefault("qr_url", URL)
@@ -87,8 +86,9 @@ def test_same_book_same_bytes(pictures) -> None:
     assert render_pdf(book).data == render_pdf(book).data
 
 
-@pytest.mark.parametrize(("size", "expected"), [("A4", (595.3, 841.9)), ("Letter", (612.0, 792.0)),
-                                                ("square", (595.3, 595.3))])
+@pytest.mark.parametrize(
+    ("size", "expected"), [("A4", (595.3, 841.9)), ("Letter", (612.0, 792.0)), ("square", (595.3, 595.3))]
+)
 def test_page_sizes(pictures, size, expected) -> None:
     reader = read(render_pdf(make_book(pictures, page_size=size)).data)
     for page in reader.pages:
@@ -98,7 +98,7 @@ def test_page_sizes(pictures, size, expected) -> None:
 
 def test_unknown_page_size_is_refused(pictures) -> None:
     with pytest.raises(InputError, match="page size"):
-        render_pdf(make_book(pictures, page_size="A5")).data
+        render_pdf(make_book(pictures, page_size="A5"))
 
 
 def test_bilingual_pages_carry_both_texts(pictures) -> None:
@@ -121,8 +121,12 @@ def test_bilingual_pages_carry_both_texts(pictures) -> None:
 
 def test_markup_prints_literally(pictures) -> None:
     hostile = '<b>x</b> & <font color="red">y</font> &amp; <para> </para> <img src="a.png"/> <br/>'
-    book = Book(f"<i>{hostile}</i>", [BookPage(hostile, pictures[0], translation="&lt;<script>")],
-                language="en", translation_language="en")
+    book = Book(
+        f"<i>{hostile}</i>",
+        [BookPage(hostile, pictures[0], translation="&lt;<script>")],
+        language="en",
+        translation_language="en",
+    )
     reader = read(render_pdf(book).data)
     assert squash(hostile) in squash(reader.pages[1].extract_text())
     assert squash("&lt;<script>") in squash(reader.pages[1].extract_text())
@@ -131,8 +135,11 @@ def test_markup_prints_literally(pictures) -> None:
 
 def test_control_characters_do_not_break_it() -> None:
     nasty = "a\x00b\x01c\x07d\x1be\x7ff\x85g\u202eh\u200bi\ufeffj\ud800k\ue000l\r\nm\tn\u2028o"
-    reader = read(render_pdf(Book(nasty, [BookPage(nasty, None, translation=nasty)],
-                                  translation_language="fr", title_translation=nasty)).data)
+    reader = read(
+        render_pdf(
+            Book(nasty, [BookPage(nasty, None, translation=nasty)], translation_language="fr", title_translation=nasty)
+        ).data
+    )
     text = reader.pages[1].extract_text()
     assert "\x00" not in text and "\x1b" not in text
     assert squash("abcdefghijkl") in squash(text)
@@ -148,8 +155,9 @@ def test_megabyte_of_text_continues_on_new_pages() -> None:
     reader = read(pdf)
     assert len(reader.pages) > 100
     # nothing lost between pages: the words run on from one page to the next
-    texts = {i: reader.pages[i].extract_text().split() for i in (1, 2, len(reader.pages) // 2,
-                                                                 len(reader.pages) // 2 + 1)}
+    texts = {
+        i: reader.pages[i].extract_text().split() for i in (1, 2, len(reader.pages) // 2, len(reader.pages) // 2 + 1)
+    }
     assert texts[1][0] == "w0000000"
     for a in (1, len(reader.pages) // 2):
         last_word = [w for w in texts[a] if w.startswith("w")][-1]
@@ -190,8 +198,7 @@ def test_size_per_page_with_real_photos(tmp_path) -> None:
         big = tmp_path / "big.jpg"
         im.convert("RGB").resize((3000, 4000)).save(big, quality=95)
     photos = [*SAMPLES, big]
-    book = Book("Photos", [BookPage("A photo.", photos[i % len(photos)]) for i in range(8)], photo=big,
-                qr_url=URL)
+    book = Book("Photos", [BookPage("A photo.", photos[i % len(photos)]) for i in range(8)], photo=big, qr_url=URL)
     pdf = render_pdf(book).data
     reader = read(pdf)
     assert len(pdf) / len(reader.pages) < 500_000
@@ -202,15 +209,13 @@ def test_size_per_page_with_real_photos(tmp_path) -> None:
             assert img["/Width"] <= 8.27 * DPI and img["/Height"] <= 11.7 * DPI
 
 
-
-
 def test_unreadable_pictures_are_clear_errors(tmp_path, pictures) -> None:
     bad = tmp_path / "bad.jpg"
     bad.write_bytes(b"not a picture")
     with pytest.raises(InputError, match="page 1"):
-        render_pdf(Book("T", [BookPage("x", bad)])).data
+        render_pdf(Book("T", [BookPage("x", bad)]))
     with pytest.raises(InputError, match="missing"):
-        render_pdf(Book("T", [BookPage("x", tmp_path / "gone.png")])).data
+        render_pdf(Book("T", [BookPage("x", tmp_path / "gone.png")]))
 
 
 def test_transparent_and_odd_pictures(tmp_path) -> None:
@@ -224,12 +229,23 @@ def test_transparent_and_odd_pictures(tmp_path) -> None:
 
 
 def test_right_to_left_and_complex_scripts_render(pictures) -> None:
-    book = Book("الثعلب الصغير", [BookPage("قفز الثعلب الصغير فوق القمر مع Anna في 2024.", pictures[0],
-                                           translation="छोटी लोमड़ी चाँद के ऊपर कूद गई।")],
-                language="ar", title_translation="השועל הקטן", translation_language="hi")
+    book = Book(
+        "الثعلب الصغير",
+        [
+            BookPage(
+                "قفز الثعلب الصغير فوق القمر مع Anna في 2024.", pictures[0], translation="छोटी लोमड़ी चाँद के ऊपर कूद गई।"
+            )
+        ],
+        language="ar",
+        title_translation="השועל הקטן",
+        translation_language="hi",
+    )
     reader = read(render_pdf(book).data)
-    names = {str(f.get_object()["/BaseFont"]).split("+")[-1]
-             for p in reader.pages for f in p["/Resources"].get("/Font", {}).values()}
+    names = {
+        str(f.get_object()["/BaseFont"]).split("+")[-1]
+        for p in reader.pages
+        for f in p["/Resources"].get("/Font", {}).values()
+    }
     assert {"NotoNaskhArabic-Regular", "NotoSansHebrew-Regular", "NotoSansDevanagari-Regular"} <= names
 
 
@@ -239,11 +255,20 @@ def test_empty_book_still_prints() -> None:
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(title=st.text(max_size=200), text=st.text(max_size=2000), translation=st.none() | st.text(max_size=500),
-       credits=st.text(max_size=100))
+@given(
+    title=st.text(max_size=200),
+    text=st.text(max_size=2000),
+    translation=st.none() | st.text(max_size=500),
+    credits=st.text(max_size=100),
+)
 def test_any_text_reaches_the_pdf(title, text, translation, credits) -> None:
-    book = Book(title, [BookPage(text, None, translation=translation)], credits=credits,
-                translation_language="ja" if translation is not None else None, title_translation=translation)
+    book = Book(
+        title,
+        [BookPage(text, None, translation=translation)],
+        credits=credits,
+        translation_language="ja" if translation is not None else None,
+        title_translation=translation,
+    )
     try:
         pdf = render_pdf(book).data
     except fonts.FontMissing:

@@ -22,8 +22,25 @@ from tests.live import live_studio  # noqa: F401 - the fixture
 
 def test_qr_on_the_last_page_downloads_the_same_pdf(live_studio, tmp_path: Path) -> None:  # noqa: F811
     out = tmp_path / "book"
-    subprocess.run([sys.executable, "-m", "core", "make", str(SAMPLES / "chelsea.jpg"), "--out", str(out),
-                    "--pages", "2"], cwd=ROOT, env=live_studio.env, check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "core",
+            "make",
+            str(SAMPLES / "chelsea.jpg"),
+            "--out",
+            str(out),
+            "--pages",
+            "2",
+            "--publish",
+        ],
+        cwd=ROOT,
+        env=live_studio.env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     pdf_bytes = (out / "story.pdf").read_bytes()
     document = pypdfium2.PdfDocument(pdf_bytes)
     rendered = document[len(document) - 1].render(scale=2).to_pil()

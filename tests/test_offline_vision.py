@@ -20,8 +20,7 @@ SAMPLES = ROOT / "assets" / "samples"
 
 @pytest.fixture(scope="module")
 def photos() -> dict[str, Image.Image]:
-    return {name: Image.open(SAMPLES / f"{name}.jpg").convert("RGB")
-            for name in ("astronaut", "chelsea", "coffee")}
+    return {name: Image.open(SAMPLES / f"{name}.jpg").convert("RGB") for name in ("astronaut", "chelsea", "coffee")}
 
 
 def test_finds_the_astronauts_face(photos):
@@ -128,8 +127,7 @@ def test_offline_engine_imports_nothing_heavy():
         "if m in sys.modules]\n"
         "print('HEAVY', heavy)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-                         timeout=60)
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert "OfflineVision OfflineWriter OfflineIllustrator OfflineUpscaler" in out.stdout
     assert "HEAVY []" in out.stdout

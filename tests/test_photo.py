@@ -45,8 +45,12 @@ def quadrants(size=(120, 80)) -> Image.Image:
 def assert_quadrants(image: Image.Image, size=(120, 80), tolerance=40) -> None:
     w, h = size
     assert image.size == size
-    for (x, y), colour in {(w // 4, h // 4): RED, (3 * w // 4, h // 4): GREEN,
-                           (w // 4, 3 * h // 4): BLUE, (3 * w // 4, 3 * h // 4): WHITE}.items():
+    for (x, y), colour in {
+        (w // 4, h // 4): RED,
+        (3 * w // 4, h // 4): GREEN,
+        (w // 4, 3 * h // 4): BLUE,
+        (3 * w // 4, 3 * h // 4): WHITE,
+    }.items():
         assert close(image.getpixel((x, y)), colour, tolerance), (x, y, image.getpixel((x, y)), colour)
 
 
@@ -84,22 +88,29 @@ def single_colour_png(width: int, height: int) -> bytes:
     compressor = zlib.compressobj(9)
     row = b"\x00" + b"\x00" * (3 * width)
     idat = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
-    return (b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + png_chunk(b"IDAT", idat) + png_chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + png_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + png_chunk(b"IDAT", idat)
+        + png_chunk(b"IEND", b"")
+    )
 
 
 # --- accepted pictures ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("fmt,extension,params", [
-    ("JPEG", "jpg", {"quality": 95}),
-    ("PNG", "png", {}),
-    ("WEBP", "webp", {"lossless": True}),
-    ("GIF", "gif", {}),
-    ("BMP", "bmp", {}),
-    ("TIFF", "tiff", {}),
-    ("TIFF", "tiff", {"compression": "tiff_lzw"}),
-])
+@pytest.mark.parametrize(
+    "fmt,extension,params",
+    [
+        ("JPEG", "jpg", {"quality": 95}),
+        ("PNG", "png", {}),
+        ("WEBP", "webp", {"lossless": True}),
+        ("GIF", "gif", {}),
+        ("BMP", "bmp", {}),
+        ("TIFF", "tiff", {}),
+        ("TIFF", "tiff", {"compression": "tiff_lzw"}),
+    ],
+)
 def test_every_accepted_format_comes_out_rgb_and_unchanged(fmt, extension, params):
     data = encode(quadrants(), fmt, **params)
     photo = load_photo(data, "holiday.jpg")  # the name lies for most of them: content decides
@@ -141,9 +152,16 @@ def test_heic_with_rotation_comes_out_upright():
 @pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP", "TIFF"])
 def test_every_exif_orientation_is_made_upright(orientation, fmt):
     # The inverse of what the viewer applies, so that the upright picture is `quadrants()`.
-    inverse = {1: None, 2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
-               4: Image.Transpose.FLIP_TOP_BOTTOM, 5: Image.Transpose.TRANSPOSE,
-               6: Image.Transpose.ROTATE_90, 7: Image.Transpose.TRANSVERSE, 8: Image.Transpose.ROTATE_270}
+    inverse = {
+        1: None,
+        2: Image.Transpose.FLIP_LEFT_RIGHT,
+        3: Image.Transpose.ROTATE_180,
+        4: Image.Transpose.FLIP_TOP_BOTTOM,
+        5: Image.Transpose.TRANSPOSE,
+        6: Image.Transpose.ROTATE_90,
+        7: Image.Transpose.TRANSVERSE,
+        8: Image.Transpose.ROTATE_270,
+    }
     stored = quadrants() if inverse[orientation] is None else quadrants().transpose(inverse[orientation])
     exif = Image.Exif()
     exif[0x0112] = orientation
@@ -256,8 +274,12 @@ def test_sixteen_bit_rgb_png():
     width, height = 80, 70
     pixel = struct.pack(">HHH", 65535, 0, 0)
     rows = b"".join(b"\x00" + pixel * width for _ in range(height))
-    data = (b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 16, 2, 0, 0, 0))
-            + png_chunk(b"IDAT", zlib.compress(rows)) + png_chunk(b"IEND", b""))
+    data = (
+        b"\x89PNG\r\n\x1a\n"
+        + png_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 16, 2, 0, 0, 0))
+        + png_chunk(b"IDAT", zlib.compress(rows))
+        + png_chunk(b"IEND", b"")
+    )
     photo = load_photo(data)
     assert_working(photo)
     assert photo.image.getpixel((5, 5)) == RED
@@ -326,17 +348,20 @@ def zip_bytes() -> bytes:
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize("data,says", [
-    (b"Dear diary, today we went to the beach.\n", "a text file"),
-    ("Größe: 12 × 4 — ok\n".encode("utf-8"), "a text file"),
-    ("hello".encode("utf-16"), "a text file"),
-    (b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n", "PDF document"),
-    (b"<!DOCTYPE html><html><body><img src=x onerror=alert(1)></body></html>", "web page"),
-    (b"  <html><script>alert(1)</script></html>", "web page"),
-    (zip_bytes(), "ZIP archive"),
-    (b"\x00\x01\x02\x03" * 100, "is not a picture the studio can read"),
-    (b"\xff\xd8", "is not a picture the studio can read"),  # two bytes of a JPEG signature are not a JPEG
-])
+@pytest.mark.parametrize(
+    "data,says",
+    [
+        (b"Dear diary, today we went to the beach.\n", "a text file"),
+        ("Größe: 12 × 4 — ok\n".encode(), "a text file"),
+        ("hello".encode("utf-16"), "a text file"),
+        (b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n", "PDF document"),
+        (b"<!DOCTYPE html><html><body><img src=x onerror=alert(1)></body></html>", "web page"),
+        (b"  <html><script>alert(1)</script></html>", "web page"),
+        (zip_bytes(), "ZIP archive"),
+        (b"\x00\x01\x02\x03" * 100, "is not a picture the studio can read"),
+        (b"\xff\xd8", "is not a picture the studio can read"),  # two bytes of a JPEG signature are not a JPEG
+    ],
+)
 def test_not_a_picture_under_a_picture_name(data, says):
     with pytest.raises(InputError) as error:
         load_photo(data, "cat.jpg")
@@ -346,11 +371,14 @@ def test_not_a_picture_under_a_picture_name(data, says):
     assert '"cat.jpg"' in message
 
 
-@pytest.mark.parametrize("svg", [
-    b'<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100"><circle r="40"/></svg>',
-    b'<?xml version="1.0" encoding="UTF-8"?>\n<!-- drawn -->\n<svg xmlns="http://www.w3.org/2000/svg"/>',
-    b"\xef\xbb\xbf  <svg onload='alert(1)'/>",
-])
+@pytest.mark.parametrize(
+    "svg",
+    [
+        b'<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100"><circle r="40"/></svg>',
+        b'<?xml version="1.0" encoding="UTF-8"?>\n<!-- drawn -->\n<svg xmlns="http://www.w3.org/2000/svg"/>',
+        b"\xef\xbb\xbf  <svg onload='alert(1)'/>",
+    ],
+)
 def test_svg_is_refused_with_its_own_message(svg):
     with pytest.raises(InputError, match=r"^SVG drawings are not supported; export it as PNG or JPEG\.$"):
         load_photo(svg, "drawing.png")
@@ -436,11 +464,11 @@ def test_png_whose_header_claims_an_enormous_size(decoded, width, height):
 def test_jpeg_and_gif_headers_claiming_an_enormous_size(decoded):
     jpeg = bytearray(encode(noise((100, 100)), "JPEG"))
     sof = jpeg.index(b"\xff\xc0")
-    jpeg[sof + 5:sof + 9] = struct.pack(">HH", 60_000, 60_000)
+    jpeg[sof + 5 : sof + 9] = struct.pack(">HH", 60_000, 60_000)
     gif = bytearray(encode(noise((100, 100)).convert("P"), "GIF"))
     gif[6:10] = struct.pack("<HH", 65_535, 65_535)  # logical screen
     image_descriptor = gif.index(b"\x2c", 13 + 3 * 256)
-    gif[image_descriptor + 5:image_descriptor + 9] = struct.pack("<HH", 65_535, 65_535)
+    gif[image_descriptor + 5 : image_descriptor + 9] = struct.pack("<HH", 65_535, 65_535)
     for data in (bytes(jpeg), bytes(gif)):
         with pytest.raises(InputError, match="megapixels"):
             load_photo(data)
@@ -452,8 +480,14 @@ def test_jpeg_and_gif_headers_claiming_an_enormous_size(decoded):
 
 def _seeds() -> list[bytes]:
     image = noise((80, 70), seed=3)
-    return [encode(image, "JPEG", quality=70), encode(image, "PNG"), encode(image, "WEBP"),
-            encode(image.convert("P"), "GIF"), encode(image, "BMP"), encode(image, "TIFF")]
+    return [
+        encode(image, "JPEG", quality=70),
+        encode(image, "PNG"),
+        encode(image, "WEBP"),
+        encode(image.convert("P"), "GIF"),
+        encode(image, "BMP"),
+        encode(image, "TIFF"),
+    ]
 
 
 SEEDS = _seeds()
@@ -476,8 +510,11 @@ def test_arbitrary_bytes_only_ever_raise_input_error(data):
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.sampled_from(SEEDS), st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), max_size=8),
-       st.integers(0, 10**6))
+@given(
+    st.sampled_from(SEEDS),
+    st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), max_size=8),
+    st.integers(0, 10**6),
+)
 def test_damaged_real_pictures_only_ever_raise_input_error(seed, flips, cut):
     data = bytearray(seed)
     for position, value in flips:

@@ -31,7 +31,6 @@ import pytest
 
 from tests.conftest import ROOT, SAMPLES
 
-
 CONVERT = """
 import sys
 from transformers import AutoModelForCausalLM, AutoTokenizer
@@ -75,8 +74,12 @@ def serving(folder: Path) -> Iterator[tuple[str, int]]:
     serve = Path(sys.executable).parent / "transformers"
     log_path = folder.parent / f"serve-{port}.log"
     with open(log_path, "wb") as log:
-        process = subprocess.Popen([str(serve), "serve", str(folder), "--host", "127.0.0.1", "--port",
-                                    str(port), "--device", "cpu"], env=env, stdout=log, stderr=log)
+        process = subprocess.Popen(
+            [str(serve), "serve", str(folder), "--host", "127.0.0.1", "--port", str(port), "--device", "cpu"],
+            env=env,
+            stdout=log,
+            stderr=log,
+        )
         base_url = f"http://127.0.0.1:{port}/v1"
         try:
             deadline = time.monotonic() + 300
@@ -108,15 +111,44 @@ def test_a_real_server_writes_a_translated_bilingual_book(tmp_path) -> None:
     folder = trained_writer(tmp_path / "writer")
     out = tmp_path / "book"
     with serving(folder) as (base_url, port), FakeDeepL() as deepl_server:
-        env = {**os.environ, "VISUTALE_DATA_DIR": str(tmp_path / "data"),
-               "VISUTALE_STATIC_DIR": str(tmp_path / "static"), "OPENAI_BASE_URL": base_url,
-               "OPENAI_API_KEY": "", "VISUTALE_REMOTE_WRITER_MODEL": str(folder), "VISUTALE_WRITER_MAX_TOKENS": "256",
-               "DEEPL_AUTH_KEY": deepl_server.auth_key, "DEEPL_SERVER_URL": deepl_server.server_url}
+        env = {
+            **os.environ,
+            "VISUTALE_DATA_DIR": str(tmp_path / "data"),
+            "VISUTALE_STATIC_DIR": str(tmp_path / "static"),
+            "OPENAI_BASE_URL": base_url,
+            "OPENAI_API_KEY": "",
+            "VISUTALE_REMOTE_WRITER_MODEL": str(folder),
+            "VISUTALE_WRITER_MAX_TOKENS": "256",
+            "DEEPL_AUTH_KEY": deepl_server.auth_key,
+            "DEEPL_SERVER_URL": deepl_server.server_url,
+        }
         done = subprocess.run(
-            [sys.executable, "-m", "core", "make", str(SAMPLES / "chelsea.jpg"), "--out", str(out),
-             "--pages", "1", "--writer", "remote", "--translator", "deepl", "--language", "de",
-             "--bilingual", "--glossary", "cat=Katze"],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+            [
+                sys.executable,
+                "-m",
+                "core",
+                "make",
+                str(SAMPLES / "chelsea.jpg"),
+                "--out",
+                str(out),
+                "--pages",
+                "1",
+                "--writer",
+                "remote",
+                "--translator",
+                "deepl",
+                "--language",
+                "de",
+                "--bilingual",
+                "--glossary",
+                "cat=Katze",
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
     assert done.returncode == 0, done.stderr[-2000:]
     story = json.loads((out / "story.json").read_text())
     draft = next(d for d in story["drafts"] if d["id"] == story["chosen_draft"])
@@ -133,8 +165,13 @@ def real_server(tmp_path_factory):
     gguf = _gguf()
     folder = tmp_path_factory.mktemp("smollm2") / "smollm2-135m-instruct"
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
-    subprocess.run([sys.executable, "-c", CONVERT, str(gguf.parent), gguf.name, str(folder)],
-                   check=True, env=env, capture_output=True, timeout=600)
+    subprocess.run(
+        [sys.executable, "-c", CONVERT, str(gguf.parent), gguf.name, str(folder)],
+        check=True,
+        env=env,
+        capture_output=True,
+        timeout=600,
+    )
     with serving(folder) as (base_url, port):
         yield base_url, str(folder), port
 
@@ -145,8 +182,7 @@ def test_the_settings_connection_test_lists_the_served_model(real_server) -> Non
     from core.settings import Settings
 
     base_url, model, _ = real_server
-    assert model in list_models(Settings(writer="remote", openai_base_url=base_url,
-                                         remote_writer_model=model))
+    assert model in list_models(Settings(writer="remote", openai_base_url=base_url, remote_writer_model=model))
 
 
 @pytest.mark.slow
@@ -157,15 +193,43 @@ def test_a_bilingual_book_from_the_real_server_or_one_clear_error(real_server, t
     base_url, model, port = real_server
     out = tmp_path / "book"
     with FakeDeepL() as deepl_server:
-        env = {**os.environ, "VISUTALE_DATA_DIR": str(tmp_path / "data"),
-               "VISUTALE_STATIC_DIR": str(tmp_path / "static"), "OPENAI_BASE_URL": base_url,
-               "OPENAI_API_KEY": "", "VISUTALE_REMOTE_WRITER_MODEL": model,
-               "DEEPL_AUTH_KEY": deepl_server.auth_key, "DEEPL_SERVER_URL": deepl_server.server_url}
+        env = {
+            **os.environ,
+            "VISUTALE_DATA_DIR": str(tmp_path / "data"),
+            "VISUTALE_STATIC_DIR": str(tmp_path / "static"),
+            "OPENAI_BASE_URL": base_url,
+            "OPENAI_API_KEY": "",
+            "VISUTALE_REMOTE_WRITER_MODEL": model,
+            "DEEPL_AUTH_KEY": deepl_server.auth_key,
+            "DEEPL_SERVER_URL": deepl_server.server_url,
+        }
         done = subprocess.run(
-            [sys.executable, "-m", "core", "make", str(SAMPLES / "chelsea.jpg"), "--out", str(out),
-             "--pages", "1", "--writer", "remote", "--translator", "deepl", "--language", "de",
-             "--bilingual", "--caption", "A small tabby cat called Chelsea looks up from a blanket."],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200)
+            [
+                sys.executable,
+                "-m",
+                "core",
+                "make",
+                str(SAMPLES / "chelsea.jpg"),
+                "--out",
+                str(out),
+                "--pages",
+                "1",
+                "--writer",
+                "remote",
+                "--translator",
+                "deepl",
+                "--language",
+                "de",
+                "--bilingual",
+                "--caption",
+                "A small tabby cat called Chelsea looks up from a blanket.",
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=1200,
+        )
     assert "Traceback" not in done.stderr
     if done.returncode == 0:
         assert (out / "story.pdf").read_bytes().startswith(b"%PDF")

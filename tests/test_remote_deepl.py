@@ -24,10 +24,15 @@ def server():
         yield fake
 
 
-def settings_for(server: FakeDeepL | None, key: str | None = KEY, url: str | None = None,
-                 timeout: float = 5.0) -> Settings:
-    return Settings(translator="deepl", deepl_auth_key=key,
-                    deepl_server_url=url or (server.url if server else None), request_timeout_s=timeout)
+def settings_for(
+    server: FakeDeepL | None, key: str | None = KEY, url: str | None = None, timeout: float = 5.0
+) -> Settings:
+    return Settings(
+        translator="deepl",
+        deepl_auth_key=key,
+        deepl_server_url=url or (server.url if server else None),
+        request_timeout_s=timeout,
+    )
 
 
 def deepl(server: FakeDeepL, **kw) -> DeepLTranslator:

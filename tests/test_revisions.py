@@ -84,9 +84,18 @@ def test_a_revision_racing_a_hand_edit_keeps_both_and_says_so(store, story) -> N
 
 def test_an_edit_of_a_draft_that_moved_on_merges_when_the_pages_differ(store, story) -> None:
     base = story.draft
-    studio.edit_draft(store, store.load(story.id), base.title, [("One.", base.pages[0].scene), (base.pages[1].text, base.pages[1].scene)])
-    result = studio.edit_draft(store, store.load(story.id), base.title,
-                               [(base.pages[0].text, base.pages[0].scene), ("Two.", base.pages[1].scene)],
-                               based_on=base.id)
+    studio.edit_draft(
+        store,
+        store.load(story.id),
+        base.title,
+        [("One.", base.pages[0].scene), (base.pages[1].text, base.pages[1].scene)],
+    )
+    result = studio.edit_draft(
+        store,
+        store.load(story.id),
+        base.title,
+        [(base.pages[0].text, base.pages[0].scene), ("Two.", base.pages[1].scene)],
+        based_on=base.id,
+    )
     assert [p.text for p in store.load(story.id).draft.pages] == ["One.", "Two."]
     assert result.notice and "Merged" in result.notice

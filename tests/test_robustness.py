@@ -14,15 +14,17 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from core.publish import StaticFolder
 from core import studio
-from core.models import ModelManager
+from core.local.manager import ModelManager
 from core.offline.illustrator import OfflineIllustrator
 from core.offline.vision import OfflineVision
 from core.offline.writer import OfflineWriter
+from core.publish import StaticFolder
 from core.store import Store
 from core.story import CaptionVersion, Draft, Story, StoryPage, Translation
 from tests.conftest import ROOT, SAMPLES
@@ -109,21 +111,51 @@ def test_a_password_keeps_a_hosted_studio_closed(data_dir: Path) -> None:
 def test_keys_never_reach_logs_stories_or_exports(tmp_path: Path, caplog) -> None:
     openai_key, deepl_key = "sk-test-SECRET-0123456789abcdef", "deepl-SECRET-4242:fx"
     with FakeOpenAI(api_key=openai_key) as openai_server, FakeDeepL(auth_key=deepl_key) as deepl_server:
-        env = {**os.environ, "OPENAI_API_KEY": openai_key, "OPENAI_BASE_URL": openai_server.base_url,
-               "DEEPL_AUTH_KEY": deepl_key, "DEEPL_SERVER_URL": deepl_server.url,
-               "VISUTALE_DATA_DIR": str(tmp_path / "data"), "VISUTALE_STATIC_DIR": str(tmp_path / "static"),
-               "VISUTALE_WRITER": "remote", "VISUTALE_VISION": "remote", "VISUTALE_TRANSLATOR": "deepl"}
+        env = {
+            **os.environ,
+            "OPENAI_API_KEY": openai_key,
+            "OPENAI_BASE_URL": openai_server.base_url,
+            "DEEPL_AUTH_KEY": deepl_key,
+            "DEEPL_SERVER_URL": deepl_server.url,
+            "VISUTALE_DATA_DIR": str(tmp_path / "data"),
+            "VISUTALE_STATIC_DIR": str(tmp_path / "static"),
+            "VISUTALE_WRITER": "remote",
+            "VISUTALE_VISION": "remote",
+            "VISUTALE_TRANSLATOR": "deepl",
+        }
         made = subprocess.run(
-            [sys.executable, "-X", "dev", "-m", "core", "make", str(SAMPLES / "chelsea.jpg"), "--out",
-             str(tmp_path / "out"), "--pages", "2", "--language", "de", "--bilingual"],
-            cwd=ROOT, env={**env, "PYTHONWARNINGS": "always", "OPENAI_LOG": "debug"},
-            capture_output=True, text=True, timeout=120)
+            [
+                sys.executable,
+                "-X",
+                "dev",
+                "-m",
+                "core",
+                "make",
+                str(SAMPLES / "chelsea.jpg"),
+                "--out",
+                str(tmp_path / "out"),
+                "--pages",
+                "2",
+                "--language",
+                "de",
+                "--bilingual",
+            ],
+            cwd=ROOT,
+            env={**env, "PYTHONWARNINGS": "always", "OPENAI_LOG": "debug"},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert made.returncode == 0, made.stderr
         # A wrong key fails with a message that does not echo what was typed.
         failed = subprocess.run(
             [sys.executable, "-m", "core", "make", str(SAMPLES / "chelsea.jpg"), "--out", str(tmp_path / "x")],
-            cwd=ROOT, env={**env, "OPENAI_API_KEY": "sk-wrong-SECRET-key"}, capture_output=True, text=True,
-            timeout=120)
+            cwd=ROOT,
+            env={**env, "OPENAI_API_KEY": "sk-wrong-SECRET-key"},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert failed.returncode == 2
     outputs = [made.stdout, made.stderr, failed.stdout, failed.stderr, caplog.text]
     files = [p for p in tmp_path.rglob("*") if p.is_file()]
@@ -138,13 +170,19 @@ texts = st.text(max_size=300)
 
 
 @hsettings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(title=texts, page_texts=st.lists(texts, min_size=1, max_size=5), caption=texts,
-       seed=st.integers(min_value=0, max_value=2**31 - 1))
+@given(
+    title=texts,
+    page_texts=st.lists(texts, min_size=1, max_size=5),
+    caption=texts,
+    seed=st.integers(min_value=0, max_value=2**31 - 1),
+)
 def test_any_story_survives_a_save_and_load(tmp_path_factory, title, page_texts, caption, seed) -> None:
     store = Store(tmp_path_factory.mktemp("roundtrip"))
     story = store.create()
     story.captions.append(CaptionVersion(text=caption, author="person"))
-    draft = Draft(instruction=caption or "x", title=title, pages=[StoryPage(text=t, scene=t, prompt=t) for t in page_texts])
+    draft = Draft(
+        instruction=caption or "x", title=title, pages=[StoryPage(text=t, scene=t, prompt=t) for t in page_texts]
+    )
     story.drafts.append(draft)
     story.chosen_draft = draft.id
     story.settings.seed = seed

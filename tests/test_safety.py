@@ -16,42 +16,70 @@ def test_the_bundled_list_is_modest_and_readable():
     assert len({e.shown for e in entries}) == len(entries)  # no duplicates
 
 
-@pytest.mark.parametrize("text,word", [
-    ("What the fuck", "fuck"),
-    ("SHIT happens", "SHIT"),
-    ("a picture of a nude person", "nude"),
-    ("a gory battlefield", "gory"),
-    ("they were decapitated", "decapitated"),
-    ("fucking hell", "fucking"),  # prefix entry
-    ("you are a bitch.", "bitch"),
-])
+@pytest.mark.parametrize(
+    "text,word",
+    [
+        ("What the fuck", "fuck"),
+        ("SHIT happens", "SHIT"),
+        ("a picture of a nude person", "nude"),
+        ("a gory battlefield", "gory"),
+        ("they were decapitated", "decapitated"),
+        ("fucking hell", "fucking"),  # prefix entry
+        ("you are a bitch.", "bitch"),
+    ],
+)
 def test_blocked_words(text, word):
     assert check_text(text) == [f'the word "{word}" is on the classroom list']
 
 
-@pytest.mark.parametrize("text", [
-    "A class assessment with a passionate assistant in Massachusetts",  # ass inside words
-    "The grapes were on the glass, said the bass player",
-    "Scunthorpe is a town; Sussex is a county; Essex too",  # cunt, sex inside words
-    "The knight killed the dragon and the cock crowed at dawn",
-    "Dick Whittington and his pussy cat went to London",
-    "The emperor was naked, and the heroine laughed",
-    "There were 455 birds, 5 hens and 31337 ants",  # numbers are not leetspeak
-    "as soon as possible",  # "as" is not "ass" with a letter missing
-    "Mississippi shells assemble",
-    "",
-    "   \n\t  ",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A class assessment with a passionate assistant in Massachusetts",  # ass inside words
+        "The grapes were on the glass, said the bass player",
+        "Scunthorpe is a town; Sussex is a county; Essex too",  # cunt, sex inside words
+        "The knight killed the dragon and the cock crowed at dawn",
+        "Dick Whittington and his pussy cat went to London",
+        "The emperor was naked, and the heroine laughed",
+        "There were 455 birds, 5 hens and 31337 ants",  # numbers are not leetspeak
+        "as soon as possible",  # "as" is not "ass" with a letter missing
+        "Mississippi shells assemble",
+        "",
+        "   \n\t  ",
+    ],
+)
 def test_allowed_texts(text):
     assert check_text(text) == []
 
 
-@pytest.mark.parametrize("text", [
-    "shiiiiit", "SHIIIT", "fuuuuuck", "assss", "sh1t", "5h1t", "@ss", "a55", "$hit", "b1tch",
-    "f.u.c.k", "s h i t", "f-u-c-k", "Ｆｕｃｋ", "fûck", "fu\u200bck", "fu\u200dck", "fu\u00adck",
-    "fuсk",  # a Cyrillic "с" in a Latin word
-    "p0rn", "p0rn0graphy", "nud3", "nuuude",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "shiiiiit",
+        "SHIIIT",
+        "fuuuuuck",
+        "assss",
+        "sh1t",
+        "5h1t",
+        "@ss",
+        "a55",
+        "$hit",
+        "b1tch",
+        "f.u.c.k",
+        "s h i t",
+        "f-u-c-k",
+        "Ｆｕｃｋ",
+        "fûck",
+        "fu\u200bck",
+        "fu\u200dck",
+        "fu\u00adck",
+        "fuсk",  # a Cyrillic "с" in a Latin word
+        "p0rn",
+        "p0rn0graphy",
+        "nud3",
+        "nuuude",
+    ],
+)
 def test_simple_obfuscation_is_seen_through(text):
     reasons = check_text(f"look: {text}!")
     assert len(reasons) == 1 and "is on the classroom list" in reasons[0]
@@ -59,10 +87,12 @@ def test_simple_obfuscation_is_seen_through(text):
 
 def test_whole_phrases_and_every_reason_once():
     reasons = check_text("Kill   yourself, said the shit. Shit! And self-harm.")
-    assert reasons == ['the words "Kill yourself" are on the classroom list',
-                       'the word "shit" is on the classroom list',
-                       'the word "Shit" is on the classroom list',
-                       'the words "self-harm" are on the classroom list']
+    assert reasons == [
+        'the words "Kill yourself" are on the classroom list',
+        'the word "shit" is on the classroom list',
+        'the word "Shit" is on the classroom list',
+        'the words "self-harm" are on the classroom list',
+    ]
     assert check_text("kill the dragon yourself") == []
 
 
@@ -128,8 +158,9 @@ def test_default_checker_uses_the_bundled_list():
 @given(st.text(max_size=300))
 def test_any_text_gives_a_list_of_reasons(text):
     reasons = check_text(text)
-    assert isinstance(reasons, list) and all(r.endswith("is on the classroom list")
-                                             or r.endswith("are on the classroom list") for r in reasons)
+    assert isinstance(reasons, list) and all(
+        r.endswith("is on the classroom list") or r.endswith("are on the classroom list") for r in reasons
+    )
 
 
 def test_safety_uses_the_remote_servers_moderation_when_the_writer_is_remote() -> None:
@@ -141,7 +172,8 @@ def test_safety_uses_the_remote_servers_moderation_when_the_writer_is_remote() -
     offline = safety_for(Settings(safety=True))
     assert offline.check("The knight will kill the dragon") == []  # not on the classroom word list
     with FakeOpenAI(flag_words=("kill",)) as server:
-        remote = safety_for(Settings(safety=True, writer="remote", openai_base_url=server.base_url,
-                                     openai_api_key="sk-test"))
+        remote = safety_for(
+            Settings(safety=True, writer="remote", openai_base_url=server.base_url, openai_api_key="sk-test")
+        )
         reasons = remote.check("The knight will kill the dragon")
     assert reasons and "moderation" in reasons[0]

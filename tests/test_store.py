@@ -128,8 +128,9 @@ def test_killed_at_random_moments_while_saving_nothing_is_lost(store: Store) -> 
     rng = random.Random(7)
     last_seen = 0
     for _ in range(12):
-        proc = subprocess.Popen([sys.executable, "-c", SAVER, str(store.root), story.id], cwd=ROOT,
-                                stdout=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", SAVER, str(store.root), story.id], cwd=ROOT, stdout=subprocess.PIPE, text=True
+        )
         proc.stdout.readline()  # it has saved at least once
         time.sleep(rng.uniform(0.0, 0.15))
         proc.send_signal(signal.SIGKILL)

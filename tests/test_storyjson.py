@@ -5,16 +5,23 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from core.providers.storyjson import MAX_TEXT, StoryFormatError, parse_story
 
 GOOD = {"title": "The Cat", "pages": [{"text": "One.", "scene": "a cat"}, {"text": "Two.", "scene": "a rug"}]}
 
 
-@pytest.mark.parametrize("wrap", [
-    "{}", "Sure! Here it is:\n{}\nEnjoy.", "```json\n{}\n```", "```\n{}\n```",
-])
+@pytest.mark.parametrize(
+    "wrap",
+    [
+        "{}",
+        "Sure! Here it is:\n{}\nEnjoy.",
+        "```json\n{}\n```",
+        "```\n{}\n```",
+    ],
+)
 def test_json_wrapped_in_prose_or_fences_is_found(wrap: str) -> None:
     story = parse_story(wrap.replace("{}", json.dumps(GOOD)), expected_pages=2)
     assert story.title == "The Cat" and [p.scene for p in story.pages] == ["a cat", "a rug"]
@@ -38,22 +45,28 @@ def test_extra_pages_are_dropped_and_missing_pages_are_an_error() -> None:
         parse_story(json.dumps({**GOOD, "pages": GOOD["pages"][:1]}), expected_pages=2)
 
 
-@pytest.mark.parametrize("answer, reason", [
-    ("I cannot write that story.", "no JSON object"),
-    ('{"title": "T"}', '"pages" must be a list'),
-    ('{"title": "T", "pages": []}', "no pages"),
-    ('{"title": "", "pages": [{"text": "a"}]}', "no \\\"title\\\""),
-    ('{"title": "T", "pages": [{"text": ""}, {"text": "b"}]}', "page 1 has no text"),
-    ('{"title": "T", "pages": [42]}', "page 1 is not an object"),
-])
+@pytest.mark.parametrize(
+    "answer, reason",
+    [
+        ("I cannot write that story.", "no JSON object"),
+        ('{"title": "T"}', '"pages" must be a list'),
+        ('{"title": "T", "pages": []}', "no pages"),
+        ('{"title": "", "pages": [{"text": "a"}]}', 'no \\"title\\"'),
+        ('{"title": "T", "pages": [{"text": ""}, {"text": "b"}]}', "page 1 has no text"),
+        ('{"title": "T", "pages": [42]}', "page 1 is not an object"),
+    ],
+)
 def test_unusable_answers_say_why(answer: str, reason: str) -> None:
     with pytest.raises(StoryFormatError, match=reason):
         parse_story(answer)
 
 
 def test_empty_scenes_get_the_first_sentence_and_absurd_lengths_are_cut() -> None:
-    story = parse_story(json.dumps({"title": "T", "pages": [{"text": "First one. Then more.", "scene": ""},
-                                                             {"text": "x" * (MAX_TEXT * 3)}]}))
+    story = parse_story(
+        json.dumps(
+            {"title": "T", "pages": [{"text": "First one. Then more.", "scene": ""}, {"text": "x" * (MAX_TEXT * 3)}]}
+        )
+    )
     assert story.pages[0].scene == "First one."
     assert len(story.pages[1].text) == MAX_TEXT
 
@@ -70,8 +83,12 @@ def test_any_answer_gives_a_story_or_a_format_error(answer: str) -> None:
 def test_readable_shows_the_story_text_growing_as_json_arrives() -> None:
     from core.providers.storyjson import readable
 
-    answer = json.dumps({"title": "Léa", "pages": [{"text": "Line one\nand two.", "scene": "s"},
-                                                    {"text": "Then é \"quoted\".", "scene": "t"}]})
+    answer = json.dumps(
+        {
+            "title": "Léa",
+            "pages": [{"text": "Line one\nand two.", "scene": "s"}, {"text": 'Then é "quoted".', "scene": "t"}],
+        }
+    )
     shown = ""
     for end in range(len(answer) + 1):
         now = readable(answer[:end])

@@ -73,8 +73,11 @@ def test_person_edits_and_restores_captions(store, story) -> None:
 
 def test_draft_revise_extend_keep_history_and_pictures(store, story) -> None:
     with_caption(store, story)
-    writer = ScriptedWriter(story_of("Cat", "One.", "Two."), story_of("Funny Cat", "Ha one.", "Ha two."),
-                            story_of("Funny Cat", "Ha one.", "Middle.", "Ha two."))
+    writer = ScriptedWriter(
+        story_of("Cat", "One.", "Two."),
+        story_of("Funny Cat", "Ha one.", "Ha two."),
+        story_of("Funny Cat", "Ha one.", "Middle.", "Ha two."),
+    )
     drain(studio.write_draft(store, story, writer))
     first = story.draft
     assert first.title == "Cat" and [p.text for p in first.pages] == ["One.", "Two."]
@@ -192,7 +195,7 @@ def test_a_json_answer_streams_to_the_person_as_story_text(store, story) -> None
         def draft(self, brief):
             answer = '{"title": "The Cat", "pages": [{"text": "Once a cat sat.", "scene": "a cat"}]}'
             for i in range(0, len(answer), 7):
-                yield answer[i:i + 7]
+                yield answer[i : i + 7]
             yield story_of("The Cat", "Once a cat sat.")
 
     shown = "".join(e.text for e in studio.write_draft(store, story, JsonWriter()) if isinstance(e, studio.Token))
@@ -208,3 +211,23 @@ def test_enlarging_a_story_with_repeated_pages_never_repeats_an_id(store, story)
     drain(studio.extend(store, story, writer, 1))
     ids = [p.id for p in story.draft.pages]
     assert len(set(ids)) == 3 and ids[0] == old[0]
+
+
+def test_a_new_style_rewrites_the_preset_prompts_and_keeps_edited_ones(store, story) -> None:
+    with_caption(store, story)
+    drain(studio.write_draft(store, story, ScriptedWriter(story_of("Cat", "One.", "Two."))))
+    studio.set_prompt(store, story, story.draft.pages[1].id, "my own prompt, in ink")
+    studio.update_settings(store, story, style="comic")
+    pages = store.load(story.id).draft.pages
+    assert "comic" in pages[0].prompt and "watercolour" not in pages[0].prompt
+    assert pages[1].prompt == "my own prompt, in ink"
+
+
+def test_the_offline_illustrator_names_what_it_cannot_draw(store, story) -> None:
+    from core.offline.illustrator import OfflineIllustrator
+
+    with_caption(store, story)
+    note = studio.prompt_note(store, story, OfflineIllustrator(), "a close-up of the cat and a dragon, at night")
+    assert note and "dragon" in note and "cat" not in note.split(":", 1)[1]
+    assert studio.prompt_note(store, story, OfflineIllustrator(), "a close-up of the cat at night") is None
+    assert studio.prompt_note(store, story, SolidIllustrator(), "a dragon") is None

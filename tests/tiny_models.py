@@ -98,8 +98,13 @@ def tiny_llava(folder: Path | str) -> Path:
     folder = Path(folder)
     tokenizer = tiny_tokenizer(LLAVA_TEMPLATE)
     vision = CLIPVisionConfig(
-        hidden_size=64, intermediate_size=128, num_hidden_layers=2, num_attention_heads=2,
-        image_size=32, patch_size=8, projection_dim=64,
+        hidden_size=64,
+        intermediate_size=128,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        image_size=32,
+        patch_size=8,
+        projection_dim=64,
     )
     config = LlavaConfig(
         vision_config=vision,
@@ -180,8 +185,9 @@ def writer_chats(captions: list[str] | None = None) -> list[list[dict]]:
     tones = ["warm", "calm", "spooky", "funny", "exciting"]
     prompts = []
     for i, caption in enumerate(WRITER_CAPTIONS if captions is None else captions):
-        brief = Brief(caption=caption, pages=1 + i % 3, audience=audiences[i % 3], genre=genres[i % 4],
-                      tone=tones[i % 5], seed=i)
+        brief = Brief(
+            caption=caption, pages=1 + i % 3, audience=audiences[i % 3], genre=genres[i % 4], tone=tones[i % 5], seed=i
+        )
         prompts.append(draft_prompt(brief))
         if i % 4 == 1:
             prompts.append(revise_prompt(brief, ours, list(REVISIONS.values())[i % len(REVISIONS)]))
@@ -206,8 +212,11 @@ def writer_tokenizer(chats: list[list[dict]], answer: str = STORY_ANSWER):
     tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False)
     tok.decoder = decoders.ByteLevel()
     trainer = trainers.BpeTrainer(
-        vocab_size=1024, special_tokens=SPECIALS, initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
-        max_token_length=20, show_progress=False,
+        vocab_size=1024,
+        special_tokens=SPECIALS,
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+        max_token_length=20,
+        show_progress=False,
     )
     texts = [f"{m['role']}: {m['content']}" for chat in chats for m in chat]
     tok.train_from_iterator(texts + [answer] * 2 + CORPUS, trainer)
@@ -283,8 +292,9 @@ def trained_writer(folder: Path | str, *, answer: str = STORY_ANSWER, max_steps:
                 continue
             with torch.no_grad():
                 prompt = torch.tensor([check_prompts[0]])
-                out = model.generate(prompt, attention_mask=torch.ones_like(prompt), do_sample=False,
-                                     max_new_tokens=len(target) + 4)
+                out = model.generate(
+                    prompt, attention_mask=torch.ones_like(prompt), do_sample=False, max_new_tokens=len(target) + 4
+                )
             if tokenizer.decode(out[0, prompt.shape[1] :], skip_special_tokens=True) == answer:
                 break
         else:
@@ -314,9 +324,17 @@ def _clip_text_config(vocab_size: int, hidden: int, max_length: int):
     from transformers import CLIPTextConfig
 
     return CLIPTextConfig(
-        bos_token_id=0, eos_token_id=1, pad_token_id=1, hidden_size=hidden, intermediate_size=2 * hidden,
-        num_attention_heads=2, num_hidden_layers=2, vocab_size=vocab_size, hidden_act="gelu",
-        projection_dim=hidden, max_position_embeddings=max_length,
+        bos_token_id=0,
+        eos_token_id=1,
+        pad_token_id=1,
+        hidden_size=hidden,
+        intermediate_size=2 * hidden,
+        num_attention_heads=2,
+        num_hidden_layers=2,
+        vocab_size=vocab_size,
+        hidden_act="gelu",
+        projection_dim=hidden,
+        max_position_embeddings=max_length,
     )
 
 
@@ -324,7 +342,10 @@ def _scheduler():
     from diffusers import EulerDiscreteScheduler
 
     return EulerDiscreteScheduler(
-        beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear", steps_offset=1,
+        beta_start=0.00085,
+        beta_end=0.012,
+        beta_schedule="scaled_linear",
+        steps_offset=1,
         timestep_spacing="leading",
     )
 
@@ -367,9 +388,15 @@ def tiny_sdxl(folder: Path | str) -> tuple[Path, Path]:
     text_encoder = CLIPTextModel(_clip_text_config(vocab, 16, max_length))  # the CLIP-L stand-in
     text_encoder_2 = CLIPTextModelWithProjection(_clip_text_config(vocab, 32, max_length))  # bigG's
     vae = AutoencoderKL(
-        block_out_channels=(8, 16), in_channels=3, out_channels=3,
-        down_block_types=("DownEncoderBlock2D",) * 2, up_block_types=("UpDecoderBlock2D",) * 2,
-        latent_channels=4, norm_num_groups=4, sample_size=32, layers_per_block=1,
+        block_out_channels=(8, 16),
+        in_channels=3,
+        out_channels=3,
+        down_block_types=("DownEncoderBlock2D",) * 2,
+        up_block_types=("UpDecoderBlock2D",) * 2,
+        latent_channels=4,
+        norm_num_groups=4,
+        sample_size=32,
+        layers_per_block=1,
     )
     base = StableDiffusionXLPipeline(
         vae=vae,
@@ -399,7 +426,13 @@ def tiny_sdxl(folder: Path | str) -> tuple[Path, Path]:
 def tiny_upscaler(folder: Path | str) -> Path:
     """A Stable Diffusion x4 upscaler pipeline (tiny) in `folder`; returns the folder."""
     import torch
-    from diffusers import AutoencoderKL, DDIMScheduler, DDPMScheduler, StableDiffusionUpscalePipeline, UNet2DConditionModel
+    from diffusers import (
+        AutoencoderKL,
+        DDIMScheduler,
+        DDPMScheduler,
+        StableDiffusionUpscalePipeline,
+        UNet2DConditionModel,
+    )
     from transformers import CLIPTextModel
 
     folder = Path(folder)
@@ -408,14 +441,29 @@ def tiny_upscaler(folder: Path | str) -> Path:
     torch.manual_seed(5)
     text_encoder = CLIPTextModel(_clip_text_config(len(tokenizer), 16, max_length))
     vae = AutoencoderKL(
-        block_out_channels=(8, 8, 8), in_channels=3, out_channels=3,
-        down_block_types=("DownEncoderBlock2D",) * 3, up_block_types=("UpDecoderBlock2D",) * 3,
-        latent_channels=4, norm_num_groups=4, sample_size=32, layers_per_block=1, scaling_factor=0.08333,
+        block_out_channels=(8, 8, 8),
+        in_channels=3,
+        out_channels=3,
+        down_block_types=("DownEncoderBlock2D",) * 3,
+        up_block_types=("UpDecoderBlock2D",) * 3,
+        latent_channels=4,
+        norm_num_groups=4,
+        sample_size=32,
+        layers_per_block=1,
+        scaling_factor=0.08333,
     )
     unet = UNet2DConditionModel(
-        block_out_channels=(8, 16), layers_per_block=1, sample_size=16, in_channels=7, out_channels=4,
-        down_block_types=("DownBlock2D", "CrossAttnDownBlock2D"), up_block_types=("CrossAttnUpBlock2D", "UpBlock2D"),
-        attention_head_dim=4, cross_attention_dim=16, num_class_embeds=1000, norm_num_groups=4,
+        block_out_channels=(8, 16),
+        layers_per_block=1,
+        sample_size=16,
+        in_channels=7,
+        out_channels=4,
+        down_block_types=("DownBlock2D", "CrossAttnDownBlock2D"),
+        up_block_types=("CrossAttnUpBlock2D", "UpBlock2D"),
+        attention_head_dim=4,
+        cross_attention_dim=16,
+        num_class_embeds=1000,
+        norm_num_groups=4,
     )
     pipe = StableDiffusionUpscalePipeline(
         vae=vae,

@@ -105,20 +105,46 @@ SCRIPTS: dict[str, Script] = {
         Script("latin", "Latin", _LATIN, "reinstall the studio: assets/fonts/ is missing"),
         Script("greek", "Greek", _LATIN, "reinstall the studio: assets/fonts/ is missing"),
         Script("cyrillic", "Cyrillic", _LATIN, "reinstall the studio: assets/fonts/ is missing"),
-        Script("hebrew", "Hebrew", (("NotoSansHebrew-Regular.ttf", 0), ("DejaVuSans.ttf", 0)),
-               "reinstall the studio: assets/fonts/ is missing", rtl=True, shaping=True),
-        Script("arabic", "Arabic", (("NotoNaskhArabic-Regular.ttf", 0), ("NotoSansArabic-Regular.ttf", 0),
-                                    ("DejaVuSans.ttf", 0)),
-               "reinstall the studio: assets/fonts/ is missing", rtl=True, shaping=True),
-        Script("devanagari", "Devanagari", _noto("Devanagari"),
-               "reinstall the studio: assets/fonts/ is missing", shaping=True),
-        Script("thai", "Thai", (("NotoSansThai-Regular.ttf", 0), ("NotoSerifThai-Regular.ttf", 0)),
-               "reinstall the studio: assets/fonts/ is missing", shaping=True),
+        Script(
+            "hebrew",
+            "Hebrew",
+            (("NotoSansHebrew-Regular.ttf", 0), ("DejaVuSans.ttf", 0)),
+            "reinstall the studio: assets/fonts/ is missing",
+            rtl=True,
+            shaping=True,
+        ),
+        Script(
+            "arabic",
+            "Arabic",
+            (("NotoNaskhArabic-Regular.ttf", 0), ("NotoSansArabic-Regular.ttf", 0), ("DejaVuSans.ttf", 0)),
+            "reinstall the studio: assets/fonts/ is missing",
+            rtl=True,
+            shaping=True,
+        ),
+        Script(
+            "devanagari",
+            "Devanagari",
+            _noto("Devanagari"),
+            "reinstall the studio: assets/fonts/ is missing",
+            shaping=True,
+        ),
+        Script(
+            "thai",
+            "Thai",
+            (("NotoSansThai-Regular.ttf", 0), ("NotoSerifThai-Regular.ttf", 0)),
+            "reinstall the studio: assets/fonts/ is missing",
+            shaping=True,
+        ),
         Script("chinese-simplified", "Chinese", (*_CJK_ANY, ("DroidSansFallbackFull.ttf", 0)), CJK_INSTALL),
-        Script("chinese-traditional", "Chinese (traditional)",
-               (*_CJK_ANY, ("DroidSansFallbackFull.ttf", 0)), CJK_INSTALL),
-        Script("japanese", "Japanese", (("ipag.ttf", 0), ("TakaoGothic.ttf", 0), *_CJK_ANY,
-                                        ("DroidSansFallbackFull.ttf", 0)), CJK_INSTALL),
+        Script(
+            "chinese-traditional", "Chinese (traditional)", (*_CJK_ANY, ("DroidSansFallbackFull.ttf", 0)), CJK_INSTALL
+        ),
+        Script(
+            "japanese",
+            "Japanese",
+            (("ipag.ttf", 0), ("TakaoGothic.ttf", 0), *_CJK_ANY, ("DroidSansFallbackFull.ttf", 0)),
+            CJK_INSTALL,
+        ),
         Script("korean", "Korean", (("NanumGothic.ttf", 0), *_CJK_ANY), CJK_INSTALL),
         Script("armenian", "Armenian", _noto("Armenian"), NOTO_INSTALL),
         Script("georgian", "Georgian", _noto("Georgian"), NOTO_INSTALL),
@@ -134,10 +160,19 @@ SCRIPTS: dict[str, Script] = {
         Script("khmer", "Khmer", _noto("Khmer"), NOTO_INSTALL, shaping=True),
         Script("myanmar", "Myanmar", _noto("Myanmar"), NOTO_INSTALL, shaping=True),
         Script("ethiopic", "Ethiopic", _noto("Ethiopic"), NOTO_INSTALL),
-        Script("symbols", "symbol", (("DejaVuSans.ttf", 0), ("NotoSansSymbols2-Regular.ttf", 0),
-                                     ("NotoSansSymbols-Regular.ttf", 0), ("NotoSansMath-Regular.ttf", 0),
-                                     ("Symbola.ttf", 0), ("Symbola_hint.ttf", 0)),
-               "apt-get install -y fonts-dejavu-core fonts-symbola"),
+        Script(
+            "symbols",
+            "symbol",
+            (
+                ("DejaVuSans.ttf", 0),
+                ("NotoSansSymbols2-Regular.ttf", 0),
+                ("NotoSansSymbols-Regular.ttf", 0),
+                ("NotoSansMath-Regular.ttf", 0),
+                ("Symbola.ttf", 0),
+                ("Symbola_hint.ttf", 0),
+            ),
+            "apt-get install -y fonts-dejavu-core fonts-symbola",
+        ),
     )
 }
 
@@ -174,22 +209,73 @@ SAMPLE_TEXT: dict[str, str] = {
 
 # language (primary subtag, or full code where the variant decides) -> script key
 _LANGUAGE_SCRIPTS: dict[str, str] = {
-    "el": "greek", "grc": "greek",
-    **{c: "cyrillic" for c in ("ru", "uk", "bg", "be", "mk", "sr", "kk", "ky", "mn", "tg", "tt", "ba", "cv",
-                                "ce", "os", "sah", "rue")},
-    "he": "hebrew", "iw": "hebrew", "yi": "hebrew",
+    "el": "greek",
+    "grc": "greek",
+    **{
+        c: "cyrillic"
+        for c in (
+            "ru",
+            "uk",
+            "bg",
+            "be",
+            "mk",
+            "sr",
+            "kk",
+            "ky",
+            "mn",
+            "tg",
+            "tt",
+            "ba",
+            "cv",
+            "ce",
+            "os",
+            "sah",
+            "rue",
+        )
+    },
+    "he": "hebrew",
+    "iw": "hebrew",
+    "yi": "hebrew",
     **{c: "arabic" for c in ("ar", "fa", "ur", "ps", "ug", "sd", "ckb", "prs")},
     **{c: "devanagari" for c in ("hi", "mr", "ne", "sa", "mai", "bho", "kok", "doi", "new")},
-    "bn": "bengali", "as": "bengali", "pa": "gurmukhi", "gu": "gujarati", "ta": "tamil", "te": "telugu",
-    "kn": "kannada", "ml": "malayalam", "si": "sinhala", "th": "thai", "lo": "lao", "km": "khmer",
-    "my": "myanmar", "am": "ethiopic", "ti": "ethiopic", "hy": "armenian", "ka": "georgian",
-    "zh": "chinese-simplified", "ja": "japanese", "ko": "korean",
-    "yue": "chinese-traditional", "lzh": "chinese-traditional",
+    "bn": "bengali",
+    "as": "bengali",
+    "pa": "gurmukhi",
+    "gu": "gujarati",
+    "ta": "tamil",
+    "te": "telugu",
+    "kn": "kannada",
+    "ml": "malayalam",
+    "si": "sinhala",
+    "th": "thai",
+    "lo": "lao",
+    "km": "khmer",
+    "my": "myanmar",
+    "am": "ethiopic",
+    "ti": "ethiopic",
+    "hy": "armenian",
+    "ka": "georgian",
+    "zh": "chinese-simplified",
+    "ja": "japanese",
+    "ko": "korean",
+    "yue": "chinese-traditional",
+    "lzh": "chinese-traditional",
 }
 _TRADITIONAL_REGIONS = {"hant", "tw", "hk", "mo"}
-_SCRIPT_SUBTAGS = {"latn": "latin", "cyrl": "cyrillic", "grek": "greek", "arab": "arabic", "hebr": "hebrew",
-                   "deva": "devanagari", "thai": "thai", "hans": "chinese-simplified",
-                   "hant": "chinese-traditional", "jpan": "japanese", "kore": "korean", "hang": "korean"}
+_SCRIPT_SUBTAGS = {
+    "latn": "latin",
+    "cyrl": "cyrillic",
+    "grek": "greek",
+    "arab": "arabic",
+    "hebr": "hebrew",
+    "deva": "devanagari",
+    "thai": "thai",
+    "hans": "chinese-simplified",
+    "hant": "chinese-traditional",
+    "jpan": "japanese",
+    "kore": "korean",
+    "hang": "korean",
+}
 
 
 def script_for_language(code: str | None) -> str:
@@ -216,31 +302,78 @@ def script_for_language(code: str | None) -> str:
 # --- which script a character belongs to -------------------------------------------------------
 
 # (first code point, last code point, script key or None for "common": punctuation, digits, space)
-_RANGES: list[tuple[int, int, str | None]] = sorted([
-    (0x0000, 0x0040, None), (0x0041, 0x005A, "latin"), (0x005B, 0x0060, None), (0x0061, 0x007A, "latin"),
-    (0x007B, 0x00BF, None), (0x00C0, 0x024F, "latin"), (0x0250, 0x02AF, "latin"), (0x02B0, 0x036F, None),
-    (0x0370, 0x03FF, "greek"), (0x0400, 0x052F, "cyrillic"), (0x0530, 0x058F, "armenian"),
-    (0x0590, 0x05FF, "hebrew"), (0x0600, 0x06FF, "arabic"), (0x0750, 0x077F, "arabic"),
-    (0x0870, 0x08FF, "arabic"), (0x0900, 0x097F, "devanagari"), (0x0980, 0x09FF, "bengali"),
-    (0x0A00, 0x0A7F, "gurmukhi"), (0x0A80, 0x0AFF, "gujarati"), (0x0B80, 0x0BFF, "tamil"),
-    (0x0C00, 0x0C7F, "telugu"), (0x0C80, 0x0CFF, "kannada"), (0x0D00, 0x0D7F, "malayalam"),
-    (0x0D80, 0x0DFF, "sinhala"), (0x0E00, 0x0E7F, "thai"), (0x0E80, 0x0EFF, "lao"),
-    (0x1000, 0x109F, "myanmar"), (0x10A0, 0x10FF, "georgian"), (0x1100, 0x11FF, "korean"),
-    (0x1200, 0x139F, "ethiopic"), (0x1780, 0x17FF, "khmer"), (0x19E0, 0x19FF, "khmer"),
-    (0x1C80, 0x1C8F, "cyrillic"), (0x1C90, 0x1CBF, "georgian"), (0x1D00, 0x1DBF, "latin"),
-    (0x1DC0, 0x1DFF, None), (0x1E00, 0x1EFF, "latin"), (0x1F00, 0x1FFF, "greek"),
-    (0x2000, 0x2BFF, None), (0x2C60, 0x2C7F, "latin"), (0x2D00, 0x2D2F, "georgian"),
-    (0x2DE0, 0x2DFF, "cyrillic"), (0x2E80, 0x2FDF, "chinese-simplified"), (0x3000, 0x303F, None),
-    (0x3040, 0x30FF, "japanese"), (0x3130, 0x318F, "korean"), (0x3190, 0x31EF, "chinese-simplified"),
-    (0x31F0, 0x31FF, "japanese"), (0x3200, 0x33FF, "chinese-simplified"),
-    (0x3400, 0x4DBF, "chinese-simplified"), (0x4E00, 0x9FFF, "chinese-simplified"),
-    (0xA640, 0xA69F, "cyrillic"), (0xA720, 0xA7FF, "latin"), (0xA8E0, 0xA8FF, "devanagari"),
-    (0xA960, 0xA97F, "korean"), (0xAB30, 0xAB6F, "latin"), (0xAC00, 0xD7FF, "korean"),
-    (0xF900, 0xFAFF, "chinese-simplified"), (0xFB00, 0xFB06, "latin"), (0xFB1D, 0xFB4F, "hebrew"),
-    (0xFB50, 0xFDFF, "arabic"), (0xFE70, 0xFEFF, "arabic"), (0xFF00, 0xFF20, None),
-    (0xFF21, 0xFF3A, "latin"), (0xFF41, 0xFF5A, "latin"), (0xFF61, 0xFF9F, "japanese"),
-    (0xFFA0, 0xFFDC, "korean"), (0x20000, 0x3FFFF, "chinese-simplified"),
-])
+_RANGES: list[tuple[int, int, str | None]] = sorted(
+    [
+        (0x0000, 0x0040, None),
+        (0x0041, 0x005A, "latin"),
+        (0x005B, 0x0060, None),
+        (0x0061, 0x007A, "latin"),
+        (0x007B, 0x00BF, None),
+        (0x00C0, 0x024F, "latin"),
+        (0x0250, 0x02AF, "latin"),
+        (0x02B0, 0x036F, None),
+        (0x0370, 0x03FF, "greek"),
+        (0x0400, 0x052F, "cyrillic"),
+        (0x0530, 0x058F, "armenian"),
+        (0x0590, 0x05FF, "hebrew"),
+        (0x0600, 0x06FF, "arabic"),
+        (0x0750, 0x077F, "arabic"),
+        (0x0870, 0x08FF, "arabic"),
+        (0x0900, 0x097F, "devanagari"),
+        (0x0980, 0x09FF, "bengali"),
+        (0x0A00, 0x0A7F, "gurmukhi"),
+        (0x0A80, 0x0AFF, "gujarati"),
+        (0x0B80, 0x0BFF, "tamil"),
+        (0x0C00, 0x0C7F, "telugu"),
+        (0x0C80, 0x0CFF, "kannada"),
+        (0x0D00, 0x0D7F, "malayalam"),
+        (0x0D80, 0x0DFF, "sinhala"),
+        (0x0E00, 0x0E7F, "thai"),
+        (0x0E80, 0x0EFF, "lao"),
+        (0x1000, 0x109F, "myanmar"),
+        (0x10A0, 0x10FF, "georgian"),
+        (0x1100, 0x11FF, "korean"),
+        (0x1200, 0x139F, "ethiopic"),
+        (0x1780, 0x17FF, "khmer"),
+        (0x19E0, 0x19FF, "khmer"),
+        (0x1C80, 0x1C8F, "cyrillic"),
+        (0x1C90, 0x1CBF, "georgian"),
+        (0x1D00, 0x1DBF, "latin"),
+        (0x1DC0, 0x1DFF, None),
+        (0x1E00, 0x1EFF, "latin"),
+        (0x1F00, 0x1FFF, "greek"),
+        (0x2000, 0x2BFF, None),
+        (0x2C60, 0x2C7F, "latin"),
+        (0x2D00, 0x2D2F, "georgian"),
+        (0x2DE0, 0x2DFF, "cyrillic"),
+        (0x2E80, 0x2FDF, "chinese-simplified"),
+        (0x3000, 0x303F, None),
+        (0x3040, 0x30FF, "japanese"),
+        (0x3130, 0x318F, "korean"),
+        (0x3190, 0x31EF, "chinese-simplified"),
+        (0x31F0, 0x31FF, "japanese"),
+        (0x3200, 0x33FF, "chinese-simplified"),
+        (0x3400, 0x4DBF, "chinese-simplified"),
+        (0x4E00, 0x9FFF, "chinese-simplified"),
+        (0xA640, 0xA69F, "cyrillic"),
+        (0xA720, 0xA7FF, "latin"),
+        (0xA8E0, 0xA8FF, "devanagari"),
+        (0xA960, 0xA97F, "korean"),
+        (0xAB30, 0xAB6F, "latin"),
+        (0xAC00, 0xD7FF, "korean"),
+        (0xF900, 0xFAFF, "chinese-simplified"),
+        (0xFB00, 0xFB06, "latin"),
+        (0xFB1D, 0xFB4F, "hebrew"),
+        (0xFB50, 0xFDFF, "arabic"),
+        (0xFE70, 0xFEFF, "arabic"),
+        (0xFF00, 0xFF20, None),
+        (0xFF21, 0xFF3A, "latin"),
+        (0xFF41, 0xFF5A, "latin"),
+        (0xFF61, 0xFF9F, "japanese"),
+        (0xFFA0, 0xFFDC, "korean"),
+        (0x20000, 0x3FFFF, "chinese-simplified"),
+    ]
+)
 _RANGE_STARTS = [r[0] for r in _RANGES]
 _CJK = {"chinese-simplified", "chinese-traditional", "japanese", "korean"}
 
@@ -344,8 +477,9 @@ def _resolve(script_key: str) -> FontChoice | None:
         script = SCRIPTS[script_key]
         index = _file_index()
         # the script's own letters decide; punctuation may come from another font
-        sample = "".join(ch for ch in SAMPLE_TEXT.get(script_key, "")
-                         if script_key == "symbols" or script_of(ch) is not None)
+        sample = "".join(
+            ch for ch in SAMPLE_TEXT.get(script_key, "") if script_key == "symbols" or script_of(ch) is not None
+        )
         choice = None
         for filename, sub in script.files:
             path = index.get(filename)
@@ -399,9 +533,7 @@ def font_for_script(script_key: str) -> FontChoice:
     choice = _resolve(script_key)
     if choice is None:
         script = SCRIPTS[script_key]
-        raise FontMissing(
-            f"This text needs a {script.name} font, which is not installed: run `{script.install}`."
-        )
+        raise FontMissing(f"This text needs a {script.name} font, which is not installed: run `{script.install}`.")
     return choice
 
 
@@ -449,8 +581,17 @@ def font_for(text: str, language: str | None = None) -> FontChoice:
 def fallback_fonts() -> list[FontChoice]:
     """Fonts tried, in order, for a character neither the text's font nor its script's font has."""
     out: list[FontChoice] = []
-    for key in ("latin", "symbols", "chinese-simplified", "korean", "japanese", "arabic", "hebrew",
-                "devanagari", "thai"):
+    for key in (
+        "latin",
+        "symbols",
+        "chinese-simplified",
+        "korean",
+        "japanese",
+        "arabic",
+        "hebrew",
+        "devanagari",
+        "thai",
+    ):
         c = _resolve(key)
         if c is not None and c not in out:
             out.append(c)

@@ -8,7 +8,8 @@ types or a model returns is printed literally.
 What this module does:
 
 - `printable_text` (stricter than `core.text.clean_text`, which decides what is *kept* in a story:
-  this decides what is *drawn*, so it also flattens tabs and blank-line runs): control characters (NUL and the C0/C1 sets, except newline; tab becomes a space),
+  this decides what is *drawn*, so it also flattens tabs and blank-line runs): control characters
+  (NUL and the C0/C1 sets, except newline; tab becomes a space),
   format characters (bidi overrides, zero-width spaces, BOM; zero-width joiner and non-joiner are
   kept because Arabic and Indic shaping use them), lone surrogates, private-use and unassigned code
   points are removed; unusual spaces become spaces; more than one blank line becomes one. A text
@@ -78,9 +79,7 @@ def printable_text(text: object) -> str:
 # --- words and their widths ---------------------------------------------------------------------
 
 _CJK_CLASS = "\u2e80-\u9fff\uf900-\ufaff\uff01-\uff60\U00020000-\U0003ffff"
-_TOKEN_RE = re.compile(
-    rf"( +)|([{_CJK_CLASS}][、。，．！？）」』】〉》：；,.!?)\]]*)|([^ {_CJK_CLASS}]+)"
-)
+_TOKEN_RE = re.compile(rf"( +)|([{_CJK_CLASS}][、。，．！？）」』】〉》：；,.!?)\]]*)|([^ {_CJK_CLASS}]+)")
 _CJK_RE = re.compile(f"[{_CJK_CLASS}]")
 _SHAPE_RE = re.compile(
     "[\u0300-\u036f\u0483-\u0489\u0590-\u08ff\u0900-\u0dff\u0e00-\u0eff\u1000-\u109f\u1100-\u11ff"
@@ -169,8 +168,9 @@ def _cut(text: str, font: str, size: float, avail: float) -> int:
                 hi = mid
         n = lo
     # never split a letter from its combining marks or a joiner
-    while 1 < n < len(text) and (unicodedata.category(text[n])[0] == "M" or text[n] in _KEEP_CF
-                                 or text[n - 1] in _KEEP_CF):
+    while 1 < n < len(text) and (
+        unicodedata.category(text[n])[0] == "M" or text[n] in _KEEP_CF or text[n - 1] in _KEEP_CF
+    ):
         n -= 1
     return max(1, n)
 
@@ -377,8 +377,7 @@ def _make_line(toks, size, lead, align, color, rtl_para, base_rtl, measure) -> L
             for i, (f, s) in enumerate(tok.pieces):
                 sb = tok.space_before and i == 0
                 g = groups[-1] if groups else None
-                if (g is not None and g[0] == f and (single or i > 0)
-                        and (d == "L" or (strong_r and g[2]))):
+                if g is not None and g[0] == f and (single or i > 0) and (d == "L" or (strong_r and g[2])):
                     g[1] += (" " if sb else "") + s
                 else:
                     groups.append([f, s, strong_r, sb])

@@ -41,7 +41,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from core.errors import InputError
 from core.export import fonts
-from core.export.layout import Block, Line, _Measure, printable_text, layout_block
+from core.export.layout import Block, Line, _Measure, layout_block, printable_text
 from core.export.qr import qr_image
 
 # JPEG pictures are embedded as they are (DCTDecode); reportlab's default also wraps every stream
@@ -116,9 +116,7 @@ def render_pdf(book: Book) -> Rendered:
     shaping caches are shared, and an export takes well under a second.
     """
     if book.page_size not in PAGE_SIZES:
-        raise InputError(
-            f"Unknown page size {book.page_size!r}: choose one of {', '.join(PAGE_SIZES)}."
-        )
+        raise InputError(f"Unknown page size {book.page_size!r}: choose one of {', '.join(PAGE_SIZES)}.")
     with _render_lock:
         return _Renderer(book).render()
 
@@ -132,8 +130,9 @@ class _Renderer:
         self.buf = io.BytesIO()
         self.latin = fonts.font_for_script("latin").name
         # the initial font is ours, so no unembedded Helvetica is referenced by any page
-        self.c = Canvas(self.buf, pagesize=(self.width, self.height), invariant=1, pageCompression=1,
-                        initialFontName=self.latin)
+        self.c = Canvas(
+            self.buf, pagesize=(self.width, self.height), invariant=1, pageCompression=1, initialFontName=self.latin
+        )
         self.measure = _Measure()
         self.images: dict[tuple, tuple[ImageReader, float, float]] = {}
         self.page_label: str | None = None  # printed at the foot of story pages
@@ -183,8 +182,9 @@ class _Renderer:
             y = self.top - content_h * 0.28
         blocks = [Block(book.title, book.language, 0, INK, align="center", leading=1.25)]
         if self.bilingual() and printable_text(book.title_translation):
-            blocks.append(Block(book.title_translation or "", book.translation_language, 0, ACCENT,
-                                align="center", leading=1.3))
+            blocks.append(
+                Block(book.title_translation or "", book.translation_language, 0, ACCENT, align="center", leading=1.3)
+            )
         scales = (1.0, 0.62)
         lines = self.fit(blocks, TITLE_SIZES, y - self.margin, scales)
         self.page_label = None
@@ -198,7 +198,9 @@ class _Renderer:
             content_h = self.top - self.bottom
             # A short text leaves room: the picture grows into it (a picture book's usual page).
             short = len(page.text) + len(page.translation or "") < 450
-            box_h = content_h * ((0.56 if short else 0.5) if self.book.page_size == "square" else (0.66 if short else 0.56))
+            box_h = content_h * (
+                (0.56 if short else 0.5) if self.book.page_size == "square" else (0.66 if short else 0.56)
+            )
             y = self.draw_picture(page.image, self.top, box_h, f"page {number}") - 7 * mm
         blocks = [Block(page.text, self.book.language, 0, INK)]
         scales = [1.0]
@@ -225,8 +227,17 @@ class _Renderer:
             blocks.append(Block(book.qr_url, "en", 0, MUTED, align="center", leading=1.3))
             scales.append(8.0)
         if printable_text(book.credits):
-            blocks.append(Block(book.credits, book.language, 0, MUTED, align="center", leading=1.35,
-                                space_before=8 * mm if book.qr_url else 0))
+            blocks.append(
+                Block(
+                    book.credits,
+                    book.language,
+                    0,
+                    MUTED,
+                    align="center",
+                    leading=1.35,
+                    space_before=8 * mm if book.qr_url else 0,
+                )
+            )
             scales.append(9.5)
         lines: list[Line] = []
         for block, size in zip(blocks, scales):

@@ -165,7 +165,7 @@ def _dominant_colours(small: Image.Image, limit: int = 5, min_share: float = 0.0
     total = sum(n for n, _ in counts) or 1
     merged: dict[str, list] = {}
     for n, index in counts:
-        rgb = tuple(palette[index * 3: index * 3 + 3])
+        rgb = tuple(palette[index * 3 : index * 3 + 3])
         name = colour_name(rgb)  # type: ignore[arg-type]
         entry = merged.setdefault(name, [0, np.zeros(3)])
         entry[0] += n
@@ -227,8 +227,7 @@ def _detect(gray: np.ndarray, kind: str) -> list[np.ndarray]:
         boxes = _cascade(kind).detectMultiScale(gray, scaleFactor=1.1, minNeighbors=3, minSize=(side, side))
     else:
         side = max(32, short // 6)
-        boxes = _cascade(kind).detectMultiScale(
-            gray, scaleFactor=1.08, minNeighbors=4, minSize=(side // 2, side))
+        boxes = _cascade(kind).detectMultiScale(gray, scaleFactor=1.08, minNeighbors=4, minSize=(side // 2, side))
     return _suppress(np.asarray(boxes).reshape(-1, 4)) if len(boxes) else []
 
 
@@ -244,8 +243,9 @@ def _interest_box(rgb_small: np.ndarray, scale: float, width: int, height: int) 
     residual = log_amp - cv2.blur(log_amp, (3, 3))
     saliency = np.abs(np.fft.ifft2(np.exp(residual + 1j * np.angle(spectrum)))) ** 2
     saliency = cv2.GaussianBlur(saliency.astype(np.float32), (9, 9), 2.5)
-    lab = cv2.cvtColor(cv2.resize(rgb_small, (64, 64), interpolation=cv2.INTER_AREA),
-                       cv2.COLOR_RGB2LAB).astype(np.float32)
+    lab = cv2.cvtColor(cv2.resize(rgb_small, (64, 64), interpolation=cv2.INTER_AREA), cv2.COLOR_RGB2LAB).astype(
+        np.float32
+    )
     rarity = np.sqrt(((lab - lab.reshape(-1, 3).mean(axis=0)) ** 2).sum(axis=2))
     ys, xs = np.mgrid[0:64, 0:64].astype(np.float32)
     prior = np.exp(-(((xs - 31.5) / 24) ** 2 + ((ys - 31.5) / 24) ** 2))
@@ -301,8 +301,11 @@ def _analyse(image: Image.Image) -> PhotoAnalysis:
     orientation = "square" if 0.9 <= ratio <= 1.1 else "landscape" if ratio > 1 else "portrait"
 
     scale = min(1.0, DETECT_MAX_SIDE / max(width, height))
-    work = rgb_image if scale == 1.0 else rgb_image.resize(
-        (max(1, round(width * scale)), max(1, round(height * scale))), Image.Resampling.BILINEAR)
+    work = (
+        rgb_image
+        if scale == 1.0
+        else rgb_image.resize((max(1, round(width * scale)), max(1, round(height * scale))), Image.Resampling.BILINEAR)
+    )
     rgb = np.asarray(work)
 
     small = work.copy()
@@ -331,8 +334,9 @@ def _analyse(image: Image.Image) -> PhotoAnalysis:
         found[kind] = tuple(detections)
 
     # a cat face inside a human face (or the reverse) is one of them mistaken: keep the human face
-    cats = tuple(c for c in found["cat face"]
-                 if all(_overlap(np.array(c.box), np.array(f.box)) < 0.3 for f in found["face"]))
+    cats = tuple(
+        c for c in found["cat face"] if all(_overlap(np.array(c.box), np.array(f.box)) < 0.3 for f in found["face"])
+    )
 
     subject_kind, subject_box = "centre of interest", None
     for kind, group in (("face", found["face"]), ("cat face", cats), ("body", found["body"])):
@@ -344,9 +348,18 @@ def _analyse(image: Image.Image) -> PhotoAnalysis:
         subject_box = _interest_box(rgb, scale, width, height)
 
     return PhotoAnalysis(
-        width=width, height=height, orientation=orientation, colours=colours,
-        luminance=round(luminance, 4), brightness=brightness,
-        warmth_score=round(warmth_score, 4), warmth=warmth, contrast=round(contrast, 4),
-        faces=found["face"], cat_faces=cats, bodies=found["body"],
-        subject_box=subject_box, subject_kind=subject_kind,
+        width=width,
+        height=height,
+        orientation=orientation,
+        colours=colours,
+        luminance=round(luminance, 4),
+        brightness=brightness,
+        warmth_score=round(warmth_score, 4),
+        warmth=warmth,
+        contrast=round(contrast, 4),
+        faces=found["face"],
+        cat_faces=cats,
+        bodies=found["body"],
+        subject_box=subject_box,
+        subject_kind=subject_kind,
     )

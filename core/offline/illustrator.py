@@ -1,10 +1,11 @@
 """The offline illustrator: stylised renderings of the person's photo.
 
-For each job: a framing is chosen from the scene's words (close-up for scenes about the subject's
-face or feelings, wide for scenes about the place, medium otherwise) and placed around the subject
-that `core.offline.analysis` found (a face, a cat face, a figure, or the centre of interest), with
-a zoom and pan drawn from the seed. The crop is resized to exactly the job's size, then drawn in
-the style as a real filter:
+The picture prompt drives each picture (`plan_picture`), read by `core.offline.prompt_words`: the
+subject it names among what the photo analysis found (a face, a cat face, a figure; otherwise the
+photo's own subject or centre of interest) is framed close, medium or wide as the prompt says (or
+as its words about faces or places hint, or as the seed draws), with a zoom and pan drawn from
+the seed, and seen from above or below when asked. The crop is resized to exactly the job's size,
+then drawn in the style the prompt names (else the story's) as a real filter:
 
 - watercolour: edge-preserving smoothing, colour bleeding (a noise-driven warp), pigment pooling at
   edges, paper grain and soft unpainted paper at the margins;
@@ -13,19 +14,24 @@ the style as a real filter:
 - comic: posterised flat colours, bold outlines and halftone dots in the shadows;
 - photo: a light grade only.
 
-Then it is graded by the scene's mood (warmth, saturation, contrast, vignette). For the ink style
-the grade touches only light and contrast, so ink stays black on paper; for comic the grade is
-applied before posterising, so the colours stay flat. Every random choice comes from the seed and
-the scene: the same job gives the same pixels, another seed another crop and texture. Without a
-photo it draws an abstract composition seeded by the prompt.
+Then it is graded by mood (the prompt's mood words, else the page's: warmth, saturation, contrast,
+vignette), lit for the time of day the prompt names and given its weather
+(`core.offline.atmosphere`). For the ink style the mood grade touches only light and contrast, so
+ink stays black on paper; for comic it is applied before posterising, so the colours stay flat.
+What the prompt asks that a photo cannot give (a dragon, three cats for one) is in the reading's
+`ignored` words, for the page to show. Every random choice comes from numpy generators seeded
+by the job (no hash(), no set order, no clock): the crop from the seed and the subject (editing the
+light or the weather of a prompt keeps the composition), the texture from the seed and the style.
+The same job gives the same pixels in any process, another seed another crop and texture. Without
+a photo it draws an abstract composition seeded by the prompt.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 import zlib
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 import cv2
@@ -33,19 +39,17 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from core.offline.analysis import analyse
-from core.providers.base import ImageJob, StepCallback
+from core.offline.atmosphere import light, tilt, weather
+from core.offline.prompt_words import PromptReading, read_prompt
+from core.offline.texture import grain, grid, line_kernel, luma, noise, radial
+from core.providers import fit_long_side
+from core.providers.base import IllustratorEvent, ImageJob, Picture, Step
 
-FILTER_VERSION = "offline-filters-1"
+FILTER_VERSION = "offline-filters-2"
 STYLES = ("watercolour", "ink", "pastel", "comic", "photo")
 SIZES = {"portrait": (576, 768), "square": (640, 640), "landscape": (768, 576)}
-STEPS = 4  # frame, style, grade, done
-
-CLOSE_WORDS = ("close-up", "close up", "closeup", "face", "eyes", "portrait", "smile", "smiling",
-               "worried", "worry", "surprise", "tears", "expression", "looking at", "thinking",
-               "whisper", "nose", "paw")
-WIDE_WORDS = ("wide", "landscape", "view", "whole", "far", "afar", "across", "village", "town",
-              "city", "sky", "forest", "sea", "horizon", "distance", "dusk", "sunset", "kingdom",
-              "valley", "world", "everyone", "crowd", "street", "field", "meadow")
+MAX_ENLARGE = 3.2  # a crop is enlarged at most this much (when the photo is big enough)
+STEPS = 4  # frame, style, grade (mood, time of day, weather), done
 
 PAPER = np.array([247, 243, 232], dtype=np.float32)
 INK = np.array([24, 24, 28], dtype=np.float32)
@@ -64,18 +68,6 @@ def _stable(text: str) -> int:
     return zlib.crc32(text.encode("utf-8", "replace"))
 
 
-def framing_for(scene: str) -> str | None:
-    """ "close", "wide" or "medium" from the scene's words; None when the scene says nothing."""
-    s = scene.lower()
-    close = sum(1 for w in CLOSE_WORDS if re.search(rf"\b{re.escape(w)}\b", s))
-    wide = sum(1 for w in WIDE_WORDS if re.search(rf"\b{re.escape(w)}\b", s))
-    if close > wide:
-        return "close"
-    if wide > close:
-        return "wide"
-    return "medium" if s.strip() else None
-
-
 def _fit(cx: float, cy: float, cw: float, ch: float, width: int, height: int) -> tuple[float, float, float, float]:
     """A crop box (x0, y0, x1, y1) of size cw x ch centred near (cx, cy), inside the image."""
     scale = min(1.0, width / cw, height / ch)
@@ -85,14 +77,24 @@ def _fit(cx: float, cy: float, cw: float, ch: float, width: int, height: int) ->
     return x0, y0, x0 + cw, y0 + ch
 
 
-def choose_crop(photo_size: tuple[int, int], subject: tuple[int, int, int, int], aspect: float,
-                framing: str, rng: np.random.Generator) -> tuple[float, float, float, float]:
+def choose_crop(
+    photo_size: tuple[int, int],
+    subject: tuple[int, int, int, int],
+    aspect: float,
+    framing: str,
+    rng: np.random.Generator,
+    min_height: float = 0.0,
+    detected: bool = True,
+) -> tuple[float, float, float, float]:
+    """The crop (x0, y0, x1, y1) for a framing; `min_height` keeps a small photo from being
+    enlarged into mush (no crop is made shorter than it, the photo permitting). A close-up of a
+    `detected` face shows the head around it; of a region of interest, the region itself."""
     width, height = photo_size
     sx, sy, sw, sh = subject
     cx, cy = sx + sw / 2, sy + sh / 2
     full_h = min(height, width / aspect)  # the largest crop of this aspect
     if framing == "wide":
-        ch = full_h * rng.uniform(0.82, 1.0)
+        ch = full_h * rng.uniform(0.88, 1.0)
         cw = ch * aspect
         # pan: anywhere the crop fits, drawn towards the subject
         px = rng.uniform(0, max(0.0, width - cw))
@@ -101,46 +103,17 @@ def choose_crop(photo_size: tuple[int, int], subject: tuple[int, int, int, int],
         y0 = 0.5 * py + 0.5 * min(max(cy - ch / 2, 0), height - ch)
         return x0, y0, x0 + cw, y0 + ch
     size = max(sw / aspect, sh)
-    zoom = rng.uniform(1.6, 2.8) if framing == "close" else rng.uniform(2.4, 4.5)
-    ch = min(full_h, max(size * zoom, full_h * (0.3 if framing == "close" else 0.55)))
+    if framing == "close":
+        zoom = rng.uniform(1.3, 2.0) if detected else rng.uniform(0.8, 1.2)
+    else:
+        # a medium shot: about waist up around a face (a larger zoom filled the whole photo)
+        zoom = rng.uniform(1.8, 3.0) if detected else rng.uniform(1.2, 1.8)
+    # close and medium stay inside 85% of the photo, so they are always tighter than wide
+    ch = min(full_h, max(min(size * zoom, 0.85 * full_h), full_h * (0.25 if framing == "close" else 0.55), min_height))
     cw = ch * aspect
-    jx, jy = rng.uniform(-0.2, 0.2) * cw, rng.uniform(-0.2, 0.2) * ch
+    pan = 0.1 if framing == "close" else 0.2  # a close-up keeps its subject near the middle
+    jx, jy = rng.uniform(-pan, pan) * cw, rng.uniform(-pan, pan) * ch
     return _fit(cx + jx, cy + jy, cw, ch, width, height)
-
-
-# --- texture helpers -------------------------------------------------------------------------
-
-
-def _noise(rng: np.random.Generator, h: int, w: int, cell: int) -> np.ndarray:
-    """Smooth noise in -1..1 with features about `cell` pixels wide."""
-    small = rng.standard_normal((max(2, h // cell + 2), max(2, w // cell + 2))).astype(np.float32)
-    big = cv2.resize(small, (w, h), interpolation=cv2.INTER_CUBIC)
-    return np.clip(big / 2.0, -1, 1)
-
-
-def _grain(rng: np.random.Generator, h: int, w: int, sigma: float = 0.8) -> np.ndarray:
-    g = (rng.random((h, w), dtype=np.float32) - 0.5) * 3.4  # about unit variance
-    return cv2.GaussianBlur(g, (0, 0), sigma) if sigma else g
-
-
-@lru_cache(maxsize=8)
-def _radial(h: int, w: int) -> np.ndarray:
-    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
-    r = ((xs - w / 2) / (w / 2)) ** 2 + ((ys - h / 2) / (h / 2)) ** 2
-    return np.clip(r / 2.0, 0, 1)
-
-
-def _line_kernel(length: int, angle: float) -> np.ndarray:
-    k = np.zeros((length, length), dtype=np.float32)
-    c = (length - 1) / 2
-    dx, dy = np.cos(angle), np.sin(angle)
-    for t in np.linspace(-c, c, length * 2):
-        k[int(round(c + t * dy)), int(round(c + t * dx))] = 1
-    return k / k.sum()
-
-
-def _luma(rgb: np.ndarray) -> np.ndarray:
-    return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
 
 
 # --- styles ----------------------------------------------------------------------------------
@@ -154,22 +127,22 @@ def watercolour(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     # colour bleeding: warp the washes along a smooth random field
     sh, sw = small.shape[:2]
     amp = rng.uniform(2.0, 4.0)
-    dx = _noise(rng, sh, sw, 24) * amp
-    dy = _noise(rng, sh, sw, 24) * amp
-    gy, gx = _grid(sh, sw)
+    dx = noise(rng, sh, sw, 24) * amp
+    dy = noise(rng, sh, sw, 24) * amp
+    gy, gx = grid(sh, sw)
     small = cv2.remap(small, gx + dx, gy + dy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
     wash = cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR).astype(np.float32)
     # pale, transparent pigment
     wash = 255 - (255 - wash) * 0.82
     # pigment pools at the edges of washes
-    edges = cv2.Canny(cv2.resize(_luma(small), (w, h)), 30, 90).astype(np.float32) / 255
+    edges = cv2.Canny(cv2.resize(luma(small), (w, h)), 30, 90).astype(np.float32) / 255
     edges = cv2.GaussianBlur(edges, (0, 0), 1.6)
     wash *= (1 - 0.35 * np.clip(edges * 2.5, 0, 1))[..., None]
     # granulation and paper
-    paper = 1 + 0.05 * _grain(rng, h, w, 0.9) + 0.04 * _noise(rng, h, w, 10)
+    paper = 1 + 0.05 * grain(rng, h, w, 0.9) + 0.04 * noise(rng, h, w, 10)
     wash *= paper[..., None]
     # unpainted paper at the margins, with a ragged edge
-    margin = _radial(h, w) * 1.6 + 0.35 * _noise(rng, h, w, 40)
+    margin = radial(h, w) * 1.6 + 0.35 * noise(rng, h, w, 40)
     blank = np.clip((margin - 0.95) * 4, 0, 1)[..., None]
     out = wash * (1 - blank) + PAPER * blank
     return np.clip(out, 0, 255).astype(np.uint8)
@@ -177,24 +150,24 @@ def watercolour(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 def ink(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     h, w = img.shape[:2]
-    gray = cv2.medianBlur(_luma(img), 5)
+    gray = cv2.medianBlur(luma(img), 5)
     lines = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, 9, 6)
     tone = cv2.GaussianBlur(gray, (0, 0), 2.0).astype(np.float32) / 255
-    ys, xs = (a.astype(np.int32) for a in _grid(h, w))
+    ys, xs = (a.astype(np.int32) for a in grid(h, w))
     period = int(rng.integers(5, 8))
     o1, o2, o3 = (int(v) for v in rng.integers(0, period, 3))
     slope = int(rng.integers(1, 3))
     hatch1 = ((xs + slope * ys + o1) % period) == 0
     hatch2 = ((xs - slope * ys + o2) % period) == 0
     hatch3 = ((ys + o3) % max(3, period - 2)) == 0
-    wobble = _noise(rng, h, w, 30) * 0.06
+    wobble = noise(rng, h, w, 30) * 0.06
     dark = np.zeros((h, w), dtype=bool)
     dark |= hatch1 & (tone + wobble < 0.55)
     dark |= hatch2 & (tone + wobble < 0.34)
     dark |= hatch3 & (tone + wobble < 0.16)
     dark |= lines == 0
     mask = cv2.GaussianBlur(dark.astype(np.float32), (0, 0), 0.6)[..., None]
-    paper = PAPER * (1 + 0.025 * _grain(rng, h, w, 1.0))[..., None]
+    paper = PAPER * (1 + 0.025 * grain(rng, h, w, 1.0))[..., None]
     out = paper * (1 - mask) + INK * mask
     return np.clip(out, 0, 255).astype(np.uint8)
 
@@ -204,17 +177,17 @@ def pastel(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     small = cv2.resize(img, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
     small = cv2.bilateralFilter(small, 7, 40, 5)
     hsv = cv2.cvtColor(small, cv2.COLOR_RGB2HSV).astype(np.float32)
-    hsv[..., 1] *= 0.62
+    hsv[..., 1] *= 0.62 * np.clip(hsv[..., 2] / 90, 0.15, 1)  # the hue of dark pixels is noise
     hsv[..., 2] = 90 + hsv[..., 2] * 0.68
     soft = cv2.cvtColor(np.clip(hsv, 0, 255).astype(np.uint8), cv2.COLOR_HSV2RGB)
     soft = cv2.resize(soft, (w, h), interpolation=cv2.INTER_LINEAR)
     angle = rng.uniform(0.35, 1.2) * (1 if rng.random() < 0.5 else -1)
-    kernel = _line_kernel(int(rng.integers(9, 15)) | 1, angle)
+    kernel = line_kernel(int(rng.integers(9, 15)) | 1, angle)
     smeared = cv2.filter2D(soft, -1, kernel).astype(np.float32)
-    strokes = cv2.filter2D(_grain(rng, h, w, 0), -1, _line_kernel(15, angle))
+    strokes = cv2.filter2D(grain(rng, h, w, 0), -1, line_kernel(15, angle))
     strokes = strokes / (strokes.std() + 1e-6)
     out = smeared * (1 + 0.07 * strokes)[..., None]
-    tooth = _grain(rng, h, w, 0.7)
+    tooth = grain(rng, h, w, 0.7)
     bare = np.clip((tooth - 0.9) * 1.2, 0, 0.55)[..., None]  # paper showing between the chalk
     out = out * (1 - bare) + PAPER * bare
     out = 255 - (255 - out) * 0.9
@@ -230,13 +203,17 @@ def comic(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     hsv[..., 1] = np.clip(hsv[..., 1] * 1.45, 0, 255)
     vivid = cv2.cvtColor(hsv.astype(np.uint8), cv2.COLOR_HSV2RGB)
     smooth = cv2.resize(vivid, (w, h), interpolation=cv2.INTER_NEAREST)
-    levels = 4
-    step = 255 / (levels - 1)
-    flat = (np.round(smooth.astype(np.float32) / step) * step).astype(np.float32)
+    # flat colours: hue, saturation and value each in a few steps, so a brown stays brown (steps
+    # of R, G and B apart turned fur pink and green)
+    hsv = cv2.cvtColor(smooth, cv2.COLOR_RGB2HSV).astype(np.float32)
+    hsv[..., 0] = (np.round(hsv[..., 0] / 15) * 15) % 180
+    hsv[..., 1] = np.round(hsv[..., 1] / 85) * 85
+    hsv[..., 2] = np.clip(np.round((hsv[..., 2] - 20) / 58) * 58 + 30, 0, 255)
+    flat = cv2.cvtColor(hsv.astype(np.uint8), cv2.COLOR_HSV2RGB).astype(np.float32)
     # halftone dots in the darker half
-    tone = cv2.resize(_luma(small), (w, h), interpolation=cv2.INTER_LINEAR).astype(np.float32) / 255
+    tone = cv2.resize(luma(small), (w, h), interpolation=cv2.INTER_LINEAR).astype(np.float32) / 255
     period = int(rng.integers(6, 9))
-    ys, xs = _grid(h, w)
+    ys, xs = grid(h, w)
     theta = rng.uniform(0.2, 0.8)
     u = xs * np.cos(theta) + ys * np.sin(theta) + rng.uniform(0, period)
     v = -xs * np.sin(theta) + ys * np.cos(theta) + rng.uniform(0, period)
@@ -246,7 +223,7 @@ def comic(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     dots = (du * du + dv * dv) < radius * radius
     flat[dots] *= 0.55
     # bold outlines
-    edges = cv2.Canny(cv2.GaussianBlur(_luma(smooth), (5, 5), 0), 50, 130)
+    edges = cv2.Canny(cv2.GaussianBlur(luma(smooth), (5, 5), 0), 50, 130)
     edges = cv2.dilate(edges, np.ones((2, 2), np.uint8))
     flat[edges > 0] = INK
     return np.clip(flat, 0, 255).astype(np.uint8)
@@ -283,13 +260,7 @@ def grade(img: np.ndarray, mood: str, colour: bool = True, vignette: bool = True
 
 @lru_cache(maxsize=16)
 def _vignette(h: int, w: int, strength: float) -> np.ndarray:
-    return np.round((1 - strength * _radial(h, w)) * 256).astype(np.uint16)[..., None]
-
-
-@lru_cache(maxsize=8)
-def _grid(h: int, w: int) -> tuple[np.ndarray, np.ndarray]:
-    ys, xs = np.mgrid[0:h, 0:w]
-    return ys.astype(np.float32), xs.astype(np.float32)
+    return np.round((1 - strength * radial(h, w)) * 256).astype(np.uint16)[..., None]
 
 
 # --- without a photo -------------------------------------------------------------------------
@@ -308,8 +279,7 @@ def abstract(prompt: str, width: int, height: int, seed: int) -> Image.Image:
     draw = ImageDraw.Draw(image)
     for _ in range(int(rng.integers(5, 10))):
         h = (hue + rng.uniform(-40, 60)) % 180
-        rgb = cv2.cvtColor(np.uint8([[[h, rng.uniform(80, 200), rng.uniform(120, 250)]]]),
-                           cv2.COLOR_HSV2RGB)[0, 0]
+        rgb = cv2.cvtColor(np.uint8([[[h, rng.uniform(80, 200), rng.uniform(120, 250)]]]), cv2.COLOR_HSV2RGB)[0, 0]
         cx, cy = rng.uniform(0, width), rng.uniform(height * 0.2, height)
         r = rng.uniform(0.08, 0.35) * min(width, height)
         draw.ellipse([cx - r, cy - r * rng.uniform(0.5, 1.0), cx + r, cy + r], fill=tuple(int(c) for c in rgb))
@@ -317,10 +287,10 @@ def abstract(prompt: str, width: int, height: int, seed: int) -> Image.Image:
         level = height * (0.6 + 0.12 * i)
         xs = np.linspace(0, width, 24)
         ys = level + np.sin(xs / width * np.pi * rng.uniform(1, 3) + rng.uniform(0, 6)) * height * 0.05
-        colour = cv2.cvtColor(np.uint8([[[(hue + 60 + 10 * i) % 180, 120, 170 - 30 * i]]]),
-                              cv2.COLOR_HSV2RGB)[0, 0]
-        draw.polygon([(0, height)] + list(zip(xs.tolist(), ys.tolist())) + [(width, height)],
-                     fill=tuple(int(c) for c in colour))
+        colour = cv2.cvtColor(np.uint8([[[(hue + 60 + 10 * i) % 180, 120, 170 - 30 * i]]]), cv2.COLOR_HSV2RGB)[0, 0]
+        draw.polygon(
+            [(0, height)] + list(zip(xs.tolist(), ys.tolist())) + [(width, height)], fill=tuple(int(c) for c in colour)
+        )
     return image
 
 
@@ -328,46 +298,124 @@ def abstract(prompt: str, width: int, height: int, seed: int) -> Image.Image:
 
 
 class OfflineIllustrator:
-    """Pictures from the person's photo: framed by the scene, drawn in the style, graded by mood."""
+    """Pictures from the person's photo: framed, drawn, graded and lit as the prompt asks."""
 
     engine = "offline"
     model = "stylised renderings of your photo"
 
+    def __init__(self, long_side: int | None = None) -> None:
+        self.long_side = long_side  # the setting `illustrator_size`; None: SIZES as they are
+
+    @classmethod
+    def from_settings(cls, settings) -> OfflineIllustrator:
+        return cls(settings.illustrator_size)
+
     def size_for(self, aspect: str) -> tuple[int, int]:
-        return SIZES.get(aspect, SIZES["portrait"])
+        return fit_long_side(SIZES.get(aspect, SIZES["portrait"]), self.long_side, multiple=8)
+
+    def cannot_draw(self, prompt: str, photo: Image.Image | None, caption: str = "") -> str | None:
+        """A sentence naming the prompt's words this engine cannot honour (None: it can honour
+        them all): it restyles the photo and cannot add what the photo does not show."""
+        from core.offline.analysis import analyse
+        from core.offline.prompt_words import read_prompt
+
+        return read_prompt(prompt, analyse(photo) if photo is not None else None, caption=caption).message()
 
     def params(self) -> dict:
-        return {"filters": FILTER_VERSION, "styles": list(STYLES), "steps": STEPS,
-                "framing": "by scene words around the detected subject"}
+        return {
+            "filters": FILTER_VERSION,
+            "styles": list(STYLES),
+            "steps": STEPS,
+            "framing": "by the prompt's words around the subject it names (core.offline.prompt_words)",
+        }
 
-    def generate(self, jobs: Sequence[ImageJob], on_step: StepCallback | None = None) -> Iterator[Image.Image]:
+    def generate(self, jobs: Sequence[ImageJob]) -> Iterator[IllustratorEvent]:
+        """Each job's filter `Step`s, then its `Picture` (a picture takes milliseconds: its steps
+        are yielded the moment it is done rather than from inside the filters)."""
         for index, job in enumerate(jobs):
-            yield self.render(job, lambda step, i=index: on_step(i, step, STEPS) if on_step else None)
+            steps: list[int] = []
+            image = self.render(job, steps.append)
+            for step in steps:
+                yield Step(index, step, STEPS)
+            yield Picture(index, image)
 
     def render(self, job: ImageJob, step=lambda s: None) -> Image.Image:
+        """One picture: framed and drawn as `plan_picture` reads the job's prompt."""
         width, height = int(job.width), int(job.height)
-        style = job.style if job.style in FILTERS else "watercolour"
-        rng = np.random.default_rng([int(job.seed) & 0xFFFFFFFF, _stable(job.scene or job.prompt),
-                                     _stable(style)])
-        if job.photo is None:
-            framed = abstract(job.prompt, width, height, int(job.seed))
+        plan = plan_picture(job)
+        rng = plan.rng()
+        if plan.box is None:
+            framed = np.asarray(abstract(job.prompt, width, height, int(job.seed)), dtype=np.uint8)
         else:
             source = job.photo if job.photo.mode == "RGB" else job.photo.convert("RGB")
-            analysis = analyse(source)
-            framing = framing_for(job.scene or job.prompt) or ("close", "medium", "wide")[int(rng.integers(0, 3))]
-            box = choose_crop(source.size, analysis.subject_box, width / height, framing, rng)
-            framed = source.resize((width, height), Image.Resampling.LANCZOS, box=box)
+            framed = np.asarray(source.resize((width, height), Image.Resampling.LANCZOS, box=plan.box), dtype=np.uint8)
+            framed = tilt(framed, plan.reading.angle)
         step(1)
-        pixels = np.asarray(framed, dtype=np.uint8)
-        if style == "comic":  # grade first, so the posterised colours stay flat
-            pixels = grade(pixels, job.mood, vignette=False)
-            pixels = FILTERS[style](pixels, rng)
+        if plan.style == "comic":  # grade first, so the posterised colours stay flat
+            pixels = FILTERS[plan.style](grade(framed, plan.mood, vignette=False), rng)
             step(2)
         else:
-            pixels = FILTERS[style](pixels, rng)
+            pixels = FILTERS[plan.style](framed, rng)
             step(2)
-            pixels = grade(pixels, job.mood, colour=style != "ink")
+            pixels = grade(pixels, plan.mood, colour=plan.style != "ink")
+        pixels = weather(light(pixels, plan.reading.time), plan.reading.weather, rng)
         step(3)
         image = Image.fromarray(pixels, "RGB")
         step(4)
         return image
+
+
+# when the prompt says nothing of framing: mostly medium shots, as a picture book has them
+_FRAMINGS = ("close", "medium", "wide")
+_FRAMING_ODDS = (0.3, 0.45, 0.25)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How one job will be drawn: what its prompt asks (`reading`) and what was decided from it."""
+
+    reading: PromptReading
+    style: str
+    mood: str
+    distance: str | None  # "close" | "medium" | "wide"; None without a photo
+    box: tuple[float, float, float, float] | None  # the crop of the photo; None without a photo
+    seed: int
+
+    def rng(self) -> np.random.Generator:
+        """The generator the filters draw their texture from: the seed's, in this style."""
+        return np.random.default_rng([self.seed, _stable(self.style), 1])
+
+
+def plan_picture(job: ImageJob) -> Plan:
+    """Read the job's prompt against its photo and decide style, mood, framing and crop.
+
+    The prompt is what the person sees and edits, so it decides: a style word in it beats the
+    story's style, its mood words beat the page's mood, its framing words beat the hints. Only what
+    the prompt leaves open comes from the job (style, mood) or from the seed (the framing). The
+    crop's random draws depend on the seed and the subject only, so editing the light, the mood
+    or the weather of a prompt keeps the composition.
+    """
+    prompt = job.prompt or job.scene
+    analysis = None
+    if job.photo is not None:
+        analysis = analyse(job.photo if job.photo.mode == "RGB" else job.photo.convert("RGB"))
+    reading = read_prompt(prompt, analysis)
+    style = reading.style or (job.style if job.style in FILTERS else "watercolour")
+    mood = reading.mood or job.mood or "calm"
+    seed = int(job.seed) & 0xFFFFFFFF
+    if analysis is None:
+        return Plan(reading, style, mood, None, None, seed)
+    subject = reading.subject_box or analysis.subject_box
+    detected = reading.subject_box is not None or analysis.subject_detected
+    rng = np.random.default_rng([seed, _stable(repr(subject)), 0])
+    distance = reading.distance or reading.distance_hint or _FRAMINGS[int(rng.choice(3, p=_FRAMING_ODDS))]
+    box = choose_crop(
+        (analysis.width, analysis.height),
+        subject,
+        int(job.width) / int(job.height),
+        distance,
+        rng,
+        min_height=int(job.height) / MAX_ENLARGE,
+        detected=detected,
+    )
+    return Plan(reading, style, mood, distance, box, seed)

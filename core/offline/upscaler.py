@@ -24,7 +24,8 @@ class OfflineUpscaler:
             raise InputError(
                 f"Upscaling this {width}x{height} picture {factor}x would make {new[0]}x{new[1]} "
                 f"pixels, more than the {MAX_PIXELS // 1_000_000} megapixels the studio allows; "
-                "choose 2x or a smaller picture.")
+                "choose 2x or a smaller picture."
+            )
         source = image if image.mode in ("RGB", "L") else image.convert("RGB")
         larger = source.resize(new, Image.Resampling.LANCZOS)
         radius = 1.0 if factor == 2 else 2.0

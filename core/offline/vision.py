@@ -16,8 +16,10 @@ from core.offline.analysis import Detection, PhotoAnalysis, analyse
 
 NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
-LIMITS = ("The offline engine recognises only faces, cat faces and whole human figures, "
-          "so anything else in the picture is left for you to name in the caption.")
+LIMITS = (
+    "The offline engine recognises only faces, cat faces and whole human figures, "
+    "so anything else in the picture is left for you to name in the caption."
+)
 
 
 def _count(n: int, singular: str, plural: str | None = None) -> str:
@@ -66,11 +68,12 @@ def found_sentences(a: PhotoAnalysis) -> list[str]:
         lead = "There is also" if a.faces else "It shows"
         out.append(f"{lead} {_count(len(a.cat_faces), 'cat face')}, {_places(a.cat_faces)}.")
     if a.bodies:
-        out.append(f"The detectors find {_count(len(a.bodies), 'standing human figure')}, "
-                   f"{_places(a.bodies)}.")
+        out.append(f"The detectors find {_count(len(a.bodies), 'standing human figure')}, {_places(a.bodies)}.")
     if not out:
-        out.append("No faces, cats or people were found, so the main subject is probably an object, "
-                   f"an animal or a place; the area of most interest is {a.subject_where}.")
+        out.append(
+            "No faces, cats or people were found, so the main subject is probably an object, "
+            f"an animal or a place; the area of most interest is {a.subject_where}."
+        )
     return out
 
 
@@ -83,14 +86,15 @@ def describe_analysis(a: PhotoAnalysis) -> str:
 def _chunks(text: str, words: int = 3) -> Iterator[str]:
     parts = text.split(" ")
     for i in range(0, len(parts), words):
-        chunk = " ".join(parts[i:i + words])
+        chunk = " ".join(parts[i : i + words])
         yield chunk if i + words >= len(parts) else chunk + " "
 
 
 _GENERAL = re.compile(
     r"^(please )?(describe\b|what do you see|what can you see|what('s| is) (in |on )?(this|the|it)\b"
     r"(?!.*\b(called|name|named|doing|made|for|time|year|brand|breed|age|old)\b)"
-    r"|what (does|do) (it|this|the \w+) show|what is the (main )?subject|tell me about)")
+    r"|what (does|do) (it|this|the \w+) show|what is the (main )?subject|tell me about)"
+)
 _HOW_MANY = re.compile(r"\b(how many|number of|count|any|is there|are there|do you see|can you see)\b")
 
 
@@ -120,52 +124,121 @@ class OfflineVision:
 
         if words & {"cat", "cats", "kitten", "kittens"}:
             n = len(a.cat_faces)
-            parts.append(f"The cat-face detector found {_count(n, 'cat face')}"
-                         + (f", {_places(a.cat_faces)}." if n else "."))
-        if words & {"face", "faces", "people", "person", "persons", "man", "woman", "men", "women",
-                    "child", "children", "kid", "kids", "boy", "girl", "human", "humans", "someone",
-                    "anybody", "anyone", "who"}:
+            parts.append(
+                f"The cat-face detector found {_count(n, 'cat face')}" + (f", {_places(a.cat_faces)}." if n else ".")
+            )
+        if words & {
+            "face",
+            "faces",
+            "people",
+            "person",
+            "persons",
+            "man",
+            "woman",
+            "men",
+            "women",
+            "child",
+            "children",
+            "kid",
+            "kids",
+            "boy",
+            "girl",
+            "human",
+            "humans",
+            "someone",
+            "anybody",
+            "anyone",
+            "who",
+        }:
             n = len(a.faces)
-            parts.append(f"The face detector found {_count(n, 'human face')}"
-                         + (f", {_places(a.faces)}." if n else "."))
+            parts.append(
+                f"The face detector found {_count(n, 'human face')}" + (f", {_places(a.faces)}." if n else ".")
+            )
             if a.bodies or words & {"people", "person", "persons", "body", "bodies", "figure"}:
                 m = len(a.bodies)
-                parts.append(f"The body detector found {_count(m, 'whole human figure')}"
-                             + (f", {_places(a.bodies)}." if m else "."))
+                parts.append(
+                    f"The body detector found {_count(m, 'whole human figure')}"
+                    + (f", {_places(a.bodies)}." if m else ".")
+                )
             if "who" in words:
                 parts.append("It cannot tell who anyone is.")
         elif words & {"body", "bodies", "figure", "figures"}:
             m = len(a.bodies)
-            parts.append(f"The body detector found {_count(m, 'whole human figure')}"
-                         + (f", {_places(a.bodies)}." if m else "."))
+            parts.append(
+                f"The body detector found {_count(m, 'whole human figure')}" + (f", {_places(a.bodies)}." if m else ".")
+            )
         if words & {"color", "colors", "colored", "colorful", "hue", "hues", "shade", "shades"} or (
-                words & {"red", "blue", "green", "yellow", "orange", "pink", "purple", "brown",
-                         "black", "white", "gray"}):
+            words & {"red", "blue", "green", "yellow", "orange", "pink", "purple", "brown", "black", "white", "gray"}
+        ):
             shares = ", ".join(f"{c.name} (about {round(c.share * 100)}%)" for c in a.colours[:5])
             parts.append(f"The main colours are {shares}.")
-        if words & {"light", "lit", "bright", "brightness", "dark", "dim", "sunny", "lighting",
-                    "shadow", "shadows", "night", "day", "daytime", "exposure"}:
+        if words & {
+            "light",
+            "lit",
+            "bright",
+            "brightness",
+            "dark",
+            "dim",
+            "sunny",
+            "lighting",
+            "shadow",
+            "shadows",
+            "night",
+            "day",
+            "daytime",
+            "exposure",
+        }:
             parts.append(light_sentence(a) + f" Its average brightness is {round(a.luminance * 100)}%.")
         elif words & {"warm", "cold", "cool", "warmth", "temperature", "tone", "tones", "mood"}:
             parts.append(light_sentence(a))
-        if words & {"where", "position", "located", "place", "placed", "side", "corner", "centre",
-                    "center", "left", "right"}:
+        if words & {
+            "where",
+            "position",
+            "located",
+            "place",
+            "placed",
+            "side",
+            "corner",
+            "centre",
+            "center",
+            "left",
+            "right",
+        }:
             if a.subject_detected:
                 parts.append(f"The main subject, {_a(a.subject_kind)}, is {a.subject_where} of the frame.")
             else:
-                parts.append("No face, cat or person was found; the area of most interest is "
-                             f"{a.subject_where} of the frame.")
-        if words & {"orientation", "portrait", "landscape", "square", "shape", "wide", "tall",
-                    "size", "format", "vertical", "horizontal", "big", "large", "resolution"}:
+                parts.append(
+                    f"No face, cat or person was found; the area of most interest is {a.subject_where} of the frame."
+                )
+        if words & {
+            "orientation",
+            "portrait",
+            "landscape",
+            "square",
+            "shape",
+            "wide",
+            "tall",
+            "size",
+            "format",
+            "vertical",
+            "horizontal",
+            "big",
+            "large",
+            "resolution",
+        }:
             parts.append(f"It is {_a(a.orientation)} photo of {a.width} by {a.height} pixels.")
         if not parts and _GENERAL.search(q):
             parts.append(" ".join(found_sentences(a)))
             parts.append(colour_sentence(a))
         elif not parts and counting:
-            parts.append("The offline engine can count only human faces, cat faces and whole "
-                         "human figures; it cannot tell whether other things are there.")
+            parts.append(
+                "The offline engine can count only human faces, cat faces and whole "
+                "human figures; it cannot tell whether other things are there."
+            )
         if not parts:
-            return ("The offline engine cannot answer that: it knows only the photo's colours, light, "
-                    "shape and the faces, cats and people its detectors find. Choose a local or "
-                    "remote vision model in Settings for open questions.")
+            return (
+                "The offline engine cannot answer that: it knows only the photo's colours, light, "
+                "shape and the faces, cats and people its detectors find. Choose a local or "
+                "remote vision model in Settings for open questions."
+            )
         return " ".join(parts)

@@ -6,9 +6,10 @@ carries `engine` ("offline", "local", "remote", "deepl") and `model` (an id, a p
 description) so each result can say which engine made it.
 
 Streaming: text-producing methods are generators that yield `str` chunks as they arrive.
-The writer's generators end by yielding one `WrittenStory`. If a consumer stops iterating
-(the person pressed stop, the page reran) the generator is closed, and a backend must stop its
-work promptly (local models: set their stopping flag in `finally`).
+The writer's generators end by yielding one `WrittenStory`. An illustrator's `generate` yields
+`Step` events while it works (one per denoising step, as it happens) and a `Picture` per job.
+If a consumer stops iterating (the person pressed stop, the page reran) the generator is closed,
+and a backend must stop its work promptly (local models: set their stopping flag in `finally`).
 
 Errors: a backend raises `core.errors.StudioError` subclasses with a message a person can read,
 never a library's own exception.
@@ -16,7 +17,7 @@ never a library's own exception.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
@@ -129,8 +130,24 @@ class ImageJob:
     photo: Image | None = field(default=None, compare=False)
 
 
-# on_step(job_index, step, total_steps): called as denoising (or filtering) advances
-StepCallback = Callable[[int, int, int], None]
+@dataclass(frozen=True)
+class Step:
+    """Denoising (or filtering) of the picture of job `index` reached `step` of `steps`."""
+
+    index: int
+    step: int
+    steps: int
+
+
+@dataclass(frozen=True)
+class Picture:
+    """The finished picture of job `index`."""
+
+    index: int
+    image: Image
+
+
+IllustratorEvent = Step | Picture
 
 
 @runtime_checkable
@@ -146,9 +163,18 @@ class Illustrator(Protocol):
         """Everything besides prompt, seed and size that decides the picture (steps, guidance...)."""
         ...
 
-    def generate(self, jobs: Sequence[ImageJob], on_step: StepCallback | None = None) -> Iterator[Image]:
-        """One image per job, yielded in order as each is ready. Same job, same image."""
+    def generate(self, jobs: Sequence[ImageJob]) -> Iterator[IllustratorEvent]:
+        """Events as the work happens: `Step`s while a picture is made, then its `Picture`.
+
+        Pictures come in job order, each job's once. Same job, same image. Closing the iterator
+        stops the work at the next step.
+        """
         ...
+
+
+def pictures(events: Iterable[IllustratorEvent]) -> list[Image]:
+    """Only the pictures of an illustrator's events, in job order (for callers that need no progress)."""
+    return [event.image for event in events if isinstance(event, Picture)]
 
 
 @runtime_checkable

@@ -10,15 +10,25 @@ The refiner is loaded with the base's second text encoder and VAE (`text_encoder
 text_encoder_2, vae=base.vae`), so they are held once. An empty refiner id gives base-only mode
 (the base runs every step and decodes itself). fp16 on CUDA, fp32 on the CPU.
 
-Every job gets its own `torch.Generator` seeded with `job.seed`, so a seed makes the same picture
-again. Jobs of the same size are batched (`batch_size` per pipeline call, one generator per job);
-on CUDA out of memory the batch is halved, then model CPU offload and VAE tiling are switched on,
-then a ProviderError says what to do. Progress reaches `on_step(job_index, step, total)` once per
-denoising step (base and refiner together count `steps`) through `callback_on_step_end`.
+Seeds: every job gets its own `torch.Generator` seeded with `job.seed`, and every random draw
+of a picture comes from it: its initial latents are drawn here, one picture at a time (not left
+to the pipeline), and the list of generators reaches both the base and the refiner (whose
+scheduler draws from it at each step). So a seed redraws its picture whatever else is in the
+batch. Bitwise equality across batch sizes also needs the same arithmetic: batched kernels may
+round differently in the last bits, so on the CPU (where batching buys no speed) pictures are
+drawn one at a time by default and a stored seed redraws its picture bit for bit; on CUDA they
+are batched 4 at a time (`batch_size`), which gives the same noise but not always identical
+floating point.
 
-The pipelines run on a worker thread that holds the model's lock; progress and pictures come back
-through a queue, so `on_step` is called on the consumer's own thread (a Streamlit page may call
-`st.*` in it). Closing the generator sets `pipe._interrupt` at the next step and ends the thread.
+Jobs of the same size are batched (`batch_size` per pipeline call, one generator per job); on
+CUDA out of memory the batch is halved, then model CPU offload and VAE tiling are switched on,
+then a ProviderError says what to do.
+
+Events: the pipelines run on a worker thread that holds the model's lock; each denoising step
+(`callback_on_step_end`; base and refiner together count `steps`) is put on a queue as a `Step`
+the moment it ends, and each finished picture as a `Picture`, so `generate` yields them on the
+consumer's own thread while the work goes on. Closing the generator sets `pipe._interrupt` at
+the next step and ends the thread.
 """
 
 from __future__ import annotations
@@ -28,9 +38,12 @@ import threading
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from core import models
 from core.errors import ProviderError, StudioError
-from core.providers.base import ImageJob, StepCallback
+from core.local import footprint, runtime
+from core.local.loaders import load_bytes_per_float
+from core.local.manager import ModelManager, get_manager
+from core.providers import fit_long_side
+from core.providers.base import IllustratorEvent, ImageJob, Picture, Step
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -58,6 +71,9 @@ class _Stopped(Exception):
     pass
 
 
+_DONE = object()  # the worker's last word on the queue
+
+
 class LocalIllustrator:
     engine = "local"
 
@@ -69,23 +85,26 @@ class LocalIllustrator:
         steps: int = 40,
         guidance: float = 7.5,
         high_noise_frac: float = 0.8,
-        batch_size: int = 4,
+        batch_size: int | None = None,
         sizes: dict[str, tuple[int, int]] | None = None,
-        manager: models.ModelManager | None = None,
+        manager: ModelManager | None = None,
     ) -> None:
         self.model = model
         self.refiner_id = refiner or ""
         self.steps = steps
         self.guidance = guidance
         self.high_noise_frac = high_noise_frac
-        self.batch_size = max(1, batch_size)
+        self.batch_size = batch_size  # None: 4 on CUDA, 1 on the CPU (see the module doc)
         self.sizes = dict(sizes or SDXL_SIZES)
-        self.manager = manager or models.get_manager()
+        self.manager = manager or get_manager()
 
     @classmethod
     def from_settings(cls, settings: Settings, **overrides: Any) -> LocalIllustrator:
-        manager = overrides.pop("manager", None) or models.get_manager()
+        manager = overrides.pop("manager", None) or get_manager()
         manager.set_budget_gb(settings.gpu_memory_budget_gb)
+        overrides.setdefault(
+            "sizes", {aspect: fit_long_side(size, settings.illustrator_size) for aspect, size in SDXL_SIZES.items()}
+        )
         return cls(
             settings.model_illustrator,
             settings.model_refiner,
@@ -115,15 +134,18 @@ class LocalIllustrator:
 
     # loading --------------------------------------------------------------------------------
     def _load(self) -> _SDXL:
-        from diffusers import StableDiffusionXLImg2ImgPipeline, StableDiffusionXLPipeline
+        from diffusers import (
+            StableDiffusionXLImg2ImgPipeline,
+            StableDiffusionXLPipeline,
+        )
 
-        device = models.device()
-        dtype = models.dtype_for(device)
-        with models.loading(self.model):
+        device = runtime.device()
+        dtype = runtime.dtype_for(device)
+        with runtime.loading(self.model):
             base = StableDiffusionXLPipeline.from_pretrained(self.model, dtype=dtype, use_safetensors=True)
         refiner = None
         if self.refiner_id:
-            with models.loading(self.refiner_id):
+            with runtime.loading(self.refiner_id):
                 refiner = StableDiffusionXLImg2ImgPipeline.from_pretrained(
                     self.refiner_id,
                     text_encoder_2=base.text_encoder_2,
@@ -131,7 +153,7 @@ class LocalIllustrator:
                     dtype=dtype,
                     use_safetensors=True,
                 )
-        with models.loading(self.model):
+        with runtime.loading(self.model):
             base.to(device)
             if refiner is not None:
                 refiner.to(device)
@@ -140,12 +162,26 @@ class LocalIllustrator:
                 pipe.set_progress_bar_config(disable=True)
         return _SDXL(base, refiner)
 
+    def estimated_bytes(self) -> int | None:
+        """Base + refiner as they will load (the refiner's own UNet only: it borrows the rest)."""
+        per_float = load_bytes_per_float()
+        base = footprint.estimate_bytes(self.model, load_bytes=per_float)
+        if base is None or not self.refiner_id:
+            return base
+        refiner = footprint.estimate_bytes(self.refiner_id, load_bytes=per_float, skip=("text_encoder_2", "vae"))
+        return None if refiner is None else base + refiner
+
     def loaded(self) -> _SDXL:
-        return self.manager.load(self.key, self._load)
+        return self.manager.load(self.key, self._load, estimated_bytes=self.estimated_bytes())
+
+    def _batch_size(self) -> int:
+        if self.batch_size is not None:
+            return max(1, self.batch_size)
+        return 4 if runtime.device() == "cuda" else 1
 
     # generation -----------------------------------------------------------------------------
-    def generate(self, jobs: Sequence[ImageJob], on_step: StepCallback | None = None) -> Iterator[Image]:
-        """One picture per job, in order, each as soon as its batch is done."""
+    def generate(self, jobs: Sequence[ImageJob]) -> Iterator[IllustratorEvent]:
+        """`Step`s as denoising advances, and each job's `Picture` as soon as its batch is done."""
         jobs = list(jobs)
         if not jobs:
             return
@@ -158,16 +194,12 @@ class LocalIllustrator:
         worker.start()
         try:
             while True:
-                kind, *payload = events.get()
-                if kind == "step":
-                    if on_step is not None:
-                        on_step(*payload)
-                elif kind == "image":
-                    yield payload[0]
-                elif kind == "error":
-                    raise payload[0]
-                else:  # "done"
+                event = events.get()
+                if event is _DONE:
                     break
+                if isinstance(event, BaseException):
+                    raise event
+                yield event
         finally:
             stop.set()  # the consumer closed us, or an error: interrupt at the next step
             worker.join(timeout=120)
@@ -176,7 +208,7 @@ class LocalIllustrator:
         try:
             with self.manager.lock(self.key):
                 index = 0
-                batch = self.batch_size
+                batch = self._batch_size()
                 while index < len(jobs) and not stop.is_set():
                     group = [jobs[index]]
                     while (
@@ -190,38 +222,39 @@ class LocalIllustrator:
                     except _Stopped:
                         break
                     except Exception as error:  # noqa: BLE001 - OOM handled, the rest translated
-                        if not models.is_oom(error):
+                        if not runtime.is_oom(error):
                             raise
-                        models._cuda_empty_cache()
+                        runtime.empty_cuda_cache()
                         if len(group) > 1:
                             batch = max(1, len(group) // 2)
                             continue
                         if not bundle.offloaded:
                             self._offload(bundle)
                             continue
-                        raise ProviderError(models.oom_message("drawing the pictures")) from None
-                    for image in images:
-                        events.put(("image", image))
+                        raise ProviderError(runtime.oom_message("drawing the pictures")) from None
+                    for offset, image in enumerate(images):
+                        events.put(Picture(index + offset, image))
                     index += len(group)
         except StudioError as error:
-            events.put(("error", error))
+            events.put(error)
         except Exception as error:  # noqa: BLE001
-            events.put(("error", ProviderError(f"The local illustrator failed: {error}")))
+            events.put(ProviderError(f"The local illustrator failed: {error}"))
         finally:
-            events.put(("done",))
+            events.put(_DONE)
 
     def _offload(self, bundle: _SDXL) -> None:
         """Memory is short: keep only the running sub-model on the GPU, decode in tiles."""
         for pipe in (bundle.base, bundle.refiner):
             if pipe is None:
                 continue
-            if models.device() == "cuda":
+            if runtime.device() == "cuda":
                 pipe.enable_model_cpu_offload()
         bundle.base.vae.enable_tiling()
         bundle.offloaded = True
 
-    def _run(self, bundle: _SDXL, group: list[ImageJob], first: int, events: queue.Queue,
-             stop: threading.Event) -> list[Image]:
+    def _run(
+        self, bundle: _SDXL, group: list[ImageJob], first: int, events: queue.Queue, stop: threading.Event
+    ) -> list[Image]:
         import torch
 
         base, refiner = bundle.base, bundle.refiner
@@ -230,6 +263,7 @@ class LocalIllustrator:
         prompts = [job.prompt for job in group]
         negatives = [job.negative_prompt or "" for job in group]
         width, height = group[0].width, group[0].height
+        latents = _initial_latents(base, generators, width, height)
         total = self.steps
         counter = {"step": 0}
 
@@ -239,7 +273,7 @@ class LocalIllustrator:
                 return callback_kwargs
             counter["step"] = min(total, counter["step"] + 1)
             for offset in range(len(group)):
-                events.put(("step", first + offset, counter["step"], total))
+                events.put(Step(first + offset, counter["step"], total))
             return callback_kwargs
 
         common = dict(
@@ -252,20 +286,41 @@ class LocalIllustrator:
         )
         with torch.inference_mode():
             if refiner is None:
-                images = base(width=width, height=height, **common).images
+                images = base(width=width, height=height, latents=latents, **common).images
             else:
-                latents = base(
-                    width=width, height=height, denoising_end=self.high_noise_frac, output_type="latent", **common
+                handed_over = base(
+                    width=width,
+                    height=height,
+                    latents=latents,
+                    denoising_end=self.high_noise_frac,
+                    output_type="latent",
+                    **common,
                 ).images
                 if stop.is_set():
                     raise _Stopped
-                images = refiner(denoising_start=self.high_noise_frac, image=latents, **common).images
+                images = refiner(denoising_start=self.high_noise_frac, image=handed_over, **common).images
         if stop.is_set():
             raise _Stopped
         if counter["step"] < total:  # schedulers that skip a step still end the bar at 100 %
             for offset in range(len(group)):
-                events.put(("step", first + offset, total, total))
+                events.put(Step(first + offset, total, total))
         return list(images)
+
+
+def _initial_latents(base: Any, generators: list, width: int, height: int):
+    """The starting noise of each picture, drawn from its own generator, one picture at a time.
+
+    The same draw diffusers makes for a list of generators (so stored seeds keep their pictures),
+    done here so that no pipeline version can draw it once for the whole batch.
+    """
+    import torch
+    from diffusers.utils.torch_utils import randn_tensor
+
+    scale = base.vae_scale_factor
+    shape = (1, base.unet.config.in_channels, height // scale, width // scale)
+    device = base._execution_device
+    dtype = base.unet.dtype
+    return torch.cat([randn_tensor(shape, generator=g, device=device, dtype=dtype) for g in generators])
 
 
 def _same_shape(a: ImageJob, b: ImageJob) -> bool:

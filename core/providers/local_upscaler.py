@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from core import models
 from core.errors import InputError, ProviderError
+from core.local import footprint, runtime
+from core.local.loaders import load_bytes_per_float
+from core.local.manager import ModelManager, get_manager
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -59,7 +61,7 @@ class LocalUpscaler:
         tile: int = 256,
         overlap: int = 32,
         seed: int = 0,
-        manager: models.ModelManager | None = None,
+        manager: ModelManager | None = None,
     ) -> None:
         if overlap >= tile:
             raise ValueError("overlap must be smaller than tile")
@@ -70,11 +72,11 @@ class LocalUpscaler:
         self.tile = tile
         self.overlap = overlap
         self.seed = seed
-        self.manager = manager or models.get_manager()
+        self.manager = manager or get_manager()
 
     @classmethod
     def from_settings(cls, settings: Settings, **overrides: Any) -> LocalUpscaler:
-        manager = overrides.pop("manager", None) or models.get_manager()
+        manager = overrides.pop("manager", None) or get_manager()
         manager.set_budget_gb(settings.gpu_memory_budget_gb)
         return cls(settings.model_upscaler, manager=manager, **overrides)
 
@@ -83,19 +85,20 @@ class LocalUpscaler:
         return f"upscaler:{self.model}"
 
     def _load(self) -> Any:
-        with models.loading(self.model):
+        with runtime.loading(self.model):
             from diffusers import StableDiffusionUpscalePipeline
 
-            device = models.device()
+            device = runtime.device()
             pipe = StableDiffusionUpscalePipeline.from_pretrained(
-                self.model, dtype=models.dtype_for(device), use_safetensors=True
+                self.model, dtype=runtime.dtype_for(device), use_safetensors=True
             )
             pipe.to(device)
             pipe.set_progress_bar_config(disable=True)
             return pipe
 
     def loaded(self) -> Any:
-        return self.manager.load(self.key, self._load)
+        estimate = footprint.estimate_bytes(self.model, load_bytes=load_bytes_per_float())
+        return self.manager.load(self.key, self._load, estimated_bytes=estimate)
 
     def upscale(self, image: Image, factor: int, prompt: str = "") -> Image:
         if factor not in (2, 4):
@@ -135,9 +138,9 @@ class LocalUpscaler:
                             generator=generator,
                         ).images[0]
                     except Exception as error:  # noqa: BLE001
-                        if models.is_oom(error):
-                            models._cuda_empty_cache()
-                            raise ProviderError(models.oom_message("upscaling a picture")) from None
+                        if runtime.is_oom(error):
+                            runtime.empty_cuda_cache()
+                            raise ProviderError(runtime.oom_message("upscaling a picture")) from None
                         raise ProviderError(f"The local upscaler failed: {error}") from error
                     w, h = (box[2] - box[0]) * NATIVE, (box[3] - box[1]) * NATIVE
                     if result.size != (w, h):

@@ -2,7 +2,8 @@
 
 `LocalVision(model_id)` loads `LlavaForConditionalGeneration` and its `AutoProcessor` through the
 process's model manager (once, shared by every session), 4-bit NF4 through bitsandbytes where
-`load_in_4bit` is set and bitsandbytes imports (fp16 on CUDA / fp32 on the CPU otherwise). The
+`load_in_4bit` is set and bitsandbytes imports (fp16 on CUDA / fp32 on the CPU otherwise, and the
+cache key says so). The
 prompt is built with the processor's own chat template from `core.prompts.CAPTION_PROMPT` (or a
 follow-up question), tokens stream from a `TextIteratorStreamer` fed by `generate` on a thread,
 and closing the generator (the person pressed stop, the page reran) sets the stop flag that ends
@@ -14,7 +15,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from core import models
+from core.local import runtime
+from core.local.censor import Censor
+from core.local.generation import start_generation
+from core.local.loaders import estimated_bytes, load_pretrained, weights_plan
+from core.local.manager import ModelManager, get_manager
 from core.prompts import CAPTION_PROMPT, question_prompt
 
 if TYPE_CHECKING:
@@ -42,18 +47,18 @@ class LocalVision:
         stop_words: Sequence[str] = (),
         max_new_tokens: int = 220,
         temperature: float = 0.2,
-        manager: models.ModelManager | None = None,
+        manager: ModelManager | None = None,
     ) -> None:
         self.model = model
         self.load_in_4bit = load_in_4bit
         self.stop_words = list(stop_words)
         self.max_new_tokens = max_new_tokens
         self.temperature = temperature
-        self.manager = manager or models.get_manager()
+        self.manager = manager or get_manager()
 
     @classmethod
     def from_settings(cls, settings: Settings, **overrides: Any) -> LocalVision:
-        manager = overrides.pop("manager", None) or models.get_manager()
+        manager = overrides.pop("manager", None) or get_manager()
         manager.set_budget_gb(settings.gpu_memory_budget_gb)
         return cls(
             settings.model_vision,
@@ -65,28 +70,20 @@ class LocalVision:
 
     @property
     def key(self) -> str:
-        return f"vision:{self.model}:{'4bit' if self.load_in_4bit else 'full'}"
+        return f"vision:{self.model}:{weights_plan(self.load_in_4bit)}"
 
     # loading --------------------------------------------------------------------------------
     def _load(self) -> _Llava:
-        with models.loading(self.model):
+        with runtime.loading(self.model):
             from transformers import AutoProcessor, LlavaForConditionalGeneration
 
-            device = models.device()
-            quant = models.quantization_config(load_in_4bit=self.load_in_4bit)
-            kwargs: dict[str, Any] = {"dtype": models.dtype_for(device)}
-            if quant is not None:
-                kwargs["quantization_config"] = quant
-                kwargs["device_map"] = {"": 0} if device == "cuda" else {"": "cpu"}
             processor = AutoProcessor.from_pretrained(self.model)
-            model = LlavaForConditionalGeneration.from_pretrained(self.model, **kwargs)
-            if quant is None:
-                model.to(device)
-            model.eval()
+            model = load_pretrained(LlavaForConditionalGeneration, self.model, load_in_4bit=self.load_in_4bit)
             return _Llava(model, processor)
 
     def loaded(self) -> _Llava:
-        return self.manager.load(self.key, self._load)
+        estimate = estimated_bytes(self.model, load_in_4bit=self.load_in_4bit)
+        return self.manager.load(self.key, self._load, estimated_bytes=estimate)
 
     # streaming ------------------------------------------------------------------------------
     def _stream(self, image: Image, text: str, what: str) -> Iterator[str]:
@@ -98,11 +95,11 @@ class LocalVision:
         model_device = next(model.parameters()).device
         inputs = {k: v.to(model_device) for k, v in inputs.items()}
         if "pixel_values" in inputs:
-            inputs["pixel_values"] = inputs["pixel_values"].to(models.dtype_for(model_device.type))
+            inputs["pixel_values"] = inputs["pixel_values"].to(runtime.dtype_for(model_device.type))
         sampling: dict[str, Any] = (
             {"do_sample": True, "temperature": self.temperature} if self.temperature > 0 else {"do_sample": False}
         )
-        run = models.start_generation(
+        run = start_generation(
             model,
             processor.tokenizer,
             inputs,
@@ -112,7 +109,7 @@ class LocalVision:
             max_new_tokens=self.max_new_tokens,
             **sampling,
         )
-        censor = models.Censor(self.stop_words)
+        censor = Censor(self.stop_words)
         try:
             yield from censor.stream(run.chunks())
         finally:

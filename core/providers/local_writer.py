@@ -16,7 +16,7 @@ hub) is loaded with `gguf_file=` (needs the `gguf` package; transformers de-quan
 4-bit setting does not apply to it).
 
 It also implements the Translator protocol (`languages()`, `translate(...)`): a JSON array in, a
-JSON array of the same length out, one repair attempt.
+JSON array of the same length out, one repair attempt (core.providers.translation).
 """
 
 from __future__ import annotations
@@ -25,8 +25,11 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from core import models
 from core.errors import ProviderError
+from core.local import runtime
+from core.local.generation import start_generation
+from core.local.loaders import estimated_bytes, load_pretrained, weights_plan
+from core.local.manager import ModelManager, get_manager
 from core.prompts import (
     WRITER_SYSTEM,
     draft_prompt,
@@ -36,7 +39,12 @@ from core.prompts import (
     translate_prompt,
 )
 from core.providers.base import Brief, Language, WriterChunk, WrittenStory
-from core.providers.storyjson import StoryFormatError, parse_story, parse_translations
+from core.providers.storyjson import StoryFormatError, parse_story
+from core.providers.translation import (
+    UnusableTranslation,
+    ask_json_translations,
+    translate_texts,
+)
 
 if TYPE_CHECKING:
     from core.settings import Settings
@@ -112,53 +120,52 @@ class LocalWriter:
         max_new_tokens: int | None = None,
         temperature: float = 0.8,
         top_p: float = 0.95,
-        manager: models.ModelManager | None = None,
+        manager: ModelManager | None = None,
     ) -> None:
         self.model = model
         self.load_in_4bit = load_in_4bit
         self.max_new_tokens = max_new_tokens  # None: sized by the number of pages
         self.temperature = temperature
         self.top_p = top_p
-        self.manager = manager or models.get_manager()
+        self.manager = manager or get_manager()
 
     @classmethod
     def from_settings(cls, settings: Settings, **overrides: Any) -> LocalWriter:
-        manager = overrides.pop("manager", None) or models.get_manager()
+        manager = overrides.pop("manager", None) or get_manager()
         manager.set_budget_gb(settings.gpu_memory_budget_gb)
         return cls(settings.model_writer, load_in_4bit=settings.load_in_4bit, manager=manager, **overrides)
 
     @property
     def key(self) -> str:
-        quant = "4bit" if self.load_in_4bit and gguf_location(self.model) is None else "full"
-        return f"writer:{self.model}:{quant}"
+        plan = weights_plan(self.load_in_4bit and gguf_location(self.model) is None)
+        return f"writer:{self.model}:{plan}"
 
     # loading --------------------------------------------------------------------------------
+    def _source(self) -> tuple[str, dict[str, Any]]:
+        """Where from_pretrained reads (a folder, a repo id) and its options (the GGUF file)."""
+        location = gguf_location(self.model)
+        if location is None:
+            return self.model, {}
+        source, name = location
+        return source, {"gguf_file": name}
+
     def _load(self) -> _LM:
-        with models.loading(self.model):
+        with runtime.loading(self.model):
             from transformers import AutoModelForCausalLM, AutoTokenizer
 
-            device = models.device()
-            kwargs: dict[str, Any] = {"dtype": models.dtype_for(device)}
-            location = gguf_location(self.model)
-            source = self.model
-            if location is not None:
-                source, kwargs["gguf_file"] = location
-                quant = None
-            else:
-                quant = models.quantization_config(load_in_4bit=self.load_in_4bit)
-            if quant is not None:
-                kwargs["quantization_config"] = quant
-                kwargs["device_map"] = {"": 0} if device == "cuda" else {"": "cpu"}
-            tok_kwargs = {"gguf_file": kwargs["gguf_file"]} if "gguf_file" in kwargs else {}
-            tokenizer = AutoTokenizer.from_pretrained(source, **tok_kwargs)
-            model = AutoModelForCausalLM.from_pretrained(source, **kwargs)
-            if quant is None:
-                model.to(device)
-            model.eval()
+            source, options = self._source()
+            tokenizer = AutoTokenizer.from_pretrained(source, **options)
+            model = load_pretrained(
+                AutoModelForCausalLM, source, load_in_4bit=self.load_in_4bit and not options, **options
+            )
             return _LM(model, tokenizer)
 
     def loaded(self) -> _LM:
-        return self.manager.load(self.key, self._load)
+        source, options = self._source()
+        estimate = estimated_bytes(
+            source, load_in_4bit=self.load_in_4bit and not options, gguf_file=options.get("gguf_file")
+        )
+        return self.manager.load(self.key, self._load, estimated_bytes=estimate)
 
     # one answer, streamed ---------------------------------------------------------------------
     def _generate(self, messages: list[dict], *, seed: int, max_new_tokens: int, what: str) -> Iterator[str]:
@@ -176,7 +183,7 @@ class LocalWriter:
             else {"do_sample": False}
         )
         pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
-        run = models.start_generation(
+        run = start_generation(
             lm.model,
             tokenizer,
             inputs,
@@ -251,28 +258,20 @@ class LocalWriter:
         formality: str | None = None,
         glossary: dict[str, str] | None = None,
     ) -> list[str]:
-        texts = list(texts)
-        if not texts:
-            return []
-        prompt = translate_prompt(texts, target, formality, glossary)
-        if source:
-            prompt = f"The texts are in the language with code '{source}'. {prompt}"
-        messages = [{"role": "system", "content": TRANSLATOR_SYSTEM}, {"role": "user", "content": prompt}]
-        budget = self.max_new_tokens or min(8192, 200 + 3 * sum(len(t) for t in texts) // 2)
-        reason = ""
-        for attempt in range(2):
-            answer = "".join(self._generate(messages, seed=attempt, max_new_tokens=budget, what="translating"))
+        def send(batch: list[str]) -> list[str]:
+            budget = self.max_new_tokens or min(8192, 200 + 3 * sum(len(t) for t in batch) // 2)
+
+            def ask(messages: list[dict]) -> str:  # seed 0 for the answer, 1 for the repair
+                seed = (len(messages) - 2) // 2
+                return "".join(self._generate(messages, seed=seed, max_new_tokens=budget, what="translating"))
+
+            prompt = translate_prompt(batch, target, formality, glossary)
+            if source:
+                prompt = f"The texts are in the language with code '{source}'. {prompt}"
+            messages = [{"role": "system", "content": TRANSLATOR_SYSTEM}, {"role": "user", "content": prompt}]
             try:
-                return parse_translations(answer, len(texts))
-            except ValueError as error:
-                reason = str(error)
-                messages = [
-                    *messages,
-                    {"role": "assistant", "content": answer},
-                    {
-                        "role": "user",
-                        "content": f"Your answer could not be used: {reason}. Answer again with a JSON "
-                        f"array of exactly {len(texts)} strings only, one translation per input string.",
-                    },
-                ]
-        raise ProviderError(f"The translation could not be read ({reason}); nothing was changed.")
+                return ask_json_translations(ask, messages, len(batch))
+            except UnusableTranslation as error:
+                raise ProviderError(f"The translation could not be read ({error}); nothing was changed.") from None
+
+        return translate_texts(texts, send, who=f"The model '{self.model}'")

@@ -37,6 +37,7 @@ from xml.sax.saxutils import escape, unescape
 
 from core.errors import InputError, NotConfigured, ProviderError
 from core.providers.base import Language
+from core.providers.translation import translate_texts
 from core.settings import Settings
 
 RETRIES = 3
@@ -142,9 +143,7 @@ class DeepLTranslator:
     ) -> None:
         auth_key = (auth_key or "").strip()
         if not auth_key:
-            raise NotConfigured(
-                "DeepL needs an authentication key: set DEEPL_AUTH_KEY (or type it in Settings)."
-            )
+            raise NotConfigured("DeepL needs an authentication key: set DEEPL_AUTH_KEY (or type it in Settings).")
         self._key = auth_key
         self._server_url = server_url or None
         self._options = (timeout_s, retries, backoff_s, max_wait_s)
@@ -200,11 +199,15 @@ class DeepLTranslator:
             return fn()
         except _Failure as failure:
             if failure.kind == "timeout":
-                text = (f"DeepL at {self.host} did not answer the {what} within {self.timeout_s:g} "
-                        "seconds: try again later, or raise the request timeout in Settings.")
+                text = (
+                    f"DeepL at {self.host} did not answer the {what} within {self.timeout_s:g} "
+                    "seconds: try again later, or raise the request timeout in Settings."
+                )
             else:
-                text = (f"Could not connect to DeepL at {self.host}: check the network and the "
-                        "DeepL server URL (DEEPL_SERVER_URL) in Settings.")
+                text = (
+                    f"Could not connect to DeepL at {self.host}: check the network and the "
+                    "DeepL server URL (DEEPL_SERVER_URL) in Settings."
+                )
             raise ProviderError(text) from None
         except deepl.DeepLException as error:
             raise self._explain(error, what) from None
@@ -218,19 +221,27 @@ class DeepLTranslator:
         host = self.host
         detail = _scrub(str(error), self._key)[:200].rstrip(". ")
         if isinstance(error, deepl.AuthorizationException) or status in (401, 403):
-            text = (f"DeepL at {host} refused the authentication key (403): check DEEPL_AUTH_KEY in "
-                    "Settings (keys of DeepL API Free end in ':fx').")
+            text = (
+                f"DeepL at {host} refused the authentication key (403): check DEEPL_AUTH_KEY in "
+                "Settings (keys of DeepL API Free end in ':fx')."
+            )
         elif isinstance(error, deepl.QuotaExceededException) or status == 456:
-            text = (f"The DeepL account's character quota for this billing period is used up (456, "
-                    f"{host}): wait for the next period, upgrade the plan, or translate with the writer.")
+            text = (
+                f"The DeepL account's character quota for this billing period is used up (456, "
+                f"{host}): wait for the next period, upgrade the plan, or translate with the writer."
+            )
         elif isinstance(error, deepl.TooManyRequestsException) or status == 429:
-            text = (f"DeepL at {host} is limiting requests (429 too many requests) and still refused"
-                    f"{tries}: wait a minute and try again.")
+            text = (
+                f"DeepL at {host} is limiting requests (429 too many requests) and still refused"
+                f"{tries}: wait a minute and try again."
+            )
         elif status is not None and status >= 500:
             text = f"DeepL at {host} had a server error ({status}){tries}: try again later."
         elif status == 404:
-            text = (f"DeepL at {host} has no such endpoint (404): check the DeepL server URL "
-                    "(DEEPL_SERVER_URL) in Settings.")
+            text = (
+                f"DeepL at {host} has no such endpoint (404): check the DeepL server URL "
+                "(DEEPL_SERVER_URL) in Settings."
+            )
         elif status is not None:
             text = f"DeepL at {host} rejected the {what} ({status}: {detail})."
         else:
@@ -246,8 +257,9 @@ class DeepLTranslator:
 
     def languages(self) -> list[Language]:
         """The target languages the server lists, with whether each has formality."""
-        return [Language(bcp47(lang.code), lang.name, bool(lang.supports_formality))
-                for lang in self._target_languages()]
+        return [
+            Language(bcp47(lang.code), lang.name, bool(lang.supports_formality)) for lang in self._target_languages()
+        ]
 
     def _resolve(self, target: str) -> Any:
         """The server's target language for a code ("de", "en-GB", "en", "ZH-HANS" ...)."""
@@ -260,8 +272,7 @@ class DeepLTranslator:
             if lang.code.upper().startswith(wanted + "-"):
                 return lang
         raise InputError(
-            f"DeepL at {self.host} does not translate into '{target}': choose one of the languages "
-            "it lists."
+            f"DeepL at {self.host} does not translate into '{target}': choose one of the languages it lists."
         )
 
     def _glossary_pairs(self) -> set[tuple[str, str]]:
@@ -277,8 +288,12 @@ class DeepLTranslator:
         if name in self._glossaries:
             return self._glossaries[name]
         for info in self._call(lambda: self.client.list_glossaries(), "glossary list"):
-            if (info.name == name and info.source_lang.upper() == source
-                    and info.target_lang.upper() == target and info.ready):
+            if (
+                info.name == name
+                and info.source_lang.upper() == source
+                and info.target_lang.upper() == target
+                and info.ready
+            ):
                 self._glossaries[name] = info.glossary_id
                 return info.glossary_id
         info = self._call(lambda: self.client.create_glossary(name, source, target, entries), "glossary")
@@ -294,9 +309,8 @@ class DeepLTranslator:
         formality: str | None = None,
         glossary: dict[str, str] | None = None,
     ) -> list[str]:
-        texts = [str(t) for t in texts]
-        if not texts:
-            return []
+        if not any(str(t).strip() for t in texts):
+            return [str(t) for t in texts]
         lang = self._resolve(target)
         options: dict[str, Any] = {"target_lang": lang.code}
         src = source.replace("_", "-").split("-")[0].upper() if source else None
@@ -314,21 +328,14 @@ class DeepLTranslator:
                 protect = True
                 options["tag_handling"] = "xml"
                 options["ignore_tags"] = [KEEP_TAG]
-        # DeepL refuses empty strings: translate the others, keep the empty ones empty
-        order = [i for i, t in enumerate(texts) if t.strip()]
-        sent = [protect_names(texts[i], entries) if protect else texts[i] for i in order]
-        out = ["" for _ in texts]
-        for start in range(0, len(sent), BATCH):  # DeepL takes at most 50 texts a request
-            batch = sent[start : start + BATCH]
-            results = self._call(lambda: self.client.translate_text(batch, **options), "translation")
-            if len(results) != len(batch):
-                raise ProviderError(
-                    f"DeepL at {self.host} sent {len(results)} translations for {len(batch)} texts; "
-                    "try again."
-                )
-            for i, result in zip(order[start : start + BATCH], results):
-                out[i] = restore_names(result.text) if protect else result.text
-        return out
+
+        def send(batch: list[str]) -> list[str]:
+            sent = [protect_names(t, entries) if protect else t for t in batch]
+            results = self._call(lambda: self.client.translate_text(sent, **options), "translation")
+            return [restore_names(r.text) if protect else r.text for r in results]
+
+        # DeepL refuses empty strings (they stay empty) and takes at most 50 texts a request
+        return translate_texts(texts, send, batch=BATCH, who=f"DeepL at {self.host}")
 
     def usage(self) -> str:
         """The account's use this billing period, as a sentence."""
@@ -336,8 +343,7 @@ class DeepLTranslator:
         character = usage.character
         if character.valid:
             percent = 100 * character.count / character.limit if character.limit else 0
-            return (f"{character.count:,} of {character.limit:,} characters used this billing "
-                    f"period ({percent:.0f}%).")
+            return f"{character.count:,} of {character.limit:,} characters used this billing period ({percent:.0f}%)."
         if character.count is not None:
             return f"{character.count:,} characters used this billing period."
         return "DeepL reports no character usage for this account."

@@ -54,8 +54,18 @@ from core.prompts import (
     revision_key,
     translate_prompt,
 )
-from core.providers.base import Brief, ImageJob, Language, StepCallback, WriterChunk, WrittenStory
-from core.providers.storyjson import StoryFormatError, parse_story, parse_translations
+from core.providers.base import (
+    Brief,
+    IllustratorEvent,
+    ImageJob,
+    Language,
+    Picture,
+    Step,
+    WriterChunk,
+    WrittenStory,
+)
+from core.providers.storyjson import StoryFormatError, parse_story
+from core.providers.translation import UnusableTranslation, ask_json_translations, translate_texts
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -76,11 +86,6 @@ FORMAT_KINDS = ("json_schema", "json_object", "none")
 _format_cache: dict[tuple[str, str], str] = {}  # (base_url, model) -> the kind that worked
 _image_cache: dict[tuple[str, str], frozenset[str]] = {}  # (base_url, model) -> refused params
 _cache_lock = threading.Lock()
-
-TRANSLATE_REPAIR = (
-    "Your answer could not be used: {error}. Answer again with a JSON array of exactly {n} "
-    "strings only, one translation per input string, in order."
-)
 
 # The writer as a translator: the languages offered (a language model can write many more;
 # these are the ones the studio lists). formality: the language has formal/informal address.
@@ -185,8 +190,10 @@ def _is_format_refusal(error: RemoteError) -> bool:
     if error.status not in (400, 422):
         return False
     text = f"{error.detail} {error.param or ''}".lower()
-    return any(word in text for word in ("response_format", "json_schema", "json_object",
-                                         "not supported", "unsupported", "grammar"))
+    return any(
+        word in text
+        for word in ("response_format", "json_schema", "json_object", "not supported", "unsupported", "grammar")
+    )
 
 
 class RemoteError(ProviderError):
@@ -197,8 +204,15 @@ class RemoteError(ProviderError):
     removed. `incomplete`/`partial`: set on a stream that stopped after some text arrived.
     """
 
-    def __init__(self, message: str, *, status: int | None = None, code: str | None = None,
-                 param: str | None = None, detail: str = "") -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        code: str | None = None,
+        param: str | None = None,
+        detail: str = "",
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
@@ -253,9 +267,7 @@ class _Service:
                 try:
                     import openai
                 except ImportError:  # pragma: no cover - it is in requirements.txt
-                    raise NotConfigured(
-                        "The remote engines need the openai package: pip install openai."
-                    ) from None
+                    raise NotConfigured("The remote engines need the openai package: pip install openai.") from None
                 self._client = openai.OpenAI(
                     api_key=self._key,
                     base_url=self.base_url,
@@ -296,46 +308,73 @@ class _Service:
         server_says = scrub(_server_message(error), self._key)[:200].rstrip(". ")
         tries = f" after {attempts} tries" if attempts > 1 else ""
         if isinstance(error, openai.APITimeoutError):
-            text = (f"The server {host} did not answer the {what} within {self.timeout_s:g} seconds: "
-                    "the model may still be loading or the server is busy; try again, or raise "
-                    "the request timeout in Settings.")
+            text = (
+                f"The server {host} did not answer the {what} within {self.timeout_s:g} seconds: "
+                "the model may still be loading or the server is busy; try again, or raise "
+                "the request timeout in Settings."
+            )
         elif isinstance(error, openai.APIConnectionError):
-            text = (f"Could not connect to the server {host} for the {self.capability}: check that "
-                    "it is running and that the base URL in Settings is right.")
+            text = (
+                f"Could not connect to the server {host} for the {self.capability}: check that "
+                "it is running and that the base URL in Settings is right."
+            )
         elif status == 401:
-            text = (f"The server {host} refused the API key (401 unauthorised): check the "
-                    f"{self.capability} key in Settings or OPENAI_API_KEY.")
+            text = (
+                f"The server {host} refused the API key (401 unauthorised): check the "
+                f"{self.capability} key in Settings or OPENAI_API_KEY."
+            )
         elif status == 403:
-            text = (f"The server {host} does not allow this key to use the model '{model}' "
-                    "(403 forbidden): check the key's permissions, or choose another model in "
-                    "Settings.")
+            text = (
+                f"The server {host} does not allow this key to use the model '{model}' "
+                "(403 forbidden): check the key's permissions, or choose another model in "
+                "Settings."
+            )
         elif status == 404 and (code == "model_not_found" or "model" in server_says.lower()):
             offered = self._offered_models()
-            listing = (f"it offers: {', '.join(offered[:20])}{' ...' if len(offered) > 20 else ''}"
-                       if offered else "it lists no models")
-            text = (f"The model '{model}' does not exist on the server {host} ({listing}): choose "
-                    f"one of these for the {self.capability} in Settings.")
+            listing = (
+                f"it offers: {', '.join(offered[:20])}{' ...' if len(offered) > 20 else ''}"
+                if offered
+                else "it lists no models"
+            )
+            text = (
+                f"The model '{model}' does not exist on the server {host} ({listing}): choose "
+                f"one of these for the {self.capability} in Settings."
+            )
         elif status == 404:
-            text = (f"The server {host} has no endpoint for this {what} (404 not found): check the "
-                    "base URL in Settings (it usually ends in /v1) and that the server offers it.")
+            text = (
+                f"The server {host} has no endpoint for this {what} (404 not found): check the "
+                "base URL in Settings (it usually ends in /v1) and that the server offers it."
+            )
         elif status == 429 and code == "insufficient_quota":
-            text = (f"The account on {host} is out of quota (429 insufficient_quota): add credit "
-                    "or use another key in Settings.")
+            text = (
+                f"The account on {host} is out of quota (429 insufficient_quota): add credit "
+                "or use another key in Settings."
+            )
         elif status == 429:
-            text = (f"The server {host} is limiting requests (429 rate limit) and still refused"
-                    f"{tries}: wait a minute and try again, or check the account's rate limits.")
+            text = (
+                f"The server {host} is limiting requests (429 rate limit) and still refused"
+                f"{tries}: wait a minute and try again, or check the account's rate limits."
+            )
         elif status is not None and status >= 500:
-            text = (f"The server {host} had an internal error ({status}){tries}: try again later, "
-                    "or check the server's logs.")
+            text = (
+                f"The server {host} had an internal error ({status}){tries}: try again later, "
+                "or check the server's logs."
+            )
         elif status is not None:
             detail = f": {server_says}" if server_says else ""
-            text = (f"The server {host} rejected the {what} ({status}){detail}; check the model "
-                    f"'{model}' and the settings of the {self.capability}.")
+            text = (
+                f"The server {host} rejected the {what} ({status}){detail}; check the model "
+                f"'{model}' and the settings of the {self.capability}."
+            )
         else:
             text = f"The {what} to the server {host} failed ({type(error).__name__}); try again."
-        return RemoteError(scrub(text, self._key), status=status, code=code,
-                           param=scrub(str(getattr(error, "param", "") or ""), self._key) or None,
-                           detail=server_says)
+        return RemoteError(
+            scrub(text, self._key),
+            status=status,
+            code=code,
+            param=scrub(str(getattr(error, "param", "") or ""), self._key) or None,
+            detail=server_says,
+        )
 
     def _offered_models(self) -> list[str]:
         try:
@@ -351,8 +390,7 @@ class _Service:
     def open_stream(self, messages: list[dict], **extra: Any) -> Any:
         """An opened streamed chat completion (errors before the first byte raised here)."""
         create = self.client.chat.completions.create
-        return self.call(lambda: create(model=self.model, messages=messages, stream=True, **extra),
-                         "chat request")
+        return self.call(lambda: create(model=self.model, messages=messages, stream=True, **extra), "chat request")
 
     def iterate(self, stream: Any) -> Iterator[str | _StreamEnd]:
         """Text chunks of an opened stream, then one _StreamEnd saying how it ended."""
@@ -383,8 +421,9 @@ class _Service:
         yield _StreamEnd(cut)
 
     def chat(self, messages: list[dict], what: str = "chat request", **extra: Any) -> str:
-        response = self.call(lambda: self.client.chat.completions.create(
-            model=self.model, messages=messages, **extra), what)
+        response = self.call(
+            lambda: self.client.chat.completions.create(model=self.model, messages=messages, **extra), what
+        )
         choices = getattr(response, "choices", None) or []
         if not choices:
             raise ProviderError(f"The server {self.host} answered the {what} with no choices; try again.")
@@ -456,10 +495,15 @@ class RemoteVision:
         return self._stream(image, question_prompt(question, caption))
 
     def _stream(self, image: Image, prompt: str) -> Iterator[str]:
-        messages = [{"role": "user", "content": [
-            {"type": "text", "text": prompt},
-            {"type": "image_url", "image_url": {"url": image_data_url(image)}},
-        ]}]
+        messages = [
+            {
+                "role": "user",
+                "content": [
+                    {"type": "text", "text": prompt},
+                    {"type": "image_url", "image_url": {"url": image_data_url(image)}},
+                ],
+            }
+        ]
         parts: list[str] = []
         end = yield from _collect(self.service.iterate(self.service.open_stream(messages)), parts)
         if end.cut in ("connection", "timeout", "ended"):
@@ -480,8 +524,7 @@ class RemoteVision:
 
 def _response_format(kind: str) -> dict | None:
     if kind == "json_schema":
-        return {"type": "json_schema",
-                "json_schema": {"name": "story", "schema": STORY_SCHEMA, "strict": True}}
+        return {"type": "json_schema", "json_schema": {"name": "story", "schema": STORY_SCHEMA, "strict": True}}
     if kind == "json_object":
         return {"type": "json_object"}
     return None
@@ -499,8 +542,9 @@ class RemoteWriter:
 
     @classmethod
     def from_settings(cls, settings: Settings, **options: Any) -> RemoteWriter:
-        return cls(_service(settings, "writer", settings.remote_writer_model, **options),
-                   max_tokens=settings.writer_max_tokens)
+        return cls(
+            _service(settings, "writer", settings.remote_writer_model, **options), max_tokens=settings.writer_max_tokens
+        )
 
     # --- structured output -----------------------------------------------------------
 
@@ -516,7 +560,7 @@ class RemoteWriter:
     def _open(self, messages: list[dict]) -> Iterator[str | _StreamEnd]:
         """A streamed answer with the strongest response_format the server accepts."""
         known = self.format_kind()
-        kinds = FORMAT_KINDS[FORMAT_KINDS.index(known):] if known else FORMAT_KINDS
+        kinds = FORMAT_KINDS[FORMAT_KINDS.index(known) :] if known else FORMAT_KINDS
         for kind in kinds:
             fmt = _response_format(kind)
             try:
@@ -532,7 +576,8 @@ class RemoteWriter:
                 _format_cache[self._cache_key] = kind
             return self.service.iterate(opened)
         raise ProviderError(  # pragma: no cover - "none" always ends the loop
-            f"The server {self.service.host} refused every kind of answer format.")
+            f"The server {self.service.host} refused every kind of answer format."
+        )
 
     def _write(self, prompt: str, expected_pages: int | None) -> Iterator[WriterChunk]:
         """Stream an answer; an unusable one gets exactly one repair attempt, a cut one is kept."""
@@ -553,13 +598,20 @@ class RemoteWriter:
                         f"The model '{self.model}' on {self.service.host} did not answer with a usable "
                         f"story ({error}), even after one repair; the previous draft is kept."
                     ) from None
-                messages = [*messages, {"role": "assistant", "content": answer},
-                            {"role": "user", "content": repair_prompt(str(error))}]
+                messages = [
+                    *messages,
+                    {"role": "assistant", "content": answer},
+                    {"role": "user", "content": repair_prompt(str(error))},
+                ]
                 yield "\n\n"
 
     def _keep_what_arrived(self, answer: str, why: str) -> WrittenStory:
-        reason = {"timeout": "timed out", "length": "hit the model's length limit",
-                  "connection": "lost its connection", "ended": "ended early"}.get(why, "stopped")
+        reason = {
+            "timeout": "timed out",
+            "length": "hit the model's length limit",
+            "connection": "lost its connection",
+            "ended": "ended early",
+        }.get(why, "stopped")
         try:
             story = parse_story(answer) if answer.strip() else None
         except StoryFormatError:
@@ -599,24 +651,17 @@ class RemoteWriter:
         formality: str | None = None,
         glossary: dict[str, str] | None = None,
     ) -> list[str]:
-        texts = list(texts)
-        if not texts:
-            return []
-        messages = [{"role": "user", "content": translate_prompt(texts, target, formality, glossary)}]
-        answer = self.service.chat(messages, "translation")
-        try:
-            return parse_translations(answer, len(texts))
-        except ValueError as first:
-            messages += [{"role": "assistant", "content": answer},
-                         {"role": "user", "content": TRANSLATE_REPAIR.format(error=first, n=len(texts))}]
-            answer = self.service.chat(messages, "translation")
+        def send(batch: list[str]) -> list[str]:
+            messages = [{"role": "user", "content": translate_prompt(batch, target, formality, glossary)}]
             try:
-                return parse_translations(answer, len(texts))
-            except ValueError as second:
+                return ask_json_translations(lambda m: self.service.chat(m, "translation"), messages, len(batch))
+            except UnusableTranslation as error:
                 raise ProviderError(
                     f"The model '{self.model}' on {self.service.host} did not answer with a usable "
-                    f"translation ({second}), even after one repair; nothing was changed."
+                    f"translation ({error}), even after one repair; nothing was changed."
                 ) from None
+
+        return translate_texts(texts, send, who=f"The model '{self.model}' on {self.service.host}")
 
 
 # ======================================================================================
@@ -675,13 +720,14 @@ class RemoteIllustrator:
             "response_format": "b64_json" if "response_format" not in self._refused else "default",
         }
 
-    def generate(self, jobs: Sequence[ImageJob], on_step: StepCallback | None = None) -> Iterator[Image]:
+    def generate(self, jobs: Sequence[ImageJob]) -> Iterator[IllustratorEvent]:
+        """One request per job: `Step(i, 0, 1)` as it is sent, `Step(i, 1, 1)` and the `Picture`
+        when it answers (the endpoint reports no progress in between)."""
         for index, job in enumerate(jobs):
-            if on_step:
-                on_step(index, 0, 1)
-            yield self._one(job)
-            if on_step:
-                on_step(index, 1, 1)
+            yield Step(index, 0, 1)
+            image = self._one(job)
+            yield Step(index, 1, 1)
+            yield Picture(index, image)
 
     def _one(self, job: ImageJob) -> Image:
         from PIL import Image as PILImage
@@ -690,15 +736,15 @@ class RemoteIllustrator:
         prompt = job.prompt if not job.negative_prompt else f"{job.prompt}\nAvoid: {job.negative_prompt}"
         while True:
             refused = self._refused
-            kwargs: dict[str, Any] = {"model": self.model, "prompt": prompt, "n": 1,
-                                      "size": f"{width}x{height}"}
+            kwargs: dict[str, Any] = {"model": self.model, "prompt": prompt, "n": 1, "size": f"{width}x{height}"}
             if "response_format" not in refused:
                 kwargs["response_format"] = "b64_json"
             if "seed" not in refused:
                 kwargs["extra_body"] = {"seed": job.seed}
             try:
-                response = self.service.call(lambda: self.service.client.images.generate(**kwargs),
-                                             "picture request")
+                response = self.service.call(
+                    lambda kwargs=kwargs: self.service.client.images.generate(**kwargs), "picture request"
+                )
                 break
             except RemoteError as error:
                 name = self._refused_param(error, refused)
@@ -748,8 +794,7 @@ def moderate(settings: Settings, capability: str = "writer") -> Callable[[str], 
     base_url, key = settings.endpoint(capability)
     if not base_url and not key:
         return None
-    service = _Service(base_url, key, "moderation", capability="safety check",
-                       timeout_s=settings.request_timeout_s)
+    service = _Service(base_url, key, "moderation", capability="safety check", timeout_s=settings.request_timeout_s)
 
     def check(text: str) -> list[str]:
         response = service.call(lambda: service.client.moderations.create(input=text), "safety check")

@@ -1,0 +1,50 @@
+"""The headless command line: `python -m core COMMAND ...`, the same steps as the pages.
+
+`make` turns a photo into a book in one go; `list`, `show`, `caption`, `write`, `revise`,
+`enlarge`, `illustrate`, `upscale`, `translate`, `export` and `delete` work on stored stories, each
+calling the same `core.studio` step as its page. Progress goes to stderr, results to stdout (JSON
+with `--json` for `list` and `show`). A problem a person can fix (a wrong id, a bad option, a
+refused photo, a service that says no) ends with one line on stderr and exit status 2; a bug with
+one line and exit status 1 (the traceback with VISUTALE_DEBUG=1); never a traceback otherwise.
+Nothing is published to the static folder unless asked (`--publish` on `make` and `export`).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from core.cli.commands import dispatch
+from core.cli.parser import EXIT_USAGE, build_parser
+from core.errors import StudioError
+
+EXIT_BUG = 1
+EXIT_INTERRUPTED = 130
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as done:  # --help, or a usage error already printed as one line
+        return int(done.code or 0)
+    try:
+        dispatch(args)
+    except StudioError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("stopped; the story is saved as far as it got", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except OSError as error:  # a folder that cannot be written, a disk that is full
+        print(f"error: {error.strerror or error} ({error.filename or ''})", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as error:  # a bug: one line for the person, the traceback only when asked
+        if os.environ.get("VISUTALE_DEBUG"):
+            raise
+        print(
+            f"error: the studio failed unexpectedly ({type(error).__name__}: {error}); "
+            "the story is saved as far as it got. Set VISUTALE_DEBUG=1 for the details.",
+            file=sys.stderr,
+        )
+        return EXIT_BUG
+    return 0

@@ -1,0 +1,105 @@
+"""The studio's pages, each written down once, and how every page makes sure it runs inside Home.py.
+
+Home.py builds `st.navigation` from `SECTIONS`; links and page switches use the same `PageSpec`s,
+so adding a page is one line here (plus its file).
+"""
+
+from __future__ import annotations
+
+import runpy
+from contextvars import ContextVar
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+HOME = Path(__file__).resolve().parent.parent / "Home.py"
+_INSIDE_HOME: ContextVar[bool] = ContextVar("visutale_inside_home", default=False)
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page of the studio: its file, its title (in the navigation and as its heading), its icon.
+
+    A spec is plain data shared by every session; `page()` makes the `st.Page` that a run needs
+    (Streamlit ties an `st.Page` to the script run that made it).
+    """
+
+    path: str
+    title: str
+    icon: str
+    default: bool = False
+
+    def page(self) -> st.Page:
+        return st.Page(self.path, title=self.title, icon=self.icon, default=self.default)
+
+
+PHOTO = PageSpec("pages/photo.py", "Photo", ":material/photo_camera:", default=True)
+CAPTION = PageSpec("pages/caption.py", "Caption", ":material/edit_note:")
+STORY_SETTINGS = PageSpec("pages/story_settings.py", "Story settings", ":material/tune:")
+DRAFT = PageSpec("pages/draft.py", "Draft", ":material/draw:")
+PICTURES = PageSpec("pages/pictures.py", "Pictures", ":material/image:")
+UPSCALE = PageSpec("pages/upscale.py", "Upscale", ":material/zoom_in:")
+TRANSLATE = PageSpec("pages/translate.py", "Translate", ":material/translate:")
+EXPORT = PageSpec("pages/export.py", "Export", ":material/picture_as_pdf:")
+LIBRARY = PageSpec("pages/library.py", "Library", ":material/library_books:")
+SETTINGS = PageSpec("pages/settings.py", "Settings", ":material/settings:")
+HOW_IT_WORKS = PageSpec("pages/how_it_works.py", "How it works", ":material/lightbulb:")
+
+SECTIONS: dict[str, list[PageSpec]] = {
+    "Make a story": [PHOTO, CAPTION, STORY_SETTINGS, DRAFT, PICTURES, UPSCALE, TRANSLATE, EXPORT],
+    "Studio": [LIBRARY, SETTINGS, HOW_IT_WORKS],
+}
+
+
+def navigation(*, hidden: bool = False):
+    """Home.py's `st.navigation` over every page (hidden while the password gate is shown)."""
+    sections = {name: [spec.page() for spec in specs] for name, specs in SECTIONS.items()}
+    return st.navigation(sections, position="hidden" if hidden else "sidebar", expanded=True)
+
+
+def run(chosen) -> None:
+    """Home.py's last line: run the page `st.navigation` chose, marked as running inside Home.py."""
+    token = _INSIDE_HOME.set(True)
+    try:
+        chosen.run()
+    finally:
+        _INSIDE_HOME.reset(token)
+
+
+def begin(spec: PageSpec) -> None:
+    """Every page's first line: make sure the page runs inside Home.py, then draw its heading."""
+    if not _INSIDE_HOME.get():
+        _run_home_in_place_of_this_page()
+    st.title(spec.title)
+
+
+def link(spec: PageSpec, label: str | None = None, *, where=st) -> None:
+    """A link to another page of the studio (`where`: a column or container, the page by default)."""
+    where.page_link(spec.page(), label=label or f"Continue to {spec.title}", icon=spec.icon)
+
+
+def switch(spec: PageSpec, query_params: dict[str, str] | None = None) -> None:
+    """Go to another page of the studio now (with `?story=...` when given)."""
+    st.switch_page(spec.page(), query_params=query_params)
+
+
+def _run_home_in_place_of_this_page() -> None:
+    """Streamlit ran this page file by itself: run Home.py in its place, in this same run.
+
+    Streamlit behaviour worked around: an app whose main script has a `pages/` folder beside it is
+    an old-style multipage app (decided from the folder when the first session starts, kept in the
+    private `PagesManager.uses_pages_directory`) until some script calls `st.navigation`. In that
+    mode a URL such as `/draft?story=...` runs pages/draft.py alone: no password gate, no sidebar, a
+    page list made from the folder. That happens to the first requests of a fresh server (every tab
+    that reconnects after a restart) and to every `AppTest` run. Streamlit has no public switch for
+    it (no config option; in pages/ it skips only dot-files and `__init__.py`; a page it cannot find
+    shows a "Page not found" dialog). So the page runs the entry point instead: Home.py's
+    `st.navigation` leaves the old mode and runs this page again, inside Home.py, in this same run,
+    so the clicks and typed values of this run are kept (a rerun would drop a click). Whether a page
+    runs inside Home.py is known per run (`run()` marks it), never from the process-wide flag, so
+    two sessions starting at once cannot slip past the gate.
+    tests/test_navigation.py says when an upgrade makes this unnecessary.
+    """
+    runpy.run_path(str(HOME), run_name="__main__")
+    st.stop()  # Home.py has drawn the whole page, this one included
