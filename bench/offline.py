@@ -50,8 +50,11 @@ def writer_figures(seeds: range) -> None:
     from core.readability import flesch_kincaid_grade
 
     writer, captions = OfflineWriter(), sample_captions()
-    print(f"offline writer over {len(SAMPLES)} samples x {len(AUDIENCES)} audiences x seeds "
-          f"{seeds.start}-{seeds.stop - 1}, 8 pages, adventure, warm", flush=True)
+    print(
+        f"offline writer over {len(SAMPLES)} samples x {len(AUDIENCES)} audiences x seeds "
+        f"{seeds.start}-{seeds.stop - 1}, 8 pages, adventure, warm",
+        flush=True,
+    )
     drafts = {}
     for audience, (low, high) in AUDIENCES.items():
         grades, sentences, titles = [], [], []
@@ -64,11 +67,17 @@ def writer_figures(seeds: range) -> None:
                 titles.append(story.title)
         hit = all((low is None or g >= low) and (high is None or g <= high) for g in grades)
         target = f"<= {high:g}" if low is None else f">= {low:g}" if high is None else f"{low:g}-{high:g}"
-        print(f"  {audience:15s} FK grade min/median/max {min(grades):.2f} / {statistics.median(grades):.2f} / "
-              f"{max(grades):.2f}  (target {target}: {'hit' if hit else 'MISSED'})", flush=True)
-        print(f"  {audience:15s} distinct sentences {len(set(sentences))} of {len(sentences)}, distinct titles "
-              f"{len(set(titles))} of {len(titles)}, stock titles (Big Adventure / Saved the Day) "
-              f"{sum('Big Adventure' in t or 'Saved the Day' in t for t in titles)}", flush=True)
+        print(
+            f"  {audience:15s} FK grade min/median/max {min(grades):.2f} / {statistics.median(grades):.2f} / "
+            f"{max(grades):.2f}  (target {target}: {'hit' if hit else 'MISSED'})",
+            flush=True,
+        )
+        print(
+            f"  {audience:15s} distinct sentences {len(set(sentences))} of {len(sentences)}, distinct titles "
+            f"{len(set(titles))} of {len(titles)}, stock titles (Big Adventure / Saved the Day) "
+            f"{sum('Big Adventure' in t or 'Saved the Day' in t for t in titles)}",
+            flush=True,
+        )
     for key, label in REVISIONS.items():
         flagged, total, example = 0, 0, ""
         for brief, story in drafts.items():
@@ -77,8 +86,11 @@ def writer_figures(seeds: range) -> None:
             found = broken(sentences)
             flagged, total = flagged + len(found), total + len(sentences)
             example = example or (found[0][0] if found else "")
-        print(f"  revision {label!r}: {flagged} of {total} sentences flagged as broken (goal 0)"
-              + (f", e.g. {example!r}" if example else ""), flush=True)
+        print(
+            f"  revision {label!r}: {flagged} of {total} sentences flagged as broken (goal 0)"
+            + (f", e.g. {example!r}" if example else ""),
+            flush=True,
+        )
 
 
 def big_book_time() -> None:
@@ -101,9 +113,12 @@ def big_book_time() -> None:
             story = in_process_book(store, 24, seed, Offline1024(), steps)
             times.append(time.perf_counter() - start)
         size = Offline1024().size_for(story.settings.aspect)
-        print(f"24-page book, {size[0]}x{size[1]} pictures, caption -> draft -> illustrate -> PDF, warm, "
-              f"median of 3: {statistics.median(times):.2f} s  (goal <= 1.5 s); mean per step: "
-              + ", ".join(f"{name} {total / 3:.2f} s" for name, total in steps.items()), flush=True)
+        print(
+            f"24-page book, {size[0]}x{size[1]} pictures, caption -> draft -> illustrate -> PDF, warm, "
+            f"median of 3: {statistics.median(times):.2f} s  (goal <= 1.5 s); mean per step: "
+            + ", ".join(f"{name} {total / 3:.2f} s" for name, total in steps.items()),
+            flush=True,
+        )
 
 
 def in_process_book(store, pages: int, seed: int, illustrator=None, steps: dict | None = None):
@@ -126,8 +141,12 @@ def in_process_book(store, pages: int, seed: int, illustrator=None, steps: dict 
     studio.update_settings(store, story, pages=pages, seed=seed)
     timed("draft", lambda: list(studio.write_draft(store, story, OfflineWriter())))
     timed("illustrate", lambda: list(studio.illustrate(store, story, illustrator or OfflineIllustrator())))
-    timed("export", lambda: list(studio.export_pdf(
-        store, story, publisher=StaticFolder(store.root / "static", "http://localhost:8501"))))
+    timed(
+        "export",
+        lambda: list(
+            studio.export_pdf(store, story, publisher=StaticFolder(store.root / "static", "http://localhost:8501"))
+        ),
+    )
     return story
 
 
@@ -147,11 +166,16 @@ def main() -> None:
             story = in_process_book(store, 8, seed)
             times.append(time.perf_counter() - start)
         export = story.exports[-1]
-        print(f"photo -> 8-page PDF, in process (warm), median of 5: {statistics.median(times):.2f} s  (goal < 3 s)",
-              flush=True)
-        print(f"PDF: {export.pages} pages, {export.size / 1e6:.2f} MB, "
-              f"{export.size / export.pages / 1e6:.3f} MB per page"
-              "  (goal < 0.5 MB per page)", flush=True)
+        print(
+            f"photo -> 8-page PDF, in process (warm), median of 5: {statistics.median(times):.2f} s  (goal < 3 s)",
+            flush=True,
+        )
+        print(
+            f"PDF: {export.pages} pages, {export.size / 1e6:.2f} MB, "
+            f"{export.size / export.pages / 1e6:.3f} MB per page"
+            "  (goal < 0.5 MB per page)",
+            flush=True,
+        )
         if quick:
             return
 
@@ -159,8 +183,13 @@ def main() -> None:
         cli = []
         for _ in range(3):
             start = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "core", "make", str(PHOTO), "--out", str(Path(tmp) / "out"),
-                            "--pages", "8"], cwd=ROOT, env=env, check=True, capture_output=True)
+            subprocess.run(
+                [sys.executable, "-m", "core", "make", str(PHOTO), "--out", str(Path(tmp) / "out"), "--pages", "8"],
+                cwd=ROOT,
+                env=env,
+                check=True,
+                capture_output=True,
+            )
             cli.append(time.perf_counter() - start)
         print(f"photo -> 8-page PDF, `python -m core make` (cold process), median of 3: {statistics.median(cli):.2f} s")
 
@@ -183,8 +212,10 @@ def rerun_times(store, story_id: str, data_dir: Path) -> None:
             at.run()
             samples.append(time.perf_counter() - start)
         assert not at.exception, at.exception
-        print(f"rerun of {page} with a 24-page story open, median of 10 (AppTest, script time): "
-              f"{statistics.median(samples) * 1000:.0f} ms  (goal < 100 ms)")
+        print(
+            f"rerun of {page} with a 24-page story open, median of 10 (AppTest, script time): "
+            f"{statistics.median(samples) * 1000:.0f} ms  (goal < 100 ms)"
+        )
 
 
 if __name__ == "__main__":

@@ -19,8 +19,7 @@ AUDIENCES = ("young children", "older children", "adults")
 
 
 def brief(**changes) -> Brief:
-    values = dict(caption=CAT, pages=8, audience="older children", genre="adventure", tone="warm",
-                  seed=1)
+    values = dict(caption=CAT, pages=8, audience="older children", genre="adventure", tone="warm", seed=1)
     values.update(changes)
     return Brief(**values)
 
@@ -70,8 +69,9 @@ def test_uses_the_caption(writer):
     assert "cup" in " ".join(texts(coffee))
 
 
-@pytest.mark.parametrize("caption", ["", "   ", "!!!???", "asdf {x} [y] <b>bold</b> \x00",
-                                     "Ein Hund im Garten", "x" * 5000, "🐱🚀"])
+@pytest.mark.parametrize(
+    "caption", ["", "   ", "!!!???", "asdf {x} [y] <b>bold</b> \x00", "Ein Hund im Garten", "x" * 5000, "🐱🚀"]
+)
 def test_any_caption_works(writer, caption):
     story = writer.write(brief(caption=caption, pages=4))
     assert len(story.pages) == 4 and all(t.strip() for t in texts(story))
@@ -88,10 +88,11 @@ def test_same_seed_same_story_other_seed_another(writer):
 
 def test_no_blank_or_repeated_pages_for_every_length(writer):
     for pages in range(1, 25):
-        for genre, tone, audience in ((GENRES[pages % 6], TONES[pages % 5], AUDIENCES[pages % 3]),
-                                      ("adventure", "calm", "young children")):
-            story = writer.write(brief(pages=pages, genre=genre, tone=tone, audience=audience,
-                                       seed=pages))
+        for genre, tone, audience in (
+            (GENRES[pages % 6], TONES[pages % 5], AUDIENCES[pages % 3]),
+            ("adventure", "calm", "young children"),
+        ):
+            story = writer.write(brief(pages=pages, genre=genre, tone=tone, audience=audience, seed=pages))
             page_texts = [t.strip() for t in texts(story)]
             assert len(page_texts) == pages
             assert all(page_texts), (pages, genre)
@@ -114,10 +115,12 @@ def test_one_page_is_a_complete_tiny_story(writer):
 def test_sentence_length_follows_the_audience(writer):
     means = {}
     for audience in AUDIENCES:
-        lengths = [len(words(s))
-                   for seed in range(1, 6)
-                   for t in texts(writer.write(brief(audience=audience, seed=seed, pages=10)))
-                   for s in split_sentences(t)]
+        lengths = [
+            len(words(s))
+            for seed in range(1, 6)
+            for t in texts(writer.write(brief(audience=audience, seed=seed, pages=10)))
+            for s in split_sentences(t)
+        ]
         means[audience] = statistics.mean(lengths)
     assert means["young children"] < means["older children"] < means["adults"], means
     young = writer.write(brief(audience="young children"))
@@ -154,8 +157,7 @@ def test_longer_funnier_exciting_calmer_change_the_text(writer):
     _, longer = run(writer.revise(b, story, REVISIONS["longer"]))
     assert word_count(longer) > word_count(story)
     _, funnier = run(writer.revise(b, story, "Make it funnier"))
-    added = [set(split_sentences(n.text)) - set(split_sentences(o.text))
-             for o, n in zip(story.pages, funnier.pages)]
+    added = [set(split_sentences(n.text)) - set(split_sentences(o.text)) for o, n in zip(story.pages, funnier.pages)]
     assert all(added)  # a humour line on every page
     _, exciting = run(writer.revise(b, story, "Make it more exciting!"))
     assert " ".join(texts(exciting)).count("!") > " ".join(texts(story)).count("!")
@@ -168,10 +170,15 @@ def test_longer_funnier_exciting_calmer_change_the_text(writer):
 
 
 def test_revising_hand_written_text(writer):
-    story = WrittenStory(title="Mine", pages=(
-        __import__("core.providers.base", fromlist=["WrittenPage"]).WrittenPage(
-            text="The enormous dog discovered a beautiful garden, and it immediately started to dig.",
-            scene="A dog in a garden."),))
+    story = WrittenStory(
+        title="Mine",
+        pages=(
+            __import__("core.providers.base", fromlist=["WrittenPage"]).WrittenPage(
+                text="The enormous dog discovered a beautiful garden, and it immediately started to dig.",
+                scene="A dog in a garden.",
+            ),
+        ),
+    )
     _, simpler = run(writer.revise(brief(pages=1), story, "simpler"))
     assert mean_word_length(simpler) < mean_word_length(story)
     _, shorter = run(writer.revise(brief(pages=1), story, "shorter"))
@@ -259,12 +266,22 @@ def _tagged(pool, stage_letter: str):
 def _sample_briefs():
     """Every genre and audience, tones and lengths spread over them: a quick but wide sample."""
     for (genre, audience), seed in zip(itertools.product(GENRES, AUDIENCES), itertools.count(1)):
-        for pages, tone in ((1, TONES[seed % 5]), (3, TONES[(seed + 1) % 5]), (8, TONES[(seed + 2) % 5]),
-                            (13, TONES[(seed + 3) % 5]), (24, TONES[(seed + 4) % 5])):
+        for pages, tone in (
+            (1, TONES[seed % 5]),
+            (3, TONES[(seed + 1) % 5]),
+            (8, TONES[(seed + 2) % 5]),
+            (13, TONES[(seed + 3) % 5]),
+            (24, TONES[(seed + 4) % 5]),
+        ):
             yield brief(genre=genre, audience=audience, tone=tone, pages=pages, seed=seed)
     for seed in range(30, 36):  # the vision's own captions: a cat face, a person
-        yield brief(caption="A landscape photo. It shows one cat face. Its main colours are brown, tan.",
-                    audience=AUDIENCES[seed % 3], genre=GENRES[seed % 6], tone=TONES[seed % 5], seed=seed)
+        yield brief(
+            caption="A landscape photo. It shows one cat face. Its main colours are brown, tan.",
+            audience=AUDIENCES[seed % 3],
+            genre=GENRES[seed % 6],
+            tone=TONES[seed % 5],
+            seed=seed,
+        )
 
 
 @pytest.fixture(scope="module")
@@ -313,8 +330,11 @@ def test_filler_lines_fit_the_stage_of_their_page(sample):
             if len(stages) > 1:
                 continue
             letter = {"beginning": "b", "problem": "p", "attempt": "a", "turn": "t", "ending": "e"}[stages[0]]
-            wrong = (_tagged(D.TONE_LINES[make_plan(b).tone], letter) + _tagged(D.ADULT_LINES, letter)
-                     + [t for other, pool in stage_pools.items() if other != letter for t in pool])
+            wrong = (
+                _tagged(D.TONE_LINES[make_plan(b).tone], letter)
+                + _tagged(D.ADULT_LINES, letter)
+                + [t for other, pool in stage_pools.items() if other != letter for t in pool]
+            )
             for sentence in split_sentences(page.text):
                 bad = [t for t in wrong if _matches(t, sentence)]
                 assert not bad, (stages, sentence, bad)
@@ -325,8 +345,11 @@ def test_filler_lines_fit_the_stage_of_their_page(sample):
 def test_no_page_contradicts_itself(sample, writer):
     stories = [story for _, story in sample]
     for seed in range(40, 60):  # the search stories, which have loud and quiet methods
-        stories.append(writer.write(brief(genre="mystery", audience=AUDIENCES[seed % 3],
-                                          tone=TONES[seed % 5], seed=seed, pages=16)))
+        stories.append(
+            writer.write(
+                brief(genre="mystery", audience=AUDIENCES[seed % 3], tone=TONES[seed % 5], seed=seed, pages=16)
+            )
+        )
     for story in stories:
         for text in texts(story) if len(story.pages) > 2 else ():
             lower = text.lower()
@@ -334,7 +357,7 @@ def test_no_page_contradicts_itself(sample, writer):
             assert not ("loudly" in lower and "humming" in lower), text
             sentences = split_sentences(text)
             for i, sentence in enumerate(sentences):
-                rest = " ".join(sentences[:i] + sentences[i + 1:]).lower()
+                rest = " ".join(sentences[:i] + sentences[i + 1 :]).lower()
                 assert not clashes(sentence, set(re.findall(r"[a-z]+", rest))), (sentence, text)
             starts = [" ".join(s.lower().split()[:2]) for s in sentences]
             assert len(starts) == len(set(starts)), text
@@ -353,7 +376,8 @@ def test_plot_sentences_open_their_pages(sample):
         trouble_page = story.pages[layout.index("problem")].text
         first = split_sentences(trouble_page)[0]
         assert _opens(problem["trouble"], trouble_page) or (
-            introduces(first, make_plan(b).friend) and _opens(problem["trouble"], trouble_page[len(first) + 1:]))
+            introduces(first, make_plan(b).friend) and _opens(problem["trouble"], trouble_page[len(first) + 1 :])
+        )
 
 
 def test_scenes_tell_what_their_page_tells(sample):
@@ -446,9 +470,10 @@ def test_reading_level_fits_each_audience_on_the_samples(writer):
     checks seeds 1-20)."""
     for name, caption in _sample_captions().items():
         for seed in (1, 2, 3):
-            grades = {a: flesch_kincaid_grade("\n".join(texts(writer.write(brief(caption=caption, audience=a,
-                                                                                   seed=seed)))))
-                      for a in AUDIENCES}
+            grades = {
+                a: flesch_kincaid_grade("\n".join(texts(writer.write(brief(caption=caption, audience=a, seed=seed)))))
+                for a in AUDIENCES
+            }
             assert grades["young children"] <= 2, (name, seed, grades)
             assert 3 <= grades["older children"] <= 5, (name, seed, grades)
             assert grades["adults"] >= 6, (name, seed, grades)

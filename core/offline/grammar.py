@@ -21,10 +21,41 @@ _FUNCTION_WORDS = ARTICLES | {"to", "at", "in", "on", "by", "with", "for", "from
 # adverbs of degree that modify another adverb ("very boldly", "so quickly")
 DEGREE = {"very", "so", "too", "really", "quite", "rather", "extremely", "terribly", "awfully"}
 # -ly words that are adjectives or nouns in everyday use, never stacked adverbs
-_NOT_ADVERBS = {"only", "early", "family", "holy", "ugly", "silly", "jelly", "belly", "lily",
-                "friendly", "lonely", "lovely", "curly", "chilly", "jolly", "fly", "reply",
-                "supply", "butterfly", "likely", "daily", "bully", "wobbly", "prickly", "sly",
-                "cuddly", "smelly", "bubbly", "sparkly", "crinkly", "wriggly", "giggly", "tummy"}
+_NOT_ADVERBS = {
+    "only",
+    "early",
+    "family",
+    "holy",
+    "ugly",
+    "silly",
+    "jelly",
+    "belly",
+    "lily",
+    "friendly",
+    "lonely",
+    "lovely",
+    "curly",
+    "chilly",
+    "jolly",
+    "fly",
+    "reply",
+    "supply",
+    "butterfly",
+    "likely",
+    "daily",
+    "bully",
+    "wobbly",
+    "prickly",
+    "sly",
+    "cuddly",
+    "smelly",
+    "bubbly",
+    "sparkly",
+    "crinkly",
+    "wriggly",
+    "giggly",
+    "tummy",
+}
 
 
 @lru_cache(maxsize=20000)
@@ -69,8 +100,11 @@ def problems(sentence: str) -> list[str]:
         # "the waiting": a gerund is a noun; "a thank you" is one too
         if w in ARTICLES and _only_verb(n) and not n.endswith("ing") and (n, after) != ("thank", "you"):
             # "a painted door", "the lost falling star": a participle used as an adjective
-            modifies = after.isalpha() and "ADV" not in _lemmas(after) and (
-                {"NOUN", "ADJ"} & set(_lemmas(after)) or after.endswith("ing") or _is_past_participle(after))
+            modifies = (
+                after.isalpha()
+                and "ADV" not in _lemmas(after)
+                and ({"NOUN", "ADJ"} & set(_lemmas(after)) or after.endswith("ing") or _is_past_participle(after))
+            )
             participle_before_noun = _is_past_participle(n) and modifies
             if not participle_before_noun:
                 found.append(f'"{word} {nxt}": an article before a verb')

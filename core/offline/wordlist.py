@@ -60,7 +60,7 @@ def choose(options: list[str], rng: random.Random, level: int, plain: bool, mood
         easiest = phrase_grade(graded[0])
         pool = [o for o in graded if phrase_grade(o) <= easiest + (0.05 if plain else 0.5)]
     elif level >= 2 and len(graded) > 1:
-        pool = graded[len(graded) // 2:]
+        pool = graded[len(graded) // 2 :]
     else:  # older children: all but the rarest
         pool = graded[: max(1, (2 * len(graded) + 2) // 3)]
     return rng.choice(pool)

@@ -17,6 +17,7 @@ It writes English only (`languages = ("en",)`): for another language it still wr
 the studio says so. It follows only the preset revisions of `core.prompts.REVISIONS`; free text
 raises `UnsupportedInstruction`.
 """
+
 from __future__ import annotations
 
 import math
@@ -150,8 +151,11 @@ def read_caption(caption: str) -> Subject:
     cat faces ..." or "No faces, cats or people were found" must not make the hero a cat.
     """
     text = " ".join(_CONTROL.sub(" ", caption or "").split())[:1500]
-    text = " ".join(s for s in split_sentences(text)
-                    if "offline engine" not in s.lower() and not re.match(r"\s*no\b", s, re.IGNORECASE)).lower()
+    text = " ".join(
+        s
+        for s in split_sentences(text)
+        if "offline engine" not in s.lower() and not re.match(r"\s*no\b", s, re.IGNORECASE)
+    ).lower()
     colours_at = _colours_in(text)
     colours = tuple(dict.fromkeys(c for _, c in colours_at))
     tokens = [(m.start(), m.group(0)) for m in re.finditer(r"[a-zé][a-zé'-]*", text)]
@@ -176,8 +180,13 @@ def read_caption(caption: str) -> Subject:
     if not noun:
         for wanted, table in (("animal", D.ANIMALS), ("person", D.PEOPLE), ("object", D.OBJECTS)):
             for i, word in enumerate(plain):
-                if singular(word) in table and not (i > 0 and plain[i - 1] == "of" and wanted == "object"
-                                                    and i > 1 and singular(plain[i - 2]) in D.OBJECTS):
+                if singular(word) in table and not (
+                    i > 0
+                    and plain[i - 1] == "of"
+                    and wanted == "object"
+                    and i > 1
+                    and singular(plain[i - 2]) in D.OBJECTS
+                ):
                     noun, kind, index = singular(word), wanted, i
                     break
             if noun:
@@ -189,9 +198,14 @@ def read_caption(caption: str) -> Subject:
                 while j < len(plain) - 1 and (plain[j] in D.ADJECTIVES or plain[j] in colours):
                     j += 1
                 candidate = plain[j]
-                if (candidate not in D.NOT_SUBJECTS and candidate not in D.SETTINGS and len(candidate) > 2
-                        and candidate not in D.COLOURS and candidate.isalpha() and candidate not in
-                        {"very", "few", "little", "bit", "lot", "and", "with", "of", "in", "on"}):
+                if (
+                    candidate not in D.NOT_SUBJECTS
+                    and candidate not in D.SETTINGS
+                    and len(candidate) > 2
+                    and candidate not in D.COLOURS
+                    and candidate.isalpha()
+                    and candidate not in {"very", "few", "little", "bit", "lot", "and", "with", "of", "in", "on"}
+                ):
                     noun, kind, index = singular(candidate), "object", j
                     break
 
@@ -205,14 +219,35 @@ def read_caption(caption: str) -> Subject:
         adjectives = tuple(before)
 
     feature = ""
-    for m in re.finditer(r"\b(" + "|".join(re.escape(c) for c in sorted(D.COLOURS, key=len, reverse=True))
-                         + r")\s+([a-z]+)\b", text):
+    for m in re.finditer(
+        r"\b(" + "|".join(re.escape(c) for c in sorted(D.COLOURS, key=len, reverse=True)) + r")\s+([a-z]+)\b", text
+    ):
         following = m.group(2)
-        if (following not in D.COLOURS and following not in D.ADJECTIVES and following != noun
-                and following.rstrip("s") != noun and following not in D.SETTINGS
-                and following not in D.NOT_SUBJECTS and len(following) > 2
-                and following not in {"and", "with", "the", "tones", "tone", "light", "colour",
-                                      "colours", "color", "colors", "shade", "shades", "hue"}):
+        if (
+            following not in D.COLOURS
+            and following not in D.ADJECTIVES
+            and following != noun
+            and following.rstrip("s") != noun
+            and following not in D.SETTINGS
+            and following not in D.NOT_SUBJECTS
+            and len(following) > 2
+            and following
+            not in {
+                "and",
+                "with",
+                "the",
+                "tones",
+                "tone",
+                "light",
+                "colour",
+                "colours",
+                "color",
+                "colors",
+                "shade",
+                "shades",
+                "hue",
+            }
+        ):
             feature = f"{'grey' if m.group(1) == 'gray' else m.group(1)} {following}"
             break
 
@@ -221,7 +256,9 @@ def read_caption(caption: str) -> Subject:
     pattern = re.compile(
         r"\b(in|on|at|by|near|under|beside|inside|outside|across|along|over)\s+"
         r"(?:(a|an|the|some|his|her|their|its|my|our)\s+)?((?:[a-z]+\s+){0,2}?)("
-        + "|".join(re.escape(s) for s in setting_words) + r")\b")
+        + "|".join(re.escape(s) for s in setting_words)
+        + r")\b"
+    )
     matches = [m for m in pattern.finditer(text) if m.group(4) != "front of"]
     matches.sort(key=lambda m: m.group(4) in D.SMALL_SETTINGS)  # stable: big places first
     if matches:
@@ -231,8 +268,24 @@ def read_caption(caption: str) -> Subject:
     else:
         for word in plain:
             if word in D.SETTINGS and word not in D.SMALL_SETTINGS and word not in ("sky", "of"):
-                prep = "on" if word in ("beach", "farm", "island", "hill", "road", "street", "field",
-                                        "shore", "roof", "balcony", "porch") else "in"
+                prep = (
+                    "on"
+                    if word
+                    in (
+                        "beach",
+                        "farm",
+                        "island",
+                        "hill",
+                        "road",
+                        "street",
+                        "field",
+                        "shore",
+                        "roof",
+                        "balcony",
+                        "porch",
+                    )
+                    else "in"
+                )
                 at_setting = "in space" if word == "space" else f"{prep} the {word}"
                 break
     return Subject(noun, kind, adjectives, feature, colours, at_setting)
@@ -277,8 +330,9 @@ def make_plan(brief: Brief) -> Plan:
     noun, kind = subject.noun, subject.kind
     if not noun or noun == "person":
         noun, kind = rng.choice(D.ROLES[genre]), "person"
-    colour = subject.colours[0] if subject.colours else rng.choice(
-        ("golden", "blue", "red", "green", "silver", "orange"))
+    colour = (
+        subject.colours[0] if subject.colours else rng.choice(("golden", "blue", "red", "green", "silver", "orange"))
+    )
     if kind == "animal":
         part = D.ANIMALS.get(noun, "fur")
     elif kind == "person":
@@ -288,9 +342,13 @@ def make_plan(brief: Brief) -> Plan:
     if subject.feature:
         colour = subject.feature.split(" ", 1)[0]
     adjectives = list(subject.adjectives) or [rng.choice(("little", "curious", "brave", "small", "cheerful"))]
-    with_colour = f"with {_a(subject.feature)}" if subject.feature and not subject.feature.endswith("s") \
-        else f"with {subject.feature}" if subject.feature else (
-        f"with {colour} {part}" if kind != "object" and colour not in adjectives else "")
+    with_colour = (
+        f"with {_a(subject.feature)}"
+        if subject.feature and not subject.feature.endswith("s")
+        else f"with {subject.feature}"
+        if subject.feature
+        else (f"with {colour} {part}" if kind != "object" and colour not in adjectives else "")
+    )
     if kind == "object" and not subject.feature:
         adjectives.append(colour)
     if kind == "person" and not subject.feature and colour not in adjectives:
@@ -305,13 +363,29 @@ def make_plan(brief: Brief) -> Plan:
     problem = rng.choice(D.PROBLEMS[genre])
     thing = problem["thing"]
     places = list(D.PROBLEM_PLACES[thing])  # the attempts search where the problem points
-    kinds = [k for k in D.FRIEND_KINDS if k.split()[-1] not in
-             {noun, thing.split()[-1]} | D.FRIEND_NOT.get(thing, set())]
+    kinds = [
+        k for k in D.FRIEND_KINDS if k.split()[-1] not in {noun, thing.split()[-1]} | D.FRIEND_NOT.get(thing, set())
+    ]
     friend_desc = D.FRIEND_DESC.get(thing) or rng.choice(kinds)
-    return Plan(hero, noun, hero_desc, part, colour, friend, at_setting, setting, genre, tone,
-                audience, problem, tuple(places), friend_desc=friend_desc,
-                kind=D.PROBLEM_KINDS.get(thing, "search"), friend_apart=thing in D.FRIEND_APART,
-                friend_by_trouble=thing in D.FRIEND_INTRODUCED_BY_TROUBLE)
+    return Plan(
+        hero,
+        noun,
+        hero_desc,
+        part,
+        colour,
+        friend,
+        at_setting,
+        setting,
+        genre,
+        tone,
+        audience,
+        problem,
+        tuple(places),
+        friend_desc=friend_desc,
+        kind=D.PROBLEM_KINDS.get(thing, "search"),
+        friend_apart=thing in D.FRIEND_APART,
+        friend_by_trouble=thing in D.FRIEND_INTRODUCED_BY_TROUBLE,
+    )
 
 
 def stages_for(pages: int) -> list[list[str]]:
@@ -327,8 +401,7 @@ def stages_for(pages: int) -> list[list[str]]:
     turn = max(1, round(pages * 0.1))
     end = max(1, round(pages * 0.12))
     attempts = pages - begin - problem - turn - end
-    return ([[BEGINNING]] * begin + [[PROBLEM]] * problem + [[ATTEMPT]] * attempts
-            + [[TURN]] * turn + [[ENDING]] * end)
+    return [[BEGINNING]] * begin + [[PROBLEM]] * problem + [[ATTEMPT]] * attempts + [[TURN]] * turn + [[ENDING]] * end
 
 
 _STAGE_LETTER = {BEGINNING: "b", PROBLEM: "p", ATTEMPT: "a", TURN: "t", ENDING: "e"}
@@ -360,8 +433,31 @@ def echoes(sentence: str, page_words: set[str]) -> bool:
 
 
 # words that open a clause of their own after ", and" / ", but" / ", so"
-_CLAUSE_START = {"he", "she", "it", "they", "we", "nobody", "no", "everyone", "everybody", "there", "the", "a",
-                 "an", "its", "their", "his", "her", "then", "only", "neither", "soon", "one", "all"}
+_CLAUSE_START = {
+    "he",
+    "she",
+    "it",
+    "they",
+    "we",
+    "nobody",
+    "no",
+    "everyone",
+    "everybody",
+    "there",
+    "the",
+    "a",
+    "an",
+    "its",
+    "their",
+    "his",
+    "her",
+    "then",
+    "only",
+    "neither",
+    "soon",
+    "one",
+    "all",
+}
 _JOINER = re.compile(r",\s+(and|but|so)\s+([A-Za-z']+)")
 
 
@@ -373,9 +469,9 @@ def split_clauses(sentence: str, names: set[str]) -> list[str]:
         return [sentence]
     parts, start = [], 0
     for m in _JOINER.finditer(sentence):
-        clause = sentence[m.end(1):].split(",")[0]
+        clause = sentence[m.end(1) :].split(",")[0]
         if (m.group(2).lower() in _CLAUSE_START or m.group(2) in names) and _has_finite_verb(clause):
-            parts.append(sentence[start:m.start()].strip() + ".")
+            parts.append(sentence[start : m.start()].strip() + ".")
             start = m.start(1)
     rest = sentence[start:].strip()
     parts.append(rest)
@@ -400,11 +496,19 @@ def _has_finite_verb(clause: str) -> bool:
 def joinable(first: str, second: str, limit: int) -> bool:
     """Whether two neighbouring sentences read well as one: plain statements, short enough
     together, no introduction, and at most one semicolon in the result."""
-    plain = first.endswith(".") and second.endswith((".", "!")) and all(
-        '"' not in x and "“" not in x and ":" not in x and ";" not in x and "best friend was" not in x
-        for x in (first, second))
-    return plain and len(words(first)) + len(words(second)) <= limit \
+    plain = (
+        first.endswith(".")
+        and second.endswith((".", "!"))
+        and all(
+            '"' not in x and "“" not in x and ":" not in x and ";" not in x and "best friend was" not in x
+            for x in (first, second)
+        )
+    )
+    return (
+        plain
+        and len(words(first)) + len(words(second)) <= limit
         and not second.startswith(("And ", "So ", "Then ", "At last", "That night"))
+    )
 
 
 def join(first: str, second: str) -> str:
@@ -424,20 +528,29 @@ _AN_EXCEPTIONS = ("one", "uni", "use", "usu", "eu")
 
 
 def fix_articles(text: str) -> str:
-    """"a" or "an" as the next word sounds, after a choice of wording changed that word."""
+    """ "a" or "an" as the next word sounds, after a choice of wording changed that word."""
+
     def article(m: re.Match) -> str:
         word = m.group(2)
-        vowel = word[:1].lower() in "aeiou" and not word.lower().startswith(_AN_EXCEPTIONS) \
+        vowel = (
+            word[:1].lower() in "aeiou"
+            and not word.lower().startswith(_AN_EXCEPTIONS)
             or word.lower().startswith(("hour", "honest"))
+        )
         a = "an" if vowel else "a"
         return (a.capitalize() if m.group(1)[0].isupper() else a) + " " + word
+
     return re.sub(r"\b([Aa]n?) ([A-Za-z]+)", article, text)
 
 
 def introduces(sentence: str, name: str) -> bool:
     """Whether a sentence introduces a character by name (names them as who they are)."""
-    return (f"friend was {name}," in sentence or f"called {name}" in sentence
-            or f"{name} was a" in sentence or f"{name} was an" in sentence)
+    return (
+        f"friend was {name}," in sentence
+        or f"called {name}" in sentence
+        or f"{name} was a" in sentence
+        or f"{name} was an" in sentence
+    )
 
 
 class _Composer:
@@ -448,8 +561,7 @@ class _Composer:
     another on the same page (see `writer_data.CLASHES`).
     """
 
-    def __init__(self, plan: Plan, rng: random.Random, used: set[str] | None = None,
-                 style: Style | None = None):
+    def __init__(self, plan: Plan, rng: random.Random, used: set[str] | None = None, style: Style | None = None):
         self.plan, self.rng = plan, rng
         self.style = style or Style(LEVELS[plan.audience])
         self.used: set[str] = set(used or ())
@@ -487,13 +599,22 @@ class _Composer:
         p = self.plan
         habits = [h for h in D.HABITS if "{Friend}" not in h or self.friend_ok()]
         values = {
-            "Hero": p.hero, "hero_desc": p.hero_desc, "noun": p.noun, "part": p.part,
-            "colour": p.colour, "Friend": p.friend, "friend_desc": p.friend_desc,
-            "at_setting": p.at_setting, "setting": p.setting,
+            "Hero": p.hero,
+            "hero_desc": p.hero_desc,
+            "noun": p.noun,
+            "part": p.part,
+            "colour": p.colour,
+            "Friend": p.friend,
+            "friend_desc": p.friend_desc,
+            "at_setting": p.at_setting,
+            "setting": p.setting,
             "Setting_cap": p.setting[:1].upper() + p.setting[1:],
-            "thing": p.problem["thing"], "goal": p.problem["goal"].format(Friend=p.friend),
-            "light": D.LIGHT_WORDS[p.tone], "simile": D.SIMILES.get(p.colour.split()[-1], "a painted door"),
-            "habit": self.rng.choice(habits).format(Friend=p.friend), "helper": self.helpers[0],
+            "thing": p.problem["thing"],
+            "goal": p.problem["goal"].format(Friend=p.friend),
+            "light": D.LIGHT_WORDS[p.tone],
+            "simile": D.SIMILES.get(p.colour.split()[-1], "a painted door"),
+            "habit": self.rng.choice(habits).format(Friend=p.friend),
+            "helper": self.helpers[0],
         }
         values.update(extra)
         return values
@@ -551,9 +672,12 @@ class _Composer:
                 continue
             sentence = self.render(template, **extra)
             key = sentence.lower()
-            if (key not in self.used and not clashes(sentence, self.page_words)
-                    and not echoes(sentence, self.page_words)
-                    and _start(sentence) not in self.page_starts):
+            if (
+                key not in self.used
+                and not clashes(sentence, self.page_words)
+                and not echoes(sentence, self.page_words)
+                and _start(sentence) not in self.page_starts
+            ):
                 self.used.add(key)
                 self.templates_used.add(template)
                 return sentence
@@ -609,14 +733,20 @@ class _Composer:
         did, doing, failures = self.methods[i % len(self.methods)]
         place = self.places[i % len(self.places)]
         if did in D.OUTDOOR_METHODS and place in D.INDOOR_PLACES:
-            place = next(x for x in self.places[i % len(self.places):] + self.places if x not in D.INDOOR_PLACES)
+            place = next(x for x in self.places[i % len(self.places) :] + self.places if x not in D.INDOOR_PLACES)
         slots = self.slots(helper=helper, the_helper=re.sub(r"^an? ", "the ", helper))
         did, doing = did.format_map(slots), doing.format_map(slots)
         failure = failures[(i // len(self.methods) + self.failure_shift) % len(failures)].format_map(slots)
         base = f"{did} {place} {failure}"
-        opener = next((o for k in range(len(self.openers))
-                       for o in [self.openers[(i + k) % len(self.openers)]]
-                       if not clashes(o, _word_set(base))), self.openers[i % len(self.openers)])
+        opener = next(
+            (
+                o
+                for k in range(len(self.openers))
+                for o in [self.openers[(i + k) % len(self.openers)]]
+                if not clashes(o, _word_set(base))
+            ),
+            self.openers[i % len(self.openers)],
+        )
         self.page_words |= _word_set(f"{opener} {base}")
         with_friend = False
         if self.style.length < 0:  # "shorter": the try and how it went wrong, nothing more
@@ -628,6 +758,7 @@ class _Composer:
             core = [self.take(first), self.take(f"{p.hero} {did}.")]
             second = f"But {failure}."
         else:
+
             def pick(options: list[str], avoid: str) -> str:
                 for k in range(len(options)):
                     t = options[(i + k) % len(options)]
@@ -636,8 +767,7 @@ class _Composer:
                     text = re.sub(r"<[^<>]*>", "", t).format_map(slots)
                     if not clashes(text, self.page_words) and text.split()[-1] not in base.split():
                         return t
-                return options[i % len(options)] if self.allowed(options[i % len(options)]) else \
-                    "full of hope"
+                return options[i % len(options)] if self.allowed(options[i % len(options)]) else "full of hope"
 
             hope_t = pick(self.hopes, "")
             hope = self.fill(hope_t, slots)
@@ -652,8 +782,7 @@ class _Composer:
             core = [self.take(first)]
             second = f"But {failure}, {outcome}."
         who = p.hero_desc[:1].upper() + p.hero_desc[1:]
-        scene = (f"{who}, with {p.friend}, {doing} {place}" if with_friend
-                 else f"{who} {doing} {place}")
+        scene = f"{who}, with {p.friend}, {doing} {place}" if with_friend else f"{who} {doing} {place}"
         return core + [self.take(second)], scene
 
     def page(self, stages: list[str], target: int) -> tuple[str, str]:
@@ -667,8 +796,11 @@ class _Composer:
         for stage in stages:
             self.stage = stage
             if stage == BEGINNING:
-                intro = "{Hero} was {hero_desc}[ who lived {at_setting}]." if self.keep or single else \
-                    "{Hero} was {hero_desc}."
+                intro = (
+                    "{Hero} was {hero_desc}[ who lived {at_setting}]."
+                    if self.keep or single
+                    else "{Hero} was {hero_desc}."
+                )
                 if f"{p.hero} was".lower() not in " ".join(self.used):
                     self.add(self.take(self.render(intro)), sentences)
                     if not single and self.keep == 0 and self.style.length >= 0:
@@ -683,8 +815,7 @@ class _Composer:
                 trouble = self.must(p.problem["trouble"], sentences)
                 if trouble:
                     told[PROBLEM] = trouble
-                    self.add(self.take(self.render("{Hero} wanted to {goal}[, more than anything].")),
-                             sentences)
+                    self.add(self.take(self.render("{Hero} wanted to {goal}[, more than anything].")), sentences)
                 else:
                     s = self.fresh(D.PROBLEM)
                     if s:
@@ -713,8 +844,7 @@ class _Composer:
         # own pool and (adults) longer lines about the plot; the plot sentence stays first
         main = stages[-1]
         self.stage = main
-        pools = {BEGINNING: D.BEGIN, PROBLEM: D.PROBLEM, ATTEMPT: D.ATTEMPT_EXTRA, TURN: D.TURN,
-                 ENDING: D.ENDING}
+        pools = {BEGINNING: D.BEGIN, PROBLEM: D.PROBLEM, ATTEMPT: D.ATTEMPT_EXTRA, TURN: D.TURN, ENDING: D.ENDING}
         order = [D.TONE_LINES[self.tone], pools[main]]
         if self.style.level == 2 and not self.style.plain:
             order = [D.ADULT_LINES, D.TONE_LINES[self.tone], pools[main]]
@@ -759,16 +889,18 @@ class _Composer:
         first = 0 if self.style.level == 2 else 1  # older readers meet the plot line on its own
         out = list(sentences)
         while len(out) > 2 and sum(len(words(s)) for s in out) / len(out) < aim:
-            pairs = [(len(words(out[i])) + len(words(out[i + 1])), i) for i in range(first, len(out) - 1)
-                     if joinable(out[i], out[i + 1], limit)]
+            pairs = [
+                (len(words(out[i])) + len(words(out[i + 1])), i)
+                for i in range(first, len(out) - 1)
+                if joinable(out[i], out[i + 1], limit)
+            ]
             if not pairs:
                 break
             _, i = min(pairs)
-            out[i:i + 2] = [join(out[i], out[i + 1])]
+            out[i : i + 2] = [join(out[i], out[i + 1])]
         return out
 
-    def scene(self, stages: list[str], told: dict[str, str], attempt_scene: str,
-              friend_before: bool, text: str) -> str:
+    def scene(self, stages: list[str], told: dict[str, str], attempt_scene: str, friend_before: bool, text: str) -> str:
         """The page's key scene, made from what its text tells."""
         p = self.plan
         stage = stages[-1] if len(stages) == 1 else "single"
@@ -782,20 +914,25 @@ class _Composer:
 
         if stage == BEGINNING:
             if names_friend and not friend_before:
-                options = [f"{Who} with {p.friend}, {p.friend_desc}, {p.at_setting}, a wide view "
-                           "in the morning light"]
+                options = [f"{Who} with {p.friend}, {p.friend_desc}, {p.at_setting}, a wide view in the morning light"]
             else:
-                options = [f"A wide view of {p.setting}, with {who} small in the landscape",
-                           f"{Who} at home {p.at_setting}, seen from afar in the morning light"]
+                options = [
+                    f"A wide view of {p.setting}, with {who} small in the landscape",
+                    f"{Who} at home {p.at_setting}, seen from afar in the morning light",
+                ]
         elif stage == PROBLEM:
-            options = [f"A close-up of {who}, looking worried about the {p.problem['thing']}",
-                       f"{Who} {p.at_setting}, face full of worry, thinking hard"]
+            options = [
+                f"A close-up of {who}, looking worried about the {p.problem['thing']}",
+                f"{Who} {p.at_setting}, face full of worry, thinking hard",
+            ]
         elif stage == ATTEMPT:
             options = [attempt_scene or f"{Who} searching far and wide"]
         elif stage == TURN:
-            options = ([f"A close-up of {who}, eyes wide with surprise: {clause(told[TURN])}"]
-                       if TURN in told else
-                       [f"{Who} hurrying off, full of hope, to put the new idea to work"])
+            options = (
+                [f"A close-up of {who}, eyes wide with surprise: {clause(told[TURN])}"]
+                if TURN in told
+                else [f"{Who} hurrying off, full of hope, to put the new idea to work"]
+            )
         elif stage == ENDING:
             if ENDING in told:
                 options = [f"A wide view at sunset: {clause(told[ENDING])}"]
@@ -833,14 +970,22 @@ def title_for(plan: Plan, rng: random.Random) -> str:
     noun = _title_case(plan.noun)
     hero, goal = plan.hero, plan.problem["goal"].format(Friend=plan.friend)
     options = [
-        f"{hero} and the {thing}", f"The {thing}", f"{hero}, the {noun}, and the {thing}",
-        f"The {plan.colour.title()} {noun} and the {thing}", f"The Day {hero} {_goal_as(goal, 'VBD')}",
-        f"{hero} {_goal_as(goal, 'VBZ')}", f"A {noun} Called {hero}", f"{hero} and {plan.friend}",
-        f"How {hero} Tried to {_title_case(goal)}", f"{hero} and the Search for the {thing}"
-        if plan.kind == "search" else f"{hero} on the Way to the {thing}",
-        f"{plan.friend}, {hero} and the {thing}", f"The {noun} Who Would Not Give Up",
-        f"{hero} {_title_case(plan.at_setting, first=False)}", f"Once, {_title_case(plan.at_setting, first=False)}",
-        f"{hero} Finds a Way", f"A {thing} for {hero}",
+        f"{hero} and the {thing}",
+        f"The {thing}",
+        f"{hero}, the {noun}, and the {thing}",
+        f"The {plan.colour.title()} {noun} and the {thing}",
+        f"The Day {hero} {_goal_as(goal, 'VBD')}",
+        f"{hero} {_goal_as(goal, 'VBZ')}",
+        f"A {noun} Called {hero}",
+        f"{hero} and {plan.friend}",
+        f"How {hero} Tried to {_title_case(goal)}",
+        f"{hero} and the Search for the {thing}" if plan.kind == "search" else f"{hero} on the Way to the {thing}",
+        f"{plan.friend}, {hero} and the {thing}",
+        f"The {noun} Who Would Not Give Up",
+        f"{hero} {_title_case(plan.at_setting, first=False)}",
+        f"Once, {_title_case(plan.at_setting, first=False)}",
+        f"{hero} Finds a Way",
+        f"A {thing} for {hero}",
     ]
     return rng.choice(options)
 
@@ -959,15 +1104,13 @@ class OfflineWriter:
     def _render(self, brief: Brief, style: Style, pages: int | None, aim_shift: float) -> WrittenStory:
         plan = make_plan(brief)
         count = max(1, min(int(brief.pages if pages is None else pages), 24))
-        rng = random.Random(f"story|{brief.seed}|{brief.caption}|{count}|{brief.audience}|"
-                            f"{brief.genre}|{brief.tone}")
+        rng = random.Random(f"story|{brief.seed}|{brief.caption}|{count}|{brief.audience}|{brief.genre}|{brief.tone}")
         composer = _Composer(plan, rng, style=style)
         composer.aim_shift = aim_shift
         low, high = _sentences_per_page(plan.audience, style)
         written = []
         for stages in stages_for(count):
-            target = max(low, len(stages) + (1 if style.level else 0)) if len(stages) > 1 \
-                else rng.randint(low, high)
+            target = max(low, len(stages) + (1 if style.level else 0)) if len(stages) > 1 else rng.randint(low, high)
             text, scene = composer.page(stages, target)
             written.append(WrittenPage(text=text, scene=scene))
         written = _ensure_unique(written, composer)
@@ -986,7 +1129,8 @@ class OfflineWriter:
             presets = ", ".join(f'"{label}"' for label in REVISIONS.values())
             raise UnsupportedInstruction(
                 f"The offline writer can only follow the preset revisions ({presets}); free-text "
-                "instructions need a language model: choose a local or remote writer in Settings.")
+                "instructions need a language model: choose a local or remote writer in Settings."
+            )
         revised = self.revised(brief, story, key)
         yield from _join_pages(revised)
         yield revised
@@ -1006,8 +1150,12 @@ class OfflineWriter:
         plan = make_plan(brief)
         names = {plan.hero, plan.friend}
         rng = random.Random(f"revise|{key}|{brief.seed}|{n}|" + "|".join(p.text for p in story.pages))
-        composer = _Composer(plan, rng, style=style_for(brief.audience, key),
-                             used={s.lower() for p in target.pages for s in split_sentences(p.text)})
+        composer = _Composer(
+            plan,
+            rng,
+            style=style_for(brief.audience, key),
+            used={s.lower() for p in target.pages for s in split_sentences(p.text)},
+        )
         friend = plan.friend.lower()
         pages = []
         for index, page in enumerate(story.pages):
@@ -1036,8 +1184,10 @@ class OfflineWriter:
                 if key == "calmer":
                     sentences[:] = [s.replace("!", ".") for s in sentences]  # insert() holds this list
                 mood = MOODS[key]
-                insert({"exciting": min(1, len(sentences)), "funny": max(1, len(sentences) - 1)}.get(
-                    mood, len(sentences)), D.MOOD_LINES[mood])
+                insert(
+                    {"exciting": min(1, len(sentences)), "funny": max(1, len(sentences) - 1)}.get(mood, len(sentences)),
+                    D.MOOD_LINES[mood],
+                )
             text = " ".join(sentences).strip() or page.text
             pages.append(WrittenPage(text=text, scene=page.scene))
         pages = _ensure_unique(pages, composer)
@@ -1065,8 +1215,7 @@ class OfflineWriter:
             yield page.text + "\n\n"
         yield extended
 
-    def extended(self, brief: Brief, story: WrittenStory,
-                 extra_pages: int) -> tuple[WrittenStory, list[WrittenPage]]:
+    def extended(self, brief: Brief, story: WrittenStory, extra_pages: int) -> tuple[WrittenStory, list[WrittenPage]]:
         """More attempts added to the plan, told before the turn: the ending stays last.
 
         A one-page story holds its whole plan, ending included, on its page: it is told again
@@ -1089,8 +1238,9 @@ class OfflineWriter:
         lowered = old_text.lower()
         for name in ("helpers", "methods", "places"):
             pool = getattr(composer, name)
-            unused = [x for x in pool
-                      if (x[0] if isinstance(x, tuple) else x).split("{")[0].strip().lower() not in lowered]
+            unused = [
+                x for x in pool if (x[0] if isinstance(x, tuple) else x).split("{")[0].strip().lower() not in lowered
+            ]
             # unused ones first, at the positions the next attempts will read
             rest = [x for x in pool if x not in unused]
             ordered = unused + rest
@@ -1129,8 +1279,9 @@ def _turn_index(plan: Plan, story: WrittenStory) -> int:
     return max(1, n - tail)
 
 
-def _ensure_unique(pages: list[WrittenPage], composer: _Composer,
-                   existing: set[str] | None = None) -> list[WrittenPage]:
+def _ensure_unique(
+    pages: list[WrittenPage], composer: _Composer, existing: set[str] | None = None
+) -> list[WrittenPage]:
     """No blank page and no page repeating another: add a fresh detail line where needed."""
     seen = {t.strip().lower() for t in (existing or set())}
     out = []
