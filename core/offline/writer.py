@@ -25,6 +25,7 @@ import random
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from lemminflect import getAllLemmas, getInflection
 
@@ -1068,6 +1069,43 @@ def _person_shorter(sentences: list[str], names: set[str]) -> list[str]:
     return sentences
 
 
+@lru_cache(maxsize=256)
+def _told(brief: Brief, style: Style, pages: int) -> WrittenStory:
+    """See `OfflineWriter.render`. Kept, since briefs and styles are immutable and a revision
+    re-tells the draft in every style to recognise its pages."""
+    low, high = GRADE_BANDS[style.level]
+    best, best_miss, step, told = None, math.inf, 0.0, style
+    for tries in range(5):
+        story = _tell_once(brief, told, pages, step * tries)
+        grade = flesch_kincaid_grade("\n".join(p.text for p in story.pages))
+        miss = max(low - grade, grade - high, 0.0)
+        if miss < best_miss:
+            best, best_miss = story, miss
+        if miss == 0.0 or (style.level == 0 and tries):
+            break
+        step = step or (1.5 if grade < low else -1.5)
+        if style.level == 0:  # a first reader's book over its band: plainest words, more short lines
+            told = replace(style, plain=True, length=style.length or 1)  # "shorter" stays shorter
+        elif style.level == 1 and grade < low and tries >= 1:  # older children's, under: richer words
+            told = replace(style, rich=True)
+    return best
+
+
+def _tell_once(brief: Brief, style: Style, count: int, aim_shift: float) -> WrittenStory:
+    plan = make_plan(brief)
+    rng = random.Random(f"story|{brief.seed}|{brief.caption}|{count}|{brief.audience}|{brief.genre}|{brief.tone}")
+    composer = _Composer(plan, rng, style=style)
+    composer.aim_shift = aim_shift
+    low, high = _sentences_per_page(plan.audience, style)
+    written = []
+    for stages in stages_for(count):
+        target = max(low, len(stages) + (1 if style.level else 0)) if len(stages) > 1 else rng.randint(low, high)
+        text, scene = composer.page(stages, target)
+        written.append(WrittenPage(text=text, scene=scene))
+    written = _ensure_unique(written, composer)
+    return WrittenStory(title=title_for(plan, rng), pages=tuple(written))
+
+
 class OfflineWriter:
     """Stories from a seeded grammar: instant, English, deterministic."""
 
@@ -1084,37 +1122,7 @@ class OfflineWriter:
         """The brief's plan told in one style over this many pages (the brief's by default),
         steered into its reading level's grade band: when the book measures outside it, it is
         told again with longer or shorter sentences (the closest try wins)."""
-        low, high = GRADE_BANDS[style.level]
-        best, best_miss, step, told = None, math.inf, 0.0, style
-        for tries in range(5):
-            story = self._render(brief, told, pages, step * tries)
-            grade = flesch_kincaid_grade("\n".join(p.text for p in story.pages))
-            miss = max(low - grade, grade - high, 0.0)
-            if miss < best_miss:
-                best, best_miss = story, miss
-            if miss == 0.0 or (style.level == 0 and tries):
-                break
-            step = step or (1.5 if grade < low else -1.5)
-            if style.level == 0:  # a first reader's book over its band: plainest words, more short lines
-                told = replace(style, plain=True, length=style.length or 1)  # "shorter" stays shorter
-            elif style.level == 1 and grade < low and tries >= 1:  # older children's, under: richer words
-                told = replace(style, rich=True)
-        return best
-
-    def _render(self, brief: Brief, style: Style, pages: int | None, aim_shift: float) -> WrittenStory:
-        plan = make_plan(brief)
-        count = max(1, min(int(brief.pages if pages is None else pages), 24))
-        rng = random.Random(f"story|{brief.seed}|{brief.caption}|{count}|{brief.audience}|{brief.genre}|{brief.tone}")
-        composer = _Composer(plan, rng, style=style)
-        composer.aim_shift = aim_shift
-        low, high = _sentences_per_page(plan.audience, style)
-        written = []
-        for stages in stages_for(count):
-            target = max(low, len(stages) + (1 if style.level else 0)) if len(stages) > 1 else rng.randint(low, high)
-            text, scene = composer.page(stages, target)
-            written.append(WrittenPage(text=text, scene=scene))
-        written = _ensure_unique(written, composer)
-        return WrittenStory(title=title_for(plan, rng), pages=tuple(written))
+        return _told(brief, style, max(1, min(int(brief.pages if pages is None else pages), 24)))
 
     def draft(self, brief: Brief) -> Iterator[WriterChunk]:
         story = self.write(brief)
