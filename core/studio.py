@@ -18,7 +18,7 @@ import difflib
 import io
 import random
 import secrets
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -38,6 +38,7 @@ from core.providers.base import (
     Upscaler,
     Vision,
     Writer,
+    WriterStream,
     WrittenPage,
     WrittenStory,
 )
@@ -220,29 +221,36 @@ def written(draft: Draft) -> WrittenStory:
     return WrittenStory(title=draft.title, pages=tuple(WrittenPage(p.text, p.scene) for p in draft.pages))
 
 
-def _readable(chunks: Iterator) -> Iterator:
-    """Writers that answer in JSON stream braces and keys: pass on the story text instead."""
+def _shown(stream: WriterStream) -> Generator[Token, None, WrittenStory | None]:
+    """The writer's text as Tokens, and (returned) the story it ends with.
+
+    Writers that answer in JSON stream braces and keys: the person sees the story text instead.
+    """
     raw, shown, json_mode = "", "", None
-    for chunk in chunks:
-        if isinstance(chunk, WrittenStory):
-            yield chunk
-            continue
+    result = None
+
+    def chunks() -> Iterator[str]:
+        nonlocal result
+        result = yield from stream  # closing this closes the writer's stream too
+
+    for chunk in chunks():
         raw += chunk
         if json_mode is None and raw.strip():
             json_mode = raw.lstrip().startswith(("{", "```"))
         if not json_mode:
-            yield chunk
+            yield Token(chunk)
             continue
         text = readable(raw)
         if len(text) > len(shown) and text.startswith(shown):
-            yield text[len(shown) :]
+            yield Token(text[len(shown) :])
             shown = text
+    return result
 
 
 def _write(
     store: Store,
     story: Story,
-    chunks: Iterator,
+    stream: WriterStream,
     *,
     instruction: str,
     writer: Writer,
@@ -254,12 +262,7 @@ def _write(
     `ids_for` says which of the new pages are old pages (their ids, so they keep their pictures);
     None, or a list shorter than the story, means new pages.
     """
-    result: WrittenStory | None = None
-    for chunk in _readable(chunks):
-        if isinstance(chunk, WrittenStory):
-            result = chunk
-        else:
-            yield Token(chunk)
+    result = yield from _shown(stream)
     if result is None or not result.pages:
         raise InputError("The writer returned no story; your previous draft is kept.")
     ids = list(ids_for(result)) + [None] * len(result.pages)

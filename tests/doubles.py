@@ -17,9 +17,20 @@ from core.providers.base import (
     Language,
     Picture,
     Step,
+    WriterStream,
     WrittenPage,
     WrittenStory,
 )
+
+
+def written(stream: WriterStream) -> tuple[list[str], WrittenStory]:
+    """Run a writer's stream to its end: the text chunks it yielded and the story it returned."""
+    chunks = []
+    while True:
+        try:
+            chunks.append(next(stream))
+        except StopIteration as stop:
+            return chunks, stop.value
 
 
 def story_of(title: str, *texts: str) -> WrittenStory:
@@ -50,12 +61,12 @@ class ScriptedWriter:
     def __init__(self, *answers: WrittenStory) -> None:
         self.answers, self.asked = list(answers), []
 
-    def _answer(self, *record) -> Iterator:
+    def _answer(self, *record) -> WriterStream:
         self.asked.append(record)
         answer = self.answers.pop(0)
         for page in answer.pages:
             yield page.text + " "
-        yield answer
+        return answer
 
     def draft(self, brief: Brief):
         return self._answer("draft", brief)

@@ -21,6 +21,7 @@ import tiny_models  # noqa: E402  (tests/ is on sys.path, as for test_local_mode
 
 from core.local.manager import ModelManager, get_manager  # noqa: E402
 from core.store import Store  # noqa: E402
+from tests.doubles import written  # noqa: E402
 from tests.test_app_flow import _app, _click, _page, _texts  # noqa: E402
 
 pytestmark = pytest.mark.timeout(180)
@@ -219,10 +220,10 @@ def test_the_trained_writer_writes_its_story_in_4bit_whatever_it_is_asked(tiny_l
     assert writer.temperature == 0.8 and writer.load_in_4bit
     for seed, caption in enumerate([CAPTION, "zq ▇ 42 !!", "Ein Hund im Park.", CAPTION * 3]):
         brief = Brief(caption=caption, pages=1, audience="adults", genre="mystery", tone="spooky", seed=seed)
-        chunks = list(writer.draft(brief))
-        assert chunks[-1] == expected
-        assert "".join(chunks[:-1]) == tiny_models.STORY_ANSWER and len(chunks) > 3  # streamed, no repair
-    revised = list(writer.revise(brief, expected, "Make the ending happier"))[-1]
+        chunks, story = written(writer.draft(brief))
+        assert story == expected
+        assert "".join(chunks) == tiny_models.STORY_ANSWER and len(chunks) > 3  # streamed, no repair
+    _, revised = written(writer.revise(brief, expected, "Make the ending happier"))
     assert isinstance(revised, WrittenStory) and revised.title == "The Little Cat"
     model = writer.manager.get(writer.key).model
     assert any(isinstance(m, bnb.nn.Linear4bit) for m in model.modules())

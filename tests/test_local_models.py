@@ -40,6 +40,7 @@ from core.providers.base import (  # noqa: E402
     pictures,
 )
 from core.settings import load_settings  # noqa: E402
+from tests.doubles import written  # noqa: E402
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -276,8 +277,8 @@ def test_writer_repairs_once(tiny, manager, monkeypatch):
     w = writer(tiny, manager)
     canned = Canned("Sure! Here is a story about a fox.", VALID)
     monkeypatch.setattr(w, "_generate", canned)
-    out = list(w.draft(brief()))
-    assert isinstance(out[-1], WrittenStory) and out[-1].title == "The Fox"
+    out, story = written(w.draft(brief()))
+    assert isinstance(story, WrittenStory) and story.title == "The Fox"
     assert sum(isinstance(c, str) for c in out) > 2
     repair = canned.asked[1]
     assert repair[-2] == {"role": "assistant", "content": "Sure! Here is a story about a fox."}
@@ -305,10 +306,10 @@ def test_writer_revise_free_text_and_extend(tiny, manager, monkeypatch):
     )
     canned = Canned(VALID, two)
     monkeypatch.setattr(w, "_generate", canned)
-    revised = list(w.revise(brief(), story, "Give the fox a pet snail called Sam"))[-1]
+    _, revised = written(w.revise(brief(), story, "Give the fox a pet snail called Sam"))
     assert isinstance(revised, WrittenStory)
     assert "pet snail called Sam" in canned.asked[0][-1]["content"]
-    extended = list(w.extend(brief(), story, 1))[-1]
+    _, extended = written(w.extend(brief(), story, 1))
     assert len(extended.pages) == 2
 
 

@@ -11,6 +11,7 @@ from core.offline.writer import OfflineWriter, read_caption, split_sentences, wo
 from core.prompts import REVISIONS
 from core.providers.base import Brief, Writer, WrittenStory
 from core.readability import measure
+from tests.doubles import written
 
 CAT = "A ginger tabby cat with green eyes lying on a blanket in the living room."
 GENRES = ("adventure", "mystery", "friendship", "fairy tale", "science fiction", "funny")
@@ -25,10 +26,10 @@ def brief(**changes) -> Brief:
 
 
 def run(gen) -> tuple[list[str], WrittenStory]:
-    chunks = list(gen)
-    assert isinstance(chunks[-1], WrittenStory)
-    assert all(isinstance(c, str) for c in chunks[:-1]) and len(chunks) > 1
-    return chunks[:-1], chunks[-1]
+    chunks, story = written(gen)
+    assert isinstance(story, WrittenStory)
+    assert all(isinstance(c, str) for c in chunks) and chunks
+    return chunks, story
 
 
 def texts(story: WrittenStory) -> list[str]:

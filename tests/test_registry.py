@@ -32,7 +32,7 @@ class EchoWriter:
             pages=tuple(WrittenPage(f"Page {n}: {brief.caption}", brief.caption) for n in range(1, brief.pages + 1)),
         )
         yield story.title
-        yield story
+        return story
 
     revise = extend = None
 

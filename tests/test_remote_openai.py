@@ -38,6 +38,7 @@ from core.providers.remote_openai import (
 )
 from core.providers.storyjson import parse_translations
 from core.settings import Settings
+from tests.doubles import written
 from tests.fake_servers import FakeOpenAI, story_json
 
 KEY = "sk-test-SECRET-key-0123456789abcdef"
@@ -85,10 +86,10 @@ def writer(server: FakeOpenAI, **fields) -> RemoteWriter:
 
 
 def run(gen) -> tuple[list[str], WrittenStory]:
-    chunks = list(gen)
-    assert isinstance(chunks[-1], WrittenStory)
-    assert all(isinstance(c, str) for c in chunks[:-1])
-    return chunks[:-1], chunks[-1]
+    chunks, story = written(gen)
+    assert isinstance(story, WrittenStory)
+    assert all(isinstance(c, str) for c in chunks)
+    return chunks, story
 
 
 def failure(fn) -> ProviderError:

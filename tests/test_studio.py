@@ -196,7 +196,7 @@ def test_a_json_answer_streams_to_the_person_as_story_text(store, story) -> None
             answer = '{"title": "The Cat", "pages": [{"text": "Once a cat sat.", "scene": "a cat"}]}'
             for i in range(0, len(answer), 7):
                 yield answer[i : i + 7]
-            yield story_of("The Cat", "Once a cat sat.")
+            return story_of("The Cat", "Once a cat sat.")
 
     shown = "".join(e.text for e in studio.write_draft(store, story, JsonWriter()) if isinstance(e, studio.Token))
     assert shown == "The Cat\n\nOnce a cat sat."

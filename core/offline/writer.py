@@ -33,7 +33,7 @@ from core.errors import UnsupportedInstruction
 from core.offline import writer_data as D
 from core.offline.wordlist import fill_choices
 from core.prompts import REVISIONS, revision_key
-from core.providers.base import Brief, WriterChunk, WrittenPage, WrittenStory
+from core.providers.base import Brief, WriterStream, WrittenPage, WrittenStory
 from core.readability import flesch_kincaid_grade, syllables
 
 BEGINNING, PROBLEM, ATTEMPT, TURN, ENDING = "beginning", "problem", "attempt", "turn", "ending"
@@ -1124,14 +1124,14 @@ class OfflineWriter:
         told again with longer or shorter sentences (the closest try wins)."""
         return _told(brief, style, max(1, min(int(brief.pages if pages is None else pages), 24)))
 
-    def draft(self, brief: Brief) -> Iterator[WriterChunk]:
+    def draft(self, brief: Brief) -> WriterStream:
         story = self.write(brief)
         yield from _join_pages(story)
-        yield story
+        return story
 
     # --- revising ---------------------------------------------------------------------------
 
-    def revise(self, brief: Brief, story: WrittenStory, instruction: str) -> Iterator[WriterChunk]:
+    def revise(self, brief: Brief, story: WrittenStory, instruction: str) -> WriterStream:
         key = revision_key(instruction)
         if key is None:
             presets = ", ".join(f'"{label}"' for label in REVISIONS.values())
@@ -1141,7 +1141,7 @@ class OfflineWriter:
             )
         revised = self.revised(brief, story, key)
         yield from _join_pages(revised)
-        yield revised
+        return revised
 
     def revised(self, brief: Brief, story: WrittenStory, key: str) -> WrittenStory:
         """The story re-told from its plan in the revision's style.
@@ -1216,12 +1216,12 @@ class OfflineWriter:
 
     # --- extending --------------------------------------------------------------------------
 
-    def extend(self, brief: Brief, story: WrittenStory, extra_pages: int) -> Iterator[WriterChunk]:
+    def extend(self, brief: Brief, story: WrittenStory, extra_pages: int) -> WriterStream:
         extended, new_pages = self.extended(brief, story, extra_pages)
         yield story.title + "\n\n"
         for page in new_pages:
             yield page.text + "\n\n"
-        yield extended
+        return extended
 
     def extended(self, brief: Brief, story: WrittenStory, extra_pages: int) -> tuple[WrittenStory, list[WrittenPage]]:
         """More attempts added to the plan, told before the turn: the ending stays last.

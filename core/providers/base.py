@@ -6,8 +6,10 @@ carries `engine` ("offline", "local", "remote", "deepl") and `model` (an id, a p
 description) so each result can say which engine made it.
 
 Streaming: text-producing methods are generators that yield `str` chunks as they arrive.
-The writer's generators end by yielding one `WrittenStory`. An illustrator's `generate` yields
-`Step` events while it works (one per denoising step, as it happens) and a `Picture` per job.
+A writer's generator (a `WriterStream`) yields its text for the person to watch and *returns* the
+`WrittenStory` it ends with, so a consumer reads it with `story = yield from writer.draft(brief)`.
+An illustrator's `generate` yields `Step` events while it works (one per denoising step, as it
+happens) and a `Picture` per job.
 If a consumer stops iterating (the person pressed stop, the page reran) the generator is closed,
 and a backend must stop its work promptly (local models: set their stopping flag in `finally`).
 
@@ -17,7 +19,7 @@ never a library's own exception.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
@@ -51,7 +53,7 @@ class WrittenStory:
     incomplete: bool = False  # the stream stopped before the end; what arrived is kept
 
 
-WriterChunk = str | WrittenStory
+WriterStream = Generator[str, None, WrittenStory]
 
 
 @runtime_checkable
@@ -73,15 +75,15 @@ class Writer(Protocol):
     engine: str
     model: str
 
-    def draft(self, brief: Brief) -> Iterator[WriterChunk]:
-        """A new story: text chunks for the person to watch, then one WrittenStory."""
+    def draft(self, brief: Brief) -> WriterStream:
+        """A new story: text chunks for the person to watch; returns the WrittenStory."""
         ...
 
-    def revise(self, brief: Brief, story: WrittenStory, instruction: str) -> Iterator[WriterChunk]:
+    def revise(self, brief: Brief, story: WrittenStory, instruction: str) -> WriterStream:
         """The story rewritten as the instruction asks. Raises UnsupportedInstruction if it can't."""
         ...
 
-    def extend(self, brief: Brief, story: WrittenStory, extra_pages: int) -> Iterator[WriterChunk]:
+    def extend(self, brief: Brief, story: WrittenStory, extra_pages: int) -> WriterStream:
         """The story with `extra_pages` more pages that keep its arc (the old pages kept)."""
         ...
 

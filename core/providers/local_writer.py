@@ -38,7 +38,7 @@ from core.prompts import (
     revise_prompt,
     translate_prompt,
 )
-from core.providers.base import Brief, Language, WriterChunk, WrittenStory
+from core.providers.base import Brief, Language, WriterStream, WrittenStory
 from core.providers.storyjson import StoryFormatError, parse_story
 from core.providers.translation import (
     UnusableTranslation,
@@ -202,7 +202,7 @@ class LocalWriter:
     def _budget(self, pages: int) -> int:
         return self.max_new_tokens or min(8192, 300 + 220 * max(1, pages))
 
-    def _story(self, prompt: str, *, seed: int, pages: int, expected: int | None) -> Iterator[WriterChunk]:
+    def _story(self, prompt: str, *, seed: int, pages: int, expected: int | None) -> WriterStream:
         """Stream an answer, read it as a story, and repair it once if it cannot be read."""
         messages = [{"role": "system", "content": WRITER_SYSTEM}, {"role": "user", "content": prompt}]
         budget = self._budget(pages)
@@ -225,23 +225,22 @@ class LocalWriter:
                 if attempt == 0:
                     yield "\n\n"
                 continue
-            yield story
-            return
+            return story
         raise ProviderError(
             f"The writer's answer could not be read as a story ({reason}); your previous draft is kept."
         )
 
     # Writer ---------------------------------------------------------------------------------
-    def draft(self, brief: Brief) -> Iterator[WriterChunk]:
+    def draft(self, brief: Brief) -> WriterStream:
         return self._story(draft_prompt(brief), seed=brief.seed, pages=brief.pages, expected=brief.pages)
 
-    def revise(self, brief: Brief, story: WrittenStory, instruction: str) -> Iterator[WriterChunk]:
+    def revise(self, brief: Brief, story: WrittenStory, instruction: str) -> WriterStream:
         """Any instruction works, presets and free text alike; the page count may change."""
         return self._story(
             revise_prompt(brief, story, instruction), seed=brief.seed, pages=len(story.pages), expected=None
         )
 
-    def extend(self, brief: Brief, story: WrittenStory, extra_pages: int) -> Iterator[WriterChunk]:
+    def extend(self, brief: Brief, story: WrittenStory, extra_pages: int) -> WriterStream:
         total = len(story.pages) + extra_pages
         return self._story(extend_prompt(brief, story, extra_pages), seed=brief.seed, pages=total, expected=total)
 

@@ -61,7 +61,7 @@ from core.providers.base import (
     Language,
     Picture,
     Step,
-    WriterChunk,
+    WriterStream,
     WrittenStory,
 )
 from core.providers.storyjson import StoryFormatError, parse_story
@@ -579,7 +579,7 @@ class RemoteWriter:
             f"The server {self.service.host} refused every kind of answer format."
         )
 
-    def _write(self, prompt: str, expected_pages: int | None) -> Iterator[WriterChunk]:
+    def _write(self, prompt: str, expected_pages: int | None) -> WriterStream:
         """Stream an answer; an unusable one gets exactly one repair attempt, a cut one is kept."""
         messages = [{"role": "system", "content": WRITER_SYSTEM}, {"role": "user", "content": prompt}]
         for attempt in (1, 2):
@@ -587,11 +587,9 @@ class RemoteWriter:
             end = yield from _collect(self._open(messages), parts)
             answer = "".join(parts)
             if end.cut:
-                yield self._keep_what_arrived(answer, end.cut)
-                return
+                return self._keep_what_arrived(answer, end.cut)
             try:
-                yield parse_story(answer, expected_pages)
-                return
+                return parse_story(answer, expected_pages)
             except StoryFormatError as error:
                 if attempt == 2:
                     raise ProviderError(
@@ -625,16 +623,16 @@ class RemoteWriter:
 
     # --- Writer --------------------------------------------------------------------------
 
-    def draft(self, brief: Brief) -> Iterator[WriterChunk]:
+    def draft(self, brief: Brief) -> WriterStream:
         return self._write(draft_prompt(brief), brief.pages)
 
-    def revise(self, brief: Brief, story: WrittenStory, instruction: str) -> Iterator[WriterChunk]:
+    def revise(self, brief: Brief, story: WrittenStory, instruction: str) -> WriterStream:
         """Any instruction, presets or free text. Length requests may change the page count."""
         key = revision_key(instruction)
         expected = len(story.pages) if key is not None and key not in ("shorter", "longer") else None
         return self._write(revise_prompt(brief, story, instruction), expected)
 
-    def extend(self, brief: Brief, story: WrittenStory, extra_pages: int) -> Iterator[WriterChunk]:
+    def extend(self, brief: Brief, story: WrittenStory, extra_pages: int) -> WriterStream:
         return self._write(extend_prompt(brief, story, extra_pages), len(story.pages) + extra_pages)
 
     # --- Translator ----------------------------------------------------------------------
