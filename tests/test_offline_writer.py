@@ -11,6 +11,7 @@ from core.offline.writer import OfflineWriter, read_caption, split_sentences, wo
 from core.prompts import REVISIONS
 from core.providers.base import Brief, Writer, WrittenStory
 from core.readability import measure
+from tests.conftest import SAMPLES
 from tests.doubles import written
 
 CAT = "A ginger tabby cat with green eyes lying on a blanket in the living room."
@@ -595,3 +596,20 @@ def test_shorter_is_shorter_for_every_audience_and_seed(writer):
             story = writer.write(b)
             shorter = writer.revised(b, story, "shorter")
             assert word_count(shorter) < 0.85 * word_count(story), (audience, seed)
+
+
+def test_titles_use_an_before_a_vowel() -> None:
+    """'A Explorer Called Bo' was printed for the astronaut sample (seed 4)."""
+    from PIL import Image
+
+    from core.offline.vision import OfflineVision
+
+    with Image.open(SAMPLES / "astronaut.jpg") as image:
+        caption = "".join(OfflineVision().describe(image.convert("RGB")))
+    titles = [
+        OfflineWriter().write(brief(caption=caption, seed=seed, pages=6, audience=audience)).title
+        for seed in range(1, 41)
+        for audience in ("young children", "adults")
+    ]
+    assert not [t for t in titles if re.search(r"\bA [AEIOU]", t)]
+    assert any(re.search(r"\bAn [AEIOU]", t) for t in titles)

@@ -317,7 +317,7 @@ class Plan:
 
 
 def _a(phrase: str) -> str:
-    return ("an " if phrase[:1] in "aeiou" else "a ") + phrase
+    return ("an " if phrase[:1].lower() in "aeiou" else "a ") + phrase
 
 
 def make_plan(brief: Brief) -> Plan:
@@ -977,7 +977,7 @@ def title_for(plan: Plan, rng: random.Random) -> str:
         f"The {plan.colour.title()} {noun} and the {thing}",
         f"The Day {hero} {_goal_as(goal, 'VBD')}",
         f"{hero} {_goal_as(goal, 'VBZ')}",
-        f"A {noun} Called {hero}",
+        f"{_a(noun)[0].upper()}{_a(noun)[1:]} Called {hero}",
         f"{hero} and {plan.friend}",
         f"How {hero} Tried to {_title_case(goal)}",
         f"{hero} and the Search for the {thing}" if plan.kind == "search" else f"{hero} on the Way to the {thing}",
@@ -986,8 +986,9 @@ def title_for(plan: Plan, rng: random.Random) -> str:
         f"{hero} {_title_case(plan.at_setting, first=False)}",
         f"Once, {_title_case(plan.at_setting, first=False)}",
         f"{hero} Finds a Way",
-        f"A {thing} for {hero}",
     ]
+    if plan.kind == "search":  # "A Silver Compass for Ada"; a hill or a kite to bring home does not read so
+        options.append(f"{_a(thing)[0].upper()}{_a(thing)[1:]} for {hero}")
     return rng.choice(options)
 
 
