@@ -26,8 +26,8 @@ MODES = {"view": "Read only", "edit": "Can edit"}
 def share_box(where, story_id: str) -> None:
     """Share one story with a person (by their id) or the whole space; list and revoke shares."""
     box = where.popover("Share")
+    access = store.access(story_id)  # the owner's own story: readable
     with _ui.shows_errors():
-        access = store.access(story_id)
         for share in access.shares:
             who = "everyone in this space" if share.kind == "space" else share.target
             line, revoke = box.columns([3, 1])
@@ -41,6 +41,8 @@ def share_box(where, story_id: str) -> None:
         with _ui.shows_errors():
             store.share(story_id, person, mode)
             st.rerun()
+    if store.spaces.get(access.space).kind == "person":
+        return  # a person's own space has nobody else in it
     if box.button("Share with everyone in this space", key=f"library_share_space_{story_id}"):
         with _ui.shows_errors():
             store.share(story_id, None, mode)

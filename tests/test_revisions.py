@@ -73,7 +73,7 @@ def test_a_revision_racing_a_hand_edit_keeps_both_and_says_so(store, story) -> N
         def revise(self, brief, written, instruction):
             other = store.load(story.id)
             studio.edit_draft(store, other, "Hand title", [(p.text, p.scene) for p in other.draft.pages])
-            yield from super().revise(brief, written, instruction)
+            return (yield from super().revise(brief, written, instruction))  # a WriterStream returns its story
 
     events = list(studio.revise(store, story, EditsWhileWriting(story_of("Cat 2", "A.", "B.")), "shorter"))
     newest = store.load(story.id)
