@@ -879,7 +879,7 @@ def update_settings(store: Store, story: Story, **values: object) -> None:
 
 
 def library(store: Store):
-    """Every saved story, newest change first (id, title, date, pages, thumbnail path)."""
+    """Every story the store's person may see, newest change first (id, title, date, pages, thumbnail, level)."""
     return store.list()
 
 

@@ -1,4 +1,5 @@
-"""A real OpenID Connect sign-in, in Chromium: two people sign in and each sees only their own stories.
+"""A real OpenID Connect sign-in, in Chromium: two people sign in and each sees only their own stories
+until one shares a story with the other.
 
 `oidc-provider-mock` (a real OIDC provider for tests, on the package index) runs on 127.0.0.1 with two
 predefined people; the studio runs with a secrets.toml whose `[auth]` points at it, exactly as a
@@ -138,6 +139,17 @@ def test_two_people_signed_in_through_oidc_see_only_their_own_stories(browser, t
             settle(bob)
             bob.get_by_text("There is no story at this link").wait_for()
             shoot(bob, "signin-3-bob-opens-alices-link")
+
+            library_open_buttons(alice, studio.url)  # Alice shares hers with Bob, read-only
+            alice.get_by_role("button", name="Share").first.click()
+            alice.get_by_label("Person id").fill(f"oidc:{issuer}:bob")
+            alice.get_by_label("Person id").press("Enter")
+            alice.get_by_role("button", name="Share with this person").click()
+            settle(alice)
+            expect(library_open_buttons(bob, studio.url)).to_have_count(2)
+            bob.get_by_text("shared with you, read-only").wait_for()
+            assert bob.get_by_role("button", name="Share").count() == 1  # only on his own story
+            shoot(bob, "signin-4-bob-sees-the-shared-story")
 
             access = Store(studio.data_dir)
             assert access.access(alices).owner == f"oidc:{issuer}:alice"
