@@ -1,4 +1,5 @@
-"""VisuTale Studio: the entry point. Owns navigation, the sidebar and the session defaults.
+"""VisuTale Studio: the entry point. Owns navigation, the sidebar, the session defaults, the access
+password and who is asking (pages/_identity.py: personal, signed in, or a private space link).
 
 Run with `streamlit run Home.py`. Every step of the flow is a page in pages/; the work itself is
 done by core.studio, so the command line (`python -m core make ...`) does exactly the same.
@@ -11,7 +12,8 @@ import hmac
 import streamlit as st
 
 from core.errors import StudioError
-from pages import _nav, _ui
+from core.spaces import Level
+from pages import _identity, _nav, _ui
 
 st.set_page_config(page_title="VisuTale Studio", page_icon=":material/menu_book:", layout="wide")
 st.session_state.setdefault("settings_overrides", {})
@@ -51,15 +53,23 @@ def _gate() -> None:
     st.stop()
 
 
-navigation = _nav.navigation(hidden=_locked())
+navigation = _nav.navigation(hidden=_locked() or _identity.waiting_for_signin(settings))
 if _locked():
     _gate()
 
+# Who is asking: the personal studio's one person, a signed-in person, or a private space link.
+person = _identity.person(settings)
+if person is None:
+    _identity.signin_page()
+
 with st.sidebar:
+    _identity.sidebar(settings, person)
     story = _ui.current_story()
     if story is not None:
         st.markdown(f"**{_ui.literal(story.title)}**")
         st.caption(f"Saved · revision {story.revision}")
+        if _ui.store().level(story.id) < Level.EDIT:
+            st.caption("Read-only: shared with you to read. Duplicate it in the Library to change it.")
     st.caption(
         "Engines: "
         f"vision {settings.vision} · writer {settings.writer} · pictures {settings.illustrator} · "

@@ -19,6 +19,13 @@ reloads, re-applies its change and, where two changes collide, keeps both (see `
 
 Story ids and image names are checked against strict patterns before they touch a path, so
 `?story=../../etc` or a forged image name reveals nothing.
+
+Who may do what is asked before any file is touched: every operation names the `Level` it needs
+(`core.spaces`) and calls `_require`. This `Store` is the operator's view (tests, the data folder's
+owner): it allows everything. `store.as_person(person)` is one person's view (`core.access`),
+which answers StoryNotFound for a story they may not see, exactly as for one that does not exist.
+Each story's owner, space and shares are kept in `stories/<id>/access.json`, written under the
+story's lock; a story without one belongs to the personal space.
 """
 
 from __future__ import annotations
@@ -39,6 +46,7 @@ from PIL import Image
 from pydantic import ValidationError
 
 from core.errors import InputError
+from core.spaces import PERSONAL, Level, Person, Share, StoryAccess, valid_person_id
 from core.story import IMAGE_NAME, STORY_ID, Story, new_id, now
 
 KEEP_VERSIONS = 20
@@ -69,6 +77,8 @@ class StorySummary:
     updated: datetime
     pages: int
     thumbnail: Path | None
+    owner: str = PERSONAL
+    level: Level = Level.OWN  # what the asker may do with it: a Library marks what is only shared
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -97,12 +107,108 @@ class Store:
         self.stories = self.root / "stories"
         self.stories.mkdir(parents=True, exist_ok=True)
 
+    def as_person(self, person: Person, space_id: str | None = None):
+        """This data folder as `person` may see it, starting new stories in `space_id` (their own
+        space by default)."""
+        from core.access import PersonStore  # core.access builds on this module
+
+        return PersonStore(self.root, person, space_id)
+
+    # --- access: asked before any file is touched ----------------------------------------
+
+    def level(self, story_id: str) -> Level:
+        """What the asker may do with this story; the operator may do everything."""
+        return Level.OWN
+
+    def check_access(self, story_id: str, needed: Level) -> None:
+        """Raise unless the asker may do `needed` with the story: StoryNotFound when they may not
+        even see it (the answer a wrong id gets), a plain InputError when they may see but not do."""
+        have = self.level(story_id)
+        if have >= needed:
+            return
+        if have == Level.NONE:
+            raise StoryNotFound()
+        if needed == Level.EDIT:
+            raise InputError(
+                "This story was shared with you to read, not to change: duplicate it in the Library "
+                "to make a version of your own."
+            )
+        raise InputError("Only the story's owner can delete or share it.")
+
+    def access(self, story_id: str) -> StoryAccess:
+        """The story's owner, space and shares (for anyone who may see the story)."""
+        self.check_access(story_id, Level.VIEW)
+        found = self._read_access(story_id)
+        if found is None:
+            raise StoryNotFound()
+        return found
+
+    def _read_access(self, story_id: str) -> StoryAccess | None:
+        """The stored access record; the personal space's when there is none (a story from before
+        spaces); None when it cannot be read, which grants nothing to anyone but the operator."""
+        path = self._path(story_id) / "access.json"
+        try:
+            return StoryAccess.model_validate_json(path.read_bytes())
+        except FileNotFoundError:
+            return StoryAccess()
+        except (OSError, ValidationError, ValueError):
+            return None
+
+    def _write_access(self, story_id: str, access: StoryAccess) -> None:
+        write_atomically(self._path(story_id) / "access.json", access.model_dump_json(indent=1).encode("utf-8"))
+
+    def _access_for_new(self, source: StoryAccess | None) -> StoryAccess:
+        """Who owns a new story (a copy of `source`, when duplicated): the operator's copies keep
+        the source's owner and space, without its shares."""
+        if source is None:
+            return StoryAccess()
+        return StoryAccess(owner=source.owner, space=source.space)
+
+    def share(self, story_id: str, with_person: str | None, mode: str) -> StoryAccess:
+        """Share the story with one person (`with_person`, their id) or, with None, with everyone in
+        its space; `mode` "view" (read-only) or "edit". Sharing again changes the mode."""
+        if mode not in ("view", "edit"):
+            raise InputError("Share a story to read ('view') or to change ('edit').")
+        folder = self._path(story_id)
+        with self._locked(folder):
+            self.check_access(story_id, Level.OWN)
+            access = self._read_access(story_id) or StoryAccess()
+            if with_person is None:
+                share = Share(kind="space", target=access.space, mode=mode)
+            else:
+                person = valid_person_id(with_person)
+                if person == access.owner:
+                    raise InputError("That is the story's owner: they have it already.")
+                share = Share(kind="person", target=person, mode=mode)
+            access = access.with_share(share)
+            self._write_access(story_id, access)
+        return access
+
+    def revoke(self, story_id: str, with_person: str | None) -> StoryAccess:
+        """Stop sharing with one person, or (None) with the whole space."""
+        folder = self._path(story_id)
+        with self._locked(folder):
+            self.check_access(story_id, Level.OWN)
+            access = self._read_access(story_id) or StoryAccess()
+            if with_person is None:
+                access = access.without_share("space", access.space)
+            else:
+                access = access.without_share("person", with_person)
+            self._write_access(story_id, access)
+        return access
+
     # --- paths, always through validation ----------------------------------------------
 
-    def folder(self, story_id: str) -> Path:
+    def _path(self, story_id: str) -> Path:
         if not isinstance(story_id, str) or not STORY_ID.match(story_id):
             raise StoryNotFound()
         return self.stories / story_id
+
+    def folder(self, story_id: str) -> Path:
+        """The story's folder, for someone who may at least see the story."""
+        path = self._path(story_id)
+        self.check_access(story_id, Level.VIEW)
+        return path
 
     def image_path(self, story_id: str, name: str) -> Path:
         if not IMAGE_NAME.match(name):
@@ -113,7 +219,9 @@ class Store:
 
     def create(self) -> Story:
         story = Story(id=new_id())
-        self.folder(story.id).mkdir(parents=True)
+        access = self._access_for_new(None)
+        self._path(story.id).mkdir(parents=True)
+        self._write_access(story.id, access)
         return self.save(story)
 
     def save(self, story: Story) -> Story:
@@ -122,8 +230,9 @@ class Store:
         The revision goes up by one. Raises StaleRevision, writing nothing, when the stored story
         is no longer at `story.revision`, and StoryNotFound when the story was deleted meanwhile.
         """
-        folder = self.folder(story.id)
+        folder = self._path(story.id)
         with self._locked(folder):
+            self.check_access(story.id, Level.EDIT)  # under the lock: a revoke cannot slip in between
             newest = self._newest_revision(story.id)
             if newest != story.revision:
                 raise StaleRevision(story.id, story.revision, newest)
@@ -185,7 +294,7 @@ class Store:
             raise StoryNotFound() from None
 
     def list(self) -> list[StorySummary]:
-        """Every story, newest change first."""
+        """Every story the asker may see, newest change first."""
         summaries = []
         for folder in self.stories.iterdir():
             if not STORY_ID.match(folder.name):
@@ -201,12 +310,15 @@ class Store:
                     updated=story.updated,
                     pages=len(story.draft.pages) if story.draft else 0,
                     thumbnail=self.image_path(story.id, story.photo.image) if story.photo else None,
+                    owner=(self._read_access(story.id) or StoryAccess()).owner,
+                    level=self.level(story.id),
                 )
             )
         return sorted(summaries, key=lambda s: s.updated, reverse=True)
 
     def delete(self, story_id: str) -> None:
-        folder = self.folder(story_id)
+        folder = self._path(story_id)
+        self.check_access(story_id, Level.OWN)
         if not folder.exists():
             raise StoryNotFound()
         # Rename first: a crash half-way through rmtree leaves no half-deleted story listed.
@@ -218,9 +330,11 @@ class Store:
     def duplicate(self, story_id: str) -> Story:
         """A copy with a new id: every image and version-less document, exports left behind."""
         story = self.load(story_id)
+        access = self._access_for_new(self._read_access(story_id))
         copy = story.model_copy(deep=True, update={"id": new_id(), "revision": 0, "exports": []})
-        source, target = self.folder(story_id), self.folder(copy.id)
+        source, target = self.folder(story_id), self._path(copy.id)
         (target / "images").mkdir(parents=True)
+        self._write_access(copy.id, access)
         for name in story.image_names():
             src = source / "images" / name
             if src.exists():
@@ -231,6 +345,7 @@ class Store:
 
     def put_image(self, story_id: str, data: bytes, extension: str) -> str:
         """Store image bytes under the hash of their content; return the name."""
+        self.check_access(story_id, Level.EDIT)
         name = f"{hashlib.sha256(data).hexdigest()}.{extension.lower().lstrip('.')}"
         path = self.image_path(story_id, name)
         if not path.exists():
@@ -260,3 +375,10 @@ class Store:
         if not token.isalnum():
             raise InputError("That export link is not valid.")
         return self.folder(story_id) / "exports" / f"{token}.pdf"
+
+    def put_export(self, story_id: str, token: str, data: bytes) -> Path:
+        """Keep an exported PDF beside the story (for someone who may change the story)."""
+        self.check_access(story_id, Level.EDIT)
+        path = self.export_path(story_id, token)
+        write_atomically(path, data)
+        return path

@@ -45,7 +45,8 @@ from core.providers.base import (
 from core.providers.storyjson import readable
 from core.publish import Publisher
 from core.safety import SafetyChecker
-from core.store import StaleRevision, Store, write_atomically
+from core.spaces import Level
+from core.store import StaleRevision, Store
 from core.story import (
     MAX_PAGES,
     CaptionVersion,
@@ -115,6 +116,12 @@ def _adopt(story: Story, newest: Story) -> None:
     story.__dict__.update(newest.model_copy(deep=True).__dict__)
 
 
+def _may_change(store: Store, story: Story) -> None:
+    """A long step asks before it runs a model, not at its first save: a person who may only read
+    the story is told at once, and no model works for nothing."""
+    store.check_access(story.id, Level.EDIT)
+
+
 # --- photo -------------------------------------------------------------------------------
 
 
@@ -150,6 +157,7 @@ def open_image(store: Store, story_id: str, name: str) -> Image.Image:
 
 def caption(store: Store, story: Story, vision: Vision) -> Iterator[Event]:
     """Describe the photo, streamed. Stopped or failed half-way, what arrived is kept as incomplete."""
+    _may_change(store, story)
     image = photo_image(store, story)
     parts: list[str] = []
     finished = False
@@ -186,6 +194,7 @@ def restore_caption(store: Store, story: Story, index: int) -> None:
 
 
 def ask(store: Store, story: Story, vision: Vision, question: str) -> Iterator[Event]:
+    _may_change(store, story)
     question = one_line(question, 500)
     if not question:
         raise InputError("Type a question about the photo first.")
@@ -262,6 +271,7 @@ def _write(
     `ids_for` says which of the new pages are old pages (their ids, so they keep their pictures);
     None, or a list shorter than the story, means new pages.
     """
+    _may_change(store, story)
     result = yield from _shown(stream)
     if result is None or not result.pages:
         raise InputError("The writer returned no story; your previous draft is kept.")
@@ -502,6 +512,7 @@ def illustrate(
     safety: SafetyChecker | None = None,
 ) -> Iterator[Event]:
     """A new picture for each page asked (all pages by default); the new one becomes chosen."""
+    _may_change(store, story)
     draft = _chosen(story)
     pages = [p for p in draft.pages if page_ids is None or p.id in page_ids]
     photo = photo_image(store, story)
@@ -605,6 +616,7 @@ def upscale(
     store: Store, story: Story, upscaler: Upscaler, factor: int, page_ids: Sequence[str] | None = None
 ) -> Iterator[Event]:
     """Upscale the chosen picture of each page asked; the copy is kept beside the original."""
+    _may_change(store, story)
     if factor not in (2, 4):
         raise InputError("Pictures can be upscaled 2x or 4x.")
     _chosen(story)
@@ -659,6 +671,7 @@ def translate(
     glossary: dict[str, str] | None = None,
 ) -> Iterator[Event]:
     """Translate the chosen draft's title and pages into `language`, kept beside the original."""
+    _may_change(store, story)
     if translator is None:
         raise NotConfigured("No translator is configured: set one up in Settings.")
     draft = _chosen(story)
@@ -707,6 +720,7 @@ def retranslate_page(
     glossary: dict[str, str] | None = None,
 ) -> None:
     _translation_of(story, language)
+    _may_change(store, story)
     text = _chosen(story).pages[index].text
     (new,) = translator.translate(
         [text], language, source=story.settings.language, formality=formality, glossary=glossary
@@ -751,6 +765,7 @@ def export_pdf(
     """
     from core.export.pdf import Book, BookPage, render_pdf
 
+    _may_change(store, story)
     draft = _chosen(story)
     try:
         settings = ExportSettings(
@@ -792,7 +807,7 @@ def export_pdf(
     )
     rendered = render_pdf(book)
     yield Progress("Saving the PDF", 1, 2)
-    write_atomically(store.export_path(story.id, token), rendered.data)
+    store.put_export(story.id, token, rendered.data)
     if publisher:
         publisher.publish(token, filename, rendered.data)
     record = ExportRecord(
@@ -864,7 +879,7 @@ def update_settings(store: Store, story: Story, **values: object) -> None:
 
 
 def library(store: Store):
-    """Every saved story, newest change first (id, title, date, pages, thumbnail path)."""
+    """Every story the store's person may see, newest change first (id, title, date, pages, thumbnail, level)."""
     return store.list()
 
 
@@ -875,6 +890,7 @@ def duplicate_story(store: Store, story_id: str) -> Story:
 def delete_story(store: Store, story_id: str, publisher: Publisher | None = None) -> int:
     """Delete the story and unpublish every PDF it exported (their links and QR codes then answer
     "not found"). Returns how many exports were unpublished."""
+    store.check_access(story_id, Level.OWN)  # before unpublishing anything
     story = store.load(story_id)
     if publisher:
         for record in story.exports:

@@ -80,8 +80,11 @@ def link(spec: PageSpec, label: str | None = None, *, where=st) -> None:
 
 
 def switch(spec: PageSpec, query_params: dict[str, str] | None = None) -> None:
-    """Go to another page of the studio now (with `?story=...` when given)."""
-    st.switch_page(spec.page(), query_params=query_params)
+    """Go to another page of the studio now (with `?story=...` when given; a private space link
+    is kept)."""
+    from pages._identity import kept_params  # imports nothing of this module's users
+
+    st.switch_page(spec.page(), query_params={**kept_params(), **(query_params or {})} or None)
 
 
 def _run_home_in_place_of_this_page() -> None:

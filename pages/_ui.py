@@ -20,9 +20,10 @@ from core import studio
 from core.errors import ModelUnavailable, StudioError
 from core.publish import StaticFolder
 from core.settings import Settings, load_settings
+from core.spaces import Person
 from core.store import Store
 from core.story import Story
-from pages import _nav
+from pages import _identity, _nav
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
@@ -57,15 +58,24 @@ def model_manager():
     return get_manager()
 
 
+def person() -> Person:
+    """Who this session works as (Home.py has already stopped a run that has nobody signed in)."""
+    who = _identity.person(settings())
+    if who is None:
+        st.stop()
+    return who
+
+
 def store() -> Store:
-    return _store(str(settings().data_dir))
+    """The stories as this session's person may see them: every page and step gets only this."""
+    return _store(str(settings().data_dir)).as_person(person())
 
 
 def current_story() -> Story | None:
     """The story this browser session works on: `?story=ID` wins, and the URL always shows it."""
     wanted = st.query_params.get("story")
     if wanted and wanted != st.session_state.get("story_id"):
-        if store().exists(wanted):
+        if store().exists(wanted):  # someone else's story does not exist for this person
             st.session_state["story_id"] = wanted
         else:
             st.error("There is no story at this link. It may have been deleted; see the Library.")

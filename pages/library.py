@@ -1,33 +1,77 @@
-"""Every saved story: open, duplicate, delete (with a confirm)."""
+"""Every story this person may see: open, duplicate, share (a shared studio), delete (with a confirm).
+
+The list comes from the store as this session's person sees it, so it holds their own stories and
+those shared with them, nothing else; what each may do (`summary.level`) only decides which buttons
+are drawn; core refuses the rest anyway.
+"""
 
 import streamlit as st
 
 from core import studio
-from pages import _nav, _ui
+from core.spaces import Level
+from pages import _identity, _nav, _ui
 
 _nav.begin(_nav.LIBRARY)
 store = _ui.store()
+shared_studio = _identity.shared(_ui.settings())
 stories = studio.library(store)
 if not stories:
     st.info("No stories yet.")
     _nav.link(_nav.PHOTO, "Start with a photo")
     st.stop()
 
+MODES = {"view": "Read only", "edit": "Can edit"}
+
+
+def share_box(where, story_id: str) -> None:
+    """Share one story with a person (by their id) or the whole space; list and revoke shares."""
+    box = where.popover("Share")
+    access = store.access(story_id)  # the owner's own story: readable
+    with _ui.shows_errors():
+        for share in access.shares:
+            who = "everyone in this space" if share.kind == "space" else share.target
+            line, revoke = box.columns([3, 1])
+            line.caption(f"{_ui.literal(who)} · {MODES[share.mode].lower()}")
+            if revoke.button("Revoke", key=f"library_revoke_{story_id}_{share.kind}_{share.target}"):
+                store.revoke(story_id, None if share.kind == "space" else share.target)
+                st.rerun()
+    person = box.text_input("Person id", key=f"library_share_with_{story_id}", placeholder="oidc:… or link:…")
+    mode = box.radio("They may", list(MODES), format_func=MODES.get, key=f"library_share_mode_{story_id}")
+    if box.button("Share with this person", key=f"library_share_{story_id}", disabled=not person.strip()):
+        with _ui.shows_errors():
+            store.share(story_id, person, mode)
+            st.rerun()
+    if store.spaces.get(access.space).kind == "person":
+        return  # a person's own space has nobody else in it
+    if box.button("Share with everyone in this space", key=f"library_share_space_{story_id}"):
+        with _ui.shows_errors():
+            store.share(story_id, None, mode)
+            st.rerun()
+
+
 st.caption(f"{len(stories)} {'story' if len(stories) == 1 else 'stories'}, saved as they change.")
 for summary in stories:
     thumb, info, actions = st.columns([1, 4, 2])
     if summary.thumbnail and summary.thumbnail.exists():
         thumb.image(str(summary.thumbnail), width=96)
+    shared_note = ""
+    if summary.level < Level.OWN:
+        shared_note = " · shared with you, " + ("read-only" if summary.level == Level.VIEW else "you can edit it")
     info.markdown(
         f"**{_ui.literal(summary.title)}**  \n{summary.pages} pages · changed {summary.updated:%Y-%m-%d %H:%M} UTC"
+        + shared_note
     )
     if actions.button("Open", key=f"library_open_{summary.id}", type="primary"):
         _ui.open_story(summary.id, page=_nav.DRAFT if summary.pages else _nav.CAPTION)
+    if shared_studio and summary.level == Level.OWN:
+        share_box(actions, summary.id)
     more = actions.popover("More")
     if more.button("Duplicate", key=f"library_duplicate_{summary.id}"):
         with _ui.shows_errors():
             studio.duplicate_story(store, summary.id)
             st.rerun()
+    if summary.level < Level.OWN:
+        continue  # only its owner deletes a story
     more.caption("Its published PDFs stop downloading: their links and QR codes will answer that they are gone.")
     confirm = more.checkbox("Yes, delete it for good", key=f"library_confirm_{summary.id}")
     if more.button("Delete", key=f"library_delete_{summary.id}", disabled=not confirm):

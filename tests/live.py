@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +31,7 @@ class LiveStudio:
     env: dict[str, str]
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -44,10 +44,16 @@ def live_studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveStudio
 
 
 @contextmanager
-def running_studio(data_dir: Path, **extra_env: str) -> Iterator[LiveStudio]:
-    """`streamlit run Home.py` on a free port with its own data folder, stopped afterwards."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
+def running_studio(
+    data_dir: Path, *, port: int | None = None, host: str = "127.0.0.1", args: Sequence[str] = (), **extra_env: str
+) -> Iterator[LiveStudio]:
+    """`streamlit run Home.py` on a free port (or `port`) with its own data folder, stopped afterwards.
+
+    `host` is the name the URL uses (the server listens on 127.0.0.1 either way): a sign-in test
+    opens the studio at the host of its redirect_uri, "localhost". `args` go to `streamlit run`.
+    """
+    port = port or free_port()
+    url = f"http://{host}:{port}"
     env = {**os.environ, "VISUTALE_DATA_DIR": str(data_dir), "VISUTALE_PUBLIC_BASE_URL": url, **extra_env}
     for name in ("OPENAI_API_KEY", "DEEPL_AUTH_KEY", "VISUTALE_STATIC_DIR"):
         env.pop(name, None)
@@ -66,6 +72,7 @@ def running_studio(data_dir: Path, **extra_env: str) -> Iterator[LiveStudio]:
             "127.0.0.1",
             "--server.headless",
             "true",
+            *args,
         ],
         cwd=ROOT,
         env=env,
@@ -76,7 +83,7 @@ def running_studio(data_dir: Path, **extra_env: str) -> Iterator[LiveStudio]:
         deadline = time.monotonic() + 60
         while True:
             try:
-                urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
                 break
             except OSError as error:
                 if time.monotonic() > deadline or server.poll() is not None:

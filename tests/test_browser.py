@@ -69,12 +69,14 @@ def click(page, label: str, timeout: float = 90_000) -> None:
     settle(page, timeout)
 
 
-def _story_with_draft(data_dir: Path, pages: int = 2):
+def _story_with_draft(data_dir: Path, pages: int = 2, space_key: str | None = None):
+    """A story with a draft, in the personal studio or (`space_key`) in that private space link's space."""
     from core import studio
     from core.offline.writer import OfflineWriter
+    from core.spaces import Person
     from core.store import Store
 
-    store = Store(data_dir)
+    store = Store(data_dir).as_person(Person.from_link(space_key) if space_key else Person.personal())
     story = studio.start_story(store, (SAMPLES / "coffee.jpg").read_bytes(), "coffee.jpg")
     studio.edit_caption(store, story, "A cup of coffee on a saucer, on a wooden table.")
     studio.update_settings(store, story, pages=pages)
@@ -98,9 +100,10 @@ def test_a_story_link_as_a_fresh_studios_first_request_gets_the_whole_studio(bro
 
 def test_a_story_link_keeps_its_story_through_the_password(browser, tmp_path: Path) -> None:
     """A story link to a locked studio: after the password, that story's Draft, on a fresh server or not."""
-    story = _story_with_draft(tmp_path / "data")
+    key = "5e" * 16  # a password studio gives each browser a private space link: its stories are there
+    story = _story_with_draft(tmp_path / "data", space_key=key)
     with running_studio(tmp_path / "data", VISUTALE_ACCESS_PASSWORD="open sesame") as locked:
-        link = f"{locked.url}/draft?story={story.id}"
+        link = f"{locked.url}/draft?story={story.id}&space={key}"
         for attempt in ("first-request", "later-request"):
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.goto(link)

@@ -510,3 +510,14 @@ def test_make_runs_where_torch_cannot_be_imported(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "o" / "story.pdf").is_file() and published(tmp_path / "s")
+
+
+def test_as_works_in_that_persons_own_space(cli, story_id: str, store: Store) -> None:
+    alice = "oidc:https://id.example:alice"
+    made = cli("make", str(SAMPLES / "chelsea.jpg"), "--as", alice, "--pages", "1", "--out", str(store.root / "out"))
+    assert made.code == 0, made.err
+    theirs = [row["id"] for row in json.loads(cli("list", "--json", "--as", alice).out)]
+    assert len(theirs) == 1 and theirs[0] != story_id
+    assert [row["id"] for row in json.loads(cli("list", "--json").out)] == [story_id]  # the personal studio
+    assert "There is no story" in one_line_error(cli("show", story_id, "--as", alice))
+    assert "not a person id" in one_line_error(cli("list", "--as", "alice"))

@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from core import studio
 from core.offline.writer import OfflineWriter
+from core.spaces import Person
 from core.store import Store
 from pages import _nav
 from tests.conftest import ROOT
@@ -20,6 +21,7 @@ from tests.test_app_flow import _app
 
 SPECS = [spec for specs in _nav.SECTIONS.values() for spec in specs]
 PASSWORD = "open sesame"
+SPACE_KEY = "5e" * 16  # a password studio gives each browser a private space link (?space=)
 
 
 def test_streamlit_still_runs_a_page_alone_in_an_app_with_a_pages_folder() -> None:
@@ -61,8 +63,8 @@ def test_a_page_opened_first_runs_inside_home(data_dir, spec: _nav.PageSpec) -> 
     assert any(c.value.startswith("Engines:") for c in at.sidebar.caption)  # Home.py's sidebar
 
 
-def _story_with_draft(data_dir, cat_bytes):
-    store = Store(data_dir)
+def _story_with_draft(data_dir, cat_bytes, person: Person | None = None):
+    store = Store(data_dir).as_person(person or Person.personal())
     story = studio.start_story(store, cat_bytes, "chelsea.jpg")
     studio.edit_caption(store, story, "A ginger cat on a red rug.")
     studio.update_settings(store, story, pages=2)
@@ -74,12 +76,13 @@ def _locked_link(page: str, story_id: str) -> AppTest:
     at = _app()
     at.secrets["access_password"] = PASSWORD
     at.query_params["story"] = story_id
+    at.query_params["space"] = SPACE_KEY
     at.switch_page(page)
     return at
 
 
 def test_a_story_link_keeps_its_page_and_story_through_the_password(data_dir, cat_bytes) -> None:
-    story = _story_with_draft(data_dir, cat_bytes)
+    story = _story_with_draft(data_dir, cat_bytes, Person.from_link(SPACE_KEY))
     at = _locked_link("pages/draft.py", story.id).run()
     assert not at.exception, at.exception
     assert [t.label for t in at.text_input] == ["Password"]  # the gate, and nothing of the story
@@ -99,10 +102,11 @@ def test_a_story_link_keeps_its_page_and_story_through_the_password(data_dir, ca
 
 
 def test_the_environment_password_guards_a_deep_link_too(data_dir, cat_bytes, monkeypatch) -> None:
-    story = _story_with_draft(data_dir, cat_bytes)
+    story = _story_with_draft(data_dir, cat_bytes, Person.from_link(SPACE_KEY))
     monkeypatch.setenv("VISUTALE_ACCESS_PASSWORD", PASSWORD)
     at = _app()
     at.query_params["story"] = story.id
+    at.query_params["space"] = SPACE_KEY
     at.switch_page("pages/pictures.py").run()
     assert [t.label for t in at.text_input] == ["Password"] and not at.button
     at.text_input(key="home_password").set_value(PASSWORD).run()

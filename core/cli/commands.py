@@ -20,6 +20,7 @@ from core.cli.parser import MODEL_FLAGS
 from core.errors import InputError
 from core.publish import StaticFolder
 from core.settings import Settings, load_settings
+from core.spaces import Person, valid_person_id
 from core.store import Store, StoryNotFound
 from core.story import STORY_ID, Story, StoryPage
 
@@ -280,4 +281,12 @@ COMMANDS = {
 
 def dispatch(args: argparse.Namespace) -> None:
     settings = settings_of(args)
-    COMMANDS[args.command](args, settings, Store(settings.data_dir))
+    COMMANDS[args.command](args, settings, Store(settings.data_dir).as_person(person_of(args)))
+
+
+def person_of(args: argparse.Namespace) -> Person:
+    """Who the command line works as: the personal studio's one person unless `--as` names another."""
+    wanted = getattr(args, "as_person", None)
+    if not wanted:
+        return Person.personal()
+    return Person(id=valid_person_id(wanted))

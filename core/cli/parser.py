@@ -45,6 +45,13 @@ def _common() -> argparse.ArgumentParser:
     common.add_argument(
         "--data-dir", type=Path, metavar="DIR", help="where the stories live (default: the data_dir setting)"
     )
+    common.add_argument(
+        "--as",
+        dest="as_person",
+        metavar="PERSON_ID",
+        help="work as this person of a shared studio, in their own space (default: the personal studio's "
+        "person); the studio's sidebar shows each person's id",
+    )
     return common
 
 

@@ -1,0 +1,43 @@
+"""The store as one person sees it: `Store.as_person(person)`.
+
+Every `Store` operation already names the level it needs and asks `level()` first (see
+`core.store`); here `level()` answers from the story's access record and its space (the rules are
+`core.spaces.level`), so every page and every studio step that is handed this store can reach only
+what its person may. A story they may not see answers StoryNotFound, word for word as a wrong id
+does; one they may read but not change answers a plain InputError on the first write.
+
+New stories (started or duplicated) belong to the person and live in the space the store was
+opened for: their own unless another one (a class, a team) is named, where they must be owner or
+editor.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from core.errors import InputError
+from core.spaces import Level, Person, Spaces, StoryAccess, level, may_start_stories
+from core.store import Store
+
+
+class PersonStore(Store):
+    def __init__(self, root: Path, person: Person, space_id: str | None = None) -> None:
+        super().__init__(root)
+        self.person = person
+        self.spaces = Spaces(self.root)
+        self.space = self.spaces.own(person) if space_id is None else self.spaces.get(space_id)
+
+    def level(self, story_id: str) -> Level:
+        access = self._read_access(story_id)
+        if access is None:  # unreadable: nobody but the operator
+            return Level.NONE
+        try:
+            space = self.spaces.get(access.space)
+        except InputError:  # a space that is gone: only the story's owner keeps it
+            return Level.OWN if access.owner == self.person.id else Level.NONE
+        return level(access, space, self.person.id)
+
+    def _access_for_new(self, source: StoryAccess | None) -> StoryAccess:
+        if not may_start_stories(self.space, self.person.id):
+            raise InputError(f"You can read what is shared in '{self.space.name}', but not start stories there.")
+        return StoryAccess(owner=self.person.id, space=self.space.id)

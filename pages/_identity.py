@@ -1,0 +1,126 @@
+"""Who is asking, for this browser session: the glue between Streamlit's sign-in and `core.spaces`.
+
+The studio runs in one of three ways, decided from the configuration alone:
+
+- *personal* (nothing configured): one person on their own machine, one space, as a laptop app.
+- *sign-in* (an `[auth]` section in `.streamlit/secrets.toml`): Streamlit's own OpenID Connect
+  (`st.login` / `st.user` / `st.logout`); the person is `oidc:<issuer>:<subject>` from the ID token.
+- *link* (only `access_password` set): past the password, each browser gets a private space link,
+  `?space=<128-bit hex>`, kept in the address like `?story=`; the link is its key, so bookmarking it
+  is how a person comes back to their stories.
+
+Home.py asks `person()` on every run before any page draws; pages only ever receive the store that
+`core` scopes to that person, so they never decide access themselves.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import streamlit as st
+
+from core.errors import InputError
+from core.settings import Settings
+from core.spaces import LINK_KEY, Person, new_link_key
+
+Mode = Literal["personal", "signin", "link"]
+
+
+def _auth_section() -> dict:
+    try:
+        section = st.secrets.get("auth")
+    except FileNotFoundError:
+        return {}
+    return dict(section) if section else {}
+
+
+def mode(settings: Settings) -> Mode:
+    if _auth_section():
+        return "signin"
+    if settings.access_password and settings.access_password.get_secret_value():
+        return "link"
+    return "personal"
+
+
+def shared(settings: Settings) -> bool:
+    return mode(settings) != "personal"
+
+
+def person(settings: Settings) -> Person | None:
+    """The person this session works as; None while a sign-in studio waits for its sign-in."""
+    current = mode(settings)
+    if current == "personal":
+        return Person.personal()
+    if current == "link":
+        return Person.from_link(link_key())
+    claims = st.user.to_dict()
+    if not claims.get("is_logged_in"):
+        return None
+    try:
+        return Person.from_claims(claims)
+    except InputError as error:
+        st.error(str(error))
+        return None
+
+
+def waiting_for_signin(settings: Settings) -> bool:
+    return mode(settings) == "signin" and not st.user.to_dict().get("is_logged_in")
+
+
+def link_key() -> str:
+    """This browser's private space key: from `?space=` when the address has a valid one, else the
+    one this session already has, else a new one; the address always shows it."""
+    wanted = st.query_params.get("space")
+    if wanted and LINK_KEY.match(wanted):
+        st.session_state["space_key"] = wanted
+    elif wanted:
+        st.error("That private space link is not valid: check that it was copied whole.")
+    key = st.session_state.setdefault("space_key", new_link_key())
+    if st.query_params.get("space") != key:
+        st.query_params["space"] = key
+    return key
+
+
+def kept_params() -> dict[str, str]:
+    """The query parameters every page switch must keep (the private space link)."""
+    key = st.session_state.get("space_key")
+    return {"space": key} if key else {}
+
+
+def _providers() -> list[str | None]:
+    """The providers to offer: the one of a flat `[auth]`, or each `[auth.<name>]`."""
+    section = _auth_section()
+    if "client_id" in section:
+        return [None]
+    return [name for name, value in section.items() if isinstance(value, dict)] or [None]
+
+
+def signin_page() -> None:
+    """Drawn in place of every page until the person signs in."""
+    st.title("VisuTale Studio")
+    st.write("Sign in to reach your own stories. Nobody else sees them unless you share one.")
+    for provider in _providers():
+        label = "Sign in" if provider is None else f"Sign in with {provider.replace('_', ' ').title()}"
+        st.button(label, type="primary", on_click=st.login, args=(() if provider is None else (provider,)))
+    st.stop()
+
+
+def sidebar(settings: Settings, who: Person) -> None:
+    """Who you are, and how to leave or come back."""
+    current = mode(settings)
+    if current == "personal":
+        return
+    if current == "signin":
+        st.markdown(f"Signed in as **{_literal(who.name)}**")
+        st.button("Sign out", on_click=st.logout, key="home_sign_out")
+    else:
+        st.markdown(f"**{_literal(who.name)}** · your private space")
+        st.caption("The address of this page is your key: bookmark it to come back to your stories.")
+    st.caption("Your person id, for others to share a story with you:")
+    st.code(who.id, language=None)
+
+
+def _literal(text: str) -> str:
+    from pages._ui import literal  # pages._ui imports this module
+
+    return literal(text)
