@@ -128,18 +128,43 @@ def _from_secrets(secrets: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
+# Which configured keys a server address may receive: a session that points one of these at
+# another server must bring its own key, or the operator's key would go to that server.
+ENDPOINT_KEYS = {
+    "openai_base_url": ("openai_api_key", "vision_api_key", "writer_api_key", "illustrator_api_key"),
+    "vision_base_url": ("vision_api_key", "openai_api_key"),
+    "writer_base_url": ("writer_api_key", "openai_api_key"),
+    "illustrator_base_url": ("illustrator_api_key", "openai_api_key"),
+    "deepl_server_url": ("deepl_auth_key",),
+}
+
+
 def load_settings(
     env: Mapping[str, str] | None = None,
     secrets: Mapping[str, Any] | None = None,
     overrides: Mapping[str, Any] | None = None,
+    *,
+    own_endpoints_need_own_keys: bool = False,
 ) -> Settings:
-    """Settings from every source. A bad value raises InputError naming the field."""
+    """Settings from every source. A bad value raises InputError naming the field.
+
+    With `own_endpoints_need_own_keys` (a shared studio), a session that overrides a server address
+    loses the configured keys that address could receive unless it typed its own: a visitor must
+    not be able to send the operator's key to a server of their choosing.
+    """
     import os
 
     values: dict[str, Any] = {}
     values.update(_from_secrets(secrets or {}))
     values.update(_from_env(os.environ if env is None else env))
-    values.update({k: v for k, v in (overrides or {}).items() if v not in (None, "")})
+    mine = {k: v for k, v in (overrides or {}).items() if v not in (None, "")}
+    if own_endpoints_need_own_keys:
+        for url_field, keys in ENDPOINT_KEYS.items():
+            if url_field in mine and mine[url_field] != values.get(url_field):
+                for key in keys:
+                    if key not in mine:
+                        values.pop(key, None)
+    values.update(mine)
     try:
         return Settings(**values)
     except ValidationError as error:

@@ -42,7 +42,13 @@ def settings() -> Settings:
         secrets = dict(st.secrets)
     except FileNotFoundError:  # no secrets.toml (or an unreadable one): environment and UI only
         secrets = {}
-    return load_settings(env=os.environ, secrets=secrets, overrides=st.session_state.get("settings_overrides", {}))
+    configured = load_settings(env=os.environ, secrets=secrets)
+    return load_settings(
+        env=os.environ,
+        secrets=secrets,
+        overrides=st.session_state.get("settings_overrides", {}),
+        own_endpoints_need_own_keys=_identity.shared(configured),
+    )
 
 
 @st.cache_resource(show_spinner=False)

@@ -4,7 +4,7 @@ import streamlit as st
 
 from core import providers
 from core.errors import StudioError
-from pages import _nav, _ui
+from pages import _identity, _nav, _ui
 
 _nav.begin(_nav.SETTINGS)
 st.write(
@@ -57,6 +57,11 @@ with st.form("settings_form"):
     )
 
     st.subheader("OpenAI-compatible server (OpenAI, vLLM, Ollama, LM Studio, llama.cpp)")
+    if _identity.shared(settings):
+        st.caption(
+            "This studio is shared: a server address you type here needs your own key. The studio's "
+            "own keys are only ever sent to the servers it was set up with."
+        )
     left, right = st.columns(2)
     base_url = left.text_input(
         "Base URL (empty: api.openai.com)", settings.openai_base_url or "", placeholder="http://localhost:11434/v1"
