@@ -29,7 +29,9 @@ from __future__ import annotations
 
 import io
 import math
+import os
 import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,6 +57,7 @@ PAGE_SIZES: dict[str, tuple[float, float]] = {
 }
 DPI = 150  # pictures are downscaled to at most this at their printed size
 JPEG_QUALITY = 85
+PICTURE_THREADS = min(4, os.cpu_count() or 1)  # pictures fitted and encoded at once
 
 INK = (0.11, 0.11, 0.13)
 ACCENT = (0.13, 0.38, 0.55)  # the translation, and the rule before it
@@ -134,7 +137,7 @@ class _Renderer:
             self.buf, pagesize=(self.width, self.height), invariant=1, pageCompression=1, initialFontName=self.latin
         )
         self.measure = _Measure()
-        self.images: dict[tuple, tuple[ImageReader, float, float]] = {}
+        self.images: dict[tuple, Future] = {}  # (path, box) -> (reader, width, height), see `picture`
         self.page_label: str | None = None  # printed at the foot of story pages
 
     # --- geometry -----------------------------------------------------------------------------
@@ -160,13 +163,50 @@ class _Renderer:
         c.setTitle(title.replace("\n", " "))
         c.setCreator("VisuTale Studio")
         c.setSubject(printable_text(book.credits)[:500].replace("\n", " "))
-        self.title_page()
-        for n, page in enumerate(book.pages, start=1):
-            self.story_page(n, page)
+        with ThreadPoolExecutor(max_workers=PICTURE_THREADS, thread_name_prefix="pdf-pictures") as pool:
+            self.prepare_pictures(pool)
+            try:
+                self.title_page()
+                for n, page in enumerate(book.pages, start=1):
+                    self.story_page(n, page)
+            finally:
+                for future in self.images.values():
+                    future.cancel()  # a picture failed: those not started are not needed
         if book.qr_url or printable_text(book.credits):
             self.last_page()
         c.save()  # shows the last page; the page number then points past it
         return Rendered(self.buf.getvalue(), c.getPageNumber() - 1)
+
+    def prepare_pictures(self, pool: ThreadPoolExecutor) -> None:
+        """Start fitting and encoding every picture of the book, in page order, on `pool`.
+
+        Decoding, resampling and JPEG encoding release the GIL, so on a machine with several
+        cores the pictures are prepared side by side while the pages are laid out; each one is
+        an exact function of its file and box, so the PDF's bytes do not depend on the timing.
+        `picture` then waits for the one a page draws (and raises its error, in page order).
+        """
+        if self.book.photo is not None:
+            self.submit_picture(pool, Path(self.book.photo), self.title_box_h(), "the photo")
+        for n, page in enumerate(self.book.pages, start=1):
+            if page.image is not None:
+                self.submit_picture(pool, Path(page.image), self.story_box_h(page), f"page {n}")
+
+    def submit_picture(self, pool: ThreadPoolExecutor, path: Path, box_h: float, what: str) -> None:
+        key = (path, round(self.content_w, 1), round(box_h, 1))
+        if key not in self.images:
+            self.images[key] = pool.submit(_jpeg_fitted, path, self.content_w, box_h, what)
+
+    def title_box_h(self) -> float:
+        return (self.top - self.margin) * (0.55 if self.book.page_size == "square" else 0.6)
+
+    def story_box_h(self, page: BookPage) -> float:
+        """The height of a story page's picture box: a short text leaves room, and the picture
+        grows into it (a picture book's usual page)."""
+        content_h = self.top - self.bottom
+        short = len(page.text) + len(page.translation or "") < 450
+        if self.book.page_size == "square":
+            return content_h * (0.56 if short else 0.5)
+        return content_h * (0.66 if short else 0.56)
 
     def bilingual(self) -> bool:
         return bool(self.book.translation_language)
@@ -176,8 +216,7 @@ class _Renderer:
         content_h = self.top - self.margin
         y = self.top
         if book.photo is not None:
-            box_h = content_h * (0.55 if book.page_size == "square" else 0.6)
-            y = self.draw_picture(book.photo, self.top, box_h, "the photo") - 10 * mm
+            y = self.draw_picture(book.photo, self.top, self.title_box_h(), "the photo") - 10 * mm
         else:
             y = self.top - content_h * 0.28
         blocks = [Block(book.title, book.language, 0, INK, align="center", leading=1.25)]
@@ -195,13 +234,7 @@ class _Renderer:
         self.page_label = str(number)
         y = self.top
         if page.image is not None:
-            content_h = self.top - self.bottom
-            # A short text leaves room: the picture grows into it (a picture book's usual page).
-            short = len(page.text) + len(page.translation or "") < 450
-            box_h = content_h * (
-                (0.56 if short else 0.5) if self.book.page_size == "square" else (0.66 if short else 0.56)
-            )
-            y = self.draw_picture(page.image, self.top, box_h, f"page {number}") - 7 * mm
+            y = self.draw_picture(page.image, self.top, self.story_box_h(page), f"page {number}") - 7 * mm
         blocks = [Block(page.text, self.book.language, 0, INK)]
         scales = [1.0]
         if self.bilingual() and page.translation is not None and printable_text(page.translation):
@@ -332,9 +365,11 @@ class _Renderer:
 
     def picture(self, path: Path, box_w: float, box_h: float, what: str):
         key = (path, round(box_w, 1), round(box_h, 1))
-        if key not in self.images:
-            self.images[key] = _jpeg_fitted(path, box_w, box_h, what)
-        return self.images[key]
+        if key not in self.images:  # not foreseen by `prepare_pictures`: made here and now
+            done: Future = Future()
+            done.set_result(_jpeg_fitted(path, box_w, box_h, what))
+            self.images[key] = done
+        return self.images[key].result()
 
 
 def _jpeg_fitted(path: Path, box_w: float, box_h: float, what: str) -> tuple[ImageReader, float, float]:
@@ -367,8 +402,24 @@ def _jpeg_fitted(path: Path, box_w: float, box_h: float, what: str) -> tuple[Ima
         raise InputError(f"The picture for {what} is missing ({Path(path).name}).") from e
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as e:
         raise InputError(f"The picture for {what} could not be read ({Path(path).name}).") from e
-    out.seek(0)
-    return ImageReader(out), w_pt, h_pt
+    return _JpegReader(out.getvalue()), w_pt, h_pt
+
+
+class _JpegReader(ImageReader):
+    """A JPEG that reportlab embeds as it is (DCTDecode), named by its own bytes.
+
+    reportlab names an image by a digest of `getRGBData()`, which for an ImageReader decodes the
+    JPEG again; the encoded bytes identify the picture just as well (same picture, same bytes),
+    so the export decodes each picture once. reportlab reads JPEG data through `jpeg_fh` only.
+    """
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(io.BytesIO(data))
+        self._jpeg = data
+        self._dataA = None  # no transparency mask
+
+    def getRGBData(self) -> bytes:  # noqa: N802 - reportlab's name
+        return self._jpeg
 
 
 def _rgb(im):
