@@ -49,7 +49,7 @@ from core.offline.texture import grain, grid, line_kernel, luma, noise, radial
 from core.providers import fit_long_side
 from core.providers.base import IllustratorEvent, ImageJob, Picture, Step
 
-FILTER_VERSION = "offline-filters-2"
+FILTER_VERSION = "offline-filters-3"
 STYLES = ("watercolour", "ink", "pastel", "comic", "photo")
 SIZES = {"portrait": (576, 768), "square": (640, 640), "landscape": (768, 576)}
 MAX_ENLARGE = 3.2  # a crop is enlarged at most this much (when the photo is big enough)
@@ -124,9 +124,8 @@ def choose_crop(
 # --- styles ----------------------------------------------------------------------------------
 
 
-def watercolour(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    h, w = img.shape[:2]
-    small = cv2.resize(img, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
+def watercolour(small: np.ndarray, rng: np.random.Generator, size: tuple[int, int]) -> np.ndarray:
+    w, h = size
     small = cv2.bilateralFilter(small, 7, 50, 5)
     small = cv2.bilateralFilter(small, 7, 50, 5)
     # colour bleeding: warp the washes along a smooth random field
@@ -136,25 +135,38 @@ def watercolour(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     dy = noise(rng, sh, sw, 24) * amp
     gy, gx = grid(sh, sw)
     small = cv2.remap(small, gx + dx, gy + dy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
-    wash = cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR).astype(np.float32)
-    # pale, transparent pigment
-    wash = 255 - (255 - wash) * 0.82
+    wash = cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
     # pigment pools at the edges of washes
     edges = cv2.Canny(cv2.resize(luma(small), (w, h)), 30, 90).astype(np.float32) / 255
     edges = cv2.GaussianBlur(edges, (0, 0), 1.6)
-    wash *= (1 - 0.35 * np.clip(edges * 2.5, 0, 1))[..., None]
+    pooled = 1 - 0.35 * np.clip(edges * 2.5, 0, 1)
     # granulation and paper
     paper = 1 + 0.05 * grain(rng, h, w, 0.9) + 0.04 * noise(rng, h, w, 10)
-    wash *= paper[..., None]
     # unpainted paper at the margins, with a ragged edge
     margin = radial(h, w) * 1.6 + 0.35 * noise(rng, h, w, 40)
-    blank = np.clip((margin - 0.95) * 4, 0, 1)[..., None]
-    out = wash * (1 - blank) + PAPER * blank
-    return np.clip(out, 0, 255).astype(np.uint8)
+    blank = np.clip((margin - 0.95) * 4, 0, 1)
+    # pale, transparent pigment (255 - (255 - wash) * 0.82), pooled, on paper, then the margin:
+    # the per-pixel factors are multiplied once on one channel and applied to all three
+    gain = pooled * paper * (1 - blank)
+    return _shade(wash, gain * 0.82, gain * (255 * 0.18), blank)
 
 
-def ink(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    h, w = img.shape[:2]
+def _shade(img: np.ndarray, gain: np.ndarray, offset: np.ndarray, blank: np.ndarray) -> np.ndarray:
+    """uint8 `img * gain + offset + PAPER * blank` (gain, offset and blank per pixel, one channel
+    each), in float32, clipped and truncated to uint8; channel by channel, which keeps every
+    array small enough for the cache and is twice as fast as broadcasting over three channels."""
+    planes = []
+    for plane, paper in zip(cv2.split(img), PAPER.tolist(), strict=True):
+        out = plane.astype(np.float32)
+        out *= gain
+        out += offset
+        out += blank * paper
+        planes.append(np.clip(out, 0, 255, out=out).astype(np.uint8))
+    return cv2.merge(planes)
+
+
+def ink(img: np.ndarray, rng: np.random.Generator, size: tuple[int, int]) -> np.ndarray:
+    w, h = size
     gray = cv2.medianBlur(luma(img), 5)
     lines = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, 9, 6)
     tone = cv2.GaussianBlur(gray, (0, 0), 2.0).astype(np.float32) / 255
@@ -177,9 +189,8 @@ def ink(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return np.clip(out, 0, 255).astype(np.uint8)
 
 
-def pastel(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    h, w = img.shape[:2]
-    small = cv2.resize(img, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
+def pastel(small: np.ndarray, rng: np.random.Generator, size: tuple[int, int]) -> np.ndarray:
+    w, h = size
     small = cv2.bilateralFilter(small, 7, 40, 5)
     hsv = cv2.cvtColor(small, cv2.COLOR_RGB2HSV).astype(np.float32)
     hsv[..., 1] *= 0.62 * np.clip(hsv[..., 2] / 90, 0.15, 1)  # the hue of dark pixels is noise
@@ -199,9 +210,8 @@ def pastel(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return np.clip(out, 0, 255).astype(np.uint8)
 
 
-def comic(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    h, w = img.shape[:2]
-    small = cv2.resize(img, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
+def comic(small: np.ndarray, rng: np.random.Generator, size: tuple[int, int]) -> np.ndarray:
+    w, h = size
     small = cv2.bilateralFilter(small, 9, 80, 7)
     small = cv2.bilateralFilter(small, 9, 80, 7)
     hsv = cv2.cvtColor(small, cv2.COLOR_RGB2HSV).astype(np.float32)
@@ -234,7 +244,7 @@ def comic(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return np.clip(flat, 0, 255).astype(np.uint8)
 
 
-def photo(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def photo(img: np.ndarray, rng: np.random.Generator, size: tuple[int, int]) -> np.ndarray:
     f = img.astype(np.float32) / 255
     f = f + 0.12 * (f - 0.5) * (1 - np.abs(2 * f - 1))  # a gentle S-curve
     gray = f.mean(axis=2, keepdims=True)
@@ -243,6 +253,9 @@ def photo(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 
 FILTERS = {"watercolour": watercolour, "ink": ink, "pastel": pastel, "comic": comic, "photo": photo}
+# These filters smooth a half-size copy first: their photo is framed straight at half size (one
+# resampling of the photo instead of an enlargement to full size and a reduction to half).
+HALF_SIZE = frozenset({"watercolour", "pastel", "comic"})
 
 
 def grade(img: np.ndarray, mood: str, colour: bool = True, vignette: bool = True) -> np.ndarray:
@@ -371,21 +384,25 @@ class OfflineIllustrator:
 
     def render(self, job: ImageJob, step=lambda s: None) -> Image.Image:
         """One picture: framed and drawn as `plan_picture` reads the job's prompt."""
-        width, height = int(job.width), int(job.height)
+        size = width, height = int(job.width), int(job.height)
         plan = plan_picture(job)
         rng = plan.rng()
+        half = plan.style in HALF_SIZE
+        framed_size = (max(1, width // 2), max(1, height // 2)) if half else size
         if plan.box is None:
             framed = np.asarray(abstract(job.prompt, width, height, int(job.seed)), dtype=np.uint8)
+            if half:
+                framed = cv2.resize(framed, framed_size, interpolation=cv2.INTER_AREA)
         else:
             source = job.photo if job.photo.mode == "RGB" else job.photo.convert("RGB")
-            framed = np.asarray(source.resize((width, height), Image.Resampling.LANCZOS, box=plan.box), dtype=np.uint8)
+            framed = np.asarray(source.resize(framed_size, Image.Resampling.LANCZOS, box=plan.box), dtype=np.uint8)
             framed = tilt(framed, plan.reading.angle)
         step(1)
         if plan.style == "comic":  # grade first, so the posterised colours stay flat
-            pixels = FILTERS[plan.style](grade(framed, plan.mood, vignette=False), rng)
+            pixels = FILTERS[plan.style](grade(framed, plan.mood, vignette=False), rng, size)
             step(2)
         else:
-            pixels = FILTERS[plan.style](framed, rng)
+            pixels = FILTERS[plan.style](framed, rng, size)
             step(2)
             pixels = grade(pixels, plan.mood, colour=plan.style != "ink")
         pixels = weather(light(pixels, plan.reading.time), plan.reading.weather, rng)
