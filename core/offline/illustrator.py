@@ -30,8 +30,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 import zlib
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -42,8 +43,8 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw
 
-from core.offline.analysis import analyse
-from core.offline.atmosphere import light, tilt, weather
+from core.offline.analysis import analyse, image_key
+from core.offline.atmosphere import ANGLES, light, tilt, weather
 from core.offline.prompt_words import PromptReading, read_prompt
 from core.offline.texture import grain, grid, line_kernel, luma, noise, radial
 from core.providers import fit_long_side
@@ -124,10 +125,20 @@ def choose_crop(
 # --- styles ----------------------------------------------------------------------------------
 
 
+def _smooth_watercolour(img: np.ndarray) -> np.ndarray:
+    return cv2.bilateralFilter(cv2.bilateralFilter(img, 7, 50, 5), 7, 50, 5)
+
+
+def _smooth_pastel(img: np.ndarray) -> np.ndarray:
+    return cv2.bilateralFilter(img, 7, 40, 5)
+
+
+def _smooth_comic(img: np.ndarray) -> np.ndarray:
+    return cv2.bilateralFilter(cv2.bilateralFilter(img, 9, 80, 7), 9, 80, 7)
+
+
 def watercolour(small: np.ndarray, rng: np.random.Generator, size: tuple[int, int]) -> np.ndarray:
     w, h = size
-    small = cv2.bilateralFilter(small, 7, 50, 5)
-    small = cv2.bilateralFilter(small, 7, 50, 5)
     # colour bleeding: warp the washes along a smooth random field
     sh, sw = small.shape[:2]
     amp = rng.uniform(2.0, 4.0)
@@ -191,7 +202,6 @@ def ink(img: np.ndarray, rng: np.random.Generator, size: tuple[int, int]) -> np.
 
 def pastel(small: np.ndarray, rng: np.random.Generator, size: tuple[int, int]) -> np.ndarray:
     w, h = size
-    small = cv2.bilateralFilter(small, 7, 40, 5)
     hsv = cv2.cvtColor(small, cv2.COLOR_RGB2HSV).astype(np.float32)
     hsv[..., 1] *= 0.62 * np.clip(hsv[..., 2] / 90, 0.15, 1)  # the hue of dark pixels is noise
     hsv[..., 2] = 90 + hsv[..., 2] * 0.68
@@ -212,8 +222,6 @@ def pastel(small: np.ndarray, rng: np.random.Generator, size: tuple[int, int]) -
 
 def comic(small: np.ndarray, rng: np.random.Generator, size: tuple[int, int]) -> np.ndarray:
     w, h = size
-    small = cv2.bilateralFilter(small, 9, 80, 7)
-    small = cv2.bilateralFilter(small, 9, 80, 7)
     hsv = cv2.cvtColor(small, cv2.COLOR_RGB2HSV).astype(np.float32)
     hsv[..., 1] = np.clip(hsv[..., 1] * 1.45, 0, 255)
     vivid = cv2.cvtColor(hsv.astype(np.uint8), cv2.COLOR_HSV2RGB)
@@ -253,9 +261,11 @@ def photo(img: np.ndarray, rng: np.random.Generator, size: tuple[int, int]) -> n
 
 
 FILTERS = {"watercolour": watercolour, "ink": ink, "pastel": pastel, "comic": comic, "photo": photo}
-# These filters smooth a half-size copy first: their photo is framed straight at half size (one
-# resampling of the photo instead of an enlargement to full size and a reduction to half).
-HALF_SIZE = frozenset({"watercolour", "pastel", "comic"})
+# These filters start from a half-size copy smoothed by an edge-preserving filter: the photo is
+# framed straight at half size and smoothed by `SMOOTHERS`, before the filter itself (which gets
+# the smoothed copy and the full size). See `smoothed_framing` for the work a book shares.
+SMOOTHERS = {"watercolour": _smooth_watercolour, "pastel": _smooth_pastel, "comic": _smooth_comic}
+SHARE_AREA = 3.0  # the whole photo is smoothed once when it is at most this many times the crop
 
 
 def grade(img: np.ndarray, mood: str, colour: bool = True, vignette: bool = True) -> np.ndarray:
@@ -387,29 +397,85 @@ class OfflineIllustrator:
         size = width, height = int(job.width), int(job.height)
         plan = plan_picture(job)
         rng = plan.rng()
-        half = plan.style in HALF_SIZE
-        framed_size = (max(1, width // 2), max(1, height // 2)) if half else size
-        if plan.box is None:
-            framed = np.asarray(abstract(job.prompt, width, height, int(job.seed)), dtype=np.uint8)
-            if half:
-                framed = cv2.resize(framed, framed_size, interpolation=cv2.INTER_AREA)
-        else:
-            source = job.photo if job.photo.mode == "RGB" else job.photo.convert("RGB")
-            framed = np.asarray(source.resize(framed_size, Image.Resampling.LANCZOS, box=plan.box), dtype=np.uint8)
-            framed = tilt(framed, plan.reading.angle)
-        step(1)
-        if plan.style == "comic":  # grade first, so the posterised colours stay flat
-            pixels = FILTERS[plan.style](grade(framed, plan.mood, vignette=False), rng, size)
-            step(2)
-        else:
+        smooth = SMOOTHERS.get(plan.style)
+        if smooth is None:
+            framed = framing(job, plan, size)
+            step(1)
             pixels = FILTERS[plan.style](framed, rng, size)
-            step(2)
+        else:
+            small_size = (max(1, width // 2), max(1, height // 2))
+            small = smoothed_framing(job, plan, small_size)
+            if small is None:
+                small = framing(job, plan, small_size)
+                if plan.style == "comic":  # graded first, so the posterised colours stay flat
+                    small = grade(small, plan.mood, vignette=False)
+                small = smooth(small)
+            step(1)
+            pixels = FILTERS[plan.style](small, rng, size)
+        step(2)
+        if plan.style != "comic":
             pixels = grade(pixels, plan.mood, colour=plan.style != "ink")
         pixels = weather(light(pixels, plan.reading.time), plan.reading.weather, rng)
         step(3)
         image = Image.fromarray(pixels, "RGB")
         step(4)
         return image
+
+
+def framing(job: ImageJob, plan: Plan, size: tuple[int, int]) -> np.ndarray:
+    """The job's crop of its photo (or, without one, the abstract picture) at `size`, tilted as
+    the prompt asks."""
+    if plan.box is None:
+        drawn = np.asarray(abstract(job.prompt, int(job.width), int(job.height), int(job.seed)), dtype=np.uint8)
+        if drawn.shape[1::-1] == size:
+            return drawn
+        return cv2.resize(drawn, size, interpolation=cv2.INTER_AREA)
+    source = job.photo if job.photo.mode == "RGB" else job.photo.convert("RGB")
+    framed = np.asarray(source.resize(size, Image.Resampling.LANCZOS, box=plan.box), dtype=np.uint8)
+    return tilt(framed, plan.reading.angle)
+
+
+_smoothed: OrderedDict[tuple, np.ndarray] = OrderedDict()
+_smoothed_lock = threading.Lock()
+_SMOOTHED_KEPT = 8
+
+
+def smoothed_framing(job: ImageJob, plan: Plan, size: tuple[int, int]) -> np.ndarray | None:
+    """The job's crop, framed at `size` and smoothed by its style's `SMOOTHERS`, cut from the
+    whole photo smoothed once at the crop's scale; None where that does not apply (no photo, a
+    tilted view, or a whole photo more than `SHARE_AREA` times the crop).
+
+    The pages of a book crop one photo at the same scale (most often the photo's full height),
+    and the edge-preserving smoothing is the costliest part of a picture, so the smoothed photo is
+    kept (by content, scale, style and, for comic, the mood it is graded by first) for the next
+    page. Whether it applies depends on the job alone, and the kept copy is exactly what would be
+    computed again, so the same job gives the same pixels, alone or in a book, in any process.
+    """
+    if plan.box is None or plan.reading.angle in ANGLES:
+        return None
+    x0, y0, x1, y1 = plan.box
+    scale = size[1] / (y1 - y0)
+    if abs(size[0] / (x1 - x0) / scale - 1) > 0.01:  # pragma: no cover - crops keep the job's aspect
+        return None
+    photo = job.photo if job.photo.mode == "RGB" else job.photo.convert("RGB")
+    whole = (max(size[0], round(photo.width * scale)), max(size[1], round(photo.height * scale)))
+    if whole[0] * whole[1] > SHARE_AREA * size[0] * size[1]:
+        return None
+    key = (image_key(photo), whole, plan.style, plan.mood if plan.style == "comic" else "")
+    with _smoothed_lock:  # held while smoothing: a second thread waits rather than doing it again
+        smoothed = _smoothed.get(key)
+        if smoothed is None:
+            smoothed = np.asarray(photo.resize(whole, Image.Resampling.LANCZOS), dtype=np.uint8)
+            if plan.style == "comic":  # graded first, so the posterised colours stay flat
+                smoothed = grade(smoothed, plan.mood, vignette=False)
+            smoothed = _smoothed[key] = SMOOTHERS[plan.style](smoothed)
+            while len(_smoothed) > _SMOOTHED_KEPT:
+                _smoothed.popitem(last=False)
+        else:
+            _smoothed.move_to_end(key)
+    left = min(max(round(x0 * scale), 0), whole[0] - size[0])
+    top = min(max(round(y0 * scale), 0), whole[1] - size[1])
+    return smoothed[top : top + size[1], left : left + size[0]].copy()
 
 
 def _events(index: int, steps: list[int], image: Image.Image) -> Iterator[IllustratorEvent]:
