@@ -281,14 +281,13 @@ def grade(img: np.ndarray, mood: str, colour: bool = True, vignette: bool = True
     lut = np.clip(lut * 255 + 0.5, 0, 255).astype(np.uint8).reshape(256, 1, 3)
     out = cv2.LUT(np.ascontiguousarray(out), lut)
     if vignette and vig:
-        mask = _vignette(img.shape[0], img.shape[1], round(vig, 3))
-        out = ((out.astype(np.uint16) * mask) >> 8).astype(np.uint8)
+        out = cv2.multiply(out, _vignette(img.shape[0], img.shape[1], round(vig, 3)), dtype=cv2.CV_8U)
     return out
 
 
 @lru_cache(maxsize=16)
 def _vignette(h: int, w: int, strength: float) -> np.ndarray:
-    return np.round((1 - strength * radial(h, w)) * 256).astype(np.uint16)[..., None]
+    return cv2.merge([1 - strength * radial(h, w)] * 3)
 
 
 # --- without a photo -------------------------------------------------------------------------
