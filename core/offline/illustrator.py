@@ -441,24 +441,26 @@ _SMOOTHED_KEPT = 8
 
 def smoothed_framing(job: ImageJob, plan: Plan, size: tuple[int, int]) -> np.ndarray | None:
     """The job's crop, framed at `size` and smoothed by its style's `SMOOTHERS`, cut from the
-    whole photo smoothed once at the crop's scale; None where that does not apply (no photo, a
-    tilted view, or a whole photo more than `SHARE_AREA` times the crop).
+    whole photo smoothed once at the crop's scale; None where that does not apply: no photo, a
+    tilted view, a crop smaller than the largest of the picture's shape (its scale is its own:
+    nothing to share), or a whole photo more than `SHARE_AREA` times the crop.
 
-    The pages of a book crop one photo at the same scale (most often the photo's full height),
-    and the edge-preserving smoothing is the costliest part of a picture, so the smoothed photo is
-    kept (by content, scale, style and, for comic, the mood it is graded by first) for the next
-    page. Whether it applies depends on the job alone, and the kept copy is exactly what would be
-    computed again, so the same job gives the same pixels, alone or in a book, in any process.
+    Many pages of a book crop the photo at its full height or width (close and medium shots of a
+    photo smaller than the picture always do: see `MAX_ENLARGE`), and the edge-preserving
+    smoothing is the costliest part of a picture: the smoothed photo is kept (by content, scale,
+    style and, for comic, the mood it is graded by first) for the next page. Whether this applies
+    depends on the job alone, and the kept copy is exactly what would be computed again, so the
+    same job gives the same pixels, alone or in a book, in any process. (Resampling a smaller
+    crop out of the smoothed photo was tried: it softened the pigment edges of wide shots.)
     """
     if plan.box is None or plan.reading.angle in ANGLES:
         return None
-    x0, y0, x1, y1 = plan.box
-    scale = size[1] / (y1 - y0)
-    if abs(size[0] / (x1 - x0) / scale - 1) > 0.01:  # pragma: no cover - crops keep the job's aspect
-        return None
     photo = job.photo if job.photo.mode == "RGB" else job.photo.convert("RGB")
+    x0, y0, x1, y1 = plan.box
+    largest = min(photo.height, photo.width * size[1] / size[0])  # the height of the largest crop
+    scale = size[1] / largest  # the smoothed photo's scale
     whole = (max(size[0], round(photo.width * scale)), max(size[1], round(photo.height * scale)))
-    if whole[0] * whole[1] > SHARE_AREA * size[0] * size[1]:
+    if abs(y1 - y0 - largest) > 0.5 or whole[0] * whole[1] > SHARE_AREA * size[0] * size[1]:
         return None
     key = (image_key(photo), whole, plan.style, plan.mood if plan.style == "comic" else "")
     with _smoothed_lock:  # held while smoothing: a second thread waits rather than doing it again
