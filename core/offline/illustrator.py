@@ -55,7 +55,9 @@ STYLES = ("watercolour", "ink", "pastel", "comic", "photo")
 SIZES = {"portrait": (576, 768), "square": (640, 640), "landscape": (768, 576)}
 MAX_ENLARGE = 3.2  # a crop is enlarged at most this much (when the photo is big enough)
 STEPS = 4  # frame, style, grade (mood, time of day, weather), done
-RENDER_THREADS = min(4, os.cpu_count() or 1)  # pictures drawn at once by `generate`
+# pictures drawn at once by `generate`: one core is left to the caller, who stores each picture
+# (the studio's PNG encoding of a picture takes longer than drawing it)
+RENDER_THREADS = max(1, min(4, (os.cpu_count() or 1) - 1))
 
 PAPER = np.array([247, 243, 232], dtype=np.float32)
 INK = np.array([24, 24, 28], dtype=np.float32)
@@ -361,16 +363,16 @@ class OfflineIllustrator:
 
         A picture takes a fraction of a second, and its filters (OpenCV, numpy, Pillow) release
         the GIL, so a small pool renders the next pictures while the caller stores this one: a
-        24-page book keeps every core busy. Each job draws from its own seeded generator, so the
+        24-page book keeps every core busy (a single job is drawn in the caller's thread). Each job draws from its own seeded generator, so the
         pixels do not depend on which thread drew them or in what order. At most a few pictures
         are drawn ahead; closing the iterator cancels those not yet started.
         """
         jobs = list(jobs)
-        workers = min(RENDER_THREADS, len(jobs))
-        if workers <= 1:
+        if len(jobs) <= 1:
             for index, job in enumerate(jobs):
                 yield from _events(index, *self._render_steps(job))
             return
+        workers = min(RENDER_THREADS, len(jobs))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="offline-illustrator") as pool:
             ahead: deque[Future] = deque()
             upcoming = iter(jobs)
