@@ -31,6 +31,7 @@ import io
 import math
 import os
 import threading
+from collections import OrderedDict
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -194,7 +195,7 @@ class _Renderer:
     def submit_picture(self, pool: ThreadPoolExecutor, path: Path, box_h: float, what: str) -> None:
         key = (path, round(self.content_w, 1), round(box_h, 1))
         if key not in self.images:
-            self.images[key] = pool.submit(_jpeg_fitted, path, self.content_w, box_h, what)
+            self.images[key] = pool.submit(_fitted_picture, path, self.content_w, box_h, what)
 
     def title_box_h(self) -> float:
         return (self.top - self.margin) * (0.55 if self.book.page_size == "square" else 0.6)
@@ -367,12 +368,49 @@ class _Renderer:
         key = (path, round(box_w, 1), round(box_h, 1))
         if key not in self.images:  # not foreseen by `prepare_pictures`: made here and now
             done: Future = Future()
-            done.set_result(_jpeg_fitted(path, box_w, box_h, what))
+            done.set_result(_fitted_picture(path, box_w, box_h, what))
             self.images[key] = done
         return self.images[key].result()
 
 
-def _jpeg_fitted(path: Path, box_w: float, box_h: float, what: str) -> tuple[ImageReader, float, float]:
+_fitted: OrderedDict[tuple, tuple[bytes, float, float]] = OrderedDict()
+_fitted_lock = threading.Lock()
+_FITTED_KEPT_BYTES = 48 * 2**20
+
+
+def _fitted_picture(path: Path, box_w: float, box_h: float, what: str) -> tuple[ImageReader, float, float]:
+    """`_jpeg_fitted` as a reader for the canvas, kept for the next export of the same book.
+
+    Exporting a book again (another language, a fixed typo) fits the same picture files in the
+    same boxes; decoding, resampling and encoding them is most of an export's time. A file is known
+    by its path, inode, size and modification time (the store writes each picture once, under a
+    new name), and the kept bytes are exactly what fitting it again gives, so the PDF is the same
+    either way. At most `_FITTED_KEPT_BYTES` of JPEG are kept, the least recently used dropped.
+    """
+    try:
+        stat = Path(path).stat()
+    except OSError:
+        return _reader(_jpeg_fitted(path, box_w, box_h, what))  # which says what is wrong
+    key = (str(path), stat.st_ino, stat.st_size, stat.st_mtime_ns, box_w, box_h)
+    with _fitted_lock:
+        fitted = _fitted.get(key)
+        if fitted is not None:
+            _fitted.move_to_end(key)
+    if fitted is None:
+        fitted = _jpeg_fitted(path, box_w, box_h, what)
+        with _fitted_lock:
+            _fitted[key] = fitted
+            while sum(len(data) for data, _, _ in _fitted.values()) > _FITTED_KEPT_BYTES:
+                _fitted.popitem(last=False)
+    return _reader(fitted)
+
+
+def _reader(fitted: tuple[bytes, float, float]) -> tuple[ImageReader, float, float]:
+    data, w_pt, h_pt = fitted
+    return _JpegReader(data), w_pt, h_pt
+
+
+def _jpeg_fitted(path: Path, box_w: float, box_h: float, what: str) -> tuple[bytes, float, float]:
     """The picture fitted in box_w x box_h points (aspect kept), as JPEG bytes of at most DPI at
     that printed size, and its printed width and height."""
     from PIL import Image, ImageOps
@@ -402,7 +440,7 @@ def _jpeg_fitted(path: Path, box_w: float, box_h: float, what: str) -> tuple[Ima
         raise InputError(f"The picture for {what} is missing ({Path(path).name}).") from e
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as e:
         raise InputError(f"The picture for {what} could not be read ({Path(path).name}).") from e
-    return _JpegReader(out.getvalue()), w_pt, h_pt
+    return out.getvalue(), w_pt, h_pt
 
 
 class _JpegReader(ImageReader):
