@@ -22,7 +22,9 @@ right-to-left text and megabytes). Fonts are TrueType, embedded as subsets (`cor
 
 Pictures are re-encoded as JPEG (quality 85) at no more than 150 dpi at their printed size, so a
 page stays far under half a megabyte whatever the source; the PDF is compressed and written in
-"invariant" mode, so the same book gives the same bytes (handy for caching and for tests).
+"invariant" mode, so the same book gives the same bytes (handy for caching and for tests). The
+pictures are fitted on a small thread pool while the pages are laid out, embedded without being
+decoded again, and kept for the next export of the same book (`_fitted_picture`).
 """
 
 from __future__ import annotations
