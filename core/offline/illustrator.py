@@ -368,9 +368,10 @@ class OfflineIllustrator:
 
         A picture takes a fraction of a second, and its filters (OpenCV, numpy, Pillow) release
         the GIL, so a small pool renders the next pictures while the caller stores this one: a
-        24-page book keeps every core busy (a single job is drawn in the caller's thread). Each job draws from its own seeded generator, so the
-        pixels do not depend on which thread drew them or in what order. At most a few pictures
-        are drawn ahead; closing the iterator cancels those not yet started.
+        24-page book keeps every core busy (a single job is drawn in the caller's thread). Each
+        job draws from its own seeded generator, so the pixels do not depend on which thread drew
+        them or in what order. At most a few pictures are drawn ahead; closing the iterator
+        cancels those not yet started.
         """
         jobs = list(jobs)
         if len(jobs) <= 1:
