@@ -277,3 +277,39 @@ def test_any_text_reaches_the_pdf(title, text, translation, credits) -> None:
         assert any(fonts._resolve(fonts.dominant_script(t, "en")) is None for t in texts)
         return
     assert pdf.startswith(b"%PDF-") and len(read(pdf).pages) >= 2
+
+
+def test_pictures_kept_between_exports_give_the_same_pdf(pictures) -> None:
+    import core.export.pdf as pdf
+
+    pdf._fitted.clear()
+    cold = render_pdf(make_book(pictures)).data
+    assert len(pdf._fitted) == len(pictures) + 1  # each story picture and the photo, kept
+    assert render_pdf(make_book(pictures)).data == cold  # from what was kept
+
+
+def test_a_picture_file_replaced_is_read_again(tmp_path, pictures) -> None:
+    path = tmp_path / "page.png"
+    Image.new("RGB", (576, 768), (200, 30, 30)).save(path)
+    book = Book("A red page", [BookPage("Red.", path)])
+    red = page_images(read(render_pdf(book).data).pages[1])[0]
+    Image.new("RGB", (576, 768), (30, 30, 200)).save(path)  # same path, same size on disk or not
+    blue = page_images(read(render_pdf(book).data).pages[1])[0]
+    colour = [Image.open(io.BytesIO(x.get_data())).convert("RGB").getpixel((10, 10)) for x in (red, blue)]
+    assert colour[0][0] > 150 > colour[1][0] and colour[1][2] > 150
+
+
+@pytest.mark.parametrize("factor", [0.97, 0.83, 0.5])
+def test_reduced_pictures_keep_their_detail(factor) -> None:
+    import numpy as np
+
+    from core.export.pdf import _reduced
+
+    with Image.open(SAMPLES[0]) as im:
+        photo = im.convert("RGB").resize((768, 1024))
+    size = (round(768 * factor), round(1024 * factor))
+    reduced = _reduced(photo, *size)
+    lanczos = photo.resize(size, Image.Resampling.LANCZOS)
+    assert reduced.size == size and reduced.mode == "RGB"
+    error = np.mean((np.asarray(reduced, float) - np.asarray(lanczos, float)) ** 2)
+    assert 10 * np.log10(255**2 / max(error, 1e-9)) > 40  # indistinguishable from Lanczos

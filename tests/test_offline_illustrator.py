@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -391,3 +392,57 @@ def test_a_position_word_picks_one_of_several_faces(photos):
         assert not box[0] <= other.box[0] + other.box[2] / 2 <= box[2], side
     one = read_prompt("the woman on the left", analyse(astronaut))  # her face is in the middle
     assert one.ignored == ("on the left",) and one.honoured == ("woman",)
+
+
+def _book_jobs(photo) -> list[ImageJob]:
+    """A book's worth of jobs on one photo at 1024 px: close-ups share the smoothed photo (all
+    three smoothed styles, two comic moods); a wide view and a tilted view do not."""
+    shared = [
+        replace(
+            job(photo, style=style, seed=seed, mood=mood, size=(768, 1024)), prompt=f"a close-up of the cat, {style}"
+        )
+        for seed, (style, mood) in enumerate(
+            [
+                ("watercolour", "calm"),
+                ("pastel", "calm"),
+                ("comic", "joyful"),
+                ("comic", "sad"),
+                ("watercolour", "tense"),
+            ]
+        )
+    ]
+    wide = replace(shared[0], seed=8, prompt="a wide view of the kitchen, watercolour")
+    tilted = replace(shared[0], seed=7, prompt="watercolour picture of the cat seen from above")
+    return [*shared, wide, tilted]
+
+
+def test_a_book_drawn_together_gives_each_picture_as_drawn_alone(photos):
+    import core.offline.illustrator as offline
+
+    illustrator = OfflineIllustrator(long_side=1024)
+    jobs = _book_jobs(photos["chelsea"])
+    # the shared smoothing applies to the close-ups (else this test would not test it), not to the others
+    shared = [offline.smoothed_framing(j, offline.plan_picture(j), (384, 512)) is not None for j in jobs]
+    assert shared == [True] * 5 + [False, False]
+    alone = []
+    for j in jobs:
+        offline._smoothed.clear()  # nothing kept from another job
+        alone.append(pixels(first_picture(illustrator.generate([j]))))
+    offline._smoothed.clear()
+    together = [pixels(p) for p in pictures(illustrator.generate(jobs))]  # on the thread pool
+    again = [pixels(p) for p in pictures(illustrator.generate(list(reversed(jobs))))][::-1]  # all kept
+    for a, b, c in zip(alone, together, again, strict=True):
+        assert np.array_equal(a, b) and np.array_equal(a, c)
+
+
+def test_closing_the_pictures_stops_the_work(photos, monkeypatch):
+    import core.offline.illustrator as offline
+
+    drawn = []
+    render = OfflineIllustrator.render
+    monkeypatch.setattr(OfflineIllustrator, "render", lambda self, j, step=None: drawn.append(j) or render(self, j))
+    events = OfflineIllustrator().generate([job(photos["coffee"], seed=s, size=(96, 128)) for s in range(30)])
+    first = next(e for e in events if not isinstance(e, Step))
+    events.close()
+    assert first.index == 0
+    assert len(drawn) <= offline.RENDER_THREADS + 2  # the pictures drawn ahead, not the whole book
