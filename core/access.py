@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from core.classroom import Classrooms
 from core.errors import InputError
 from core.spaces import Level, Person, Spaces, StoryAccess, level, may_start_stories
 from core.store import Store
@@ -36,6 +37,11 @@ class PersonStore(Store):
         except InputError:  # a space that is gone: only the story's owner keeps it
             return Level.OWN if access.owner == self.person.id else Level.NONE
         return level(access, space, self.person.id)
+
+    def check_printing(self, story_id: str) -> None:
+        access = self._read_access(story_id)
+        if access is not None:
+            Classrooms(self.root).check_printing(access.space, story_id, self.person.id)
 
     def _access_for_new(self, source: StoryAccess | None) -> StoryAccess:
         if not may_start_stories(self.space, self.person.id):
