@@ -52,6 +52,7 @@ def test_a_teacher_opens_a_class_two_pupils_join_and_each_sees_only_their_own(da
     mias, toms = start_story(mia, cat_bytes), start_story(tom, cat_bytes)
     assert library_ids(mia) == {mias} and library_ids(tom) == {toms}
     assert f"library_delete_{mias}" in [b.key for b in mia.button]  # her own: she may delete it
+    assert not [b for b in mia.button if b.key and b.key.startswith("library_share")]  # the teacher shares
 
     tom.query_params["story"] = mias  # Tom tries Mia's story by its link
     tom.switch_page("pages/draft.py").run()

@@ -65,7 +65,15 @@ def test_pupils_edit_their_own_see_nothing_else_and_the_teacher_sees_all(store, 
     assert [s.id for s in store.as_person(tom.person, tom.class_id).list()] == [toms.id]
     with pytest.raises(StoryNotFound):
         store.as_person(mia.person, mia.class_id).load(toms.id)
+    with pytest.raises(InputError, match="your teacher decides"):
+        store.as_person(mia.person, mia.class_id).share(mias.id, tom.person.id, "view")
+    with pytest.raises(StoryNotFound):  # someone else's story: not even told that rule
+        store.as_person(mia.person, mia.class_id).share(toms.id, None, "view")
     teacher = store.as_person(TEACHER)
+    teacher.share(toms.id, None, "view")  # the teacher shares Tom's story with the class
+    assert {s.id for s in store.as_person(mia.person, mia.class_id).list()} == {mias.id, toms.id}
+    assert store.as_person(mia.person, mia.class_id).level(toms.id) == Level.VIEW
+    teacher.revoke(toms.id, None)
     assert {s.id for s in teacher.list()} == {mias.id, toms.id}
     assert teacher.level(mias.id) >= Level.VIEW
     owners = {pupil.name if pupil else None for pupil, _ in classes.stories(room.id, teacher)}
