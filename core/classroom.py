@@ -53,6 +53,7 @@ from core.text import safe_filename
 
 if TYPE_CHECKING:
     from core.access import PersonStore
+    from core.store import StorySummary
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud or off a board
 CODE_LENGTH = 6
@@ -202,7 +203,7 @@ class Classrooms:
         """A new class, its space owned by `teacher`, with a fresh code nobody else holds."""
         if teacher.id == PERSONAL:
             raise InputError("Classes need a shared studio (sign-in): pupils join from their own devices.")
-        if self.seat_of(teacher.id):
+        if self.is_pupil(teacher.id):
             raise InputError("A pupil cannot open a class.")
         space = self.spaces.create("class", teacher, name)
         codes = self.folder / "codes"
@@ -259,7 +260,8 @@ class Classrooms:
         return room
 
     def approve(self, class_id: str, by: Person, story_id: str, approved: bool = True) -> Classroom:
-        """Let a pupil print this story (or, with False, take that back)."""
+        """Let pupils print this story (or, with False, take that back). The approval is for the
+        story, not one version of it: it holds until the teacher withdraws it."""
         with self._locked(class_id):
             room = self._teachers(class_id, by)
             if approved:
@@ -334,7 +336,7 @@ class Classrooms:
         pupil = room.pupil(record.pupil)
         return Seat(Person(id=pupil.id, name=pupil.name), room.id, room.name)
 
-    def seat_of(self, person_id: str) -> bool:
+    def is_pupil(self, person_id: str) -> bool:
         """Whether `person_id` is a pupil of some class (pupils do not open classes)."""
         if not person_id.startswith("link:") or not self.folder.exists():
             return False
@@ -360,7 +362,7 @@ class Classrooms:
 
     # --- closing -----------------------------------------------------------------------------
 
-    def stories(self, class_id: str, store: PersonStore) -> list[tuple[Pupil | None, object]]:
+    def stories(self, class_id: str, store: PersonStore) -> list[tuple[Pupil | None, StorySummary]]:
         """Every story in the class, with the pupil who owns it (None: the teacher's own), for the
         teacher's store."""
         room = self._teachers(class_id, store.person)

@@ -10,6 +10,7 @@ import streamlit as st
 from core.classroom import Classrooms
 from core.export.qr import qr_image
 from core.spaces import Person
+from core.text import safe_filename
 from pages import _identity, _nav, _ui
 
 _nav.begin(_nav.CLASSROOM)
@@ -115,7 +116,7 @@ st.subheader("All the class's stories")
 st.download_button(
     f"Download every story as a ZIP ({len(stories)} stories: PDF and story file)",
     lambda: classes.archive(room.id, store),
-    file_name=f"{room.name}.zip",
+    file_name=f"{safe_filename(room.name)}.zip",
     mime="application/zip",
     key=f"classroom_zip_{room.id}",
     on_click="ignore",

@@ -88,6 +88,7 @@ def test_review_before_printing_reset_link_and_close(data_dir, cat_bytes) -> Non
     assert not teacher.exception and Classrooms(data_dir).get(room.id, person("teacher")).review
     mia.query_params["story"] = story.id
     mia.switch_page("pages/export.py").run()
+    assert any("ask them to approve this one" in i.value for i in mia.info), _texts(mia)  # said up front
     _click(mia, "Make the PDF")
     assert any("ask them to approve this one" in e.value for e in mia.error), _texts(mia)
 
