@@ -34,11 +34,12 @@ def _locked() -> bool:
     return bool(password) and not st.session_state.get("access_granted")
 
 
-def _gate() -> None:
+def _gate(pupils_welcome: bool) -> None:
     """The password box, drawn in place of the page that was asked for.
 
     The navigation is already set up (hidden) for the page and query parameters in the address, so
-    the right password reruns that very page: a story link survives the gate.
+    the right password reruns that very page: a story link survives the gate. A class's join link
+    (`/classroom`, `?join=CODE` from its QR code) also offers pupils the class code instead.
     """
     st.title("VisuTale Studio")
     box, _ = st.columns([2, 3])
@@ -50,17 +51,22 @@ def _gate() -> None:
         st.rerun()
     if typed:
         box.error("That password is not right.")
+    if pupils_welcome:
+        with box:
+            _identity.join_form(settings)  # a pupil's class code is their way in
     st.stop()
 
 
-navigation = _nav.navigation(hidden=_locked() or _identity.waiting_for_signin(settings))
-if _locked():
-    _gate()
+# A pupil's link (a class's pupil, no account) opens their class past the password and the sign-in.
+seat = _identity.resolve_seat(settings)
+navigation = _nav.navigation(hidden=seat is None and (_locked() or _identity.waiting_for_signin(settings)))
+if seat is None and _locked():
+    _gate(pupils_welcome="join" in st.query_params or navigation.url_path == _nav.CLASSROOM.url_path)
 
-# Who is asking: the personal studio's one person, a signed-in person, or a private space link.
+# Who is asking: the personal studio's one person, a signed-in person, a pupil or a private space link.
 person = _identity.person(settings)
 if person is None:
-    _identity.signin_page()
+    _identity.signin_page(settings)
 
 with st.sidebar:
     _identity.sidebar(settings, person)

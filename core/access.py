@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from core.classroom import Classrooms
 from core.errors import InputError
-from core.spaces import Level, Person, Spaces, StoryAccess, level, may_start_stories
+from core.spaces import Level, Person, Spaces, StoryAccess, level, may_share_own_story, may_start_stories
 from core.store import Store
 
 
@@ -36,6 +37,24 @@ class PersonStore(Store):
         except InputError:  # a space that is gone: only the story's owner keeps it
             return Level.OWN if access.owner == self.person.id else Level.NONE
         return level(access, space, self.person.id)
+
+    def share(self, story_id: str, with_person: str | None, mode: str):
+        """As `Store.share`, except that in a class only the teacher shares: a pupil's story reaches
+        other pupils (or anyone) when the teacher decides, never by the pupil's own hand."""
+        if self.level(story_id) == Level.OWN:
+            access = self._read_access(story_id)
+            try:
+                space = self.spaces.get(access.space)
+            except InputError:
+                space = None
+            if space is not None and not may_share_own_story(space, self.person.id):
+                raise InputError("In a class, your teacher decides which stories are shared.")
+        return super().share(story_id, with_person, mode)
+
+    def check_printing(self, story_id: str) -> None:
+        access = self._read_access(story_id)
+        if access is not None:
+            Classrooms(self.root).check_printing(access.space, story_id, self.person.id)
 
     def _access_for_new(self, source: StoryAccess | None) -> StoryAccess:
         if not may_start_stories(self.space, self.person.id):

@@ -178,6 +178,12 @@ def may_start_stories(space: Space, person_id: str) -> bool:
     return space.role(person_id) in ("owner", "editor")
 
 
+def may_share_own_story(space: Space, person_id: str) -> bool:
+    """Whether a story's owner may share it from this space: anywhere but a class, where only the
+    teacher decides what pupils see of each other's work."""
+    return space.kind != "class" or space.role(person_id) == "owner"
+
+
 class Spaces:
     """The spaces of one data folder: `spaces/<id>.json`, one file each.
 

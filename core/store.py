@@ -135,6 +135,10 @@ class Store:
             )
         raise InputError("Only the story's owner can delete or share it.")
 
+    def check_printing(self, story_id: str) -> None:
+        """Raise unless the asker may print the story now (a class may review first; see
+        `core.classroom`); the operator prints anything."""
+
     def access(self, story_id: str) -> StoryAccess:
         """The story's owner, space and shares (for anyone who may see the story)."""
         self.check_access(story_id, Level.VIEW)
@@ -377,8 +381,9 @@ class Store:
         return self.folder(story_id) / "exports" / f"{token}.pdf"
 
     def put_export(self, story_id: str, token: str, data: bytes) -> Path:
-        """Keep an exported PDF beside the story (for someone who may change the story)."""
+        """Keep an exported PDF beside the story (for someone who may change and print the story)."""
         self.check_access(story_id, Level.EDIT)
+        self.check_printing(story_id)
         path = self.export_path(story_id, token)
         write_atomically(path, data)
         return path

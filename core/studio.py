@@ -763,10 +763,11 @@ def export_pdf(
     reach the publisher downloads the very same file; an unpublished one has no QR code. With
     `safety`, exactly the texts that will be printed are checked first.
     """
-    from core.export.pdf import Book, BookPage, render_pdf
+    from core.export.pdf import render_pdf
 
     _may_change(store, story)
-    draft = _chosen(story)
+    store.check_printing(story.id)  # a class that reviews before printing: refused before any work
+    _chosen(story)  # a story without a draft has nothing to print
     try:
         settings = ExportSettings(
             page_size=page_size or story.export.page_size,
@@ -787,25 +788,7 @@ def export_pdf(
     filename = f"{safe_filename(story.title)}.pdf"
     url = publisher.url(token, filename) if publisher else None
     yield Progress("Laying out the pages", 0, 2)
-    pages = []
-    for i, page in enumerate(draft.pages):
-        variant = story.picture(page.id)
-        image = store.image_path(story.id, variant.upscaled or variant.image) if variant else None
-        text = translation.pages[i] if translation and not settings.bilingual else page.text
-        second = translation.pages[i] if translation and settings.bilingual else None
-        pages.append(BookPage(text=text, image=image, translation=second))
-    book = Book(
-        title=translation.title if translation and not settings.bilingual else draft.title,
-        pages=pages,
-        photo=store.image_path(story.id, story.photo.image) if story.photo else None,
-        page_size=settings.page_size,
-        language=settings.language if translation and not settings.bilingual else story.settings.language,
-        title_translation=translation.title if translation and settings.bilingual else None,
-        translation_language=settings.language if settings.bilingual else None,
-        qr_url=url,
-        credits=credits(story),
-    )
-    rendered = render_pdf(book)
+    rendered = render_pdf(_book(store, story, settings, url))
     yield Progress("Saving the PDF", 1, 2)
     store.put_export(story.id, token, rendered.data)
     if publisher:
@@ -827,6 +810,43 @@ def export_pdf(
 
     _commit(store, story, keep)
     yield Progress("PDF ready", 2, 2)
+
+
+def _book(store: Store, story: Story, settings: ExportSettings, url: str | None):
+    """The book to print: the chosen draft's pages with their pictures, in `settings`' language."""
+    from core.export.pdf import Book, BookPage
+
+    draft = _chosen(story)
+    translation = story.translation(settings.language) if settings.language else None
+    pages = []
+    for i, page in enumerate(draft.pages):
+        variant = story.picture(page.id)
+        image = store.image_path(story.id, variant.upscaled or variant.image) if variant else None
+        text = translation.pages[i] if translation and not settings.bilingual else page.text
+        second = translation.pages[i] if translation and settings.bilingual else None
+        pages.append(BookPage(text=text, image=image, translation=second))
+    return Book(
+        title=translation.title if translation and not settings.bilingual else draft.title,
+        pages=pages,
+        photo=store.image_path(story.id, story.photo.image) if story.photo else None,
+        page_size=settings.page_size,
+        language=settings.language if translation and not settings.bilingual else story.settings.language,
+        title_translation=translation.title if translation and settings.bilingual else None,
+        translation_language=settings.language if settings.bilingual else None,
+        qr_url=url,
+        credits=credits(story),
+    )
+
+
+def book_pdf(store: Store, story: Story) -> bytes:
+    """The story printed with its own export settings, without a QR code, kept nowhere: a copy for
+    whoever may read it (a teacher's class archive)."""
+    from core.export.pdf import render_pdf
+
+    settings = story.export
+    if settings.language and story.translation(settings.language) is None:
+        settings = ExportSettings(page_size=settings.page_size)
+    return render_pdf(_book(store, story, settings, None)).data
 
 
 def credits(story: Story) -> str:

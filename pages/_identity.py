@@ -9,16 +9,23 @@ The studio runs in one of three ways, decided from the configuration alone:
   `?space=<128-bit hex>`, kept in the address like `?story=`; the link is its key, so bookmarking it
   is how a person comes back to their stories.
 
-Home.py asks `person()` on every run before any page draws; pages only ever receive the store that
-`core` scopes to that person, so they never decide access themselves.
+In any shared studio a pupil of a class (`core.classroom`) has no account: their address holds
+their pupil link, `?space=<key>`, which `resolve_seat()` turns into their seat in the class before
+the password gate or the sign-in page is asked for; they join with the class code on either.
+
+Home.py asks `resolve_seat()` and `person()` on every run before any page draws; pages only ever
+receive the store that `core` scopes to that person (and, for a pupil, their class), so they never
+decide access themselves.
 """
 
 from __future__ import annotations
 
+import time
 from typing import Literal
 
 import streamlit as st
 
+from core.classroom import Classrooms, JoinThrottle, Seat
 from core.errors import InputError
 from core.settings import Settings
 from core.spaces import LINK_KEY, Person, new_link_key
@@ -46,8 +53,43 @@ def shared(settings: Settings) -> bool:
     return mode(settings) != "personal"
 
 
+def resolve_seat(settings: Settings) -> Seat | None:
+    """Once per run, before anything else: the pupil whose link is in the address, if any.
+
+    A link that was reset or whose class is closed says so and is dropped from this session."""
+    seat = None
+    key = st.query_params.get("space") or st.session_state.get("space_key")
+    if shared(settings) and key:
+        try:
+            seat = Classrooms(settings.data_dir).seat(key)
+        except InputError as error:
+            st.error(str(error))
+            st.session_state.pop("space_key", None)
+            st.query_params.pop("space", None)
+    if seat is not None:
+        st.session_state["space_key"] = key
+        if st.query_params.get("space") != key:
+            st.query_params["space"] = key
+    st.session_state["identity_seat"] = seat
+    return seat
+
+
+def current_seat() -> Seat | None:
+    """This run's pupil seat (Home.py resolved it), or None for everyone else."""
+    return st.session_state.get("identity_seat")
+
+
+def space_id() -> str | None:
+    """Where this session starts stories: a pupil's class, else the person's own space (None)."""
+    seat = current_seat()
+    return seat.class_id if seat else None
+
+
 def person(settings: Settings) -> Person | None:
     """The person this session works as; None while a sign-in studio waits for its sign-in."""
+    seat = current_seat()
+    if seat is not None:
+        return seat.person
     current = mode(settings)
     if current == "personal":
         return Person.personal()
@@ -64,7 +106,7 @@ def person(settings: Settings) -> Person | None:
 
 
 def waiting_for_signin(settings: Settings) -> bool:
-    return mode(settings) == "signin" and not st.user.to_dict().get("is_logged_in")
+    return mode(settings) == "signin" and current_seat() is None and not st.user.to_dict().get("is_logged_in")
 
 
 def link_key() -> str:
@@ -95,19 +137,55 @@ def _providers() -> list[str | None]:
     return [name for name, value in section.items() if isinstance(value, dict)] or [None]
 
 
-def signin_page() -> None:
+def signin_page(settings: Settings) -> None:
     """Drawn in place of every page until the person signs in."""
     st.title("VisuTale Studio")
     st.write("Sign in to reach your own stories. Nobody else sees them unless you share one.")
     for provider in _providers():
         label = "Sign in" if provider is None else f"Sign in with {provider.replace('_', ' ').title()}"
         st.button(label, type="primary", on_click=st.login, args=(() if provider is None else (provider,)))
+    join_form(settings)
     st.stop()
+
+
+def join_form(settings: Settings) -> None:
+    """A pupil joins a class: its code (filled in from a scanned `?join=` link) and a first name."""
+    st.subheader("Joining a class?")
+    st.caption("Type the code your teacher shows and your first name. No account, no e-mail.")
+    throttle = st.session_state.setdefault("identity_join_throttle", JoinThrottle())
+    with st.form("identity_join", border=False):
+        code = st.text_input("Class code", value=st.query_params.get("join", ""), max_chars=12, key="identity_code")
+        name = st.text_input("Your first name", max_chars=30, key="identity_first_name")
+        if not st.form_submit_button("Join the class"):
+            return
+    try:
+        throttle.check(time.monotonic())
+        try:
+            seat, key = Classrooms(settings.data_dir).join(code, name)
+        except InputError:
+            throttle.failed(time.monotonic())
+            raise
+    except InputError as error:
+        st.error(str(error))
+        return
+    throttle.succeeded()
+    st.session_state["space_key"] = key
+    st.session_state["identity_seat"] = seat
+    st.query_params.pop("join", None)
+    st.query_params["space"] = key
+    st.rerun()
 
 
 def sidebar(settings: Settings, who: Person) -> None:
     """Who you are, and how to leave or come back."""
+    seat = current_seat()
     current = mode(settings)
+    if seat is not None:
+        st.markdown(f"**{_literal(who.name)}** · pupil in {_literal(seat.class_name)}")
+        st.caption(
+            "The address of this page is your key: bookmark it to come back to your stories. Keep it to yourself."
+        )
+        return
     if current == "personal":
         return
     if current == "signin":

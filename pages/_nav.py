@@ -30,6 +30,11 @@ class PageSpec:
     icon: str
     default: bool = False
 
+    @property
+    def url_path(self) -> str:
+        """The page's address, as Streamlit infers it from the file name (`/classroom`)."""
+        return Path(self.path).stem
+
     def page(self) -> st.Page:
         return st.Page(self.path, title=self.title, icon=self.icon, default=self.default)
 
@@ -43,12 +48,13 @@ UPSCALE = PageSpec("pages/upscale.py", "Upscale", ":material/zoom_in:")
 TRANSLATE = PageSpec("pages/translate.py", "Translate", ":material/translate:")
 EXPORT = PageSpec("pages/export.py", "Export", ":material/picture_as_pdf:")
 LIBRARY = PageSpec("pages/library.py", "Library", ":material/library_books:")
+CLASSROOM = PageSpec("pages/classroom.py", "Classroom", ":material/school:")
 SETTINGS = PageSpec("pages/settings.py", "Settings", ":material/settings:")
 HOW_IT_WORKS = PageSpec("pages/how_it_works.py", "How it works", ":material/lightbulb:")
 
 SECTIONS: dict[str, list[PageSpec]] = {
     "Make a story": [PHOTO, CAPTION, STORY_SETTINGS, DRAFT, PICTURES, UPSCALE, TRANSLATE, EXPORT],
-    "Studio": [LIBRARY, SETTINGS, HOW_IT_WORKS],
+    "Studio": [LIBRARY, CLASSROOM, SETTINGS, HOW_IT_WORKS],
 }
 
 

@@ -73,8 +73,9 @@ def person() -> Person:
 
 
 def store() -> Store:
-    """The stories as this session's person may see them: every page and step gets only this."""
-    return _store(str(settings().data_dir)).as_person(person())
+    """The stories as this session's person may see them (a pupil's new stories go to their class):
+    every page and step gets only this."""
+    return _store(str(settings().data_dir)).as_person(person(), _identity.space_id())
 
 
 def current_story() -> Story | None:

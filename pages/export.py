@@ -3,6 +3,7 @@
 import streamlit as st
 
 from core import providers, studio
+from core.errors import InputError
 from core.export.fonts import printable
 from core.export.qr import qr_image
 from core.story import PAGE_SIZES
@@ -45,6 +46,10 @@ bilingual = right.checkbox(
     "Bilingual (both texts on each page)", story.export.bilingual, disabled=language is None, key="export_bilingual"
 )
 publisher = _ui.publisher()
+try:
+    store.check_printing(story.id)  # a class that reviews first: say so before the button is pressed
+except InputError as waiting:
+    st.info(str(waiting))
 st.caption(
     f"The QR code will point at {publisher.base_url}. A phone must be able to reach that address: "
     "set the public address in Settings when the studio runs behind another name."

@@ -14,6 +14,7 @@ from pages import _identity, _nav, _ui
 _nav.begin(_nav.LIBRARY)
 store = _ui.store()
 shared_studio = _identity.shared(_ui.settings())
+pupil = _identity.current_seat()
 stories = studio.library(store)
 if not stories:
     st.info("No stories yet.")
@@ -63,7 +64,7 @@ for summary in stories:
     )
     if actions.button("Open", key=f"library_open_{summary.id}", type="primary"):
         _ui.open_story(summary.id, page=_nav.DRAFT if summary.pages else _nav.CAPTION)
-    if shared_studio and summary.level == Level.OWN:
+    if shared_studio and summary.level == Level.OWN and pupil is None:  # in a class, the teacher shares
         share_box(actions, summary.id)
     more = actions.popover("More")
     if more.button("Duplicate", key=f"library_duplicate_{summary.id}"):

@@ -56,7 +56,7 @@ def test_signing_in_is_asked_before_anything_is_shown(data_dir, cat_bytes) -> No
     at.user = {"is_logged_in": False}
     at.run()
     assert not at.exception, at.exception
-    assert [b.label for b in at.button] == ["Sign in"]
+    assert [b.label for b in at.button] == ["Sign in", "Join the class"]  # a pupil joins without an account
     assert not at.file_uploader and "Library" not in _texts(at)
 
 

@@ -295,7 +295,12 @@ class AccessMachine(RuleBasedStateMachine):
     def share(self, who: Person, story_id: str, with_whom: Person | None, mode: str) -> None:
         target = None if with_whom is None else with_whom.id
         story = self.rules.stories.get(story_id)
-        if story and target == story["owner"] and self.rules.level(who.id, story_id, self.klass) == Level.OWN:
+        owns = self.rules.level(who.id, story_id, self.klass) == Level.OWN
+        if story and owns and story["space"] == self.klass and who.id != TEACHER.id:
+            with pytest.raises(InputError, match="teacher decides"):  # in a class, only the teacher shares
+                self.view(who, False).share(story_id, target, mode)
+            return
+        if story and target == story["owner"] and owns:
             with pytest.raises(InputError):
                 self.view(who, False).share(story_id, target, mode)
             return

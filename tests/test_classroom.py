@@ -1,0 +1,199 @@
+"""Classes with pupils who have no account: join by code, a private link per pupil, a teacher who
+resets links, reviews before printing and closes the class with one ZIP of everything."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import pytest
+from pypdf import PdfReader
+
+from core import studio
+from core.classroom import CODE_ALPHABET, CODE_LENGTH, NO_SUCH_CODE, Classrooms, JoinThrottle
+from core.errors import InputError
+from core.spaces import Level, Person
+from core.store import Store, StoryNotFound
+from core.story import Story
+from tests.doubles import ScriptedWriter, SolidIllustrator, story_of
+
+TEACHER = Person(id="oidc:https://id.example:teacher", name="Ms Rossi")
+OTHER_TEACHER = Person(id="oidc:https://id.example:other", name="Mr Obi")
+
+
+@pytest.fixture
+def classes(store: Store) -> Classrooms:
+    return Classrooms(store.root)
+
+
+def drafted(store, seat_store, cat_bytes, title: str):
+    story = studio.start_story(seat_store, cat_bytes, f"{title}.jpg")
+    studio.edit_caption(seat_store, story, "A ginger cat on a red rug.")
+    list(studio.write_draft(seat_store, story, ScriptedWriter(story_of(title, "One cat.", "Two cats."))))
+    list(studio.illustrate(seat_store, story, SolidIllustrator()))
+    return story
+
+
+def test_a_class_code_is_short_unambiguous_and_opens_only_its_class(classes: Classrooms) -> None:
+    room = classes.open_class(TEACHER, "Class 4b")
+    other = classes.open_class(OTHER_TEACHER, "Class 5a")
+    assert len(room.code) == CODE_LENGTH and set(room.code) <= set(CODE_ALPHABET)
+    assert not set("0O1IL") & set(CODE_ALPHABET) and room.code != other.code
+    seat, key = classes.join(f" {room.code[:3].lower()}-{room.code[3:]} ", "  Mia ")  # as typed on a tablet
+    assert (seat.class_id, seat.class_name, seat.person.name) == (room.id, "Class 4b", "Mia")
+    assert len(key) == 32 and int(key, 16) >= 0  # 128 bits, hex: the `?space=` of the pupil's link
+    assert classes.seat(key) == seat
+    assert key not in (classes.folder / f"{room.id}.json").read_text()  # only its hash is kept
+    with pytest.raises(InputError, match="There is no open class"):
+        classes.join("ABCDEF" if room.code != "ABCDEF" else "ABCDEG", "Tom")
+    with pytest.raises(InputError, match="6 letters"):
+        classes.join("K7PX", "Tom")
+    for bad in ("", "mia@school.org", "Mia Rossi Bianchi Verdi Neri Gialli", "<b>x</b>"):
+        with pytest.raises(InputError):
+            classes.join(room.code, bad)
+    assert classes.seat("0" * 32) is None  # not a pupil's link: a password-only studio's own space
+
+
+def test_pupils_edit_their_own_see_nothing_else_and_the_teacher_sees_all(store, classes, cat_bytes) -> None:
+    room = classes.open_class(TEACHER, "Class 4b")
+    mia, _ = classes.join(room.code, "Mia")
+    tom, _ = classes.join(room.code, "Tom")
+    mias = studio.start_story(store.as_person(mia.person, mia.class_id), cat_bytes, "m.jpg")
+    toms = studio.start_story(store.as_person(tom.person, tom.class_id), cat_bytes, "t.jpg")
+    assert [s.id for s in store.as_person(mia.person, mia.class_id).list()] == [mias.id]
+    assert [s.id for s in store.as_person(tom.person, tom.class_id).list()] == [toms.id]
+    with pytest.raises(StoryNotFound):
+        store.as_person(mia.person, mia.class_id).load(toms.id)
+    with pytest.raises(InputError, match="your teacher decides"):
+        store.as_person(mia.person, mia.class_id).share(mias.id, tom.person.id, "view")
+    with pytest.raises(StoryNotFound):  # someone else's story: not even told that rule
+        store.as_person(mia.person, mia.class_id).share(toms.id, None, "view")
+    teacher = store.as_person(TEACHER)
+    teacher.share(toms.id, None, "view")  # the teacher shares Tom's story with the class
+    assert {s.id for s in store.as_person(mia.person, mia.class_id).list()} == {mias.id, toms.id}
+    assert store.as_person(mia.person, mia.class_id).level(toms.id) == Level.VIEW
+    teacher.revoke(toms.id, None)
+    assert {s.id for s in teacher.list()} == {mias.id, toms.id}
+    assert teacher.level(mias.id) >= Level.VIEW
+    owners = {pupil.name if pupil else None for pupil, _ in classes.stories(room.id, teacher)}
+    assert owners == {"Mia", "Tom"}
+    with pytest.raises(InputError, match="no such class"):
+        classes.get(room.id, OTHER_TEACHER)
+
+
+def test_a_reset_link_stops_the_old_key_and_keeps_the_pupils_stories(store, classes, cat_bytes) -> None:
+    room = classes.open_class(TEACHER, "Class 4b")
+    mia, old = classes.join(room.code, "Mia")
+    story = studio.start_story(store.as_person(mia.person, mia.class_id), cat_bytes, "m.jpg")
+    with pytest.raises(InputError, match="no such class"):
+        classes.reset_link(room.id, OTHER_TEACHER, mia.person.id)
+    new = classes.reset_link(room.id, TEACHER, mia.person.id)
+    assert new != old
+    with pytest.raises(InputError, match="replaced by your teacher"):
+        classes.seat(old)
+    again = classes.seat(new)
+    assert again.person.id == mia.person.id
+    assert [s.id for s in store.as_person(again.person, again.class_id).list()] == [story.id]
+
+
+def test_printing_waits_for_the_teachers_approval_when_the_class_reviews(store, classes, cat_bytes) -> None:
+    room = classes.open_class(TEACHER, "Class 4b")
+    mia, _ = classes.join(room.code, "Mia")
+    pupil = store.as_person(mia.person, mia.class_id)
+    story = drafted(store, pupil, cat_bytes, "Cat")
+    list(studio.export_pdf(pupil, story))  # no review asked: prints at once
+    classes.set_review(room.id, TEACHER, True)
+    story = pupil.load(story.id)
+    with pytest.raises(InputError, match="ask them to approve this one"):
+        list(studio.export_pdf(pupil, story))
+    with pytest.raises(InputError, match="approve"):
+        pupil.put_export(story.id, "abc123", b"%PDF")  # the store itself refuses, not just the step
+    assert len(pupil.load(story.id).exports) == 1
+    list(studio.export_pdf(store.as_person(TEACHER), store.as_person(TEACHER).load(story.id)))  # teacher prints
+    with pytest.raises(InputError, match="no such class"):
+        classes.approve(room.id, OTHER_TEACHER, story.id)
+    classes.approve(room.id, TEACHER, story.id)
+    story = pupil.load(story.id)
+    list(studio.export_pdf(pupil, story))
+    assert len(pupil.load(story.id).exports) == 3
+    classes.approve(room.id, TEACHER, story.id, approved=False)
+    with pytest.raises(InputError, match="approve"):
+        list(studio.export_pdf(pupil, pupil.load(story.id)))
+
+
+def test_closing_stops_code_and_links_and_the_zip_holds_every_story(store, classes, cat_bytes) -> None:
+    room = classes.open_class(TEACHER, "Class 4b")
+    mia, mia_key = classes.join(room.code, "Mia")
+    tom, tom_key = classes.join(room.code, "Tom")
+    drafted(store, store.as_person(mia.person, mia.class_id), cat_bytes, "Mia's cat")
+    exported = drafted(store, store.as_person(tom.person, tom.class_id), cat_bytes, "Tom's cat")
+    list(studio.export_pdf(store.as_person(tom.person, tom.class_id), exported))
+    studio.start_story(store.as_person(tom.person, tom.class_id), cat_bytes, "photo-only.jpg")  # no draft
+    studio.start_story(store.as_person(TEACHER), cat_bytes, "not-in-the-class.jpg")
+    with pytest.raises(InputError, match="no such class"):
+        classes.close(room.id, OTHER_TEACHER)
+    classes.close(room.id, TEACHER)
+    for key in (mia_key, tom_key):
+        with pytest.raises(InputError, match="class is closed"):
+            classes.seat(key)
+    with pytest.raises(InputError, match=NO_SUCH_CODE):
+        classes.join(room.code, "Eve")
+    assert not classes.get(room.id, TEACHER).open
+
+    data = classes.archive(room.id, store.as_person(TEACHER))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = set(archive.namelist())
+        index = json.loads(archive.read("class.json"))
+        assert index["class"] == "Class 4b" and len(index["stories"]) == 3
+        pdfs = sorted(n for n in names if n.endswith(".pdf"))
+        jsons = sorted(n for n in names if n.endswith(".json") and n != "class.json")
+        assert len(jsons) == 3 and len(pdfs) == 2  # the photo-only story has no draft to print
+        assert {n.split("/")[0].split("-")[0] for n in jsons} == {"Mia", "Tom"}
+        for name in pdfs:
+            assert len(PdfReader(io.BytesIO(archive.read(name))).pages) == 4
+        tom_pdf = next(n for n in pdfs if n.startswith("Tom"))
+        assert archive.read(tom_pdf) == store.export_path(exported.id, exported.exports[-1].token).read_bytes()
+        titles = {Story.model_validate_json(archive.read(n)).title for n in jsons}
+        assert {"Mia's cat", "Tom's cat"} <= titles
+    with pytest.raises(InputError, match="no such class"):
+        classes.archive(room.id, store.as_person(OTHER_TEACHER))
+
+
+def test_only_a_shared_studios_person_opens_a_class(classes: Classrooms) -> None:
+    with pytest.raises(InputError, match="shared studio"):
+        classes.open_class(Person.personal(), "Class 4b")
+    room = classes.open_class(TEACHER, "Class 4b")
+    mia, _ = classes.join(room.code, "Mia")
+    with pytest.raises(InputError, match="pupil cannot"):
+        classes.open_class(mia.person, "My own class")
+    with pytest.raises(InputError, match="name"):
+        classes.open_class(TEACHER, "   ")
+
+
+def test_two_pupils_joining_at_once_are_both_on_the_roster(store, classes) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    room = classes.open_class(TEACHER, "Class 4b")
+    names = ["Ada", "Ben", "Cy", "Dee", "Eli", "Fay", "Gus", "Hal"]
+    with ThreadPoolExecutor(8) as pool:
+        seats = list(pool.map(lambda n: classes.join(room.code, n)[0], names))
+    roster = classes.get(room.id, TEACHER)
+    assert sorted(p.name for p in roster.pupils) == names
+    space = classes.spaces.get(room.id)
+    assert all(space.role(seat.person.id) == "editor" for seat in seats)
+
+
+def test_a_session_that_keeps_guessing_codes_is_slowed_down() -> None:
+    throttle = JoinThrottle(allowed=3, wait=60)
+    for at in (0, 1, 2):
+        throttle.check(at)
+        throttle.failed(at)
+    with pytest.raises(InputError, match="Too many wrong codes: wait 59 seconds"):
+        throttle.check(3)
+    throttle.check(63)  # a minute later: one more try
+    throttle.failed(63)
+    with pytest.raises(InputError, match="Too many"):
+        throttle.check(64)
+    throttle.succeeded()
+    throttle.check(65)
