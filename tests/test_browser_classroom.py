@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.live import free_port, running_studio
 from tests.test_browser import CHROMIUM, settle, shoot
-from tests.test_browser_signin import browser, oidc_provider, sign_in, start_story
+from tests.test_browser_signin import browser, library_open_buttons, sign_in, signed_in_studio, start_story
 
 pytest.importorskip("oidc_provider_mock", reason="pip install oidc-provider-mock")
 pytest.importorskip("authlib", reason="Streamlit's sign-in needs Authlib (pip install Authlib)")
@@ -46,63 +45,43 @@ def join(browser, url: str, name: str, code: str | None):
     return context, page
 
 
-def library_open_buttons(page, url: str, space: str | None = None):
-    page.goto(f"{url}/library" + (f"?space={space}" if space else ""))
-    settle(page)
-    page.get_by_role("heading", name="Library", exact=True).wait_for()
-    return page.get_by_role("button", name="Open", exact=True)
-
-
 def test_a_teacher_opens_a_class_and_two_pupils_join_by_code(browser, tmp_path: Path) -> None:
     from core.store import Store
 
-    port = free_port()
-    with oidc_provider() as issuer:
-        secrets = tmp_path / "secrets.toml"
-        secrets.write_text(
-            "[auth]\n"
-            f'redirect_uri = "http://localhost:{port}/oauth2callback"\n'
-            'cookie_secret = "a-long-random-cookie-secret-for-this-test-only"\n'
-            'client_id = "visutale-studio"\n'
-            'client_secret = "visutale-secret"\n'
-            f'server_metadata_url = "{issuer}/.well-known/openid-configuration"\n'
-        )
-        with running_studio(
-            tmp_path / "data", port=port, host="localhost", args=("--secrets.files", str(secrets))
-        ) as studio:
-            teacher_context, teacher = sign_in(browser, studio.url, "alice")
-            teacher.goto(f"{studio.url}/classroom")
-            settle(teacher)
-            teacher.get_by_label("Class name").fill("Class 4b")
-            teacher.get_by_role("button", name="Open the class").click()
-            settle(teacher)
-            heading = teacher.get_by_text(re.compile(r"Class code: [A-Z2-9]{6}"))
-            heading.wait_for(timeout=30_000)
-            code = re.search(r"[A-Z2-9]{6}$", heading.inner_text().strip()).group(0)
-            teacher.get_by_text("Scan to join", exact=True).wait_for()  # the QR code's caption
-            shoot(teacher, "class-1-teacher-opens-a-class")
+    with signed_in_studio(tmp_path) as (studio, _issuer):
+        teacher_context, teacher = sign_in(browser, studio.url, "alice")
+        teacher.goto(f"{studio.url}/classroom")
+        settle(teacher)
+        teacher.get_by_label("Class name").fill("Class 4b")
+        teacher.get_by_role("button", name="Open the class").click()
+        settle(teacher)
+        heading = teacher.get_by_text(re.compile(r"Class code: [A-Z2-9]{6}"))
+        heading.wait_for(timeout=30_000)
+        code = re.search(r"[A-Z2-9]{6}$", heading.inner_text().strip()).group(0)
+        teacher.get_by_text("Scan to join", exact=True).wait_for()  # the QR code's caption
+        shoot(teacher, "class-1-teacher-opens-a-class")
 
-            mia_context, mia = join(browser, studio.url, "Mia", code)
-            tom_context, tom = join(browser, f"{studio.url}/classroom?join={code}", "Tom", None)  # the QR link
-            shoot(tom, "class-2-pupil-joined")
-            mias = start_story(mia, "Start with the cat")
-            toms = start_story(tom, "Start with the cat")
+        mia_context, mia = join(browser, studio.url, "Mia", code)
+        tom_context, tom = join(browser, f"{studio.url}/classroom?join={code}", "Tom", None)  # the QR link
+        shoot(tom, "class-2-pupil-joined")
+        mias = start_story(mia, "Start with the cat")
+        toms = start_story(tom, "Start with the cat")
 
-            expect(library_open_buttons(mia, studio.url, key(mia))).to_have_count(1)
-            expect(library_open_buttons(tom, studio.url, key(tom))).to_have_count(1)
-            tom.goto(f"{studio.url}/draft?story={mias}&space={key(tom)}")  # Tom tries Mia's story by its link
-            settle(tom)
-            tom.get_by_text("There is no story at this link").wait_for()
+        expect(library_open_buttons(mia, studio.url, key(mia))).to_have_count(1)
+        expect(library_open_buttons(tom, studio.url, key(tom))).to_have_count(1)
+        tom.goto(f"{studio.url}/draft?story={mias}&space={key(tom)}")  # Tom tries Mia's story by its link
+        settle(tom)
+        tom.get_by_text("There is no story at this link").wait_for()
 
-            expect(library_open_buttons(teacher, studio.url)).to_have_count(2)
-            teacher.goto(f"{studio.url}/classroom")
-            settle(teacher)
-            teacher.get_by_text("Mia · 1 story").wait_for()
-            teacher.get_by_text("Tom · 1 story").wait_for()
-            shoot(teacher, "class-3-teacher-sees-both")
+        expect(library_open_buttons(teacher, studio.url)).to_have_count(2)
+        teacher.goto(f"{studio.url}/classroom")
+        settle(teacher)
+        teacher.get_by_text("Mia · 1 story").wait_for()
+        teacher.get_by_text("Tom · 1 story").wait_for()
+        shoot(teacher, "class-3-teacher-sees-both")
 
-            store = Store(studio.data_dir)
-            assert store.access(mias).space == store.access(toms).space  # both in the class
-            assert store.access(mias).owner != store.access(toms).owner
-            for context in (teacher_context, mia_context, tom_context):
-                context.close()
+        store = Store(studio.data_dir)
+        assert store.access(mias).space == store.access(toms).space  # both in the class
+        assert store.access(mias).owner != store.access(toms).owner
+        for context in (teacher_context, mia_context, tom_context):
+            context.close()

@@ -99,16 +99,10 @@ def start_story(page, sample_button: str) -> str:
     return found.group(1)
 
 
-def library_open_buttons(page, url: str):
-    page.goto(f"{url}/library")
-    settle(page)
-    page.get_by_role("heading", name="Library", exact=True).wait_for()
-    return page.get_by_role("button", name="Open", exact=True)
-
-
-def test_two_people_signed_in_through_oidc_see_only_their_own_stories(browser, tmp_path: Path) -> None:
-    from core.store import Store
-
+@contextmanager
+def signed_in_studio(tmp_path: Path):
+    """A studio server whose sign-in goes through a real OIDC provider on 127.0.0.1, opened at
+    localhost (the host of its redirect_uri, where Streamlit's auth cookie lives)."""
     port = free_port()
     with oidc_provider() as issuer:
         secrets = tmp_path / "secrets.toml"
@@ -123,43 +117,57 @@ def test_two_people_signed_in_through_oidc_see_only_their_own_stories(browser, t
         with running_studio(
             tmp_path / "data", port=port, host="localhost", args=("--secrets.files", str(secrets))
         ) as studio:
-            alice_context, alice = sign_in(browser, studio.url, "alice")
-            shoot(alice, "signin-1-alice")
-            alices = start_story(alice, "Start with the cat")
-            bob_context, bob = sign_in(browser, studio.url, "bob")
-            library_open_buttons(bob, studio.url)
-            bob.get_by_text("No stories yet.").wait_for()  # Alice's story is not Bob's
-            bobs = start_story(bob, "Start with the coffee")
+            yield studio, issuer
 
-            expect(library_open_buttons(alice, studio.url)).to_have_count(1)
-            expect(library_open_buttons(bob, studio.url)).to_have_count(1)
-            shoot(bob, "signin-2-bob-library")
 
-            bob.goto(f"{studio.url}/draft?story={alices}")  # Bob tries Alice's story by its link
-            settle(bob)
-            bob.get_by_text("There is no story at this link").wait_for()
-            shoot(bob, "signin-3-bob-opens-alices-link")
+def library_open_buttons(page, url: str, space: str | None = None):
+    page.goto(f"{url}/library" + (f"?space={space}" if space else ""))
+    settle(page)
+    page.get_by_role("heading", name="Library", exact=True).wait_for()
+    return page.get_by_role("button", name="Open", exact=True)
 
-            library_open_buttons(alice, studio.url)  # Alice shares hers with Bob, read-only
-            alice.get_by_role("button", name="Share").first.click()
-            alice.get_by_label("Person id").fill(f"oidc:{issuer}:bob")
-            alice.get_by_label("Person id").press("Enter")
-            alice.get_by_role("button", name="Share with this person").click()
-            settle(alice)
-            expect(library_open_buttons(bob, studio.url)).to_have_count(2)
-            bob.get_by_text("shared with you, read-only").wait_for()
-            assert bob.get_by_role("button", name="Share").count() == 1  # only on his own story
-            shoot(bob, "signin-4-bob-sees-the-shared-story")
 
-            access = Store(studio.data_dir)
-            assert access.access(alices).owner == f"oidc:{issuer}:alice"
-            assert access.access(bobs).owner == f"oidc:{issuer}:bob"
+def test_two_people_signed_in_through_oidc_see_only_their_own_stories(browser, tmp_path: Path) -> None:
+    from core.store import Store
 
-            alice.get_by_role("button", name="Sign out").click()  # then the provider's own end-session page
-            alice.get_by_role("heading", name="End Session").wait_for(timeout=30_000)
-            alice.goto(studio.url)
-            settle(alice)
-            alice.get_by_role("button", name="Sign in").wait_for(timeout=30_000)
-            assert alice.get_by_text("Signed in as").count() == 0
-            alice_context.close()
-            bob_context.close()
+    with signed_in_studio(tmp_path) as (studio, issuer):
+        alice_context, alice = sign_in(browser, studio.url, "alice")
+        shoot(alice, "signin-1-alice")
+        alices = start_story(alice, "Start with the cat")
+        bob_context, bob = sign_in(browser, studio.url, "bob")
+        library_open_buttons(bob, studio.url)
+        bob.get_by_text("No stories yet.").wait_for()  # Alice's story is not Bob's
+        bobs = start_story(bob, "Start with the coffee")
+
+        expect(library_open_buttons(alice, studio.url)).to_have_count(1)
+        expect(library_open_buttons(bob, studio.url)).to_have_count(1)
+        shoot(bob, "signin-2-bob-library")
+
+        bob.goto(f"{studio.url}/draft?story={alices}")  # Bob tries Alice's story by its link
+        settle(bob)
+        bob.get_by_text("There is no story at this link").wait_for()
+        shoot(bob, "signin-3-bob-opens-alices-link")
+
+        library_open_buttons(alice, studio.url)  # Alice shares hers with Bob, read-only
+        alice.get_by_role("button", name="Share").first.click()
+        alice.get_by_label("Person id").fill(f"oidc:{issuer}:bob")
+        alice.get_by_label("Person id").press("Enter")
+        alice.get_by_role("button", name="Share with this person").click()
+        settle(alice)
+        expect(library_open_buttons(bob, studio.url)).to_have_count(2)
+        bob.get_by_text("shared with you, read-only").wait_for()
+        assert bob.get_by_role("button", name="Share").count() == 1  # only on his own story
+        shoot(bob, "signin-4-bob-sees-the-shared-story")
+
+        access = Store(studio.data_dir)
+        assert access.access(alices).owner == f"oidc:{issuer}:alice"
+        assert access.access(bobs).owner == f"oidc:{issuer}:bob"
+
+        alice.get_by_role("button", name="Sign out").click()  # then the provider's own end-session page
+        alice.get_by_role("heading", name="End Session").wait_for(timeout=30_000)
+        alice.goto(studio.url)
+        settle(alice)
+        alice.get_by_role("button", name="Sign in").wait_for(timeout=30_000)
+        assert alice.get_by_text("Signed in as").count() == 0
+        alice_context.close()
+        bob_context.close()
