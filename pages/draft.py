@@ -72,9 +72,9 @@ with st.form(f"draft_edit_{draft.id}"):
     st.form_submit_button("Save my edits", on_click=_save_edits, args=(draft.id, [p.id for p in draft.pages]))
 
 st.subheader("Change the story")
-columns = st.columns(len(REVISIONS))
-for column, (key, label) in zip(columns, REVISIONS.items()):
-    if column.button(label, key=f"draft_revise_{key}", width="stretch"):
+columns = st.columns(3)  # two rows of three: each label reads whole
+for n, (key, label) in enumerate(REVISIONS.items()):
+    if columns[n % 3].button(label, key=f"draft_revise_{key}", width="stretch"):
         _run(label, lambda label=label: studio.revise(store, story, _writer(), label))
 free, go = st.columns([4, 1])
 instruction = free.text_input(

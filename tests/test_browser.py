@@ -225,3 +225,39 @@ def test_a_person_makes_a_book_and_reopens_it_by_its_link(browser, live_studio, 
     assert title in " ".join(pdf.pages[0].extract_text().split())
     shoot(other, "8-reopened")
     context.close()
+
+
+def test_two_tabs_of_one_story_keep_both_edits_and_say_when_they_collide(browser, tmp_path: Path) -> None:
+    """One person, one story's Draft open in two tabs (two Streamlit sessions of one browser)."""
+    from core.store import Store
+
+    story = _story_with_draft(tmp_path / "data", pages=3)
+    first = story.draft
+    with running_studio(tmp_path / "data") as studio:
+        context = browser.new_context(viewport={"width": 1280, "height": 1400})
+        one, two = context.new_page(), context.new_page()
+        for tab in (one, two):
+            tab.goto(f"{studio.url}/draft?story={story.id}")
+            settle(tab)
+            tab.get_by_label("Page 1", exact=True).wait_for()
+
+        def save(tab, page_label: str, text: str) -> None:
+            box = tab.get_by_label(page_label, exact=True)
+            box.fill(text)
+            box.press("Tab")
+            click(tab, "Save my edits")
+
+        save(one, "Page 1", "Tab one wrote page one.")
+        save(two, "Page 2", "Tab two wrote page two.")
+        expect(two.get_by_text("Merged with a change made meanwhile")).to_be_visible()
+        newest = Store(studio.data_dir).load(story.id).draft
+        assert [p.text for p in newest.pages[:2]] == ["Tab one wrote page one.", "Tab two wrote page two."]
+        assert newest.pages[2].text == first.pages[2].text
+
+        save(one, "Page 3", "Tab one's ending.")  # tab one still shows the draft before the merge
+        save(two, "Page 3", "Tab two's ending.")
+        expect(two.get_by_text("kept as its own draft")).to_be_visible()
+        shoot(two, "two-tabs-collide")
+        drafts = Store(studio.data_dir).load(story.id).drafts
+        assert {"Tab one's ending.", "Tab two's ending."} <= {d.pages[2].text for d in drafts}
+        context.close()
