@@ -45,6 +45,8 @@ from pathlib import Path
 from PIL import Image
 from pydantic import ValidationError
 
+from core import audit
+from core.audit import AuditEntry
 from core.errors import InputError
 from core.spaces import PERSONAL, Level, Person, Share, StoryAccess, valid_person_id
 from core.story import IMAGE_NAME, STORY_ID, Story, new_id, now
@@ -102,6 +104,9 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 
 class Store:
+    # Who the audit names for this view's changes: the operator is the personal studio's person.
+    person: Person = Person.personal()
+
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
         self.stories = self.root / "stories"
@@ -182,6 +187,7 @@ class Store:
                 share = Share(kind="person", target=person, mode=mode)
             access = access.with_share(share)
             self._write_access(story_id, access)
+            self._record(story_id, "share")
         return access
 
     def revoke(self, story_id: str, with_person: str | None) -> StoryAccess:
@@ -195,6 +201,7 @@ class Store:
             else:
                 access = access.without_share("person", with_person)
             self._write_access(story_id, access)
+            self._record(story_id, "revoke")
         return access
 
     # --- paths, always through validation ----------------------------------------------
@@ -222,13 +229,15 @@ class Store:
         access = self._access_for_new(None)
         self._path(story.id).mkdir(parents=True)
         self._write_access(story.id, access)
-        return self.save(story)
+        return self.save(story, step="start")
 
-    def save(self, story: Story) -> Story:
+    def save(self, story: Story, step: str = "edit", engine: str | None = None) -> Story:
         """Save a new version on top of the revision the story was loaded at; return it.
 
-        The revision goes up by one. Raises StaleRevision, writing nothing, when the stored story
-        is no longer at `story.revision`, and StoryNotFound when the story was deleted meanwhile.
+        The revision goes up by one, and the story's history (`core.audit`) gains an entry naming
+        this store's person, the `step` and, when a model made the change, its `engine`.
+        Raises StaleRevision, writing nothing, when the stored story is no longer at
+        `story.revision`, and StoryNotFound when the story was deleted meanwhile.
         """
         folder = self._path(story.id)
         with self._locked(folder):
@@ -243,8 +252,23 @@ class Store:
             write_atomically(folder / "story.json", data.encode("utf-8"))
             for old in sorted(history.glob("*.json"))[:-KEEP_VERSIONS]:
                 old.unlink(missing_ok=True)
+            self._record(story.id, step, engine, revision)
         story.revision, story.updated = revision, updated
         return story
+
+    def _record(self, story_id: str, step: str, engine: str | None = None, revision: int | None = None) -> None:
+        """One history entry; the caller holds the story's lock."""
+        if revision is None:
+            revision = self._newest_revision(story_id)
+        entry = AuditEntry(
+            time=now(), revision=revision, step=step, person=self.person.id, name=self.person.name, engine=engine
+        )
+        audit.append(self._path(story_id), entry)
+
+    def history(self, story_id: str) -> list[AuditEntry]:
+        """Who changed the story, what and when, oldest first: for anyone who may see the story
+        (the owner of its space sees it for every story there)."""
+        return audit.read(self.folder(story_id))
 
     @contextmanager
     def _locked(self, folder: Path) -> Iterator[None]:
@@ -339,7 +363,7 @@ class Store:
             src = source / "images" / name
             if src.exists():
                 shutil.copy2(src, target / "images" / name)
-        return self.save(copy)
+        return self.save(copy, step="duplicate")
 
     # --- images --------------------------------------------------------------------------
 

@@ -94,8 +94,11 @@ T = TypeVar("T")
 _COMMIT_TRIES = 8
 
 
-def _commit(store: Store, story: Story, change: Callable[[Story], T]) -> T:
+def _commit(store: Store, story: Story, change: Callable[[Story], T], step: str, engine: str | None = None) -> T:
     """Apply `change` to the story and save it on top of the revision it was loaded at.
+
+    `step` names the change in the story's history (`core.audit`), with the `engine` of the model
+    that made it (None: the person made it); the store adds who asked.
 
     When someone saved meanwhile, the newest version is loaded into `story` and `change` runs
     again on it, so a change must be written against whatever it finds (append this draft, add
@@ -104,7 +107,7 @@ def _commit(store: Store, story: Story, change: Callable[[Story], T]) -> T:
     for _ in range(_COMMIT_TRIES):
         result = change(story)
         try:
-            store.save(story)
+            store.save(story, step=step, engine=engine)
             return result
         except StaleRevision:
             _adopt(story, store.load(story.id))
@@ -138,7 +141,7 @@ def start_story(store: Store, data: bytes, filename: str) -> Story:
         width=loaded.width,
         height=loaded.height,
     )
-    return store.save(story)
+    return store.save(story, step="photo")
 
 
 def photo_image(store: Store, story: Story) -> Image.Image:
@@ -172,7 +175,7 @@ def caption(store: Store, story: Story, vision: Vision) -> Iterator[Event]:
             version = CaptionVersion(
                 text=text, author="model", engine=vision.engine, model=vision.model, incomplete=not finished
             )
-            _commit(store, story, lambda s: s.captions.append(version))
+            _commit(store, story, lambda s: s.captions.append(version), "caption", vision.engine)
 
 
 def edit_caption(store: Store, story: Story, text: str) -> bool:
@@ -183,14 +186,14 @@ def edit_caption(store: Store, story: Story, text: str) -> bool:
     if text == story.caption:
         return False
     version = CaptionVersion(text=text, author="person")
-    _commit(store, story, lambda s: s.captions.append(version))
+    _commit(store, story, lambda s: s.captions.append(version), "caption")
     return True
 
 
 def restore_caption(store: Store, story: Story, index: int) -> None:
     """Make an older caption current again (as a new version: history is never rewritten)."""
     again = story.captions[index].model_copy(update={"created": now()})
-    _commit(store, story, lambda s: s.captions.append(again))
+    _commit(store, story, lambda s: s.captions.append(again), "caption")
 
 
 def ask(store: Store, story: Story, vision: Vision, question: str) -> Iterator[Event]:
@@ -205,7 +208,7 @@ def ask(store: Store, story: Story, vision: Vision, question: str) -> Iterator[E
     asked = Question(
         question=question, answer=clean_text("".join(parts)).strip(), engine=vision.engine, model=vision.model
     )
-    _commit(store, story, lambda s: s.questions.append(asked))
+    _commit(store, story, lambda s: s.questions.append(asked), "ask", vision.engine)
 
 
 # --- drafts ------------------------------------------------------------------------------
@@ -261,6 +264,7 @@ def _write(
     story: Story,
     stream: WriterStream,
     *,
+    step: str,
     instruction: str,
     writer: Writer,
     parent: Draft | None,
@@ -300,7 +304,7 @@ def _write(
         return moved
 
     story_chosen = story.chosen_draft
-    if _commit(store, story, keep) and parent is not None:
+    if _commit(store, story, keep, step, writer.engine) and parent is not None:
         yield Notice(
             "The story was changed elsewhere while the writer worked: this new draft is made "
             "from the draft before that change, which stays in the draft history."
@@ -312,7 +316,9 @@ def _write(
 def write_draft(store: Store, story: Story, writer: Writer) -> Iterator[Event]:
     """A new draft from the caption and the settings (a regeneration is just another one)."""
     instruction = "first draft" if not story.drafts else f"new draft (seed {story.settings.seed})"
-    yield from _write(store, story, writer.draft(brief(story)), instruction=instruction, writer=writer, parent=None)
+    yield from _write(
+        store, story, writer.draft(brief(story)), step="draft", instruction=instruction, writer=writer, parent=None
+    )
 
 
 def revise(store: Store, story: Story, writer: Writer, instruction: str) -> Iterator[Event]:
@@ -330,6 +336,7 @@ def revise(store: Store, story: Story, writer: Writer, instruction: str) -> Iter
         store,
         story,
         writer.revise(brief(story), written(current), instruction),
+        step="revise",
         instruction=instruction,
         writer=writer,
         parent=current,
@@ -352,6 +359,7 @@ def extend(store: Store, story: Story, writer: Writer, extra_pages: int) -> Iter
         store,
         story,
         writer.extend(brief(story), written(current), extra_pages),
+        step="extend",
         instruction=f"enlarge by {extra_pages} pages",
         writer=writer,
         parent=current,
@@ -433,7 +441,7 @@ def edit_draft(
             f"version is '{newest.instruction}' in the draft history.",
         )
 
-    return _commit(store, story, keep)
+    return _commit(store, story, keep, "edit")
 
 
 def _add_draft(story: Story, draft: Draft, notice: str | None = None) -> Edited:
@@ -468,7 +476,7 @@ def _merge_edit(base: Draft, newest: Draft, title: str, changed: dict[str, Story
 def choose_draft(store: Store, story: Story, draft_id: str) -> None:
     if story.find_draft(draft_id) is None:
         raise InputError("That draft does not exist in this story.")
-    _commit(store, story, lambda s: setattr(s, "chosen_draft", draft_id))
+    _commit(store, story, lambda s: setattr(s, "chosen_draft", draft_id), "choose")
 
 
 def word_diff(old: Draft, new: Draft) -> list[tuple[str, str]]:
@@ -562,7 +570,13 @@ def illustrate(
             negative_prompt=job.negative_prompt,
             params=params,
         )
-        _commit(store, story, lambda s, page_id=page.id, variant=variant: _add_variant(s, page_id, variant))
+        _commit(
+            store,
+            story,
+            lambda s, page_id=page.id, variant=variant: _add_variant(s, page_id, variant),
+            "illustrate",
+            illustrator.engine,
+        )
         done += 1
         yield Progress(f"Scene {done} of {total} drawn", done, total)
 
@@ -580,7 +594,7 @@ def choose_variant(store: Store, story: Story, page_id: str, variant_id: str) ->
             raise InputError("That picture does not belong to this page.")
         scene.chosen = variant_id
 
-    _commit(store, story, choose)
+    _commit(store, story, choose, "choose")
 
 
 def set_prompt(store: Store, story: Story, page_id: str, prompt: str) -> None:
@@ -597,7 +611,7 @@ def set_prompt(store: Store, story: Story, page_id: str, prompt: str) -> None:
             )
         page.prompt = prompt
 
-    _commit(store, story, change)
+    _commit(store, story, change, "edit")
 
 
 def prompt_note(store: Store, story: Story, illustrator: Illustrator, prompt: str) -> str | None:
@@ -641,6 +655,8 @@ def upscale(
             lambda s, page_id=page.id, variant_id=variant.id, name=name, made=made: _set_upscaled(
                 s, page_id, variant_id, name, made
             ),
+            "upscale",
+            upscaler.engine,
         )
         yield Progress(f"Picture {done} of {len(targets)} upscaled", done, len(targets))
 
@@ -688,7 +704,7 @@ def translate(
         title=one_line(out[0], 200),
         pages=[clean_text(t).strip() for t in out[1:]],
     )
-    _commit(store, story, lambda s: s.translations.append(made))
+    _commit(store, story, lambda s: s.translations.append(made), "translate", translator.engine)
     yield Progress("Translated", len(texts), len(texts))
 
 
@@ -707,7 +723,7 @@ def edit_translation(store: Store, story: Story, language: str, title: str, page
         current = _translation_of(s, language)
         current.title, current.pages, current.edited = title, pages, True
 
-    _commit(store, story, change)
+    _commit(store, story, change, "edit")
 
 
 def retranslate_page(
@@ -729,7 +745,7 @@ def retranslate_page(
     def change(s: Story) -> None:
         _translation_of(s, language).pages[index] = clean_text(new).strip()
 
-    _commit(store, story, change)
+    _commit(store, story, change, "translate", translator.engine)
 
 
 # --- export ------------------------------------------------------------------------------
@@ -825,7 +841,7 @@ def export_pdf(
         s.export = settings
         s.exports.append(record)
 
-    _commit(store, story, keep)
+    _commit(store, story, keep, "export")
     yield Progress("PDF ready", 2, 2)
 
 
@@ -872,7 +888,7 @@ def update_settings(store: Store, story: Story, **values: object) -> None:
                 if page.prompt == image_prompt(page.scene, old_style)[0]:
                     page.prompt = image_prompt(page.scene, s.settings.style)[0]
 
-    _commit(store, story, change)
+    _commit(store, story, change, "settings")
 
 
 # --- library -----------------------------------------------------------------------------

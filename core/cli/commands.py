@@ -152,8 +152,10 @@ def list_stories(args: argparse.Namespace, settings: Settings, store: Store) -> 
 
 def show(args: argparse.Namespace, settings: Settings, store: Store) -> None:
     story = find_story(store, args.id)
-    if args.json:
-        print(story.model_dump_json(indent=1))
+    if args.json:  # the story document, with its history (who changed what and when) beside it
+        document = json.loads(story.model_dump_json())
+        document["history"] = [json.loads(entry.model_dump_json()) for entry in store.history(story.id)]
+        print(json.dumps(document, indent=1, ensure_ascii=False))
         return
     print_story(story)
 
