@@ -48,6 +48,7 @@ from pydantic import ValidationError
 from core import audit
 from core.audit import AuditEntry
 from core.errors import InputError
+from core.limits import Limits, Quota
 from core.spaces import PERSONAL, Level, Person, Share, StoryAccess, valid_person_id
 from core.story import IMAGE_NAME, STORY_ID, Story, new_id, now
 
@@ -107,17 +108,33 @@ class Store:
     # Who the audit names for this view's changes: the operator is the personal studio's person.
     person: Person = Person.personal()
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, limits: Limits | None = None) -> None:
         self.root = Path(root)
         self.stories = self.root / "stories"
         self.stories.mkdir(parents=True, exist_ok=True)
+        self.quota = Quota(self.root, limits)
 
-    def as_person(self, person: Person, space_id: str | None = None):
+    def as_person(self, person: Person, space_id: str | None = None, limits: Limits | None = None):
         """This data folder as `person` may see it, starting new stories in `space_id` (their own
-        space by default)."""
+        space by default), within the operator's `limits` per space (`core.limits`)."""
         from core.access import PersonStore  # core.access builds on this module
 
-        return PersonStore(self.root, person, space_id)
+        return PersonStore(self.root, person, space_id, limits)
+
+    # --- limits per space: asked before any work starts ------------------------------------
+
+    def charge(self, story_id: str, pictures: int = 0, remote_calls: int = 0) -> None:
+        """Count work about to be done for the story against its space's limits; LimitReached,
+        counting nothing, when it would go past one."""
+        access = self._read_access(story_id) or StoryAccess()
+        self.quota.take(access.space, pictures=pictures, remote_calls=remote_calls)
+
+    def _stories_in(self, space_id: str) -> int:
+        return sum(
+            1
+            for folder in self.stories.iterdir()
+            if STORY_ID.match(folder.name) and (self._read_access(folder.name) or StoryAccess()).space == space_id
+        )
 
     # --- access: asked before any file is touched ----------------------------------------
 
@@ -227,8 +244,9 @@ class Store:
     def create(self) -> Story:
         story = Story(id=new_id())
         access = self._access_for_new(None)
-        self._path(story.id).mkdir(parents=True)
-        self._write_access(story.id, access)
+        with self.quota.new_story(access.space, lambda: self._stories_in(access.space)):
+            self._path(story.id).mkdir(parents=True)
+            self._write_access(story.id, access)
         return self.save(story, step="start")
 
     def save(self, story: Story, step: str = "edit", engine: str | None = None) -> Story:
@@ -357,8 +375,9 @@ class Store:
         access = self._access_for_new(self._read_access(story_id))
         copy = story.model_copy(deep=True, update={"id": new_id(), "revision": 0, "exports": []})
         source, target = self.folder(story_id), self._path(copy.id)
-        (target / "images").mkdir(parents=True)
-        self._write_access(copy.id, access)
+        with self.quota.new_story(access.space, lambda: self._stories_in(access.space)):
+            (target / "images").mkdir(parents=True)
+            self._write_access(copy.id, access)
         for name in story.image_names():
             src = source / "images" / name
             if src.exists():

@@ -26,6 +26,7 @@ from PIL import Image
 from pydantic import ValidationError
 
 from core.errors import InputError, NotConfigured
+from core.limits import REMOTE_ENGINES
 from core.offline.mood import mood_of
 from core.photo import load_photo, photo_to_png
 from core.prompts import image_prompt
@@ -119,10 +120,15 @@ def _adopt(story: Story, newest: Story) -> None:
     story.__dict__.update(newest.model_copy(deep=True).__dict__)
 
 
-def _may_change(store: Store, story: Story) -> None:
+def _may_change(store: Store, story: Story, engine: str | None = None, calls: int = 1, pictures: int = 0) -> None:
     """A long step asks before it runs a model, not at its first save: a person who may only read
-    the story is told at once, and no model works for nothing."""
+    the story is told at once, and no model works for nothing. With `engine`, the step's `calls`
+    (requests to a remote server, when the engine is one) and `pictures` are counted against the
+    limits of the story's space first (`core.limits`), refused with LimitReached past them."""
     store.check_access(story.id, Level.EDIT)
+    if engine is not None:
+        remote = calls if engine in REMOTE_ENGINES else 0
+        store.charge(story.id, pictures=pictures, remote_calls=remote)
 
 
 # --- photo -------------------------------------------------------------------------------
@@ -160,7 +166,7 @@ def open_image(store: Store, story_id: str, name: str) -> Image.Image:
 
 def caption(store: Store, story: Story, vision: Vision) -> Iterator[Event]:
     """Describe the photo, streamed. Stopped or failed half-way, what arrived is kept as incomplete."""
-    _may_change(store, story)
+    _may_change(store, story, vision.engine)
     image = photo_image(store, story)
     parts: list[str] = []
     finished = False
@@ -197,10 +203,10 @@ def restore_caption(store: Store, story: Story, index: int) -> None:
 
 
 def ask(store: Store, story: Story, vision: Vision, question: str) -> Iterator[Event]:
-    _may_change(store, story)
     question = one_line(question, 500)
     if not question:
         raise InputError("Type a question about the photo first.")
+    _may_change(store, story, vision.engine)
     parts: list[str] = []
     for chunk in vision.ask(photo_image(store, story), question, story.caption):
         parts.append(chunk)
@@ -275,7 +281,7 @@ def _write(
     `ids_for` says which of the new pages are old pages (their ids, so they keep their pictures);
     None, or a list shorter than the story, means new pages.
     """
-    _may_change(store, story)
+    _may_change(store, story, writer.engine)
     result = yield from _shown(stream)
     if result is None or not result.pages:
         raise InputError("The writer returned no story; your previous draft is kept.")
@@ -549,6 +555,7 @@ def illustrate(
             )
         )
     total = len(jobs)
+    _may_change(store, story, illustrator.engine, calls=total, pictures=total)
     yield Progress(f"Drawing {total} picture{'s' if total != 1 else ''}", 0, total)
     params = illustrator.params()
     done = 0
@@ -637,6 +644,7 @@ def upscale(
     targets = [
         (page, picture) for _, page, picture in story.pictured_pages() if page_ids is None or page.id in page_ids
     ]
+    _may_change(store, story, upscaler.engine, calls=len(targets))
     yield Progress(f"Upscaling {len(targets)} pictures {factor}x", 0, len(targets))
     for done, (page, variant) in enumerate(targets, start=1):
         image = open_image(store, story.id, variant.image)
@@ -691,6 +699,7 @@ def translate(
     if translator is None:
         raise NotConfigured("No translator is configured: set one up in Settings.")
     draft = _chosen(story)
+    _may_change(store, story, translator.engine)
     texts = [draft.title, *(p.text for p in draft.pages)]
     yield Progress(f"Translating {len(texts)} texts into {language}", 0, len(texts))
     out = translator.translate(texts, language, source=story.settings.language, formality=formality, glossary=glossary)
@@ -736,7 +745,7 @@ def retranslate_page(
     glossary: dict[str, str] | None = None,
 ) -> None:
     _translation_of(story, language)
-    _may_change(store, story)
+    _may_change(store, story, translator.engine)
     text = _chosen(story).pages[index].text
     (new,) = translator.translate(
         [text], language, source=story.settings.language, formality=formality, glossary=glossary

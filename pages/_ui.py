@@ -18,6 +18,7 @@ import streamlit as st
 
 from core import studio
 from core.errors import ModelUnavailable, StudioError
+from core.limits import Limits
 from core.publish import StaticFolder
 from core.settings import Settings, load_settings
 from core.spaces import Person
@@ -74,7 +75,8 @@ def person() -> Person:
 
 def store() -> Store:
     """The stories as this session's person may see them: every page and step gets only this."""
-    return _store(str(settings().data_dir)).as_person(person())
+    current = settings()
+    return _store(str(current.data_dir)).as_person(person(), limits=Limits.from_settings(current))
 
 
 def current_story() -> Story | None:

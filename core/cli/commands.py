@@ -18,6 +18,7 @@ from core import providers, studio
 from core.cli.output import print_draft, print_pictures, print_story, run
 from core.cli.parser import MODEL_FLAGS
 from core.errors import InputError
+from core.limits import Limits
 from core.publish import StaticFolder
 from core.settings import Settings, load_settings
 from core.spaces import Person, valid_person_id
@@ -283,7 +284,8 @@ COMMANDS = {
 
 def dispatch(args: argparse.Namespace) -> None:
     settings = settings_of(args)
-    COMMANDS[args.command](args, settings, Store(settings.data_dir).as_person(person_of(args)))
+    store = Store(settings.data_dir).as_person(person_of(args), limits=Limits.from_settings(settings))
+    COMMANDS[args.command](args, settings, store)
 
 
 def person_of(args: argparse.Namespace) -> Person:
