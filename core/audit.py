@@ -1,9 +1,10 @@
 """Who changed a story, what and when: one line per change, beside the story, the newest last.
 
 The store writes an entry at every save (under the story's lock, so two processes never interleave
-half lines) and at every share or revoke; the studio step that saved names itself (`caption`,
-`draft`, `illustrate`...) and, when a model made the change, its engine. The person is whoever the
-store was opened for, so pages decide nothing here.
+half lines) and at every share or revoke; the studio step that saved names itself (start, photo,
+caption, ask, draft, revise, extend, edit, choose, illustrate, upscale, translate, export,
+settings, duplicate, share, revoke) and, when a model made the change, its engine. The person is
+whoever the store was opened for, so pages decide nothing here.
 
 An entry holds only the person's id and display name, the step, the engine, the revision and the
 time: never a key, a prompt or story text, so the history can be shown to anyone who may see the
@@ -19,27 +20,6 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 KEEP_ENTRIES = 500
 FILE_NAME = "audit.jsonl"
-
-# The step names the studio uses; a save that names none is an "edit".
-STEPS = (
-    "start",
-    "photo",
-    "caption",
-    "ask",
-    "draft",
-    "revise",
-    "extend",
-    "edit",
-    "choose",
-    "illustrate",
-    "upscale",
-    "translate",
-    "export",
-    "settings",
-    "duplicate",
-    "share",
-    "revoke",
-)
 
 
 class AuditEntry(BaseModel):
