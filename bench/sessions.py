@@ -1,6 +1,6 @@
 """Many people at once (issue 10): N concurrent sessions each make a 4-page book as N people.
 
-Run: .venv/bin/python bench/sessions.py [--sessions 30] [--processes 2] [--size 512]
+Run: .venv/bin/python bench/sessions.py [--sessions 30] [--processes N] [--size 512] [--think 0]
 
 Each session is a Streamlit AppTest of the real app (Home.py and its pages). By default every
 session has a worker process of its own, all sharing one data folder (as studio server processes
@@ -17,7 +17,9 @@ Library lists exactly their own story, and every entry of its history names that
 (each story on disk has 4 pages, 4 chosen pictures and a PDF), and the page rerun times: a *page*
 rerun is a page switch or a widget change, a *step* rerun is one that runs a studio step (caption,
 draft, pictures, PDF); the goal is a p95 page rerun under 300 ms while all sessions are active on a
-2-core machine. It measures and prints; it does not pass or fail.
+2-core machine. With `--think 0` (the default) every session acts again the moment its page is
+back, the worst case; `--think S` waits about S seconds between actions, as a person reading the
+page would. It measures and prints; it does not pass or fail.
 
 It measures the app's own work under contention, not websocket or browser time. Each worker
 imports the studio and runs one warm-up session before all of them start together.
@@ -29,6 +31,7 @@ import argparse
 import hashlib
 import json
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -54,10 +57,10 @@ def link_key(index: int) -> str:
 class Session:
     """One browser session: an AppTest whose every run is timed and labelled page or step."""
 
-    def __init__(self, index: int) -> None:
+    def __init__(self, index: int, think: float = 0.0) -> None:
         from streamlit.testing.v1 import AppTest
 
-        self.index = index
+        self.index, self.think, self.pause = index, think, random.Random(index)
         self.at = AppTest.from_file(str(ROOT / "Home.py"), default_timeout=600)
         self.at.query_params["space"] = link_key(index)
         self.runs: list[tuple[float, float, str, str]] = []  # (started, seconds, "page" | "step", what)
@@ -68,6 +71,7 @@ class Session:
             t0 = time.perf_counter()
             action()
             self.runs.append((started, time.perf_counter() - t0, kind, what))
+        time.sleep(self.think * self.pause.uniform(0.5, 1.5))  # reading the page: not timed
         if self.at.exception:
             raise RuntimeError(f"the app raised: {self.at.exception[0].value}")
         if self.at.error:
@@ -120,7 +124,7 @@ def warm_up(ready: Path, workers: int) -> None:
         time.sleep(0.05)
 
 
-def worker(indices: list[int], ready: Path, workers: int) -> list[dict]:
+def worker(indices: list[int], ready: Path, workers: int, think: float) -> list[dict]:
     """Run the sessions `indices` in threads, all starting together; one result each."""
     photo = PHOTO.read_bytes()
     results: list[dict] = [{} for _ in indices]
@@ -131,7 +135,7 @@ def worker(indices: list[int], ready: Path, workers: int) -> list[dict]:
         result["index"] = index
         session = None
         try:
-            session = Session(index)
+            session = Session(index, think)
             result["began"] = time.time()
             result["story"] = session.make_book(photo)
         except Exception as error:  # a failed session is a figure, not a crash of the bench
@@ -224,11 +228,12 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=30)
     parser.add_argument("--processes", type=int, help="worker processes sharing the data folder (one per session)")
     parser.add_argument("--size", type=int, default=512, help="the long side of each picture (offline engine)")
+    parser.add_argument("--think", type=float, default=0.0, help="seconds a person reads between actions")
     parser.add_argument("--worker", help=argparse.SUPPRESS)  # "index,index,...:ready folder:workers"
     args = parser.parse_args()
     if args.worker:
         indices, ready, workers = args.worker.split(":")
-        print(json.dumps(worker([int(i) for i in indices.split(",")], Path(ready), int(workers))))
+        print(json.dumps(worker([int(i) for i in indices.split(",")], Path(ready), int(workers), args.think)))
         return
 
     data = Path(tempfile.mkdtemp(prefix="visutale-sessions-"))
@@ -241,7 +246,8 @@ def main() -> None:
     }
     print(
         f"{args.sessions} sessions over {args.processes or args.sessions} processes sharing {data / 'data'}; "
-        f"{PAGES}-page books, {args.size}-px pictures, offline engine, {os.cpu_count()} CPUs"
+        f"{PAGES}-page books, {args.size}-px pictures, offline engine, {os.cpu_count()} CPUs, "
+        f"{args.think:g} s between actions"
     )
     processes = max(1, min(args.processes or args.sessions, args.sessions))
     groups = [list(range(args.sessions))[k::processes] for k in range(processes)]
@@ -249,7 +255,13 @@ def main() -> None:
     ready.mkdir()
     workers = [
         subprocess.Popen(
-            [sys.executable, __file__, "--worker", f"{','.join(map(str, group))}:{ready}:{processes}"],
+            [
+                sys.executable,
+                __file__,
+                f"--think={args.think}",
+                "--worker",
+                f"{','.join(map(str, group))}:{ready}:{processes}",
+            ],
             env=env,
             stdout=subprocess.PIPE,
             text=True,
