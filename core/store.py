@@ -6,6 +6,8 @@ Layout under the data folder:
     stories/<id>/history/<rev>.json    the last KEEP_VERSIONS versions, newest has the highest rev
     stories/<id>/images/<sha256>.<ext> every picture, named by the hash of its bytes
     stories/<id>/exports/<token>.pdf   every PDF exported
+    stories/<id>/audit.jsonl           who changed what and when (`core.audit`), the last 500 changes
+    limits/<space id>.json             what each space used this hour and day (`core.limits`)
 
 Every file is written to a temporary name in the same folder, flushed to disk and renamed over the
 old one, so a crash at any moment leaves either the old file or the new one, never half of one. A
@@ -130,6 +132,7 @@ class Store:
         self.quota.take(access.space, pictures=pictures, remote_calls=remote_calls)
 
     def _stories_in(self, space_id: str) -> int:
+        """How many stories live in the space (asked only when a story limit is set)."""
         return sum(
             1
             for folder in self.stories.iterdir()
