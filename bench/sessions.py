@@ -32,6 +32,7 @@ import hashlib
 import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -276,7 +277,10 @@ def main() -> None:
         print(f"a worker process failed: {args.sessions - len(results)} sessions gave no result")
     began = [r["began"] for r in results if "began" in r]
     wall = max(r["ended"] for r in results) - min(began) if began else 0.0
-    report(sorted(results, key=lambda r: r["index"]), data / "data", wall)
+    try:
+        report(sorted(results, key=lambda r: r["index"]), data / "data", wall)
+    finally:
+        shutil.rmtree(data, ignore_errors=True)
 
 
 if __name__ == "__main__":
