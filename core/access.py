@@ -17,13 +17,14 @@ from pathlib import Path
 
 from core.classroom import Classrooms
 from core.errors import InputError
+from core.limits import Limits
 from core.spaces import Level, Person, Spaces, StoryAccess, level, may_share_own_story, may_start_stories
 from core.store import Store
 
 
 class PersonStore(Store):
-    def __init__(self, root: Path, person: Person, space_id: str | None = None) -> None:
-        super().__init__(root)
+    def __init__(self, root: Path, person: Person, space_id: str | None = None, limits: Limits | None = None) -> None:
+        super().__init__(root, limits)
         self.person = person
         self.spaces = Spaces(self.root)
         self.space = self.spaces.own(person) if space_id is None else self.spaces.get(space_id)

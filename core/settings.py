@@ -85,6 +85,10 @@ class Settings(BaseModel):
     public_base_url: str | None = None  # for QR codes: how a phone reaches this studio
     access_password: SecretStr | None = None
     safety: bool = False  # classroom safety checks on prompts and texts
+    # Limits per space (`core.limits`), set by the operator only; None: no limit.
+    limit_stories_per_space: int | None = Field(default=None, ge=0)
+    limit_pictures_per_hour: int | None = Field(default=None, ge=0)
+    limit_remote_calls_per_day: int | None = Field(default=None, ge=0)
 
     @field_validator(*providers.CAPABILITIES)
     @classmethod
@@ -150,14 +154,16 @@ def load_settings(
 
     With `own_endpoints_need_own_keys` (a shared studio), a session that overrides a server address
     loses the configured keys that address could receive unless it typed its own: a visitor must
-    not be able to send the operator's key to a server of their choosing.
+    not be able to send the operator's key to a server of their choosing. The limits per space
+    (`limit_*`) come from the operator alone: `overrides` cannot set them.
     """
     import os
 
     values: dict[str, Any] = {}
     values.update(_from_secrets(secrets or {}))
     values.update(_from_env(os.environ if env is None else env))
-    mine = {k: v for k, v in (overrides or {}).items() if v not in (None, "")}
+    # A session's own choices never lift the operator's limits.
+    mine = {k: v for k, v in (overrides or {}).items() if v not in (None, "") and not k.startswith("limit_")}
     if own_endpoints_need_own_keys:
         for url_field, keys in ENDPOINT_KEYS.items():
             if url_field in mine and mine[url_field] != values.get(url_field):

@@ -6,6 +6,8 @@ Layout under the data folder:
     stories/<id>/history/<rev>.json    the last KEEP_VERSIONS versions, newest has the highest rev
     stories/<id>/images/<sha256>.<ext> every picture, named by the hash of its bytes
     stories/<id>/exports/<token>.pdf   every PDF exported
+    stories/<id>/audit.jsonl           who changed what and when (`core.audit`), the last 500 changes
+    limits/<space id>.json             what each space used this hour and day (`core.limits`)
 
 Every file is written to a temporary name in the same folder, flushed to disk and renamed over the
 old one, so a crash at any moment leaves either the old file or the new one, never half of one. A
@@ -45,7 +47,10 @@ from pathlib import Path
 from PIL import Image
 from pydantic import ValidationError
 
+from core import audit
+from core.audit import AuditEntry
 from core.errors import InputError
+from core.limits import Limits, Quota
 from core.spaces import PERSONAL, Level, Person, Share, StoryAccess, valid_person_id
 from core.story import IMAGE_NAME, STORY_ID, Story, new_id, now
 
@@ -102,17 +107,37 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 
 class Store:
-    def __init__(self, root: Path) -> None:
+    # Who the audit names for this view's changes: the operator is the personal studio's person.
+    person: Person = Person.personal()
+
+    def __init__(self, root: Path, limits: Limits | None = None) -> None:
         self.root = Path(root)
         self.stories = self.root / "stories"
         self.stories.mkdir(parents=True, exist_ok=True)
+        self.quota = Quota(self.root, limits)
 
-    def as_person(self, person: Person, space_id: str | None = None):
+    def as_person(self, person: Person, space_id: str | None = None, limits: Limits | None = None):
         """This data folder as `person` may see it, starting new stories in `space_id` (their own
-        space by default)."""
+        space by default), within the operator's `limits` per space (`core.limits`)."""
         from core.access import PersonStore  # core.access builds on this module
 
-        return PersonStore(self.root, person, space_id)
+        return PersonStore(self.root, person, space_id, limits)
+
+    # --- limits per space: asked before any work starts ------------------------------------
+
+    def charge(self, story_id: str, pictures: int = 0, remote_calls: int = 0) -> None:
+        """Count work about to be done for the story against its space's limits; LimitReached,
+        counting nothing, when it would go past one."""
+        access = self._read_access(story_id) or StoryAccess()
+        self.quota.take(access.space, pictures=pictures, remote_calls=remote_calls)
+
+    def _stories_in(self, space_id: str) -> int:
+        """How many stories live in the space (asked only when a story limit is set)."""
+        return sum(
+            1
+            for folder in self.stories.iterdir()
+            if STORY_ID.match(folder.name) and (self._read_access(folder.name) or StoryAccess()).space == space_id
+        )
 
     # --- access: asked before any file is touched ----------------------------------------
 
@@ -186,6 +211,7 @@ class Store:
                 share = Share(kind="person", target=person, mode=mode)
             access = access.with_share(share)
             self._write_access(story_id, access)
+            self._record(story_id, "share")
         return access
 
     def revoke(self, story_id: str, with_person: str | None) -> StoryAccess:
@@ -199,6 +225,7 @@ class Store:
             else:
                 access = access.without_share("person", with_person)
             self._write_access(story_id, access)
+            self._record(story_id, "revoke")
         return access
 
     # --- paths, always through validation ----------------------------------------------
@@ -224,15 +251,18 @@ class Store:
     def create(self) -> Story:
         story = Story(id=new_id())
         access = self._access_for_new(None)
-        self._path(story.id).mkdir(parents=True)
-        self._write_access(story.id, access)
-        return self.save(story)
+        with self.quota.new_story(access.space, lambda: self._stories_in(access.space)):
+            self._path(story.id).mkdir(parents=True)
+            self._write_access(story.id, access)
+        return self.save(story, step="start")
 
-    def save(self, story: Story) -> Story:
+    def save(self, story: Story, step: str = "edit", engine: str | None = None) -> Story:
         """Save a new version on top of the revision the story was loaded at; return it.
 
-        The revision goes up by one. Raises StaleRevision, writing nothing, when the stored story
-        is no longer at `story.revision`, and StoryNotFound when the story was deleted meanwhile.
+        The revision goes up by one, and the story's history (`core.audit`) gains an entry naming
+        this store's person, the `step` and, when a model made the change, its `engine`.
+        Raises StaleRevision, writing nothing, when the stored story is no longer at
+        `story.revision`, and StoryNotFound when the story was deleted meanwhile.
         """
         folder = self._path(story.id)
         with self._locked(folder):
@@ -247,8 +277,23 @@ class Store:
             write_atomically(folder / "story.json", data.encode("utf-8"))
             for old in sorted(history.glob("*.json"))[:-KEEP_VERSIONS]:
                 old.unlink(missing_ok=True)
+            self._record(story.id, step, engine, revision)
         story.revision, story.updated = revision, updated
         return story
+
+    def _record(self, story_id: str, step: str, engine: str | None = None, revision: int | None = None) -> None:
+        """One history entry; the caller holds the story's lock."""
+        if revision is None:
+            revision = self._newest_revision(story_id)
+        entry = AuditEntry(
+            time=now(), revision=revision, step=step, person=self.person.id, name=self.person.name, engine=engine
+        )
+        audit.append(self._path(story_id), entry)
+
+    def history(self, story_id: str) -> list[AuditEntry]:
+        """Who changed the story, what and when, oldest first: for anyone who may see the story
+        (the owner of its space sees it for every story there)."""
+        return audit.read(self.folder(story_id))
 
     @contextmanager
     def _locked(self, folder: Path) -> Iterator[None]:
@@ -337,13 +382,14 @@ class Store:
         access = self._access_for_new(self._read_access(story_id))
         copy = story.model_copy(deep=True, update={"id": new_id(), "revision": 0, "exports": []})
         source, target = self.folder(story_id), self._path(copy.id)
-        (target / "images").mkdir(parents=True)
-        self._write_access(copy.id, access)
+        with self.quota.new_story(access.space, lambda: self._stories_in(access.space)):
+            (target / "images").mkdir(parents=True)
+            self._write_access(copy.id, access)
         for name in story.image_names():
             src = source / "images" / name
             if src.exists():
                 shutil.copy2(src, target / "images" / name)
-        return self.save(copy)
+        return self.save(copy, step="duplicate")
 
     # --- images --------------------------------------------------------------------------
 

@@ -26,6 +26,7 @@ from PIL import Image
 from pydantic import ValidationError
 
 from core.errors import InputError, NotConfigured
+from core.limits import REMOTE_ENGINES
 from core.offline.mood import mood_of
 from core.photo import load_photo, photo_to_png
 from core.prompts import image_prompt
@@ -94,8 +95,11 @@ T = TypeVar("T")
 _COMMIT_TRIES = 8
 
 
-def _commit(store: Store, story: Story, change: Callable[[Story], T]) -> T:
+def _commit(store: Store, story: Story, change: Callable[[Story], T], step: str, engine: str | None = None) -> T:
     """Apply `change` to the story and save it on top of the revision it was loaded at.
+
+    `step` names the change in the story's history (`core.audit`), with the `engine` of the model
+    that made it (None: the person made it); the store adds who asked.
 
     When someone saved meanwhile, the newest version is loaded into `story` and `change` runs
     again on it, so a change must be written against whatever it finds (append this draft, add
@@ -104,7 +108,7 @@ def _commit(store: Store, story: Story, change: Callable[[Story], T]) -> T:
     for _ in range(_COMMIT_TRIES):
         result = change(story)
         try:
-            store.save(story)
+            store.save(story, step=step, engine=engine)
             return result
         except StaleRevision:
             _adopt(story, store.load(story.id))
@@ -116,10 +120,15 @@ def _adopt(story: Story, newest: Story) -> None:
     story.__dict__.update(newest.model_copy(deep=True).__dict__)
 
 
-def _may_change(store: Store, story: Story) -> None:
+def _may_change(store: Store, story: Story, engine: str | None = None, calls: int = 1, pictures: int = 0) -> None:
     """A long step asks before it runs a model, not at its first save: a person who may only read
-    the story is told at once, and no model works for nothing."""
+    the story is told at once, and no model works for nothing. With `engine`, the step's `calls`
+    (requests to a remote server, when the engine is one) and `pictures` are counted against the
+    limits of the story's space first (`core.limits`), refused with LimitReached past them."""
     store.check_access(story.id, Level.EDIT)
+    if engine is not None:
+        remote = calls if engine in REMOTE_ENGINES else 0
+        store.charge(story.id, pictures=pictures, remote_calls=remote)
 
 
 # --- photo -------------------------------------------------------------------------------
@@ -138,7 +147,7 @@ def start_story(store: Store, data: bytes, filename: str) -> Story:
         width=loaded.width,
         height=loaded.height,
     )
-    return store.save(story)
+    return store.save(story, step="photo")
 
 
 def photo_image(store: Store, story: Story) -> Image.Image:
@@ -157,7 +166,7 @@ def open_image(store: Store, story_id: str, name: str) -> Image.Image:
 
 def caption(store: Store, story: Story, vision: Vision) -> Iterator[Event]:
     """Describe the photo, streamed. Stopped or failed half-way, what arrived is kept as incomplete."""
-    _may_change(store, story)
+    _may_change(store, story, vision.engine)
     image = photo_image(store, story)
     parts: list[str] = []
     finished = False
@@ -172,7 +181,7 @@ def caption(store: Store, story: Story, vision: Vision) -> Iterator[Event]:
             version = CaptionVersion(
                 text=text, author="model", engine=vision.engine, model=vision.model, incomplete=not finished
             )
-            _commit(store, story, lambda s: s.captions.append(version))
+            _commit(store, story, lambda s: s.captions.append(version), "caption", vision.engine)
 
 
 def edit_caption(store: Store, story: Story, text: str) -> bool:
@@ -183,21 +192,21 @@ def edit_caption(store: Store, story: Story, text: str) -> bool:
     if text == story.caption:
         return False
     version = CaptionVersion(text=text, author="person")
-    _commit(store, story, lambda s: s.captions.append(version))
+    _commit(store, story, lambda s: s.captions.append(version), "caption")
     return True
 
 
 def restore_caption(store: Store, story: Story, index: int) -> None:
     """Make an older caption current again (as a new version: history is never rewritten)."""
     again = story.captions[index].model_copy(update={"created": now()})
-    _commit(store, story, lambda s: s.captions.append(again))
+    _commit(store, story, lambda s: s.captions.append(again), "caption")
 
 
 def ask(store: Store, story: Story, vision: Vision, question: str) -> Iterator[Event]:
-    _may_change(store, story)
     question = one_line(question, 500)
     if not question:
         raise InputError("Type a question about the photo first.")
+    _may_change(store, story, vision.engine)
     parts: list[str] = []
     for chunk in vision.ask(photo_image(store, story), question, story.caption):
         parts.append(chunk)
@@ -205,7 +214,7 @@ def ask(store: Store, story: Story, vision: Vision, question: str) -> Iterator[E
     asked = Question(
         question=question, answer=clean_text("".join(parts)).strip(), engine=vision.engine, model=vision.model
     )
-    _commit(store, story, lambda s: s.questions.append(asked))
+    _commit(store, story, lambda s: s.questions.append(asked), "ask", vision.engine)
 
 
 # --- drafts ------------------------------------------------------------------------------
@@ -261,6 +270,7 @@ def _write(
     story: Story,
     stream: WriterStream,
     *,
+    step: str,
     instruction: str,
     writer: Writer,
     parent: Draft | None,
@@ -271,7 +281,7 @@ def _write(
     `ids_for` says which of the new pages are old pages (their ids, so they keep their pictures);
     None, or a list shorter than the story, means new pages.
     """
-    _may_change(store, story)
+    _may_change(store, story, writer.engine)
     result = yield from _shown(stream)
     if result is None or not result.pages:
         raise InputError("The writer returned no story; your previous draft is kept.")
@@ -300,7 +310,7 @@ def _write(
         return moved
 
     story_chosen = story.chosen_draft
-    if _commit(store, story, keep) and parent is not None:
+    if _commit(store, story, keep, step, writer.engine) and parent is not None:
         yield Notice(
             "The story was changed elsewhere while the writer worked: this new draft is made "
             "from the draft before that change, which stays in the draft history."
@@ -312,7 +322,9 @@ def _write(
 def write_draft(store: Store, story: Story, writer: Writer) -> Iterator[Event]:
     """A new draft from the caption and the settings (a regeneration is just another one)."""
     instruction = "first draft" if not story.drafts else f"new draft (seed {story.settings.seed})"
-    yield from _write(store, story, writer.draft(brief(story)), instruction=instruction, writer=writer, parent=None)
+    yield from _write(
+        store, story, writer.draft(brief(story)), step="draft", instruction=instruction, writer=writer, parent=None
+    )
 
 
 def revise(store: Store, story: Story, writer: Writer, instruction: str) -> Iterator[Event]:
@@ -330,6 +342,7 @@ def revise(store: Store, story: Story, writer: Writer, instruction: str) -> Iter
         store,
         story,
         writer.revise(brief(story), written(current), instruction),
+        step="revise",
         instruction=instruction,
         writer=writer,
         parent=current,
@@ -352,6 +365,7 @@ def extend(store: Store, story: Story, writer: Writer, extra_pages: int) -> Iter
         store,
         story,
         writer.extend(brief(story), written(current), extra_pages),
+        step="extend",
         instruction=f"enlarge by {extra_pages} pages",
         writer=writer,
         parent=current,
@@ -433,7 +447,7 @@ def edit_draft(
             f"version is '{newest.instruction}' in the draft history.",
         )
 
-    return _commit(store, story, keep)
+    return _commit(store, story, keep, "edit")
 
 
 def _add_draft(story: Story, draft: Draft, notice: str | None = None) -> Edited:
@@ -468,7 +482,7 @@ def _merge_edit(base: Draft, newest: Draft, title: str, changed: dict[str, Story
 def choose_draft(store: Store, story: Story, draft_id: str) -> None:
     if story.find_draft(draft_id) is None:
         raise InputError("That draft does not exist in this story.")
-    _commit(store, story, lambda s: setattr(s, "chosen_draft", draft_id))
+    _commit(store, story, lambda s: setattr(s, "chosen_draft", draft_id), "choose")
 
 
 def word_diff(old: Draft, new: Draft) -> list[tuple[str, str]]:
@@ -541,6 +555,7 @@ def illustrate(
             )
         )
     total = len(jobs)
+    _may_change(store, story, illustrator.engine, calls=total, pictures=total)
     yield Progress(f"Drawing {total} picture{'s' if total != 1 else ''}", 0, total)
     params = illustrator.params()
     done = 0
@@ -562,7 +577,13 @@ def illustrate(
             negative_prompt=job.negative_prompt,
             params=params,
         )
-        _commit(store, story, lambda s, page_id=page.id, variant=variant: _add_variant(s, page_id, variant))
+        _commit(
+            store,
+            story,
+            lambda s, page_id=page.id, variant=variant: _add_variant(s, page_id, variant),
+            "illustrate",
+            illustrator.engine,
+        )
         done += 1
         yield Progress(f"Scene {done} of {total} drawn", done, total)
 
@@ -580,7 +601,7 @@ def choose_variant(store: Store, story: Story, page_id: str, variant_id: str) ->
             raise InputError("That picture does not belong to this page.")
         scene.chosen = variant_id
 
-    _commit(store, story, choose)
+    _commit(store, story, choose, "choose")
 
 
 def set_prompt(store: Store, story: Story, page_id: str, prompt: str) -> None:
@@ -597,7 +618,7 @@ def set_prompt(store: Store, story: Story, page_id: str, prompt: str) -> None:
             )
         page.prompt = prompt
 
-    _commit(store, story, change)
+    _commit(store, story, change, "edit")
 
 
 def prompt_note(store: Store, story: Story, illustrator: Illustrator, prompt: str) -> str | None:
@@ -623,6 +644,7 @@ def upscale(
     targets = [
         (page, picture) for _, page, picture in story.pictured_pages() if page_ids is None or page.id in page_ids
     ]
+    _may_change(store, story, upscaler.engine, calls=len(targets))
     yield Progress(f"Upscaling {len(targets)} pictures {factor}x", 0, len(targets))
     for done, (page, variant) in enumerate(targets, start=1):
         image = open_image(store, story.id, variant.image)
@@ -641,6 +663,8 @@ def upscale(
             lambda s, page_id=page.id, variant_id=variant.id, name=name, made=made: _set_upscaled(
                 s, page_id, variant_id, name, made
             ),
+            "upscale",
+            upscaler.engine,
         )
         yield Progress(f"Picture {done} of {len(targets)} upscaled", done, len(targets))
 
@@ -675,6 +699,7 @@ def translate(
     if translator is None:
         raise NotConfigured("No translator is configured: set one up in Settings.")
     draft = _chosen(story)
+    _may_change(store, story, translator.engine)
     texts = [draft.title, *(p.text for p in draft.pages)]
     yield Progress(f"Translating {len(texts)} texts into {language}", 0, len(texts))
     out = translator.translate(texts, language, source=story.settings.language, formality=formality, glossary=glossary)
@@ -688,7 +713,7 @@ def translate(
         title=one_line(out[0], 200),
         pages=[clean_text(t).strip() for t in out[1:]],
     )
-    _commit(store, story, lambda s: s.translations.append(made))
+    _commit(store, story, lambda s: s.translations.append(made), "translate", translator.engine)
     yield Progress("Translated", len(texts), len(texts))
 
 
@@ -707,7 +732,7 @@ def edit_translation(store: Store, story: Story, language: str, title: str, page
         current = _translation_of(s, language)
         current.title, current.pages, current.edited = title, pages, True
 
-    _commit(store, story, change)
+    _commit(store, story, change, "edit")
 
 
 def retranslate_page(
@@ -720,7 +745,7 @@ def retranslate_page(
     glossary: dict[str, str] | None = None,
 ) -> None:
     _translation_of(story, language)
-    _may_change(store, story)
+    _may_change(store, story, translator.engine)
     text = _chosen(story).pages[index].text
     (new,) = translator.translate(
         [text], language, source=story.settings.language, formality=formality, glossary=glossary
@@ -729,7 +754,7 @@ def retranslate_page(
     def change(s: Story) -> None:
         _translation_of(s, language).pages[index] = clean_text(new).strip()
 
-    _commit(store, story, change)
+    _commit(store, story, change, "translate", translator.engine)
 
 
 # --- export ------------------------------------------------------------------------------
@@ -808,7 +833,7 @@ def export_pdf(
         s.export = settings
         s.exports.append(record)
 
-    _commit(store, story, keep)
+    _commit(store, story, keep, "export")
     yield Progress("PDF ready", 2, 2)
 
 
@@ -892,7 +917,7 @@ def update_settings(store: Store, story: Story, **values: object) -> None:
                 if page.prompt == image_prompt(page.scene, old_style)[0]:
                     page.prompt = image_prompt(page.scene, s.settings.style)[0]
 
-    _commit(store, story, change)
+    _commit(store, story, change, "settings")
 
 
 # --- library -----------------------------------------------------------------------------

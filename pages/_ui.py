@@ -18,6 +18,7 @@ import streamlit as st
 
 from core import studio
 from core.errors import ModelUnavailable, StudioError
+from core.limits import Limits
 from core.publish import StaticFolder
 from core.settings import Settings, load_settings
 from core.spaces import Person
@@ -73,9 +74,10 @@ def person() -> Person:
 
 
 def store() -> Store:
-    """The stories as this session's person may see them (a pupil's new stories go to their class):
-    every page and step gets only this."""
-    return _store(str(settings().data_dir)).as_person(person(), _identity.space_id())
+    """The stories as this session's person may see them (a pupil's new stories go to their class),
+    within their space's limits: every page and step gets only this."""
+    current = settings()
+    return _store(str(current.data_dir)).as_person(person(), _identity.space_id(), limits=Limits.from_settings(current))
 
 
 def current_story() -> Story | None:

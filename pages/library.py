@@ -1,4 +1,6 @@
-"""Every story this person may see: open, duplicate, share (a shared studio), delete (with a confirm).
+"""Every story this person may see: open, duplicate, share (a shared studio), delete (with a confirm),
+and its history (who changed what and when: the owner of a class or team space sees it for every
+story there).
 
 The list comes from the store as this session's person sees it, so it holds their own stories and
 those shared with them, nothing else; what each may do (`summary.level`) only decides which buttons
@@ -50,6 +52,23 @@ def share_box(where, story_id: str) -> None:
             st.rerun()
 
 
+def history_box(where, story_id: str) -> None:
+    """Who changed the story, what and when, newest first (the store keeps the last 500)."""
+    box = where.popover("History")
+    entries = store.history(story_id)
+    if not entries:
+        box.caption("No changes recorded yet.")
+        return
+    box.dataframe(
+        [
+            {"When (UTC)": f"{e.time:%Y-%m-%d %H:%M:%S}", "Who": e.by, "Step": e.step, "Revision": e.revision}
+            for e in reversed(entries)
+        ],
+        hide_index=True,
+        key=f"library_history_{story_id}",
+    )
+
+
 st.caption(f"{len(stories)} {'story' if len(stories) == 1 else 'stories'}, saved as they change.")
 for summary in stories:
     thumb, info, actions = st.columns([1, 4, 2])
@@ -66,6 +85,7 @@ for summary in stories:
         _ui.open_story(summary.id, page=_nav.DRAFT if summary.pages else _nav.CAPTION)
     if shared_studio and summary.level == Level.OWN and pupil is None:  # in a class, the teacher shares
         share_box(actions, summary.id)
+    history_box(actions, summary.id)
     more = actions.popover("More")
     if more.button("Duplicate", key=f"library_duplicate_{summary.id}"):
         with _ui.shows_errors():

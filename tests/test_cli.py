@@ -245,6 +245,9 @@ def test_list_and_show_print_text_and_json(cli, story_id: str, store: Store) -> 
     document = Story.model_validate_json(cli("show", story_id, "--json").out)
     assert document == store.load(story_id)  # `show --json` is the story document, round trip
     assert cli("show", story_id[:6], "--json").out == cli("show", story_id, "--json").out  # a unique prefix
+    history = json.loads(cli("show", story_id, "--json").out)["history"]  # who changed it, beside it
+    assert [e["step"] for e in history] == [e.step for e in store.history(story_id)] and history[0]["step"] == "start"
+    assert {e["person"] for e in history} == {"personal"}
 
 
 def test_data_dir_chooses_the_stories(cli, story_id: str, tmp_path: Path, capsys) -> None:

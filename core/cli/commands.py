@@ -18,6 +18,7 @@ from core import providers, studio
 from core.cli.output import print_draft, print_pictures, print_story, run
 from core.cli.parser import MODEL_FLAGS
 from core.errors import InputError
+from core.limits import Limits
 from core.publish import StaticFolder
 from core.settings import Settings, load_settings
 from core.spaces import Person, valid_person_id
@@ -152,8 +153,10 @@ def list_stories(args: argparse.Namespace, settings: Settings, store: Store) -> 
 
 def show(args: argparse.Namespace, settings: Settings, store: Store) -> None:
     story = find_story(store, args.id)
-    if args.json:
-        print(story.model_dump_json(indent=1))
+    if args.json:  # the story document, with its history (who changed what and when) beside it
+        document = json.loads(story.model_dump_json())
+        document["history"] = [json.loads(entry.model_dump_json()) for entry in store.history(story.id)]
+        print(json.dumps(document, indent=1, ensure_ascii=False))
         return
     print_story(story)
 
@@ -281,7 +284,8 @@ COMMANDS = {
 
 def dispatch(args: argparse.Namespace) -> None:
     settings = settings_of(args)
-    COMMANDS[args.command](args, settings, Store(settings.data_dir).as_person(person_of(args)))
+    store = Store(settings.data_dir).as_person(person_of(args), limits=Limits.from_settings(settings))
+    COMMANDS[args.command](args, settings, store)
 
 
 def person_of(args: argparse.Namespace) -> Person:

@@ -133,7 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
         sub = command(name, help)
         if name == "show":
             sub.add_argument("id", help="a story id (or the start of one)")
-        sub.add_argument("--json", action="store_true", help="print JSON (show: the story document)")
+        sub.add_argument("--json", action="store_true", help="print JSON (show: the story document and its history)")
 
     caption = command("caption", "describe the story's photo, or set your own caption", runs_engines=True)
     caption.add_argument("id")

@@ -1,0 +1,70 @@
+"""Who changed a story, what and when: one line per change, beside the story, the newest last.
+
+The store writes an entry at every save (under the story's lock, so two processes never interleave
+half lines) and at every share or revoke; the studio step that saved names itself (start, photo,
+caption, ask, draft, revise, extend, edit, choose, illustrate, upscale, translate, export,
+settings, duplicate, share, revoke) and, when a model made the change, its engine. The person is
+whoever the store was opened for, so pages decide nothing here.
+
+An entry holds only the person's id and display name, the step, the engine, the revision and the
+time: never a key, a prompt or story text, so the history can be shown to anyone who may see the
+story without revealing more than the story itself. The file keeps the newest `KEEP_ENTRIES`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+KEEP_ENTRIES = 500
+FILE_NAME = "audit.jsonl"
+
+
+class AuditEntry(BaseModel):
+    """One change: `person` asked for it; `engine` is set when a model (not the person) made it."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    time: datetime
+    revision: int
+    step: str
+    person: str
+    name: str = ""
+    engine: str | None = None
+
+    @property
+    def by(self) -> str:
+        """Who made the change, in words: "model (offline) for Ada" or "Ada"."""
+        who = self.name or self.person
+        return f"model ({self.engine}) for {who}" if self.engine else who
+
+
+def append(folder: Path, entry: AuditEntry) -> None:
+    """Add one entry; the caller holds the story's lock. Past the limit, the oldest are dropped
+    (rewritten atomically, so a crash leaves the old file or the trimmed one)."""
+    from core.store import write_atomically  # core.store imports this module
+
+    path = folder / FILE_NAME
+    line = entry.model_dump_json() + "\n"
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(line)
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    if len(lines) > KEEP_ENTRIES + KEEP_ENTRIES // 10:  # trim now and then, not at every save
+        write_atomically(path, "".join(lines[-KEEP_ENTRIES:]).encode("utf-8"))
+
+
+def read(folder: Path) -> list[AuditEntry]:
+    """The story's history, oldest first (at most `KEEP_ENTRIES`); an unreadable line is skipped."""
+    try:
+        lines = (folder / FILE_NAME).read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return []
+    entries = []
+    for line in lines:
+        try:
+            entries.append(AuditEntry.model_validate_json(line))
+        except (ValidationError, ValueError):
+            continue
+    return entries[-KEEP_ENTRIES:]
