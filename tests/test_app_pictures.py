@@ -11,18 +11,28 @@ from core.store import Store
 from tests.test_app_flow import _app, _click, _page
 
 
-def test_pictures_page(data_dir, cat_bytes) -> None:
+def _drafted(data_dir, cat_bytes, pages: int):
+    """A story of `pages` pages with an offline draft and no pictures yet: (store, story)."""
     store = Store(data_dir)
     story = studio.start_story(store, cat_bytes, "chelsea.jpg")
     studio.edit_caption(store, story, "A ginger cat on a red rug.")
-    studio.update_settings(store, story, pages=2)
+    studio.update_settings(store, story, pages=pages)
     list(studio.write_draft(store, story, OfflineWriter()))
-    page = story.draft.pages[0]
+    return store, story
 
+
+def _pictures_page(story):
     at = _app()
     at.query_params["story"] = story.id
     at.run()
     _page(at, "pages/pictures.py")
+    return at
+
+
+def test_pictures_page(data_dir, cat_bytes) -> None:
+    store, story = _drafted(data_dir, cat_bytes, 2)
+    page = story.draft.pages[0]
+    at = _pictures_page(story)
     _click(at, "Draw the 2 missing pictures")
     first = store.load(story.id).scenes[page.id].chosen_variant()
 
@@ -52,11 +62,7 @@ def test_pictures_page(data_dir, cat_bytes) -> None:
 
 
 def test_with_more_versions_than_shown_the_picker_numbers_what_the_thumbnails_show(data_dir, cat_bytes) -> None:
-    store = Store(data_dir)
-    story = studio.start_story(store, cat_bytes, "chelsea.jpg")
-    studio.edit_caption(store, story, "A ginger cat on a red rug.")
-    studio.update_settings(store, story, pages=1)
-    list(studio.write_draft(store, story, OfflineWriter()))
+    store, story = _drafted(data_dir, cat_bytes, 1)
     page = story.draft.pages[0]
     for _ in range(8):
         list(studio.illustrate(store, story, OfflineIllustrator(), [page.id]))
@@ -94,17 +100,9 @@ def test_with_more_versions_than_shown_the_picker_numbers_what_the_thumbnails_sh
 
 
 def test_an_edited_prompt_is_drawn_by_new_picture_and_what_cannot_be_drawn_is_said(data_dir, cat_bytes) -> None:
-    store = Store(data_dir)
-    story = studio.start_story(store, cat_bytes, "chelsea.jpg")
-    studio.edit_caption(store, story, "A ginger cat on a red rug.")
-    studio.update_settings(store, story, pages=1)
-    list(studio.write_draft(store, story, OfflineWriter()))
+    store, story = _drafted(data_dir, cat_bytes, 1)
     page = story.draft.pages[0]
-
-    at = _app()
-    at.query_params["story"] = story.id
-    at.run()
-    _page(at, "pages/pictures.py")
+    at = _pictures_page(story)
     at.text_area(key=f"pictures_prompt_{story.draft.id}_{page.id}").set_value(
         "a close-up of the cat and a dragon at night"
     )
