@@ -36,9 +36,9 @@ class AuditEntry(BaseModel):
 
     @property
     def by(self) -> str:
-        """Who made the change, in words: "model (offline) for Ada" or "Ada"."""
+        """Who made the change, in words: "Ada (offline engine)" when a model did it for Ada, or "Ada"."""
         who = self.name or self.person
-        return f"model ({self.engine}) for {who}" if self.engine else who
+        return f"{who} ({self.engine} engine)" if self.engine else who
 
 
 def append(folder: Path, entry: AuditEntry) -> None:

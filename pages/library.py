@@ -54,14 +54,14 @@ def share_box(where, story_id: str) -> None:
 
 def history_box(where, story_id: str) -> None:
     """Who changed the story, what and when, newest first (the store keeps the last 500)."""
-    box = where.popover("History")
+    box = where.expander("History")
     entries = store.history(story_id)
     if not entries:
         box.caption("No changes recorded yet.")
         return
     box.dataframe(
         [
-            {"When (UTC)": f"{e.time:%Y-%m-%d %H:%M:%S}", "Who": e.by, "Step": e.step, "Revision": e.revision}
+            {"Rev.": e.revision, "When (UTC)": f"{e.time:%d %b %H:%M:%S}", "Step": e.step, "Who": e.by}
             for e in reversed(entries)
         ],
         hide_index=True,
@@ -85,7 +85,7 @@ for summary in stories:
         _ui.open_story(summary.id, page=_nav.DRAFT if summary.pages else _nav.CAPTION)
     if shared_studio and summary.level == Level.OWN and pupil is None:  # in a class, the teacher shares
         share_box(actions, summary.id)
-    history_box(actions, summary.id)
+    history_box(info, summary.id)
     more = actions.popover("More")
     if more.button("Duplicate", key=f"library_duplicate_{summary.id}"):
         with _ui.shows_errors():

@@ -19,7 +19,7 @@ def test_the_library_shows_who_changed_each_story(data_dir, cat_bytes) -> None:
     assert not alice.exception, alice.exception
     (table,) = alice.dataframe  # one story, one history
     rows = table.value.to_dict("records")
-    assert [(r["Step"], r["Who"], r["Revision"]) for r in rows] == [
+    assert [(r["Step"], r["Who"], r["Rev."]) for r in rows] == [
         ("caption", "Alice", 3),
         ("photo", "Alice", 2),
         ("start", "Alice", 1),

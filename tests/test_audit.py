@@ -46,7 +46,7 @@ def test_each_step_is_recorded_with_its_person_engine_and_revision(data_dir, cat
         ("settings", BEN.id, None, 8),
     ]
     entries = ada.history(story.id)
-    assert entries[2].by == "model (scripted) for Ada" and entries[-1].by == "Ben"
+    assert entries[2].by == "Ada (scripted engine)" and entries[-1].by == "Ben"
     assert all(a.time <= b.time for a, b in zip(entries, entries[1:]))
 
 
