@@ -33,3 +33,16 @@ def store(data_dir: Path):
 @pytest.fixture
 def cat_bytes() -> bytes:
     return (SAMPLES / "chelsea.jpg").read_bytes()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium from Debian's packages, one per test module (tests/test_browser*.py)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_browser import CHROMIUM, FLAGS
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        yield chromium
+        chromium.close()

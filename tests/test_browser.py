@@ -37,16 +37,6 @@ FLAGS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        yield chromium
-        chromium.close()
-
-
 def settle(page, timeout: float = 60_000) -> None:
     """Wait until Streamlit has finished running the script (its 'running' widget is gone)."""
     page.wait_for_timeout(300)

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.test_browser import CHROMIUM, settle, shoot
-from tests.test_browser_signin import browser, library_open_buttons, sign_in, signed_in_studio, start_story
+from tests.test_browser_signin import library_open_buttons, sign_in, signed_in_studio, start_story
 
 pytest.importorskip("oidc_provider_mock", reason="pip install oidc-provider-mock")
 pytest.importorskip("authlib", reason="Streamlit's sign-in needs Authlib (pip install Authlib)")
@@ -20,8 +20,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed (apt-get install chromium)"),
 ]
-
-__all__ = ["browser"]  # the module-scoped Chromium fixture, shared with the sign-in test
 
 
 def key(page) -> str:

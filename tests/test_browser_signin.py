@@ -24,7 +24,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.live import free_port, running_studio
-from tests.test_browser import CHROMIUM, FLAGS, go, settle, shoot
+from tests.test_browser import CHROMIUM, go, settle, shoot
 
 pytest.importorskip("oidc_provider_mock", reason="pip install oidc-provider-mock")
 pytest.importorskip("authlib", reason="Streamlit's sign-in needs Authlib (pip install Authlib)")
@@ -61,16 +61,6 @@ def oidc_provider() -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        yield chromium
-        chromium.close()
 
 
 def sign_in(browser, url: str, sub: str):
