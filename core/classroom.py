@@ -393,8 +393,9 @@ class Classrooms:
                 used.add(stem)
                 archive.writestr(f"{stem}.json", story.model_dump_json(indent=1))
                 pdf = None
-                if story.exports and store.export_path(story.id, story.exports[-1].token).exists():
-                    pdf = store.export_path(story.id, story.exports[-1].token).read_bytes()
+                latest = story.latest_export("pdf")
+                if latest and store.export_path(story.id, latest.token).exists():
+                    pdf = store.export_path(story.id, latest.token).read_bytes()
                 elif story.draft is not None:
                     pdf = book_pdf(store, story)
                 if pdf:
