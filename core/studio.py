@@ -34,6 +34,7 @@ from core.providers.base import (
     Brief,
     Illustrator,
     ImageJob,
+    Narrator,
     Step,
     Translator,
     Upscaler,
@@ -55,13 +56,16 @@ from core.story import (
     ExportRecord,
     ExportSettings,
     ImageVariant,
+    Narration,
     Photo,
     Question,
+    SentenceTiming,
     Story,
     StoryPage,
     StorySettings,
     Translation,
     now,
+    text_hash,
 )
 from core.text import clean_text, one_line, safe_filename
 
@@ -942,3 +946,134 @@ def delete_story(store: Store, story_id: str, publisher: Publisher | None = None
             publisher.unpublish(record.token)
     store.delete(story_id)
     return len(story.exports)
+
+
+# --- narration ---------------------------------------------------------------------------
+
+
+def narrate(
+    store: Store,
+    story: Story,
+    narrator: Narrator,
+    page_ids: Sequence[str] | None = None,
+    language: str | None = None,
+    safety: SafetyChecker | None = None,
+    again: bool = False,
+) -> Iterator[Event]:
+    """Read the pages asked (all by default) aloud in `language` (None: the story's own; else a
+    translation's), keeping each page's audio in the store and its `Narration` on the story.
+
+    A page that already has a current narration in the same voice is skipped unless `again` (a
+    page named in `page_ids` is always read again). With `safety`, each page's text is checked
+    first and a page that fails is not spoken. The story is saved after every page.
+    """
+    from core.narration import sentences
+
+    _may_change(store, story)
+    draft = _chosen(story)
+    language = language or story.settings.language
+    if language != story.settings.language and story.translation(language) is None:
+        raise InputError(f"There is no translation into '{language}': translate the story first.")
+    voice = narrator.voice_for(language)  # before any work: a language nobody speaks is said at once
+    todo: list[tuple[int, StoryPage, list[str]]] = []
+    for number, page in enumerate(draft.pages, start=1):
+        if page_ids is not None and page.id not in page_ids:
+            continue
+        text = story.spoken_text(page.id, language) or ""
+        current = story.narration(page.id, language)
+        if current is not None and current.voice == voice and not again and page_ids is None:
+            continue
+        reasons = safety.check(text) if safety else []
+        if reasons:
+            yield Notice(f"Page {number} was not read aloud: {'; '.join(reasons)}.")
+            continue
+        said = sentences(text)
+        if said:
+            todo.append((number, page, said))
+    total = len(todo)
+    _may_change(store, story, narrator.engine, calls=sum(len(said) for _, _, said in todo))
+    yield Progress(f"Reading {total} page{'s' if total != 1 else ''} aloud ({voice})", 0, total)
+    for done, (number, page, said) in enumerate(todo, start=1):
+        speech = narrator.speak(said, language)
+        made = Narration(
+            page_id=page.id,
+            text_hash=text_hash(story.spoken_text(page.id, language) or ""),
+            language=language,
+            engine=narrator.engine,
+            voice=speech.voice,
+            model=narrator.model,
+            audio=store.put_audio(story.id, speech.audio, "wav"),
+            duration=round(speech.duration, 3),
+            sentences=[SentenceTiming(text=s.text, start=s.start, end=s.end) for s in speech.sentences],
+        )
+        _commit(store, story, lambda s, made=made: _add_narration(s, made), "narrate", narrator.engine)
+        yield Progress(f"Page {number} read aloud ({speech.duration:.1f} s)", done, total)
+
+
+def _add_narration(story: Story, made: Narration) -> None:
+    """Keep the narration, replacing one of the same page, language and text (a reading of an
+    older text stays: choosing that draft again finds it)."""
+    key = (made.page_id, made.language, made.text_hash)
+    story.narrations = [n for n in story.narrations if (n.page_id, n.language, n.text_hash) != key] + [made]
+
+
+# --- the other export formats --------------------------------------------------------------
+
+
+def export_file(
+    store: Store,
+    story: Story,
+    format: str,
+    *,
+    language: str | None = None,
+    publisher: Publisher | None = None,
+    safety: SafetyChecker | None = None,
+    options: dict | None = None,
+) -> Iterator[Event]:
+    """Make the story in one of `core.export.formats.FORMATS` (other than the PDF, which has
+    `export_pdf`), keep the file beside the story and, with a publisher, publish it.
+
+    `language` None is the story's own; a code exports that translation. With `safety`, every text
+    the file holds (title and pages) is checked first. Classes that review before printing refuse
+    every format until the teacher approves, as for the PDF.
+    """
+    from core.export.formats import FORMATS, ExportRequest
+
+    chosen = FORMATS.get(format)
+    if chosen is None or not chosen.make:
+        raise InputError(f"Unknown export format '{format}': choose {', '.join(FORMATS)}.")
+    _may_change(store, story)
+    store.check_printing(story.id)
+    draft = _chosen(story)
+    language = None if language in (None, "", story.settings.language) else language
+    translation = story.translation(language) if language else None
+    if language and translation is None:
+        raise InputError(f"There is no translation into '{language}': translate the story first.")
+    if safety:
+        texts = (
+            [translation.title, *translation.pages] if translation else [draft.title, *(p.text for p in draft.pages)]
+        )
+        reasons = [r for text in texts for r in safety.check(text)]
+        if reasons:
+            raise InputError("The safety check stopped this export: " + "; ".join(sorted(set(reasons))) + ".")
+    token = secrets.token_hex(16)
+    filename = f"{safe_filename(story.title)}.{chosen.extension}"
+    url = publisher.url(token, filename) if publisher else None
+    yield Progress(f"Making the {chosen.label}", 0, 2)
+    data = chosen.maker()(ExportRequest(store, story, language, url, dict(options or {})))
+    yield Progress(f"Saving the {chosen.label}", 1, 2)
+    store.put_export(story.id, token, data, chosen.extension)
+    if publisher:
+        publisher.publish(token, filename, data)
+    record = ExportRecord(
+        token=token,
+        filename=filename,
+        page_size=story.export.page_size,
+        language=language,
+        size=len(data),
+        pages=len(draft.pages),
+        url=url,
+        format=chosen.name,
+    )
+    _commit(store, story, lambda s: s.exports.append(record), "export")
+    yield Progress(f"{chosen.label} ready", 2, 2)

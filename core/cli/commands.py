@@ -18,6 +18,7 @@ from core import providers, studio
 from core.cli.output import print_draft, print_pictures, print_story, run
 from core.cli.parser import MODEL_FLAGS
 from core.errors import InputError
+from core.export.formats import FORMATS
 from core.limits import Limits
 from core.publish import StaticFolder
 from core.settings import Settings, load_settings
@@ -40,6 +41,7 @@ def settings_of(args: argparse.Namespace) -> Settings:
         illustrator_steps=getattr(args, "steps", None),
         illustrator_size=getattr(args, "size", None),
         data_dir=args.data_dir,
+        narrator_voice=getattr(args, "voice", None),
     )
     return load_settings(overrides=overrides)
 
@@ -240,6 +242,8 @@ def translate(args: argparse.Namespace, settings: Settings, store: Store) -> Non
 def export(args: argparse.Namespace, settings: Settings, store: Store) -> None:
     story = find_story(store, args.id)
     check_bilingual(args)
+    if args.format != "pdf":
+        return export_format(args, settings, store, story)
     pdf = _export(store, story, settings, args)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -266,6 +270,51 @@ def delete(args: argparse.Namespace, settings: Settings, store: Store) -> None:
     print(f"deleted {story.id}" + (f" and unpublished its {unpublished} PDF(s)" if unpublished else ""))
 
 
+def export_format(args: argparse.Namespace, settings: Settings, store: Store, story: Story) -> None:
+    """`export --format F` for every format but the PDF (`core.export.formats`)."""
+    if args.bilingual or args.page_size:
+        raise InputError(
+            "--bilingual and --page-size are options of the PDF; leave them out for --format " + args.format
+        )
+    publisher = publisher_for(settings) if args.publish else None
+    events = studio.export_file(
+        store, story, args.format, language=args.language, publisher=publisher, safety=providers.safety_for(settings)
+    )
+    run(events, args.format)
+    record = story.exports[-1]
+    path = store.export_path(story.id, record.token, FORMATS[args.format].extension)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, args.out)
+        path = args.out
+    print(path)
+    if publisher:
+        print(record.url)
+
+
+def narrate(args: argparse.Namespace, settings: Settings, store: Store) -> None:
+    story = find_story(store, args.id)
+    page_ids = [page_of(story, args.page).id] if args.page else None
+    narrator = providers.narrator_for(settings)
+    events = studio.narrate(
+        store, story, narrator, page_ids=page_ids, language=args.language, safety=providers.safety_for(settings),
+        again=args.again,
+    )  # fmt: skip
+    run(events, "narration")
+    language = args.language or story.settings.language
+    for number, page in enumerate(story.draft.pages, start=1):
+        if page_ids and page.id not in page_ids:
+            continue
+        narration = story.narration(page.id, language)
+        if narration is None:
+            print(f"[{number}] not read aloud")
+            continue
+        path = store.audio_path(story.id, narration.audio)
+        print(
+            f"[{number}] {narration.duration:5.1f} s  {len(narration.sentences)} sentences  {narration.voice}  {path}"
+        )
+
+
 COMMANDS = {
     "make": make,
     "list": list_stories,
@@ -278,6 +327,7 @@ COMMANDS = {
     "upscale": upscale,
     "translate": translate,
     "export": export,
+    "narrate": narrate,
     "delete": delete,
 }
 

@@ -10,6 +10,7 @@ import argparse
 from pathlib import Path
 
 from core import providers
+from core.export.formats import FORMATS
 from core.prompts import styles
 from core.story import ASPECTS, AUDIENCES, MAX_PAGES, PAGE_SIZES
 
@@ -168,8 +169,16 @@ def build_parser() -> argparse.ArgumentParser:
     translate.add_argument("--formality", choices=("more", "less"))
     _glossary(translate)
 
-    export = command("export", "print the chosen draft as a PDF")
+    export = command("export", "print the chosen draft as a PDF, or make it in another format")
     export.add_argument("id")
+    export.add_argument(
+        "--format",
+        choices=list(FORMATS),
+        default="pdf",
+        help="; ".join(
+            f"{f.name}: {f.label}" + (f", {f.description}" if f.description else "") for f in FORMATS.values()
+        ),
+    )
     export.add_argument("--language", help="a translation's language (default: the story's own)")
     export.add_argument("--bilingual", action="store_true", help="print both languages on each page")
     export.add_argument("--page-size", choices=PAGE_SIZES)
@@ -177,6 +186,16 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--publish", action="store_true", help="serve the PDF from the static folder, with its QR code page"
     )
+
+    narrate = command("narrate", "read the chosen draft aloud, every page or one", runs_engines=True)
+    narrate.add_argument("id")
+    narrate.add_argument("--page", type=_number(1, MAX_PAGES), metavar="N", help="only this page (from 1), read again")
+    narrate.add_argument(
+        "--voice",
+        help="offline: joe (Piper, English) or espeak (espeak-ng, every language); remote: the server's voice name",
+    )
+    narrate.add_argument("--language", help="read a translation (default: the story's own language)")
+    narrate.add_argument("--again", action="store_true", help="also read pages that already have a narration")
 
     delete = command("delete", "delete a story and unpublish its PDFs")
     delete.add_argument("id")
