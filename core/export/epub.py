@@ -37,7 +37,7 @@ body {{ background: #fffdf7; color: #222; font-family: "Noto Serif", Georgia, se
 .page {{ width: {WIDTH}px; height: {HEIGHT}px; display: flex; flex-direction: column; box-sizing: border-box;
   padding: 48px 64px 40px; }}
 .picture {{ flex: 1 1 auto; min-height: 0; display: flex; align-items: center; justify-content: center; }}
-.picture img {{ max-width: 100%; max-height: 100%; border-radius: 12px; }}
+.picture img {{ width: 100%; height: 100%; object-fit: contain; }}
 .text {{ flex: 0 0 auto; margin: 36px 0 0; line-height: 1.45; }}
 .folio {{ flex: 0 0 auto; text-align: center; font-size: 26px; color: #888; margin-top: 16px; }}
 .cover h1 {{ font-size: 72px; text-align: center; margin: 40px 0 8px; line-height: 1.15; }}
@@ -201,13 +201,12 @@ def _clock(seconds: float) -> str:
 
 
 def _package(book: ReadAlongBook, manifest: list[str], spine: list[str], extra: list[str]) -> str:
-    contributors = [part.strip() for part in book.credits.split("(", 1)[-1].rstrip(")").split(";") if part.strip()]
     metadata = [
         f'<dc:identifier id="book-id">urn:uuid:{uuid.UUID(book.id)}</dc:identifier>',
         f"<dc:title>{_x(book.title)}</dc:title>",
         f"<dc:language>{_x(book.language)}</dc:language>",
         f"<dc:creator>{_x(book.author)}</dc:creator>",
-        *(f"<dc:contributor>{_x(c)}</dc:contributor>" for c in contributors),
+        *(f"<dc:contributor>{_x(c)}</dc:contributor>" for c in book.engines),
         f"<dc:description>{_x(book.credits)}</dc:description>",
         "<dc:publisher>VisuTale Studio</dc:publisher>",
         f'<meta property="dcterms:modified">{book.modified:%Y-%m-%dT%H:%M:%SZ}</meta>',

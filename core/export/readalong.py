@@ -22,6 +22,7 @@ from core.store import Store
 from core.story import Story, now
 
 RTL_LANGUAGES = {"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ckb"}
+CREDITS_START = "Made with VisuTale Studio ("
 PICTURE_LONG_SIDE = 1600  # pixels: sharp on a tablet, a few hundred kilobytes as JPEG
 
 
@@ -67,6 +68,7 @@ class ReadAlongBook:
     language: str
     author: str
     credits: str  # one line naming every engine that made the book
+    engines: tuple[str, ...]  # the same, one "step: engine" each
     cover: Path | None  # the photo
     pages: tuple[ReadAlongPage, ...]
     modified: datetime
@@ -112,9 +114,10 @@ def readalong_book(store: Store, story: Story, language: str | None = None) -> R
         else:
             pages.append(ReadAlongPage(number, text, tuple(Sentence(s) for s in split_sentences(text)), picture, None))
     voices = sorted({p.voice for p in pages if p.voice})
-    line = credits(story)
-    if voices:
-        line = line.removesuffix(")") + f"; narration: {', '.join(voices)})"
+    made = credits(story).removeprefix(CREDITS_START).removesuffix(")")
+    engines = tuple(part for part in made.split("; ") if part) + (
+        (f"narration: {', '.join(voices)}",) if voices else ()
+    )
     person = getattr(store, "person", None)
     name = person.name if person is not None and person.name not in ("", "You") else ""
     return ReadAlongBook(
@@ -122,7 +125,8 @@ def readalong_book(store: Store, story: Story, language: str | None = None) -> R
         title=translation.title if translation else draft.title,
         language=language,
         author=name or "VisuTale Studio",
-        credits=line,
+        credits=f"{CREDITS_START}{'; '.join(engines)})",
+        engines=engines,
         cover=store.image_path(story.id, story.photo.image) if story.photo else None,
         pages=tuple(pages),
         modified=story.updated or now(),
