@@ -39,13 +39,16 @@ _SPOKEN = re.compile(r"\w")
 
 
 def sentences(text: str) -> list[str]:
-    """The sentences of `text`, each a slice of it with its end mark, in order; a piece with
-    nothing to say (a lone dash, an ellipsis) joins the sentence before it."""
+    """The sentences of `text`, each a slice of it with its end mark, in order. A full stop after
+    a title ("Mr.") or before a small letter ("ran... far") ends nothing; a piece with nothing to
+    say (a lone dash) joins the sentence before it."""
     pieces: list[str] = []
     start = 0
     for match in _BOUNDARY.finditer(text):
         end = match.end()
         if _ABBREVIATIONS.search(text[start:end]) and match.group().strip() == ".":
+            continue
+        if match.group().strip() and end < len(text) and text[end].islower():  # "he ran... far away"
             continue
         pieces.append(text[start:end])
         start = end

@@ -286,7 +286,7 @@ FORMATS = ("json_schema", "json_object")
 
 class FakeOpenAI(_FakeBase):
     """An OpenAI-compatible server: /v1/models, /v1/chat/completions (SSE or not),
-    /v1/images/generations, /v1/moderations.
+    /v1/images/generations, /v1/moderations, /v1/audio/speech (a WAV tone as long as the text).
 
     answers: canned chat answers, consumed in order (then made-up ones).
     formats: the response_format kinds accepted ("json_schema", "json_object"); any other kind
@@ -388,6 +388,8 @@ class FakeOpenAI(_FakeBase):
             return self._images(handler, request)
         if path == "/v1/moderations" and request.method == "POST" and self.moderation:
             return self._moderations(handler, request)
+        if path == "/v1/audio/speech" and request.method == "POST":
+            return self._speech(handler, request)
         return self._fail(handler, 404, f"Not found: {path}")
 
     def _model_ok(self, handler, body: dict) -> bool:
@@ -545,6 +547,30 @@ class FakeOpenAI(_FakeBase):
             for i in range(int(body.get("n") or 1))
         ]
         self._send(handler, 200, {"created": int(time.time()), "data": images})
+
+    SPEECH_S_PER_CHAR = 0.06  # a fake voice's pace: a 30-character sentence lasts 1.8 s
+
+    def _speech(self, handler, request: Request) -> None:
+        """/v1/audio/speech: a WAV (24 kHz, 16-bit mono) of a quiet tone, 0.06 s per character of
+        the input, as OpenAI answers `response_format="wav"`; other formats are refused (400)."""
+        body = request.body if isinstance(request.body, dict) else {}
+        if not self._model_ok(handler, body):
+            return
+        if body.get("response_format", "mp3") != "wav" or not body.get("voice") or not body.get("input"):
+            return self._fail(handler, 400, "This fake speaks WAV only, and needs a voice and an input.")
+        import math
+        import struct
+        import wave
+
+        rate, frames = 24000, int(24000 * self.SPEECH_S_PER_CHAR * len(str(body["input"])))
+        samples = b"".join(struct.pack("<h", int(3000 * math.sin(i * 2 * math.pi * 440 / rate))) for i in range(frames))
+        buffer = io.BytesIO()
+        with wave.open(buffer, "wb") as out:
+            out.setnchannels(1)
+            out.setsampwidth(2)
+            out.setframerate(rate)
+            out.writeframes(samples)
+        self._send(handler, 200, buffer.getvalue(), ctype="audio/wav")
 
     def _moderations(self, handler, request: Request) -> None:
         body = request.body if isinstance(request.body, dict) else {}
