@@ -92,10 +92,12 @@ for pupil in room.pupils:
     own = by_pupil.get(pupil.id, [])
     with st.expander(f"{pupil.name} · {len(own)} {'story' if len(own) == 1 else 'stories'}"):
         for summary in own:
-            line, open_box, approve_box = st.columns([4, 1, 2])
+            line, open_box, read_box, approve_box = st.columns([4, 1, 1, 2])
             line.markdown(f"**{_ui.literal(summary.title)}**  \n{summary.pages} pages")
             if open_box.button("Open", key=f"classroom_open_{summary.id}"):
                 _ui.open_story(summary.id)
+            if summary.pages and read_box.button("Read aloud", key=f"classroom_read_{summary.id}"):
+                _ui.open_story(summary.id, _nav.READ_ALOUD)
             if room.review and summary.id in room.approved:
                 approve_box.caption("Approved for printing")
                 if approve_box.button("Withdraw approval", key=f"classroom_withdraw_{summary.id}"):

@@ -8,7 +8,7 @@ from core import providers, studio
 from core.errors import StudioError
 from core.prompts import REVISIONS
 from core.story import MAX_PAGES
-from pages import _nav, _ui
+from pages import _narration, _nav, _ui
 
 _nav.begin(_nav.DRAFT)
 story = _ui.require_story("caption")
@@ -138,5 +138,8 @@ if len(story.drafts) > 1:
         st.markdown(
             " ".join(styled[op].format(html.escape(text)) for op, text in runs), unsafe_allow_html=True
         )  # every word is escaped: nothing a model wrote is interpreted
+
+with st.expander("Read aloud"):
+    _narration.panel(story, key="draft")
 
 _nav.link(_nav.PICTURES)

@@ -1,4 +1,5 @@
-"""Step 7: the PDF book, its download button, and the QR code a phone can download it with."""
+"""Step 7: the PDF book, its download button, and the QR code a phone can download it with; then
+the read-along formats (EPUB, web reader) with the narration they carry."""
 
 import streamlit as st
 
@@ -7,7 +8,7 @@ from core.errors import InputError
 from core.export.fonts import printable
 from core.export.qr import qr_image
 from core.story import PAGE_SIZES
-from pages import _nav, _ui
+from pages import _formats, _nav, _ui
 
 _nav.begin(_nav.EXPORT)
 story = _ui.require_story("draft")
@@ -70,8 +71,8 @@ if st.button("Make the PDF", type="primary", key="export_go"):
     )
     story = store.load(story.id)
 
-if story.exports:
-    latest = story.exports[-1]
+latest = story.latest_export("pdf")
+if latest:
     pdf = store.export_path(story.id, latest.token)
     if pdf.exists():
         st.success(f"{latest.filename}: {latest.pages} pages, {latest.size / 1024:.0f} KB, {latest.page_size}.")
@@ -89,3 +90,5 @@ if story.exports:
             download.markdown(f"Link for this PDF: `{latest.url}`")
             qr.image(qr_image(latest.url), caption="Scan to download on a phone", width=220)
         st.caption(studio.credits(story))
+
+_formats.other_formats(story, language, publisher)

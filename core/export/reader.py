@@ -169,6 +169,12 @@ def make_reader(request: ExportRequest) -> bytes:
     return render_reader(readalong_book(request.store, request.story, request.language)).encode("utf-8")
 
 
+def read_aloud_html(store, story, language: str | None = None) -> tuple[str, bool]:
+    """The read-aloud view's reader (large type) and whether any page of it has narration."""
+    book = readalong_book(store, story, language)
+    return render_reader(book, big=True), book.narrated
+
+
 def render_reader(book: ReadAlongBook, *, big: bool = False) -> str:
     """The book as one HTML document; `big` for a projector (larger type)."""
     script_hash = base64.b64encode(hashlib.sha256(SCRIPT.encode("utf-8")).digest()).decode()
