@@ -11,7 +11,8 @@ from core.export.reader import render_reader
 from core.store import Store
 from tests.conftest import SAMPLES
 from tests.doubles import ScriptedWriter, SolidIllustrator, ToneNarrator, story_of
-from tests.test_browser import pytestmark  # noqa: F401 - browser mark, skipped without Chromium
+from tests.live import live_studio  # noqa: F401 - the fixture
+from tests.test_browser import pytestmark, settle  # noqa: F401 - browser mark, skipped without Chromium
 
 PAGES = (
     "Kit saw a red kite in the sky. It flew over the hill and far away!",
@@ -24,14 +25,19 @@ HOSTILE = (
 )
 
 
-def _book(tmp_path_factory, title: str, pages: tuple[str, ...], narrated: int) -> str:
-    store = Store(tmp_path_factory.mktemp("reader") / "data")
+def _story(store: Store, title: str, pages: tuple[str, ...], narrated: int):
     story = studio.start_story(store, (SAMPLES / "chelsea.jpg").read_bytes(), "chelsea.jpg")
     studio.edit_caption(store, story, "A ginger cat.")
     list(studio.write_draft(store, story, ScriptedWriter(story_of(title, *pages))))
     list(studio.illustrate(store, story, SolidIllustrator()))
     ids = [page.id for page in story.draft.pages[:narrated]]
     list(studio.narrate(store, story, ToneNarrator(), page_ids=ids))
+    return story
+
+
+def _book(tmp_path_factory, title: str, pages: tuple[str, ...], narrated: int) -> str:
+    store = Store(tmp_path_factory.mktemp("reader") / "data")
+    story = _story(store, title, pages, narrated)
     path = tmp_path_factory.mktemp("html") / "book.html"
     path.write_text(render_reader(readalong_book(store, story)), encoding="utf-8")
     return path.as_uri()
@@ -62,7 +68,8 @@ def active(page) -> str | None:
 
 
 def seek(page, seconds: float) -> None:
-    """Move the shown page's narration to `seconds` and wait until it has got there."""
+    """Move the shown page's narration to `seconds` and wait until it has got there (`page` may be
+    a frame)."""
     page.evaluate(
         """(t) => new Promise((done) => {
             const audio = document.querySelector('.page:not([hidden]) audio');
@@ -155,4 +162,29 @@ def test_nothing_in_the_story_runs(browser, tmp_path_factory) -> None:
     shown_text = page.locator(".page:not([hidden]) .text").inner_text()
     assert "<script>window.pwned" in shown_text and "onerror=" in shown_text and "<svg onload" in shown_text
     assert page.locator("script").count() == 1 and page.locator("img[onerror], svg").count() == 0
+    context.close()
+
+
+def test_the_read_aloud_view_turns_pages_by_keys_and_follows_the_narration(browser, live_studio) -> None:  # noqa: F811
+    """The studio's Read aloud page: the same reader inside the page, driven by the keyboard."""
+    story = _story(Store(live_studio.data_dir), "The Kite", PAGES, narrated=2)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.goto(f"{live_studio.url}/read_aloud?story={story.id}")
+    settle(page)
+    frame = page.frame_locator("iframe").first
+    frame.locator(".cover h1").wait_for()
+    frame.locator("#book").click()  # the book has the keyboard once clicked, as the page says
+    page.keyboard.press("ArrowRight")
+    inner = next(f for f in page.frames if f != page.main_frame)
+    assert shown(inner) == 1
+    first, second = (s.strip() for s in PAGES[0].split(". ", 1))
+    seek(inner, 0.05 * len(first + ".") + 0.5)
+    assert active(inner) == second
+    page.keyboard.press("Space")
+    assert shown(inner) == 2 and active(inner) is None
+    assert (
+        float(inner.locator(".page:not([hidden]) .text").evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
+        >= 24
+    )
     context.close()
