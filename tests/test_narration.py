@@ -49,6 +49,15 @@ def test_sentences_in_other_scripts() -> None:
     assert sentences("   ") == []
 
 
+def test_a_pages_spans_join_back_into_exactly_its_text() -> None:
+    from core.export.readalong import ReadAlongPage, Sentence
+
+    text = "Kit ran.  Dot said: “Wait!”\n\nThe end"
+    page = ReadAlongPage(1, text, tuple(Sentence(s) for s in sentences(text)), None, None)
+    assert "".join(piece for piece, _ in page.spans()) == text
+    assert [index for _, index in page.spans()] == [0, None, 1, None, 2]
+
+
 # --- the narrate step --------------------------------------------------------------------------
 
 

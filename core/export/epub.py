@@ -142,7 +142,8 @@ def font_px(text: str, has_picture: bool) -> int:
 
 def _page(book: ReadAlongBook, page: ReadAlongPage, picture: str | None) -> str:
     spans = "".join(
-        _x(piece) if index is None else f'<span id="s{index + 1}">{_x(piece)}</span>' for piece, index in page.spans()
+        _x(piece).replace("\n", "<br/>") if index is None else f'<span id="s{index + 1}">{_x(piece)}</span>'
+        for piece, index in page.spans()
     )
     figure = (
         f'<div class="picture"><img src="{picture}" alt="{_x(f"Picture of page {page.number}")}"/></div>'

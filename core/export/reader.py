@@ -236,8 +236,8 @@ def _audio(page: ReadAlongPage) -> str:
 def _page(page: ReadAlongPage) -> str:
     spans = []
     for piece, index in page.spans():
-        if index is None:
-            spans.append(_e(piece))
+        if index is None:  # the space between sentences; a line break stays one
+            spans.append(_e(piece).replace("\n", "<br>"))
             continue
         start = page.sentences[index].start
         timing = f' data-start="{start:.3f}"' if start is not None else ""
