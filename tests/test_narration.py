@@ -10,7 +10,7 @@ import pytest
 
 from core import providers, studio
 from core.cli import main
-from core.errors import InputError
+from core.errors import InputError, NotConfigured
 from core.narration import duration_of, sentences
 from core.safety import SafetyChecker
 from core.settings import Settings
@@ -217,3 +217,15 @@ def test_the_command_line_narrates_one_page_with_a_voice(story, data_dir, capsys
     assert "voices 'joe'" in capsys.readouterr().err
     assert main(["narrate", story.id, "--page", "9"]) == 2
     assert "choose --page between 1 and 2" in capsys.readouterr().err
+
+
+def test_without_piper_english_is_read_by_espeak(monkeypatch) -> None:
+    from core.offline import narrator as offline
+
+    monkeypatch.setattr(offline, "piper_installed", lambda: False)
+    assert offline.OfflineNarrator().voice_for("en") == "espeak-ng en-us"
+    offline._piper.cache_clear()
+    monkeypatch.setitem(__import__("sys").modules, "piper", None)  # as if it were not installed
+    with pytest.raises(NotConfigured, match="pip install piper-tts"):
+        offline.OfflineNarrator("joe").voice_for("en")
+    offline._piper.cache_clear()

