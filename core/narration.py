@@ -24,7 +24,7 @@ from pathlib import Path
 from core.errors import InputError, ProviderError
 from core.providers.base import Speech, SpokenSentence
 
-PAUSE_S = 0.35  # silence after each sentence, as a person reading aloud takes a breath
+PAUSE_S = 0.4  # silence after each sentence, as a person reading aloud takes a breath
 
 # A sentence ends at one of these, with any closing quotes or brackets after it.
 _ENDS = ".!?…。！？।॥؟۔።။"

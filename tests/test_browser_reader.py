@@ -103,7 +103,7 @@ def test_the_sentence_heard_is_highlighted(page, reader_url) -> None:
     page.goto(reader_url)
     page.keyboard.press("ArrowRight")
     first, second = (s.strip() for s in PAGES[0].split(". ", 1))
-    seconds = 0.05 * len(first + ".")  # ToneNarrator: 0.05 s a character, then a 0.35 s pause
+    seconds = 0.05 * len(first + ".")  # ToneNarrator: 0.05 s a character, then a 0.4 s pause
     seek(page, seconds + 0.5)
     assert active(page) == second
     seek(page, 0.2)

@@ -11,7 +11,7 @@ import pytest
 from core import providers, studio
 from core.cli import main
 from core.errors import InputError, NotConfigured
-from core.narration import duration_of, sentences
+from core.narration import PAUSE_S, duration_of, sentences
 from core.safety import SafetyChecker
 from core.settings import Settings
 from tests.doubles import ScriptedWriter, SolidIllustrator, ToneNarrator, UpperTranslator, story_of
@@ -76,7 +76,7 @@ def test_each_page_is_read_sentence_by_sentence_and_kept_by_content_hash(store, 
         first, second = narration.sentences
         # each sentence as long as its audio, then a pause, then the next one
         assert first.start == 0 and first.end == pytest.approx(len(first.text) * 0.05, abs=0.01)
-        assert second.start == pytest.approx(first.end + 0.35, abs=0.01)
+        assert second.start == pytest.approx(first.end + PAUSE_S, abs=0.01)
         assert second.end == pytest.approx(narration.duration, abs=0.01)
 
 
