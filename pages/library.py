@@ -27,18 +27,22 @@ MODES = {"view": "Read only", "edit": "Can edit"}
 
 
 def share_box(where, story_id: str) -> None:
-    """Share one story with a person (by their id) or the whole space; list and revoke shares."""
+    """Share one story with a person (by e-mail or id) or the whole space; list and revoke shares."""
     box = where.popover("Share")
     access = store.access(story_id)  # the owner's own story: readable
     with _ui.shows_errors():
         for share in access.shares:
-            who = "everyone in this space" if share.kind == "space" else share.target
+            who = "everyone in this space" if share.kind == "space" else share.label or share.target
             line, revoke = box.columns([3, 1])
             line.caption(f"{_ui.literal(who)} · {MODES[share.mode].lower()}")
             if revoke.button("Revoke", key=f"library_revoke_{story_id}_{share.kind}_{share.target}"):
                 store.revoke(story_id, None if share.kind == "space" else share.target)
                 st.rerun()
-    person = box.text_input("Person id", key=f"library_share_with_{story_id}", placeholder="oidc:… or link:…")
+    person = box.text_input(
+        "E-mail address or person id",
+        key=f"library_share_with_{story_id}",
+        placeholder="name@example.com, or oidc:… / link:…",
+    )
     mode = box.radio("They may", list(MODES), format_func=MODES.get, key=f"library_share_mode_{story_id}")
     if box.button("Share with this person", key=f"library_share_{story_id}", disabled=not person.strip()):
         with _ui.shows_errors():
