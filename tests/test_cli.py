@@ -524,3 +524,32 @@ def test_as_works_in_that_persons_own_space(cli, story_id: str, store: Store) ->
     assert [row["id"] for row in json.loads(cli("list", "--json").out)] == [story_id]  # the personal studio
     assert "There is no story" in one_line_error(cli("show", story_id, "--as", alice))
     assert "not a person id" in one_line_error(cli("list", "--as", "alice"))
+
+
+def test_teams_and_sharing_by_address_from_the_command_line(cli, data_dir: Path, cat_bytes: bytes) -> None:
+    from core.people import People
+    from core.spaces import Level, Person
+
+    alice, bob = "oidc:https://id.example:alice", "oidc:https://id.example:bob"
+    People(data_dir).remember(Person(id=bob, name="Bob"), {"email": "bob@example.com", "email_verified": True})
+
+    made = cli("team", "create", "Spring campaign", "--as", alice)
+    assert made.code == 0
+    team_id = made.out.split()[0]
+    assert cli("team", "add", team_id, "--member", "bob@example.com", "--as", alice).code == 0
+    assert team_id in cli("team", "list", "--as", bob).out
+    refused = cli("team", "add", team_id, "--member", "nobody@example.com", "--as", alice)
+    assert refused.code == 2 and "Ask them to sign in once" in refused.err
+
+    story = studio.start_story(Store(data_dir).as_person(Person(id=bob), team_id), cat_bytes, "cat.jpg")
+    assert Store(data_dir).as_person(Person(id=alice)).level(story.id) == Level.OWN  # the team's owner
+
+    carol = "oidc:https://id.example:carol"
+    shared = cli("share", story.id, "--with", carol, "--mode", "edit", "--as", bob)
+    assert shared.code == 0 and f"shared with {carol}: can edit" in shared.out
+    assert Store(data_dir).as_person(Person(id=carol)).level(story.id) == Level.EDIT
+    assert cli("unshare", story.id, "--with", carol, "--as", bob).out.strip() == "shared with nobody"
+    assert Store(data_dir).as_person(Person(id=carol)).level(story.id) == Level.NONE
+
+    in_team = cli("list", "--as", bob, "--in-space", "0" * 32)
+    assert in_team.code == 2 and "no such space" in in_team.err

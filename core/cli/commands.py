@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from core import providers, studio
+from core.cli import sharing
 from core.cli.output import print_draft, print_pictures, print_story, run
 from core.cli.parser import MODEL_FLAGS
 from core.errors import InputError
@@ -279,12 +280,15 @@ COMMANDS = {
     "translate": translate,
     "export": export,
     "delete": delete,
+    **sharing.COMMANDS,
 }
 
 
 def dispatch(args: argparse.Namespace) -> None:
     settings = settings_of(args)
-    store = Store(settings.data_dir).as_person(person_of(args), limits=Limits.from_settings(settings))
+    store = Store(settings.data_dir).as_person(
+        person_of(args), getattr(args, "in_space", None), limits=Limits.from_settings(settings)
+    )
     COMMANDS[args.command](args, settings, store)
 
 

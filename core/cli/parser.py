@@ -10,6 +10,7 @@ import argparse
 from pathlib import Path
 
 from core import providers
+from core.cli import sharing
 from core.prompts import styles
 from core.story import ASPECTS, AUDIENCES, MAX_PAGES, PAGE_SIZES
 
@@ -51,6 +52,12 @@ def _common() -> argparse.ArgumentParser:
         metavar="PERSON_ID",
         help="work as this person of a shared studio, in their own space (default: the personal studio's "
         "person); the studio's sidebar shows each person's id",
+    )
+    common.add_argument(
+        "--in-space",
+        dest="in_space",
+        metavar="SPACE_ID",
+        help="start new stories in this team's space (`team list` shows the ids) instead of your own",
     )
     return common
 
@@ -181,4 +188,5 @@ def build_parser() -> argparse.ArgumentParser:
     delete = command("delete", "delete a story and unpublish its PDFs")
     delete.add_argument("id")
     delete.add_argument("--yes", action="store_true", help="do not ask (needed without a terminal)")
+    sharing.add_commands(command)
     return parser
