@@ -553,3 +553,35 @@ def test_teams_and_sharing_by_address_from_the_command_line(cli, data_dir: Path,
 
     in_team = cli("list", "--as", bob, "--in-space", "0" * 32)
     assert in_team.code == 2 and "no such space" in in_team.err
+
+
+def test_a_teacher_runs_a_class_from_the_command_line(cli, data_dir: Path, cat_bytes: bytes, tmp_path: Path) -> None:
+    from core.classroom import Classrooms
+
+    teacher = "oidc:https://id.example:teacher"
+    opened = cli("class", "open", "Class 4b", "--as", teacher)
+    assert opened.code == 0
+    class_id, code = opened.out.split()[0], opened.out.split()[-1]
+    classes = Classrooms(data_dir)
+    mia, mia_key = classes.join(code, "Mia")
+    story = studio.start_story(Store(data_dir).as_person(mia.person, mia.class_id), cat_bytes, "m.jpg")
+
+    shown = cli("class", "show", class_id, "--as", teacher).out
+    assert "- Mia" in shown and story.id in shown
+    assert cli("class", "review", class_id, "on", "--as", teacher).code == 0
+    assert cli("class", "approve", class_id, story.id, "--as", teacher).code == 0
+    assert "approved" in cli("class", "show", class_id, "--as", teacher).out
+    new_key = cli("class", "reset-link", class_id, "--pupil", "mia", "--as", teacher).out.strip()
+    assert classes.seat(new_key).person.id == mia.person.id
+    wrong = cli("class", "remove", class_id, "--pupil", "Zoe", "--as", teacher)
+    assert wrong.code == 2 and "No pupil called Zoe" in wrong.err
+    assert cli("class", "remove", class_id, "--pupil", "Mia", "--as", teacher).code == 0
+    assert "Mia (no longer in the class)" in cli("class", "show", class_id, "--as", teacher).out
+    assert cli("class", "close", class_id, "--as", teacher).code == 0
+    assert "closed" in cli("class", "list", "--as", teacher).out
+    assert "open again, code" in cli("class", "reopen", class_id, "--as", teacher).out
+    out = tmp_path / "class.zip"
+    assert cli("class", "archive", class_id, "--out", str(out), "--as", teacher).code == 0
+    assert out.read_bytes()[:2] == b"PK"
+    stranger = cli("class", "show", class_id, "--as", "oidc:https://id.example:stranger")
+    assert stranger.code == 2 and "no such class" in stranger.err
