@@ -132,6 +132,10 @@ class Store:
         access = self._read_access(story_id) or StoryAccess()
         self.quota.take(access.space, pictures=pictures, remote_calls=remote_calls)
 
+    def limits_used(self, space_id: str = PERSONAL) -> list[str]:
+        """The limits of a space and what it has used, in words (empty without limits)."""
+        return self.quota.describe(space_id, lambda: self._stories_in(space_id))
+
     def _stories_in(self, space_id: str) -> int:
         """How many stories live in the space (asked only when a story limit is set)."""
         return sum(
