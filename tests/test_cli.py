@@ -585,3 +585,18 @@ def test_a_teacher_runs_a_class_from_the_command_line(cli, data_dir: Path, cat_b
     assert out.read_bytes()[:2] == b"PK"
     stranger = cli("class", "show", class_id, "--as", "oidc:https://id.example:stranger")
     assert stranger.code == 2 and "no such class" in stranger.err
+
+
+def test_import_a_story_zip_and_refuse_what_is_not_one(cli, story_id: str, store: Store, tmp_path: Path) -> None:
+    from core.export.archive import export_zip
+
+    archive = tmp_path / "story.zip"
+    archive.write_bytes(export_zip(store, store.load(story_id)))
+    done = cli("import", str(archive))
+    assert done.code == 0
+    new_id = done.out.split()[0]
+    assert new_id != story_id and store.load(new_id).draft.pages == store.load(story_id).draft.pages
+    (tmp_path / "photo.zip").write_bytes(b"\xff\xd8\xff not a zip")
+    refused = cli("import", str(tmp_path / "photo.zip"))
+    assert refused.code == 2 and "not a ZIP archive" in refused.err and len(store.list()) == 2
+    assert cli("import", str(tmp_path / "missing.zip")).code == 2

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from core import providers, studio
-from core.cli import classes, sharing
+from core.cli import archives, classes, sharing
 from core.cli.output import print_draft, print_pictures, print_story, run
 from core.cli.parser import MODEL_FLAGS
 from core.errors import InputError
@@ -282,6 +282,7 @@ COMMANDS = {
     "delete": delete,
     **sharing.COMMANDS,
     **classes.COMMANDS,
+    **archives.COMMANDS,
 }
 
 

@@ -10,7 +10,7 @@ import argparse
 from pathlib import Path
 
 from core import providers
-from core.cli import classes, sharing
+from core.cli import archives, classes, sharing
 from core.prompts import styles
 from core.story import ASPECTS, AUDIENCES, MAX_PAGES, PAGE_SIZES
 
@@ -190,4 +190,5 @@ def build_parser() -> argparse.ArgumentParser:
     delete.add_argument("--yes", action="store_true", help="do not ask (needed without a terminal)")
     sharing.add_commands(command)
     classes.add_commands(command)
+    archives.add_commands(command)
     return parser
