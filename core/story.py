@@ -152,7 +152,7 @@ class BookVersion(Model):
 
     number: int  # 1, 2, 3 ... within the batch of versions it was made in
     kind: Literal["pictures", "draft"] = "pictures"
-    seed: int
+    seed: int | None = None  # the story seed a draft version was written from (pictures keep their own)
     draft: str  # the draft it illustrates (kind "pictures") or is (kind "draft")
     pictures: dict[str, str] = Field(default_factory=dict)
     created: datetime = Field(default_factory=now)
