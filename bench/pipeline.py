@@ -40,7 +40,9 @@ class SlowWriter:
         self.answer = json.dumps(
             {
                 "title": "The Long Walk",
-                "pages": [{"text": f"Page {n}: the fox walks on.", "scene": f"a fox, moment {n}"} for n in range(pages)],
+                "pages": [
+                    {"text": f"Page {n}: the fox walks on.", "scene": f"a fox, moment {n}"} for n in range(pages)
+                ],
             }
         )
 
@@ -110,7 +112,9 @@ def main() -> None:
     print(f"sequential    {sequential:7.2f} s")
     print(f"pipelined     {pipelined:7.2f} s")
     print(f"critical path {critical:7.2f} s  (writer {writer_s:.2f} s, illustration chain ends at {finish:.2f} s)")
-    print(f"pipelined / critical path = {pipelined / critical:.3f}; sequential / pipelined = {sequential / pipelined:.2f}")
+    print(
+        f"pipelined / critical path = {pipelined / critical:.3f}; sequential / pipelined = {sequential / pipelined:.2f}"
+    )
 
 
 if __name__ == "__main__":
