@@ -9,7 +9,7 @@ compared page by page and mixed; a region of a picture can be redrawn where the 
 import streamlit as st
 
 from core import choosing, providers, studio
-from pages import _nav, _ui, _pictures_more
+from pages import _nav, _pictures_more, _ui
 
 GRID = 6  # small pictures per row
 NEWEST = 6  # versions of one page shown to pick from (the chosen one is always among them)
