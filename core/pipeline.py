@@ -316,7 +316,7 @@ class _Run:
                 )
             elif isinstance(event, Picture):
                 self.on_picture(ticket, event.image)
-                yield studio.Progress(f"{self.done} of {self.total} pictures drawn", self.done, max(self.total, 1))
+                yield studio.Progress(f"Scene {self.done} of {self.total} drawn", self.done, max(self.total, 1))
 
 
 def _pipelined(run: _Run, events: Iterator[studio.Event]) -> Iterator[studio.Event]:
