@@ -118,7 +118,8 @@ def versions(store: Store, story: Story, settings: Settings) -> None:
                 cell.caption("not drawn")
                 continue
             used = in_use is not None and in_use.id == picture.id
-            cell.image(str(store.thumbnail(story.id, picture.image, 160)), caption="in use" if used else None)
+            pinned = " · pinned" if studio.is_pinned(story, page.id) else ""
+            cell.image(str(store.thumbnail(story.id, picture.image, 160)), caption=f"in use{pinned}" if used else None)
             if not used and cell.button(
                 "Use for this page", key=f"pictures_version_page_{version.number}_{page.id}", width="stretch"
             ):

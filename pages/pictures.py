@@ -37,10 +37,12 @@ def _draw(label: str, page_ids=None, seed=None, unpinned=False) -> None:
 
 missing = [page.id for page in story.pages_without_picture()]
 pinned = sum(studio.is_pinned(story, page.id) for page in draft.pages)
-left, middle, right = st.columns([2, 2, 1])
+left, middle, right = st.columns([2, 2, 1], vertical_alignment="bottom")
 label = "Draw the missing picture" if len(missing) == 1 else f"Draw the {len(missing)} missing pictures"
 if missing and left.button(label, type="primary", key="pictures_missing"):
     _draw("Drawing pictures", missing)
+if not missing:  # the redraw button comes first when nothing is missing
+    left, middle = middle, left
 if pinned and middle.button(f"Redraw the {len(draft.pages) - pinned} unpinned pages", key="pictures_unpinned"):
     _draw("Drawing pictures", unpinned=True)
 elif not pinned and middle.button("Draw a new picture for every page", key="pictures_all"):

@@ -167,7 +167,7 @@ def test_whole_book_versions_side_by_side_use_one_or_mix_pages(data_dir, cat_byt
     assert [v.number for v in saved.versions] == [1, 2] and one.pictures.keys() == {first.id, second.id}
     assert one.pictures[first.id] != two.pictures[first.id]
     assert saved.picture(first.id).id == one.pictures[first.id]  # version 1 in use at first
-    assert [c for image in at.image for c in image.captions].count("in use") == 2
+    assert [c for image in at.image for c in image.captions].count("in use") == 2  # nothing pinned here
 
     _click(at, "Use version 2")
     assert {p: store.load(story.id).picture(p).id for p in (first.id, second.id)} == two.pictures
