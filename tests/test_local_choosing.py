@@ -113,7 +113,7 @@ def test_local_inpainting_redraws_only_the_region(sdxl, data_dir, cat_bytes) -> 
 
     list(choosing.redraw_region(store, story, local, page.id, (0.25, 0.25, 0.75, 0.75), "a blue hat", seed=3))
     after = store.load(story.id).picture(page.id)
-    assert after.id != before.id and after.prompt.startswith("a blue hat") or "a blue hat" in after.prompt
+    assert after.id != before.id and "a blue hat" in after.prompt
     assert after.params["inpainted_from"] == before.id and after.params["region"] == [0.25, 0.25, 0.75, 0.75]
     old = np.asarray(studio.open_image(store, story.id, before.image)).astype(int)
     new = np.asarray(studio.open_image(store, story.id, after.image)).astype(int)
