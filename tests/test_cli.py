@@ -470,12 +470,10 @@ def test_progress_lines_in_a_log_and_on_a_terminal(capsys, monkeypatch) -> None:
     )
 
 
-def test_steps_and_size_reach_the_local_illustrator(cli, story_id: str, store: Store, tmp_path: Path, monkeypatch):
+def test_steps_and_size_reach_the_local_illustrator(cli, story_id: str, store: Store, tiny, monkeypatch):
     """`--steps` and `--size` drive a real (tiny, random-weight) SDXL base and refiner on the CPU."""
-    from tests import tiny_models
-
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    base, refiner = tiny_models.tiny_sdxl(tmp_path / "sdxl")
+    base, refiner = tiny["illustrator"], tiny["refiner"]
     try:
         drawn = cli(
             "illustrate", story_id, "--page", "1", "--illustrator", "local", "--model-illustrator", str(base),

@@ -29,12 +29,11 @@ SIZE = tiny_models.SIZE
 
 
 @pytest.fixture(scope="module")
-def sdxl(tmp_path_factory):
+def sdxl(tiny, tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("HF_HUB_OFFLINE", "1")
-        folder = tmp_path_factory.mktemp("tiny-sdxl")
-        base, _ = tiny_models.tiny_sdxl(folder)
-        yield base, tiny_ip_adapter(folder / "ip-adapter", base)
+        base = tiny["illustrator"]
+        yield base, tiny_ip_adapter(tmp_path_factory.mktemp("ip-adapter"), base)
 
 
 def tiny_ip_adapter(folder, base_folder):
