@@ -22,7 +22,11 @@ KEY = "sk-test-choosing"
 
 @pytest.fixture(scope="module")
 def servers():
-    with FakeOpenAI(api_key=KEY) as edits, FakeOpenAI(api_key=KEY, edits=False) as plain:
+    small = (256, 256)  # 1024-px pictures would only make the test slower
+    with (
+        FakeOpenAI(api_key=KEY, image_size=small) as edits,
+        FakeOpenAI(api_key=KEY, edits=False, image_size=small) as plain,
+    ):
         yield edits, plain
 
 
