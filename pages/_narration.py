@@ -44,6 +44,8 @@ def panel(story: Story, language: str | None = None, *, key: str) -> None:
         read()
     for number, page in enumerate(pages, start=1):
         narration = story.narration(page.id, language)
+        if narration is not None and not store.audio_path(story.id, narration.audio).exists():
+            narration = None  # its audio did not come along: read it again
         label, player, again = st.columns([1, 5, 2], vertical_alignment="center")
         label.markdown(f"**Page {number}**")
         if narration is None:
