@@ -136,3 +136,19 @@ def test_the_command_line_exports_each_format(book, tmp_path, monkeypatch, capsy
     assert main(["export", story.id, "--format", "epub", "--bilingual", "--language", "de"]) == 2
     assert "options of the PDF" in capsys.readouterr().err
     assert main(["export", story.id, "--format", "docx"]) == 2
+
+
+def test_a_narration_whose_audio_is_missing_reads_as_silent(book) -> None:
+    from core.export.readalong import readalong_book
+
+    store, story, _ = book
+    story = store.load(story.id)
+    narration = story.narration(story.draft.pages[0].id)
+    wav = store.audio_path(story.id, narration.audio)
+    kept = wav.read_bytes()
+    wav.unlink()
+    try:
+        page = readalong_book(store, story).pages[0]
+        assert page.audio is None and [s.start for s in page.sentences] == [None, None]
+    finally:
+        wav.write_bytes(kept)

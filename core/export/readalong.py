@@ -109,6 +109,7 @@ def readalong_book(store: Store, story: Story, language: str | None = None) -> R
         narration = story.narration(page.id, language)
         if narration is not None and not store.audio_path(story.id, narration.audio).exists():
             narration = None  # its audio did not come along (a story moved without it): silent
+        if narration is not None:
             said = tuple(Sentence(s.text, s.start, s.end) for s in narration.sentences)
             audio = store.audio_path(story.id, narration.audio)
             pages.append(ReadAlongPage(number, text, said, picture, audio, narration.duration, narration.voice))
