@@ -213,6 +213,8 @@ def test_the_command_line_narrates_one_page_with_a_voice(story, data_dir, capsys
     assert main(["narrate", story.id[:8], "--page", "2", "--voice", "espeak"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("[2] ") and "espeak-ng en-us" in out and "2 sentences" in out
+    assert main(["show", story.id]) == 0
+    assert "narration (en): 1 of 2 pages read aloud (espeak-ng en-us)" in capsys.readouterr().out
     assert main(["narrate", story.id, "--voice", "nobody"]) == 2
     assert "voices 'joe'" in capsys.readouterr().err
     assert main(["narrate", story.id, "--page", "9"]) == 2
