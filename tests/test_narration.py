@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import subprocess
 
 import pytest
 
@@ -56,6 +57,22 @@ def test_a_pages_spans_join_back_into_exactly_its_text() -> None:
     page = ReadAlongPage(1, text, tuple(Sentence(s) for s in sentences(text)), None, None)
     assert "".join(piece for piece, _ in page.spans()) == text
     assert [index for _, index in page.spans()] == [0, None, 1, None, 2]
+
+
+def test_audio_at_two_rates_or_in_another_format_is_read_to_one_page(tmp_path) -> None:
+    from core.narration import read_wav, speak_each, wav_bytes
+
+    second_of = {16000: b"\1\0" * 16000, 24000: b"\1\0" * 24000}
+    answers = iter([(second_of[24000], 24000), (second_of[16000], 16000)])
+    speech = speak_each(lambda text: next(answers), ["One.", "Two."], "test")
+    assert speech.duration == pytest.approx(1 + PAUSE_S + 1, abs=0.01)  # resampled to the first rate
+    assert duration_of(speech.audio) == pytest.approx(speech.duration, abs=0.01)
+    if shutil.which("ffmpeg"):  # a server that answers MP3 although WAV was asked for
+        source = tmp_path / "a.wav"
+        source.write_bytes(wav_bytes(b"\0\0" * 22050 * 2, 22050))
+        subprocess.run(["ffmpeg", "-v", "error", "-i", str(source), str(tmp_path / "a.mp3")], check=True)
+        pcm, rate = read_wav((tmp_path / "a.mp3").read_bytes())
+        assert rate == 24000 and len(pcm) / 2 / rate == pytest.approx(2.0, abs=0.1)
 
 
 # --- the narrate step --------------------------------------------------------------------------
