@@ -15,7 +15,7 @@ from core.errors import InputError
 from core.export.archive import export_zip, import_zip
 from core.spaces import Level, Person
 from core.store import Store
-from tests.doubles import ScriptedWriter, SolidIllustrator, story_of
+from tests.doubles import ScriptedWriter, SolidIllustrator, ToneNarrator, story_of
 
 ALICE = Person(id="oidc:https://id.example:alice", name="Alice")
 BOB = Person(id="oidc:https://id.example:bob", name="Bob")
@@ -28,6 +28,7 @@ def made(store: Store, cat_bytes: bytes):
     studio.edit_caption(store, story, "A ginger cat on a red rug.")
     list(studio.write_draft(store, story, ScriptedWriter(story_of("Pim's day", "One cat.", "Two cats."))))
     list(studio.illustrate(store, story, SolidIllustrator()))
+    list(studio.narrate(store, story, ToneNarrator()))
     list(studio.export_pdf(store, story))
     return store.load(story.id)
 
@@ -51,6 +52,11 @@ def test_a_story_round_trips_through_a_zip_into_another_studio(made, store: Stor
     assert elsewhere.level(imported.id) == Level.OWN and elsewhere.access(imported.id).owner == BOB.id
     for name in made.image_names():
         assert elsewhere.read_image(imported.id, name) == store.read_image(made.id, name)
+    assert made.audio_names() and len(made.narrations) == 2  # both pages read aloud, and they still are
+    for name in made.audio_names():
+        assert elsewhere.read_audio(imported.id, name) == store.read_audio(made.id, name)
+    for page in imported.draft.pages:
+        assert imported.narration(page.id) is not None
     assert [e.step for e in elsewhere.history(imported.id)][-1] == "import"
     assert elsewhere.load(imported.id).draft.title == "Pim's day"
 
@@ -100,6 +106,7 @@ def forged_size(data: bytes, name: str, declared: int) -> bytes:
         ("wrong type", "not the kind of picture"),
         ("damaged picture", "damaged"),
         ("missing picture", "lacks 1 picture"),
+        ("missing recording", "lacks 1 recording"),
         ("invalid story", "not valid"),
         ("no marker", "not a VisuTale story"),
         ("lying size", "damaged or forged"),
@@ -134,6 +141,8 @@ def test_a_hostile_archive_is_refused_and_nothing_is_written(made, store, tmp_pa
         bad = zip_of({**files, picture: files[picture][:-10] + b"0123456789"})
     elif hostile == "missing picture":
         bad = zip_of({n: d for n, d in files.items() if n != picture})
+    elif hostile == "missing recording":
+        bad = zip_of({n: d for n, d in files.items() if n != next(n for n in files if n.startswith("audio/"))})
     elif hostile == "invalid story":
         document = json.loads(files["story.json"])
         document["settings"]["pages"] = -3

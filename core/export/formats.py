@@ -65,5 +65,13 @@ FORMATS: dict[str, Format] = {
             "core.export.reader:make_reader",
             "one file that opens in any browser, on a phone too: turn pages, listen, follow the words",
         ),
+        Format(
+            "zip",
+            "Story archive (ZIP)",
+            "zip",
+            "application/zip",
+            "core.export.archive:make_zip",
+            "the whole story with its photo, pictures, narration and exports: import it in another studio",
+        ),
     )
 }
