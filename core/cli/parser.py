@@ -12,9 +12,10 @@ from pathlib import Path
 from core import providers
 from core.cli import archives, classes, sharing
 from core.prompts import styles
-from core.story import ASPECTS, AUDIENCES, MAX_PAGES, PAGE_SIZES
+from core.story import ASPECTS, AUDIENCES, LAYOUTS, MAX_PAGES, PAGE_SIZES
 
 EXIT_USAGE = 2
+EXPORT_FORMATS = ("pdf", "print-pdf")  # what `export --format` makes
 MODEL_FLAGS = ("vision", "writer", "illustrator", "refiner", "upscaler")
 
 
@@ -184,6 +185,15 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--publish", action="store_true", help="serve the PDF from the static folder, with its QR code page"
     )
+    export.add_argument("--format", choices=EXPORT_FORMATS, default="pdf", help="print-pdf: trim, bleed, crop marks")
+    export.add_argument(
+        "--trim",
+        metavar="SIZE",
+        help="print-pdf's trim: A4, Letter, square, 8.5x8.5in, 8x10in, 10x8in, 11x8.5in or e.g. 148x210mm "
+        "(default: the story's last, else A4)",
+    )
+    export.add_argument("--crop-marks", action="store_true", help="print-pdf: crop marks outside the bleed")
+    export.add_argument("--layout", choices=LAYOUTS, help="above, beside, band (full-bleed) or large (type)")
 
     delete = command("delete", "delete a story and unpublish its PDFs")
     delete.add_argument("id")

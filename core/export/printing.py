@@ -115,6 +115,12 @@ class PrintCanvas(Canvas):
             self.crop_marks()
         super().showPage()
         self.translate(self.spec.origin, self.spec.origin)  # the next page starts fresh
+        self._unused = list(self._code)
+
+    def save(self) -> None:
+        if self._code == getattr(self, "_unused", None):
+            del self._code[:]  # only the next page's origin: no page was started, none is added
+        super().save()
 
     def crop_marks(self) -> None:
         """Eight short lines, two at each corner, in line with the trim and outside the bleed."""
@@ -146,7 +152,13 @@ def effective_dpi(path: Path, box_w: float, box_h: float, cover: bool) -> float:
 
 
 def low_resolution_note(what: str, dpi: float) -> str:
+    """What to tell the person about a picture that prints under PRINT_DPI, and what to do."""
+    remedy = (
+        "A larger photo would print sharper (the title page shows it)."
+        if what == "the photo"
+        else "Upscale it (the Upscale page, or python -m core upscale ID) and export again."
+    )
     return (
-        f"The picture for {what} prints at {dpi:.0f} dpi, under the {PRINT_DPI} dpi a printer wants: it may look "
-        "soft on paper. Upscale it (the Upscale page, or python -m core upscale ID) and export again."
+        f"The picture for {what} prints at {dpi:.0f} dpi, under the {PRINT_DPI} dpi a printer wants: "
+        f"it may look soft on paper. {remedy}"
     )
