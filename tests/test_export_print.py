@@ -228,3 +228,30 @@ def test_the_command_line_makes_a_print_pdf(store, story, data_dir, tmp_path, ca
     assert code == 2 and "--format print-pdf" in err
     code, _, err = cli("export", story.id, "--format", "print-pdf", "--trim", "7 by 7")
     assert code == 2 and "Unknown trim size" in err
+
+
+def test_the_export_page_makes_a_print_pdf_and_shows_the_notes(store, story) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+
+    at = AppTest.from_file(str(ROOT / "Home.py"), default_timeout=60)
+    at.query_params["story"] = story.id
+    at.switch_page("pages/export.py").run()
+    assert not at.exception, at.exception
+    at.selectbox(key="export_layout").set_value("band").run()
+    at.toggle(key="export_print").set_value(True).run()
+    assert at.radio(key="export_size").disabled  # a printer's PDF has a trim instead
+    at.selectbox(key="export_trim").set_value("8.5x8.5in").run()
+    at.checkbox(key="export_crop_marks").check().run()
+    (button,) = [b for b in at.button if b.key == "export_go"]
+    assert button.label == "Make the print PDF"
+    button.click().run()
+    assert not at.exception, at.exception
+    record = store.load(story.id).exports[-1]
+    assert (record.trim, record.layout, record.filename) == ("8.5x8.5in", "band", "Cat-print.pdf")
+    assert any("for a printer, trim 8.5x8.5in" in s.value for s in at.success)
+    shown = [w.value for w in at.warning]
+    assert all(note in shown for note in record.notes) and len(record.notes) == 3
+    page = boxes(store.export_path(story.id, record.token).read_bytes())[1]
+    assert size(page["MediaBox"]) == pytest.approx((8.5 * inch + 24 * mm,) * 2, abs=0.01)  # crop marks' slug

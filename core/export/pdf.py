@@ -53,7 +53,6 @@ from core.export.printing import (
     SAFE_MARGIN,
     PrintCanvas,
     PrintSpec,
-    effective_dpi,
     low_resolution_note,
 )
 from core.export.qr import qr_image
@@ -429,13 +428,12 @@ class _Renderer:
             done: Future = Future()
             done.set_result(_fitted_picture(path, box_w, box_h, what, self.dpi, cover))
             self.images[key] = done
-        fitted = self.images[key].result()
-        if self.book.print is not None:
-            dpi = effective_dpi(path, box_w, box_h, cover)
+        reader, w, h, dpi = self.images[key].result()
+        if self.book.print is not None and dpi < PRINT_DPI - 0.5:
             note = low_resolution_note(what, dpi)
-            if dpi < PRINT_DPI - 0.5 and note not in self.low_resolution:
+            if note not in self.low_resolution:
                 self.low_resolution.append(note)
-        return fitted
+        return reader, w, h
 
     # --- layouts other than picture above text ------------------------------------------------
 
@@ -496,7 +494,7 @@ _FITTED_KEPT_BYTES = 48 * 2**20
 
 def _fitted_picture(
     path: Path, box_w: float, box_h: float, what: str, dpi: int = DPI, cover: bool = False
-) -> tuple[ImageReader, float, float]:
+) -> tuple[ImageReader, float, float, float]:
     """`_jpeg_fitted` as a reader for the canvas, kept for the next export of the same book.
 
     Exporting a book again (another language, a fixed typo) fits the same picture files in the
@@ -518,22 +516,23 @@ def _fitted_picture(
         fitted = _jpeg_fitted(path, box_w, box_h, what, dpi, cover)
         with _fitted_lock:
             _fitted[key] = fitted
-            while sum(len(data) for data, _, _ in _fitted.values()) > _FITTED_KEPT_BYTES:
+            while sum(len(kept[0]) for kept in _fitted.values()) > _FITTED_KEPT_BYTES:
                 _fitted.popitem(last=False)
     return _reader(fitted)
 
 
-def _reader(fitted: tuple[bytes, float, float]) -> tuple[ImageReader, float, float]:
-    data, w_pt, h_pt = fitted
-    return _JpegReader(data), w_pt, h_pt
+def _reader(fitted: tuple[bytes, float, float, float]) -> tuple[ImageReader, float, float, float]:
+    data, w_pt, h_pt, source_dpi = fitted
+    return _JpegReader(data), w_pt, h_pt, source_dpi
 
 
 def _jpeg_fitted(
     path: Path, box_w: float, box_h: float, what: str, dpi: int = DPI, cover: bool = False
-) -> tuple[bytes, float, float]:
+) -> tuple[bytes, float, float, float]:
     """The picture fitted in box_w x box_h points (aspect kept), as JPEG bytes of at most `dpi` at
-    that printed size, and its printed width and height. With `cover` it fills the whole box
-    instead, its overflow cut off evenly on both sides (a full-bleed picture)."""
+    that printed size, its printed width and height, and the resolution the source file has at
+    that size (its pixels per inch of paper: a printer wants 300). With `cover` it fills the whole
+    box instead, its overflow cut off evenly on both sides (a full-bleed picture)."""
     from PIL import Image, ImageOps
 
     try:
@@ -563,7 +562,7 @@ def _jpeg_fitted(
         raise InputError(f"The picture for {what} is missing ({Path(path).name}).") from e
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as e:
         raise InputError(f"The picture for {what} could not be read ({Path(path).name}).") from e
-    return out.getvalue(), w_pt, h_pt
+    return out.getvalue(), w_pt, h_pt, 72.0 / scale
 
 
 class _JpegReader(ImageReader):

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 from reportlab.lib.units import inch, mm
 from reportlab.pdfgen.canvas import Canvas
@@ -136,19 +135,6 @@ class PrintCanvas(Canvas):
                 marks.append((x, y + sy * near, x, y + sy * far))  # vertical, in line with the edge x
         self.lines(marks)
         self.restoreState()
-
-
-def effective_dpi(path: Path, box_w: float, box_h: float, cover: bool) -> float:
-    """The resolution a picture prints at when fitted in (`cover` False) or covering (`cover`
-    True) a box of box_w x box_h points: its pixels per inch of paper."""
-    from PIL import Image
-
-    with Image.open(path) as im:
-        iw, ih = im.size
-        if im.getexif().get(0x0112, 1) in (5, 6, 7, 8):
-            iw, ih = ih, iw
-    scale = max(box_w / iw, box_h / ih) if cover else min(box_w / iw, box_h / ih)
-    return 72.0 / scale
 
 
 def low_resolution_note(what: str, dpi: float) -> str:
