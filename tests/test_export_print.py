@@ -206,6 +206,7 @@ def test_the_studio_prints_for_a_printer_and_says_which_pictures_are_soft(store,
     assert record.trim is None and record.layout == "beside" and record.notes == []
     page = PdfReader(store.export_path(story.id, record.token)).pages[0]
     assert "/TrimBox" not in page
+    assert size([float(v) for v in page.mediabox]) == pytest.approx((297 * mm, 210 * mm), abs=0.01)  # A4, turned
     with pytest.raises(InputError, match="Unknown layout"):
         list(studio.export_pdf(store, saved, layout="sideways"))
     with pytest.raises(InputError, match="Unknown trim size"):

@@ -16,6 +16,16 @@ Layout (A4, US Letter or a 210 mm square page):
   an unguessable export link), the URL printed small under it, and the credits line naming the
   engines that made the book.
 
+That is the "above" layout; `Book.layout` chooses another for the story pages: "beside" (the
+picture in the left part of the page, the text in a column at its right, on a landscape page for
+the screen PDF), "band" (the picture over the whole page, cropped to its shape and drawn into the
+bleed, the text on a pale band across its foot) and "large" (picture above, type about half as big
+again, for early readers). In every layout a text too long for its page continues on the next.
+
+With `Book.print` the PDF is for a printer (see `core.export.printing`): the page is the trim with
+a 3 mm bleed and optional crop marks, pictures are kept at up to 300 dpi instead of 150, and each
+picture that prints under 300 dpi is named in `Rendered.low_resolution`.
+
 Text is drawn as characters, never parsed as markup: "<b>x</b>" prints as those nine characters
 (see `core.export.layout`, which also says what happens to control characters, very long words,
 right-to-left text and megabytes). Fonts are TrueType, embedded as subsets (`core.export.fonts`).
@@ -87,7 +97,9 @@ LARGE_BODY_SIZES = (26.0, 23.0, 20.0, 18.0)
 LARGE_LEADING = 1.55
 BAND_PAPER = (1.0, 1.0, 1.0)
 BAND_ALPHA = 0.86
+TEXT_GAP = 7 * mm  # between a picture and the text under it
 BESIDE_GUTTER = 9 * mm
+BESIDE_PICTURE = 0.56  # of the width the picture and the text share
 BAND_PADDING = 7 * mm
 BAND_MAX = 0.42  # of the page's height: a longer text continues on the pages that follow
 
@@ -156,6 +168,8 @@ class _Renderer:
     def __init__(self, book: Book) -> None:
         self.book = book
         self.width, self.height = PAGE_SIZES[book.page_size] if book.print is None else book.print.trim.size
+        if book.print is None and book.layout == "beside" and self.height > self.width:
+            self.width, self.height = self.height, self.width  # side by side wants a landscape page
         small = book.page_size == "square" if book.print is None else min(self.width, self.height) < 230 * mm
         self.margin = 15 * mm if small else 18 * mm
         self.footer = 16.0
@@ -244,8 +258,12 @@ class _Renderer:
         grows into it (a picture book's usual page)."""
         content_h = self.top - self.bottom
         short = len(page.text) + len(page.translation or "") < 450
-        if self.book.layout == "large":  # room for the big letters
-            return content_h * (0.58 if short else 0.4)
+        if self.book.layout == "large":  # the picture takes what the big letters leave
+            blocks, scales = self.page_blocks(page)
+            for block, scale in zip(blocks, scales):
+                block.size = LARGE_BODY_SIZES[0] * scale
+            text_h = sum(line.height for b in blocks for line in layout_block(b, self.content_w, self.measure))
+            return min(content_h * 0.66, max(content_h * 0.4, content_h - text_h - TEXT_GAP - 6 * mm))
         if self.width / self.height > 0.85:  # a square or landscape page
             return content_h * (0.56 if short else 0.5)
         return content_h * (0.66 if short else 0.56)
@@ -283,7 +301,7 @@ class _Renderer:
             return
         y = self.top
         if page.image is not None:
-            y = self.draw_picture(page.image, self.top, self.story_box_h(page), f"page {number}") - 7 * mm
+            y = self.draw_picture(page.image, self.top, self.story_box_h(page), f"page {number}") - TEXT_GAP
         blocks, scales = self.page_blocks(page)
         lines = self.fit(blocks, self.body_sizes(), y - self.bottom, scales)
         self.flow(lines, y, self.bottom)
@@ -443,11 +461,8 @@ class _Renderer:
         if self.book.layout == "band":
             return self.width + 2 * self.bleed, self.height + 2 * self.bleed, True
         if self.book.layout == "beside":
-            return self.column_w(), self.top - self.bottom, False
+            return (self.content_w - BESIDE_GUTTER) * BESIDE_PICTURE, self.top - self.bottom, False
         return self.content_w, self.story_box_h(page), False
-
-    def column_w(self) -> float:
-        return (self.content_w - BESIDE_GUTTER) / 2
 
     def beside_page(self, number: int, page: BookPage) -> None:
         """The picture in the left half, centred in its height; the text in the right half, centred
@@ -456,7 +471,8 @@ class _Renderer:
         reader, w, h = self.picture(Path(page.image), box_w, box_h, f"page {number}")
         middle = (self.top + self.bottom) / 2
         self.c.drawImage(reader, self.margin + (box_w - w) / 2, middle - h / 2, w, h)
-        self.text_x, self.text_w = self.margin + box_w + BESIDE_GUTTER, box_w
+        self.text_x = self.margin + box_w + BESIDE_GUTTER
+        self.text_w = self.content_w - box_w - BESIDE_GUTTER
         blocks, scales = self.page_blocks(page)
         lines = self.fit(blocks, self.body_sizes(), self.top - self.bottom, scales)
         height = sum(line.height for line in lines)
