@@ -799,7 +799,7 @@ def export_pdf(
     printing choice.
     """
     from core.export.pdf import render_pdf
-    from core.export.printing import parse_trim
+    from core.export.printing import low_resolution_notes, parse_trim
 
     _may_change(store, story)
     store.check_printing(story.id)  # a class that reviews before printing: refused before any work
@@ -831,7 +831,8 @@ def export_pdf(
     url = publisher.url(token, filename) if publisher else None
     yield Progress("Laying out the pages", 0, 2)
     rendered = render_pdf(_book(store, story, settings, url, for_print=chosen_trim is not None))
-    for note in rendered.low_resolution:
+    notes = low_resolution_notes(rendered.low_resolution)
+    for note in notes:
         yield Notice(note)
     yield Progress("Saving the PDF", 1, 2)
     store.put_export(story.id, token, rendered.data)
@@ -848,7 +849,7 @@ def export_pdf(
         url=url,
         trim=chosen_trim,
         layout=settings.layout,
-        notes=list(rendered.low_resolution),
+        notes=notes,
     )
 
     def keep(s: Story) -> None:

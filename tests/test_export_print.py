@@ -17,7 +17,7 @@ from core import studio
 from core.cli import main
 from core.errors import InputError
 from core.export.pdf import LAYOUTS, Book, BookPage, render_pdf
-from core.export.printing import BLEED, SAFE_MARGIN, SLUG, PrintSpec, parse_trim
+from core.export.printing import BLEED, SAFE_MARGIN, SLUG, PrintSpec, low_resolution_notes, parse_trim
 from core.story import LAYOUTS as STORY_LAYOUTS
 from core.story import ExportSettings, Story
 from tests.doubles import ScriptedWriter, SolidIllustrator, story_of
@@ -121,11 +121,10 @@ def test_a_picture_under_300_dpi_is_named_and_the_pdf_still_made(pics) -> None:
     pages = [BookPage("Small.", pics["small"]), BookPage("Large.", pics["large"])]
     result = render_pdf(book(pages, "square"))
     assert result.data.startswith(b"%PDF-") and result.pages == 4
-    assert len(result.low_resolution) == 1
-    note = result.low_resolution[0]
-    assert "page 1 prints at" in note and "Upscale" in note
-    dpi = int(re.search(r"at (\d+) dpi", note).group(1))
-    assert 60 < dpi < 75  # 260 px over a picture about 97 mm (3.8 in) high
+    ((what, dpi),) = result.low_resolution
+    assert what == "page 1" and 60 < dpi < 75  # 260 px over a picture about 97 mm (3.8 in) high
+    (note,) = low_resolution_notes(result.low_resolution)
+    assert note.startswith(f"The picture for page 1 prints at {dpi:.0f} dpi") and "Upscale it" in note
     screen = render_pdf(Book("A Walk in the Rain", pages, page_size="square"))
     assert screen.low_resolution == ()  # the screen PDF does not warn
     # the large picture is embedded at 300 dpi for the printer (3.8 in: 1150 px), 150 for the screen
@@ -170,6 +169,13 @@ def test_layouts_are_the_story_models_own() -> None:
     assert ExportSettings.model_validate({"page_size": "Letter"}).layout == "above"  # an old story
 
 
+def test_the_notes_name_the_pages_in_ranges() -> None:
+    pictures = [("the photo", 64.4), *((f"page {n}", 113.0 + n % 2) for n in (1, 2, 3, 5, 7, 8))]
+    photo, pages = low_resolution_notes(pictures)
+    assert photo.startswith("The picture for the photo prints at 64 dpi")
+    assert pages.startswith("The pictures for pages 1-3, 5, 7-8 print at 113 to 114 dpi, under the 300 dpi")
+
+
 def test_trims_by_name_or_size_and_clear_refusals() -> None:
     assert parse_trim("a4").name == "A4"
     assert parse_trim("8.5X8.5in").width == pytest.approx(8.5 * inch)
@@ -192,8 +198,8 @@ def story(store, cat_bytes) -> Story:
 def test_the_studio_prints_for_a_printer_and_says_which_pictures_are_soft(store, story) -> None:
     events = list(studio.export_pdf(store, story, trim="8x10in", crop_marks=True, layout="beside"))
     notes = [e.text for e in events if isinstance(e, studio.Notice)]
-    assert len(notes) == 3 and "the photo" in notes[0] and "page 1" in notes[1] and "page 2" in notes[2]
-    assert "Upscale" in notes[1] and "Upscale" not in notes[0]  # the photo is not upscaled: a larger one is
+    assert len(notes) == 2 and "the photo" in notes[0] and "The pictures for pages 1-2 print at" in notes[1]
+    assert "Upscale them" in notes[1] and "Upscale" not in notes[0]  # a larger photo, not an upscaled one
     saved = store.load(story.id)
     record = saved.exports[-1]
     assert (record.trim, record.layout, record.notes, record.filename) == ("8x10in", "beside", notes, "Cat-print.pdf")
@@ -223,7 +229,7 @@ def test_the_command_line_makes_a_print_pdf(store, story, data_dir, tmp_path, ca
     out = tmp_path / "book.pdf"
     code, printed, err = cli("export", story.id, "--format", "print-pdf", "--trim", "8.5x8.5in", "--out", str(out))
     assert code == 0, err
-    assert printed.strip() == str(out) and "note: The picture for page 1 prints at" in err
+    assert printed.strip() == str(out) and "note: The pictures for pages 1-2 print at" in err
     assert size(boxes(out.read_bytes())[1]["BleedBox"]) == pytest.approx((8.5 * inch + 6 * mm,) * 2, abs=0.01)
     code, _, err = cli("export", story.id, "--trim", "A4")
     assert code == 2 and "--format print-pdf" in err
@@ -253,6 +259,6 @@ def test_the_export_page_makes_a_print_pdf_and_shows_the_notes(store, story) -> 
     assert (record.trim, record.layout, record.filename) == ("8.5x8.5in", "band", "Cat-print.pdf")
     assert any("for a printer, trim 8.5x8.5in" in s.value for s in at.success)
     shown = [w.value for w in at.warning]
-    assert all(note in shown for note in record.notes) and len(record.notes) == 3
+    assert all(note in shown for note in record.notes) and len(record.notes) == 2
     page = boxes(store.export_path(story.id, record.token).read_bytes())[1]
     assert size(page["MediaBox"]) == pytest.approx((8.5 * inch + 24 * mm,) * 2, abs=0.01)  # crop marks' slug

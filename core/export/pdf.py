@@ -24,7 +24,8 @@ again, for early readers). In every layout a text too long for its page continue
 
 With `Book.print` the PDF is for a printer (see `core.export.printing`): the page is the trim with
 a 3 mm bleed and optional crop marks, pictures are kept at up to 300 dpi instead of 150, and each
-picture that prints under 300 dpi is named in `Rendered.low_resolution`.
+picture that prints under 300 dpi is listed in `Rendered.low_resolution` (with the resolution it
+prints at; `core.export.printing.low_resolution_notes` says it in words).
 
 Text is drawn as characters, never parsed as markup: "<b>x</b>" prints as those nine characters
 (see `core.export.layout`, which also says what happens to control characters, very long words,
@@ -63,7 +64,6 @@ from core.export.printing import (
     SAFE_MARGIN,
     PrintCanvas,
     PrintSpec,
-    low_resolution_note,
 )
 from core.export.qr import qr_image
 
@@ -142,7 +142,7 @@ class Rendered:
 
     data: bytes
     pages: int
-    low_resolution: tuple[str, ...] = ()  # print PDF: a note per picture under PRINT_DPI at its printed size
+    low_resolution: tuple[tuple[str, float], ...] = ()  # print PDF: (what, dpi) per picture under PRINT_DPI
 
 
 _render_lock = threading.Lock()
@@ -183,7 +183,7 @@ class _Renderer:
             self.c = PrintCanvas(self.buf, book.print, **options)
         self.bleed = BLEED if book.print else 0.0  # how far past the page's edge edge-touching art goes
         self.dpi = PRINT_DPI if book.print else DPI
-        self.low_resolution: list[str] = []
+        self.low_resolution: dict[str, float] = {}  # "page 3": the dpi its picture prints at
         self.text_x = self.margin  # the text column: the content width unless a layout narrows it
         self.text_w = self.content_w
         self.measure = _Measure()
@@ -225,7 +225,7 @@ class _Renderer:
         if book.qr_url or printable_text(book.credits):
             self.last_page()
         c.save()  # shows the last page; the page number then points past it
-        return Rendered(self.buf.getvalue(), c.getPageNumber() - 1, tuple(self.low_resolution))
+        return Rendered(self.buf.getvalue(), c.getPageNumber() - 1, tuple(self.low_resolution.items()))
 
     def prepare_pictures(self, pool: ThreadPoolExecutor) -> None:
         """Start fitting and encoding every picture of the book, in page order, on `pool`.
@@ -448,9 +448,7 @@ class _Renderer:
             self.images[key] = done
         reader, w, h, dpi = self.images[key].result()
         if self.book.print is not None and dpi < PRINT_DPI - 0.5:
-            note = low_resolution_note(what, dpi)
-            if note not in self.low_resolution:
-                self.low_resolution.append(note)
+            self.low_resolution[what] = dpi
         return reader, w, h
 
     # --- layouts other than picture above text ------------------------------------------------

@@ -18,6 +18,7 @@ print-on-demand services accept such a file and convert it themselves.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from reportlab.lib.units import inch, mm
@@ -137,14 +138,43 @@ class PrintCanvas(Canvas):
         self.restoreState()
 
 
-def low_resolution_note(what: str, dpi: float) -> str:
-    """What to tell the person about a picture that prints under PRINT_DPI, and what to do."""
-    remedy = (
-        "A larger photo would print sharper (the title page shows it)."
-        if what == "the photo"
-        else "Upscale it (the Upscale page, or python -m core upscale ID) and export again."
-    )
-    return (
-        f"The picture for {what} prints at {dpi:.0f} dpi, under the {PRINT_DPI} dpi a printer wants: "
-        f"it may look soft on paper. {remedy}"
-    )
+def low_resolution_notes(pictures: Sequence[tuple[str, float]]) -> list[str]:
+    """What to tell the person about the pictures that print under PRINT_DPI, and what to do: one
+    note for the photo, one for all the story pages ("pages 1-8 print at 113 dpi")."""
+    notes = []
+    pages = []
+    for what, dpi in pictures:
+        page = re.fullmatch(r"page (\d+)", what)
+        if page:
+            pages.append((int(page.group(1)), dpi))
+        else:
+            notes.append(
+                f"The picture for {what} prints at {dpi:.0f} dpi, under the {PRINT_DPI} dpi a printer wants: it may "
+                "look soft on paper. A larger photo would print sharper."
+            )
+    if pages:
+        low, high = min(d for _, d in pages), max(d for _, d in pages)
+        at = f"{low:.0f} dpi" if round(low) == round(high) else f"{low:.0f} to {high:.0f} dpi"
+        if len(pages) == 1:
+            which, it = f"picture for page {pages[0][0]} prints", "it"
+        else:
+            which, it = f"pictures for pages {_ranges([n for n, _ in pages])} print", "them"
+        notes.append(
+            f"The {which} at {at}, under the {PRINT_DPI} dpi a printer wants: {it} may look soft on paper. "
+            f"Upscale {it} (the Upscale page, or python -m core upscale ID) and export again."
+        )
+    return notes
+
+
+def _ranges(numbers: list[int]) -> str:
+    """1, 2, 3, 5 -> "1-3, 5"."""
+    out: list[str] = []
+    start = prev = numbers[0]
+    for n in [*numbers[1:], None]:
+        if n is not None and n == prev + 1:
+            prev = n
+            continue
+        out.append(str(start) if start == prev else f"{start}-{prev}")
+        if n is not None:
+            start = prev = n
+    return ", ".join(out)
