@@ -172,8 +172,9 @@ def test_layouts_are_the_story_models_own() -> None:
 def test_the_notes_name_the_pages_in_ranges() -> None:
     pictures = [("the photo", 64.4), *((f"page {n}", 113.0 + n % 2) for n in (1, 2, 3, 5, 7, 8))]
     photo, pages = low_resolution_notes(pictures)
-    assert photo.startswith("The picture for the photo prints at 64 dpi")
+    assert photo.startswith("The photo prints at 64 dpi")
     assert pages.startswith("The pictures for pages 1-3, 5, 7-8 print at 113 to 114 dpi, under the 300 dpi")
+    assert "they may look soft on paper. Upscale them" in pages
 
 
 def test_trims_by_name_or_size_and_clear_refusals() -> None:
@@ -198,7 +199,7 @@ def story(store, cat_bytes) -> Story:
 def test_the_studio_prints_for_a_printer_and_says_which_pictures_are_soft(store, story) -> None:
     events = list(studio.export_pdf(store, story, trim="8x10in", crop_marks=True, layout="beside"))
     notes = [e.text for e in events if isinstance(e, studio.Notice)]
-    assert len(notes) == 2 and "the photo" in notes[0] and "The pictures for pages 1-2 print at" in notes[1]
+    assert len(notes) == 2 and "The photo prints" in notes[0] and "The pictures for pages 1-2 print at" in notes[1]
     assert "Upscale them" in notes[1] and "Upscale" not in notes[0]  # a larger photo, not an upscaled one
     saved = store.load(story.id)
     record = saved.exports[-1]

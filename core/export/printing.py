@@ -149,19 +149,19 @@ def low_resolution_notes(pictures: Sequence[tuple[str, float]]) -> list[str]:
             pages.append((int(page.group(1)), dpi))
         else:
             notes.append(
-                f"The picture for {what} prints at {dpi:.0f} dpi, under the {PRINT_DPI} dpi a printer wants: it may "
-                "look soft on paper. A larger photo would print sharper."
+                f"The {what.removeprefix('the ')} prints at {dpi:.0f} dpi, under the {PRINT_DPI} dpi a printer wants: "
+                "it may look soft on paper. A larger photo would print sharper."
             )
     if pages:
         low, high = min(d for _, d in pages), max(d for _, d in pages)
         at = f"{low:.0f} dpi" if round(low) == round(high) else f"{low:.0f} to {high:.0f} dpi"
         if len(pages) == 1:
-            which, it = f"picture for page {pages[0][0]} prints", "it"
+            which, they, them = f"picture for page {pages[0][0]} prints", "it", "it"
         else:
-            which, it = f"pictures for pages {_ranges([n for n, _ in pages])} print", "them"
+            which, they, them = f"pictures for pages {_ranges([n for n, _ in pages])} print", "they", "them"
         notes.append(
-            f"The {which} at {at}, under the {PRINT_DPI} dpi a printer wants: {it} may look soft on paper. "
-            f"Upscale {it} (the Upscale page, or python -m core upscale ID) and export again."
+            f"The {which} at {at}, under the {PRINT_DPI} dpi a printer wants: {they} may look soft on paper. "
+            f"Upscale {them} (the Upscale page, or python -m core upscale ID) and export again."
         )
     return notes
 
