@@ -164,6 +164,17 @@ def test_each_layout_prints_every_word_inside_the_safe_margin(pics, layout) -> N
         assert max(heights) > 14
 
 
+def test_beside_puts_the_picture_first_in_reading_order(pics) -> None:
+    def picture_left(text: str, language: str) -> float:
+        pdf = render_pdf(Book("Rain", [BookPage(text, pics["page"])], language=language, layout="beside")).data
+        page = pdfium.PdfDocument(pdf)[1]
+        (image,) = list(page.get_objects(filter=[pdfium.raw.FPDF_PAGEOBJ_IMAGE]))
+        return image.get_bounds()[0] / page.get_width()
+
+    assert picture_left("Rain on the roof.", "en") < 0.2
+    assert picture_left("المطر على السطح.", "ar") > 0.4
+
+
 def test_layouts_are_the_story_models_own() -> None:
     assert LAYOUTS == STORY_LAYOUTS
     assert ExportSettings.model_validate({"page_size": "Letter"}).layout == "above"  # an old story

@@ -463,16 +463,20 @@ class _Renderer:
         return self.content_w, self.story_box_h(page), False
 
     def beside_page(self, number: int, page: BookPage) -> None:
-        """The picture in the left half, centred in its height; the text in the right half, centred
-        too when it fits (it continues on the next pages, in the same column, when it does not)."""
+        """The picture in the larger part of the page, centred in its height; the text in a column
+        beside it, centred too when it fits (it continues on the next pages, in the same column,
+        when it does not). The picture comes first in reading order: at the left, or at the right
+        of a right-to-left text."""
         box_w, box_h, _ = self.story_picture_box(page)
         reader, w, h = self.picture(Path(page.image), box_w, box_h, f"page {number}")
-        middle = (self.top + self.bottom) / 2
-        self.c.drawImage(reader, self.margin + (box_w - w) / 2, middle - h / 2, w, h)
-        self.text_x = self.margin + box_w + BESIDE_GUTTER
         self.text_w = self.content_w - box_w - BESIDE_GUTTER
         blocks, scales = self.page_blocks(page)
         lines = self.fit(blocks, self.body_sizes(), self.top - self.bottom, scales)
+        right_to_left = next((line.align == "right" for line in lines if line.items), False)
+        picture_x = self.margin + (self.text_w + BESIDE_GUTTER if right_to_left else 0.0)
+        self.text_x = self.margin if right_to_left else self.margin + box_w + BESIDE_GUTTER
+        middle = (self.top + self.bottom) / 2
+        self.c.drawImage(reader, picture_x + (box_w - w) / 2, middle - h / 2, w, h)
         height = sum(line.height for line in lines)
         self.flow(lines, min(self.top, middle + height / 2), self.bottom)
         self.footer_label()
