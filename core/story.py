@@ -173,10 +173,17 @@ class Translation(Model):
     edited: bool = False
 
 
+Layout = Literal["above", "beside", "band", "large"]  # see core.export.pdf.LAYOUTS
+LAYOUTS: tuple[str, ...] = ("above", "beside", "band", "large")
+
+
 class ExportSettings(Model):
     page_size: PageSize = "A4"
     language: str | None = None  # None: the story's own language; else a translation's code
     bilingual: bool = False
+    layout: Layout = "above"  # the screen PDF's and the print PDF's
+    trim: str = "A4"  # the print PDF's trim, a name core.export.printing.parse_trim reads
+    crop_marks: bool = False  # the print PDF's
 
 
 class ExportRecord(Model):
@@ -190,6 +197,9 @@ class ExportRecord(Model):
     url: str | None = None  # None: kept in the store only, not published
     created: datetime = Field(default_factory=now)
     format: str = "pdf"  # a name in `core.export.formats.FORMATS`; the file is `<token>.<its extension>`
+    trim: str | None = None  # a print-ready PDF's trim; None for the screen PDF
+    layout: Layout = "above"
+    notes: list[str] = Field(default_factory=list)  # what a printer would notice (pictures under 300 dpi)
 
 
 class SentenceTiming(Model):

@@ -51,6 +51,7 @@ from core.safety import SafetyChecker
 from core.spaces import Level
 from core.store import StaleRevision, Store
 from core.story import (
+    LAYOUTS,
     MAX_PAGES,
     CaptionVersion,
     Draft,
@@ -797,24 +798,40 @@ def export_pdf(
     language: str | None = None,
     bilingual: bool = False,
     safety: SafetyChecker | None = None,
+    layout: str | None = None,
+    trim: str | None = None,
+    crop_marks: bool = False,
 ) -> Iterator[Event]:
     """Print the chosen draft as a PDF, keep it beside the story and, with a publisher, publish it.
 
     `language` None is the story's own language; a code prints that translation (both texts with
     `bilingual`). A published PDF carries a QR code pointing at its public URL, so a phone that can
     reach the publisher downloads the very same file; an unpublished one has no QR code. With
-    `safety`, exactly the texts that will be printed are checked first.
+    `safety`, exactly the texts that will be printed are checked first. `layout` None keeps the
+    story's (see `core.export.pdf.LAYOUTS`).
+
+    With a `trim` ("A4", "8.5x8.5in", "148x210mm"...) it is a print-ready PDF instead: that trim
+    and a 3 mm bleed, crop marks with `crop_marks`, and a Notice for each picture that prints
+    under 300 dpi (the PDF is made all the same). The trim and crop marks are kept as the story's
+    printing choice.
     """
     from core.export.pdf import render_pdf
+    from core.export.printing import low_resolution_notes, parse_trim
 
     _may_change(store, story)
     store.check_printing(story.id)  # a class that reviews before printing: refused before any work
     _chosen(story)  # a story without a draft has nothing to print
+    if layout is not None and layout not in LAYOUTS:
+        raise InputError(f"Unknown layout {layout!r}: choose one of {', '.join(LAYOUTS)}.")
+    chosen_trim = parse_trim(trim).name if trim is not None else None
     try:
         settings = ExportSettings(
             page_size=page_size or story.export.page_size,
             language=language or None,
             bilingual=bool(bilingual and language),
+            layout=layout or story.export.layout,
+            trim=chosen_trim or story.export.trim,
+            crop_marks=crop_marks if chosen_trim else story.export.crop_marks,
         )
     except ValidationError:
         raise InputError(f"Unknown page size {page_size!r}: choose A4, Letter or square.") from None
@@ -827,10 +844,13 @@ def export_pdf(
             raise InputError("The safety check stopped this export: " + "; ".join(sorted(set(reasons))) + ".")
     story.export = settings
     token = secrets.token_hex(16)
-    filename = f"{safe_filename(story.title)}.pdf"
+    filename = f"{safe_filename(story.title)}{'-print' if chosen_trim else ''}.pdf"
     url = publisher.url(token, filename) if publisher else None
     yield Progress("Laying out the pages", 0, 2)
-    rendered = render_pdf(_book(store, story, settings, url))
+    rendered = render_pdf(_book(store, story, settings, url, for_print=chosen_trim is not None))
+    notes = low_resolution_notes(rendered.low_resolution)
+    for note in notes:
+        yield Notice(note)
     yield Progress("Saving the PDF", 1, 2)
     store.put_export(story.id, token, rendered.data)
     if publisher:
@@ -844,6 +864,9 @@ def export_pdf(
         size=len(rendered.data),
         pages=rendered.pages,
         url=url,
+        trim=chosen_trim,
+        layout=settings.layout,
+        notes=notes,
     )
 
     def keep(s: Story) -> None:
@@ -854,9 +877,11 @@ def export_pdf(
     yield Progress("PDF ready", 2, 2)
 
 
-def _book(store: Store, story: Story, settings: ExportSettings, url: str | None):
-    """The book to print: the chosen draft's pages with their pictures, in `settings`' language."""
+def _book(store: Store, story: Story, settings: ExportSettings, url: str | None, for_print: bool = False):
+    """The book to print: the chosen draft's pages with their pictures, in `settings`' language
+    and layout; `for_print`: on `settings`' trim, with bleed (and crop marks if they are asked)."""
     from core.export.pdf import Book, BookPage
+    from core.export.printing import PrintSpec, parse_trim
 
     draft = _chosen(story)
     translation = story.translation(settings.language) if settings.language else None
@@ -877,6 +902,8 @@ def _book(store: Store, story: Story, settings: ExportSettings, url: str | None)
         translation_language=settings.language if settings.bilingual else None,
         qr_url=url,
         credits=credits(story),
+        layout=settings.layout,
+        print=PrintSpec(parse_trim(settings.trim), settings.crop_marks) if for_print else None,
     )
 
 
@@ -887,7 +914,7 @@ def book_pdf(store: Store, story: Story) -> bytes:
 
     settings = story.export
     if settings.language and story.translation(settings.language) is None:
-        settings = ExportSettings(page_size=settings.page_size)
+        settings = ExportSettings(page_size=settings.page_size, layout=settings.layout)
     return render_pdf(_book(store, story, settings, None)).data
 
 

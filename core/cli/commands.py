@@ -95,9 +95,11 @@ def check_bilingual(args: argparse.Namespace) -> None:
 def _export(store: Store, story: Story, settings: Settings, args: argparse.Namespace) -> Path:
     """Export as `make` and `export` were asked; the PDF's path in the store."""
     publisher = publisher_for(settings) if args.publish else None
+    for_print = getattr(args, "format", "pdf") == "print-pdf"
     events = studio.export_pdf(
         store, story, publisher=publisher, page_size=args.page_size, language=args.language,
-        bilingual=args.bilingual, safety=providers.safety_for(settings),
+        bilingual=args.bilingual, safety=providers.safety_for(settings), layout=getattr(args, "layout", None),
+        trim=(args.trim or story.export.trim) if for_print else None, crop_marks=for_print and args.crop_marks,
     )  # fmt: skip
     run(events, "pdf")
     record = story.exports[-1]
@@ -248,7 +250,9 @@ def translate(args: argparse.Namespace, settings: Settings, store: Store) -> Non
 def export(args: argparse.Namespace, settings: Settings, store: Store) -> None:
     story = find_story(store, args.id)
     check_bilingual(args)
-    if args.format != "pdf":
+    if args.format != "print-pdf" and (args.trim or args.crop_marks):
+        raise InputError("--trim and --crop-marks are for a printer: add --format print-pdf.")
+    if args.format not in ("pdf", "print-pdf"):
         return export_format(args, settings, store, story)
     pdf = _export(store, story, settings, args)
     if args.out:

@@ -13,7 +13,7 @@ from core import providers
 from core.cli import archives, classes, sharing
 from core.export.formats import FORMATS
 from core.prompts import styles
-from core.story import ASPECTS, AUDIENCES, MAX_PAGES, PAGE_SIZES
+from core.story import ASPECTS, AUDIENCES, LAYOUTS, MAX_PAGES, PAGE_SIZES
 
 EXIT_USAGE = 2
 MODEL_FLAGS = ("vision", "writer", "illustrator", "refiner", "upscaler")
@@ -217,11 +217,12 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("id")
     export.add_argument(
         "--format",
-        choices=list(FORMATS),
+        choices=[*FORMATS, "print-pdf"],
         default="pdf",
         help="; ".join(
             f"{f.name}: {f.label}" + (f", {f.description}" if f.description else "") for f in FORMATS.values()
-        ),
+        )
+        + "; print-pdf: a PDF for a printer (trim, 3 mm bleed, crop marks)",
     )
     export.add_argument("--language", help="a translation's language (default: the story's own)")
     export.add_argument("--bilingual", action="store_true", help="print both languages on each page")
@@ -230,6 +231,14 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--publish", action="store_true", help="serve the PDF from the static folder, with its QR code page"
     )
+    export.add_argument(
+        "--trim",
+        metavar="SIZE",
+        help="print-pdf's trim: A4, Letter, square, 8.5x8.5in, 8x10in, 10x8in, 11x8.5in or e.g. 148x210mm "
+        "(default: the story's last, else A4)",
+    )
+    export.add_argument("--crop-marks", action="store_true", help="print-pdf: crop marks outside the bleed")
+    export.add_argument("--layout", choices=LAYOUTS, help="above, beside, band (full-bleed) or large (type)")
 
     narrate = command("narrate", "read the chosen draft aloud, every page or one", runs_engines=True)
     narrate.add_argument("id")
