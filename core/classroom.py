@@ -28,12 +28,10 @@ Layout under the data folder:
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import io
 import json
 import math
-import os
 import re
 import secrets
 import zipfile
@@ -46,6 +44,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from core.datadir import DataDir, open_data_dir
 from core.errors import InputError
 from core.spaces import LINK_KEY, PERSONAL, SPACE_ID, Person, Spaces, new_link_key
 from core.story import now
@@ -147,48 +146,38 @@ class JoinThrottle:
 class Classrooms:
     """The classes of one data folder."""
 
-    def __init__(self, root: Path) -> None:
-        self.root = Path(root)
-        self.folder = self.root / "classes"
-        self.spaces = Spaces(self.root)
+    def __init__(self, root: Path | str | DataDir) -> None:
+        self.data = open_data_dir(root)
+        self.folder = self.data.path("classes")  # None on an object store
+        self.spaces = Spaces(self.data)
 
-    # --- files -----------------------------------------------------------------------------
+    # --- files (keys under classes/ in the data folder) -------------------------------------
 
-    def _roster_path(self, class_id: str) -> Path:
+    def _roster_path(self, class_id: str) -> str:
         if not isinstance(class_id, str) or not SPACE_ID.match(class_id) or class_id == PERSONAL:
             raise InputError("There is no such class.")
-        return self.folder / f"{class_id}.json"
+        return f"classes/{class_id}.json"
 
-    def _key_path(self, key: str) -> Path:
-        return self.folder / "keys" / f"{_key_hash(key)}.json"
+    def _key_path(self, key: str) -> str:
+        return f"classes/keys/{_key_hash(key)}.json"
 
     def _read(self, class_id: str) -> Classroom:
         try:
-            return Classroom.model_validate_json(self._roster_path(class_id).read_bytes())
+            return Classroom.model_validate_json(self.data.read(self._roster_path(class_id)))
         except (OSError, ValidationError, ValueError):
             raise InputError("There is no such class.") from None
 
     def _write(self, room: Classroom) -> None:
-        from core.store import write_atomically
-
-        write_atomically(self._roster_path(room.id), room.model_dump_json(indent=1).encode("utf-8"))
+        self.data.write(self._roster_path(room.id), room.model_dump_json(indent=1).encode("utf-8"))
 
     def _write_key(self, key: str, record: KeyRecord) -> None:
-        from core.store import write_atomically
-
-        write_atomically(self._key_path(key), record.model_dump_json().encode("utf-8"))
+        self.data.write(self._key_path(key), record.model_dump_json().encode("utf-8"))
 
     @contextmanager
     def _locked(self, class_id: str) -> Iterator[None]:
         """One change to a class at a time (two pupils joining at once both end up on the roster)."""
-        path = self.folder / "locks" / f"{class_id}.lock"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "a") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        with self.data.locked(f"classes/locks/{class_id}.lock"):
+            yield
 
     def _teachers(self, class_id: str, by: Person) -> Classroom:
         """The class, for its teacher; anyone else is told there is no such class."""
@@ -206,17 +195,10 @@ class Classrooms:
         if self.is_pupil(teacher.id):
             raise InputError("A pupil cannot open a class.")
         space = self.spaces.create("class", teacher, name)
-        codes = self.folder / "codes"
-        codes.mkdir(parents=True, exist_ok=True)
-        while True:
+        while True:  # made only if absent: two classes never share a code
             code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-            try:
-                fd = os.open(codes / code, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-            except FileExistsError:
-                continue
-            with os.fdopen(fd, "w") as handle:
-                handle.write(space.id)
-            break
+            if self.data.create(f"classes/codes/{code}", space.id.encode("utf-8")):
+                break
         room = Classroom(id=space.id, name=space.name, teacher=teacher.id, code=code)
         self._write(room)
         return room
@@ -224,9 +206,11 @@ class Classrooms:
     def classes_of(self, teacher: Person) -> list[Classroom]:
         """The teacher's classes, open ones first, then by name."""
         found = []
-        for path in self.folder.glob("*.json") if self.folder.exists() else ():
+        for name in self.data.names("classes"):
+            if not name.endswith(".json"):
+                continue
             try:
-                room = Classroom.model_validate_json(path.read_bytes())
+                room = Classroom.model_validate_json(self.data.read(f"classes/{name}"))
             except (OSError, ValidationError, ValueError):
                 continue
             if room.teacher == teacher.id:
@@ -243,7 +227,7 @@ class Classrooms:
             if not room.open:
                 raise InputError("This class is closed.")
             pupil = room.pupil(pupil_id)
-            old = self.folder / "keys" / f"{pupil.key}.json"
+            old = f"classes/keys/{pupil.key}.json"
             key = new_link_key()
             self._write_key(key, KeyRecord(class_id=room.id, pupil=pupil.id))
             pupil.key = _key_hash(key)
@@ -277,19 +261,17 @@ class Classrooms:
             room = self._teachers(class_id, by)
             room.open = False
             self._write(room)
-            (self.folder / "codes" / room.code).unlink(missing_ok=True)
+            self.data.remove(f"classes/codes/{room.code}")
             for pupil in room.pupils:
-                self._retire(self.folder / "keys" / f"{pupil.key}.json", "closed")
+                self._retire(f"classes/keys/{pupil.key}.json", "closed")
         return room
 
-    def _retire(self, path: Path, state: str) -> None:
-        from core.store import write_atomically
-
+    def _retire(self, path: str, state: str) -> None:
         try:
-            record = KeyRecord.model_validate_json(path.read_bytes())
+            record = KeyRecord.model_validate_json(self.data.read(path))
         except (OSError, ValidationError, ValueError):
             return
-        write_atomically(path, record.model_copy(update={"state": state}).model_dump_json().encode("utf-8"))
+        self.data.write(path, record.model_copy(update={"state": state}).model_dump_json().encode("utf-8"))
 
     # --- the pupil -------------------------------------------------------------------------
 
@@ -301,7 +283,7 @@ class Classrooms:
         if len(code) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in code):
             raise InputError(f"A class code has {CODE_LENGTH} letters and digits, like K7PX3M.")
         try:
-            class_id = (self.folder / "codes" / code).read_text().strip()
+            class_id = self.data.read(f"classes/codes/{code}").decode("utf-8").strip()
         except OSError:
             raise InputError(NO_SUCH_CODE) from None
         with self._locked(class_id):
@@ -325,7 +307,7 @@ class Classrooms:
         if not isinstance(key, str) or not LINK_KEY.match(key):
             return None
         try:
-            record = KeyRecord.model_validate_json(self._key_path(key).read_bytes())
+            record = KeyRecord.model_validate_json(self.data.read(self._key_path(key)))
         except (OSError, ValidationError, ValueError):
             return None
         if record.state == "reset":
@@ -338,9 +320,10 @@ class Classrooms:
 
     def is_pupil(self, person_id: str) -> bool:
         """Whether `person_id` is a pupil of some class (pupils do not open classes)."""
-        if not person_id.startswith("link:") or not self.folder.exists():
+        if not person_id.startswith("link:"):
             return False
-        return any(person_id in path.read_text() for path in (self.folder / "keys").glob("*.json"))
+        keys = [name for name in self.data.names("classes/keys") if name.endswith(".json")]
+        return any(person_id in self.data.read(f"classes/keys/{name}").decode("utf-8") for name in keys)
 
     # --- printing --------------------------------------------------------------------------
 
@@ -351,7 +334,7 @@ class Classrooms:
             path = self._roster_path(space_id)
         except InputError:
             return
-        if not path.exists():
+        if not self.data.exists(path):
             return
         room = self._read(space_id)
         if room.review and person_id != room.teacher and story_id not in room.approved:
