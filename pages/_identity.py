@@ -26,6 +26,7 @@ from typing import Literal
 import streamlit as st
 
 from core.classroom import Classrooms, JoinThrottle, Seat
+from core.datadir import data_dir_of
 from core.errors import InputError
 from core.settings import Settings
 from core.spaces import LINK_KEY, Person, new_link_key
@@ -61,7 +62,7 @@ def resolve_seat(settings: Settings) -> Seat | None:
     key = st.query_params.get("space") or st.session_state.get("space_key")
     if shared(settings) and key:
         try:
-            seat = Classrooms(settings.data_dir).seat(key)
+            seat = Classrooms(data_dir_of(settings)).seat(key)
         except InputError as error:
             st.error(str(error))
             st.session_state.pop("space_key", None)
@@ -161,7 +162,7 @@ def join_form(settings: Settings) -> None:
     try:
         throttle.check(time.monotonic())
         try:
-            seat, key = Classrooms(settings.data_dir).join(code, name)
+            seat, key = Classrooms(data_dir_of(settings)).join(code, name)
         except InputError:
             throttle.failed(time.monotonic())
             raise
