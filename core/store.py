@@ -303,9 +303,11 @@ class Store:
             self.data.swap(f"{folder}/story.json", data.encode("utf-8"), current.tag if current else None)
         except Conflict:
             raise StaleRevision(story.id, story.revision, self._newest_revision(story.id)) from None
-        # Only this save won `revision`, so nobody else writes its history entry.
+        # Only this save won `revision`, so nobody else writes its history entry or drops the
+        # version it pushes out (by name: listing the history costs a request more).
         self.data.write(f"{folder}/history/{revision:08d}.json", data.encode("utf-8"))
-        self._trim_history(folder)
+        if revision > KEEP_VERSIONS:
+            self.data.remove(f"{folder}/history/{revision - KEEP_VERSIONS:08d}.json")
         self._record(story.id, step, engine, revision)
         story.revision, story.updated = revision, updated
         return story
@@ -356,8 +358,13 @@ class Store:
             return 0
 
     def load(self, story_id: str) -> Story:
-        folder = self._path(story_id)
+        self._path(story_id)
         self.check_access(story_id, Level.VIEW)
+        return self._load(story_id)
+
+    def _load(self, story_id: str) -> Story:
+        """`load` for a caller that has checked the asker's access."""
+        folder = self._path(story_id)
 
         def candidates() -> Iterator[str]:  # the history is listed only when story.json fails
             yield f"{folder}/story.json"
@@ -400,19 +407,23 @@ class Store:
         for name in self.data.names("stories"):
             if not STORY_ID.match(name):
                 continue
+            level = self.level(name)  # asked once per story: on an object store each ask is a request
+            if level == Level.NONE:
+                continue
             try:
-                story = self.load(name)
+                story = self._load(name)
             except StoryNotFound:
                 continue
+            photo = f"stories/{name}/images/{story.photo.image}" if story.photo else None
             summaries.append(
                 StorySummary(
                     id=story.id,
                     title=story.title,
                     updated=story.updated,
                     pages=len(story.draft.pages) if story.draft else 0,
-                    thumbnail=self.image_path(story.id, story.photo.image) if story.photo else None,
+                    thumbnail=self.data.local_copy(photo) if photo and IMAGE_NAME.match(story.photo.image) else None,
                     owner=(self._read_access(story.id) or StoryAccess()).owner,
-                    level=self.level(story.id),
+                    level=level,
                 )
             )
         return sorted(summaries, key=lambda s: s.updated, reverse=True)

@@ -4,7 +4,7 @@ Issue 11: studio replicas share one bucket. A story made through one is listed, 
 through another; a save on top of a revision someone else already replaced is refused by the
 server (a conditional write) and the studio recovers; a replica killed while saving leaves a
 readable story; the PDF is served from the bucket; the S3 secret key reaches no log, story or
-message. The revision tests of tests/test_revisions.py run here again, on S3.
+message. Tests of tests/test_store.py and tests/test_revisions.py run here again, on S3.
 """
 
 from __future__ import annotations
@@ -31,12 +31,16 @@ from core.settings import load_settings
 from core.spaces import Person
 from core.store import StaleRevision, Store
 from tests.conftest import ROOT, SAMPLES
-from tests.test_revisions import (  # noqa: F401  (run again here, with the S3 `store` below)
+from tests.test_revisions import (  # noqa: F401
     story,
     test_a_deleted_story_is_not_brought_back_by_a_late_save,
     test_a_revision_racing_a_hand_edit_keeps_both_and_says_so,
     test_a_save_from_an_old_revision_is_refused_and_writes_nothing,
     test_an_edit_made_while_pictures_are_drawn_survives_and_so_do_the_pictures,
+)
+from tests.test_store import (  # noqa: F401  (run again here, with the S3 `store` below)
+    test_every_save_is_a_new_version_and_old_ones_are_pruned,
+    test_round_trip_keeps_every_field,
 )
 
 KEY_ID, SECRET = "studio-key-id", "s3cr3t-that-must-never-show-9f8e7d"
