@@ -126,7 +126,10 @@ def measure(store: Store, root: str, env: dict, ops: int, stories: int, seconds:
     for writer in writers:  # imported and connected
         assert writer.stdout.readline().strip() == "ready"
     until = time.time() + seconds
-    counts = [json.loads(w.communicate(f"{until}\n", timeout=120 + seconds)[0]) for w in writers]
+    for writer in writers:
+        writer.stdin.write(f"{until}\n")
+        writer.stdin.flush()
+    counts = [json.loads(w.communicate(timeout=120 + seconds)[0]) for w in writers]
     saved, stale = sum(c["saved"] for c in counts), sum(c["stale"] for c in counts)
     figures.update(
         {

@@ -83,7 +83,12 @@ def store() -> Store:
     """The stories as this session's person may see them (a pupil's new stories go to their class),
     within their space's limits: every page and step gets only this."""
     current = settings()
-    return _store(str(current.data_dir)).as_person(person(), _identity.space_id(), limits=Limits.from_settings(current))
+    try:
+        opened = _store(str(current.data_dir))
+    except StudioError as error:  # an object store out of reach, or one that ignores conditional writes
+        st.error(str(error))
+        st.stop()
+    return opened.as_person(person(), _identity.space_id(), limits=Limits.from_settings(current))
 
 
 def current_story() -> Story | None:

@@ -300,3 +300,23 @@ def test_any_fsspec_filesystem_holds_stories_with_lock_objects(cat_bytes) -> Non
     assert [s.id for s in memory.list()] == [made.id] and memory.image_path(made.id, made.photo.image).exists()
     memory.delete(made.id)
     assert memory.list() == []
+
+
+def test_the_studio_pages_work_on_the_bucket(endpoint: str, url: str, monkeypatch, cat_bytes) -> None:
+    from tests.test_app_flow import _app, _page
+
+    for name, value in env_for(endpoint).items():
+        if name.startswith("AWS_"):
+            monkeypatch.setenv(name, value)
+    monkeypatch.setenv("VISUTALE_DATA_DIR", url)
+    store = Store(open_data_dir(url, options(endpoint)))
+    made = studio.start_story(store, cat_bytes, "first.jpg")
+    at = _app()
+    at.run()
+    _page(at, "pages/library.py")
+    assert not at.exception and at.caption[0].value.startswith("1 story,")
+    at.button(key=f"library_duplicate_{made.id}").click().run()
+    assert not at.exception and len(store.list()) == 2
+    at.button(key=f"library_open_{made.id}").click().run()
+    assert not at.exception and at.session_state["story_id"] == made.id  # its photo shown from the bucket
+    assert "Caption" in [t.value for t in at.title]
