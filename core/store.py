@@ -303,6 +303,8 @@ class Store:
             self.data.swap(f"{folder}/story.json", data.encode("utf-8"), current.tag if current else None)
         except Conflict:
             raise StaleRevision(story.id, story.revision, self._newest_revision(story.id)) from None
+        except FileNotFoundError:  # deleted since it was read
+            raise StoryNotFound() from None
         # Only this save won `revision`, so nobody else writes its history entry or drops the
         # version it pushes out (by name: listing the history costs a request more).
         self.data.write(f"{folder}/history/{revision:08d}.json", data.encode("utf-8"))
