@@ -112,11 +112,6 @@ class LocalFolder:
             handle.write(data)
         return True
 
-    def append(self, key: str, text: str) -> None:
-        """Add `text` at the end (the caller holds the lock that orders writers of `key`)."""
-        with open(self.path(key), "a", encoding="utf-8") as handle:
-            handle.write(text)
-
     def exists(self, key: str) -> bool:
         return self.path(key).exists()
 
@@ -208,10 +203,6 @@ class ObjectStore:
             return False
         return True
 
-    def append(self, key: str, text: str) -> None:
-        """Add `text` at the end: read, add, write whole (the caller holds the lock on `key`'s writers)."""
-        self.update(key, lambda old: (old or b"") + text.encode("utf-8"))
-
     def update(self, key: str, change: Callable[[bytes | None], bytes]) -> None:
         """Write `change(current bytes or None)` with no other writer of `key` in between."""
         with self.locked(f"{key}.lock"):
@@ -279,7 +270,7 @@ class ObjectStore:
     def _take(self, key: str, mine: str) -> bool:
         if self.create(key, self._lease(mine)):
             return True
-        held = self._read_tagged(key)
+        held = self.read_tagged(key)
         if held is None:
             return False  # released meanwhile: try again
         try:
@@ -290,7 +281,8 @@ class ObjectStore:
             return False
         return self._take_over(key, held, mine)
 
-    def _read_tagged(self, key: str) -> Tagged | None:
+    def read_tagged(self, key: str) -> Tagged | None:
+        """The object and its version tag (none here: a plain fsspec filesystem has no ETags)."""
         try:
             return Tagged(self.read(key), "")
         except FileNotFoundError:
@@ -346,8 +338,6 @@ class S3Store(ObjectStore):
             return sync(self.fs.loop, get)
         except FileNotFoundError:
             return None
-
-    _read_tagged = read_tagged
 
     def swap(self, key: str, data: bytes, tag: str | None) -> None:
         """Write `data` only if the object is still the one tagged `tag` (None: only if there is

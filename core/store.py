@@ -41,6 +41,7 @@ from __future__ import annotations
 import hashlib
 import io
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -59,6 +60,7 @@ from core.spaces import PERSONAL, Level, Person, Share, StoryAccess, valid_perso
 from core.story import IMAGE_NAME, STORY_ID, Story, new_id, now
 
 KEEP_VERSIONS = 20
+LIST_REQUESTS = 16  # stories an object store is asked about at once when the Library is listed
 
 
 class StoryNotFound(InputError):
@@ -405,30 +407,33 @@ class Store:
 
     def list(self) -> list[StorySummary]:
         """Every story the asker may see, newest change first."""
-        summaries = []
-        for name in self.data.names("stories"):
-            if not STORY_ID.match(name):
-                continue
-            level = self.level(name)  # asked once per story: on an object store each ask is a request
-            if level == Level.NONE:
-                continue
-            try:
-                story = self._load(name)
-            except StoryNotFound:
-                continue
-            photo = f"stories/{name}/images/{story.photo.image}" if story.photo else None
-            summaries.append(
-                StorySummary(
-                    id=story.id,
-                    title=story.title,
-                    updated=story.updated,
-                    pages=len(story.draft.pages) if story.draft else 0,
-                    thumbnail=self.data.local_copy(photo) if photo and IMAGE_NAME.match(story.photo.image) else None,
-                    owner=(self._read_access(story.id) or StoryAccess()).owner,
-                    level=level,
-                )
-            )
-        return sorted(summaries, key=lambda s: s.updated, reverse=True)
+        names = [name for name in self.data.names("stories") if STORY_ID.match(name)]
+        if isinstance(self.data, ObjectStore):  # a few requests per story: ask for all stories at once
+            with ThreadPoolExecutor(max_workers=LIST_REQUESTS) as pool:
+                found = [*pool.map(self._summary, names)]
+        else:
+            found = [self._summary(name) for name in names]
+        return sorted((s for s in found if s is not None), key=lambda s: s.updated, reverse=True)
+
+    def _summary(self, name: str) -> StorySummary | None:
+        """The Library's line for one story; None for one the asker may not see or that is gone."""
+        level = self.level(name)  # asked once per story: on an object store each ask is a request
+        if level == Level.NONE:
+            return None
+        try:
+            story = self._load(name)
+        except StoryNotFound:
+            return None
+        photo = f"stories/{name}/images/{story.photo.image}" if story.photo else None
+        return StorySummary(
+            id=story.id,
+            title=story.title,
+            updated=story.updated,
+            pages=len(story.draft.pages) if story.draft else 0,
+            thumbnail=self.data.local_copy(photo) if photo and IMAGE_NAME.match(story.photo.image) else None,
+            owner=(self._read_access(story.id) or StoryAccess()).owner,
+            level=level,
+        )
 
     def delete(self, story_id: str) -> None:
         folder = self._path(story_id)
