@@ -364,21 +364,22 @@ class S3Store(ObjectStore):
 
     def check(self) -> None:
         """Refuse a store that is out of reach or ignores conditional writes, saying which."""
+        from botocore.exceptions import BotoCoreError
+
         probe = f".visutale/probe-{secrets.token_hex(8)}"
         try:
             first = self.create(probe, b"1")
             second = self.create(probe, b"2")
+            self.remove(probe)
         except PermissionError:
             raise InputError(f"The data store {self.url} refused these credentials (check the S3 key pair).") from None
         except FileNotFoundError:
             raise InputError(f"There is no bucket '{self.bucket}' at the data store {self.url}.") from None
-        except OSError as error:
+        except (OSError, BotoCoreError) as error:
             raise InputError(
-                f"The data store {self.url} cannot be used: {type(error).__name__}. Check the bucket, the "
+                f"The data store {self.url} cannot be used ({type(error).__name__}): check the bucket, the "
                 "endpoint (AWS_ENDPOINT_URL or s3_endpoint_url) and the credentials."
             ) from None
-        finally:
-            self.remove(probe)
         if not (first and not second):
             raise InputError(
                 f"The data store {self.url} does not honour conditional writes (If-None-Match), so two "

@@ -22,6 +22,7 @@ import uuid
 
 import boto3
 import pytest
+import s3fs
 
 from core import studio
 from core.datadir import LEASE_S, Conflict, ObjectStore, S3Store, open_data_dir
@@ -261,7 +262,15 @@ def test_the_secret_key_reaches_no_log_story_or_message(endpoint: str, url: str,
         studio.edit_caption(store, made, "A cat.")
         with pytest.raises(InputError) as missing:
             open_data_dir(f"s3://no-such-bucket/{uuid.uuid4().hex}", options(endpoint))
+        nowhere = s3fs.S3FileSystem(  # nothing listens on port 9; asked once, not retried for seconds
+            **options("http://127.0.0.1:9"), skip_instance_cache=True, config_kwargs={"retries": {"max_attempts": 1}}
+        )
+        nowhere.retries = 1
+        with pytest.raises(InputError) as unreachable:
+            S3Store(nowhere, url).check()
     assert "no bucket 'no-such-bucket'" in str(missing.value) and SECRET not in str(missing.value)
+    assert "cannot be used (EndpointConnectionError)" in str(unreachable.value)
+    assert SECRET not in str(unreachable.value)
     assert caplog.records  # botocore and s3fs did log, at DEBUG
     for record in caplog.records:
         assert SECRET not in record.getMessage()
