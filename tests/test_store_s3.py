@@ -329,3 +329,26 @@ def test_the_studio_pages_work_on_the_bucket(endpoint: str, url: str, monkeypatc
     at.button(key=f"library_open_{made.id}").click().run()
     assert not at.exception and at.session_state["story_id"] == made.id  # its photo shown from the bucket
     assert "Caption" in [t.value for t in at.title]
+
+
+def test_classes_and_limits_are_kept_in_the_bucket_too(store: Store, cat_bytes) -> None:
+    from core.classroom import Classrooms
+    from core.limits import LimitReached, Limits, Quota
+    from tests.test_classroom import TEACHER
+
+    classes = Classrooms(store.data)
+    room = classes.open_class(TEACHER, "Class 4b")  # its code made with If-None-Match: never shared
+    seat, key = classes.join(room.code, "Mia")
+    assert classes.seat(key) == seat and classes.is_pupil(seat.person.id)
+    assert [r.id for r in classes.classes_of(TEACHER)] == [room.id]
+    pupil = store.as_person(seat.person, seat.class_id)
+    made = studio.start_story(pupil, cat_bytes, "mia.jpg")
+    assert [s.id for s in store.as_person(TEACHER).list()] == [made.id]  # the teacher sees the class's story
+    classes.close(room.id, TEACHER)
+    with pytest.raises(InputError, match="closed"):
+        classes.seat(key)
+
+    quota = Quota(store.data, Limits(pictures_per_hour=3))  # counted under a lock object, across replicas
+    quota.take(seat.class_id, pictures=2)
+    with pytest.raises(LimitReached):
+        Quota(store.data, Limits(pictures_per_hour=3)).take(seat.class_id, pictures=2)
