@@ -123,7 +123,7 @@ def test_a_story_lives_in_the_bucket_laid_out_as_in_a_folder(store: Store, endpo
 def test_two_replicas_saving_on_one_revision_the_server_lets_one_win(endpoint: str, url: str) -> None:
     # Two studios with their own connections: only the bucket is shared.
     one = Store(open_data_dir(url, options(endpoint)))
-    two = Store(S3Store(open_data_dir(url, options(endpoint)).fs, url))
+    two = Store(S3Store(s3fs.S3FileSystem(**options(endpoint), skip_instance_cache=True), url))
     made = studio.start_story(one, (SAMPLES / "chelsea.jpg").read_bytes(), "chelsea.jpg")
     here, there = one.load(made.id), two.load(made.id)
     here.settings.genre, there.settings.tone = "mystery", "funny"
