@@ -16,6 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.classroom import Classrooms
+from core.datadir import DataDir
 from core.errors import InputError
 from core.limits import Limits
 from core.spaces import Level, Person, Spaces, StoryAccess, level, may_share_own_story, may_start_stories
@@ -23,10 +24,12 @@ from core.store import Store
 
 
 class PersonStore(Store):
-    def __init__(self, root: Path, person: Person, space_id: str | None = None, limits: Limits | None = None) -> None:
+    def __init__(
+        self, root: Path | str | DataDir, person: Person, space_id: str | None = None, limits: Limits | None = None
+    ) -> None:
         super().__init__(root, limits)
         self.person = person
-        self.spaces = Spaces(self.root)
+        self.spaces = Spaces(self.data)
         self.space = self.spaces.own(person) if space_id is None else self.spaces.get(space_id)
 
     def level(self, story_id: str) -> Level:
@@ -55,7 +58,7 @@ class PersonStore(Store):
     def check_printing(self, story_id: str) -> None:
         access = self._read_access(story_id)
         if access is not None:
-            Classrooms(self.root).check_printing(access.space, story_id, self.person.id)
+            Classrooms(self.data).check_printing(access.space, story_id, self.person.id)
 
     def _access_for_new(self, source: StoryAccess | None) -> StoryAccess:
         if not may_start_stories(self.space, self.person.id):

@@ -14,9 +14,10 @@ story without revealing more than the story itself. The file keeps the newest `K
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
+
+from core.datadir import DataDir
 
 KEEP_ENTRIES = 500
 FILE_NAME = "audit.jsonl"
@@ -41,24 +42,32 @@ class AuditEntry(BaseModel):
         return f"{who} ({self.engine} engine)" if self.engine else who
 
 
-def append(folder: Path, entry: AuditEntry) -> None:
-    """Add one entry; the caller holds the story's lock. Past the limit, the oldest are dropped
-    (rewritten atomically, so a crash leaves the old file or the trimmed one)."""
-    from core.store import write_atomically  # core.store imports this module
-
-    path = folder / FILE_NAME
+def append(data: DataDir, folder: str, entry: AuditEntry) -> None:
+    """Add one entry to the story at `folder` (its key in the data folder); the caller holds the
+    story's lock or won its save. Past the limit, the oldest are dropped (rewritten whole, so a
+    crash leaves the old file or the trimmed one)."""
+    key = f"{folder}/{FILE_NAME}"
     line = entry.model_dump_json() + "\n"
+    path = data.path(key)
+    if path is None:  # an object store: read, add and trim, written whole in one go
+        data.update(key, lambda old: _trimmed((old or b"").decode("utf-8") + line, KEEP_ENTRIES).encode("utf-8"))
+        return
     with open(path, "a", encoding="utf-8") as handle:
         handle.write(line)
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    if len(lines) > KEEP_ENTRIES + KEEP_ENTRIES // 10:  # trim now and then, not at every save
-        write_atomically(path, "".join(lines[-KEEP_ENTRIES:]).encode("utf-8"))
+    text = path.read_text(encoding="utf-8")
+    if text.count("\n") > KEEP_ENTRIES + KEEP_ENTRIES // 10:  # trim now and then, not at every save
+        data.write(key, _trimmed(text, KEEP_ENTRIES).encode("utf-8"))
 
 
-def read(folder: Path) -> list[AuditEntry]:
+def _trimmed(text: str, keep: int) -> str:
+    lines = text.splitlines(keepends=True)
+    return "".join(lines[-keep:]) if len(lines) > keep + keep // 10 else text
+
+
+def read(data: DataDir, folder: str) -> list[AuditEntry]:
     """The story's history, oldest first (at most `KEEP_ENTRIES`); an unreadable line is skipped."""
     try:
-        lines = (folder / FILE_NAME).read_text(encoding="utf-8").splitlines()
+        lines = data.read(f"{folder}/{FILE_NAME}").decode("utf-8").splitlines()
     except FileNotFoundError:
         return []
     entries = []

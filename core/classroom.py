@@ -28,12 +28,10 @@ Layout under the data folder:
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import io
 import json
 import math
-import os
 import re
 import secrets
 import zipfile
@@ -46,6 +44,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from core.datadir import DataDir, open_data_dir
 from core.errors import InputError
 from core.spaces import LINK_KEY, PERSONAL, SPACE_ID, Person, Spaces, new_link_key
 from core.story import now
@@ -152,48 +151,38 @@ class JoinThrottle:
 class Classrooms:
     """The classes of one data folder."""
 
-    def __init__(self, root: Path) -> None:
-        self.root = Path(root)
-        self.folder = self.root / "classes"
-        self.spaces = Spaces(self.root)
+    def __init__(self, root: Path | str | DataDir) -> None:
+        self.data = open_data_dir(root)
+        self.folder = self.data.path("classes")  # None on an object store
+        self.spaces = Spaces(self.data)
 
-    # --- files -----------------------------------------------------------------------------
+    # --- files (keys under classes/ in the data folder) -------------------------------------
 
-    def _roster_path(self, class_id: str) -> Path:
+    def _roster_path(self, class_id: str) -> str:
         if not isinstance(class_id, str) or not SPACE_ID.match(class_id) or class_id == PERSONAL:
             raise InputError("There is no such class.")
-        return self.folder / f"{class_id}.json"
+        return f"classes/{class_id}.json"
 
-    def _key_path(self, key: str) -> Path:
-        return self.folder / "keys" / f"{_key_hash(key)}.json"
+    def _key_path(self, key: str) -> str:
+        return f"classes/keys/{_key_hash(key)}.json"
 
     def _read(self, class_id: str) -> Classroom:
         try:
-            return Classroom.model_validate_json(self._roster_path(class_id).read_bytes())
+            return Classroom.model_validate_json(self.data.read(self._roster_path(class_id)))
         except (OSError, ValidationError, ValueError):
             raise InputError("There is no such class.") from None
 
     def _write(self, room: Classroom) -> None:
-        from core.store import write_atomically
-
-        write_atomically(self._roster_path(room.id), room.model_dump_json(indent=1).encode("utf-8"))
+        self.data.write(self._roster_path(room.id), room.model_dump_json(indent=1).encode("utf-8"))
 
     def _write_key(self, key: str, record: KeyRecord) -> None:
-        from core.store import write_atomically
-
-        write_atomically(self._key_path(key), record.model_dump_json().encode("utf-8"))
+        self.data.write(self._key_path(key), record.model_dump_json().encode("utf-8"))
 
     @contextmanager
     def _locked(self, class_id: str) -> Iterator[None]:
         """One change to a class at a time (two pupils joining at once both end up on the roster)."""
-        path = self.folder / "locks" / f"{class_id}.lock"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "a") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        with self.data.locked(f"classes/locks/{class_id}.lock"):
+            yield
 
     def _teachers(self, class_id: str, by: Person) -> Classroom:
         """The class, for its teacher; anyone else is told there is no such class."""
@@ -216,25 +205,20 @@ class Classrooms:
         return room
 
     def _new_code(self, class_id: str) -> str:
-        """A fresh code that opens `class_id`, claimed with O_EXCL so no two classes share one."""
-        codes = self.folder / "codes"
-        codes.mkdir(parents=True, exist_ok=True)
+        """A fresh code that opens `class_id`, made only if absent: two classes never share one."""
         while True:
             code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-            try:
-                fd = os.open(codes / code, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-            except FileExistsError:
-                continue
-            with os.fdopen(fd, "w") as handle:
-                handle.write(class_id)
-            return code
+            if self.data.create(f"classes/codes/{code}", class_id.encode("utf-8")):
+                return code
 
     def classes_of(self, teacher: Person) -> list[Classroom]:
         """The teacher's classes, open ones first, then by name."""
         found = []
-        for path in self.folder.glob("*.json") if self.folder.exists() else ():
+        for name in self.data.names("classes"):
+            if not name.endswith(".json"):
+                continue
             try:
-                room = Classroom.model_validate_json(path.read_bytes())
+                room = Classroom.model_validate_json(self.data.read(f"classes/{name}"))
             except (OSError, ValidationError, ValueError):
                 continue
             if room.teacher == teacher.id:
@@ -251,7 +235,7 @@ class Classrooms:
             if not room.open:
                 raise InputError("This class is closed.")
             pupil = room.pupil(pupil_id)
-            old = self.folder / "keys" / f"{pupil.key}.json"
+            old = f"classes/keys/{pupil.key}.json"
             key = new_link_key()
             self._write_key(key, KeyRecord(class_id=room.id, pupil=pupil.id))
             pupil.key = _key_hash(key)
@@ -285,9 +269,9 @@ class Classrooms:
             room = self._teachers(class_id, by)
             room.open = False
             self._write(room)
-            (self.folder / "codes" / room.code).unlink(missing_ok=True)
+            self.data.remove(f"classes/codes/{room.code}")
             for pupil in room.pupils:
-                self._retire(self.folder / "keys" / f"{pupil.key}.json", "closed")
+                self._retire(f"classes/keys/{pupil.key}.json", "closed")
         return room
 
     def reopen(self, class_id: str, by: Person) -> Classroom:
@@ -301,7 +285,7 @@ class Classrooms:
             room.open = True
             self._write(room)
             for pupil in room.pupils:
-                self._retire(self.folder / "keys" / f"{pupil.key}.json", "active", only_from="closed")
+                self._retire(f"classes/keys/{pupil.key}.json", "active", only_from="closed")
         return room
 
     def remove_pupil(self, class_id: str, by: Person, pupil_id: str) -> Classroom:
@@ -313,20 +297,18 @@ class Classrooms:
             room.pupils = [p for p in room.pupils if p.id != pupil.id]
             room.former.append(pupil)
             self._write(room)
-            self._retire(self.folder / "keys" / f"{pupil.key}.json", "removed")
+            self._retire(f"classes/keys/{pupil.key}.json", "removed")
             self.spaces.set_role(room.id, Person(id=room.teacher), pupil.id, None)
         return room
 
-    def _retire(self, path: Path, state: str, only_from: str | None = None) -> None:
-        from core.store import write_atomically
-
+    def _retire(self, path: str, state: str, only_from: str | None = None) -> None:
         try:
-            record = KeyRecord.model_validate_json(path.read_bytes())
+            record = KeyRecord.model_validate_json(self.data.read(path))
         except (OSError, ValidationError, ValueError):
             return
         if only_from is not None and record.state != only_from:
             return
-        write_atomically(path, record.model_copy(update={"state": state}).model_dump_json().encode("utf-8"))
+        self.data.write(path, record.model_copy(update={"state": state}).model_dump_json().encode("utf-8"))
 
     # --- the pupil -------------------------------------------------------------------------
 
@@ -338,7 +320,7 @@ class Classrooms:
         if len(code) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in code):
             raise InputError(f"A class code has {CODE_LENGTH} letters and digits, like K7PX3M.")
         try:
-            class_id = (self.folder / "codes" / code).read_text().strip()
+            class_id = self.data.read(f"classes/codes/{code}").decode("utf-8").strip()
         except OSError:
             raise InputError(NO_SUCH_CODE) from None
         with self._locked(class_id):
@@ -362,7 +344,7 @@ class Classrooms:
         if not isinstance(key, str) or not LINK_KEY.match(key):
             return None
         try:
-            record = KeyRecord.model_validate_json(self._key_path(key).read_bytes())
+            record = KeyRecord.model_validate_json(self.data.read(self._key_path(key)))
         except (OSError, ValidationError, ValueError):
             return None
         if record.state == "reset":
@@ -377,9 +359,10 @@ class Classrooms:
 
     def is_pupil(self, person_id: str) -> bool:
         """Whether `person_id` is a pupil of some class (pupils do not open classes)."""
-        if not person_id.startswith("link:") or not self.folder.exists():
+        if not person_id.startswith("link:"):
             return False
-        return any(person_id in path.read_text() for path in (self.folder / "keys").glob("*.json"))
+        keys = [name for name in self.data.names("classes/keys") if name.endswith(".json")]
+        return any(person_id in self.data.read(f"classes/keys/{name}").decode("utf-8") for name in keys)
 
     # --- printing --------------------------------------------------------------------------
 
@@ -390,7 +373,7 @@ class Classrooms:
             path = self._roster_path(space_id)
         except InputError:
             return
-        if not path.exists():
+        if not self.data.exists(path):
             return
         room = self._read(space_id)
         if room.review and person_id != room.teacher and story_id not in room.approved:

@@ -15,7 +15,6 @@ was asked). Stories are not counted but looked at: deleting one makes room for a
 
 from __future__ import annotations
 
-import fcntl
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -23,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from core.datadir import DataDir, open_data_dir
 from core.errors import InputError
 from core.spaces import SPACE_ID
 
@@ -56,23 +56,20 @@ def _utcnow() -> datetime:
 class Quota:
     """The counters of one data folder, checked against `limits`."""
 
-    def __init__(self, root: Path, limits: Limits | None = None, clock: Callable[[], datetime] = _utcnow) -> None:
-        self.folder = Path(root) / "limits"
+    def __init__(
+        self, root: Path | str | DataDir, limits: Limits | None = None, clock: Callable[[], datetime] = _utcnow
+    ) -> None:
+        self.data = open_data_dir(root)
         self.limits = limits or Limits()
         self.clock = clock
 
     @contextmanager
-    def _locked(self, space_id: str) -> Iterator[Path]:
-        """One counter update at a time per space, across threads and processes."""
+    def _locked(self, space_id: str) -> Iterator[str]:
+        """One counter update at a time per space, across threads, processes and replicas."""
         if not isinstance(space_id, str) or not SPACE_ID.match(space_id):
             raise InputError("There is no such space.")
-        self.folder.mkdir(parents=True, exist_ok=True)
-        with open(self.folder / f"{space_id}.lock", "a+b") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield self.folder / f"{space_id}.json"
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        with self.data.locked(f"limits/{space_id}.lock"):
+            yield f"limits/{space_id}.json"
 
     def take(self, space_id: str, pictures: int = 0, remote_calls: int = 0) -> None:
         """Count `pictures` and `remote_calls` against the space, or raise LimitReached and count
@@ -82,8 +79,8 @@ class Quota:
             return
         at = self.clock()
         hour, day = at.strftime("%Y-%m-%dT%H"), at.strftime("%Y-%m-%d")
-        with self._locked(space_id) as path:
-            counts = _read(path)
+        with self._locked(space_id) as key:
+            counts = _read(self.data, key)
             made = counts.get("pictures", 0) if counts.get("hour") == hour else 0
             sent = counts.get("remote_calls", 0) if counts.get("day") == day else 0
             if hourly is not None and pictures and made + pictures > hourly:
@@ -102,16 +99,14 @@ class Quota:
                     "the offline engine has no limit."
                 )
             counts = {"hour": hour, "pictures": made + pictures, "day": day, "remote_calls": sent + remote_calls}
-            from core.store import write_atomically  # core.store imports this module
-
-            write_atomically(path, json.dumps(counts).encode("utf-8"))
+            self.data.write(key, json.dumps(counts).encode("utf-8"))
 
     def usage(self, space_id: str) -> tuple[int, int]:
         """What the space has used in the current windows: (pictures this hour, remote requests today)."""
         if not isinstance(space_id, str) or not SPACE_ID.match(space_id):
             raise InputError("There is no such space.")
         at = self.clock()
-        counts = _read(self.folder / f"{space_id}.json")
+        counts = _read(self.data, f"limits/{space_id}.json")
         made = counts.get("pictures", 0) if counts.get("hour") == at.strftime("%Y-%m-%dT%H") else 0
         sent = counts.get("remote_calls", 0) if counts.get("day") == at.strftime("%Y-%m-%d") else 0
         return int(made), int(sent)
@@ -146,10 +141,10 @@ class Quota:
             yield
 
 
-def _read(path: Path) -> dict:
+def _read(data: DataDir, key: str) -> dict:
     """The stored counts; an unreadable file counts as nothing used (the lock still orders writers)."""
     try:
-        found = json.loads(path.read_bytes())
+        found = json.loads(data.read(key))
     except (OSError, ValueError):
         return {}
     return found if isinstance(found, dict) else {}

@@ -18,6 +18,7 @@ import json
 import re
 from pathlib import Path
 
+from core.datadir import DataDir, open_data_dir
 from core.errors import InputError
 from core.spaces import PERSON_ID, Person, valid_person_id
 
@@ -35,11 +36,11 @@ def normal_email(typed: str) -> str:
 class People:
     """The verified addresses of one data folder."""
 
-    def __init__(self, root: Path) -> None:
-        self.folder = Path(root) / "people"
+    def __init__(self, root: Path | str | DataDir) -> None:
+        self.data = open_data_dir(root)
 
-    def _path(self, address: str) -> Path:
-        return self.folder / f"{hashlib.sha256(normal_email(address).encode()).hexdigest()[:32]}.json"
+    def _path(self, address: str) -> str:
+        return f"people/{hashlib.sha256(normal_email(address).encode()).hexdigest()[:32]}.json"
 
     def remember(self, person: Person, claims: dict) -> None:
         """Note who signed in with a verified address (called once per session at sign-in)."""
@@ -52,18 +53,16 @@ class People:
             return
         record = {"id": person.id, "name": person.name}
         try:
-            if json.loads(path.read_text("utf-8")) == record:
+            if json.loads(self.data.read(path)) == record:
                 return
         except (OSError, ValueError):
             pass
-        from core.store import write_atomically  # core.store imports core.spaces, as this module does
-
-        write_atomically(path, json.dumps(record).encode("utf-8"))
+        self.data.write(path, json.dumps(record).encode("utf-8"))
 
     def find(self, address: str) -> str | None:
         """The person id that signed in with this verified address, or None."""
         try:
-            record = json.loads(self._path(address).read_text("utf-8"))
+            record = json.loads(self.data.read(self._path(address)))
         except (OSError, ValueError):
             return None
         person_id = record.get("id") if isinstance(record, dict) else None

@@ -59,3 +59,46 @@ class StaticFolder:
 
     def unpublish(self, token: str) -> None:
         shutil.rmtree(self._folder(token), ignore_errors=True)
+
+
+class ObjectStorePublisher:
+    """Publish into the object store that holds the stories: `<data>/published/<token>/<filename>`,
+    downloaded through a presigned URL, so a QR code works whichever studio replica made the PDF
+    and whichever serves the page (nothing is kept on the replica's disk).
+
+    A presigned URL carries a signature, not the secret key, and stops working after `expires`
+    seconds: seven days, the longest that S3's Signature Version 4 allows. A book printed for longer
+    than that needs its QR code made again (export again) or a public prefix in front of
+    `published/`. Unpublishing deletes the token's objects: the link then answers an error.
+    """
+
+    EXPIRES_S = 7 * 24 * 3600
+
+    def __init__(self, data) -> None:
+        self.data = data  # a core.datadir.S3Store
+        self.base_url = re.match(r"^(https?://[^/?]+)", self.data.fs.url(self.data._full("published"))).group(1)
+
+    def _key(self, token: str, filename: str = "") -> str:
+        if not TOKEN.match(token):
+            raise ValueError("an export token is 32 lowercase hex characters")
+        return f"published/{token}/{filename}".rstrip("/")
+
+    def url(self, token: str, filename: str) -> str:
+        return self.data.fs.url(self.data._full(self._key(token, filename)), expires=self.EXPIRES_S)
+
+    def publish(self, token: str, filename: str, data: bytes) -> None:
+        self.data.write(self._key(token, filename), data)
+
+    def unpublish(self, token: str) -> None:
+        self.data.remove_tree(self._key(token))
+
+
+def publisher_for(settings, base_url: str) -> Publisher:
+    """Where exports are published: the object store of an `s3://` data folder, else Streamlit's
+    static folder served at `base_url` (how a phone reaches this studio)."""
+    from core.datadir import S3Store, data_dir_of
+
+    data = data_dir_of(settings)
+    if isinstance(data, S3Store):
+        return ObjectStorePublisher(data)
+    return StaticFolder(settings.static_dir, base_url)

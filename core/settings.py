@@ -28,6 +28,10 @@ ALIASES = {
     "OPENAI_BASE_URL": "openai_base_url",
     "DEEPL_AUTH_KEY": "deepl_auth_key",
     "DEEPL_SERVER_URL": "deepl_server_url",
+    "AWS_ENDPOINT_URL": "s3_endpoint_url",
+    "AWS_ACCESS_KEY_ID": "s3_access_key_id",
+    "AWS_SECRET_ACCESS_KEY": "s3_secret_access_key",
+    "AWS_REGION": "s3_region",
 }
 SECRET_FIELDS = (
     "openai_api_key",
@@ -37,6 +41,7 @@ SECRET_FIELDS = (
     "writer_api_key",
     "illustrator_api_key",
     "narrator_api_key",
+    "s3_secret_access_key",
 )
 
 
@@ -82,7 +87,7 @@ class Settings(BaseModel):
     deepl_server_url: str | None = None  # None: chosen by the key (Free keys end in ":fx")
 
     # The studio itself.
-    data_dir: Path = ROOT / "data"
+    data_dir: Path | str = ROOT / "data"  # a folder, or an object store: "s3://bucket/prefix"
     static_dir: Path = ROOT / "static"
     public_base_url: str | None = None  # for QR codes: how a phone reaches this studio
     access_password: SecretStr | None = None
@@ -105,6 +110,21 @@ class Settings(BaseModel):
     remote_narrator_model: str = "gpt-4o-mini-tts"
     narrator_base_url: str | None = None
     narrator_api_key: SecretStr | None = None
+
+    # An object store for `data_dir = "s3://bucket/prefix"` (`core.datadir`); unset, botocore looks
+    # where every AWS tool does (~/.aws, an instance role).
+    s3_endpoint_url: str | None = None  # MinIO, Ceph, R2...; None: AWS S3
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: SecretStr | None = None
+    s3_region: str | None = None
+
+    @field_validator("data_dir", mode="before")
+    @classmethod
+    def _folder_or_url(cls, value: object) -> object:
+        """A folder, or an object store's address kept as written (a Path would fold its `//`)."""
+        if isinstance(value, str) and "://" in value:
+            return value.rstrip("/")
+        return Path(value) if isinstance(value, str) else value
 
     @field_validator(*providers.CAPABILITIES)
     @classmethod

@@ -33,6 +33,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from core.datadir import DataDir, open_data_dir
 from core.errors import InputError
 
 PERSONAL = "personal"  # the person of a personal studio, and the id of their one space
@@ -192,19 +193,19 @@ class Spaces:
     A person's own space is made the first time it is asked for; the personal space is built in.
     """
 
-    def __init__(self, root: Path) -> None:
-        self.folder = Path(root) / "spaces"
+    def __init__(self, root: Path | str | DataDir) -> None:
+        self.data = open_data_dir(root)
 
-    def _path(self, space_id: str) -> Path:
+    def _path(self, space_id: str) -> str:
         if not isinstance(space_id, str) or not SPACE_ID.match(space_id) or space_id == PERSONAL:
             raise InputError("There is no such space.")
-        return self.folder / f"{space_id}.json"
+        return f"spaces/{space_id}.json"
 
     def get(self, space_id: str) -> Space:
         if space_id == PERSONAL:
             return PERSONAL_SPACE
         try:
-            return Space.model_validate_json(self._path(space_id).read_bytes())
+            return Space.model_validate_json(self.data.read(self._path(space_id)))
         except (OSError, ValidationError, ValueError):
             raise InputError("There is no such space.") from None
 
@@ -213,8 +214,7 @@ class Spaces:
         space_id = own_space_id(person.id)
         if space_id == PERSONAL:
             return PERSONAL_SPACE
-        path = self._path(space_id)
-        if not path.exists():
+        if not self.data.exists(self._path(space_id)):
             self._write(Space(id=space_id, kind="person", name=f"{person.name or 'My'} studio", owner=person.id))
         return self.get(space_id)
 
@@ -230,9 +230,11 @@ class Spaces:
     def teams_of(self, person_id: str) -> list[Space]:
         """The team spaces `person_id` owns or is a member of, by name (for choosing where to work)."""
         found = []
-        for path in sorted(self.folder.glob("*.json")) if self.folder.is_dir() else []:
+        for name in sorted(self.data.names("spaces")):
+            if not name.endswith(".json"):
+                continue
             try:
-                space = Space.model_validate_json(path.read_bytes())
+                space = Space.model_validate_json(self.data.read(f"spaces/{name}"))
             except (OSError, ValidationError, ValueError):
                 continue
             if space.kind == "team" and space.role(person_id) is not None:
@@ -259,6 +261,4 @@ class Spaces:
         return space
 
     def _write(self, space: Space) -> None:
-        from core.store import write_atomically  # core.store imports this module
-
-        write_atomically(self._path(space.id), json.dumps(space.model_dump(), indent=1).encode("utf-8"))
+        self.data.write(self._path(space.id), json.dumps(space.model_dump(), indent=1).encode("utf-8"))

@@ -10,6 +10,9 @@ Layout under the data folder:
     stories/<id>/audit.jsonl           who changed what and when (`core.audit`), the last 500 changes
     limits/<space id>.json             what each space used this hour and day (`core.limits`)
 
+The data folder is a folder on this machine or a prefix of an object store (`s3://bucket/prefix`,
+see `core.datadir`); the layout is the same in both.
+
 Every file is written to a temporary name in the same folder, flushed to disk and renamed over the
 old one, so a crash at any moment leaves either the old file or the new one, never half of one. A
 reader that finds `story.json` unreadable anyway (a disk that lied) falls back to the newest
@@ -17,7 +20,10 @@ readable version in `history/`.
 
 Every save names the revision it started from (`Story.revision`, as loaded): the store writes only
 on top of that revision, under a lock file, and raises StaleRevision when someone saved meanwhile (a
-second tab, a second person, a long illustrate loop racing an edit). `core.studio` catches that,
+second tab, a second person, a long illustrate loop racing an edit). On S3 there is no lock: the
+save is a compare-and-swap of `story.json` (PutObject with If-Match on the ETag that was read, or
+If-None-Match for the first save), decided by the server, so of two studio replicas saving on top of
+the same revision exactly one wins and the other gets StaleRevision. `core.studio` catches that,
 reloads, re-applies its change and, where two changes collide, keeps both (see `studio._commit`).
 
 Story ids and image names are checked against strict patterns before they touch a path, so
@@ -33,13 +39,10 @@ story's lock; a story without one belongs to the personal space.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import io
-import os
-import shutil
-import tempfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -50,6 +53,8 @@ from pydantic import ValidationError
 
 from core import audit
 from core.audit import AuditEntry
+from core.datadir import Conflict, LocalFolder, ObjectStore, open_data_dir
+from core.datadir import write_atomically as write_atomically  # importable here, as it always was
 from core.errors import InputError
 from core.limits import Limits, Quota
 from core.people import People
@@ -57,6 +62,7 @@ from core.spaces import PERSONAL, Level, Person, Share, StoryAccess
 from core.story import AUDIO_NAME, IMAGE_NAME, STORY_ID, Story, new_id, now
 
 KEEP_VERSIONS = 20
+LIST_REQUESTS = 16  # stories an object store is asked about at once when the Library is listed
 
 
 class StoryNotFound(InputError):
@@ -88,42 +94,25 @@ class StorySummary:
     level: Level = Level.OWN  # what the asker may do with it: a Library marks what is only shared
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` so that a reader sees the old bytes or the new, never a mix."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
-
-
 class Store:
     # Who the audit names for this view's changes: the operator is the personal studio's person.
     person: Person = Person.personal()
 
-    def __init__(self, root: Path, limits: Limits | None = None) -> None:
-        self.root = Path(root)
-        self.stories = self.root / "stories"
-        self.stories.mkdir(parents=True, exist_ok=True)
-        self.quota = Quota(self.root, limits)
+    def __init__(self, root: Path | str | LocalFolder | ObjectStore, limits: Limits | None = None) -> None:
+        """`root`: a folder, an object store's URL (`s3://bucket/prefix`) or an opened DataDir
+        (`core.datadir.data_dir_of(settings)` opens one with the settings' credentials)."""
+        self.data = open_data_dir(root)
+        self.root = self.data.path("") if self.data.path("") is not None else self.data.url
+        if isinstance(self.data, LocalFolder):
+            self.data.path("stories").mkdir(parents=True, exist_ok=True)
+        self.quota = Quota(self.data, limits)
 
     def as_person(self, person: Person, space_id: str | None = None, limits: Limits | None = None):
         """This data folder as `person` may see it, starting new stories in `space_id` (their own
         space by default), within the operator's `limits` per space (`core.limits`)."""
         from core.access import PersonStore  # core.access builds on this module
 
-        return PersonStore(self.root, person, space_id, limits)
+        return PersonStore(self.data, person, space_id, limits)
 
     # --- limits per space: asked before any work starts ------------------------------------
 
@@ -141,8 +130,8 @@ class Store:
         """How many stories live in the space (asked only when a story limit is set)."""
         return sum(
             1
-            for folder in self.stories.iterdir()
-            if STORY_ID.match(folder.name) and (self._read_access(folder.name) or StoryAccess()).space == space_id
+            for name in self.data.names("stories")
+            if STORY_ID.match(name) and (self._read_access(name) or StoryAccess()).space == space_id
         )
 
     # --- access: asked before any file is touched ----------------------------------------
@@ -181,16 +170,16 @@ class Store:
     def _read_access(self, story_id: str) -> StoryAccess | None:
         """The stored access record; the personal space's when there is none (a story from before
         spaces); None when it cannot be read, which grants nothing to anyone but the operator."""
-        path = self._path(story_id) / "access.json"
+        key = self._path(story_id) + "/access.json"
         try:
-            return StoryAccess.model_validate_json(path.read_bytes())
+            return StoryAccess.model_validate_json(self.data.read(key))
         except FileNotFoundError:
             return StoryAccess()
         except (OSError, ValidationError, ValueError):
             return None
 
     def _write_access(self, story_id: str, access: StoryAccess) -> None:
-        write_atomically(self._path(story_id) / "access.json", access.model_dump_json(indent=1).encode("utf-8"))
+        self.data.write(self._path(story_id) + "/access.json", access.model_dump_json(indent=1).encode("utf-8"))
 
     def _access_for_new(self, source: StoryAccess | None) -> StoryAccess:
         """Who owns a new story (a copy of `source`, when duplicated): the operator's copies keep
@@ -212,7 +201,7 @@ class Store:
             if with_person is None:
                 share = Share(kind="space", target=access.space, mode=mode)
             else:
-                person = People(self.root).resolve(with_person)
+                person = People(self.data).resolve(with_person)
                 if person == access.owner:
                     raise InputError("That is the story's owner: they have it already.")
                 label = with_person.strip() if "@" in with_person and not with_person.startswith("oidc:") else ""
@@ -231,28 +220,46 @@ class Store:
             if with_person is None:
                 access = access.without_share("space", access.space)
             else:
-                access = access.without_share("person", People(self.root).resolve(with_person))
+                access = access.without_share("person", People(self.data).resolve(with_person))
             self._write_access(story_id, access)
             self._record(story_id, "revoke")
         return access
 
     # --- paths, always through validation ----------------------------------------------
 
-    def _path(self, story_id: str) -> Path:
+    def _path(self, story_id: str) -> str:
+        """The story's key in the data folder (`stories/<id>`), for a valid id only."""
         if not isinstance(story_id, str) or not STORY_ID.match(story_id):
             raise StoryNotFound()
-        return self.stories / story_id
+        return f"stories/{story_id}"
 
     def folder(self, story_id: str) -> Path:
-        """The story's folder, for someone who may at least see the story."""
-        path = self._path(story_id)
+        """The story's folder, for someone who may at least see the story (a local data folder
+        only: on an object store a story has no folder on this machine; see `location`)."""
+        key = self._path(story_id)
         self.check_access(story_id, Level.VIEW)
+        path = self.data.path(key)
+        if path is None:
+            raise InputError(f"Stories in {self.data.url} have no folder on this machine.")
         return path
 
-    def image_path(self, story_id: str, name: str) -> Path:
+    def location(self, story_id: str) -> str:
+        """Where the story is kept, for people: its folder or its object store address."""
+        key = self._path(story_id)
+        self.check_access(story_id, Level.VIEW)
+        return self.data.where(key)
+
+    def _image_key(self, story_id: str, name: str) -> str:
         if not IMAGE_NAME.match(name):
             raise InputError("That picture name is not valid.")
-        return self.folder(story_id) / "images" / name
+        key = self._path(story_id)
+        self.check_access(story_id, Level.VIEW)
+        return f"{key}/images/{name}"
+
+    def image_path(self, story_id: str, name: str) -> Path:
+        """The picture as a file (on an object store, a copy kept on this machine: pictures never
+        change, they are named by the hash of their bytes)."""
+        return self.data.local_copy(self._image_key(story_id, name))
 
     # --- stories -----------------------------------------------------------------------
 
@@ -260,7 +267,7 @@ class Store:
         story = Story(id=new_id())
         access = self._access_for_new(None)
         with self.quota.new_story(access.space, lambda: self._stories_in(access.space)):
-            self._path(story.id).mkdir(parents=True)
+            self.data.make_folder(self._path(story.id))
             self._write_access(story.id, access)
         return self.save(story, step="start")
 
@@ -272,6 +279,8 @@ class Store:
         Raises StaleRevision, writing nothing, when the stored story is no longer at
         `story.revision`, and StoryNotFound when the story was deleted meanwhile.
         """
+        if self.data.swaps:
+            return self._save_swapping(story, step, engine)
         folder = self._path(story.id)
         with self._locked(folder):
             self.check_access(story.id, Level.EDIT)  # under the lock: a revoke cannot slip in between
@@ -280,40 +289,78 @@ class Store:
                 raise StaleRevision(story.id, story.revision, newest)
             revision, updated = story.revision + 1, now()
             data = story.model_copy(update={"revision": revision, "updated": updated}).model_dump_json(indent=1)
-            history = folder / "history"
-            write_atomically(history / f"{revision:08d}.json", data.encode("utf-8"))
-            write_atomically(folder / "story.json", data.encode("utf-8"))
-            for old in sorted(history.glob("*.json"))[:-KEEP_VERSIONS]:
-                old.unlink(missing_ok=True)
+            self.data.write(f"{folder}/history/{revision:08d}.json", data.encode("utf-8"))
+            self.data.write(f"{folder}/story.json", data.encode("utf-8"))
+            self._trim_history(folder)
             self._record(story.id, step, engine, revision)
         story.revision, story.updated = revision, updated
         return story
 
+    def _save_swapping(self, story: Story, step: str, engine: str | None) -> Story:
+        """`save` on a store with conditional writes: `story.json` is replaced only if it is still
+        the object read here (its ETag), so the server, not a lock, decides who saved first."""
+        folder = self._path(story.id)
+        self.check_access(story.id, Level.EDIT)
+        current = self.data.read_tagged(f"{folder}/story.json")
+        if current is None and (story.revision or not self.data.exists(f"{folder}/access.json")):
+            raise StoryNotFound()
+        newest = self._revision_of(current.data, story.id) if current else 0
+        if newest != story.revision:
+            raise StaleRevision(story.id, story.revision, newest)
+        revision, updated = story.revision + 1, now()
+        data = story.model_copy(update={"revision": revision, "updated": updated}).model_dump_json(indent=1)
+        try:
+            self.data.swap(f"{folder}/story.json", data.encode("utf-8"), current.tag if current else None)
+        except Conflict:
+            raise StaleRevision(story.id, story.revision, self._newest_revision(story.id)) from None
+        except FileNotFoundError:  # deleted since it was read
+            raise StoryNotFound() from None
+        # Only this save won `revision`, so nobody else writes its history entry or drops the
+        # version it pushes out (by name: listing the history costs a request more).
+        self.data.write(f"{folder}/history/{revision:08d}.json", data.encode("utf-8"))
+        if revision > KEEP_VERSIONS:
+            self.data.remove(f"{folder}/history/{revision - KEEP_VERSIONS:08d}.json")
+        self._record(story.id, step, engine, revision)
+        story.revision, story.updated = revision, updated
+        return story
+
+    def _revision_of(self, data: bytes, story_id: str) -> int:
+        try:
+            return Story.model_validate_json(data).revision
+        except (ValidationError, ValueError):
+            return self._newest_revision(story_id)
+
+    def _trim_history(self, folder: str) -> None:
+        for old in sorted(self._history_names(folder))[:-KEEP_VERSIONS]:
+            self.data.remove(f"{folder}/history/{old}")
+
+    def _history_names(self, folder: str) -> list[str]:
+        return [n for n in self.data.names(f"{folder}/history") if n.endswith(".json") and not n.startswith(".")]
+
     def _record(self, story_id: str, step: str, engine: str | None = None, revision: int | None = None) -> None:
-        """One history entry; the caller holds the story's lock."""
+        """One history entry; the caller holds the story's lock (or won its compare-and-swap)."""
         if revision is None:
             revision = self._newest_revision(story_id)
         entry = AuditEntry(
             time=now(), revision=revision, step=step, person=self.person.id, name=self.person.name, engine=engine
         )
-        audit.append(self._path(story_id), entry)
+        audit.append(self.data, self._path(story_id), entry)
 
     def history(self, story_id: str) -> list[AuditEntry]:
         """Who changed the story, what and when, oldest first: for anyone who may see the story
         (the owner of its space sees it for every story there)."""
-        return audit.read(self.folder(story_id))
+        key = self._path(story_id)
+        self.check_access(story_id, Level.VIEW)
+        return audit.read(self.data, key)
 
     @contextmanager
-    def _locked(self, folder: Path) -> Iterator[None]:
-        """One writer at a time per story, across threads and processes (an advisory flock)."""
-        if not folder.is_dir():
+    def _locked(self, folder: str) -> Iterator[None]:
+        """One writer at a time per story, across threads and processes (an advisory flock; on an
+        object store, a lock object with a lease)."""
+        if not self.data.is_folder(folder):
             raise StoryNotFound()
-        with open(folder / ".lock", "a+b") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        with self.data.locked(f"{folder}/.lock"):
+            yield
 
     def _newest_revision(self, story_id: str) -> int:
         """The revision `load` would return; 0 for a story never saved."""
@@ -323,11 +370,22 @@ class Store:
             return 0
 
     def load(self, story_id: str) -> Story:
-        folder = self.folder(story_id)
-        candidates = [folder / "story.json", *sorted((folder / "history").glob("*.json"), reverse=True)]
-        for path in candidates:
+        self._path(story_id)
+        self.check_access(story_id, Level.VIEW)
+        return self._load(story_id)
+
+    def _load(self, story_id: str) -> Story:
+        """`load` for a caller that has checked the asker's access."""
+        folder = self._path(story_id)
+
+        def candidates() -> Iterator[str]:  # the history is listed only when story.json fails
+            yield f"{folder}/story.json"
+            for name in sorted(self._history_names(folder), reverse=True):
+                yield f"{folder}/history/{name}"
+
+        for key in candidates():
             try:
-                story = Story.model_validate_json(path.read_bytes())
+                story = Story.model_validate_json(self.data.read(key))
             except (OSError, ValidationError, ValueError):
                 continue
             if story.id == story_id:
@@ -336,72 +394,77 @@ class Store:
 
     def exists(self, story_id: str) -> bool:
         try:
-            return (self.folder(story_id) / "story.json").exists()
+            folder = self._path(story_id)
+            self.check_access(story_id, Level.VIEW)
         except StoryNotFound:
             return False
+        return self.data.exists(f"{folder}/story.json")
 
     def versions(self, story_id: str) -> list[int]:
-        return [int(p.stem) for p in sorted((self.folder(story_id) / "history").glob("*.json"))]
+        folder = self._path(story_id)
+        self.check_access(story_id, Level.VIEW)
+        return [int(name.removesuffix(".json")) for name in sorted(self._history_names(folder))]
 
     def load_version(self, story_id: str, revision: int) -> Story:
-        path = self.folder(story_id) / "history" / f"{int(revision):08d}.json"
+        folder = self._path(story_id)
+        self.check_access(story_id, Level.VIEW)
         try:
-            return Story.model_validate_json(path.read_bytes())
+            return Story.model_validate_json(self.data.read(f"{folder}/history/{int(revision):08d}.json"))
         except (OSError, ValidationError, ValueError):
             raise StoryNotFound() from None
 
     def list(self) -> list[StorySummary]:
         """Every story the asker may see, newest change first."""
-        summaries = []
-        for folder in self.stories.iterdir():
-            if not STORY_ID.match(folder.name):
-                continue
-            try:
-                story = self.load(folder.name)
-            except StoryNotFound:
-                continue
-            summaries.append(
-                StorySummary(
-                    id=story.id,
-                    title=story.title,
-                    updated=story.updated,
-                    pages=len(story.draft.pages) if story.draft else 0,
-                    thumbnail=self.image_path(story.id, story.photo.image) if story.photo else None,
-                    owner=(self._read_access(story.id) or StoryAccess()).owner,
-                    level=self.level(story.id),
-                )
-            )
-        return sorted(summaries, key=lambda s: s.updated, reverse=True)
+        names = [name for name in self.data.names("stories") if STORY_ID.match(name)]
+        if isinstance(self.data, ObjectStore):  # a few requests per story: ask for all stories at once
+            with ThreadPoolExecutor(max_workers=LIST_REQUESTS) as pool:
+                found = [*pool.map(self._summary, names)]
+        else:
+            found = [self._summary(name) for name in names]
+        return sorted((s for s in found if s is not None), key=lambda s: s.updated, reverse=True)
+
+    def _summary(self, name: str) -> StorySummary | None:
+        """The Library's line for one story; None for one the asker may not see or that is gone."""
+        level = self.level(name)  # asked once per story: on an object store each ask is a request
+        if level == Level.NONE:
+            return None
+        try:
+            story = self._load(name)
+        except StoryNotFound:
+            return None
+        photo = f"stories/{name}/images/{story.photo.image}" if story.photo else None
+        return StorySummary(
+            id=story.id,
+            title=story.title,
+            updated=story.updated,
+            pages=len(story.draft.pages) if story.draft else 0,
+            thumbnail=self.data.local_copy(photo) if photo and IMAGE_NAME.match(story.photo.image) else None,
+            owner=(self._read_access(story.id) or StoryAccess()).owner,
+            level=level,
+        )
 
     def delete(self, story_id: str) -> None:
         folder = self._path(story_id)
         self.check_access(story_id, Level.OWN)
-        if not folder.exists():
+        if not self.data.is_folder(folder):
             raise StoryNotFound()
-        # Rename first: a crash half-way through rmtree leaves no half-deleted story listed.
-        trash = self.root / "trash" / f"{story_id}-{new_id(4)}"
-        trash.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(folder, trash)
-        shutil.rmtree(trash, ignore_errors=True)
+        self.data.remove_tree(folder)
 
     def duplicate(self, story_id: str) -> Story:
         """A copy with a new id: every image and version-less document, exports left behind."""
         story = self.load(story_id)
         access = self._access_for_new(self._read_access(story_id))
         copy = story.model_copy(deep=True, update={"id": new_id(), "revision": 0, "exports": []})
-        source, target = self.folder(story_id), self._path(copy.id)
+        source, target = self._path(story_id), self._path(copy.id)
         with self.quota.new_story(access.space, lambda: self._stories_in(access.space)):
-            (target / "images").mkdir(parents=True)
+            self.data.make_folder(f"{target}/images")
             self._write_access(copy.id, access)
         for name in story.image_names():
-            src = source / "images" / name
-            if src.exists():
-                shutil.copy2(src, target / "images" / name)
+            if self.data.exists(f"{source}/images/{name}"):
+                self.data.copy(f"{source}/images/{name}", f"{target}/images/{name}")
         for name in story.audio_names():
-            src = source / "audio" / name
-            if src.exists():
-                (target / "audio").mkdir(exist_ok=True)
-                shutil.copy2(src, target / "audio" / name)
+            if self.data.exists(f"{source}/audio/{name}"):
+                self.data.copy(f"{source}/audio/{name}", f"{target}/audio/{name}")
         return self.save(copy, step="duplicate")
 
     # --- images --------------------------------------------------------------------------
@@ -410,58 +473,72 @@ class Store:
         """Store image bytes under the hash of their content; return the name."""
         self.check_access(story_id, Level.EDIT)
         name = f"{hashlib.sha256(data).hexdigest()}.{extension.lower().lstrip('.')}"
-        path = self.image_path(story_id, name)
-        if not path.exists():
-            write_atomically(path, data)
+        key = self._image_key(story_id, name)
+        if not self.data.exists(key):
+            self.data.write(key, data)
         return name
 
     def thumbnail(self, story_id: str, name: str, width: int = 400) -> Path:
         """A JPEG copy at most `width` wide, made once: pages show these, so a rerun with 24
         pictures on screen sends kilobytes, not the megabytes of the lossless originals."""
         source = self.image_path(story_id, name)
-        thumb = self.folder(story_id) / "thumbs" / f"{name.split('.')[0]}-{int(width)}.jpg"
+        key = f"{self._path(story_id)}/thumbs/{name.split('.')[0]}-{int(width)}.jpg"
+        thumb = self.data.local_copy(key)
         if not thumb.exists():
             with Image.open(source) as image:
                 image = image.convert("RGB")
                 image.thumbnail((width, width * 4), Image.Resampling.LANCZOS)
                 buffer = io.BytesIO()
                 image.save(buffer, format="JPEG", quality=88)
-            write_atomically(thumb, buffer.getvalue())
+            self.data.write(key, buffer.getvalue())
+            thumb = self.data.local_copy(key, buffer.getvalue())
         return thumb
 
     def read_image(self, story_id: str, name: str) -> bytes:
-        return self.image_path(story_id, name).read_bytes()
+        return self.data.read(self._image_key(story_id, name))
 
     # --- exports -------------------------------------------------------------------------
 
-    def export_path(self, story_id: str, token: str, extension: str = "pdf") -> Path:
+    def _export_key(self, story_id: str, token: str, extension: str = "pdf") -> str:
         if not token.isalnum() or not extension.isalnum():
             raise InputError("That export link is not valid.")
-        return self.folder(story_id) / "exports" / f"{token}.{extension}"
+        key = self._path(story_id)
+        self.check_access(story_id, Level.VIEW)
+        return f"{key}/exports/{token}.{extension}"
+
+    def export_path(self, story_id: str, token: str, extension: str = "pdf") -> Path:
+        """The exported file as a file (on an object store, a copy kept on this machine)."""
+        return self.data.local_copy(self._export_key(story_id, token, extension))
 
     def put_export(self, story_id: str, token: str, data: bytes, extension: str = "pdf") -> Path:
         """Keep an exported file beside the story (for someone who may change and print the story)."""
         self.check_access(story_id, Level.EDIT)
         self.check_printing(story_id)
-        path = self.export_path(story_id, token, extension)
-        write_atomically(path, data)
-        return path
+        key = self._export_key(story_id, token, extension)
+        self.data.write(key, data)
+        return self.data.local_copy(key, data)
 
     # --- audio ---------------------------------------------------------------------------
 
-    def audio_path(self, story_id: str, name: str) -> Path:
+    def _audio_key(self, story_id: str, name: str) -> str:
         if not AUDIO_NAME.match(name):
             raise InputError("That audio name is not valid.")
-        return self.folder(story_id) / "audio" / name
+        key = self._path(story_id)
+        self.check_access(story_id, Level.VIEW)
+        return f"{key}/audio/{name}"
+
+    def audio_path(self, story_id: str, name: str) -> Path:
+        """The recording as a file (on an object store, a copy kept on this machine)."""
+        return self.data.local_copy(self._audio_key(story_id, name))
 
     def put_audio(self, story_id: str, data: bytes, extension: str = "wav") -> str:
         """Store audio bytes under the hash of their content, as pictures are; return the name."""
         self.check_access(story_id, Level.EDIT)
         name = f"{hashlib.sha256(data).hexdigest()}.{extension.lower().lstrip('.')}"
-        path = self.audio_path(story_id, name)
-        if not path.exists():
-            write_atomically(path, data)
+        key = self._audio_key(story_id, name)
+        if not self.data.exists(key):
+            self.data.write(key, data)
         return name
 
     def read_audio(self, story_id: str, name: str) -> bytes:
-        return self.audio_path(story_id, name).read_bytes()
+        return self.data.read(self._audio_key(story_id, name))

@@ -26,6 +26,7 @@ from typing import Literal
 import streamlit as st
 
 from core.classroom import Classrooms, JoinThrottle, Seat
+from core.datadir import data_dir_of
 from core.errors import InputError
 from core.people import People
 from core.settings import Settings
@@ -62,7 +63,7 @@ def resolve_seat(settings: Settings) -> Seat | None:
     key = st.query_params.get("space") or st.session_state.get("space_key")
     if shared(settings) and key:
         try:
-            seat = Classrooms(settings.data_dir).seat(key)
+            seat = Classrooms(data_dir_of(settings)).seat(key)
         except InputError as error:
             st.error(str(error))
             st.session_state.pop("space_key", None)
@@ -106,7 +107,7 @@ def person(settings: Settings) -> Person | None:
         st.error(str(error))
         return None
     if st.session_state.get("identity_remembered") != who.id:  # once per session: others find them by e-mail
-        People(settings.data_dir).remember(who, claims)
+        People(data_dir_of(settings)).remember(who, claims)
         st.session_state["identity_remembered"] = who.id
     return who
 
@@ -167,7 +168,7 @@ def join_form(settings: Settings) -> None:
     try:
         throttle.check(time.monotonic())
         try:
-            seat, key = Classrooms(settings.data_dir).join(code, name)
+            seat, key = Classrooms(data_dir_of(settings)).join(code, name)
         except InputError:
             throttle.failed(time.monotonic())
             raise
@@ -207,7 +208,7 @@ def sidebar(settings: Settings, who: Person) -> None:
 
 def team_picker(settings: Settings, who: Person) -> None:
     """Where this session's new stories go: the person's own space or one of their teams."""
-    teams = [team for team in Spaces(settings.data_dir).teams_of(who.id) if team.role(who.id) != "viewer"]
+    teams = [team for team in Spaces(data_dir_of(settings)).teams_of(who.id) if team.role(who.id) != "viewer"]
     chosen = st.session_state.get("identity_team")
     if not teams:
         st.session_state.pop("identity_team", None)

@@ -18,9 +18,10 @@ import streamlit as st
 
 from core import studio
 from core.background import in_background
+from core.datadir import data_dir_of
 from core.errors import ModelUnavailable, StudioError
 from core.limits import Limits
-from core.publish import StaticFolder
+from core.publish import Publisher, publisher_for
 from core.settings import Settings, load_settings
 from core.spaces import Person
 from core.store import Store
@@ -38,12 +39,16 @@ def literal(text: str) -> str:
     return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
 
 
+def _secrets() -> dict:
+    try:
+        return dict(st.secrets)
+    except FileNotFoundError:  # no secrets.toml (or an unreadable one): environment and UI only
+        return {}
+
+
 def settings() -> Settings:
     """Settings from secrets.toml, the environment and what this browser session typed in."""
-    try:
-        secrets = dict(st.secrets)
-    except FileNotFoundError:  # no secrets.toml (or an unreadable one): environment and UI only
-        secrets = {}
+    secrets = _secrets()
     configured = load_settings(env=os.environ, secrets=secrets)
     return load_settings(
         env=os.environ,
@@ -55,7 +60,8 @@ def settings() -> Settings:
 
 @st.cache_resource(show_spinner=False)
 def _store(root: str) -> Store:
-    return Store(root)
+    """The data folder at `root`, opened with the operator's credentials (never a session's)."""
+    return Store(data_dir_of(load_settings(env=os.environ, secrets=_secrets(), overrides={"data_dir": root})))
 
 
 @st.cache_resource(show_spinner=False)
@@ -78,7 +84,12 @@ def store() -> Store:
     """The stories as this session's person may see them (a pupil's new stories go to their class),
     within their space's limits: every page and step gets only this."""
     current = settings()
-    return _store(str(current.data_dir)).as_person(person(), _identity.space_id(), limits=Limits.from_settings(current))
+    try:
+        opened = _store(str(current.data_dir))
+    except StudioError as error:  # an object store out of reach, or one that ignores conditional writes
+        st.error(str(error))
+        st.stop()
+    return opened.as_person(person(), _identity.space_id(), limits=Limits.from_settings(current))
 
 
 def current_story() -> Story | None:
@@ -224,7 +235,8 @@ def public_base_url(configured: str | None) -> str:
     return match.group(1) if match else "http://localhost:8501"
 
 
-def publisher() -> StaticFolder:
-    """Where this studio publishes exported PDFs: Streamlit's static folder, at the address a phone uses."""
+def publisher() -> Publisher:
+    """Where this studio publishes exported PDFs: Streamlit's static folder, at the address a phone
+    uses, or the object store of an s3:// data folder."""
     current = settings()
-    return StaticFolder(current.static_dir, public_base_url(current.public_base_url))
+    return publisher_for(current, public_base_url(current.public_base_url))

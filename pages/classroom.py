@@ -9,6 +9,7 @@ A pupil sees their own place here (their class and their link). Everything is de
 import streamlit as st
 
 from core.classroom import Classrooms
+from core.datadir import data_dir_of
 from core.export.qr import qr_image
 from core.spaces import Person
 from core.text import safe_filename
@@ -37,7 +38,7 @@ if seat is not None:
     st.stop()
 
 who: Person = _ui.person()
-classes = Classrooms(settings.data_dir)
+classes = Classrooms(data_dir_of(settings))
 store = _ui.store()
 
 with st.expander("Open a new class", expanded=not classes.classes_of(who)):

@@ -9,6 +9,7 @@ others see what its owners share with the team (Library, Share). Everything is d
 
 import streamlit as st
 
+from core.datadir import data_dir_of
 from core.people import People
 from core.spaces import Person, Spaces
 from pages import _identity, _nav, _ui
@@ -26,7 +27,7 @@ if _identity.current_seat() is not None:
     st.stop()
 
 who: Person = _ui.person()
-spaces, people = Spaces(settings.data_dir), People(settings.data_dir)
+spaces, people = Spaces(data_dir_of(settings)), People(data_dir_of(settings))
 
 with st.expander("Open a new team", expanded=not spaces.teams_of(who.id)):
     with st.form("teams_new", border=False):

@@ -38,7 +38,7 @@ def add_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
 
 
 def run_class(args: argparse.Namespace, settings: Settings, store: Store) -> None:
-    classes, teacher = Classrooms(settings.data_dir), store.person
+    classes, teacher = Classrooms(store.data), store.person
     if args.action == "list":
         for room in classes.classes_of(teacher):
             state = f"code {room.code}" if room.open else "closed"

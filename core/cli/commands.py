@@ -14,14 +14,15 @@ import shutil
 import sys
 from pathlib import Path
 
-from core import choosing, pipeline, providers, studio
+from core import choosing, pipeline, providers, publish, studio
 from core.cli import archives, classes, sharing
 from core.cli.output import print_draft, print_pictures, print_story, run
 from core.cli.parser import MODEL_FLAGS
+from core.datadir import data_dir_of
 from core.errors import InputError
 from core.export.formats import FORMATS
 from core.limits import Limits
-from core.publish import StaticFolder
+from core.publish import Publisher
 from core.settings import Settings, load_settings
 from core.spaces import Person, valid_person_id
 from core.store import Store, StoryNotFound
@@ -75,9 +76,10 @@ def page_of(story: Story, number: int) -> StoryPage:
     return pages[number - 1]
 
 
-def publisher_for(settings: Settings) -> StaticFolder:
-    """Streamlit's static folder, at the address a phone reaches this studio by (for the QR code)."""
-    return StaticFolder(settings.static_dir, settings.public_base_url or DEFAULT_BASE_URL)
+def publisher_for(settings: Settings) -> Publisher:
+    """Streamlit's static folder, at the address a phone reaches this studio by (for the QR code), or
+    the object store of an s3:// data folder."""
+    return publish.publisher_for(settings, settings.public_base_url or DEFAULT_BASE_URL)
 
 
 def glossary_of(pairs: list[str]) -> dict[str, str]:
@@ -123,7 +125,7 @@ def make(args: argparse.Namespace, settings: Settings, store: Store) -> None:
     upscaler = providers.upscaler_for(settings) if args.upscale else None
     translator = providers.translator_for(settings) if args.language else None
     story = studio.start_story(store, args.photo.read_bytes(), args.photo.name)
-    print(f"story {story.id} (saved in {store.folder(story.id)})", file=sys.stderr)
+    print(f"story {story.id} (saved in {store.location(story.id)})", file=sys.stderr)
     studio.update_settings(store, story, **{name: getattr(args, name) for name in STORY_FIELDS})
     if args.caption:
         studio.edit_caption(store, story, args.caption)
@@ -413,7 +415,7 @@ COMMANDS = {
 
 def dispatch(args: argparse.Namespace) -> None:
     settings = settings_of(args)
-    store = Store(settings.data_dir).as_person(
+    store = Store(data_dir_of(settings)).as_person(
         person_of(args), getattr(args, "in_space", None), limits=Limits.from_settings(settings)
     )
     COMMANDS[args.command](args, settings, store)

@@ -42,10 +42,18 @@ def _number(low: int, high: int | None = None):
     return parse
 
 
+def _folder_or_url(value: str) -> Path | str:
+    """A folder, or an object store's address as typed (a Path would fold the `//` of `s3://`)."""
+    return value if "://" in value else Path(value)
+
+
 def _common() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--data-dir", type=Path, metavar="DIR", help="where the stories live (default: the data_dir setting)"
+        "--data-dir",
+        type=_folder_or_url,
+        metavar="DIR",
+        help="where the stories live: a folder or an object store, s3://bucket/prefix (default: the data_dir setting)",
     )
     common.add_argument(
         "--as",

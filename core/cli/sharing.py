@@ -65,7 +65,7 @@ def _print_shares(access) -> None:
 
 
 def team(args: argparse.Namespace, settings: Settings, store: Store) -> None:
-    spaces, person = Spaces(settings.data_dir), store.person
+    spaces, person = Spaces(store.data), store.person
     if args.action == "list":
         for each in spaces.teams_of(person.id):
             print(f"{each.id}  {each.name}  ({each.role(person.id)}, {len(each.members) + 1} people)")
@@ -78,7 +78,7 @@ def team(args: argparse.Namespace, settings: Settings, store: Store) -> None:
         return
     if not args.member:
         raise InputError(f"team {args.action} needs --member (an e-mail address or person id).")
-    member = People(settings.data_dir).resolve(args.member)
+    member = People(store.data).resolve(args.member)
     label = args.member if "@" in args.member and not args.member.startswith("oidc:") else None
     role = args.role if args.action == "add" else None
     changed = spaces.set_role(args.name_or_id, person, member, role, label=label)
