@@ -462,6 +462,8 @@ class Store:
         for name in story.image_names():
             if self.data.exists(f"{source}/images/{name}"):
                 self.data.copy(f"{source}/images/{name}", f"{target}/images/{name}")
+        if story.audio_names():
+            self.data.make_folder(f"{target}/audio")
         for name in story.audio_names():
             if self.data.exists(f"{source}/audio/{name}"):
                 self.data.copy(f"{source}/audio/{name}", f"{target}/audio/{name}")
