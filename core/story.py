@@ -25,6 +25,7 @@ Audience = Literal["young children", "older children", "adults"]
 Aspect = Literal["portrait", "square", "landscape"]
 PageSize = Literal["A4", "Letter", "square"]
 Author = Literal["model", "person"]
+ReadingLevel = Literal["early", "grade-1-2", "grade-3-4", "grade-5-6", "adult"]  # core.reading_level.LEVELS
 
 AUDIENCES: tuple[str, ...] = ("young children", "older children", "adults")
 ASPECTS: tuple[str, ...] = ("portrait", "square", "landscape")
@@ -85,6 +86,7 @@ class StorySettings(Model):
     aspect: Aspect = "portrait"
     language: str = "en"  # the language the story is written in
     seed: int = 1
+    reading_level: ReadingLevel | None = None  # picked by a teacher: every page is measured against it
 
 
 class StoryPage(Model):
