@@ -12,7 +12,9 @@ frequencies (shipped inside its wheel, so nothing is downloaded):
   close to the 3,000 of the Dale-Chall list), plus `CHILD_WORDS`.
 
 Web and subtitle frequencies under-rate the words of picture books ("kitten", "kite", "owl" are
-rare on the web and on both original lists), so `CHILD_WORDS` adds them by hand. As in both
+rare on the web and on both original lists), so `CHILD_WORDS` adds them by hand, with the Dolch
+picture nouns and the rarer of the Dolch sight words (public domain: the words of first readers
+since 1936). As in both
 formulas, an inflection of a familiar word ("jumped", "cats", "going") is familiar: a word counts
 as familiar when it or one of its lemmas (`lemminflect`) is on the list. Names are familiar too
 (both formulas' rules count proper names as known words): the scorers in `core.readability` pass
@@ -48,6 +50,11 @@ CHILD_WORDS = frozenset(
     hop jump skip run play sing dance swim climb dig fly hide seek find look help hug smile laugh
     cry wish sleep wake yawn giggle splash hello map gate mud muddy ladder stream pond robin wooden
     shore tortoise donkey feet tall wide hole
+    apple bread car chicken children coat corn doll farmer father fire floor ground hand head home
+    house kitty leg letter milk money morning mother name paper party picture ring school seed shoe
+    song stick street thing watch water way wood mountain village carry clean cut draw drink eight
+    fall far grow hold hurt kind light myself pick pretty pull ride round seven shall show six start
+    ten thank today together try upon wash
     big small little tiny happy sad glad kind brave funny silly soft warm cold wet dry fast slow
     """.split()
 )

@@ -18,19 +18,27 @@ better try.
 from __future__ import annotations
 
 import math
+import random
 import re
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 
 from core.offline import writer_data as D
 from core.offline.writer import (
+    ATTEMPT,
+    BEGINNING,
+    ENDING,
+    PROBLEM,
+    TURN,
     OfflineWriter,
     Style,
+    _Composer,
     join,
     joinable,
     make_plan,
     split_clauses,
     split_sentences,
+    stages_for,
     style_for,
     swap_words,
 )
@@ -62,7 +70,6 @@ EASIER = {
     "nearby": "near",
     "narrow": "thin",
     "rush": "run",
-    "gust": "puff",
     "borrow": "get",
     "snatch": "grab",
     "slippery": "wet",
@@ -141,8 +148,39 @@ def _versions(text: str, names: set[str], telling: bool, lines: Sequence[str] = 
     base = 2 if telling else 0
     out = [Version(v, base) for v in _variants(text, names)]
     out += [Version(v, base + 1) for short in _shortened(text) for v in _variants(short, names)]
-    out += [Version(v, base + 1) for line in lines if line not in text for v in _variants(f"{text} {line}", names)]
-    return out
+    fresh = [line for line in lines if not _repeats(line, text)]
+    out += [Version(v, base + 1) for line in fresh for v in _variants(f"{text} {line}", names)]
+    out += [Version(f"{text} {a} {b}", base + 1) for i, a in enumerate(fresh) for b in fresh[i + 1 :]]
+    plain = fresh[-6:]  # the plan's own first-reader lines (`PlanTellings.plain_lines`) come last
+    out += [
+        Version(f"{text} {a} {b} {c}", base + 1)
+        for i, a in enumerate(plain)
+        for j, b in enumerate(plain[i + 1 :], start=i + 1)
+        for c in plain[j + 1 :]
+    ]
+    return [v for v in out if not _says_twice(v.text)]
+
+
+def _plain(text: str) -> str:
+    return " ".join(re.sub(r"[^a-z' ]", " ", text.lower()).split())
+
+
+def _repeats(line: str, text: str) -> bool:
+    """Whether a line says again what the text says ("Ada wanted the kite." beside "Ada wanted the
+    kite, more than anything.")."""
+    mine = _plain(line)
+    return any(
+        part and (part in mine or mine in part)
+        for part in (_plain(p) for p in _CLAUSE.split(text))
+        if len(part.split()) >= 3
+    )
+
+
+def _says_twice(text: str) -> bool:
+    """Whether one of the text's clauses says another's again."""
+    parts = [_plain(p) for p in _CLAUSE.split(text)]
+    parts = [p for p in parts if len(p.split()) >= 3]
+    return any(a in b for i, a in enumerate(parts) for j, b in enumerate(parts) if i != j)
 
 
 class PlanTellings:
@@ -156,6 +194,31 @@ class PlanTellings:
         presets = [style_for(brief.audience, k) for k in (None, *REVISIONS)]
         self.known = self.tellings + [writer.render(brief, s, pages=pages) for s in presets if s not in STYLES]
         self.plan = make_plan(brief)
+
+    def plain_lines(self, index: int, book: Sequence[str], count: int = 8) -> list[str]:
+        """Up to `count` first-reader lines the plan's own pools have for this page's stage (its
+        tone's, its stage's, details), none told anywhere in `book`, naming the friend only when
+        an earlier page names them."""
+        pages = len(book)
+        composer = _Composer(
+            self.plan,
+            random.Random(f"fit|{index}|{pages}|{self.plan.hero}"),
+            used={s.lower() for text in book for s in split_sentences(text)},
+            style=Style(0, plain=True),
+        )
+        composer.stage = stages_for(pages)[index][-1]
+        composer.introduced = self.plan.friend.lower() in " ".join(book[: index + 1]).lower()
+        composer.page_words = {w.lower() for w in re.findall(r"[A-Za-z]+", book[index])}
+        pools = {BEGINNING: D.BEGIN, PROBLEM: D.PROBLEM, ATTEMPT: D.ATTEMPT_EXTRA, TURN: D.TURN, ENDING: D.ENDING}
+        order = [D.TONE_LINES[composer.tone], pools[composer.stage], D.DETAIL_LINES, D.CALM_LINES]
+        lines = []
+        for tries in range(3 * count):
+            line = composer.fresh(order[tries % len(order)])
+            if line:
+                lines.append(line)
+            if len(lines) == count:
+                break
+        return lines
 
     def told(self, index: int, text: str) -> bool:
         return any(t.pages[index].text == text for t in self.known)
@@ -192,6 +255,7 @@ def fit_texts(texts: Sequence[str], level: Level, brief: Brief | None = None) ->
         if tellings and tellings.told(index, text):
             told = tellings.versions(index)
             lines = list(dict.fromkeys(line for t in told for line in split_sentences(t)[1:]))
+            lines += tellings.plain_lines(index, out)
             versions = _versions(text, plain_names, telling=False, lines=lines)
             versions += [v for t in told for v in _versions(t, plain_names, telling=True)]
         # a version must not tell again what another page tells (what this page told is its own)
