@@ -312,4 +312,4 @@ def fit_offline_stream(story: WrittenStory, level: Level, brief: Brief | None) -
     for text in texts:
         yield text + "\n\n"
     pages = tuple(WrittenPage(text=t, scene=p.scene) for t, p in zip(texts, story.pages))
-    return WrittenStory(title=story.title, pages=pages)
+    return WrittenStory(title=story.title, pages=pages, plan=story.plan)

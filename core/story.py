@@ -110,6 +110,7 @@ class Draft(Model):
     pages: list[StoryPage]
     created: datetime = Field(default_factory=now)
     incomplete: bool = False
+    plan: dict[str, str] = Field(default_factory=dict)  # what the offline writer planned it on (hero, place...)
 
     def text(self) -> str:
         return "\n\n".join([self.title, *(p.text for p in self.pages)])

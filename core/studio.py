@@ -300,6 +300,7 @@ def _write(
         title=one_line(result.title, 200) or "Untitled story",
         pages=pages,
         incomplete=result.incomplete,
+        plan=dict(result.plan) or (parent.plan if parent else {}),
     )
 
     def keep(s: Story) -> bool:
