@@ -781,13 +781,17 @@ def export_pdf(
     language: str | None = None,
     bilingual: bool = False,
     safety: SafetyChecker | None = None,
+    classroom: bool = False,
+    writer: Writer | None = None,
 ) -> Iterator[Event]:
     """Print the chosen draft as a PDF, keep it beside the story and, with a publisher, publish it.
 
     `language` None is the story's own language; a code prints that translation (both texts with
     `bilingual`). A published PDF carries a QR code pointing at its public URL, so a phone that can
     reach the publisher downloads the very same file; an unpublished one has no QR code. With
-    `safety`, exactly the texts that will be printed are checked first.
+    `safety`, exactly the texts that will be printed are checked first. With `classroom`, the book
+    ends with "Words to know" and "Let's talk about the story" (`core.classroom_book`; definitions
+    and the model's questions when `writer` can answer).
     """
     from core.export.pdf import render_pdf
 
@@ -814,7 +818,16 @@ def export_pdf(
     filename = f"{safe_filename(story.title)}.pdf"
     url = publisher.url(token, filename) if publisher else None
     yield Progress("Laying out the pages", 0, 2)
-    rendered = render_pdf(_book(store, story, settings, url))
+    book = _book(store, story, settings, url)
+    if classroom:
+        from core.classroom_book import back_pages, questions_for, words_for
+
+        book.back_pages = back_pages(words_for(story, writer), questions_for(story, writer))
+        printed = [line for page in book.back_pages for entry in page.entries for line in entry]
+        reasons = [r for text in printed for r in safety.check(text)] if safety else []
+        if reasons:
+            raise InputError("The safety check stopped this export: " + "; ".join(sorted(set(reasons))) + ".")
+    rendered = render_pdf(book)
     yield Progress("Saving the PDF", 1, 2)
     store.put_export(story.id, token, rendered.data)
     if publisher:

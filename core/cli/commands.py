@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from core import providers, studio
-from core.cli.output import print_draft, print_pictures, print_story, run
+from core.cli.output import print_draft, print_levels, print_pictures, print_story, run
 from core.cli.parser import MODEL_FLAGS
 from core.errors import InputError
 from core.limits import Limits
@@ -92,15 +92,29 @@ def check_bilingual(args: argparse.Namespace) -> None:
 def _export(store: Store, story: Story, settings: Settings, args: argparse.Namespace) -> Path:
     """Export as `make` and `export` were asked; the PDF's path in the store."""
     publisher = publisher_for(settings) if args.publish else None
+    writer = providers.writer_for(settings) if args.classroom and _asks_writer(args, settings) else None
     events = studio.export_pdf(
         store, story, publisher=publisher, page_size=args.page_size, language=args.language,
         bilingual=args.bilingual, safety=providers.safety_for(settings),
+        classroom=args.classroom, writer=writer,
     )  # fmt: skip
     run(events, "pdf")
+    if args.answer_key:
+        from core.classroom_book import answer_key_text
+
+        args.answer_key.parent.mkdir(parents=True, exist_ok=True)
+        args.answer_key.write_text(answer_key_text(story, writer), encoding="utf-8")
+        print(f"answer key: {args.answer_key}", file=sys.stderr)
     record = story.exports[-1]
     if publisher:
         print(f"published at {record.url}", file=sys.stderr)
     return store.export_path(story.id, record.token)
+
+
+def _asks_writer(args: argparse.Namespace, settings: Settings) -> bool:
+    """Whether the classroom pages ask a writer model (definitions, questions): a local or remote
+    writer named on the command line or in the settings; the offline engine has nothing to ask."""
+    return providers.engine_for(settings, "writer").name != "offline"
 
 
 # --- the subcommands --------------------------------------------------------------------
@@ -250,6 +264,12 @@ def export(args: argparse.Namespace, settings: Settings, store: Store) -> None:
         print(story.exports[-1].url)
 
 
+def fit_level(args: argparse.Namespace, settings: Settings, store: Store) -> None:
+    story = find_story(store, args.id)
+    run(studio.fit_level(store, story, providers.writer_for(settings), args.level), "fit")
+    print_levels(story)
+
+
 def delete(args: argparse.Namespace, settings: Settings, store: Store) -> None:
     story = find_story(store, args.id)
     if not args.yes:
@@ -279,6 +299,7 @@ COMMANDS = {
     "translate": translate,
     "export": export,
     "delete": delete,
+    "fit-level": fit_level,
 }
 
 

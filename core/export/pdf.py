@@ -83,6 +83,15 @@ class BookPage:
 
 
 @dataclass
+class BackPage:
+    """A page printed after the story ("Words to know", "Let's talk about the story"): a heading
+    and entries, each a first line in the ink colour and a second, muted one under it."""
+
+    heading: str
+    entries: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
 class Book:
     """Everything printed, as plain data.
 
@@ -101,6 +110,7 @@ class Book:
     translation_language: str | None = None
     qr_url: str | None = None
     credits: str = ""
+    back_pages: list[BackPage] = field(default_factory=list)  # after the story, before the QR page
 
 
 @dataclass(frozen=True)
@@ -173,6 +183,8 @@ class _Renderer:
                 self.title_page()
                 for n, page in enumerate(book.pages, start=1):
                     self.story_page(n, page)
+                for back in book.back_pages:
+                    self.back_page(back)
             finally:
                 for future in self.images.values():
                     future.cancel()  # a picture failed: those not started are not needed
@@ -247,6 +259,24 @@ class _Renderer:
         lines = self.fit(blocks, BODY_SIZES, y - self.bottom, scales)
         self.flow(lines, y, self.bottom)
         self.footer_label()
+        self.c.showPage()
+
+    def back_page(self, back: BackPage) -> None:
+        """A heading, then each entry's two lines; entries that do not fit go on to a new page."""
+        self.page_label = None
+        lines = layout_block(
+            Block(back.heading, self.book.language, 26.0, INK, align="center", leading=1.3),
+            self.content_w,
+            self.measure,
+        )
+        for first, second in back.entries:
+            block = Block(first, self.book.language, 15.0, INK, leading=1.3, space_before=6 * mm)
+            lines += layout_block(block, self.content_w, self.measure)
+            if printable_text(second):
+                lines += layout_block(
+                    Block(second, self.book.language, 12.5, MUTED, leading=1.35), self.content_w, self.measure
+                )
+        self.flow(lines, self.top, self.margin)
         self.c.showPage()
 
     def last_page(self) -> None:
