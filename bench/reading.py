@@ -40,7 +40,7 @@ def main(seeds: range) -> None:
         overall = []
         for level in LEVELS.values():
             before, after, times = [], [], []
-            for name, story in stories.items():
+            for story in stories.values():
                 for seed in seeds:
                     studio.update_settings(store, story, seed=seed, audience=level.audience, pages=8)
                     list(studio.write_draft(store, story, writer))
