@@ -120,3 +120,13 @@ def measure_pages(texts: Sequence[str], level: Level, extra_names: Sequence[str]
     """Every page of a story measured against `level`, with the story's names familiar."""
     names = story_names(texts, extra_names)
     return [measure_page(text, level, names) for text in texts]
+
+
+def page_levels(story) -> list[PageLevel] | None:
+    """The chosen draft's pages measured against the story's reading level (None: no level picked
+    or no draft), with the plan's names familiar: what the Draft page shows beside each page."""
+    if not story.settings.reading_level or story.draft is None:
+        return None
+    plan = story.draft.plan
+    names = [plan[k] for k in ("hero", "friend") if plan.get(k)]
+    return measure_pages([p.text for p in story.draft.pages], level_of(story.settings.reading_level), names)

@@ -45,6 +45,10 @@ language = None if choice == ORIGINAL else choice
 bilingual = right.checkbox(
     "Bilingual (both texts on each page)", story.export.bilingual, disabled=language is None, key="export_bilingual"
 )
+classroom = st.checkbox(
+    "Classroom pages: end the book with 'Words to know' and 'Let's talk about the story'",
+    key="export_classroom",
+)
 publisher = _ui.publisher()
 try:
     store.check_printing(story.id)  # a class that reviews first: say so before the button is pressed
@@ -66,6 +70,8 @@ if st.button("Make the PDF", type="primary", key="export_go"):
             language=language,
             bilingual=bilingual and language is not None,
             safety=providers.safety_for(settings),
+            classroom=classroom,
+            writer=providers.writer_for(settings) if classroom and settings.writer != "offline" else None,
         ),
     )
     story = store.load(story.id)
@@ -89,3 +95,14 @@ if story.exports:
             download.markdown(f"Link for this PDF: `{latest.url}`")
             qr.image(qr_image(latest.url), caption="Scan to download on a phone", width=220)
         st.caption(studio.credits(story))
+if classroom:
+    from core.classroom_book import answer_key_text
+
+    st.download_button(
+        "Download the teacher's answer key",
+        lambda: answer_key_text(store.load(story.id)),
+        file_name="answer-key.txt",
+        mime="text/plain",
+        key="export_answer_key",
+        on_click="ignore",
+    )
