@@ -22,6 +22,7 @@ import random
 import re
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from core.offline import writer_data as D
 from core.offline.writer import (
@@ -107,13 +108,24 @@ def _middle(level: Level) -> float:
     return (low + high) / 2
 
 
+@lru_cache(maxsize=20000)
+def _clauses(sentence: str, names: frozenset[str]) -> tuple[str, ...]:
+    return tuple(split_clauses(sentence, set(names)))
+
+
+@lru_cache(maxsize=20000)
+def _easier(sentence: str) -> str:
+    return swap_words(sentence, EASIER)
+
+
 def _variants(text: str, names: set[str]) -> list[str]:
     """The text as it is, with clauses split, with easier words, both, and with 1, 2, ...
     neighbouring sentences joined."""
     sentences = split_sentences(text)
-    split = [part for s in sentences for part in split_clauses(s, names)]
-    easier = [swap_words(s, EASIER) for s in sentences]
-    out = [text, " ".join(split), " ".join(easier), " ".join(swap_words(s, EASIER) for s in split)]
+    frozen = frozenset(names)
+    split = [part for s in sentences for part in _clauses(s, frozen)]
+    easier = [_easier(s) for s in sentences]
+    out = [text, " ".join(split), " ".join(easier), " ".join(_easier(s) for s in split)]
     joined = list(sentences)
     while len(joined) > 1:
         pairs = [(len(joined[i]) + len(joined[i + 1]), i) for i in range(len(joined) - 1)]
