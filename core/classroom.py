@@ -82,6 +82,7 @@ class Classroom(_Model):
     review: bool = False  # pupils' exports wait for the teacher's approval
     approved: dict[str, datetime] = {}  # story id -> when the teacher approved printing it
     pupils: list[Pupil] = []
+    reading_level: str | None = None  # the level new stories of the class start at (core.reading_level)
 
     def pupil(self, pupil_id: str) -> Pupil:
         for pupil in self.pupils:
@@ -258,6 +259,24 @@ class Classrooms:
             room.review = bool(review)
             self._write(room)
         return room
+
+    def set_reading_level(self, class_id: str, by: Person, level: str | None) -> Classroom:
+        """The reading level new stories in the class start at (None: none); each story can still
+        pick its own."""
+        from core.reading_level import level_of
+
+        with self._locked(class_id):
+            room = self._teachers(class_id, by)
+            room.reading_level = level_of(level).key if level else None
+            self._write(room)
+        return room
+
+    def reading_level_of(self, space_id: str) -> str | None:
+        """The class's default reading level; None for a space that is not a class, or has none."""
+        try:
+            return self._read(space_id).reading_level
+        except InputError:
+            return None
 
     def approve(self, class_id: str, by: Person, story_id: str, approved: bool = True) -> Classroom:
         """Let pupils print this story (or, with False, take that back). The approval is for the

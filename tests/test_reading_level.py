@@ -138,3 +138,19 @@ def test_the_step_needs_a_level(store, cat_bytes) -> None:
     list(studio.write_draft(store, story, OfflineWriter()))
     with pytest.raises(InputError, match="Pick a reading level"):
         list(studio.fit_level(store, story, OfflineWriter()))
+
+
+def test_a_class_sets_the_reading_level_its_new_stories_start_at(store, cat_bytes) -> None:
+    from core.classroom import Classrooms
+    from core.spaces import Person
+
+    teacher = Person(id="oidc:https://id.example:teacher", name="Ms Rossi")
+    classes = Classrooms(store.root)
+    room = classes.open_class(teacher, "Class 2a")
+    assert classes.set_reading_level(room.id, teacher, "Grades 1–2").reading_level == "grade-1-2"
+    with pytest.raises(InputError):
+        classes.set_reading_level(room.id, Person(id="oidc:https://id.example:other"), "adult")
+    seat, _ = classes.join(room.code, "Mia")
+    pupil_store = store.as_person(seat.person, space_id=seat.class_id)
+    assert studio.start_story(pupil_store, cat_bytes, "a.jpg").settings.reading_level == "grade-1-2"
+    assert studio.start_story(store, cat_bytes, "b.jpg").settings.reading_level is None  # not in the class
