@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -88,3 +89,22 @@ def test_the_book_ends_with_the_classroom_pages_and_the_key_stays_apart(store, c
     questions = questions_for(story)
     assert key.startswith("Teacher's answer key: ") and all(q.answer in key for q in questions)
     assert words_for(story) and all(w.sentence in story.draft.text() for w in words_for(story))
+
+
+def test_the_command_line_fits_the_level_and_prints_the_classroom_pages(data_dir, tmp_path, capsys) -> None:
+    from core.cli import main
+    from tests.conftest import SAMPLES
+
+    out, key = tmp_path / "out", tmp_path / "key.txt"
+    args = ["--data-dir", str(data_dir), "--pages", "2", "--size", "128", "--caption", CAT]
+    assert (
+        main(["make", str(SAMPLES / "chelsea.jpg"), "--out", str(out), *args, "--classroom", "--answer-key", str(key)])
+        == 0
+    )
+    assert key.read_text().startswith("Teacher's answer key: ") and "Answer: " in key.read_text()
+    story_id = json.loads((out / "story.json").read_text())["id"]
+    capsys.readouterr()
+    assert main(["fit-level", story_id, "--level", "grade-5-6", "--data-dir", str(data_dir)]) == 0
+    printed = capsys.readouterr().out
+    assert "reading level: Grades 5–6, Flesch-Kincaid 5.0–7.0" in printed and printed.count("(band 5.0–7.0)") == 2
+    assert main(["fit-level", story_id, "--level", "grade-9", "--data-dir", str(data_dir)]) == 2
