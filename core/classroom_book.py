@@ -8,8 +8,10 @@ The reading level is the story's (a teacher's pick), else the one its audience i
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from core.errors import InputError
-from core.export.pdf import BackPage
+from core.export.pdf import BackEntry, BackPage
 from core.questions import Question, answer_key, model_questions, offline_questions
 from core.reading_level import LEVELS, Level, level_of
 from core.story import Draft, Story
@@ -70,16 +72,24 @@ def questions_for(story: Story, writer=None) -> list[Question]:
     return model_questions(pages, ask, reading_level(story).label, plan) if ask else offline_questions(pages, plan)
 
 
-def back_pages(words: list[WordToKnow], questions: list[Question]) -> list[BackPage]:
-    """ "Words to know" and "Let's talk about the story", as the book prints them (no answers)."""
+def back_pages(
+    words: list[WordToKnow], questions: list[Question], pictures: dict[int, Path] | None = None
+) -> list[BackPage]:
+    """The "Words to know" and "Let's talk about the story" pages, as the book prints them (no
+    answers). `pictures`: page number -> its picture's file, shown beside a word it pictures."""
     entries = []
     for w in words:
         first = f"{w.word}: {w.definition}" if w.definition else w.word
-        second = f"“{w.sentence}” (page {w.page}{', see its picture' if w.pictured else ''})"
-        entries.append((first, second))
+        image = (pictures or {}).get(w.page) if w.pictured else None
+        entries.append(BackEntry(first, f"“{w.sentence}” (page {w.page})", image))
     pages = [BackPage("Words to know", entries)] if entries else []
-    talk = [(f"{n}. {q.question}", "") for n, q in enumerate(questions, start=1)]
+    talk = [BackEntry(f"{n}. {q.question}") for n, q in enumerate(questions, start=1)]
     return pages + ([BackPage("Let's talk about the story", talk)] if talk else [])
+
+
+def picture_files(store, story: Story) -> dict[int, Path]:
+    """Page number -> the file of the picture it prints (the upscaled copy when there is one)."""
+    return {n: store.image_path(story.id, p.upscaled or p.image) for n, _, p in story.pictured_pages()}
 
 
 def answer_key_text(story: Story, writer=None) -> str:

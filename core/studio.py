@@ -820,10 +820,11 @@ def export_pdf(
     yield Progress("Laying out the pages", 0, 2)
     book = _book(store, story, settings, url)
     if classroom:
-        from core.classroom_book import back_pages, questions_for, words_for
+        from core.classroom_book import back_pages, picture_files, questions_for, words_for
 
-        book.back_pages = back_pages(words_for(story, writer), questions_for(story, writer))
-        printed = [line for page in book.back_pages for entry in page.entries for line in entry]
+        words, questions = words_for(story, writer), questions_for(story, writer)
+        book.back_pages = back_pages(words, questions, picture_files(store, story))
+        printed = [text for page in book.back_pages for e in page.entries for text in (e.first, e.second)]
         reasons = [r for text in printed for r in safety.check(text)] if safety else []
         if reasons:
             raise InputError("The safety check stopped this export: " + "; ".join(sorted(set(reasons))) + ".")

@@ -7,8 +7,8 @@ adults. Names are never words to know. The rarest come first, one entry per lemm
 `MAX_WORDS`.
 
 Offline, each word has the first sentence it appears in and, when the word names something the
-page's picture shows (it is in the page's key scene, and the page has a picture), that page: the
-book points at the picture. With a writer model that can answer (`answer(prompt) -> str`, as the
+page's picture shows (a noun of the page's key scene, and the page has a picture), that page:
+the book prints the picture beside it. With a writer model that can answer (`answer(prompt) -> str`, as the
 local and remote writers can), each word also gets a child-friendly definition.
 """
 
@@ -50,6 +50,13 @@ def _above(word: str, level: Level) -> bool:
     return _rarity(word) < limit
 
 
+def _thing(word: str) -> bool:
+    """Whether a word can name something a picture shows: a noun, not an adjective, adverb or -ing
+    form ("fence", "string", "cocoa", which the tables do not know; not "clever", "loudly", "dangling")."""
+    kinds = getAllLemmas(word.lower())
+    return (not kinds or "NOUN" in kinds) and "ADJ" not in kinds and not word.lower().endswith(("ly", "ing"))
+
+
 def _lemma(word: str) -> str:
     found = [lemma for lemmas in getAllLemmas(word.lower()).values() for lemma in lemmas]
     return min(found, key=len) if found else word.lower()
@@ -78,7 +85,7 @@ def words_to_know(
                     plain.lower() if not plain.isupper() else plain,
                     sentence,
                     number,
-                    pictured=has_picture and lemma in scene_lemmas,
+                    pictured=has_picture and lemma in scene_lemmas and _thing(plain),
                 )
     ranked = sorted(found.values(), key=lambda w: (_rarity(w.word), w.page))
     return sorted(ranked[:MAX_WORDS], key=lambda w: (w.page, w.word))
