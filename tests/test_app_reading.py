@@ -28,6 +28,8 @@ def test_pick_a_level_see_each_page_measured_and_fit_it(data_dir, cat_bytes) -> 
     assert fitted.instruction == "fit the level: Adult" and not at.exception
     _page(at, "pages/export.py")
     at.checkbox(key="export_classroom").check().run()
+    assert any(e.label == "What the classroom pages will print" for e in at.expander)
+    assert any(m.value.startswith("1. Who is the story about?") for m in at.markdown)
     _click(at, "Make the PDF")
     assert store.load(story.id).exports[-1].pages >= 3 + 2
     assert any(b.label == "Download the teacher's answer key" for b in at.get("download_button"))
