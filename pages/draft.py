@@ -88,6 +88,13 @@ picked = level_col.selectbox(
 if picked != (story.settings.reading_level or ""):
     studio.update_settings(store, story, reading_level=picked or None)
     st.rerun()
+if levels:
+    outside = sum(not m.in_band for m in levels)
+    level_col.caption(
+        f"{outside} of {len(levels)} pages read outside the band: 'Fit the level' rewrites only those, as a new draft."
+        if outside
+        else f"Every page reads at {LEVELS[picked].band()}."
+    )
 fit_col.write("")
 if picked and fit_col.button(
     "Fit the level", key="draft_fit_level", disabled=bool(levels) and all(m.in_band for m in levels)

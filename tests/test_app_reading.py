@@ -23,6 +23,7 @@ def test_pick_a_level_see_each_page_measured_and_fit_it(data_dir, cat_bytes) -> 
     shown = [c.value for c in at.caption] + [w.value for w in at.warning]
     assert sum("Flesch-Kincaid" in text and "band 7.0 and above" in text for text in shown) == 3
     assert any("out of band" in w.value for w in at.warning)
+    assert any("pages read outside the band" in c.value for c in at.caption)
     _click(at, "Fit the level")
     fitted = store.load(story.id).draft
     assert fitted.instruction == "fit the level: Adult" and not at.exception
