@@ -82,6 +82,7 @@ class Classroom(_Model):
     approved: dict[str, datetime] = {}  # story id -> when the teacher approved printing it
     pupils: list[Pupil] = []
     former: list[Pupil] = []  # pupils the teacher took out: their stories stay with the teacher
+    reading_level: str | None = None  # the level new stories of the class start at (core.reading_level)
 
     def owner_of(self, person_id: str) -> Pupil | None:
         """The pupil (present or former) with this id, to name whose a story is."""
@@ -250,6 +251,24 @@ class Classrooms:
             room.review = bool(review)
             self._write(room)
         return room
+
+    def set_reading_level(self, class_id: str, by: Person, level: str | None) -> Classroom:
+        """The reading level new stories in the class start at (None: none); each story can still
+        pick its own."""
+        from core.reading_level import level_of
+
+        with self._locked(class_id):
+            room = self._teachers(class_id, by)
+            room.reading_level = level_of(level).key if level else None
+            self._write(room)
+        return room
+
+    def reading_level_of(self, space_id: str) -> str | None:
+        """The class's default reading level; None for a space that is not a class, or has none."""
+        try:
+            return self._read(space_id).reading_level
+        except InputError:
+            return None
 
     def approve(self, class_id: str, by: Person, story_id: str, approved: bool = True) -> Classroom:
         """Let pupils print this story (or, with False, take that back). The approval is for the

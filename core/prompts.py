@@ -163,3 +163,47 @@ def translate_prompt(texts: list[str], target: str, formality: str | None, gloss
         f"{' '.join(rules)} Answer with a JSON array of the same length, strings only.\n"
         f"{json.dumps(texts, ensure_ascii=False)}"
     )
+
+
+def fit_level_instruction(level, scores: dict[int, float], retry: bool = False) -> str:
+    """The revision request of "Fit the level" (`core.fit_level`): which pages, at which level,
+    what they measure now and which way each must move. `level` is a `core.reading_level.Level`;
+    `scores` page number -> its score by the level's formula."""
+    pages = ", ".join(str(n) for n in scores)
+    measured = "; ".join(
+        f"page {n} measures {score:.1f}, "
+        + (
+            "make it easier: shorter sentences, everyday words"
+            if score >= level.high
+            else "make it richer: longer sentences, less common words"
+        )
+        for n, score in scores.items()
+    )
+    again = "Your last rewrite still measured outside the band. " if retry else ""
+    return (
+        f"{again}Rewrite only page(s) {pages} so they read at the level '{level.label}' "
+        f"({level.band()}). {measured}. Keep every other page exactly as it is, keep the same number "
+        "of pages, the same characters, names and events."
+    )
+
+
+def definitions_prompt(words: list[tuple[str, str]], level: str) -> str:
+    """Asks a writer model for child-friendly definitions (`core.vocabulary`): (word, sentence) pairs."""
+    listed = "\n".join(f'- {word}: in "{sentence}"' for word, sentence in words)
+    return (
+        f"A teacher is reading a story with children at the reading level '{level}'. For each word "
+        "below, write a short, child-friendly definition (one sentence, simple words) of what the word "
+        f"means in its sentence.\n{listed}\n"
+        'Answer with a JSON object only, {"word": "definition", ...}, one entry per word.'
+    )
+
+
+def questions_prompt(story_text: str, level: str) -> str:
+    """Asks a writer model for comprehension questions (`core.questions`)."""
+    return (
+        f"Here is a children's story:\n<story>{story_text}</story>\n"
+        f"Write five questions for children at the reading level '{level}', in this order: who the "
+        "story is about, where it happens, what went wrong, how it was solved, and one 'what would you "
+        "do' question. Every answer except the last must be found in the story. Answer with a JSON "
+        'array only: [{"kind": "who|where|problem|solution|you", "question": "...", "answer": "..."}].'
+    )

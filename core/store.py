@@ -181,6 +181,13 @@ class Store:
     def _write_access(self, story_id: str, access: StoryAccess) -> None:
         self.data.write(self._path(story_id) + "/access.json", access.model_dump_json(indent=1).encode("utf-8"))
 
+    def _settings_for_new(self, space_id: str) -> dict:
+        """Story settings a new story in this space starts with (a class's reading level)."""
+        from core.classroom import Classrooms
+
+        level = Classrooms(self.root).reading_level_of(space_id)
+        return {"reading_level": level} if level else {}
+
     def _access_for_new(self, source: StoryAccess | None) -> StoryAccess:
         """Who owns a new story (a copy of `source`, when duplicated): the operator's copies keep
         the source's owner and space, without its shares."""
@@ -266,6 +273,7 @@ class Store:
     def create(self) -> Story:
         story = Story(id=new_id())
         access = self._access_for_new(None)
+        story.settings = story.settings.model_copy(update=self._settings_for_new(access.space))
         with self.quota.new_story(access.space, lambda: self._stories_in(access.space)):
             self.data.make_folder(self._path(story.id))
             self._write_access(story.id, access)

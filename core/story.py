@@ -27,6 +27,7 @@ Audience = Literal["young children", "older children", "adults"]
 Aspect = Literal["portrait", "square", "landscape"]
 PageSize = Literal["A4", "Letter", "square"]
 Author = Literal["model", "person"]
+ReadingLevel = Literal["early", "grade-1-2", "grade-3-4", "grade-5-6", "adult"]  # core.reading_level.LEVELS
 
 AUDIENCES: tuple[str, ...] = ("young children", "older children", "adults")
 ASPECTS: tuple[str, ...] = ("portrait", "square", "landscape")
@@ -87,6 +88,7 @@ class StorySettings(Model):
     aspect: Aspect = "portrait"
     language: str = "en"  # the language the story is written in
     seed: int = 1
+    reading_level: ReadingLevel | None = None  # picked by a teacher: every page is measured against it
 
 
 class StoryPage(Model):
@@ -110,6 +112,7 @@ class Draft(Model):
     pages: list[StoryPage]
     created: datetime = Field(default_factory=now)
     incomplete: bool = False
+    plan: dict[str, str] = Field(default_factory=dict)  # what the offline writer planned it on (hero, place...)
 
     def text(self) -> str:
         return "\n\n".join([self.title, *(p.text for p in self.pages)])

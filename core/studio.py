@@ -307,6 +307,7 @@ def _write(
         title=one_line(result.title, 200) or "Untitled story",
         pages=pages,
         incomplete=result.incomplete,
+        plan=dict(result.plan) or (parent.plan if parent else {}),
     )
 
     def keep(s: Story) -> bool:
@@ -801,6 +802,8 @@ def export_pdf(
     layout: str | None = None,
     trim: str | None = None,
     crop_marks: bool = False,
+    classroom: bool = False,
+    writer: Writer | None = None,
 ) -> Iterator[Event]:
     """Print the chosen draft as a PDF, keep it beside the story and, with a publisher, publish it.
 
@@ -814,6 +817,9 @@ def export_pdf(
     and a 3 mm bleed, crop marks with `crop_marks`, and a Notice for each picture that prints
     under 300 dpi (the PDF is made all the same). The trim and crop marks are kept as the story's
     printing choice.
+    `safety`, exactly the texts that will be printed are checked first. With `classroom`, the book
+    ends with "Words to know" and "Let's talk about the story" (`core.classroom_book`; definitions
+    and the model's questions when `writer` can answer).
     """
     from core.export.pdf import render_pdf
     from core.export.printing import low_resolution_notes, parse_trim
@@ -847,7 +853,17 @@ def export_pdf(
     filename = f"{safe_filename(story.title)}{'-print' if chosen_trim else ''}.pdf"
     url = publisher.url(token, filename) if publisher else None
     yield Progress("Laying out the pages", 0, 2)
-    rendered = render_pdf(_book(store, story, settings, url, for_print=chosen_trim is not None))
+    book = _book(store, story, settings, url, for_print=chosen_trim is not None)
+    if classroom:
+        from core.classroom_book import back_pages, picture_files, questions_for, words_for
+
+        words, questions = words_for(story, writer), questions_for(story, writer)
+        book.back_pages = back_pages(words, questions, picture_files(store, story))
+        printed = [text for page in book.back_pages for e in page.entries for text in (e.first, e.second)]
+        reasons = [r for text in printed for r in safety.check(text)] if safety else []
+        if reasons:
+            raise InputError("The safety check stopped this export: " + "; ".join(sorted(set(reasons))) + ".")
+    rendered = render_pdf(book)
     notes = low_resolution_notes(rendered.low_resolution)
     for note in notes:
         yield Notice(note)
@@ -1117,6 +1133,55 @@ def export_file(
     )
     _commit(store, story, lambda s: s.exports.append(record), "export")
     yield Progress(f"{chosen.label} ready", 2, 2)
+
+
+# --- reading level -----------------------------------------------------------------------
+
+
+def fit_level(store: Store, story: Story, writer: Writer, level: str | None = None) -> Iterator[Event]:
+    """ "Fit the level": a new draft whose out-of-band pages are rewritten to read at `level`
+    (default: the story's reading level; naming one also makes it the story's). Pages in band are
+    kept word for word, and every page keeps its id and so its picture; how is `core.fit_level`'s."""
+    from core.fit_level import fit_offline_stream, fit_with_writer
+    from core.reading_level import level_of, measure_pages
+
+    chosen = level or story.settings.reading_level
+    if not chosen:
+        raise InputError("Pick a reading level first (early, grade-1-2, grade-3-4, grade-5-6 or adult).")
+    target = level_of(chosen)
+    current = _chosen(story)
+    _may_change(store, story)
+    if story.settings.reading_level != target.key:
+        update_settings(store, story, reading_level=target.key)
+    texts = [p.text for p in current.pages]
+    wrong = [m for m in measure_pages(texts, target) if not m.in_band]
+    if not wrong:
+        yield Notice(f"Every page already reads at the level '{target.label}': nothing to change.")
+        return
+    yield Progress(f"Fitting {len(wrong)} of {len(texts)} pages to '{target.label}'", 0, 1)
+    if writer.engine == "offline":
+        stream = fit_offline_stream(written(current), target, brief(story) if story.caption else None)
+    else:
+        stream = fit_with_writer(writer, brief(story), written(current), target)
+    old_ids = [p.id for p in current.pages]
+    yield from _write(
+        store,
+        story,
+        stream,
+        step="fit-level",
+        instruction=f"fit the level: {target.label}",
+        writer=writer,
+        parent=current,
+        ids_for=lambda result: old_ids if len(result.pages) == len(old_ids) else [],
+    )
+    after = measure_pages([p.text for p in _chosen(story).pages], target)
+    held = sum(m.in_band for m in after)
+    yield Progress(f"{held} of {len(after)} pages read at '{target.label}'", 1, 1)
+    if held < len(after):
+        yield Notice(
+            f"{len(after) - held} page(s) are still outside the band for '{target.label}': "
+            "edit them by hand, or try a local or remote writer."
+        )
 
 
 # --- choosing pictures (variants, pins) ---------------------------------------------------

@@ -11,6 +11,7 @@ import streamlit as st
 from core.classroom import Classrooms
 from core.datadir import data_dir_of
 from core.export.qr import qr_image
+from core.reading_level import LEVEL_KEYS, LEVELS
 from core.spaces import Person
 from core.text import safe_filename
 from pages import _identity, _nav, _ui
@@ -79,6 +80,17 @@ if room.open:
     )
     if review != room.review:
         room = classes.set_review(room.id, who, review)
+    level_keys = ["", *LEVEL_KEYS]
+    level = st.selectbox(
+        "Reading level of new stories",
+        level_keys,
+        index=level_keys.index(room.reading_level or ""),
+        format_func=lambda key: LEVELS[key].label if key else "None (each story picks its own)",
+        key=f"classroom_level_{room.id}",
+        help="Every page of a story is measured against it on the Draft page; a story can change it.",
+    )
+    if level != (room.reading_level or ""):
+        room = classes.set_reading_level(room.id, who, level or None)
 else:
     st.info("This class is closed: its code and every pupil link no longer work. You keep every story.")
     if st.button("Reopen the class (with a new code; pupils' links work again)", key=f"classroom_reopen_{room.id}"):

@@ -7,6 +7,7 @@ import streamlit as st
 from core import choosing, pipeline, providers, studio
 from core.errors import StudioError
 from core.prompts import REVISIONS
+from core.reading_level import LEVEL_KEYS, LEVELS, page_levels
 from core.story import MAX_PAGES
 from pages import _narration, _nav, _ui
 
@@ -93,14 +94,43 @@ kind, message = st.session_state.pop("draft_message", (None, None))
 if kind:
     getattr(st, kind)(message)
 
+levels = page_levels(story)  # None until a reading level is picked
 with st.form(f"draft_edit_{draft.id}"):
     st.text_input("Title", draft.title, key=f"draft_title_{draft.id}")
     for number, page in enumerate(draft.pages, start=1):
         st.text_area(f"Page {number}", page.text, key=f"draft_text_{draft.id}_{page.id}")
+        if levels:
+            (st.caption if levels[number - 1].in_band else st.warning)(levels[number - 1].summary())
         st.text_input(
             f"Key scene of page {number} (what its picture shows)", page.scene, key=f"draft_scene_{draft.id}_{page.id}"
         )
     st.form_submit_button("Save my edits", on_click=_save_edits, args=(draft.id, [p.id for p in draft.pages]))
+
+st.subheader("Reading level")
+level_keys = ["", *LEVEL_KEYS]
+level_col, fit_col = st.columns([3, 1])
+picked = level_col.selectbox(
+    "Reading level (each page is measured against it)",
+    level_keys,
+    index=level_keys.index(story.settings.reading_level or ""),
+    format_func=lambda key: LEVELS[key].label if key else "None",
+    key="draft_level",
+)
+if picked != (story.settings.reading_level or ""):
+    studio.update_settings(store, story, reading_level=picked or None)
+    st.rerun()
+if levels:
+    outside = sum(not m.in_band for m in levels)
+    level_col.caption(
+        f"{outside} of {len(levels)} pages read outside the band: 'Fit the level' rewrites only those, as a new draft."
+        if outside
+        else f"Every page reads at {LEVELS[picked].band()}."
+    )
+fit_col.write("")
+if picked and fit_col.button(
+    "Fit the level", key="draft_fit_level", disabled=bool(levels) and all(m.in_band for m in levels)
+):
+    _run("Fitting the level", lambda: studio.fit_level(store, story, _writer(), picked))
 
 st.subheader("Change the story")
 _pipelined_option()

@@ -82,6 +82,26 @@ if for_print:
         "300 dpi, and crop marks outside the bleed if you ask. It is RGB, not PDF/X: most print "
         "services convert it themselves."
     )
+classroom = st.checkbox(
+    "Classroom pages: end the book with 'Words to know' and 'Let's talk about the story'",
+    key="export_classroom",
+)
+if classroom:
+    with st.expander("What the classroom pages will print"):
+        from core.classroom_book import picture_files, questions_for, reading_level, words_for
+
+        st.caption(
+            f"Words above the level '{reading_level(story).label}'; with a local or remote writer each "
+            "also gets a child-friendly definition in the PDF."
+        )
+        pictures = picture_files(store, story)
+        for word in words_for(story):
+            text_col, picture_col = st.columns([4, 1])
+            text_col.markdown(f"**{word.word}**: “{word.sentence}” (page {word.page})")
+            if word.pictured and word.page in pictures:
+                picture_col.image(str(pictures[word.page]), width=80)
+        for number, question in enumerate(questions_for(story), start=1):
+            st.write(f"{number}. {question.question}")
 publisher = _ui.publisher()
 try:
     store.check_printing(story.id)  # a class that reviews first: say so before the button is pressed
@@ -106,6 +126,8 @@ if st.button("Make the print PDF" if for_print else "Make the PDF", type="primar
             layout=layout,
             trim=trim,
             crop_marks=crop_marks,
+            classroom=classroom,
+            writer=providers.writer_for(settings) if classroom and settings.writer != "offline" else None,
         ),
     )
     story = store.load(story.id)
@@ -134,3 +156,14 @@ if latest:
         st.caption(studio.credits(story))
 
 _formats.other_formats(story, language, publisher)
+if classroom:
+    from core.classroom_book import answer_key_text
+
+    st.download_button(
+        "Download the teacher's answer key",
+        lambda: answer_key_text(store.load(story.id)),
+        file_name="answer-key.txt",
+        mime="text/plain",
+        key="export_answer_key",
+        on_click="ignore",
+    )

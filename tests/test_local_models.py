@@ -851,3 +851,15 @@ def test_gguf_smollm2_drafts_a_page():
     words = re.findall(r"\b[a-z]{3,}\b", "".join(streamed).lower())
     assert len(words) >= 10 and {"the", "and", "fox", "title", "text", "page", "pages"} & set(words), streamed
     assert not w.key.endswith(":4bit")  # a GGUF file is de-quantised: never called 4-bit
+
+
+def test_writer_answers_a_classroom_request_with_the_real_tiny_model(tiny, manager):
+    """Definitions and questions ask `answer` (core.vocabulary, core.questions): a random-weight
+    model answers text that is no JSON, so the words keep no definition and nothing breaks."""
+    from core.reading_level import LEVELS
+    from core.vocabulary import WordToKnow, with_definitions
+
+    w = writer(tiny, manager, max_new_tokens=8)
+    assert isinstance(w.answer("Define 'lantern' for a child."), str)
+    words = [WordToKnow("lantern", "Pip saw a lantern.", 1)]
+    assert with_definitions(words, w.answer, LEVELS["early"]) == words

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from core import choosing, pipeline, providers, publish, studio
 from core.cli import archives, classes, sharing
-from core.cli.output import print_draft, print_pictures, print_story, run
+from core.cli.output import print_draft, print_levels, print_pictures, print_story, run
 from core.cli.parser import MODEL_FLAGS
 from core.datadir import data_dir_of
 from core.errors import InputError
@@ -98,16 +98,30 @@ def _export(store: Store, story: Story, settings: Settings, args: argparse.Names
     """Export as `make` and `export` were asked; the PDF's path in the store."""
     publisher = publisher_for(settings) if args.publish else None
     for_print = getattr(args, "format", "pdf") == "print-pdf"
+    writer = providers.writer_for(settings) if args.classroom and _asks_writer(args, settings) else None
     events = studio.export_pdf(
         store, story, publisher=publisher, page_size=args.page_size, language=args.language,
         bilingual=args.bilingual, safety=providers.safety_for(settings), layout=getattr(args, "layout", None),
         trim=(args.trim or story.export.trim) if for_print else None, crop_marks=for_print and args.crop_marks,
+        classroom=args.classroom, writer=writer,
     )  # fmt: skip
     run(events, "pdf")
+    if args.answer_key:
+        from core.classroom_book import answer_key_text
+
+        args.answer_key.parent.mkdir(parents=True, exist_ok=True)
+        args.answer_key.write_text(answer_key_text(story, writer), encoding="utf-8")
+        print(f"answer key: {args.answer_key}", file=sys.stderr)
     record = story.exports[-1]
     if publisher:
         print(f"published at {record.url}", file=sys.stderr)
     return store.export_path(story.id, record.token)
+
+
+def _asks_writer(args: argparse.Namespace, settings: Settings) -> bool:
+    """Whether the classroom pages ask a writer model (definitions, questions): a local or remote
+    writer named on the command line or in the settings; the offline engine has nothing to ask."""
+    return providers.engine_for(settings, "writer").name != "offline"
 
 
 # --- the subcommands --------------------------------------------------------------------
@@ -266,6 +280,12 @@ def export(args: argparse.Namespace, settings: Settings, store: Store) -> None:
         print(story.exports[-1].url)
 
 
+def fit_level(args: argparse.Namespace, settings: Settings, store: Store) -> None:
+    story = find_story(store, args.id)
+    run(studio.fit_level(store, story, providers.writer_for(settings), args.level), "fit")
+    print_levels(story)
+
+
 def delete(args: argparse.Namespace, settings: Settings, store: Store) -> None:
     story = find_story(store, args.id)
     if not args.yes:
@@ -407,6 +427,7 @@ COMMANDS = {
     "export": export,
     "narrate": narrate,
     "delete": delete,
+    "fit-level": fit_level,
     **sharing.COMMANDS,
     **classes.COMMANDS,
     **archives.COMMANDS,

@@ -84,3 +84,15 @@ def print_story(story: Story) -> None:
             f"export: {record.filename}, {record.pages} pages, {record.language or 'own language'}"
             f"{', bilingual' if record.bilingual else ''}{', ' + record.url if record.url else ''}"
         )
+
+
+def print_levels(story: Story) -> None:
+    """The chosen draft, each page with its measured reading level and band (`fit-level`)."""
+    from core.classroom_book import reading_level
+    from core.reading_level import measure_pages
+
+    draft = story.draft
+    level = reading_level(story)
+    print(f"{draft.title}  (reading level: {level.label}, {level.band()})")
+    for number, (page, measured) in enumerate(zip(draft.pages, measure_pages([p.text for p in draft.pages], level)), 1):
+        print(f"\n[{number}] {measured.summary()}\n{page.text}")

@@ -13,6 +13,7 @@ from core import providers
 from core.cli import archives, classes, sharing
 from core.export.formats import FORMATS
 from core.prompts import styles
+from core.reading_level import LEVEL_KEYS
 from core.story import ASPECTS, AUDIENCES, LAYOUTS, MAX_PAGES, PAGE_SIZES
 
 EXIT_USAGE = 2
@@ -118,6 +119,15 @@ def _glossary(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _classroom(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--classroom",
+        action="store_true",
+        help="end the book with 'Words to know' and 'Let's talk about the story' (questions; no answers)",
+    )
+    parser.add_argument("--answer-key", type=Path, metavar="FILE", help="write the teacher's answer key here (text)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     common, engines = _common(), _engines()
     parser = Parser(
@@ -144,6 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
     make.add_argument(
         "--publish", action="store_true", help="also serve the PDF from the static folder, with its QR code page"
     )
+    _classroom(make)
 
     for name, help in (("list", "the stored stories, newest first"), ("show", "one story")):
         sub = command(name, help)
@@ -257,6 +268,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     narrate.add_argument("--language", help="read a translation (default: the story's own language)")
     narrate.add_argument("--again", action="store_true", help="also read pages that already have a narration")
+    _classroom(export)
+    export.add_argument("--writer", choices=list(providers.engines("writer")), help="the writer asked for definitions")
+
+    fit = command("fit-level", "rewrite the pages that read above or below a reading level", runs_engines=True)
+    fit.add_argument("id")
+    fit.add_argument("--level", choices=LEVEL_KEYS, help="the reading level (default: the story's; naming one sets it)")
 
     delete = command("delete", "delete a story and unpublish its PDFs")
     delete.add_argument("id")

@@ -114,6 +114,25 @@ class BookPage:
 
 
 @dataclass
+class BackEntry:
+    """One entry of a back page: a first line in the ink colour, a muted second one under it, and
+    a small picture beside them (the picture of the page a word to know names something in)."""
+
+    first: str
+    second: str = ""
+    image: Path | None = None
+
+
+@dataclass
+class BackPage:
+    """A page printed after the story ("Words to know", "Let's talk about the story"): a heading
+    and its entries; entries that do not fit go on to a new page."""
+
+    heading: str
+    entries: list[BackEntry] = field(default_factory=list)
+
+
+@dataclass
 class Book:
     """Everything printed, as plain data.
 
@@ -134,6 +153,7 @@ class Book:
     credits: str = ""
     layout: str = "above"  # one of LAYOUTS
     print: PrintSpec | None = None  # a print-ready PDF: trim, bleed and crop marks (page_size unused)
+    back_pages: list[BackPage] = field(default_factory=list)  # after the story, before the QR page
 
 
 @dataclass(frozen=True)
@@ -219,6 +239,8 @@ class _Renderer:
                 self.title_page()
                 for n, page in enumerate(book.pages, start=1):
                     self.story_page(n, page)
+                for back in book.back_pages:
+                    self.back_page(back)
             finally:
                 for future in self.images.values():
                     future.cancel()  # a picture failed: those not started are not needed
@@ -321,6 +343,38 @@ class _Renderer:
     def body_sizes(self) -> tuple[float, ...]:
         return LARGE_BODY_SIZES if self.book.layout == "large" else BODY_SIZES
 
+    def back_page(self, back: BackPage) -> None:
+        """The heading, then each entry: its text beside its picture, if any, kept together on a
+        page (an entry that does not fit starts the next one)."""
+        self.page_label = None
+        y = self.top
+        heading = Block(back.heading, self.book.language, 26.0, INK, align="center", leading=1.3)
+        for line in layout_block(heading, self.content_w, self.measure):
+            self.draw_line(line, y)
+            y -= line.height
+        thumb = 24 * mm
+        for entry in back.entries:
+            indent = thumb + 5 * mm if entry.image is not None else 0.0
+            width = self.content_w - indent
+            first = Block(entry.first, self.book.language, 15.0, INK, leading=1.3, space_before=6 * mm)
+            lines = layout_block(first, width, self.measure)
+            if printable_text(entry.second):
+                second = Block(entry.second, self.book.language, 12.5, MUTED, leading=1.35)
+                lines += layout_block(second, width, self.measure)
+            height = max(sum(line.height for line in lines), thumb + 6 * mm if entry.image is not None else 0.0)
+            if y - height < self.margin and y < self.top:
+                self.c.showPage()
+                y = self.top
+            top = y
+            if entry.image is not None:
+                reader, w, h = self.picture(Path(entry.image), thumb, thumb, back.heading)
+                self.c.drawImage(reader, self.margin + (thumb - w) / 2, top - 6 * mm - h, w, h)
+            for line in lines:
+                self.draw_line(line, y, self.margin + indent)
+                y -= line.height
+            y = top - height
+        self.c.showPage()
+
     def last_page(self) -> None:
         book = self.book
         self.page_label = None
@@ -392,9 +446,9 @@ class _Renderer:
             y -= line.height
             first_on_page = False
 
-    def draw_line(self, line: Line, y: float) -> None:
+    def draw_line(self, line: Line, y: float, left: float | None = None) -> None:
         c = self.c
-        left = self.text_x
+        left = self.text_x if left is None else left
         if line.rule:
             c.setStrokeColorRGB(*line.color)
             c.setLineWidth(0.8)

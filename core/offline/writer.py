@@ -316,6 +316,24 @@ class Plan:
     friend_by_trouble: bool = False  # the trouble sentence itself introduces the friend
 
 
+def plan_facts(plan: Plan) -> tuple[tuple[str, str], ...]:
+    """What a story was planned on, kept with its draft (`Draft.plan`): who, where, what went
+    wrong and how it was solved, as the classroom's questions ask (`core.questions`). The problem's
+    sentences are templates: `template_regex` finds their telling in the text."""
+    return (
+        ("hero", plan.hero),
+        ("hero_desc", plan.hero_desc),
+        ("friend", plan.friend),
+        ("friend_desc", plan.friend_desc),
+        ("at_setting", plan.at_setting),
+        ("thing", plan.problem["thing"]),
+        ("goal", plan.problem["goal"].format(Friend=plan.friend)),
+        ("trouble", plan.problem["trouble"]),
+        ("turn", plan.problem["turn"]),
+        ("end", plan.problem["end"]),
+    )
+
+
 def _a(phrase: str) -> str:
     return ("an " if phrase[:1].lower() in "aeiou" else "a ") + phrase
 
@@ -1104,7 +1122,7 @@ def _tell_once(brief: Brief, style: Style, count: int, aim_shift: float) -> Writ
         text, scene = composer.page(stages, target)
         written.append(WrittenPage(text=text, scene=scene))
     written = _ensure_unique(written, composer)
-    return WrittenStory(title=title_for(plan, rng), pages=tuple(written))
+    return WrittenStory(title=title_for(plan, rng), pages=tuple(written), plan=plan_facts(plan))
 
 
 class OfflineWriter:
@@ -1200,7 +1218,7 @@ class OfflineWriter:
             text = " ".join(sentences).strip() or page.text
             pages.append(WrittenPage(text=text, scene=page.scene))
         pages = _ensure_unique(pages, composer)
-        return WrittenStory(title=story.title, pages=tuple(pages))
+        return WrittenStory(title=story.title, pages=tuple(pages), plan=plan_facts(plan))
 
     def style_of(self, brief: Brief, story: WrittenStory) -> Style:
         """The style most of the story's pages were told in (the draft's or a preset's), so new
@@ -1236,7 +1254,7 @@ class OfflineWriter:
         style = self.style_of(brief, story)
         if n == 1:
             whole = self.render(brief, style, pages=1 + extra)
-            return WrittenStory(title=story.title, pages=whole.pages), list(whole.pages)
+            return WrittenStory(title=story.title, pages=whole.pages, plan=whole.plan), list(whole.pages)
         plan = make_plan(brief)
         rng = random.Random(f"extend|{brief.seed}|{extra}|" + "|".join(p.text for p in story.pages))
         used = {s.lower() for p in story.pages for s in split_sentences(p.text)}
@@ -1263,7 +1281,7 @@ class OfflineWriter:
             new_pages.append(WrittenPage(text=text, scene=scene))
         new_pages = _ensure_unique(new_pages, composer, existing={p.text for p in story.pages})
         pages = list(story.pages[:at]) + new_pages + list(story.pages[at:])
-        return WrittenStory(title=story.title, pages=tuple(pages)), new_pages
+        return WrittenStory(title=story.title, pages=tuple(pages), plan=plan_facts(plan)), new_pages
 
 
 def _sentences_per_page(audience: str, style: Style) -> tuple[int, int]:

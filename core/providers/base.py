@@ -51,6 +51,7 @@ class WrittenStory:
     title: str
     pages: tuple[WrittenPage, ...]
     incomplete: bool = False  # the stream stopped before the end; what arrived is kept
+    plan: tuple[tuple[str, str], ...] = ()  # what the offline writer planned (hero, friend, place...), as pairs
 
 
 WriterStream = Generator[str, None, WrittenStory]

@@ -244,6 +244,11 @@ class LocalWriter:
         total = len(story.pages) + extra_pages
         return self._story(extend_prompt(brief, story, extra_pages), seed=brief.seed, pages=total, expected=total)
 
+    def answer(self, prompt: str) -> str:
+        """One short answer to a classroom request (definitions, questions)."""
+        messages = [{"role": "user", "content": prompt}]
+        return "".join(self._generate(messages, seed=0, max_new_tokens=self.max_new_tokens or 1024, what="answering"))
+
     # Translator -----------------------------------------------------------------------------
     def languages(self) -> list[Language]:
         return list(LANGUAGES)

@@ -636,6 +636,10 @@ class RemoteWriter:
     def extend(self, brief: Brief, story: WrittenStory, extra_pages: int) -> WriterStream:
         return self._write(extend_prompt(brief, story, extra_pages), len(story.pages) + extra_pages)
 
+    def answer(self, prompt: str) -> str:
+        """One short answer to a classroom request (definitions, questions), not streamed."""
+        return self.service.chat([{"role": "user", "content": prompt}], "classroom request")
+
     # --- Translator ----------------------------------------------------------------------
 
     def languages(self) -> list[Language]:
