@@ -25,6 +25,7 @@ from typing import TypeVar
 from PIL import Image
 from pydantic import ValidationError
 
+from core import class_safety
 from core.errors import InputError, NotConfigured
 from core.limits import REMOTE_ENGINES
 from core.offline.mood import mood_of
@@ -164,33 +165,47 @@ def open_image(store: Store, story_id: str, name: str) -> Image.Image:
 # --- caption -----------------------------------------------------------------------------
 
 
-def caption(store: Store, story: Story, vision: Vision) -> Iterator[Event]:
-    """Describe the photo, streamed. Stopped or failed half-way, what arrived is kept as incomplete."""
+def caption(store: Store, story: Story, vision: Vision, safety: SafetyChecker | None = None) -> Iterator[Event]:
+    """Describe the photo, streamed. Stopped or failed half-way, what arrived is kept as incomplete.
+
+    Checked captions (a story in a class, or `safety` given) are shown only once the whole caption
+    passed the check; one that does not is neither shown nor kept (`core.class_safety`)."""
     _may_change(store, story, vision.engine)
     image = photo_image(store, story)
+    guard = class_safety.checker(store, story.id, safety)
     parts: list[str] = []
     finished = False
+    stopped = None
     try:
         for chunk in vision.describe(image):
             parts.append(chunk)
-            yield Token(chunk)
+            if guard is None:
+                yield Token(chunk)
         finished = True
     finally:
         text = clean_text("".join(parts)).strip()
-        if text:
+        if text and guard is not None:
+            stopped = class_safety.screen(store, story, [text], what="caption", safety=guard)
+        if text and stopped is None:
             version = CaptionVersion(
                 text=text, author="model", engine=vision.engine, model=vision.model, incomplete=not finished
             )
             _commit(store, story, lambda s: s.captions.append(version), "caption", vision.engine)
+    if stopped is not None:
+        raise class_safety.Blocked(stopped, [])
+    if guard is not None and text:
+        yield Token(text)
 
 
-def edit_caption(store: Store, story: Story, text: str) -> bool:
-    """Keep the person's version of the caption. Returns False when nothing changed."""
+def edit_caption(store: Store, story: Story, text: str, safety: SafetyChecker | None = None) -> bool:
+    """Keep the person's version of the caption. Returns False when nothing changed. In a class
+    (or with `safety`) a caption the safety check stops is not kept (`class_safety.Blocked`)."""
     text = clean_text(text).strip()
     if not text:
         raise InputError("The caption is empty: write a few words about the photo.")
     if text == story.caption:
         return False
+    class_safety.check_for_class(store, story, [text], what="caption", safety=safety)
     version = CaptionVersion(text=text, author="person")
     _commit(store, story, lambda s: s.captions.append(version), "caption")
     return True
@@ -532,8 +547,14 @@ def illustrate(
     photo = photo_image(store, story)
     width, height = illustrator.size_for(story.settings.aspect)
     jobs: list[tuple[StoryPage, ImageJob]] = []
+    in_class = store.class_space(story.id) is not None
     for page in pages:
-        reasons = safety.check(page.prompt) if safety else []
+        if in_class:  # always checked in a class; the pupil reads kind words, the teacher all of it
+            stopped = class_safety.screen(store, story, [page.prompt], what="picture", safety=safety)
+            if stopped:
+                yield Notice(f"Page {draft.pages.index(page) + 1} was not drawn. {stopped}")
+                continue
+        reasons = safety.check(page.prompt) if safety and not in_class else []
         if reasons:
             yield Notice(f"Page {draft.pages.index(page) + 1} was not drawn: {'; '.join(reasons)}.")
             continue
@@ -804,7 +825,9 @@ def export_pdf(
     translation = story.translation(settings.language) if settings.language else None
     if settings.language and translation is None:
         raise InputError(f"There is no translation into '{settings.language}': translate the story first.")
-    if safety:
+    if store.class_space(story.id):  # always checked in a class, whatever `safety` says
+        class_safety.check_for_class(store, story, printed_texts(story, settings), what="print", safety=safety)
+    elif safety:
         reasons = [r for text in printed_texts(story, settings) for r in safety.check(text)]
         if reasons:
             raise InputError("The safety check stopped this export: " + "; ".join(sorted(set(reasons))) + ".")

@@ -46,10 +46,12 @@ bilingual = right.checkbox(
     "Bilingual (both texts on each page)", story.export.bilingual, disabled=language is None, key="export_bilingual"
 )
 publisher = _ui.publisher()
+may_print = True
 try:
     store.check_printing(story.id)  # a class that reviews first: say so before the button is pressed
 except InputError as waiting:
     st.info(str(waiting))
+    may_print = False  # an earlier PDF is not handed out either until the teacher approves
 st.caption(
     f"The QR code will point at {publisher.base_url}. A phone must be able to reach that address: "
     "set the public address in Settings when the studio runs behind another name."
@@ -65,12 +67,12 @@ if st.button("Make the PDF", type="primary", key="export_go"):
             page_size=page_size,
             language=language,
             bilingual=bilingual and language is not None,
-            safety=providers.safety_for(settings),
+            safety=providers.story_safety(settings, store, story.id),
         ),
     )
     story = store.load(story.id)
 
-if story.exports:
+if story.exports and may_print:
     latest = story.exports[-1]
     pdf = store.export_path(story.id, latest.token)
     if pdf.exists():

@@ -20,7 +20,7 @@ draft = story.draft
 
 
 def _draw(label: str, page_ids=None, seed=None) -> None:
-    illustrator, safety = providers.illustrator_for(settings), providers.safety_for(settings)
+    illustrator, safety = providers.illustrator_for(settings), providers.story_safety(settings, store, story.id)
     if _ui.run_step(
         label, lambda: studio.illustrate(store, story, illustrator, page_ids, seed, safety), capability="illustrator"
     ):

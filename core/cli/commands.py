@@ -94,7 +94,7 @@ def _export(store: Store, story: Story, settings: Settings, args: argparse.Names
     publisher = publisher_for(settings) if args.publish else None
     events = studio.export_pdf(
         store, story, publisher=publisher, page_size=args.page_size, language=args.language,
-        bilingual=args.bilingual, safety=providers.safety_for(settings),
+        bilingual=args.bilingual, safety=providers.story_safety(settings, store, story.id),
     )  # fmt: skip
     run(events, "pdf")
     record = story.exports[-1]
@@ -120,12 +120,13 @@ def make(args: argparse.Namespace, settings: Settings, store: Store) -> None:
     story = studio.start_story(store, args.photo.read_bytes(), args.photo.name)
     print(f"story {story.id} (saved in {store.folder(story.id)})", file=sys.stderr)
     studio.update_settings(store, story, **{name: getattr(args, name) for name in STORY_FIELDS})
+    safety = providers.story_safety(settings, store, story.id)
     if args.caption:
-        studio.edit_caption(store, story, args.caption)
+        studio.edit_caption(store, story, args.caption, safety)
     else:
-        run(studio.caption(store, story, vision), "caption")
+        run(studio.caption(store, story, vision, safety), "caption")
     run(studio.write_draft(store, story, writer), "story")
-    run(studio.illustrate(store, story, illustrator, safety=providers.safety_for(settings)), "pictures")
+    run(studio.illustrate(store, story, illustrator, safety=safety), "pictures")
     if upscaler:
         run(studio.upscale(store, story, upscaler, args.upscale), "upscale")
     if translator:
@@ -163,11 +164,12 @@ def show(args: argparse.Namespace, settings: Settings, store: Store) -> None:
 
 def caption(args: argparse.Namespace, settings: Settings, store: Store) -> None:
     story = find_story(store, args.id)
+    safety = providers.story_safety(settings, store, story.id)
     if args.text is not None:
-        if not studio.edit_caption(store, story, args.text):
+        if not studio.edit_caption(store, story, args.text, safety):
             print("The caption is already this; nothing changed.", file=sys.stderr)
     else:
-        run(studio.caption(store, story, providers.vision_for(settings)), "caption")
+        run(studio.caption(store, story, providers.vision_for(settings), safety), "caption")
     print(story.caption)
 
 
@@ -203,7 +205,12 @@ def illustrate(args: argparse.Namespace, settings: Settings, store: Store) -> No
         studio.set_prompt(store, story, page_ids[0], args.prompt)
     run(
         studio.illustrate(
-            store, story, illustrator, page_ids=page_ids, seed=args.seed, safety=providers.safety_for(settings)
+            store,
+            story,
+            illustrator,
+            page_ids=page_ids,
+            seed=args.seed,
+            safety=providers.story_safety(settings, store, story.id),
         ),
         "pictures",
     )
