@@ -104,6 +104,7 @@ def _show_blocked(attempts: list) -> None:
         width="stretch",
     )
 
+
 by_pupil: dict[str, list] = {}
 for pupil, summary in stories:
     by_pupil.setdefault(pupil.id if pupil else "", []).append(summary)
