@@ -301,3 +301,40 @@ def person_of(args: argparse.Namespace) -> Person:
     if not wanted:
         return Person.personal()
     return Person(id=valid_person_id(wanted))
+
+
+def lesson(args: argparse.Namespace, settings: Settings, store: Store) -> None:
+    """The How it works page's lesson, headless: the loss curve, then the retrieval scores."""
+    from core.lesson.train import Config, Lesson
+    from core.photo import load_photo
+
+    try:
+        config = Config(args.loss, args.optimiser, args.lr, args.epochs, seed=args.seed, backend=args.backend)
+    except ValueError as error:
+        raise InputError(str(error)) from None
+    photo = load_photo(args.photo.read_bytes(), args.photo.name).image if args.photo else None
+    print(f"drawing {args.pairs} picture/caption pairs", file=sys.stderr)
+    taught = Lesson.build(args.pairs, args.seed)
+    steps = taught.train(config)
+    while True:
+        try:
+            epoch = next(steps)
+        except StopIteration as done:
+            trained = done.value
+            break
+        print(f"epoch {epoch.epoch:4d}  loss {epoch.loss:.4f}  held-out loss {epoch.test_loss:.4f}")
+    w, pca = trained.retrieval, taught.pca()
+    print(
+        f"picture -> caption on {w.pairs} held-out pairs "
+        f"(chance: top-1 {w.chance1:.1%}, top-5 {w.chance5:.1%})\n"
+        f"  W ({config.loss}, {config.optimiser}, lr {config.rate:g}, {config.epochs} epochs): "
+        f"top-1 {w.top1:.1%}, top-5 {w.top5:.1%}\n"
+        f"  PCA (each side alone, no pairs): top-1 {pca.top1:.1%}, top-5 {pca.top5:.1%}"
+    )
+    if photo is not None:
+        print(f"captions nearest to W·x of {args.photo.name}:")
+        for text, score in taught.nearest_captions(photo, trained.W):
+            print(f"  {score:.2f}  {text}")
+
+
+COMMANDS["lesson"] = lesson
