@@ -187,7 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
     lesson.add_argument("--optimiser", choices=("sgd", "adam"), default="adam")
     lesson.add_argument("--lr", type=float, help="learning rate (default: 0.5 for sgd, 0.003 for adam)")
     lesson.add_argument("--epochs", type=_number(1, 1000), default=30)
-    lesson.add_argument("--pairs", type=_number(20, 576), default=240, help="picture/caption pairs to draw")
+    lesson.add_argument("--pairs", type=_number(20, 432), default=240, help="picture/caption pairs to draw")
     lesson.add_argument("--seed", type=int, default=0)
     lesson.add_argument("--backend", choices=("numpy", "torch"), default="numpy")
     lesson.add_argument("--photo", type=Path, help="also list the captions nearest to this photo's W·x")

@@ -155,6 +155,12 @@ class Lesson:
     def retrieval(self, w: np.ndarray) -> Retrieval:
         return ranked(self.x_test @ w.T, self.y_test)
 
+    def guesses(self, w: np.ndarray) -> list[str]:
+        """For each held-out picture, the held-out caption W puts first."""
+        with few_threads():
+            scores = _unit(self.x_test @ w.T) @ _unit(self.y_test).T
+        return [self.data.test[i].caption for i in np.argmax(scores, axis=1)]
+
     def pca(self, k: int = 16) -> Retrieval:
         """PCA on each side alone (fitted on the training pairs), compared as if it lined up."""
         with few_threads():
