@@ -134,7 +134,7 @@ def _draw_curve(epochs_seen) -> None:
 if train_now or previous is None or previous[0] != data_key:
     seen = []
     steps = lesson.train(config)
-    every = max(1, config.epochs // 40)  # the chart is redrawn about 40 times while W learns
+    every = -(-config.epochs // 12)  # the chart is redrawn about 12 times while W learns
     while True:
         try:
             seen.append(next(steps))

@@ -263,7 +263,7 @@ def _torch_steps(w, x, y, orders, config: Config):
 @contextmanager
 def few_threads() -> Iterator[None]:
     """One BLAS thread while the lesson computes: its matrices are tiny, and OpenBLAS's threads
-    spinning on a busy machine made 50 epochs 45 times slower (bench/lesson.py). Without
+    spinning on a busy machine made an epoch 10 to 45 times slower (bench/lesson.py). Without
     threadpoolctl, numpy keeps its own setting."""
     try:
         from threadpoolctl import threadpool_limits
