@@ -7,6 +7,7 @@ import streamlit as st
 from core import studio
 from core.errors import StudioError
 from core.lesson.dataset import every_scene
+from core.lesson.features import loaded_tower
 from core.lesson.show import heatmap
 from core.lesson.train import DEFAULT_LR, Config, Lesson
 from core.photo import load_photo
@@ -60,7 +61,9 @@ LR_CHOICES = [0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 0.5, 1.0, 2.0]
 
 @st.cache_resource(show_spinner="Drawing the pictures and turning them into numbers…", max_entries=4)
 def _lesson(pairs: int, seed: int) -> Lesson:
-    """The pairs and their numbers, made once per choice and shared (never changed after)."""
+    """The pairs and their numbers, made once per choice and shared (never changed after). Read
+    through LLaVA's tower they are made on each run instead: a cached copy would keep the model in
+    memory after the model manager unloads it."""
     return Lesson.build(pairs, seed)
 
 
@@ -70,7 +73,17 @@ pairs = left.slider("How many pictures to draw", 60, len(every_scene()), 240, st
 left.caption("The computer draws them right now: shapes and animals, in a colour, at a place, at a time of day.")
 seed = right.number_input("Dice number (seed)", 0, 9999, 0, key="lesson_seed")
 right.caption("The same dice number always gives the same pictures and the same result.")
-lesson = _lesson(int(pairs), int(seed))
+settings = _ui.settings()
+tower = loaded_tower(_ui.model_manager(), settings) if settings.vision == "local" else None
+source = "classical"
+if tower is not None:
+    use_tower = st.toggle("Read the pictures with LLaVA's own eyes (its vision tower)", key="lesson_tower")
+    st.caption(
+        "LLaVA is loaded, so the pictures can be turned into numbers by the very part of LLaVA that looks at "
+        "your photos, instead of by counting colours and edges."
+    )
+    source = f"tower:{settings.model_vision}" if use_tower else source
+lesson = _lesson(int(pairs), int(seed)) if source == "classical" else Lesson.build(int(pairs), int(seed), images=tower)
 shown = lesson.data.train[:8]
 for column, pair in zip(st.columns(8), shown):
     column.image(pair.image, caption=pair.caption, width="stretch")
@@ -81,9 +94,14 @@ st.caption(
 )
 
 st.subheader("2. Numbers for pictures and for words")
+pictures_read = (
+    "the colours of a 4×4 grid, which colours there are, and which way the edges point (*HOG*, a histogram "
+    "of oriented gradients)"
+    if source == "classical"
+    else "what LLaVA's vision tower sees in it (the average of its last layer)"
+)
 st.markdown(
-    f"Each picture becomes **{lesson.x_train.shape[1]} numbers** (x): the colours of a 4×4 grid, which "
-    "colours there are, and which way the edges point (*HOG*, a histogram of oriented gradients). "
+    f"Each picture becomes **{lesson.x_train.shape[1]} numbers** (x): {pictures_read}. "
     f"Each caption becomes **{lesson.y_train.shape[1]} numbers** (y): its words and word pairs, each "
     "dropped into a numbered box, rare words weighing more than common ones like *a* (*TF-IDF*). "
     f"So W is a table of {lesson.y_train.shape[1]} × {lesson.x_train.shape[1]} numbers."
@@ -113,7 +131,7 @@ c3.caption("Too small and W learns slowly; too big and it jumps past the answer 
 epochs = c4.slider("How many times to look at every pair (epochs)", 1, 200, 30, key="lesson_epochs")
 c4.caption("Each look nudges W a little, by *backpropagation*: which way should each number move to shrink the loss?")
 
-data_key = (int(pairs), int(seed))
+data_key = (int(pairs), int(seed), source)
 config = Config(loss=loss, optimiser=optimiser, lr=float(lr), epochs=int(epochs), seed=int(seed))
 previous = st.session_state.get("lesson_trained")
 train_now = st.button("Train W", type="primary", key="lesson_train")

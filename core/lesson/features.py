@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import math
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from typing import Protocol
 
 import cv2
@@ -64,21 +65,22 @@ class ClassicalEncoder:
 
 class TowerEncoder:
     """LLaVA's own vision tower as the encoder (only when a LLaVA model is loaded): the mean of its
-    last hidden layer's patch features, standardised like the classical one."""
+    last hidden layer's patch features, standardised like the classical one. `guard` is the model
+    manager's lock, so a lesson never drives the model while a caption is being written."""
 
     name = "LLaVA's vision tower"
 
-    def __init__(self, model, processor) -> None:
-        self.model, self.processor = model, processor
+    def __init__(self, model, processor, guard: Callable[[], AbstractContextManager] = nullcontext) -> None:
+        self.model, self.processor, self.guard = model, processor, guard
         self.mean: np.ndarray | None = None
         self.scale: np.ndarray | None = None
 
     def _raw(self, images: Sequence[Image.Image]) -> np.ndarray:
         import torch
 
-        tower = self.model.vision_tower if hasattr(self.model, "vision_tower") else self.model.model.vision_tower
+        tower = getattr(self.model, "vision_tower", None) or self.model.model.vision_tower
         pixels = self.processor.image_processor([i.convert("RGB") for i in images], return_tensors="pt")
-        with torch.no_grad():
+        with self.guard(), torch.no_grad():
             out = tower(pixels["pixel_values"].to(tower.device, tower.dtype), output_hidden_states=True)
         return out.hidden_states[-1].mean(dim=1).float().cpu().numpy().astype(np.float64)
 
@@ -91,6 +93,20 @@ class TowerEncoder:
         if self.mean is None:
             raise RuntimeError("fit the encoder on the training pictures first")
         return (self._raw(images) - self.mean) / self.scale
+
+
+def loaded_tower(manager, settings) -> TowerEncoder | None:
+    """LLaVA's vision tower when the local vision model is loaded already, else None: the lesson
+    never loads a model (gigabytes for a lesson that works without one)."""
+    if settings.vision != "local":
+        return None
+    from core.providers.local_vision import LocalVision
+
+    key = LocalVision(settings.model_vision, load_in_4bit=settings.load_in_4bit, manager=manager).key
+    bundle = manager.get(key)
+    if bundle is None:
+        return None
+    return TowerEncoder(bundle.model, bundle.processor, guard=lambda: manager.lock(key))
 
 
 class TextEncoder:
