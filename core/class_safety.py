@@ -80,6 +80,16 @@ def screen(
     return _verdict(store, story, texts, what, safety)[0]
 
 
+def picture_refusal(store: Store, story: Story, prompt: str, safety: SafetyChecker | None) -> str | None:
+    """Why `prompt` may not go to a picture model, as a sentence ("Page 3 was not drawn: ..."), or
+    None. Every way to draw (a page, versions of the book, a region, pictures while the story is
+    written) asks this, so a class's check holds on all of them."""
+    if store.class_space(story.id) is not None:
+        return screen(store, story, [prompt], what="picture", safety=safety)
+    reasons = safety.check(prompt) if safety else []
+    return "; ".join(reasons) + "." if reasons else None
+
+
 def check_for_class(
     store: Store, story: Story, texts: Iterable[str], *, what: str, safety: SafetyChecker | None = None
 ) -> None:

@@ -89,6 +89,12 @@ class Settings(BaseModel):
     limit_stories_per_space: int | None = Field(default=None, ge=0)
     limit_pictures_per_hour: int | None = Field(default=None, ge=0)
     limit_remote_calls_per_day: int | None = Field(default=None, ge=0)
+    # The photo as visual reference for pictures (`core/providers/local_reference.py`; the remote
+    # engine sends it to the images edit endpoint): "none" or "photo"; how strongly it guides them.
+    illustrator_reference: str = Field(default="none", pattern="^(none|photo)$")
+    reference_strength: float = Field(default=0.5, ge=0.0, le=1.0)
+    model_ip_adapter: str = "h94/IP-Adapter"  # a hub id or folder holding the SDXL IP-Adapter
+    ip_adapter_weight: str = "sdxl_models/ip-adapter_sdxl.safetensors"  # its subfolder/weight file
 
     @field_validator(*providers.CAPABILITIES)
     @classmethod

@@ -51,7 +51,8 @@ from core import audit
 from core.audit import AuditEntry
 from core.errors import InputError
 from core.limits import Limits, Quota
-from core.spaces import PERSONAL, Level, Person, Share, Spaces, StoryAccess, valid_person_id
+from core.people import People
+from core.spaces import PERSONAL, Level, Person, Share, Spaces, StoryAccess
 from core.story import IMAGE_NAME, STORY_ID, Story, new_id, now
 
 KEEP_VERSIONS = 20
@@ -131,6 +132,10 @@ class Store:
         access = self._read_access(story_id) or StoryAccess()
         self.quota.take(access.space, pictures=pictures, remote_calls=remote_calls)
 
+    def limits_used(self, space_id: str = PERSONAL) -> list[str]:
+        """The limits of a space and what it has used, in words (empty without limits)."""
+        return self.quota.describe(space_id, lambda: self._stories_in(space_id))
+
     def _stories_in(self, space_id: str) -> int:
         """How many stories live in the space (asked only when a story limit is set)."""
         return sum(
@@ -205,8 +210,9 @@ class Store:
         return StoryAccess(owner=source.owner, space=source.space)
 
     def share(self, story_id: str, with_person: str | None, mode: str) -> StoryAccess:
-        """Share the story with one person (`with_person`, their id) or, with None, with everyone in
-        its space; `mode` "view" (read-only) or "edit". Sharing again changes the mode."""
+        """Share the story with one person (`with_person`: their id, or the e-mail address they
+        signed in with, see `core.people`) or, with None, with everyone in its space; `mode` "view"
+        (read-only) or "edit". Sharing again changes the mode."""
         if mode not in ("view", "edit"):
             raise InputError("Share a story to read ('view') or to change ('edit').")
         folder = self._path(story_id)
@@ -216,10 +222,11 @@ class Store:
             if with_person is None:
                 share = Share(kind="space", target=access.space, mode=mode)
             else:
-                person = valid_person_id(with_person)
+                person = People(self.root).resolve(with_person)
                 if person == access.owner:
                     raise InputError("That is the story's owner: they have it already.")
-                share = Share(kind="person", target=person, mode=mode)
+                label = with_person.strip() if "@" in with_person and not with_person.startswith("oidc:") else ""
+                share = Share(kind="person", target=person, mode=mode, label=label)
             access = access.with_share(share)
             self._write_access(story_id, access)
             self._record(story_id, "share")
@@ -234,7 +241,7 @@ class Store:
             if with_person is None:
                 access = access.without_share("space", access.space)
             else:
-                access = access.without_share("person", with_person)
+                access = access.without_share("person", People(self.root).resolve(with_person))
             self._write_access(story_id, access)
             self._record(story_id, "revoke")
         return access

@@ -136,12 +136,26 @@ class Scene(Model):
 
     variants: list[ImageVariant] = Field(default_factory=list)
     chosen: str | None = None  # variant id
+    pinned: bool = False  # the person keeps the chosen picture: redraws leave it in use
 
     def chosen_variant(self) -> ImageVariant | None:
         for v in self.variants:
             if v.id == self.chosen:
                 return v
         return self.variants[-1] if self.variants else None
+
+
+class BookVersion(Model):
+    """One of several whole-book versions made side by side: a picture set drawn from its own
+    seeds (`pictures`: page id -> variant id, each also kept in its page's Scene) or a draft of
+    its own (`draft`), so the person can pick a version or mix pages from several."""
+
+    number: int  # 1, 2, 3 ... within the batch of versions it was made in
+    kind: Literal["pictures", "draft"] = "pictures"
+    seed: int | None = None  # the story seed a draft version was written from (pictures keep their own)
+    draft: str  # the draft it illustrates (kind "pictures") or is (kind "draft")
+    pictures: dict[str, str] = Field(default_factory=dict)
+    created: datetime = Field(default_factory=now)
 
 
 class Translation(Model):
@@ -190,6 +204,7 @@ class Story(Model):
     translations: list[Translation] = Field(default_factory=list)
     export: ExportSettings = Field(default_factory=ExportSettings)
     exports: list[ExportRecord] = Field(default_factory=list)
+    versions: list[BookVersion] = Field(default_factory=list)  # the newest batch of whole-book versions
 
     @field_validator("id")
     @classmethod

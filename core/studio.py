@@ -35,6 +35,7 @@ from core.providers.base import (
     Brief,
     Illustrator,
     ImageJob,
+    Remark,
     Step,
     Translator,
     Upscaler,
@@ -94,6 +95,7 @@ Event = Token | Progress | Notice
 
 T = TypeVar("T")
 _COMMIT_TRIES = 8
+MAX_VARIANTS = 8  # pictures per page in one batch
 
 
 def _commit(store: Store, story: Story, change: Callable[[Story], T], step: str, engine: str | None = None) -> T:
@@ -527,9 +529,12 @@ def next_seed(story: Story, page_id: str) -> int:
     """A new seed for a page's next picture, derived from the story's seed, the page's place in the
     chosen draft and how many pictures it has, never from the page's random id: the same photo,
     settings and seed give the same book, pictures included."""
-    made = len(story.scenes[page_id].variants) if page_id in story.scenes else 0
-    number = next((n for n, p in enumerate(_chosen(story).pages, start=1) if p.id == page_id), 0)
-    return random.Random(f"{story.settings.seed}:page {number}:{made}").randrange(2**31)
+    return page_seed_after(story, page_id, 0)
+
+
+def page_seed(story_seed: int, number: int, made: int) -> int:
+    """The seed of picture `made` (0 for the first) of page `number` of a story with this seed."""
+    return random.Random(f"{story_seed}:page {number}:{made}").randrange(2**31)
 
 
 def illustrate(
@@ -539,42 +544,39 @@ def illustrate(
     page_ids: Sequence[str] | None = None,
     seed: int | None = None,
     safety: SafetyChecker | None = None,
+    *,
+    variants: int = 1,
+    unpinned: bool = False,
+    reference: Image.Image | None = None,
 ) -> Iterator[Event]:
-    """A new picture for each page asked (all pages by default); the new one becomes chosen."""
+    """New pictures for each page asked (all pages by default; with `unpinned`, only the pages
+    whose picture is not pinned): `variants` of them per page, drawn as one batch, the first
+    becoming the page's chosen picture unless the page is pinned. `reference` is a picture the
+    results should look like (engines that cannot take one draw from the prompt alone)."""
     _may_change(store, story)
+    if not 1 <= variants <= MAX_VARIANTS:
+        raise InputError(f"Draw between 1 and {MAX_VARIANTS} pictures per page at a time.")
     draft = _chosen(story)
     pages = [p for p in draft.pages if page_ids is None or p.id in page_ids]
+    if unpinned:
+        pages = [p for p in pages if not is_pinned(story, p.id)]
     photo = photo_image(store, story)
     width, height = illustrator.size_for(story.settings.aspect)
     jobs: list[tuple[StoryPage, ImageJob]] = []
-    in_class = store.class_space(story.id) is not None
     for page in pages:
-        if in_class:  # always checked in a class; the pupil reads kind words, the teacher all of it
-            stopped = class_safety.screen(store, story, [page.prompt], what="picture", safety=safety)
-            if stopped:
-                yield Notice(f"Page {draft.pages.index(page) + 1} was not drawn. {stopped}")
-                continue
-        reasons = safety.check(page.prompt) if safety and not in_class else []
-        if reasons:
-            yield Notice(f"Page {draft.pages.index(page) + 1} was not drawn: {'; '.join(reasons)}.")
+        # always checked in a class: the pupil reads kind words, the teacher all of it
+        refused = class_safety.picture_refusal(store, story, page.prompt, safety)
+        if refused:
+            yield Notice(f"Page {draft.pages.index(page) + 1} was not drawn: {refused}")
             continue
-        _, negative = image_prompt(page.scene, story.settings.style)
-        jobs.append(
-            (
-                page,
-                ImageJob(
-                    prompt=page.prompt,
-                    seed=next_seed(story, page.id) if seed is None else seed,
-                    width=width,
-                    height=height,
-                    negative_prompt=negative,
-                    style=story.settings.style,
-                    scene=page.scene,
-                    mood=mood_of(page.text),
-                    photo=photo,
-                ),
+        if page_ids is not None and is_pinned(story, page.id):
+            yield Notice(
+                f"Page {draft.pages.index(page) + 1} is pinned: its new pictures are added beside the "
+                "pinned one, which stays in use until you pick another."
             )
-        )
+        for k in range(variants):
+            job_seed = seed + k if seed is not None else page_seed_after(story, page.id, k)
+            jobs.append((page, image_job(story, page, job_seed, (width, height), photo, reference)))
     total = len(jobs)
     _may_change(store, story, illustrator.engine, calls=total, pictures=total)
     yield Progress(f"Drawing {total} picture{'s' if total != 1 else ''}", 0, total)
@@ -583,6 +585,9 @@ def illustrate(
     for event in illustrator.generate([job for _, job in jobs]):
         if isinstance(event, Step):  # live, while the picture is being made
             yield Progress(f"Scene {event.index + 1} of {total}, step {event.step} of {event.steps}", done, total)
+            continue
+        if isinstance(event, Remark):
+            yield Notice(event.text)
             continue
         page, job = jobs[event.index]
         image = event.image
@@ -598,10 +603,11 @@ def illustrate(
             negative_prompt=job.negative_prompt,
             params=params,
         )
+        first_of_page = all(p.id != page.id for p, _ in jobs[: event.index])
         _commit(
             store,
             story,
-            lambda s, page_id=page.id, variant=variant: _add_variant(s, page_id, variant),
+            lambda s, page_id=page.id, variant=variant, choose=first_of_page: _add_variant(s, page_id, variant, choose),
             "illustrate",
             illustrator.engine,
         )
@@ -609,10 +615,12 @@ def illustrate(
         yield Progress(f"Scene {done} of {total} drawn", done, total)
 
 
-def _add_variant(story: Story, page_id: str, variant: ImageVariant) -> None:
+def _add_variant(story: Story, page_id: str, variant: ImageVariant, choose: bool = True) -> None:
+    """Keep a new picture with its page; it becomes the chosen one (when `choose`) unless the page is pinned."""
     scene = story.scene(page_id)
     scene.variants.append(variant)
-    scene.chosen = variant.id
+    if choose and not scene.pinned:
+        scene.chosen = variant.id
 
 
 def choose_variant(store: Store, story: Story, page_id: str, variant_id: str) -> None:
@@ -965,3 +973,62 @@ def delete_story(store: Store, story_id: str, publisher: Publisher | None = None
             publisher.unpublish(record.token)
     store.delete(story_id)
     return len(story.exports)
+
+
+# --- choosing pictures (variants, pins) ---------------------------------------------------
+
+
+def page_seed_after(story: Story, page_id: str, k: int) -> int:
+    """The seed of the picture `k` places after the page's next one (the k-th variant of a batch;
+    k = 0 is `next_seed`)."""
+    made = len(story.scenes[page_id].variants) if page_id in story.scenes else 0
+    number = next((n for n, p in enumerate(_chosen(story).pages, start=1) if p.id == page_id), 0)
+    return page_seed(story.settings.seed, number, made + k)
+
+
+def image_job(
+    story: Story,
+    page: StoryPage,
+    seed: int,
+    size: tuple[int, int],
+    photo: Image.Image | None,
+    reference: Image.Image | None = None,
+) -> ImageJob:
+    """The job that draws a page's picture with this seed: its prompt, its style, its mood."""
+    _, negative = image_prompt(page.scene, story.settings.style)
+    return ImageJob(
+        prompt=page.prompt,
+        seed=seed,
+        width=size[0],
+        height=size[1],
+        negative_prompt=negative,
+        style=story.settings.style,
+        scene=page.scene,
+        mood=mood_of(page.text),
+        photo=photo,
+        reference=reference,
+    )
+
+
+def is_pinned(story: Story, page_id: str) -> bool:
+    scene = story.scenes.get(page_id)
+    return scene is not None and scene.pinned
+
+
+def pin(store: Store, story: Story, page_id: str, pinned: bool = True, variant_id: str | None = None) -> None:
+    """Pin a page's picture (with `variant_id`, choose that one first) or unpin it. A pinned page
+    keeps its picture in use through "redraw unpinned" and whole-book versions."""
+
+    def change(s: Story) -> None:
+        scene = s.scenes.get(page_id)
+        if scene is None or not scene.variants:
+            raise InputError("That page has no picture to pin yet: draw one first.")
+        if variant_id is not None:
+            if all(v.id != variant_id for v in scene.variants):
+                raise InputError("That picture does not belong to this page.")
+            scene.chosen = variant_id
+        elif scene.chosen is None:
+            scene.chosen = scene.chosen_variant().id
+        scene.pinned = pinned
+
+    _commit(store, story, change, "pin")

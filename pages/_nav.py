@@ -49,12 +49,13 @@ TRANSLATE = PageSpec("pages/translate.py", "Translate", ":material/translate:")
 EXPORT = PageSpec("pages/export.py", "Export", ":material/picture_as_pdf:")
 LIBRARY = PageSpec("pages/library.py", "Library", ":material/library_books:")
 CLASSROOM = PageSpec("pages/classroom.py", "Classroom", ":material/school:")
+TEAMS = PageSpec("pages/teams.py", "Teams", ":material/groups:")
 SETTINGS = PageSpec("pages/settings.py", "Settings", ":material/settings:")
 HOW_IT_WORKS = PageSpec("pages/how_it_works.py", "How it works", ":material/lightbulb:")
 
 SECTIONS: dict[str, list[PageSpec]] = {
     "Make a story": [PHOTO, CAPTION, STORY_SETTINGS, DRAFT, PICTURES, UPSCALE, TRANSLATE, EXPORT],
-    "Studio": [LIBRARY, CLASSROOM, SETTINGS, HOW_IT_WORKS],
+    "Studio": [LIBRARY, CLASSROOM, TEAMS, SETTINGS, HOW_IT_WORKS],
 }
 
 

@@ -38,7 +38,7 @@ def test_a_pupils_picture_prompt_is_checked_though_nobody_turned_safety_on(room,
     studio.set_prompt(pupil, story, story.draft.pages[1].id, "a cat saying sh!t")
     events = list(studio.illustrate(pupil, story, SolidIllustrator(), safety=None))
     notices = [e.text for e in events if isinstance(e, studio.Notice)]
-    assert notices == ["Page 2 was not drawn. “sh!t” is not a word we use in class books. "
+    assert notices == ["Page 2 was not drawn: “sh!t” is not a word we use in class books. "
                        "Try different words and have another go; your teacher can help."]  # fmt: skip
     assert story.draft.pages[1].id not in story.scenes and story.draft.pages[0].id in story.scenes
 

@@ -14,7 +14,8 @@ import shutil
 import sys
 from pathlib import Path
 
-from core import providers, studio
+from core import choosing, pipeline, providers, studio
+from core.cli import archives, classes, sharing
 from core.cli.output import print_draft, print_pictures, print_story, run
 from core.cli.parser import MODEL_FLAGS
 from core.errors import InputError
@@ -125,8 +126,10 @@ def make(args: argparse.Namespace, settings: Settings, store: Store) -> None:
         studio.edit_caption(store, story, args.caption, safety)
     else:
         run(studio.caption(store, story, vision, safety), "caption")
-    run(studio.write_draft(store, story, writer), "story")
-    run(studio.illustrate(store, story, illustrator, safety=safety), "pictures")
+    # Each page's picture starts as soon as the writer has finished the page (core.pipeline).
+    reference = choosing.reference_image(store, story, settings)
+    painting = pipeline.write_and_illustrate(store, story, writer, illustrator, safety=safety, reference=reference)
+    run(painting, "story and pictures")
     if upscaler:
         run(studio.upscale(store, story, upscaler, args.upscale), "upscale")
     if translator:
@@ -203,17 +206,14 @@ def illustrate(args: argparse.Namespace, settings: Settings, store: Store) -> No
     illustrator = providers.illustrator_for(settings)
     if args.prompt is not None:
         studio.set_prompt(store, story, page_ids[0], args.prompt)
+    safety = providers.story_safety(settings, store, story.id)
     run(
         studio.illustrate(
-            store,
-            story,
-            illustrator,
-            page_ids=page_ids,
-            seed=args.seed,
-            safety=providers.story_safety(settings, store, story.id),
+            store, story, illustrator, page_ids=page_ids, seed=args.seed, safety=safety,
+            variants=args.variants, unpinned=args.unpinned, reference=choosing.reference_image(store, story, settings),
         ),
         "pictures",
-    )
+    )  # fmt: skip
     print_pictures(story, store, set(page_ids) if page_ids else None)
 
 
@@ -273,7 +273,74 @@ def delete(args: argparse.Namespace, settings: Settings, store: Store) -> None:
     print(f"deleted {story.id}" + (f" and unpublished its {unpublished} PDF(s)" if unpublished else ""))
 
 
+def pin(args: argparse.Namespace, settings: Settings, store: Store) -> None:
+    story = find_story(store, args.id)
+    page = page_of(story, args.page)
+    variant_id = None
+    if args.picture is not None:
+        variants = story.scenes[page.id].variants if page.id in story.scenes else []
+        if not 1 <= args.picture <= len(variants):
+            raise InputError(
+                f"Page {args.page} has {len(variants)} pictures; choose --picture between 1 and {len(variants)}."
+            )
+        variant_id = variants[args.picture - 1].id
+    studio.pin(store, story, page.id, not args.off, variant_id)
+    print_pictures(story, store, {page.id})
+
+
+def versions(args: argparse.Namespace, settings: Settings, store: Store) -> None:
+    story = find_story(store, args.id)
+    if args.drafts:
+        run(choosing.make_draft_versions(store, story, providers.writer_for(settings), args.count), "versions")
+        for version in story.versions:
+            print(f"version {version.number}: {story.find_draft(version.draft).title} (seed {version.seed})")
+        return
+    safety = providers.story_safety(settings, store, story.id)
+    events = choosing.make_versions(
+        store, story, providers.illustrator_for(settings), args.count, safety=safety,
+        reference=choosing.reference_image(store, story, settings),
+    )  # fmt: skip
+    run(events, "versions")
+    for version in story.versions:
+        print(f"version {version.number}:")
+        for number, page in enumerate(story.draft.pages, start=1):
+            picture = choosing.version_picture(story, version.number, page.id)
+            if picture is not None:
+                print(f"  page {number}: {store.image_path(story.id, picture.image)} (seed {picture.seed})")
+
+
+def choose(args: argparse.Namespace, settings: Settings, store: Store) -> None:
+    story = find_story(store, args.id)
+    page_ids = [page_of(story, n).id for n in args.page] if args.page else None
+    choosing.choose_version(store, story, args.version, page_ids)
+    if story.versions and story.versions[0].kind == "draft":
+        print_draft(story)
+    else:
+        print_pictures(story, store, set(page_ids) if page_ids else None)
+
+
+def redraw(args: argparse.Namespace, settings: Settings, store: Store) -> None:
+    story = find_story(store, args.id)
+    page = page_of(story, args.page)
+    try:
+        box = tuple(float(v) for v in args.region.split(","))
+    except ValueError:
+        box = ()
+    if len(box) != 4:
+        raise InputError("--region is four numbers from 0 to 1: left,top,right,bottom (e.g. 0.2,0.3,0.7,0.9).")
+    events = choosing.redraw_region(
+        store, story, providers.illustrator_for(settings), page.id, box, args.prompt, args.seed,
+        safety=providers.story_safety(settings, store, story.id),
+    )  # fmt: skip
+    run(events, "redraw")
+    print_pictures(story, store, {page.id})
+
+
 COMMANDS = {
+    "pin": pin,
+    "versions": versions,
+    "choose": choose,
+    "redraw": redraw,
     "make": make,
     "list": list_stories,
     "show": show,
@@ -286,12 +353,17 @@ COMMANDS = {
     "translate": translate,
     "export": export,
     "delete": delete,
+    **sharing.COMMANDS,
+    **classes.COMMANDS,
+    **archives.COMMANDS,
 }
 
 
 def dispatch(args: argparse.Namespace) -> None:
     settings = settings_of(args)
-    store = Store(settings.data_dir).as_person(person_of(args), limits=Limits.from_settings(settings))
+    store = Store(settings.data_dir).as_person(
+        person_of(args), getattr(args, "in_space", None), limits=Limits.from_settings(settings)
+    )
     COMMANDS[args.command](args, settings, store)
 
 

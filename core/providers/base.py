@@ -130,6 +130,9 @@ class ImageJob:
     scene: str = ""  # the key scene the prompt came from
     mood: str = ""  # "calm" | "tense" | "joyful" | "sad" | ... (the offline engine grades by it)
     photo: Image | None = field(default=None, compare=False)
+    # A picture the result should look like (the photo, a character's reference picture): engines
+    # that can take one (local IP-Adapter, a remote edit endpoint) follow it; None: the prompt only.
+    reference: Image | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -149,7 +152,15 @@ class Picture:
     image: Image
 
 
-IllustratorEvent = Step | Picture
+@dataclass(frozen=True)
+class Remark:
+    """Something the person should know about how the pictures are made (a reference the server
+    could not take, say); the studio shows it as a notice."""
+
+    text: str
+
+
+IllustratorEvent = Step | Picture | Remark
 
 
 @runtime_checkable
