@@ -167,6 +167,7 @@ class _Run:
         self.tickets: dict[int, _Ticket] = {}  # page index -> the ticket drawing it now
         self.held: list[tuple[_Ticket, str, Image.Image]] = []  # finished before the draft was saved
         self.notices: list[str] = []
+        self.stopped: dict[int, str] = {}  # page index -> the prompt the safety check stopped (asked once)
         self.refused = False  # a limit refused more pictures, or drawing failed: no more are asked
         self.error: BaseException | None = None
         self.draft: Draft | None = None
@@ -194,10 +195,11 @@ class _Run:
         if current is not None:
             self.painter.cancel(current)
             del self.tickets[index]
-        if self._has_picture(page_id, page.prompt) or self.refused:
+        if self._has_picture(page_id, page.prompt) or self.refused or self.stopped.get(index) == page.prompt:
             return
         refused = class_safety.picture_refusal(self.store, self.story, page.prompt, self.safety)
         if refused:  # always checked in a class (core.class_safety)
+            self.stopped[index] = page.prompt
             self.notices.append(f"Page {index + 1} was not drawn: {refused}")
             return
         try:

@@ -107,3 +107,40 @@ def test_narration_asks_check_for_class_before_it_speaks(room, cat_bytes) -> Non
         check_for_class(pupil, story, ["a sword fight"], what="narration", safety=moderated)
     (latest, earlier) = classes.blocked(room.id, TEACHER)
     assert latest.reasons == ["the moderation service flagged it as violence"] and earlier.text == "a b1tch"
+
+
+def test_pictures_drawn_while_the_story_is_written_are_checked_in_a_class_too(room, cat_bytes) -> None:
+    from core import pipeline
+    from tests.test_pipeline import StreamingWriter, story_json
+
+    classes, room, pupil, _ = room
+    story = studio.start_story(pupil, cat_bytes, "cat.jpg")
+    studio.edit_caption(pupil, story, "A ginger cat.")
+    writer = StreamingWriter(story_json(["a fox by a lantern", "a fox saying f*ck"]))
+    events = list(pipeline.write_and_illustrate(pupil, story, writer, SolidIllustrator()))
+    notices = [e.text for e in events if isinstance(e, studio.Notice)]
+    assert any(n.startswith("Page 2 was not drawn: “f*ck” is not a word") for n in notices), notices
+    saved = pupil.load(story.id)
+    assert saved.picture(saved.draft.pages[0].id) and not saved.picture(saved.draft.pages[1].id)
+    assert [a.what for a in classes.blocked(room.id, TEACHER)] == ["picture"]
+
+
+def test_a_storys_zip_leaves_out_its_pdfs_until_the_teacher_approves(room, cat_bytes) -> None:
+    import io
+    import zipfile
+
+    from core.export.archive import export_zip
+
+    classes, room, pupil, _ = room
+    story = drafted(pupil, cat_bytes, "One cat.")
+    list(studio.export_pdf(pupil, story))
+
+    def pdfs() -> list[str]:
+        names = zipfile.ZipFile(io.BytesIO(export_zip(pupil, pupil.load(story.id)))).namelist()
+        return [n for n in names if n.startswith("exports/")]
+
+    assert len(pdfs()) == 1
+    classes.set_review(room.id, TEACHER, True)
+    assert pdfs() == []
+    classes.approve(room.id, TEACHER, story.id)
+    assert len(pdfs()) == 1
