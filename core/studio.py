@@ -187,14 +187,17 @@ def caption(store: Store, story: Story, vision: Vision, safety: SafetyChecker | 
     finally:
         text = clean_text("".join(parts)).strip()
         if text and guard is not None:
-            stopped = class_safety.screen(store, story, [text], what="caption", safety=guard)
+            try:
+                class_safety.check_for_class(store, story, [text], what="caption", safety=guard)
+            except class_safety.Blocked as blocked:
+                stopped = blocked
         if text and stopped is None:
             version = CaptionVersion(
                 text=text, author="model", engine=vision.engine, model=vision.model, incomplete=not finished
             )
             _commit(store, story, lambda s: s.captions.append(version), "caption", vision.engine)
     if stopped is not None:
-        raise class_safety.Blocked(stopped, [])
+        raise stopped
     if guard is not None and text:
         yield Token(text)
 
