@@ -35,7 +35,7 @@ def test_a_pupil_is_told_kindly_and_the_teacher_sees_it_all(data_dir, cat_bytes)
 
     _page(teacher, "pages/classroom.py")
     assert "Mia · 1 story · 1 stopped by the safety check" in {e.label for e in teacher.expander}
-    (table,) = teacher.dataframe
+    (table,) = [d for d in teacher.dataframe if "Why" in d.value.columns]  # beside the pupils' history
     row = table.value.iloc[0]
     assert (row["For"], row["Text"]) == ("caption", "A cat and a f**k dog")
     assert row["Why"] == 'the word "f**k" is on the classroom list'
