@@ -96,7 +96,7 @@ def _show_blocked(attempts: list) -> None:
     st.dataframe(
         [
             {
-                "When": f"{a.at:%d %b %H:%M}",
+                "When (UTC)": f"{a.at:%d %b %H:%M}",
                 "For": a.what,
                 "Story": a.title,
                 "Text": a.text,
