@@ -144,3 +144,15 @@ def test_a_storys_zip_leaves_out_its_pdfs_until_the_teacher_approves(room, cat_b
     assert pdfs() == []
     classes.approve(room.id, TEACHER, story.id)
     assert len(pdfs()) == 1
+
+
+def test_the_teacher_reads_the_stopped_attempts_on_the_command_line_too(room, cat_bytes, capsys) -> None:
+    from core.cli import main
+
+    classes, room, pupil, mia = room
+    story = studio.start_story(pupil, cat_bytes, "cat.jpg")
+    with pytest.raises(Blocked):
+        studio.edit_caption(pupil, story, "A sh!t cat")
+    assert main(["class", "show", room.id, "--as", TEACHER.id]) == 0
+    out = capsys.readouterr().out
+    assert f"caption in {story.id}: 'A sh!t cat': the word \"sh!t\" is on the classroom list" in out
