@@ -21,7 +21,7 @@ from dataclasses import replace
 
 from PIL import Image, ImageDraw
 
-from core import studio
+from core import class_safety, studio
 from core.errors import InputError
 from core.providers.base import Illustrator, Writer
 from core.safety import SafetyChecker
@@ -195,9 +195,9 @@ def redraw_region(
         raise InputError("That page has no picture to redraw a region of yet: draw one first.")
     box = _valid_box(box)
     prompt = clean_text(prompt or "").strip() or page.prompt
-    reasons = safety.check(prompt) if safety else []
-    if reasons:
-        raise InputError(f"The region was not redrawn: {'; '.join(reasons)}.")
+    refused = class_safety.picture_refusal(store, story, prompt, safety)  # always checked in a class
+    if refused:
+        raise InputError(f"The region was not redrawn: {refused}")
     studio._may_change(store, story, illustrator.engine, calls=1, pictures=1)
     image = studio.open_image(store, story.id, source.image)
     mask = region_mask(image.size, box)

@@ -24,6 +24,8 @@ Layout under the data folder:
     classes/<class id>.json     the roster: name, teacher, code, review, approvals, pupils
     classes/codes/<CODE>        the class id a code opens (made with O_EXCL: codes never collide)
     classes/keys/<hash>.json    what a pupil key opens, or that it was reset or its class closed
+    classes/blocked/<class id>.jsonl  what the class's safety check stopped, for the teacher
+                                (`core.class_safety`): kept with the class, never in a story
 """
 
 from __future__ import annotations
@@ -93,6 +95,22 @@ class Classroom(_Model):
             if pupil.id == pupil_id:
                 return pupil
         raise InputError("There is no such pupil in this class.")
+
+
+class BlockedAttempt(_Model):
+    """One text the class's safety check stopped: who, when, in which story, what it was for
+    ("caption", "picture", "print", "narration"), the text and every reason, in full."""
+
+    at: datetime
+    person: str
+    story: str
+    title: str = ""
+    what: str
+    text: str
+    reasons: list[str]
+
+
+BLOCKED_KEPT = 1000  # per class: the newest attempts are kept, the oldest dropped
 
 
 class KeyRecord(_Model):
@@ -453,3 +471,31 @@ class Classrooms:
                 json.dumps({"class": room.name, "code": room.code, "stories": index}, indent=1, ensure_ascii=False),
             )
         return buffer.getvalue()
+
+    # --- what the safety check stopped ---------------------------------------------------------
+
+    def _blocked_path(self, class_id: str) -> Path:
+        self._roster_path(class_id)  # a valid class id, never a path of someone's choosing
+        return self.folder / "blocked" / f"{class_id}.jsonl"
+
+    def record_blocked(self, class_id: str, attempt: BlockedAttempt) -> None:
+        """Keep a stopped attempt for the teacher (the newest BLOCKED_KEPT of the class)."""
+        from core.store import write_atomically
+
+        path = self._blocked_path(class_id)
+        with self._locked(class_id):
+            lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+            lines = [*lines[-(BLOCKED_KEPT - 1) :], attempt.model_dump_json()]
+            write_atomically(path, ("\n".join(lines) + "\n").encode("utf-8"))
+
+    def blocked(self, class_id: str, by: Person) -> list[BlockedAttempt]:
+        """Every stopped attempt in the class, newest first; for its teacher only."""
+        self._teachers(class_id, by)
+        path = self._blocked_path(class_id)
+        found = []
+        for line in path.read_text(encoding="utf-8").splitlines() if path.exists() else []:
+            try:
+                found.append(BlockedAttempt.model_validate_json(line))
+            except (ValidationError, ValueError):
+                continue
+        return found[::-1]

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 from PIL import Image
 
-from core import studio
+from core import class_safety, studio
 from core.errors import InputError, StudioError
 from core.prompts import image_prompt
 from core.providers.base import Illustrator, ImageJob, Picture, Remark, Step, Writer, WriterStream, WrittenPage
@@ -167,6 +167,7 @@ class _Run:
         self.tickets: dict[int, _Ticket] = {}  # page index -> the ticket drawing it now
         self.held: list[tuple[_Ticket, str, Image.Image]] = []  # finished before the draft was saved
         self.notices: list[str] = []
+        self.stopped: dict[int, str] = {}  # page index -> the prompt the safety check stopped (asked once)
         self.refused = False  # a limit refused more pictures, or drawing failed: no more are asked
         self.error: BaseException | None = None
         self.draft: Draft | None = None
@@ -194,11 +195,12 @@ class _Run:
         if current is not None:
             self.painter.cancel(current)
             del self.tickets[index]
-        if self._has_picture(page_id, page.prompt) or self.refused:
+        if self._has_picture(page_id, page.prompt) or self.refused or self.stopped.get(index) == page.prompt:
             return
-        reasons = self.safety.check(page.prompt) if self.safety else []
-        if reasons:
-            self.notices.append(f"Page {index + 1} was not drawn: {'; '.join(reasons)}.")
+        refused = class_safety.picture_refusal(self.store, self.story, page.prompt, self.safety)
+        if refused:  # always checked in a class (core.class_safety)
+            self.stopped[index] = page.prompt
+            self.notices.append(f"Page {index + 1} was not drawn: {refused}")
             return
         try:
             studio._may_change(self.store, self.story, self.illustrator.engine, calls=1, pictures=1)

@@ -58,7 +58,7 @@ from core.datadir import write_atomically as write_atomically  # importable here
 from core.errors import InputError
 from core.limits import Limits, Quota
 from core.people import People
-from core.spaces import PERSONAL, Level, Person, Share, StoryAccess
+from core.spaces import PERSONAL, Level, Person, Share, Spaces, StoryAccess
 from core.story import AUDIO_NAME, IMAGE_NAME, STORY_ID, Story, new_id, now
 
 KEEP_VERSIONS = 20
@@ -158,6 +158,17 @@ class Store:
     def check_printing(self, story_id: str) -> None:
         """Raise unless the asker may print the story now (a class may review first; see
         `core.classroom`); the operator prints anything."""
+
+    def class_space(self, story_id: str) -> str | None:
+        """The class space the story lives in, or None: in a class the safety check is always on
+        (`core.class_safety`), whoever asks and whatever the settings say."""
+        access = self._read_access(story_id)
+        if access is None or access.space == PERSONAL:
+            return None
+        try:
+            return access.space if Spaces(self.root).get(access.space).kind == "class" else None
+        except InputError:
+            return None
 
     def access(self, story_id: str) -> StoryAccess:
         """The story's owner, space and shares (for anyone who may see the story)."""

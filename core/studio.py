@@ -25,6 +25,7 @@ from typing import TypeVar
 from PIL import Image
 from pydantic import ValidationError
 
+from core import class_safety
 from core.errors import InputError, NotConfigured
 from core.limits import REMOTE_ENGINES
 from core.offline.mood import mood_of
@@ -171,33 +172,50 @@ def open_image(store: Store, story_id: str, name: str) -> Image.Image:
 # --- caption -----------------------------------------------------------------------------
 
 
-def caption(store: Store, story: Story, vision: Vision) -> Iterator[Event]:
-    """Describe the photo, streamed. Stopped or failed half-way, what arrived is kept as incomplete."""
+def caption(store: Store, story: Story, vision: Vision, safety: SafetyChecker | None = None) -> Iterator[Event]:
+    """Describe the photo, streamed. Stopped or failed half-way, what arrived is kept as incomplete.
+
+    Checked captions (a story in a class, or `safety` given) are shown only once the whole caption
+    passed the check; one that does not is neither shown nor kept (`core.class_safety`)."""
     _may_change(store, story, vision.engine)
     image = photo_image(store, story)
+    guard = class_safety.checker(store, story.id, safety)
     parts: list[str] = []
     finished = False
+    stopped = None
     try:
         for chunk in vision.describe(image):
             parts.append(chunk)
-            yield Token(chunk)
+            if guard is None:
+                yield Token(chunk)
         finished = True
     finally:
         text = clean_text("".join(parts)).strip()
-        if text:
+        if text and guard is not None:
+            try:
+                class_safety.check_for_class(store, story, [text], what="caption", safety=guard)
+            except class_safety.Blocked as blocked:
+                stopped = blocked
+        if text and stopped is None:
             version = CaptionVersion(
                 text=text, author="model", engine=vision.engine, model=vision.model, incomplete=not finished
             )
             _commit(store, story, lambda s: s.captions.append(version), "caption", vision.engine)
+    if stopped is not None:
+        raise stopped
+    if guard is not None and text:
+        yield Token(text)
 
 
-def edit_caption(store: Store, story: Story, text: str) -> bool:
-    """Keep the person's version of the caption. Returns False when nothing changed."""
+def edit_caption(store: Store, story: Story, text: str, safety: SafetyChecker | None = None) -> bool:
+    """Keep the person's version of the caption. Returns False when nothing changed. In a class
+    (or with `safety`) a caption the safety check stops is not kept (`class_safety.Blocked`)."""
     text = clean_text(text).strip()
     if not text:
         raise InputError("The caption is empty: write a few words about the photo.")
     if text == story.caption:
         return False
+    class_safety.check_for_class(store, story, [text], what="caption", safety=safety)
     version = CaptionVersion(text=text, author="person")
     _commit(store, story, lambda s: s.captions.append(version), "caption")
     return True
@@ -555,9 +573,10 @@ def illustrate(
     width, height = illustrator.size_for(story.settings.aspect)
     jobs: list[tuple[StoryPage, ImageJob]] = []
     for page in pages:
-        reasons = safety.check(page.prompt) if safety else []
-        if reasons:
-            yield Notice(f"Page {draft.pages.index(page) + 1} was not drawn: {'; '.join(reasons)}.")
+        # always checked in a class: the pupil reads kind words, the teacher all of it
+        refused = class_safety.picture_refusal(store, story, page.prompt, safety)
+        if refused:
+            yield Notice(f"Page {draft.pages.index(page) + 1} was not drawn: {refused}")
             continue
         if page_ids is not None and is_pinned(story, page.id):
             yield Notice(
@@ -844,7 +863,9 @@ def export_pdf(
     translation = story.translation(settings.language) if settings.language else None
     if settings.language and translation is None:
         raise InputError(f"There is no translation into '{settings.language}': translate the story first.")
-    if safety:
+    if store.class_space(story.id):  # always checked in a class, whatever `safety` says
+        class_safety.check_for_class(store, story, printed_texts(story, settings), what="print", safety=safety)
+    elif safety:
         reasons = [r for text in printed_texts(story, settings) for r in safety.check(text)]
         if reasons:
             raise InputError("The safety check stopped this export: " + "; ".join(sorted(set(reasons))) + ".")

@@ -70,7 +70,7 @@ def region(store: Store, story: Story, settings: Settings, page: StoryPage, pict
         if right > left and bottom > top:
             preview.image(_outlined(store, story, picture, box), caption="The region to redraw")
         if controls.button("Redraw the region", key=f"pictures_region_go_{page.id}"):
-            safety = providers.safety_for(settings)
+            safety = providers.story_safety(settings, store, story.id)
             step = lambda: choosing.redraw_region(  # noqa: E731
                 store, story, illustrator, page.id, box, prompt or None, safety=safety
             )
@@ -92,7 +92,7 @@ def versions(store: Store, story: Story, settings: Settings) -> None:
             story,
             illustrator,
             int(count),
-            safety=providers.safety_for(settings),
+            safety=providers.story_safety(settings, store, story.id),
             reference=choosing.reference_image(store, story, settings),
         )
         if _ui.run_step("Making versions of the book", step, capability="illustrator"):

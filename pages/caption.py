@@ -18,7 +18,9 @@ with right:
     if st.button(label, type="primary" if not story.captions else "secondary", key="caption_describe"):
         if _ui.run_step(
             "Describing the photo",
-            lambda: studio.caption(store, story, providers.vision_for(settings)),
+            lambda: studio.caption(
+                store, story, providers.vision_for(settings), providers.story_safety(settings, store, story.id)
+            ),
             stream=True,
             capability="vision",
         ):
@@ -38,7 +40,7 @@ with right:
         )
         if st.button("Save my caption", key="caption_save"):
             with _ui.shows_errors():
-                if studio.edit_caption(store, story, text):
+                if studio.edit_caption(store, story, text, providers.story_safety(settings, store, story.id)):
                     st.rerun()
                 st.info("The caption is unchanged.")
         _nav.link(_nav.STORY_SETTINGS)

@@ -98,6 +98,30 @@ else:
         st.rerun()
 
 stories = classes.stories(room.id, store)
+blocked: dict[str, list] = {}  # what the safety check stopped, per person (kept with the class)
+for attempt in classes.blocked(room.id, who):
+    blocked.setdefault(attempt.person, []).append(attempt)
+
+
+def _show_blocked(attempts: list) -> None:
+    """The teacher's full view of what was stopped: when, what for, which story, the text, why."""
+    st.markdown(f"**Stopped by the safety check ({len(attempts)})**")
+    st.dataframe(
+        [
+            {
+                "When (UTC)": f"{a.at:%d %b %H:%M}",
+                "For": a.what,
+                "Story": a.title,
+                "Text": a.text,
+                "Why": "; ".join(a.reasons),
+            }
+            for a in attempts
+        ],
+        hide_index=True,
+        width="stretch",
+    )
+
+
 by_pupil: dict[str, list] = {}
 for pupil, summary in stories:
     by_pupil.setdefault(pupil.id if pupil else "", []).append(summary)
@@ -126,7 +150,11 @@ def history(pupil_id: str, own: list) -> None:
 
 for pupil in room.pupils:
     own = by_pupil.get(pupil.id, [])
-    with st.expander(f"{pupil.name} · {len(own)} {'story' if len(own) == 1 else 'stories'}"):
+    stopped = blocked.get(pupil.id, [])
+    flag = f" · {len(stopped)} stopped by the safety check" if stopped else ""
+    with st.expander(f"{pupil.name} · {len(own)} {'story' if len(own) == 1 else 'stories'}{flag}"):
+        if stopped:
+            _show_blocked(stopped)
         for summary in own:
             line, open_box, read_box, approve_box = st.columns([4, 1, 1, 2])
             line.markdown(f"**{_ui.literal(summary.title)}**  \n{summary.pages} pages")
@@ -166,6 +194,10 @@ for pupil in room.former:
             if open_box.button("Open", key=f"classroom_open_{summary.id}"):
                 _ui.open_story(summary.id)
         history(pupil.id, own)
+
+if blocked.get(who.id):
+    with st.expander(f"Your own attempts stopped by the safety check ({len(blocked[who.id])})"):
+        _show_blocked(blocked[who.id])
 
 st.subheader("All the class's stories")
 st.download_button(

@@ -42,7 +42,7 @@ def _revision(instruction: str):
 def _painting() -> dict:
     return {
         "illustrator": providers.illustrator_for(settings),
-        "safety": providers.safety_for(settings),
+        "safety": providers.story_safety(settings, store, story.id),
         "reference": choosing.reference_image(store, story, settings),
     }
 

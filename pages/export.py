@@ -103,10 +103,12 @@ if classroom:
         for number, question in enumerate(questions_for(story), start=1):
             st.write(f"{number}. {question.question}")
 publisher = _ui.publisher()
+may_print = True
 try:
     store.check_printing(story.id)  # a class that reviews first: say so before the button is pressed
 except InputError as waiting:
     st.info(str(waiting))
+    may_print = False  # an earlier PDF is not handed out either until the teacher approves
 st.caption(
     f"The QR code will point at {publisher.base_url}. A phone must be able to reach that address: "
     "set the public address in Settings when the studio runs behind another name."
@@ -122,7 +124,7 @@ if st.button("Make the print PDF" if for_print else "Make the PDF", type="primar
             page_size=page_size,
             language=language,
             bilingual=bilingual and language is not None,
-            safety=providers.safety_for(settings),
+            safety=providers.story_safety(settings, store, story.id),
             layout=layout,
             trim=trim,
             crop_marks=crop_marks,
@@ -133,7 +135,7 @@ if st.button("Make the print PDF" if for_print else "Make the PDF", type="primar
     story = store.load(story.id)
 
 latest = story.latest_export("pdf")
-if latest:
+if latest and may_print:
     pdf = store.export_path(story.id, latest.token)
     if pdf.exists():
         made_for = f"for a printer, trim {latest.trim}" if latest.trim else latest.page_size

@@ -22,7 +22,7 @@ draft = story.draft
 
 
 def _draw(label: str, page_ids=None, seed=None, unpinned=False) -> None:
-    illustrator, safety = providers.illustrator_for(settings), providers.safety_for(settings)
+    illustrator, safety = providers.illustrator_for(settings), providers.story_safety(settings, store, story.id)
     variants = int(st.session_state.get("pictures_variants", 1))
     reference = choosing.reference_image(store, story, settings)
 

@@ -92,7 +92,16 @@ with st.form("settings_form"):
         settings.public_base_url or "",
         placeholder="http://192.168.1.20:8501",
     )
-    safety = st.toggle("Classroom safety checks on prompts and texts", settings.safety)
+    in_class = _identity.current_seat() is not None  # a pupil: the check is always on in a class
+    safety = st.toggle(
+        "Classroom safety checks on prompts and texts",
+        settings.safety or in_class,
+        disabled=in_class,
+        key="settings_safety",
+        help="Always on in a class: every caption, picture idea and printed page is checked.",
+    )
+    if in_class:
+        st.caption("The safety check is always on in your class.")
     if st.form_submit_button("Apply", type="primary"):
         overrides.update(chosen)
         overrides.update(models)

@@ -863,3 +863,22 @@ def test_writer_answers_a_classroom_request_with_the_real_tiny_model(tiny, manag
     assert isinstance(w.answer("Define 'lantern' for a child."), str)
     words = [WordToKnow("lantern", "Pip saw a lantern.", 1)]
     assert with_definitions(words, w.answer, LEVELS["early"]) == words
+
+
+def test_the_lesson_reads_pictures_through_the_loaded_llavas_vision_tower(tiny, manager):
+    """How it works: with LLaVA loaded, the lesson's x can come from LLaVA's own vision tower."""
+    from core.lesson.features import loaded_tower
+    from core.lesson.train import Config, Lesson
+    from core.settings import Settings
+
+    settings = Settings(vision="local", model_vision=str(tiny["vision"]), load_in_4bit=True)
+    vision = models_vision(tiny, manager)
+    manager.unload(vision.key)
+    assert loaded_tower(manager, settings) is None  # the lesson never loads a model itself
+    bundle = vision.loaded()
+    tower = loaded_tower(manager, settings)
+    lesson = Lesson.build(pairs=30, seed=0, images=tower)
+    assert lesson.x_train.shape == (24, bundle.model.config.vision_config.hidden_size)
+    trained = lesson.run(Config(epochs=3))
+    assert trained.epochs[-1].loss < trained.epochs[0].loss
+    assert loaded_tower(manager, settings.model_copy(update={"vision": "offline"})) is None

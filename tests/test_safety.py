@@ -177,3 +177,69 @@ def test_safety_uses_the_remote_servers_moderation_when_the_writer_is_remote() -
         )
         reasons = remote.check("The knight will kill the dragon")
     assert reasons and "moderation" in reasons[0]
+
+
+# --- the obfuscation corpus: each of these passed the list before symbols, masks, 7 and whole
+# look-alike words were read (they are the defects of issue 12), and each is blocked now ----------
+
+OBFUSCATED = {
+    "symbols": ["f*ck", "f**k", "sh!t", "sh*t", "a$$", "$h!t", "b!tch", "shi+", "c*nt", "a**hole", "sh*tty", "f_ck"],
+    "spacing": ["f u c k", "f.u.c.k!", "s  h  i  t", "n-u-d-e", "f*u*c*k", "f_u_c_k"],
+    "homoglyphs": ["ѕех", "Ѕех", "fυck", "ѕhit", "ｆ＊ｃｋ", "ⓕⓤⓒⓚ", "ƒuck", "𝐟𝐮𝐜𝐤", "ſhit", "р0rn"],
+    "leetspeak": ["5h17", "7its", "ti7s", "bi7ch", "b|tch", "pen!s", "wh0r3", "murd3r", "c0caine", "k!ll yourself"],
+}
+
+
+@pytest.mark.parametrize("text", [word for words in OBFUSCATED.values() for word in words])
+def test_the_obfuscation_corpus_is_blocked(text):
+    reasons = check_text(f"Then the hero said {text} to the dog.")
+    assert len(reasons) == 1 and reasons[0].endswith("on the classroom list"), text
+
+
+@pytest.mark.parametrize("text", ["f*ck", "sh!t", "f**k", "5h17", "7its", "shi+", "ѕех", "ｆ＊ｃｋ", "ⓕⓤⓒⓚ", "ƒuck"])
+def test_symbols_masks_and_disguised_words_were_the_defects(text):
+    """Written against the old matcher: each of these passed it (kept here by name so a regression
+    says which trick got through again)."""
+    assert check_text(f"the dog said {text}") != []
+
+
+INNOCENT = (
+    "Scunthorpe grapes assistant class cocktail Essex Sussex Middlesex shiitake therapist analysis "
+    "Dickens button Penistone cockpit hitch arsenal passion bassoon cumulus title assassin associate "
+    "sextant sextet hello shell document Hancock pass glass grass snigger Titicaca constitution "
+    "skillful Mississippi scrap drape shitake"
+).split()
+HARMLESS_SYMBOLS = [
+    "I/O",
+    "3D",
+    "C++",
+    "A+",
+    "100%",
+    "hello_world",
+    "**bold**",
+    "*note*",
+    "word*",
+    "4ever",
+    "1337",
+    "Yes!",
+    "Wow!!!",
+    "R&D",
+    "e-mail",
+    "#hashtag",
+    "@home",
+    "$5",
+    "skills",
+    "sk1lls",
+    "it|is",
+    "x**y",
+]
+
+
+@pytest.mark.parametrize("word", INNOCENT + HARMLESS_SYMBOLS)
+def test_innocent_words_that_contain_listed_ones_are_not_blocked(word):
+    assert check_text(f"Look at {word} now") == [], word
+
+
+def test_a_mostly_russian_text_keeps_its_own_words_but_a_disguise_in_english_is_caught():
+    assert check_text("Это сор и мусор, а в лесу кот и рысь") == []
+    assert check_text("the cat and the ѕех") != []

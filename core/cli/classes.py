@@ -97,6 +97,7 @@ def _pupil(room: Classroom, wanted: str | None) -> str:
 def _show(room: Classroom, classes: Classrooms, store: Store) -> None:
     print(f"{room.name}  ({f'code {room.code}' if room.open else 'closed'}; review {'on' if room.review else 'off'})")
     stories = classes.stories(room.id, store)
+    stopped = classes.blocked(room.id, store.person)  # what the safety check stopped (core.class_safety)
     for pupil in [*room.pupils, *room.former]:
         gone = " (no longer in the class)" if pupil in room.former else ""
         print(f"- {pupil.name}{gone}  {pupil.id}")
@@ -104,6 +105,12 @@ def _show(room: Classroom, classes: Classrooms, store: Store) -> None:
             if owner is not None and owner.id == pupil.id:
                 approved = "  approved" if summary.id in room.approved else ""
                 print(f"    {summary.id}  {summary.title}  ({summary.pages} pages){approved}")
+        for attempt in (a for a in stopped if a.person == pupil.id):
+            text = " ".join(attempt.text.split())
+            print(
+                f"    stopped {attempt.at:%Y-%m-%d %H:%M} UTC, {attempt.what} in {attempt.story}: "
+                f"{text!r}: {'; '.join(attempt.reasons)}"
+            )
 
 
 COMMANDS = {"class": run_class}

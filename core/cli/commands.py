@@ -101,7 +101,8 @@ def _export(store: Store, story: Story, settings: Settings, args: argparse.Names
     writer = providers.writer_for(settings) if args.classroom and _asks_writer(args, settings) else None
     events = studio.export_pdf(
         store, story, publisher=publisher, page_size=args.page_size, language=args.language,
-        bilingual=args.bilingual, safety=providers.safety_for(settings), layout=getattr(args, "layout", None),
+        bilingual=args.bilingual, safety=providers.story_safety(settings, store, story.id),
+        layout=getattr(args, "layout", None),
         trim=(args.trim or story.export.trim) if for_print else None, crop_marks=for_print and args.crop_marks,
         classroom=args.classroom, writer=writer,
     )  # fmt: skip
@@ -141,15 +142,14 @@ def make(args: argparse.Namespace, settings: Settings, store: Store) -> None:
     story = studio.start_story(store, args.photo.read_bytes(), args.photo.name)
     print(f"story {story.id} (saved in {store.location(story.id)})", file=sys.stderr)
     studio.update_settings(store, story, **{name: getattr(args, name) for name in STORY_FIELDS})
+    safety = providers.story_safety(settings, store, story.id)
     if args.caption:
-        studio.edit_caption(store, story, args.caption)
+        studio.edit_caption(store, story, args.caption, safety)
     else:
-        run(studio.caption(store, story, vision), "caption")
+        run(studio.caption(store, story, vision, safety), "caption")
     # Each page's picture starts as soon as the writer has finished the page (core.pipeline).
     reference = choosing.reference_image(store, story, settings)
-    painting = pipeline.write_and_illustrate(
-        store, story, writer, illustrator, safety=providers.safety_for(settings), reference=reference
-    )
+    painting = pipeline.write_and_illustrate(store, story, writer, illustrator, safety=safety, reference=reference)
     run(painting, "story and pictures")
     if upscaler:
         run(studio.upscale(store, story, upscaler, args.upscale), "upscale")
@@ -188,11 +188,12 @@ def show(args: argparse.Namespace, settings: Settings, store: Store) -> None:
 
 def caption(args: argparse.Namespace, settings: Settings, store: Store) -> None:
     story = find_story(store, args.id)
+    safety = providers.story_safety(settings, store, story.id)
     if args.text is not None:
-        if not studio.edit_caption(store, story, args.text):
+        if not studio.edit_caption(store, story, args.text, safety):
             print("The caption is already this; nothing changed.", file=sys.stderr)
     else:
-        run(studio.caption(store, story, providers.vision_for(settings)), "caption")
+        run(studio.caption(store, story, providers.vision_for(settings), safety), "caption")
     print(story.caption)
 
 
@@ -226,9 +227,10 @@ def illustrate(args: argparse.Namespace, settings: Settings, store: Store) -> No
     illustrator = providers.illustrator_for(settings)
     if args.prompt is not None:
         studio.set_prompt(store, story, page_ids[0], args.prompt)
+    safety = providers.story_safety(settings, store, story.id)
     run(
         studio.illustrate(
-            store, story, illustrator, page_ids=page_ids, seed=args.seed, safety=providers.safety_for(settings),
+            store, story, illustrator, page_ids=page_ids, seed=args.seed, safety=safety,
             variants=args.variants, unpinned=args.unpinned, reference=choosing.reference_image(store, story, settings),
         ),
         "pictures",
@@ -369,8 +371,9 @@ def versions(args: argparse.Namespace, settings: Settings, store: Store) -> None
         for version in story.versions:
             print(f"version {version.number}: {story.find_draft(version.draft).title} (seed {version.seed})")
         return
+    safety = providers.story_safety(settings, store, story.id)
     events = choosing.make_versions(
-        store, story, providers.illustrator_for(settings), args.count, safety=providers.safety_for(settings),
+        store, story, providers.illustrator_for(settings), args.count, safety=safety,
         reference=choosing.reference_image(store, story, settings),
     )  # fmt: skip
     run(events, "versions")
@@ -403,7 +406,7 @@ def redraw(args: argparse.Namespace, settings: Settings, store: Store) -> None:
         raise InputError("--region is four numbers from 0 to 1: left,top,right,bottom (e.g. 0.2,0.3,0.7,0.9).")
     events = choosing.redraw_region(
         store, story, providers.illustrator_for(settings), page.id, box, args.prompt, args.seed,
-        safety=providers.safety_for(settings),
+        safety=providers.story_safety(settings, store, story.id),
     )  # fmt: skip
     run(events, "redraw")
     print_pictures(story, store, {page.id})
@@ -448,3 +451,40 @@ def person_of(args: argparse.Namespace) -> Person:
     if not wanted:
         return Person.personal()
     return Person(id=valid_person_id(wanted))
+
+
+def lesson(args: argparse.Namespace, settings: Settings, store: Store) -> None:
+    """The How it works page's lesson, headless: the loss curve, then the retrieval scores."""
+    from core.lesson.train import Config, Lesson
+    from core.photo import load_photo
+
+    try:
+        config = Config(args.loss, args.optimiser, args.lr, args.epochs, seed=args.seed, backend=args.backend)
+    except ValueError as error:
+        raise InputError(str(error)) from None
+    photo = load_photo(args.photo.read_bytes(), args.photo.name).image if args.photo else None
+    print(f"drawing {args.pairs} picture/caption pairs", file=sys.stderr)
+    taught = Lesson.build(args.pairs, args.seed)
+    steps = taught.train(config)
+    while True:
+        try:
+            epoch = next(steps)
+        except StopIteration as done:
+            trained = done.value
+            break
+        print(f"epoch {epoch.epoch:4d}  loss {epoch.loss:.4f}  held-out loss {epoch.test_loss:.4f}")
+    w, pca = trained.retrieval, taught.pca()
+    print(
+        f"picture -> caption on {w.pairs} held-out pairs "
+        f"(chance: top-1 {w.chance1:.1%}, top-5 {w.chance5:.1%})\n"
+        f"  W ({config.loss}, {config.optimiser}, lr {config.rate:g}, {config.epochs} epochs): "
+        f"top-1 {w.top1:.1%}, top-5 {w.top5:.1%}\n"
+        f"  PCA (each side alone, no pairs): top-1 {pca.top1:.1%}, top-5 {pca.top5:.1%}"
+    )
+    if photo is not None:
+        print(f"captions nearest to W·x of {args.photo.name}:")
+        for text, score in taught.nearest_captions(photo, trained.W):
+            print(f"  {score:.2f}  {text}")
+
+
+COMMANDS["lesson"] = lesson

@@ -281,4 +281,14 @@ def build_parser() -> argparse.ArgumentParser:
     sharing.add_commands(command)
     classes.add_commands(command)
     archives.add_commands(command)
+
+    lesson = command("lesson", "the How it works lesson: train W to join pictures to captions, compare with PCA")
+    lesson.add_argument("--loss", choices=("cosine", "mse"), default="cosine")
+    lesson.add_argument("--optimiser", choices=("sgd", "adam"), default="adam")
+    lesson.add_argument("--lr", type=float, help="learning rate (default: 0.5 for sgd, 0.003 for adam)")
+    lesson.add_argument("--epochs", type=_number(1, 1000), default=30)
+    lesson.add_argument("--pairs", type=_number(20, 432), default=240, help="picture/caption pairs to draw")
+    lesson.add_argument("--seed", type=int, default=0)
+    lesson.add_argument("--backend", choices=("numpy", "torch"), default="numpy")
+    lesson.add_argument("--photo", type=Path, help="also list the captions nearest to this photo's W·x")
     return parser

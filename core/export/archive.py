@@ -71,7 +71,7 @@ def export_zip(store: Store, story: Story) -> bytes:
             archive.writestr(f"images/{name}", store.read_image(story.id, name), zipfile.ZIP_STORED)
         for name in sorted(story.audio_names()):
             archive.writestr(f"audio/{name}", store.read_audio(story.id, name))
-        for record in story.exports:
+        for record in story.exports if _may_print(store, story) else ():
             extension = _extension(record.format)
             if extension == "zip":
                 continue  # an archive made earlier: this one holds everything it did
@@ -93,6 +93,16 @@ def _extension(format_name: str) -> str:
 
     chosen = FORMATS.get(format_name)
     return chosen.extension if chosen else "pdf"
+
+
+def _may_print(store: Store, story: Story) -> bool:
+    """Whether the story's PDFs go into its ZIP: not while a class waits for the teacher to approve
+    printing it (`core.classroom`), or the ZIP would hand out what the Export page holds back."""
+    try:
+        store.check_printing(story.id)
+    except InputError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)

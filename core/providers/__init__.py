@@ -197,3 +197,12 @@ def safety_for(settings: Settings):
         return list(dict.fromkeys(reason for check in checks.values() for reason in check(text)))
 
     return SafetyChecker(moderate=moderate_everywhere)
+
+
+def story_safety(settings: Settings, store, story_id: str):
+    """`safety_for` for one story: always on for a story in a class space (`core.class_safety`),
+    whatever the settings say, so a pupil cannot switch it off; the moderation endpoint is asked
+    wherever the writer or illustrator is remote."""
+    if store.class_space(story_id):
+        settings = settings.model_copy(update={"safety": True})
+    return safety_for(settings)
