@@ -118,7 +118,7 @@ def _verdict(
     class_id = store.class_space(story.id)
     if class_id is None:
         return f"The safety check stopped {PURPOSES.get(what, 'this')}: {'; '.join(reasons)}.", reasons
-    Classrooms(store.root).record_blocked(
+    Classrooms(store.data).record_blocked(
         class_id,
         BlockedAttempt(
             at=now(),

@@ -166,7 +166,7 @@ class Store:
         if access is None or access.space == PERSONAL:
             return None
         try:
-            return access.space if Spaces(self.root).get(access.space).kind == "class" else None
+            return access.space if Spaces(self.data).get(access.space).kind == "class" else None
         except InputError:
             return None
 
@@ -196,7 +196,7 @@ class Store:
         """Story settings a new story in this space starts with (a class's reading level)."""
         from core.classroom import Classrooms
 
-        level = Classrooms(self.root).reading_level_of(space_id)
+        level = Classrooms(self.data).reading_level_of(space_id)
         return {"reading_level": level} if level else {}
 
     def _access_for_new(self, source: StoryAccess | None) -> StoryAccess:

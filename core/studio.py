@@ -1060,9 +1060,9 @@ def narrate(
         current = story.narration(page.id, language)
         if current is not None and current.voice == voice and not again and page_ids is None:
             continue
-        reasons = safety.check(text) if safety else []
-        if reasons:
-            yield Notice(f"Page {number} was not read aloud: {'; '.join(reasons)}.")
+        refusal = class_safety.screen(store, story, [text], what="narration", safety=safety)  # always in class
+        if refusal:
+            yield Notice(f"Page {number} was not read aloud. {refusal}")
             continue
         said = sentences(text)
         if said:
@@ -1126,13 +1126,8 @@ def export_file(
     translation = story.translation(language) if language else None
     if language and translation is None:
         raise InputError(f"There is no translation into '{language}': translate the story first.")
-    if safety:
-        texts = (
-            [translation.title, *translation.pages] if translation else [draft.title, *(p.text for p in draft.pages)]
-        )
-        reasons = [r for text in texts for r in safety.check(text)]
-        if reasons:
-            raise InputError("The safety check stopped this export: " + "; ".join(sorted(set(reasons))) + ".")
+    texts = [translation.title, *translation.pages] if translation else [draft.title, *(p.text for p in draft.pages)]
+    class_safety.check_for_class(store, story, texts, what="print", safety=safety)  # always in a class
     token = secrets.token_hex(16)
     filename = f"{safe_filename(story.title)}.{chosen.extension}"
     url = publisher.url(token, filename) if publisher else None
