@@ -25,6 +25,7 @@ from typing import TypeVar
 from PIL import Image
 from pydantic import ValidationError
 
+from core import characters
 from core.errors import InputError, NotConfigured
 from core.limits import REMOTE_ENGINES
 from core.offline.mood import mood_of
@@ -325,6 +326,8 @@ def write_draft(store: Store, story: Story, writer: Writer) -> Iterator[Event]:
     yield from _write(
         store, story, writer.draft(brief(story)), step="draft", instruction=instruction, writer=writer, parent=None
     )
+    if not story.characters:
+        yield from propose_characters(store, story, writer)
 
 
 def revise(store: Store, story: Story, writer: Writer, instruction: str) -> Iterator[Event]:
@@ -542,7 +545,7 @@ def illustrate(
             (
                 page,
                 ImageJob(
-                    prompt=page.prompt,
+                    prompt=characters.page_prompt(story, page).text,
                     seed=next_seed(story, page.id) if seed is None else seed,
                     width=width,
                     height=height,
@@ -942,3 +945,42 @@ def delete_story(store: Store, story_id: str, publisher: Publisher | None = None
             publisher.unpublish(record.token)
     store.delete(story_id)
     return len(story.exports)
+
+
+# --- characters --------------------------------------------------------------------------
+
+
+def propose_characters(store: Store, story: Story, writer: Writer | None = None) -> Iterator[Event]:
+    """Propose a sheet per character of the chosen draft and keep them as the story's sheets
+    (replacing any): a writer that can answer JSON (`ask_json`) is asked and its answer validated;
+    otherwise, or when its answer cannot be used, they come from the offline plan or the draft."""
+    _chosen(story)
+    ask = getattr(writer, "ask_json", None)
+    sheets = None
+    if ask is not None:
+        _may_change(store, story, writer.engine)
+        draft = _chosen(story)
+        try:
+            answer = ask(characters.characters_prompt(draft.title, draft.text()), characters.CHARACTER_SCHEMA)
+            sheets = characters.propose(story, answer)
+        except InputError as error:
+            yield Notice(f"{error} The characters were proposed from the story instead.")
+    if sheets is None:
+        _may_change(store, story)
+        sheets = characters.propose(story)
+
+    def keep(s: Story) -> None:
+        s.characters = [c.model_copy(deep=True) for c in sheets]
+
+    _commit(store, story, keep, "characters", writer.engine if writer else None)
+    yield Notice("Characters: " + ", ".join(c.name for c in sheets) + ". Edit them on the Characters page.")
+
+
+def edit_characters(store: Store, story: Story, changes: dict[str, dict]) -> None:
+    """Apply a person's changes to the sheets (see `core.characters.edit`) and save them."""
+    _may_change(store, story)
+
+    def change(s: Story) -> None:
+        s.characters = characters.edit(s.characters, changes)
+
+    _commit(store, story, change, "characters")
