@@ -85,7 +85,9 @@ def saliency(rgb: np.ndarray) -> np.ndarray:
 def _ellipse(h: int, w: int, rect: tuple[int, int, int, int]) -> np.ndarray:
     mask = np.zeros((h, w), np.uint8)
     x0, y0, x1, y1 = rect
-    cv2.ellipse(mask, ((x0 + x1) // 2, (y0 + y1) // 2), (max(1, (x1 - x0) // 2), max(1, (y1 - y0) // 2)), 0, 0, 360, 1, -1)
+    cv2.ellipse(
+        mask, ((x0 + x1) // 2, (y0 + y1) // 2), (max(1, (x1 - x0) // 2), max(1, (y1 - y0) // 2)), 0, 0, 360, 1, -1
+    )
     return mask
 
 
@@ -189,5 +191,15 @@ def _cut_out(photo: Image.Image, subject: Box, kind: str) -> Cutout:
         max(1, int(sw * cut_scale)),
         max(1, int(sh * cut_scale)),
     )
-    cut_at_bottom = y1 >= small_size[1] - 2 and mask[-2:, x0:x1].mean() > 0.15
-    return Cutout(rgba, box, seed, bool(cut_at_bottom))
+    return Cutout(rgba, box, seed, _is_bust(mask, small_subject, kind))
+
+
+def _is_bust(mask: np.ndarray, subject: Box, kind: str) -> bool:
+    """Whether the cut-out ends where the photo ends (a head and shoulders, a cat's head), rather
+    than at the subject's feet: it reaches the photo's lower edge, or, around a face, it stops
+    before a whole figure's length (six faces below a person's, four below a cat's)."""
+    ys = np.nonzero(mask.any(axis=1))[0]
+    if ys[-1] >= mask.shape[0] - 3:
+        return True
+    reach = {"face": 6.0, "cat face": 4.0}.get(kind)
+    return reach is not None and ys[-1] < subject[1] + reach * subject[3]
