@@ -1,11 +1,11 @@
 """The hero of the photo placed in a scene painted for the page: the offline illustrator's picture.
 
-`compose(photo, analysis, reading, scene_text, distance, seed, size)`:
+`compose(photo, analysis, reading, setting, distance, seed, size)`:
 
 1. cuts the subject out of the photo (`core.offline.cutout`): the subject the prompt names when
    the photo has it (the cat, the woman on the left), else the photo analysis' subject;
-2. paints the page's scene (`core.offline.scenery`): the place its words name, the time of day
-   and weather the prompt asks for;
+2. paints the page's scene (`core.offline.scenery`): its setting, the place its words name at
+   the time of day and in the weather the prompt asks for;
 3. stands the subject in it at a size and place chosen by the framing: a close-up fills most of
    the picture's height near the middle, a medium shot about half of it, a wide view a third or
    less, anywhere along the ground; a whole figure stands on the ground with a soft shadow, a
@@ -30,7 +30,7 @@ from PIL import Image
 from core.offline.analysis import PhotoAnalysis
 from core.offline.cutout import Cutout, cut_out
 from core.offline.prompt_words import PromptReading
-from core.offline.scenery import Setting, paint, setting_for
+from core.offline.scenery import Setting, paint
 
 # (share of the picture's height the subject takes: low, high) by framing, for a bust and a
 # whole figure; and how far from the middle it may stand (share of the width)
@@ -62,7 +62,7 @@ def compose(
     photo: Image.Image,
     analysis: PhotoAnalysis,
     reading: PromptReading,
-    scene_text: str,
+    setting: Setting,
     distance: str,
     seed: int,
     size: tuple[int, int],
@@ -72,7 +72,6 @@ def compose(
     rng = np.random.default_rng([seed, 7])
     box, kind = subject_of(analysis, reading)
     cutout = cut_out(photo, box, kind)
-    setting = setting_for(scene_text, reading.time, reading.weather, seed)
     scene, horizon = paint(setting, size, rng)
     placed = _place(cutout, distance, horizon, width, height, rng)
     picture = _paste(scene, cutout, placed, setting)

@@ -115,6 +115,7 @@ def subject_mask(rgb: np.ndarray, subject: Box, kind: str) -> tuple[np.ndarray, 
         return _ellipse(h, w, rect), rect
     background, foreground = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
     try:
+        cv2.setRNGSeed(0)  # GrabCut starts its colour models with k-means on this thread's generator
         cv2.grabCut(rgb, mask, None, background, foreground, ITERATIONS, cv2.GC_INIT_WITH_MASK)
     except cv2.error:
         return _ellipse(h, w, rect), rect

@@ -39,7 +39,7 @@ import zlib
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import islice
 
@@ -51,7 +51,7 @@ from core.offline.analysis import Box, PhotoAnalysis, analyse
 from core.offline.atmosphere import light, tilt, weather
 from core.offline.composition import compose, subject_of
 from core.offline.prompt_words import PromptReading, read_prompt
-from core.offline.scenery import setting_for
+from core.offline.scenery import Setting, setting_for
 from core.offline.texture import grain, grid, line_kernel, luma, noise, radial
 from core.providers import fit_long_side
 from core.providers.base import IllustratorEvent, ImageJob, Picture, Step
@@ -369,7 +369,7 @@ class OfflineIllustrator:
         step(2)
         if plan.style != "comic":
             pixels = grade(pixels, plan.mood, colour=plan.style != "ink")
-        pixels = weather(light(pixels, plan.reading.time), plan.setting_weather, rng)
+        pixels = weather(light(pixels, plan.reading.time), plan.setting.weather, rng)
         step(3)
         image = Image.fromarray(pixels, "RGB")
         step(4)
@@ -385,8 +385,7 @@ def scene_picture(job: ImageJob, plan: Plan, size: tuple[int, int]) -> np.ndarra
             return drawn
         return cv2.resize(drawn, size, interpolation=cv2.INTER_AREA)
     photo = job.photo if job.photo.mode == "RGB" else job.photo.convert("RGB")
-    text = " ".join((job.scene, job.prompt))
-    picture, _ = compose(photo, plan.analysis, plan.reading, text, plan.distance, plan.seed, size)
+    picture, _ = compose(photo, plan.analysis, plan.reading, plan.setting, plan.distance, plan.seed, size)
     return picture
 
 
@@ -411,7 +410,7 @@ class Plan:
     distance: str | None  # "close" | "medium" | "wide"; None without a photo
     analysis: PhotoAnalysis | None  # the photo's; None without a photo
     seed: int
-    setting_weather: str | None = None  # the weather drawn over the picture (snow in a snowy place)
+    setting: Setting  # the page's place, time of day and weather (`core.offline.scenery`)
 
     def rng(self) -> np.random.Generator:
         """The generator the filters draw their texture from: the seed's, in this style."""
@@ -439,9 +438,9 @@ def plan_picture(job: ImageJob) -> Plan:
     style = reading.style or (job.style if job.style in FILTERS else "watercolour")
     mood = reading.mood or job.mood or "calm"
     seed = int(job.seed) & 0xFFFFFFFF
+    setting = setting_for(prompt, job.scene, reading.time, reading.weather, seed)
     if analysis is None:
-        return Plan(reading, style, mood, None, None, seed, reading.weather)
+        return Plan(reading, style, mood, None, None, seed, replace(setting, weather=reading.weather))
     rng = np.random.default_rng([seed, 0])
     distance = reading.distance or reading.distance_hint or _FRAMINGS[int(rng.choice(3, p=_FRAMING_ODDS))]
-    setting = setting_for(" ".join((job.scene, prompt)), reading.time, reading.weather, seed)
-    return Plan(reading, style, mood, distance, analysis, seed, setting.weather)
+    return Plan(reading, style, mood, distance, analysis, seed, setting)

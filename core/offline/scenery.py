@@ -1,6 +1,6 @@
 """Scenes painted for the offline illustrator: a place at a time of day, from a page's words.
 
-`setting_for(text, time, weather, seed)` reads where a page happens (`PLACES`: park, forest,
+`setting_for(prompt, scene, time, weather, seed)` reads where a page happens (`PLACES`: park, forest,
 river, city street, room, beach, snow, night sky, and rolling hills when the words name none of
 them, or one drawn from the seed) and `paint(setting, size, rng)` paints it procedurally with
 numpy, Pillow and OpenCV: a sky graded for the time of day (blue day, pink-gold dawn,
@@ -83,10 +83,13 @@ def place_of(text: str) -> str | None:
     return max(scores, key=lambda p: scores[p]) if scores else None
 
 
-def setting_for(text: str, time: str | None, weather: str | None, seed: int) -> Setting:
-    """Where and when a page happens: its words' place (else hills, a park or a meadow river by
-    the seed), its time of day (noon and no time are day), its weather."""
-    place = place_of(text) or ("hills", "park", "river")[seed % 3]
+def setting_for(prompt: str, scene: str, time: str | None, weather: str | None, seed: int) -> Setting:
+    """Where and when a page happens: the place its prompt names (the person's words win), else
+    its scene's, else hills, a park or a meadow river by the seed; its time of day (noon and no
+    time are day); its weather (rain or snow take a room's page outdoors)."""
+    place = place_of(prompt) or place_of(scene) or ("hills", "park", "river")[seed % 3]
+    if place == "room" and weather in ("rain", "snow"):
+        place = "snow" if weather == "snow" else "street"
     when = time if time in ("dawn", "dusk", "night") else "day"
     if place == "night sky":
         when = "night" if when == "day" else when
