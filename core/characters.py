@@ -215,6 +215,12 @@ def edit(characters: Sequence[Character], changes: dict[str, dict]) -> list[Char
             sheets.append(tidy(Character(name=values.pop("name", key), author="person", **values)))
         else:
             sheets[at] = tidy(sheets[at].model_copy(update={**values, "author": "person"}))
+    return checked(sheets)
+
+
+def checked(sheets: Sequence[Character]) -> list[Character]:
+    """The sheets tidied, at most MAX_CHARACTERS of them, no two of one name (InputError)."""
+    sheets = [tidy(c) for c in sheets]
     if len(sheets) > MAX_CHARACTERS:
         raise InputError(f"A story keeps at most {MAX_CHARACTERS} characters.")
     names = [c.name.lower() for c in sheets]

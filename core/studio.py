@@ -984,3 +984,27 @@ def edit_characters(store: Store, story: Story, changes: dict[str, dict]) -> Non
         s.characters = characters.edit(s.characters, changes)
 
     _commit(store, story, change, "characters")
+
+
+def replace_characters(store: Store, story: Story, sheets: Sequence) -> None:
+    """Replace the sheets with the person's (a JSON file of them, say), each checked as an edit is."""
+    _may_change(store, story)
+    checked = characters.checked([c.model_copy(update={"author": "person"}) for c in sheets])
+
+    def change(s: Story) -> None:
+        s.characters = [c.model_copy(deep=True) for c in checked]
+
+    _commit(store, story, change, "characters")
+
+
+def add_character(store: Store, story: Story, character) -> None:
+    """Add a character (from the space's library, `core.character_library`) after the story's
+    own; a story keeps one character of each name."""
+    _may_change(store, story)
+
+    def add(s: Story) -> None:
+        if any(c.name.lower() == character.name.lower() for c in s.characters):
+            raise InputError(f"The story has a character called {character.name} already.")
+        s.characters = characters.checked([*s.characters, character.model_copy(deep=True)])
+
+    _commit(store, story, add, "characters")

@@ -10,13 +10,15 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from core import characters, clip_tokens, studio
+from core import character_library, characters, clip_tokens, studio
+from core.errors import InputError
 from core.offline.analysis import analyse
 from core.offline.cutout import cut_out, subject_mask
 from core.offline.illustrator import OfflineIllustrator
 from core.offline.writer import OfflineWriter
 from core.prompts import Sheet, fit_prompt, image_prompt, styles
 from core.providers.base import ImageJob, pictures
+from core.spaces import Person
 from tests.doubles import SolidIllustrator
 
 LONG_SCENE = (
@@ -184,3 +186,63 @@ def test_pages_differ_and_the_same_seed_gives_the_same_book():
     for i in range(len(first)):
         for j in range(i + 1, len(first)):
             assert np.abs(first[i] - first[j]).mean() > 12, (i, j)
+
+
+# --- the library and the command line -----------------------------------------------------
+
+ALICE = Person(id="oidc:https://id.example:alice", name="Alice")
+BOB = Person(id="oidc:https://id.example:bob", name="Bob")
+
+
+def drafted_as(store, person, cat_bytes, caption):
+    mine = store.as_person(person)
+    story = studio.start_story(mine, cat_bytes, "cat.jpg")
+    studio.edit_caption(mine, story, caption)
+    list(studio.write_draft(mine, story, OfflineWriter()))
+    return mine, mine.load(story.id)
+
+
+def test_a_saved_character_is_used_in_another_story_of_the_space_only(store, cat_bytes):
+    alice, first = drafted_as(store, ALICE, cat_bytes, "A little tabby cat with green eyes in the garden.")
+    hero = first.characters[0]
+    studio.edit_characters(alice, first, {hero.name: {"outfit": "a red scarf"}})
+    entry = character_library.save_character(alice, alice.load(first.id), hero.name)
+    assert entry.sheet.outfit == "a red scarf" and entry.sheet.references  # the photo came along
+    _, second = drafted_as(store, ALICE, cat_bytes, "A girl in a blue coat on the beach.")
+    added = character_library.use_character(alice, second, entry.id)
+    second = alice.load(second.id)
+    assert len(second.characters) >= 2 and second.characters[-1].name == hero.name  # several characters
+    assert second.characters[-1].library == entry.id and second.characters[-1].outfit == "a red scarf"
+    assert set(added.references) <= second.image_names()
+    assert alice.read_image(second.id, added.references[0]) == alice.read_image(first.id, first.photo.image)
+    with pytest.raises(InputError, match="already"):
+        character_library.use_character(alice, second, entry.id)
+    bob = store.as_person(BOB)  # another person's space: an empty library, and no way to Alice's entry
+    assert character_library.list_characters(bob) == []
+    with pytest.raises(InputError, match="no such character"):
+        character_library.get(bob, entry.id)
+    with pytest.raises(InputError):
+        character_library.save_character(bob, first, hero.name)  # Bob may not even read Alice's story
+
+
+def test_the_command_line_shows_and_edits_the_sheets(store, cat_bytes, data_dir, tmp_path, capsys):
+    from core.cli import main
+
+    story = studio.start_story(store, cat_bytes, "cat.jpg")
+    studio.edit_caption(store, story, "A little tabby cat with green eyes in the garden.")
+    list(studio.write_draft(store, story, OfflineWriter()))
+    hero = store.load(story.id).characters[0].name
+    base = ["--data-dir", str(data_dir)]
+    assert main(["characters", story.id, *base, "--set", f"{hero}.outfit=a red scarf", "--set", "Bram.kind=owl"]) == 0
+    out = capsys.readouterr().out
+    assert f"{hero}: cat" in out and "wearing a red scarf" in out and "Bram: owl" in out
+    assert main(["characters", story.id, *base, "--json"]) == 0
+    sheets = json.loads(capsys.readouterr().out)
+    sheets[-1]["look"] = "wise old owl"
+    path = tmp_path / "sheets.json"
+    path.write_text(json.dumps(sheets))
+    assert main(["characters", story.id, *base, "--from-json", str(path), "--save", "Bram"]) == 0
+    assert store.load(story.id).characters[-1].look == "wise old owl"
+    assert main(["characters", *base]) == 0 and "Bram: owl; wise old owl" in capsys.readouterr().out
+    assert main(["characters", story.id, *base, "--set", "Bram.size=big"]) == 2
+    assert "NAME.FIELD=VALUE" in capsys.readouterr().err
