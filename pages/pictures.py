@@ -7,6 +7,7 @@ story stays quick to use.
 import streamlit as st
 
 from core import providers, studio
+from core.characters import page_prompt
 from pages import _nav, _ui
 
 GRID = 6  # small pictures per row
@@ -77,7 +78,7 @@ with image_col:
     else:
         st.image(str(store.thumbnail(story.id, chosen.image, 380)))
         _ui.engine_line(chosen.engine, f"{chosen.model} · seed {chosen.seed} · {chosen.width}×{chosen.height}")
-        if chosen.prompt != page.prompt:
+        if chosen.prompt != page_prompt(story, page).text:
             st.caption("Drawn from an earlier prompt.")
 
 if chosen is not None and made > 1:

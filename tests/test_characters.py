@@ -246,3 +246,22 @@ def test_the_command_line_shows_and_edits_the_sheets(store, cat_bytes, data_dir,
     assert main(["characters", *base]) == 0 and "Bram: owl; wise old owl" in capsys.readouterr().out
     assert main(["characters", story.id, *base, "--set", "Bram.size=big"]) == 2
     assert "NAME.FIELD=VALUE" in capsys.readouterr().err
+
+
+def test_the_characters_page_edits_the_sheets(data_dir, cat_bytes):
+    from tests.test_app_flow import _app, _click, _page
+    from tests.test_app_pictures import _drafted
+
+    store, story = _drafted(data_dir, cat_bytes, 2)
+    hero = store.load(story.id).characters[0]
+    at = _app()
+    at.query_params["story"] = story.id
+    at.run()
+    _page(at, "pages/characters.py")
+    assert any(hero.name == s.value for s in at.subheader)
+    at.text_input(key=f"characters_outfit_{hero.id}").set_value("a yellow raincoat")
+    _click(at, "Save the characters")
+    assert store.load(story.id).characters[0].outfit == "a yellow raincoat"
+    _click(at, "Save to the library")
+    assert [e.sheet.name for e in character_library.list_characters(store)] == [hero.name]
+    assert not at.exception
