@@ -26,7 +26,7 @@ from PIL import Image
 from pydantic import ValidationError
 
 from core import characters
-from core.errors import InputError, NotConfigured
+from core.errors import InputError, NotConfigured, ProviderError
 from core.limits import REMOTE_ENGINES
 from core.offline.mood import mood_of
 from core.photo import load_photo, photo_to_png
@@ -963,7 +963,7 @@ def propose_characters(store: Store, story: Story, writer: Writer | None = None)
         try:
             answer = ask(characters.characters_prompt(draft.title, draft.text()), characters.CHARACTER_SCHEMA)
             sheets = characters.propose(story, answer)
-        except InputError as error:
+        except (InputError, ProviderError) as error:
             yield Notice(f"{error} The characters were proposed from the story instead.")
     if sheets is None:
         _may_change(store, story)

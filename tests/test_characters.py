@@ -265,3 +265,27 @@ def test_the_characters_page_edits_the_sheets(data_dir, cat_bytes):
     _click(at, "Save to the library")
     assert [e.sheet.name for e in character_library.list_characters(store)] == [hero.name]
     assert not at.exception
+
+
+def test_a_writer_model_is_asked_for_the_sheets_with_a_schema(store, cat_bytes):
+    from core.providers.remote_openai import RemoteWriter, forget_capabilities
+    from core.settings import Settings
+    from tests.fake_servers import FakeOpenAI, story_json
+
+    answer = json.dumps(
+        {"characters": [{"name": "Fox", "kind": "fox", "look": "small red fox", "outfit": "", "colours": ["red"]}]}
+    )
+    forget_capabilities()
+    with FakeOpenAI(answers=[story_json(3), answer, "not JSON at all"]) as fake:
+        settings = Settings(writer="remote", openai_base_url=fake.base_url, openai_api_key="sk-test")
+        writer = RemoteWriter.from_settings(settings, backoff_s=0.01, retries=1)
+        story = studio.start_story(store, cat_bytes, "cat.jpg")
+        studio.edit_caption(store, story, "A fox on a beach.")
+        studio.update_settings(store, story, pages=3)
+        list(studio.write_draft(store, story, writer))
+        asked = fake.chat_requests()[-1].json
+        assert asked["response_format"]["json_schema"]["schema"] == characters.CHARACTER_SCHEMA
+        assert [c.name for c in store.load(story.id).characters] == ["Fox"]
+        events = list(studio.propose_characters(store, story, writer))  # an unusable answer: told, then proposed
+        assert "could not be read" in events[0].text and store.load(story.id).characters
+    forget_capabilities()

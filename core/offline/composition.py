@@ -105,28 +105,33 @@ def _paste(scene: np.ndarray, cutout: Cutout, box: tuple[int, int, int, int], se
     sprite = cv2.resize(
         cutout.rgba, (w, h), interpolation=cv2.INTER_AREA if w < cutout.rgba.shape[1] else cv2.INTER_LINEAR
     )
-    out = scene.astype(np.float32)
+    out = scene.copy()
     # the visible part of the sprite
     sx0, sy0 = max(0, -x0), max(0, -y0)
     sx1, sy1 = min(w, width - x0), min(h, height - y0)
     if sx1 <= sx0 or sy1 <= sy0:
         return scene
+    if not cutout.cut_at_bottom:  # a soft shadow on the ground at the subject's feet
+        rx, ry = max(2, int(w * 0.42)), max(2, int(h * 0.05))
+        blur = max(2.0, w * 0.04)
+        pad = int(3 * blur)
+        bx0, by0 = max(0, (x0 + x1) // 2 - rx - pad), max(0, y1 - 2 - ry - pad)
+        bx1, by1 = min(width, (x0 + x1) // 2 + rx + pad), min(height, y1 - 2 + ry + pad)
+        if bx1 > bx0 and by1 > by0:
+            shadow = np.zeros((by1 - by0, bx1 - bx0), np.float32)
+            cv2.ellipse(shadow, ((x0 + x1) // 2 - bx0, y1 - 2 - by0), (rx, ry), 0, 0, 360, 1.0, -1)
+            shadow = cv2.GaussianBlur(shadow, (0, 0), blur)[..., None]
+            out[by0:by1, bx0:bx1] = (out[by0:by1, bx0:bx1] * (1 - 0.35 * shadow)).astype(np.uint8)
     region = (slice(y0 + sy0, y0 + sy1), slice(x0 + sx0, x0 + sx1))
     part = sprite[sy0:sy1, sx0:sx1].astype(np.float32)
     alpha = part[..., 3:4] / 255
-    if not cutout.cut_at_bottom:  # a soft shadow on the ground at the subject's feet
-        shadow = np.zeros((height, width), np.float32)
-        cv2.ellipse(
-            shadow, ((x0 + x1) // 2, y1 - 2), (max(2, int(w * 0.42)), max(2, int(h * 0.05))), 0, 0, 360, 1.0, -1
-        )
-        shadow = cv2.GaussianBlur(shadow, (0, 0), max(2.0, w * 0.04))[..., None]
-        out *= 1 - 0.35 * shadow
-    # the scene's light on the subject: a tenth of the way towards the scene's mean colour
-    ambient = scene.reshape(-1, 3).mean(axis=0) / 255
+    # the scene's light on the subject: part of the way towards the scene's mean colour
+    ambient = scene[::8, ::8].reshape(-1, 3).mean(axis=0) / 255
     tint = 0.85 + 0.3 * ambient / max(1e-6, float(ambient.mean()))
     strength = 0.45 if setting.time == "night" else 0.25
     rgb = part[..., :3] * (1 - strength + strength * tint)
     if setting.time == "night":
         rgb *= 0.75
-    out[region] = out[region] * (1 - alpha) + rgb * alpha
-    return np.clip(out, 0, 255).astype(np.uint8)
+    blended = out[region].astype(np.float32) * (1 - alpha) + rgb * alpha
+    out[region] = np.clip(blended, 0, 255).astype(np.uint8)
+    return out
