@@ -7,10 +7,13 @@ Makes a book on the offline engine the way the studio does (caption, draft, pict
 
 - pairwise difference: the mean absolute difference (0-255, RGB at 192x256) over every pair of
   the book's pages; near-identical pages score low;
+- palette overlap: the mean histogram intersection (0-1) of the pages' colours over every pair;
+  pages cut from one photo share its colours (near 1), pages in other places and light do not;
 - subject presence: on how many pages of the photo-style book the photo's subject (its detected
   face, cat face or figure, else its centre of interest) is found again by multi-scale template
   matching (normalised cross-correlation at least MATCH);
-- seconds per page (wall clock: on a busy machine this is the machine, not the code).
+- seconds per page, wall clock (on a busy machine this is the machine, not the code) and CPU
+  (every thread of the process, storing the PNGs included).
 
 `--baseline DIR` measures another checkout the same way first (for example the main branch:
 `git archive main | tar -x -C /tmp/visutale-main`), in a subprocess with that folder's `core`,
@@ -59,23 +62,38 @@ def measure(photo_name: str, pages: int) -> dict:
             studio.edit_caption(store, story, CAPTIONS.get(photo_name, "A photo."))
             studio.update_settings(store, story, pages=pages, style=style, seed=1)
             list(studio.write_draft(store, story, OfflineWriter()))
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             list(studio.illustrate(store, story, OfflineIllustrator()))
             seconds = (time.perf_counter() - started) / pages
+            cpu_seconds = (time.process_time() - cpu) / pages
             images = [
                 Image.open(store.image_path(story.id, picture.image)).convert("RGB")
                 for _, _, picture in store.load(story.id).pictured_pages()
             ]
             small = [np.asarray(i.resize((192, 256)), dtype=np.float32) for i in images]
             pairs = [float(np.abs(a - b).mean()) for a, b in itertools.combinations(small, 2)]
+            colours = [_palette(i) for i in images]
+            palettes = [float(np.minimum(a, b).sum()) for a, b in itertools.combinations(colours, 2)]
             out[style] = {
                 "pairwise difference": round(sum(pairs) / len(pairs), 1),
+                "palette overlap": round(sum(palettes) / len(palettes), 2),
                 "seconds per page": round(seconds, 2),
+                "cpu seconds per page": round(cpu_seconds, 2),
             }
             if style == "photo":
                 seen = sum(_present(i, photo, found) for i in images)
                 out[style]["subject found on pages"] = f"{seen} of {len(images)}"
     return out
+
+
+def _palette(image):
+    """The page's colours: a normalised hue-saturation-value histogram (8 x 4 x 4 bins)."""
+    import cv2
+    import numpy as np
+
+    hsv = cv2.cvtColor(np.asarray(image.resize((96, 128))), cv2.COLOR_RGB2HSV)
+    hist = cv2.calcHist([hsv], [0, 1, 2], None, [8, 4, 4], [0, 180, 0, 256, 0, 256]).ravel()
+    return hist / max(1.0, float(hist.sum()))
 
 
 def _present(image, photo, found) -> bool:

@@ -140,7 +140,6 @@ def from_plan(brief: Brief, draft: Draft) -> list[Character]:
     """The offline writer's characters for a draft it wrote from `brief`: its hero, and its
     friend when the draft names them."""
     plan = make_plan(brief)
-    subject = read_caption(brief.caption)
     # a person's coloured clothes are an outfit; an animal's fur or an object's paint is its look
     person = plan.noun not in D.ANIMALS and plan.part != "paint"
     outfit = f"a {plan.colour} {plan.part}" if person and plan.colour not in plan.hero_desc else ""
@@ -150,7 +149,7 @@ def from_plan(brief: Brief, draft: Draft) -> list[Character]:
         kind=plan.noun,
         look=look,
         outfit=outfit,
-        colours=[c for c in subject.colours if not _mentions(c, look)],
+        colours=_colour_words(f"{look} {outfit}"),  # the caption's other colours may be the rug's
     )
     sheets = [hero]
     if re.search(rf"\b{re.escape(plan.friend)}\b", draft.text()):
@@ -248,7 +247,11 @@ def on_page(characters: Sequence[Character], page: StoryPage) -> list[Character]
 
 
 def sheet(character: Character) -> Sheet:
-    return Sheet(character.name, character.kind, character.look, character.outfit, tuple(character.colours))
+    """The words a prompt says of a character: its colours only where its look and outfit do not
+    name them already."""
+    told = f"{character.look} {character.outfit}"
+    colours = tuple(c for c in character.colours if not _mentions(c, told))
+    return Sheet(character.name, character.kind, character.look, character.outfit, colours)
 
 
 def page_prompt(story: Story, page: StoryPage) -> FittedPrompt:
