@@ -37,6 +37,7 @@ from core.offline.scenery import Setting, paint
 HEIGHTS = {
     "bust": {"close": (0.78, 0.9), "medium": (0.58, 0.7), "wide": (0.38, 0.48)},
     "figure": {"close": (0.7, 0.82), "medium": (0.48, 0.6), "wide": (0.24, 0.34)},
+    "thing": {"close": (0.5, 0.6), "medium": (0.34, 0.42), "wide": (0.2, 0.26)},  # nothing detected: a cup
 }
 SPREAD = {"close": 0.08, "medium": 0.2, "wide": 0.3}
 
@@ -73,19 +74,19 @@ def compose(
     box, kind = subject_of(analysis, reading)
     cutout = cut_out(photo, box, kind)
     scene, horizon = paint(setting, size, rng)
-    placed = _place(cutout, distance, horizon, width, height, rng)
+    placed = _place(cutout, distance, horizon, width, height, rng, thing=kind == "centre of interest")
     picture = _paste(scene, cutout, placed, setting)
     return picture, Composition(setting, placed)
 
 
 def _place(
-    cutout: Cutout, distance: str, horizon: int, width: int, height: int, rng: np.random.Generator
+    cutout: Cutout, distance: str, horizon: int, width: int, height: int, rng: np.random.Generator, thing: bool
 ) -> tuple[int, int, int, int]:
     ch, cw = cutout.rgba.shape[:2]
-    shape = "bust" if cutout.cut_at_bottom else "figure"
+    shape = "bust" if cutout.cut_at_bottom else "thing" if thing else "figure"
     low, high = HEIGHTS[shape].get(distance, HEIGHTS[shape]["medium"])
     target_h = height * rng.uniform(low, high)
-    scale = min(target_h / ch, 0.92 * width / cw)
+    scale = min(target_h / ch, (0.92 if shape != "thing" else 0.7) * width / cw)
     w, h = max(2, round(cw * scale)), max(2, round(ch * scale))
     spread = SPREAD.get(distance, 0.2)
     cx = width * (0.5 + rng.uniform(-spread, spread))

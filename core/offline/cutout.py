@@ -60,7 +60,7 @@ def seed_rectangle(subject: Box, kind: str, width: int, height: int) -> tuple[in
         return _clip(x - 1.1 * w, y - 0.55 * h, x + 2.1 * w, y + 4.5 * h, width, height)
     if kind == "cat face":  # ears above, body below and to the sides
         # the detector finds the middle of a cat's face: the ears and eyes are well above it
-        return _clip(x - 1.4 * w, y - 1.6 * h, x + 2.4 * w, y + 3.2 * h, width, height)
+        return _clip(x - 1.3 * w, y - 1.6 * h, x + 2.25 * w, y + 3.2 * h, width, height)
     if kind == "body":
         return _clip(x - 0.1 * w, y - 0.05 * h, x + 1.1 * w, y + 1.05 * h, width, height)
     return _clip(x - 0.5 * w, y - 0.5 * h, x + 1.5 * w, y + 1.5 * h, width, height)
@@ -109,6 +109,8 @@ def subject_mask(rgb: np.ndarray, subject: Box, kind: str) -> tuple[np.ndarray, 
     cx1, cy1 = int(sx + sw - core_w), int(sy + sh - core_h)
     if cx1 > cx0 and cy1 > cy0:
         mask[cy0:cy1, cx0:cx1] = cv2.GC_FGD
+    if kind == "cat face":  # the forehead and eyes above the detected muzzle are the cat too
+        mask[max(0, int(sy - 0.8 * sh)) : int(sy + 0.2 * sh), int(sx - 0.1 * sw) : int(sx + 1.1 * sw)] = cv2.GC_FGD
     if kind == "face":  # the neck joins head and body (a dark collar would cut them apart)
         mask[int(sy + sh) : min(h, int(sy + 1.7 * sh)), int(sx + 0.3 * sw) : int(sx + 0.7 * sw)] = cv2.GC_FGD
     if (mask == cv2.GC_BGD).all() or not ((mask == cv2.GC_BGD) | (mask == cv2.GC_PR_BGD)).any():
