@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from core.errors import InputError
 from core.offline import writer_data as D
-from core.offline.writer import make_plan, read_caption
+from core.offline.writer import fix_articles, make_plan, read_caption
 from core.prompts import FittedPrompt, Sheet, fit_prompt, image_prompt
 from core.providers.base import Brief
 from core.story import Character, Draft, Story, StoryPage
@@ -143,7 +143,7 @@ def from_plan(brief: Brief, draft: Draft) -> list[Character]:
     # a person's coloured clothes are an outfit; an animal's fur or an object's paint is its look
     person = plan.noun not in D.ANIMALS and plan.part != "paint"
     outfit = f"a {plan.colour} {plan.part}" if person and plan.colour not in plan.hero_desc else ""
-    look = _without_article(plan.hero_desc)
+    look = fix_articles(_without_article(plan.hero_desc))  # "in an orange coat"
     hero = Character(
         name=plan.hero,
         kind=plan.noun,

@@ -282,10 +282,11 @@ def abstract(prompt: str, width: int, height: int, seed: int) -> Image.Image:
 
 
 class OfflineIllustrator:
-    """Pictures from the person's photo: framed, drawn, graded and lit as the prompt asks."""
+    """Pictures from the person's photo: its subject in a scene painted for the page, drawn,
+    graded and lit as the prompt asks."""
 
     engine = "offline"
-    model = "stylised renderings of your photo"
+    model = "your photo's subject in scenes painted for each page"
 
     def __init__(self, long_side: int | None = None) -> None:
         self.long_side = long_side  # the setting `illustrator_size`; None: SIZES as they are
