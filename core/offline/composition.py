@@ -131,8 +131,6 @@ def _paste(scene: np.ndarray, cutout: Cutout, box: tuple[int, int, int, int], se
     tint = 0.85 + 0.3 * ambient / max(1e-6, float(ambient.mean()))
     strength = 0.45 if setting.time == "night" else 0.25
     rgb = part[..., :3] * (1 - strength + strength * tint)
-    if setting.time == "night":
-        rgb *= 0.75
     blended = out[region].astype(np.float32) * (1 - alpha) + rgb * alpha
     out[region] = np.clip(blended, 0, 255).astype(np.uint8)
     return out

@@ -61,7 +61,7 @@ SKIES = {
     "day": ((96, 160, 226), (206, 228, 246)),
     "dawn": ((136, 146, 206), (252, 204, 170)),
     "dusk": ((64, 56, 124), (250, 150, 86)),
-    "night": ((8, 12, 36), (36, 46, 92)),
+    "night": ((58, 74, 140), (132, 146, 200)),  # the illustrator's night light darkens it further
 }
 
 
@@ -147,12 +147,13 @@ def paint(setting: Setting, size: tuple[int, int], rng: np.random.Generator) -> 
 
 def _sky(draw: ImageDraw.ImageDraw, setting: Setting, w: int, horizon: int, rng: np.random.Generator) -> None:
     if setting.time == "night":
-        for _ in range(int(w * horizon / 900)):
+        for _ in range(int(w * horizon / 2500)):
             x, y = rng.uniform(0, w), rng.uniform(0, horizon * 0.9)
-            r = rng.choice((0.6, 0.9, 1.4), p=(0.6, 0.3, 0.1))
+            r = rng.choice((1.2, 1.8, 2.6), p=(0.6, 0.3, 0.1)) * w / 576
             draw.ellipse([x - r, y - r, x + r, y + r], fill=(255, 250, 225, int(rng.uniform(140, 255))))
         mx, my, mr = rng.uniform(0.15, 0.85) * w, rng.uniform(0.1, 0.3) * horizon, w * rng.uniform(0.05, 0.08)
-        draw.ellipse([mx - mr * 2, my - mr * 2, mx + mr * 2, my + mr * 2], fill=(250, 245, 210, 28))
+        draw.ellipse([mx - mr * 3, my - mr * 3, mx + mr * 3, my + mr * 3], fill=(250, 245, 210, 30))
+        draw.ellipse([mx - mr * 1.8, my - mr * 1.8, mx + mr * 1.8, my + mr * 1.8], fill=(250, 245, 210, 50))
         draw.ellipse([mx - mr, my - mr, mx + mr, my + mr], fill=(250, 246, 222, 255))
         return
     if setting.time == "day":
@@ -192,7 +193,8 @@ def _ground(draw, w, h, horizon, colour, far) -> None:
 
 
 def _dark(night: bool, colour) -> tuple[int, int, int]:
-    return _shade(colour, 0.45) if night else colour
+    """A colour by night: bluer and a little darker (the night light grade does the rest)."""
+    return _mix(_shade(colour, 0.55), (30, 40, 80), 0.4) if night else colour  # silhouettes against the sky
 
 
 def _round_tree(draw, x, base, size, leaf, night) -> None:
