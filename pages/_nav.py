@@ -48,14 +48,27 @@ CHARACTERS = PageSpec("pages/characters.py", "Characters", ":material/face:")
 UPSCALE = PageSpec("pages/upscale.py", "Upscale", ":material/zoom_in:")
 TRANSLATE = PageSpec("pages/translate.py", "Translate", ":material/translate:")
 EXPORT = PageSpec("pages/export.py", "Export", ":material/picture_as_pdf:")
+READ_ALOUD = PageSpec("pages/read_aloud.py", "Read aloud", ":material/record_voice_over:")
 LIBRARY = PageSpec("pages/library.py", "Library", ":material/library_books:")
 CLASSROOM = PageSpec("pages/classroom.py", "Classroom", ":material/school:")
+TEAMS = PageSpec("pages/teams.py", "Teams", ":material/groups:")
 SETTINGS = PageSpec("pages/settings.py", "Settings", ":material/settings:")
 HOW_IT_WORKS = PageSpec("pages/how_it_works.py", "How it works", ":material/lightbulb:")
 
 SECTIONS: dict[str, list[PageSpec]] = {
-    "Make a story": [PHOTO, CAPTION, STORY_SETTINGS, DRAFT, CHARACTERS, PICTURES, UPSCALE, TRANSLATE, EXPORT],
-    "Studio": [LIBRARY, CLASSROOM, SETTINGS, HOW_IT_WORKS],
+    "Make a story": [
+        PHOTO,
+        CAPTION,
+        STORY_SETTINGS,
+        DRAFT,
+        CHARACTERS,
+        PICTURES,
+        UPSCALE,
+        TRANSLATE,
+        EXPORT,
+        READ_ALOUD,
+    ],
+    "Studio": [LIBRARY, CLASSROOM, TEAMS, SETTINGS, HOW_IT_WORKS],
 }
 
 
