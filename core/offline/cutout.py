@@ -60,7 +60,7 @@ def seed_rectangle(subject: Box, kind: str, width: int, height: int) -> tuple[in
         return _clip(x - 1.1 * w, y - 0.55 * h, x + 2.1 * w, y + 4.5 * h, width, height)
     if kind == "cat face":  # ears above, body below and to the sides
         # the detector finds the middle of a cat's face: the ears and eyes are well above it
-        return _clip(x - 1.3 * w, y - 1.6 * h, x + 2.25 * w, y + 3.2 * h, width, height)
+        return _clip(x - 1.3 * w, y - 2.2 * h, x + 2.25 * w, y + 3.2 * h, width, height)
     if kind == "body":
         return _clip(x - 0.1 * w, y - 0.05 * h, x + 1.1 * w, y + 1.05 * h, width, height)
     return _clip(x - 0.5 * w, y - 0.5 * h, x + 1.5 * w, y + 1.5 * h, width, height)
@@ -144,7 +144,10 @@ def _keep_seeded(mask: np.ndarray, seed: tuple[int, int]) -> np.ndarray:
     contours, _ = cv2.findContours(kept, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     filled = np.zeros_like(kept)
     cv2.drawContours(filled, contours, -1, 1, -1)
-    return cv2.morphologyEx(filled, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
+    filled = cv2.morphologyEx(filled, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
+    # a smooth outline: GrabCut's ragged tufts along fur and hair read as cut paper
+    sigma = max(1.0, 0.012 * max(mask.shape))
+    return (cv2.GaussianBlur(filled.astype(np.float32), (0, 0), sigma) > 0.5).astype(np.uint8)
 
 
 _cache: OrderedDict[tuple, Cutout] = OrderedDict()
