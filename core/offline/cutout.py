@@ -179,6 +179,7 @@ def _cut_out(photo: Image.Image, subject: Box, kind: str) -> Cutout:
     sx, sy, sw, sh = subject
     small_subject = (round(sx * fx), round(sy * fy), max(2, round(sw * fx)), max(2, round(sh * fy)))
     mask, _ = subject_mask(small, small_subject, kind)
+    mask = _rounded_where_cut(mask)
     ys, xs = np.nonzero(mask)
     x0, x1, y0, y1 = xs.min(), xs.max() + 1, ys.min(), ys.max() + 1
     # the crop in photo pixels, at most MAX_CUT_SIDE on its long side
@@ -198,6 +199,23 @@ def _cut_out(photo: Image.Image, subject: Box, kind: str) -> Cutout:
         max(1, int(sh * cut_scale)),
     )
     return Cutout(rgba, box, seed, _is_bust(mask, small_subject, kind))
+
+
+def _rounded_where_cut(mask: np.ndarray) -> np.ndarray:
+    """A subject cut by the photo's top or sides (a close-up cat's head) gets a rounded outline
+    there, not the photo's straight edge, which would show in the scene."""
+    ys, xs = np.nonzero(mask)
+    if not len(ys):
+        return mask
+    h, w = mask.shape
+    if ys.min() > 1 and xs.min() > 1 and xs.max() < w - 2:
+        return mask
+    x0, x1, y0, y1 = xs.min(), xs.max(), ys.min(), ys.max()
+    oval = np.zeros_like(mask)
+    centre = (int((x0 + x1) / 2), int((y0 + y1) / 2 + (y1 - y0) * 0.08))
+    axes = (max(1, int((x1 - x0) * 0.56)), max(1, int((y1 - y0) * 0.6)))
+    cv2.ellipse(oval, centre, axes, 0, 0, 360, 1, -1)
+    return mask & oval
 
 
 def _is_bust(mask: np.ndarray, subject: Box, kind: str) -> bool:
