@@ -21,7 +21,7 @@ from dataclasses import replace
 
 from PIL import Image, ImageDraw
 
-from core import class_safety, studio
+from core import characters, class_safety, studio
 from core.errors import InputError
 from core.providers.base import Illustrator, Writer
 from core.safety import SafetyChecker
@@ -195,7 +195,8 @@ def redraw_region(
         raise InputError("That page has no picture to redraw a region of yet: draw one first.")
     box = _valid_box(box)
     prompt = clean_text(prompt or "").strip() or page.prompt
-    refused = class_safety.picture_refusal(store, story, prompt, safety)  # always checked in a class
+    woven = characters.page_prompt(story, page.model_copy(update={"prompt": prompt})).text
+    refused = class_safety.picture_refusal(store, story, woven, safety)  # always checked in a class
     if refused:
         raise InputError(f"The region was not redrawn: {refused}")
     studio._may_change(store, story, illustrator.engine, calls=1, pictures=1)

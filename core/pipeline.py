@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 from PIL import Image
 
-from core import class_safety, studio
+from core import characters, class_safety, studio
 from core.errors import InputError, StudioError
 from core.prompts import image_prompt
 from core.providers.base import Illustrator, ImageJob, Picture, Remark, Step, Writer, WriterStream, WrittenPage
@@ -190,16 +190,17 @@ class _Run:
     def want(self, index: int, page: StoryPage, page_id: str | None, made: int) -> None:
         """Page `index` should show `page`: keep a ticket drawing its prompt, else cancel and ask anew."""
         current = self.tickets.get(index)
-        if current is not None and current.job.prompt == page.prompt:
+        drawn_as = characters.page_prompt(self.story, page).text  # what image_job will draw
+        if current is not None and current.job.prompt == drawn_as:
             return
         if current is not None:
             self.painter.cancel(current)
             del self.tickets[index]
-        if self._has_picture(page_id, page.prompt) or self.refused or self.stopped.get(index) == page.prompt:
+        if self._has_picture(page_id, drawn_as) or self.refused or self.stopped.get(index) == drawn_as:
             return
-        refused = class_safety.picture_refusal(self.store, self.story, page.prompt, self.safety)
+        refused = class_safety.picture_refusal(self.store, self.story, drawn_as, self.safety)
         if refused:  # always checked in a class (core.class_safety)
-            self.stopped[index] = page.prompt
+            self.stopped[index] = drawn_as
             self.notices.append(f"Page {index + 1} was not drawn: {refused}")
             return
         try:

@@ -8,9 +8,12 @@ preset (presets are data: `assets/styles.json`).
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from core import clip_tokens
 from core.providers.base import Brief, WrittenStory
 
 STYLES_FILE = Path(__file__).resolve().parent.parent / "assets" / "styles.json"
@@ -43,13 +46,18 @@ def styles() -> dict[str, dict[str, str]]:
 
 
 def image_prompt(scene: str, style: str) -> tuple[str, str]:
-    """(prompt, negative prompt) for a key scene in a style preset."""
+    """(prompt, negative prompt) for a key scene in a style preset, within CLIP's 77 tokens
+    (`fit_prompt` trims the lowest-priority words first)."""
     preset = styles().get(style) or styles()["watercolour"]
+    return fit_prompt(scene, style).text, preset.get("negative", "")
+
+
+def _scene_words(scene: str) -> str:
     scene = " ".join(scene.split()).rstrip(".") or "a quiet moment"
     first, _, rest = scene.partition(" ")
     if first in ("A", "An", "The", "Two", "Three", "Some", "This"):  # "of A cat" reads "of a cat"
         scene = f"{first.lower()} {rest}"
-    return preset["prompt"].replace("{scene}", scene), preset.get("negative", "")
+    return scene
 
 
 # --- vision ------------------------------------------------------------------------------
@@ -207,3 +215,126 @@ def questions_prompt(story_text: str, level: str) -> str:
         "do' question. Every answer except the last must be found in the story. Answer with a JSON "
         'array only: [{"kind": "who|where|problem|solution|you", "question": "...", "answer": "..."}].'
     )
+
+
+# --- characters in picture prompts, within CLIP's 77 tokens ---------------------------------
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """What a prompt says of one character (see `core.story.Character`)."""
+
+    name: str
+    kind: str = ""
+    look: str = ""
+    outfit: str = ""
+    colours: tuple[str, ...] = ()
+
+
+def character_phrase(sheet: Sheet, look: bool = True, outfit: bool = True, colours: bool = True) -> str:
+    """One character in a prompt, always in this order and wording:
+    "Pip, a little tabby cat with golden fur, wearing a red scarf, in orange and white"."""
+    who = sheet.look if look and sheet.look else sheet.kind
+    parts = [sheet.name] if sheet.name else []
+    if who:
+        parts.append(who if who.split(" ", 1)[0].lower() in ("a", "an", "the") else _a(who))
+    if outfit and sheet.outfit:
+        parts.append(f"wearing {sheet.outfit}")
+    if colours and sheet.colours:
+        parts.append("in " + _and(list(sheet.colours)))
+    return ", ".join(parts)
+
+
+def _a(phrase: str) -> str:
+    return ("an " if phrase[:1].lower() in "aeiou" else "a ") + phrase
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+@dataclass(frozen=True)
+class FittedPrompt:
+    """A picture prompt as an engine gets it: `text`, its CLIP `tokens` (of the 75 a prompt may
+    use) and what was left out to fit (`dropped`, highest priority last; empty when all fitted)."""
+
+    text: str
+    tokens: int
+    dropped: tuple[str, ...] = ()
+
+
+def fit_prompt(
+    scene: str, style: str, sheets: Sequence[Sheet] = (), *, own_words: bool = False, limit: int | None = None
+) -> FittedPrompt:
+    """The prompt for a scene in a style with the characters' sheets woven in, trimmed to fit.
+
+    The order is fixed: the style's lead ("soft watercolour illustration of"), the scene, each
+    character (`character_phrase`, in the story's order), then the style's closing clauses. When
+    `own_words` the scene is a prompt the person wrote: it is kept as written, without the style's
+    words around it. What does not fit CLIP's 75 prompt tokens is dropped, lowest priority first:
+    the style's closing clauses but the first (last first), the characters' colours, their outfits
+    (the last character's first), the style's first clause, their looks (the kind stays), then the
+    scene's last words (a short scene is never cut below its first words), the later characters
+    themselves, and, last, words from the end.
+    """
+    limit = clip_tokens.PROMPT_TOKENS if limit is None else limit
+    preset = styles().get(style) or styles()["watercolour"]
+    if own_words:
+        lead, clauses, scene = "", [], " ".join(scene.split())
+    else:
+        before, _, after = preset["prompt"].partition("{scene}")
+        lead, clauses, scene = before, [c.strip() for c in after.split(",") if c.strip()], _scene_words(scene)
+    people = [{"look": True, "outfit": True, "colours": True, "kept": True} for _ in sheets]
+    words = scene.split(" ")
+    scene_len = len(words)
+    state = {"clauses": len(clauses)}
+    dropped: list[str] = []
+
+    def build() -> str:
+        middle = " ".join(words[:scene_len])
+        named = [character_phrase(s, **{k: v for k, v in p.items() if k != "kept"}) for s, p in zip(sheets, people)]
+        named = [n for n, p in zip(named, people) if p["kept"] and n]
+        body = "; ".join([middle, *named]) if named else middle
+        text = f"{lead}{body}"
+        tail = clauses[: state["clauses"]]
+        return ", ".join([text, *tail]) if tail else text
+
+    def steps():
+        for i in range(len(clauses) - 1, 0, -1):
+            yield f"style: {clauses[i]}", lambda: state.update(clauses=state["clauses"] - 1)
+        for field in ("colours", "outfit"):
+            for i in range(len(sheets) - 1, -1, -1):
+                if getattr(sheets[i], field):
+                    yield f"{sheets[i].name}: {field}", lambda i=i, f=field: people[i].update({f: False})
+        if clauses:
+            yield f"style: {clauses[0]}", lambda: state.update(clauses=0)
+        for i in range(len(sheets) - 1, -1, -1):
+            if sheets[i].look and sheets[i].look != sheets[i].kind:
+                yield f"{sheets[i].name}: look", lambda i=i: people[i].update(look=False)
+
+    text = build()
+    for label, apply in steps():
+        if clip_tokens.count(text) <= limit:
+            break
+        apply()
+        dropped.append(label)
+        text = build()
+    keep_words = min(len(words), 6)
+    while clip_tokens.count(text) > limit and scene_len > keep_words:
+        scene_len -= 1
+        text = build()
+    if scene_len < len(words):
+        dropped.append("scene: " + " ".join(words[scene_len:]))
+    for i in range(len(sheets) - 1, 0, -1):
+        if clip_tokens.count(text) <= limit:
+            break
+        people[i]["kept"] = False
+        dropped.append(sheets[i].name)
+        text = build()
+    if clip_tokens.count(text) > limit:
+        cut = text.split(" ")
+        while len(cut) > 1 and clip_tokens.count(" ".join(cut)) > limit:
+            cut.pop()
+        dropped.append("words: " + text[len(" ".join(cut)) :].strip())
+        text = " ".join(cut).rstrip(",;:")
+    return FittedPrompt(text, clip_tokens.count(text), tuple(dropped))

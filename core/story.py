@@ -240,6 +240,27 @@ class Narration(Model):
     created: datetime = Field(default_factory=now)
 
 
+class Character(Model):
+    """One character's sheet: what every picture of a page they are on says about them.
+
+    Proposed after a draft is written (`core.characters`), edited by the person, woven into each
+    picture prompt in a fixed order and wording (`core.prompts.character_phrase`). `references`
+    are image names in the story's store (the photo, a cut-out, pictures the person chose) that an
+    engine which can take a reference picture may use; `library` is the id of the entry in the
+    space's character library it came from or was saved as.
+    """
+
+    id: str = Field(default_factory=short_id)
+    name: str
+    kind: str = ""  # "cat", "girl", "mouse"
+    look: str = ""  # "little tabby cat with golden fur"
+    outfit: str = ""  # "a red scarf"
+    colours: list[str] = Field(default_factory=list)
+    references: list[str] = Field(default_factory=list)
+    library: str | None = None
+    author: Author = "model"
+
+
 class Story(Model):
     id: str = Field(default_factory=new_id)
     created: datetime = Field(default_factory=now)
@@ -257,6 +278,7 @@ class Story(Model):
     exports: list[ExportRecord] = Field(default_factory=list)
     narrations: list[Narration] = Field(default_factory=list)
     versions: list[BookVersion] = Field(default_factory=list)  # the newest batch of whole-book versions
+    characters: list[Character] = Field(default_factory=list)  # the sheets, in the order prompts name them
 
     @field_validator("id")
     @classmethod
@@ -326,6 +348,8 @@ class Story(Model):
                 names.add(v.image)
                 if v.upscaled:
                     names.add(v.upscaled)
+        for character in self.characters:
+            names.update(character.references)
         return names
 
     # --- narration -----------------------------------------------------------------------

@@ -25,8 +25,8 @@ from typing import TypeVar
 from PIL import Image
 from pydantic import ValidationError
 
-from core import class_safety
-from core.errors import InputError, NotConfigured
+from core import characters, class_safety
+from core.errors import InputError, NotConfigured, ProviderError
 from core.limits import REMOTE_ENGINES
 from core.offline.mood import mood_of
 from core.photo import load_photo, photo_to_png
@@ -351,6 +351,8 @@ def write_draft(store: Store, story: Story, writer: Writer) -> Iterator[Event]:
     yield from _write(
         store, story, writer.draft(brief(story)), step="draft", instruction=instruction, writer=writer, parent=None
     )
+    if not story.characters:
+        yield from propose_characters(store, story, writer)
 
 
 def revise(store: Store, story: Story, writer: Writer, instruction: str) -> Iterator[Event]:
@@ -574,7 +576,8 @@ def illustrate(
     jobs: list[tuple[StoryPage, ImageJob]] = []
     for page in pages:
         # always checked in a class: the pupil reads kind words, the teacher all of it
-        refused = class_safety.picture_refusal(store, story, page.prompt, safety)
+        drawn_as = characters.page_prompt(story, page).text  # the prompt with the characters' sheets woven in
+        refused = class_safety.picture_refusal(store, story, drawn_as, safety)
         if refused:
             yield Notice(f"Page {draft.pages.index(page) + 1} was not drawn: {refused}")
             continue
@@ -1025,6 +1028,69 @@ def delete_story(store: Store, story_id: str, publisher: Publisher | None = None
     return len(story.exports)
 
 
+# --- characters --------------------------------------------------------------------------
+
+
+def propose_characters(store: Store, story: Story, writer: Writer | None = None) -> Iterator[Event]:
+    """Propose a sheet per character of the chosen draft and keep them as the story's sheets
+    (replacing any): a writer that can answer JSON (`ask_json`) is asked and its answer validated;
+    otherwise, or when its answer cannot be used, they come from the offline plan or the draft."""
+    _chosen(story)
+    ask = getattr(writer, "ask_json", None)
+    sheets = None
+    if ask is not None:
+        _may_change(store, story, writer.engine)
+        draft = _chosen(story)
+        try:
+            answer = ask(characters.characters_prompt(draft.title, draft.text()), characters.CHARACTER_SCHEMA)
+            sheets = characters.propose(story, answer)
+        except (InputError, ProviderError) as error:
+            yield Notice(f"{error} The characters were proposed from the story instead.")
+    if sheets is None:
+        _may_change(store, story)
+        sheets = characters.propose(story)
+
+    def keep(s: Story) -> None:
+        s.characters = [c.model_copy(deep=True) for c in sheets]
+
+    _commit(store, story, keep, "characters", writer.engine if writer else None)
+    yield Notice("Characters: " + ", ".join(c.name for c in sheets) + ". Edit them on the Characters page.")
+
+
+def edit_characters(store: Store, story: Story, changes: dict[str, dict]) -> None:
+    """Apply a person's changes to the sheets (see `core.characters.edit`) and save them."""
+    _may_change(store, story)
+
+    def change(s: Story) -> None:
+        s.characters = characters.edit(s.characters, changes)
+
+    _commit(store, story, change, "characters")
+
+
+def replace_characters(store: Store, story: Story, sheets: Sequence) -> None:
+    """Replace the sheets with the person's (a JSON file of them, say), each checked as an edit is."""
+    _may_change(store, story)
+    checked = characters.checked([c.model_copy(update={"author": "person"}) for c in sheets])
+
+    def change(s: Story) -> None:
+        s.characters = [c.model_copy(deep=True) for c in checked]
+
+    _commit(store, story, change, "characters")
+
+
+def add_character(store: Store, story: Story, character) -> None:
+    """Add a character (from the space's library, `core.character_library`) after the story's
+    own; a story keeps one character of each name."""
+    _may_change(store, story)
+
+    def add(s: Story) -> None:
+        if any(c.name.lower() == character.name.lower() for c in s.characters):
+            raise InputError(f"The story has a character called {character.name} already.")
+        s.characters = characters.checked([*s.characters, character.model_copy(deep=True)])
+
+    _commit(store, story, add, "characters")
+
+
 # --- narration ---------------------------------------------------------------------------
 
 
@@ -1222,7 +1288,7 @@ def image_job(
     """The job that draws a page's picture with this seed: its prompt, its style, its mood."""
     _, negative = image_prompt(page.scene, story.settings.style)
     return ImageJob(
-        prompt=page.prompt,
+        prompt=characters.page_prompt(story, page).text,  # with the page's characters, within CLIP's 77 tokens
         seed=seed,
         width=size[0],
         height=size[1],

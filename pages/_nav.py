@@ -44,6 +44,7 @@ CAPTION = PageSpec("pages/caption.py", "Caption", ":material/edit_note:")
 STORY_SETTINGS = PageSpec("pages/story_settings.py", "Story settings", ":material/tune:")
 DRAFT = PageSpec("pages/draft.py", "Draft", ":material/draw:")
 PICTURES = PageSpec("pages/pictures.py", "Pictures", ":material/image:")
+CHARACTERS = PageSpec("pages/characters.py", "Characters", ":material/face:")
 UPSCALE = PageSpec("pages/upscale.py", "Upscale", ":material/zoom_in:")
 TRANSLATE = PageSpec("pages/translate.py", "Translate", ":material/translate:")
 EXPORT = PageSpec("pages/export.py", "Export", ":material/picture_as_pdf:")
@@ -55,7 +56,18 @@ SETTINGS = PageSpec("pages/settings.py", "Settings", ":material/settings:")
 HOW_IT_WORKS = PageSpec("pages/how_it_works.py", "How it works", ":material/lightbulb:")
 
 SECTIONS: dict[str, list[PageSpec]] = {
-    "Make a story": [PHOTO, CAPTION, STORY_SETTINGS, DRAFT, PICTURES, UPSCALE, TRANSLATE, EXPORT, READ_ALOUD],
+    "Make a story": [
+        PHOTO,
+        CAPTION,
+        STORY_SETTINGS,
+        DRAFT,
+        CHARACTERS,
+        PICTURES,
+        UPSCALE,
+        TRANSLATE,
+        EXPORT,
+        READ_ALOUD,
+    ],
     "Studio": [LIBRARY, CLASSROOM, TEAMS, SETTINGS, HOW_IT_WORKS],
 }
 

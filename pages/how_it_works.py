@@ -31,8 +31,9 @@ st.markdown("""
 
 - *Offline* (the default): no GPU, no key, no network. Captions come from classical photo
   analysis (colours, light, faces, cats and people found by OpenCV's detectors); stories from a
-  seeded story grammar; pictures are stylised renderings of *your photo*, cropped and filtered for
-  each scene. Honest and predictable: the same seed gives the same result. It cannot follow
+  seeded story grammar; pictures put the subject of *your photo*, cut out, into a scene painted
+  for each page (park, forest, river, street, room, beach, snow, night sky), drawn in the story's
+  art style. Honest and predictable: the same seed gives the same result. It cannot follow
   free-text instructions or translate.
 - *Local models* on a GPU: LLaVA for captions, an instruction-tuned language model for the story,
   Stable Diffusion XL base + refiner for pictures, a diffusion upscaler. Each is loaded once and

@@ -9,6 +9,7 @@ compared page by page and mixed; a region of a picture can be redrawn where the 
 import streamlit as st
 
 from core import choosing, providers, studio
+from core.characters import page_prompt
 from pages import _nav, _pictures_more, _ui
 
 GRID = 6  # small pictures per row
@@ -99,7 +100,7 @@ with image_col:
     else:
         st.image(str(store.thumbnail(story.id, chosen.image, 380)))
         _ui.engine_line(chosen.engine, f"{chosen.model} · seed {chosen.seed} · {chosen.width}×{chosen.height}")
-        if chosen.prompt != page.prompt:
+        if chosen.prompt != page_prompt(story, page).text:
             st.caption("Drawn from an earlier prompt.")
 
 if chosen is not None and made > 1:

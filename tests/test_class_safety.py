@@ -156,3 +156,27 @@ def test_the_teacher_reads_the_stopped_attempts_on_the_command_line_too(room, ca
     assert main(["class", "show", room.id, "--as", TEACHER.id]) == 0
     out = capsys.readouterr().out
     assert f"caption in {story.id}: 'A sh!t cat': the word \"sh!t\" is on the classroom list" in out
+
+
+def test_a_word_hidden_in_a_character_sheet_is_stopped_before_it_reaches_the_picture_model(store, cat_bytes) -> None:
+    """The sheets are woven into every prompt (core.characters): what a pupil types there is checked too."""
+    from core.classroom import Classrooms
+    from core.spaces import Person
+    from tests.doubles import ScriptedWriter, SolidIllustrator, story_of
+
+    teacher = Person(id="oidc:https://id.example:teacher", name="Ms Rossi")
+    room = Classrooms(store.root).open_class(teacher, "Class 4b")
+    seat, _ = Classrooms(store.root).join(room.code, "Mia")
+    pupil = store.as_person(seat.person, seat.class_id)
+    story = studio.start_story(pupil, cat_bytes, "m.jpg")
+    studio.edit_caption(pupil, story, "A ginger cat on a red rug.")
+    list(studio.write_draft(pupil, story, ScriptedWriter(story_of("Pim", "Pim naps.", "Pim wakes."))))
+    from core.story import Character
+
+    studio.replace_characters(
+        pupil, story, [Character(name="Pim", kind="cat", look="a ginger cat", outfit="a sh1t hat")]
+    )
+    drawn = SolidIllustrator()
+    events = list(studio.illustrate(pupil, store.load(story.id), drawn))
+    assert not pupil.load(story.id).pictured_pages()
+    assert any("not drawn" in getattr(e, "text", "") for e in events)

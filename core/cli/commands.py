@@ -304,6 +304,32 @@ def delete(args: argparse.Namespace, settings: Settings, store: Store) -> None:
     print(f"deleted {story.id}" + (f" and unpublished its {unpublished} PDF(s)" if unpublished else ""))
 
 
+def characters(args: argparse.Namespace, settings: Settings, store: Store) -> None:
+    from core import character_library
+    from core.cli.characters import changes_of, print_library, print_sheets, sheets_from_file
+
+    if args.id is None:
+        if args.set or args.remove or args.from_json or args.propose or args.save or args.use:
+            raise InputError("Name the story whose characters to change.")
+        print_library(character_library.list_characters(store), args.json)
+        return
+    story = find_story(store, args.id)
+    if args.propose:
+        run(studio.propose_characters(store, story, providers.writer_for(settings)), "characters")
+    if args.from_json:
+        studio.replace_characters(store, story, sheets_from_file(args.from_json))
+    changes = changes_of(args.set, args.remove)
+    if changes:
+        studio.edit_characters(store, story, changes)
+    if args.use:
+        added = character_library.use_character(store, story, args.use)
+        print(f"added {added.name} from the library", file=sys.stderr)
+    if args.save:
+        entry = character_library.save_character(store, story, args.save)
+        print(f"saved {entry.sheet.name} to the library as {entry.id}", file=sys.stderr)
+    print_sheets(story.characters, args.json)
+
+
 def export_format(args: argparse.Namespace, settings: Settings, store: Store, story: Story) -> None:
     """`export --format F` for every format but the PDF (`core.export.formats`)."""
     if args.bilingual or args.page_size:
@@ -431,6 +457,7 @@ COMMANDS = {
     "narrate": narrate,
     "delete": delete,
     "fit-level": fit_level,
+    "characters": characters,
     **sharing.COMMANDS,
     **classes.COMMANDS,
     **archives.COMMANDS,

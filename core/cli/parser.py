@@ -275,6 +275,29 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("id")
     fit.add_argument("--level", choices=LEVEL_KEYS, help="the reading level (default: the story's; naming one sets it)")
 
+    people = command(
+        "characters",
+        "show or edit a story's character sheets, and the space's character library",
+        runs_engines=True,
+    )
+    people.add_argument("id", nargs="?", help="a story id (without one: the library)")
+    people.add_argument("--json", action="store_true", help="print the sheets (or the library) as JSON")
+    people.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME.FIELD=VALUE",
+        help="change one field (name, kind, look, outfit, colours) of a character; a new name adds one; "
+        "repeatable, e.g. --set 'Pip.outfit=a red scarf'",
+    )
+    people.add_argument("--remove", action="append", default=[], metavar="NAME", help="remove a character")
+    people.add_argument(
+        "--from-json", type=Path, metavar="FILE", help="replace the sheets with those of a JSON file (as --json prints)"
+    )
+    people.add_argument("--propose", action="store_true", help="propose the sheets again from the chosen draft")
+    people.add_argument("--save", metavar="NAME", help="save this character of the story to the space's library")
+    people.add_argument("--use", metavar="ENTRY", help="add this library character to the story")
+
     delete = command("delete", "delete a story and unpublish its PDFs")
     delete.add_argument("id")
     delete.add_argument("--yes", action="store_true", help="do not ask (needed without a terminal)")

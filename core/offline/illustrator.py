@@ -1,11 +1,12 @@
-"""The offline illustrator: stylised renderings of the person's photo.
+"""The offline illustrator: the person's photo as the hero of scenes painted for each page.
 
 The picture prompt drives each picture (`plan_picture`), read by `core.offline.prompt_words`: the
 subject it names among what the photo analysis found (a face, a cat face, a figure; otherwise the
-photo's own subject or centre of interest) is framed close, medium or wide as the prompt says (or
-as its words about faces or places hint, or as the seed draws), with a zoom and pan drawn from
-the seed, and seen from above or below when asked. The crop is resized to exactly the job's size,
-then drawn in the style the prompt names (else the story's) as a real filter:
+photo's own subject or centre of interest) is cut out of the photo and stood in a scene painted
+for the page (`core.offline.composition`): the place its words name (park, forest, river, street,
+room, beach, snow, night sky, hills), close, medium or wide as the prompt says (or as its words
+about faces or places hint, or as the seed draws), seen from above or below when asked. The
+picture is then drawn in the style the prompt names (else the story's) as a real filter:
 
 - watercolour: edge-preserving smoothing, colour bleeding (a noise-driven warp), pigment pooling at
   edges, paper grain and soft unpainted paper at the margins;
@@ -20,27 +21,25 @@ vignette), lit for the time of day the prompt names and given its weather
 ink stays black on paper; for comic it is applied before posterising, so the colours stay flat.
 What the prompt asks that a photo cannot give (a dragon, three cats for one) is in the reading's
 `ignored` words, for the page to show. Every random choice comes from numpy generators seeded
-by the job (no hash(), no set order, no clock): the crop from the seed and the subject (editing the
-light or the weather of a prompt keeps the composition), the texture from the seed and the style.
-The same job gives the same pixels in any process, another seed another crop and texture. Without
-a photo it draws an abstract composition seeded by the prompt.
+by the job (no hash(), no set order, no clock): the scene and the subject's place from the seed,
+the texture from the seed and the style. The same job gives the same pixels in any process,
+another seed another scene and texture; the cut-out is the same on every page. Without a photo it
+draws an abstract composition seeded by the prompt.
 
-Speed (a 24-page book at 1024 px): `generate` draws the next pictures on a small thread pool while
-the caller stores the last one; watercolour, pastel and comic frame the photo straight at the half
-size they smooth, and the smoothed photo is shared by the pages that crop it at the same scale
-(`smoothed_framing`). Neither changes a job's pixels: they are the same drawn alone or in a book.
+Speed: the cut-out is made once per photo (cached); a page is painted, composed and filtered at
+the half size the smoothing styles work at. `generate` draws the next pictures on a small thread
+pool while the caller stores the last one, which does not change a job's pixels.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import threading
 import zlib
-from collections import OrderedDict, deque
+from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import islice
 
@@ -48,17 +47,18 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw
 
-from core.offline.analysis import analyse, image_key
-from core.offline.atmosphere import ANGLES, light, tilt, weather
+from core.offline.analysis import Box, PhotoAnalysis, analyse
+from core.offline.atmosphere import light, tilt, weather
+from core.offline.composition import compose, subject_of
 from core.offline.prompt_words import PromptReading, read_prompt
+from core.offline.scenery import Setting, setting_for
 from core.offline.texture import grain, grid, line_kernel, luma, noise, radial
 from core.providers import fit_long_side
 from core.providers.base import IllustratorEvent, ImageJob, Picture, Step
 
-FILTER_VERSION = "offline-filters-3"
+FILTER_VERSION = "offline-filters-4"  # 4: the subject composed into a painted scene per page
 STYLES = ("watercolour", "ink", "pastel", "comic", "photo")
 SIZES = {"portrait": (576, 768), "square": (640, 640), "landscape": (768, 576)}
-MAX_ENLARGE = 3.2  # a crop is enlarged at most this much (when the photo is big enough)
 STEPS = 4  # frame, style, grade (mood, time of day, weather), done
 # pictures drawn at once by `generate`: one core is left to the caller, who stores each picture
 # (the studio's PNG encoding of a picture takes longer than drawing it)
@@ -79,54 +79,6 @@ GRADES = {
 
 def _stable(text: str) -> int:
     return zlib.crc32(text.encode("utf-8", "replace"))
-
-
-def _fit(cx: float, cy: float, cw: float, ch: float, width: int, height: int) -> tuple[float, float, float, float]:
-    """A crop box (x0, y0, x1, y1) of size cw x ch centred near (cx, cy), inside the image."""
-    scale = min(1.0, width / cw, height / ch)
-    cw, ch = cw * scale, ch * scale
-    x0 = min(max(cx - cw / 2, 0), width - cw)
-    y0 = min(max(cy - ch / 2, 0), height - ch)
-    return x0, y0, x0 + cw, y0 + ch
-
-
-def choose_crop(
-    photo_size: tuple[int, int],
-    subject: tuple[int, int, int, int],
-    aspect: float,
-    framing: str,
-    rng: np.random.Generator,
-    min_height: float = 0.0,
-    detected: bool = True,
-) -> tuple[float, float, float, float]:
-    """The crop (x0, y0, x1, y1) for a framing; `min_height` keeps a small photo from being
-    enlarged into mush (no crop is made shorter than it, the photo permitting). A close-up of a
-    `detected` face shows the head around it; of a region of interest, the region itself."""
-    width, height = photo_size
-    sx, sy, sw, sh = subject
-    cx, cy = sx + sw / 2, sy + sh / 2
-    full_h = min(height, width / aspect)  # the largest crop of this aspect
-    if framing == "wide":
-        ch = full_h * rng.uniform(0.88, 1.0)
-        cw = ch * aspect
-        # pan: anywhere the crop fits, drawn towards the subject
-        px = rng.uniform(0, max(0.0, width - cw))
-        py = rng.uniform(0, max(0.0, height - ch))
-        x0 = 0.5 * px + 0.5 * min(max(cx - cw / 2, 0), width - cw)
-        y0 = 0.5 * py + 0.5 * min(max(cy - ch / 2, 0), height - ch)
-        return x0, y0, x0 + cw, y0 + ch
-    size = max(sw / aspect, sh)
-    if framing == "close":
-        zoom = rng.uniform(1.3, 2.0) if detected else rng.uniform(0.8, 1.2)
-    else:
-        # a medium shot: about waist up around a face (a larger zoom filled the whole photo)
-        zoom = rng.uniform(1.8, 3.0) if detected else rng.uniform(1.2, 1.8)
-    # close and medium stay inside 85% of the photo, so they are always tighter than wide
-    ch = min(full_h, max(min(size * zoom, 0.85 * full_h), full_h * (0.25 if framing == "close" else 0.55), min_height))
-    cw = ch * aspect
-    pan = 0.1 if framing == "close" else 0.2  # a close-up keeps its subject near the middle
-    jx, jy = rng.uniform(-pan, pan) * cw, rng.uniform(-pan, pan) * ch
-    return _fit(cx + jx, cy + jy, cw, ch, width, height)
 
 
 # --- styles ----------------------------------------------------------------------------------
@@ -268,11 +220,9 @@ def photo(img: np.ndarray, rng: np.random.Generator, size: tuple[int, int]) -> n
 
 
 FILTERS = {"watercolour": watercolour, "ink": ink, "pastel": pastel, "comic": comic, "photo": photo}
-# These filters start from a half-size copy smoothed by an edge-preserving filter: the photo is
-# framed straight at half size and smoothed by `SMOOTHERS`, before the filter itself (which gets
-# the smoothed copy and the full size). See `smoothed_framing` for the work a book shares.
+# These filters start from a half-size copy smoothed by an edge-preserving filter (`SMOOTHERS`),
+# before the filter itself (which gets the smoothed copy and the full size).
 SMOOTHERS = {"watercolour": _smooth_watercolour, "pastel": _smooth_pastel, "comic": _smooth_comic}
-SHARE_AREA = 3.0  # the whole photo is smoothed once when it is at most this many times the crop
 
 
 def grade(img: np.ndarray, mood: str, colour: bool = True, vignette: bool = True) -> np.ndarray:
@@ -332,10 +282,11 @@ def abstract(prompt: str, width: int, height: int, seed: int) -> Image.Image:
 
 
 class OfflineIllustrator:
-    """Pictures from the person's photo: framed, drawn, graded and lit as the prompt asks."""
+    """Pictures from the person's photo: its subject in a scene painted for the page, drawn,
+    graded and lit as the prompt asks."""
 
     engine = "offline"
-    model = "stylised renderings of your photo"
+    model = "your photo's subject in scenes painted for each page"
 
     def __init__(self, long_side: int | None = None) -> None:
         self.long_side = long_side  # the setting `illustrator_size`; None: SIZES as they are
@@ -400,91 +351,43 @@ class OfflineIllustrator:
         return steps, image
 
     def render(self, job: ImageJob, step=lambda s: None) -> Image.Image:
-        """One picture: framed and drawn as `plan_picture` reads the job's prompt."""
+        """One picture: composed and drawn as `plan_picture` reads the job's prompt."""
         size = width, height = int(job.width), int(job.height)
         plan = plan_picture(job)
         rng = plan.rng()
+        drawn = tilt(scene_picture(job, plan, size), plan.reading.angle)
         smooth = SMOOTHERS.get(plan.style)
         if smooth is None:
-            framed = framing(job, plan, size)
             step(1)
-            pixels = FILTERS[plan.style](framed, rng, size)
+            pixels = FILTERS[plan.style](drawn, rng, size)
         else:
-            small_size = (max(1, width // 2), max(1, height // 2))
-            small = smoothed_framing(job, plan, small_size)
-            if small is None:
-                small = framing(job, plan, small_size)
-                if plan.style == "comic":  # graded first, so the posterised colours stay flat
-                    small = grade(small, plan.mood, vignette=False)
-                small = smooth(small)
+            small = cv2.resize(drawn, (max(1, width // 2), max(1, height // 2)), interpolation=cv2.INTER_AREA)
+            if plan.style == "comic":  # graded first, so the posterised colours stay flat
+                small = grade(small, plan.mood, vignette=False)
+            small = smooth(small)
             step(1)
             pixels = FILTERS[plan.style](small, rng, size)
         step(2)
         if plan.style != "comic":
             pixels = grade(pixels, plan.mood, colour=plan.style != "ink")
-        pixels = weather(light(pixels, plan.reading.time), plan.reading.weather, rng)
+        pixels = weather(light(pixels, plan.reading.time), plan.setting.weather, rng)
         step(3)
         image = Image.fromarray(pixels, "RGB")
         step(4)
         return image
 
 
-def framing(job: ImageJob, plan: Plan, size: tuple[int, int]) -> np.ndarray:
-    """The job's crop of its photo (or, without one, the abstract picture) at `size`, tilted as
-    the prompt asks."""
-    if plan.box is None:
+def scene_picture(job: ImageJob, plan: Plan, size: tuple[int, int]) -> np.ndarray:
+    """The job's picture before its style: the photo's subject in the page's painted scene
+    (`core.offline.composition`), or, without a photo, the abstract picture, at `size`."""
+    if plan.analysis is None:
         drawn = np.asarray(abstract(job.prompt, int(job.width), int(job.height), int(job.seed)), dtype=np.uint8)
         if drawn.shape[1::-1] == size:
             return drawn
         return cv2.resize(drawn, size, interpolation=cv2.INTER_AREA)
-    source = job.photo if job.photo.mode == "RGB" else job.photo.convert("RGB")
-    framed = np.asarray(source.resize(size, Image.Resampling.LANCZOS, box=plan.box), dtype=np.uint8)
-    return tilt(framed, plan.reading.angle)
-
-
-_smoothed: OrderedDict[tuple, np.ndarray] = OrderedDict()
-_smoothed_lock = threading.Lock()
-_SMOOTHED_KEPT = 8
-
-
-def smoothed_framing(job: ImageJob, plan: Plan, size: tuple[int, int]) -> np.ndarray | None:
-    """The job's crop, framed at `size` and smoothed by its style's `SMOOTHERS`, cut from the
-    whole photo smoothed once at the crop's scale; None where that does not apply: no photo, a
-    tilted view, a crop smaller than the largest of the picture's shape (its scale is its own:
-    nothing to share), or a whole photo more than `SHARE_AREA` times the crop.
-
-    Many pages of a book crop the photo at its full height or width (close and medium shots of a
-    photo smaller than the picture always do: see `MAX_ENLARGE`), and the edge-preserving
-    smoothing is the costliest part of a picture: the smoothed photo is kept (by content, scale,
-    style and, for comic, the mood it is graded by first) for the next page. Whether this applies
-    depends on the job alone, and the kept copy is exactly what would be computed again, so the
-    same job gives the same pixels, alone or in a book, in any process. (Resampling a smaller
-    crop out of the smoothed photo was tried: it softened the pigment edges of wide shots.)
-    """
-    if plan.box is None or plan.reading.angle in ANGLES:
-        return None
     photo = job.photo if job.photo.mode == "RGB" else job.photo.convert("RGB")
-    x0, y0, x1, y1 = plan.box
-    largest = min(photo.height, photo.width * size[1] / size[0])  # the height of the largest crop
-    scale = size[1] / largest  # the smoothed photo's scale
-    whole = (max(size[0], round(photo.width * scale)), max(size[1], round(photo.height * scale)))
-    if abs(y1 - y0 - largest) > 0.5 or whole[0] * whole[1] > SHARE_AREA * size[0] * size[1]:
-        return None
-    key = (image_key(photo), whole, plan.style, plan.mood if plan.style == "comic" else "")
-    with _smoothed_lock:  # held while smoothing: a second thread waits rather than doing it again
-        smoothed = _smoothed.get(key)
-        if smoothed is None:
-            smoothed = np.asarray(photo.resize(whole, Image.Resampling.LANCZOS), dtype=np.uint8)
-            if plan.style == "comic":  # graded first, so the posterised colours stay flat
-                smoothed = grade(smoothed, plan.mood, vignette=False)
-            smoothed = _smoothed[key] = SMOOTHERS[plan.style](smoothed)
-            while len(_smoothed) > _SMOOTHED_KEPT:
-                _smoothed.popitem(last=False)
-        else:
-            _smoothed.move_to_end(key)
-    left = min(max(round(x0 * scale), 0), whole[0] - size[0])
-    top = min(max(round(y0 * scale), 0), whole[1] - size[1])
-    return smoothed[top : top + size[1], left : left + size[0]].copy()
+    picture, _ = compose(photo, plan.analysis, plan.reading, plan.setting, plan.distance, plan.seed, size)
+    return picture
 
 
 def _events(index: int, steps: list[int], image: Image.Image) -> Iterator[IllustratorEvent]:
@@ -506,22 +409,27 @@ class Plan:
     style: str
     mood: str
     distance: str | None  # "close" | "medium" | "wide"; None without a photo
-    box: tuple[float, float, float, float] | None  # the crop of the photo; None without a photo
+    analysis: PhotoAnalysis | None  # the photo's; None without a photo
     seed: int
+    setting: Setting  # the page's place, time of day and weather (`core.offline.scenery`)
 
     def rng(self) -> np.random.Generator:
         """The generator the filters draw their texture from: the seed's, in this style."""
         return np.random.default_rng([self.seed, _stable(self.style), 1])
 
+    @property
+    def subject(self) -> tuple[Box, str] | None:
+        """The box and kind of the photo's subject the picture shows (None without a photo)."""
+        return None if self.analysis is None else subject_of(self.analysis, self.reading)
+
 
 def plan_picture(job: ImageJob) -> Plan:
-    """Read the job's prompt against its photo and decide style, mood, framing and crop.
+    """Read the job's prompt against its photo and decide style, mood, framing and subject.
 
     The prompt is what the person sees and edits, so it decides: a style word in it beats the
-    story's style, its mood words beat the page's mood, its framing words beat the hints. Only what
-    the prompt leaves open comes from the job (style, mood) or from the seed (the framing). The
-    crop's random draws depend on the seed and the subject only, so editing the light, the mood
-    or the weather of a prompt keeps the composition.
+    story's style, its mood words beat the page's mood, its framing words beat the hints, the
+    subject it names (the cat, the woman on the left) is the one placed in the scene. Only what
+    the prompt leaves open comes from the job (style, mood) or from the seed (the framing).
     """
     prompt = job.prompt or job.scene
     analysis = None
@@ -531,19 +439,9 @@ def plan_picture(job: ImageJob) -> Plan:
     style = reading.style or (job.style if job.style in FILTERS else "watercolour")
     mood = reading.mood or job.mood or "calm"
     seed = int(job.seed) & 0xFFFFFFFF
+    setting = setting_for(prompt, job.scene, reading.time, reading.weather, seed)
     if analysis is None:
-        return Plan(reading, style, mood, None, None, seed)
-    subject = reading.subject_box or analysis.subject_box
-    detected = reading.subject_box is not None or analysis.subject_detected
-    rng = np.random.default_rng([seed, _stable(repr(subject)), 0])
+        return Plan(reading, style, mood, None, None, seed, replace(setting, weather=reading.weather))
+    rng = np.random.default_rng([seed, 0])
     distance = reading.distance or reading.distance_hint or _FRAMINGS[int(rng.choice(3, p=_FRAMING_ODDS))]
-    box = choose_crop(
-        (analysis.width, analysis.height),
-        subject,
-        int(job.width) / int(job.height),
-        distance,
-        rng,
-        min_height=int(job.height) / MAX_ENLARGE,
-        detected=detected,
-    )
-    return Plan(reading, style, mood, distance, box, seed)
+    return Plan(reading, style, mood, distance, analysis, seed, setting)
