@@ -18,6 +18,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from core.campaign.model import Campaign
+
 STORY_ID = re.compile(r"^[0-9a-f]{32}$")
 IMAGE_NAME = re.compile(r"^[0-9a-f]{64}\.(png|jpg|jpeg|webp|gif|bmp|tiff|heic|bin)$")
 
@@ -190,6 +192,7 @@ class Story(Model):
     translations: list[Translation] = Field(default_factory=list)
     export: ExportSettings = Field(default_factory=ExportSettings)
     exports: list[ExportRecord] = Field(default_factory=list)
+    campaign: Campaign | None = None  # set when this is a marketer's campaign (core.campaign)
 
     @field_validator("id")
     @classmethod
@@ -211,6 +214,8 @@ class Story(Model):
 
     @property
     def title(self) -> str:
+        if self.campaign is not None:
+            return self.campaign.name
         return self.draft.title if self.draft else "Untitled story"
 
     def find_draft(self, draft_id: str) -> Draft | None:
@@ -259,4 +264,6 @@ class Story(Model):
                 names.add(v.image)
                 if v.upscaled:
                     names.add(v.upscaled)
+        if self.campaign is not None:
+            names |= self.campaign.image_names()
         return names

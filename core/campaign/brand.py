@@ -45,7 +45,7 @@ from pathlib import Path
 from PIL import Image
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from core.campaign.colour import HEX, MIN_CONTRAST, RGB, best_text_on, contrast, rgb
+from core.campaign.colour import HEX, MIN_CONTRAST, RGB, best_text_on, contrast, rgb, to_hex
 from core.errors import InputError
 from core.photo import load_photo
 
@@ -353,7 +353,5 @@ def palette_contrast(palette: Palette) -> list[ContrastCheck]:
     checks = []
     for name in ("primary", "accent", "background"):
         text = best_text_on(colours[name], colours["text"])
-        checks.append(
-            ContrastCheck(name, getattr(palette, name), "#{:02X}{:02X}{:02X}".format(*text), contrast(text, colours[name]))
-        )
+        checks.append(ContrastCheck(name, getattr(palette, name), to_hex(text), contrast(text, colours[name])))
     return checks

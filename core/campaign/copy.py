@@ -309,7 +309,7 @@ def model_variants(ask: Ask, brief: CopyBrief, count: int, who: str = "The write
     """`count` variants from a language model: validated, repaired once, else ProviderError."""
     messages = [{"role": "system", "content": COPY_SYSTEM}, {"role": "user", "content": copy_prompt(brief, count)}]
     reason = ""
-    for attempt in range(2):
+    for _ in range(2):
         answer = ask(messages)
         try:
             return parse_variants(answer, count, brief.banned)

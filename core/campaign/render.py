@@ -33,7 +33,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageOps
 from core.campaign.brand import BUNDLED_BOLD, BUNDLED_REGULAR, BrandKit, font_covers
 from core.campaign.colour import INK, MIN_CONTRAST, RGB, WHITE, best_text_on, contrast, shade_for_text
 from core.campaign.copy import Copy
-from core.campaign.layout import Block, length, Box, Format, fit_copy, measured_contrast, regions, set_text
+from core.campaign.layout import Block, Box, Format, fit_copy, length, measured_contrast, regions, set_text
 
 STYLES = ("clean", "bold", "photo", "scene")
 
@@ -133,7 +133,8 @@ def _logo(canvas: Image.Image, logo: Image.Image, box: Box, kit: BrandKit, align
     pixels = np.asarray(mark.convert("RGBA"), dtype=np.float64)
     opaque = pixels[..., 3] > 128
     ink = tuple(int(v) for v in pixels[opaque][:, :3].mean(axis=0)) if opaque.any() else INK
-    under = tuple(int(v) for v in np.asarray(canvas.crop((x, y, x + mark.width, y + mark.height))).reshape(-1, 3).mean(0))
+    behind = np.asarray(canvas.crop((x, y, x + mark.width, y + mark.height))).reshape(-1, 3)
+    under = tuple(int(v) for v in behind.mean(axis=0))
     if contrast(ink, under) < 3.0:
         pad = round(mark.height * 0.35)
         chip = kit.palette.colours()["background"]

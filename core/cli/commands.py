@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from core import providers, studio
+from core.cli.campaign import campaign as campaign_command
 from core.cli.output import print_draft, print_pictures, print_story, run
 from core.cli.parser import MODEL_FLAGS
 from core.errors import InputError
@@ -279,6 +280,7 @@ COMMANDS = {
     "translate": translate,
     "export": export,
     "delete": delete,
+    "campaign": campaign_command,
 }
 
 

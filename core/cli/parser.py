@@ -181,4 +181,29 @@ def build_parser() -> argparse.ArgumentParser:
     delete = command("delete", "delete a story and unpublish its PDFs")
     delete.add_argument("id")
     delete.add_argument("--yes", action="store_true", help="do not ask (needed without a terminal)")
+    add_campaign(commands, [common, engines])
     return parser
+
+
+def add_campaign(commands, parents: list[argparse.ArgumentParser]) -> None:
+    """`campaign PHOTO --out DIR`: a marketer's campaign mockups (core.campaign) in one go."""
+    from core.campaign.model import MAX_VARIANTS
+    from core.campaign.render import STYLES
+
+    what = "turn a product photo into campaign mockups: PNGs per variant and format, deck.pdf, copy.csv, campaign.zip"
+    campaign = commands.add_parser("campaign", help=what, description=what, parents=parents)
+    campaign.add_argument("photo", type=Path)
+    campaign.add_argument("--out", type=Path, required=True, help="folder for the pictures, deck, CSV and ZIP")
+    campaign.add_argument("--brand", type=Path, metavar="BRAND_FILE", help="a brand kit, TOML or JSON (see README)")
+    campaign.add_argument("--variants", type=_number(1, MAX_VARIANTS), default=3, metavar="N")
+    campaign.add_argument(
+        "--brief",
+        default="",
+        metavar="TEXT",
+        help="'product=...; audience=...; offer=...; channel=...; cta=...; language=en' (plain text: the product)",
+    )
+    campaign.add_argument("--seed", type=int, default=1, help="the same seed gives the same copy and pictures")
+    campaign.add_argument("--style", choices=STYLES, default="clean")
+    campaign.add_argument("--caption", help="your own description of the photo (skips the vision step)")
+    campaign.add_argument("--name", help="the campaign's name (default: the brand's)")
+    campaign.add_argument("--publish", action="store_true", help="serve the deck with its QR code from static/")

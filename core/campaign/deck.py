@@ -1,0 +1,235 @@
+"""The deck a marketer presents: a 16:9 PDF made with reportlab.
+
+Slides: a cover in the brand's colours (logo, brand, campaign name, palette); one slide per
+variant with its four formats side by side at the same height and its copy with character counts;
+a last slide with the brief, the brand's rules and, when the deck is published, the QR code that
+downloads it on a phone (as a book's last page does).
+
+Pictures go in as JPEG reduced to what the slide shows (about 200 dpi at that size): the PNGs
+are in the ZIP at full size, the deck stays small enough to mail. Text is set in the brand's font
+when it has one (embedded as a subset: only the glyphs used travel), else the bundled Noto Sans.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from PIL import Image
+
+from core.campaign.brand import BUNDLED_BOLD, BUNDLED_REGULAR, BrandKit, font_covers
+from core.campaign.colour import WHITE, best_text_on, rgb
+from core.campaign.copy import LIMITS, Copy
+from core.campaign.layout import FORMATS
+
+PAGE = (960.0, 540.0)  # points: 13.33 x 7.5 in, a presentation's 16:9
+MARGIN = 40.0
+DPI = 200
+
+
+@dataclass(frozen=True)
+class Slide:
+    letter: str
+    copy: Copy
+    pictures: dict[str, Path]  # format key -> PNG
+
+
+@dataclass(frozen=True)
+class Deck:
+    campaign: str
+    kit: BrandKit
+    logo: Image.Image | None
+    font: Path | None
+    slides: list[Slide]
+    brief: list[tuple[str, str]]  # (label, value) for the last slide
+    language: str = "en"
+    url: str | None = None  # where the deck will be downloadable (the QR code)
+
+
+def _colour(hex_colour: str):
+    from reportlab.lib.colors import Color
+
+    r, g, b = rgb(hex_colour)
+    return Color(r / 255, g / 255, b / 255)
+
+
+def _fonts(deck: Deck) -> tuple[str, str]:
+    """(bold, regular) reportlab font names for the deck's text."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    everything = " ".join([deck.campaign, *(s.copy.headline + s.copy.body + s.copy.cta for s in deck.slides)])
+    if deck.font is not None and not font_covers(deck.font, everything):
+        name = f"Brand-{deck.font.stem[:12]}"
+        if name not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont(name, str(deck.font)))
+        return name, name
+    if font_covers(BUNDLED_REGULAR, everything):
+        from core.export.fonts import font_for
+
+        choice = font_for(everything, deck.language)
+        return choice.name, choice.name
+    for name, path in (("Campaign-Bold", BUNDLED_BOLD), ("Campaign-Regular", BUNDLED_REGULAR)):
+        if name not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont(name, str(path)))
+    return "Campaign-Bold", "Campaign-Regular"
+
+
+def _jpeg(path: Path, width_pt: float, height_pt: float):
+    from reportlab.lib.utils import ImageReader
+
+    with Image.open(path) as image:
+        image = image.convert("RGB")
+        image.thumbnail((round(width_pt * DPI / 72), round(height_pt * DPI / 72)), Image.Resampling.LANCZOS)
+        buffer = io.BytesIO()
+        image.save(buffer, format="JPEG", quality=86, optimize=True)
+    buffer.seek(0)
+    return ImageReader(buffer)
+
+
+def _lines(text: str, font: str, size: float, width: float) -> list[str]:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    lines, current = [], ""
+    for word in text.split():
+        trial = f"{current} {word}".strip()
+        if stringWidth(trial, font, size) <= width or not current:
+            current = trial
+        else:
+            lines.append(current)
+            current = word
+    return [*lines, current] if current else lines
+
+
+def render_deck(deck: Deck) -> tuple[bytes, int]:
+    """The deck's PDF bytes and its number of pages."""
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen.canvas import Canvas
+
+    bold, regular = _fonts(deck)
+    palette = deck.kit.palette
+    buffer = io.BytesIO()
+    pdf = Canvas(buffer, pagesize=PAGE, pageCompression=1)
+    pdf.setTitle(f"{deck.kit.name}: {deck.campaign}")
+    pdf.setAuthor(deck.kit.name)
+    pdf.setCreator("VisuTale Studio")
+    width, height = PAGE
+    on_primary = "#{:02X}{:02X}{:02X}".format(*best_text_on(rgb(palette.primary), WHITE))
+
+    def footer(number: int) -> None:
+        pdf.setFont(regular, 9)
+        pdf.setFillColor(_colour(palette.text))
+        pdf.drawString(MARGIN, 20, f"{deck.kit.name} · {deck.campaign}")
+        pdf.drawRightString(width - MARGIN, 20, str(number))
+
+    # cover ----------------------------------------------------------------------------------
+    pdf.setFillColor(_colour(palette.primary))
+    pdf.rect(0, 0, width, height, stroke=0, fill=1)
+    if deck.logo is not None:
+        logo_h = 56.0
+        logo_w = min(360.0, deck.logo.width * logo_h / deck.logo.height)
+        logo_h = logo_w * deck.logo.height / deck.logo.width
+        pdf.setFillColor(_colour(palette.background))
+        pdf.roundRect(MARGIN, height - MARGIN - logo_h - 24, logo_w + 32, logo_h + 24, 12, stroke=0, fill=1)
+        buffer_logo = io.BytesIO()
+        deck.logo.save(buffer_logo, format="PNG")
+        buffer_logo.seek(0)
+        pdf.drawImage(ImageReader(buffer_logo), MARGIN + 16, height - MARGIN - logo_h - 12, logo_w, logo_h, mask="auto")
+    pdf.setFillColor(_colour(on_primary))
+    pdf.setFont(bold, 44)
+    y = height * 0.48
+    for line in _lines(deck.campaign, bold, 44, width - 2 * MARGIN)[:2]:
+        pdf.drawString(MARGIN, y, line)
+        y -= 52
+    pdf.setFont(regular, 16)
+    pdf.drawString(MARGIN, y - 6, f"{deck.kit.name} · {len(deck.slides)} variants · {datetime.now():%d %B %Y}")
+    for n, name in enumerate(("primary", "accent", "background", "text")):
+        x = MARGIN + n * 92
+        pdf.setFillColor(_colour(getattr(palette, name)))
+        pdf.setStrokeColor(_colour(on_primary))
+        pdf.roundRect(x, 56, 80, 40, 6, stroke=1, fill=1)
+        pdf.setFillColor(_colour(on_primary))
+        pdf.setFont(regular, 9)
+        pdf.drawString(x, 42, f"{name} {getattr(palette, name)}")
+    pdf.showPage()
+
+    # one slide per variant -------------------------------------------------------------------
+    row_h = 230.0
+    gap = 14.0
+    ratios = [f.width / f.height for f in FORMATS]
+    row_h = min(row_h, (width - 2 * MARGIN - gap * (len(FORMATS) - 1)) / sum(ratios))
+    for number, slide in enumerate(deck.slides, start=2):
+        pdf.setFillColor(_colour(palette.background))
+        pdf.rect(0, 0, width, height, stroke=0, fill=1)
+        pdf.setFillColor(_colour(palette.primary))
+        pdf.rect(0, height - 8, width, 8, stroke=0, fill=1)
+        pdf.setFont(bold, 22)
+        pdf.drawString(MARGIN, height - 52, f"Variant {slide.letter}")
+        x, top = MARGIN, height - 72
+        for fmt, ratio in zip(FORMATS, ratios):
+            w = row_h * ratio
+            path = slide.pictures.get(fmt.key)
+            if path is not None and path.exists():
+                pdf.drawImage(_jpeg(path, w, row_h), x, top - row_h, w, row_h)
+            pdf.setFillColor(_colour(palette.text))
+            pdf.setFont(regular, 9)
+            pdf.drawString(x, top - row_h - 13, f"{fmt.label} · {fmt.width}×{fmt.height}")
+            x += w + gap
+        y = top - row_h - 48
+        text_w = width - 2 * MARGIN
+        pdf.setFillColor(_colour(palette.primary))
+        pdf.setFont(bold, 20)
+        pdf.drawString(MARGIN, y, slide.copy.headline)
+        y -= 24
+        pdf.setFillColor(_colour(palette.text))
+        pdf.setFont(regular, 13)
+        for line in _lines(slide.copy.body, regular, 13, text_w):
+            pdf.drawString(MARGIN, y, line)
+            y -= 17
+        pdf.setFont(bold, 13)
+        pdf.drawString(MARGIN, y - 4, f"Call to action: {slide.copy.cta}")
+        pdf.setFont(regular, 9)
+        counts = " · ".join(f"{field} {len(getattr(slide.copy, field))}/{limit}" for field, limit in LIMITS.items())
+        pdf.drawString(MARGIN, y - 22, f"Characters: {counts}")
+        footer(number)
+        pdf.showPage()
+
+    # the brief ---------------------------------------------------------------------------------
+    pdf.setFillColor(_colour(palette.background))
+    pdf.rect(0, 0, width, height, stroke=0, fill=1)
+    pdf.setFillColor(_colour(palette.primary))
+    pdf.rect(0, height - 8, width, 8, stroke=0, fill=1)
+    pdf.setFont(bold, 22)
+    pdf.drawString(MARGIN, height - 52, "The brief")
+    y = height - 90
+    column = width - 2 * MARGIN - (220 if deck.url else 0)
+    for label, value in deck.brief:
+        if not value:
+            continue
+        pdf.setFillColor(_colour(palette.primary))
+        pdf.setFont(bold, 12)
+        pdf.drawString(MARGIN, y, label)
+        pdf.setFillColor(_colour(palette.text))
+        pdf.setFont(regular, 12)
+        for line in _lines(value, regular, 12, column - 150)[:4]:
+            pdf.drawString(MARGIN + 150, y, line)
+            y -= 16
+        y -= 8
+    if deck.url:
+        from core.export.qr import qr_image
+
+        qr = qr_image(deck.url)
+        side = 180.0
+        buffer_qr = io.BytesIO()
+        qr.save(buffer_qr, format="PNG")
+        buffer_qr.seek(0)
+        pdf.drawImage(ImageReader(buffer_qr), width - MARGIN - side, height - 90 - side, side, side)
+        pdf.setFont(regular, 10)
+        pdf.setFillColor(_colour(palette.text))
+        pdf.drawCentredString(width - MARGIN - side / 2, height - 104 - side, "Scan to download this deck")
+    footer(len(deck.slides) + 2)
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue(), len(deck.slides) + 2
