@@ -355,3 +355,42 @@ def palette_contrast(palette: Palette) -> list[ContrastCheck]:
         text = best_text_on(colours[name], colours["text"])
         checks.append(ContrastCheck(name, getattr(palette, name), to_hex(text), contrast(text, colours[name])))
     return checks
+
+
+def build_kit(
+    values: dict,
+    *,
+    logo: tuple[bytes, str] | None = None,
+    font: tuple[bytes, str] | None = None,
+    base: KitFile | None = None,
+    languages: tuple[str, ...] = ("en",),
+) -> KitFile:
+    """A kit from what a person typed (`values`: the file format's keys, tone and banned words as
+    comma-separated text allowed) and what they uploaded; the logo and font of `base` are kept
+    unless replaced, or dropped with `logo=None`/`font=None` in `values`."""
+    data = dict(values)
+    for key in ("tone", "banned"):
+        if isinstance(data.get(key), str):
+            data[key] = [w for w in data[key].replace("\n", ",").split(",") if w.strip()]
+    files: dict[str, bytes] = {}
+    for key, upload in (("logo", logo), ("font", font)):
+        kept = getattr(base.kit, key) if base is not None else None
+        if upload is not None:
+            if key == "logo":
+                png, _ = load_logo(*upload)
+                data["logo"] = file_name(png, "png")
+                files[data["logo"]] = png
+            else:
+                checked = check_font(upload[0], languages, upload[1])
+                data["font"], data["font_family"] = file_name(upload[0], "bin"), checked.family
+                files[data["font"]] = upload[0]
+        elif key in data and data[key] is None:
+            data.pop(key)
+            if key == "font":
+                data.pop("font_family", None)
+        elif kept and base is not None and kept in base.files:
+            data[key] = kept
+            files[kept] = base.files[kept]
+            if key == "font":
+                data.setdefault("font_family", base.kit.font_family)
+    return KitFile(kit_from_data(data), files)

@@ -146,10 +146,10 @@ def render_deck(deck: Deck) -> tuple[bytes, int]:
     pdf.setFont(regular, 16)
     pdf.drawString(MARGIN, y - 6, f"{deck.kit.name} · {len(deck.slides)} variants · {datetime.now():%d %B %Y}")
     for n, name in enumerate(("primary", "accent", "background", "text")):
-        x = MARGIN + n * 92
+        x = MARGIN + n * 140
         pdf.setFillColor(_colour(getattr(palette, name)))
         pdf.setStrokeColor(_colour(on_primary))
-        pdf.roundRect(x, 56, 80, 40, 6, stroke=1, fill=1)
+        pdf.roundRect(x, 56, 120, 40, 6, stroke=1, fill=1)
         pdf.setFillColor(_colour(on_primary))
         pdf.setFont(regular, 9)
         pdf.drawString(x, 42, f"{name} {getattr(palette, name)}")
@@ -173,24 +173,28 @@ def render_deck(deck: Deck) -> tuple[bytes, int]:
             path = slide.pictures.get(fmt.key)
             if path is not None and path.exists():
                 pdf.drawImage(_jpeg(path, w, row_h), x, top - row_h, w, row_h)
+                pdf.setStrokeColor(_colour("#9A9A9A"))
+                pdf.setLineWidth(0.6)
+                pdf.rect(x, top - row_h, w, row_h, stroke=1, fill=0)
             pdf.setFillColor(_colour(palette.text))
             pdf.setFont(regular, 9)
             pdf.drawString(x, top - row_h - 13, f"{fmt.label} · {fmt.width}×{fmt.height}")
             x += w + gap
-        y = top - row_h - 48
+        y = top - row_h - 58
         text_w = width - 2 * MARGIN
         pdf.setFillColor(_colour(palette.primary))
-        pdf.setFont(bold, 20)
+        pdf.setFont(bold, 26)
         pdf.drawString(MARGIN, y, slide.copy.headline)
-        y -= 24
+        y -= 30
         pdf.setFillColor(_colour(palette.text))
-        pdf.setFont(regular, 13)
-        for line in _lines(slide.copy.body, regular, 13, text_w):
+        pdf.setFont(regular, 16)
+        for line in _lines(slide.copy.body, regular, 16, text_w):
             pdf.drawString(MARGIN, y, line)
-            y -= 17
-        pdf.setFont(bold, 13)
-        pdf.drawString(MARGIN, y - 4, f"Call to action: {slide.copy.cta}")
-        pdf.setFont(regular, 9)
+            y -= 21
+        pdf.setFont(bold, 16)
+        pdf.drawString(MARGIN, y - 6, f"Call to action: {slide.copy.cta}")
+        y -= 8
+        pdf.setFont(regular, 10)
         counts = " · ".join(f"{field} {len(getattr(slide.copy, field))}/{limit}" for field, limit in LIMITS.items())
         pdf.drawString(MARGIN, y - 22, f"Characters: {counts}")
         footer(number)
