@@ -50,10 +50,16 @@ EXPORT = PageSpec("pages/export.py", "Export", ":material/picture_as_pdf:")
 LIBRARY = PageSpec("pages/library.py", "Library", ":material/library_books:")
 CLASSROOM = PageSpec("pages/classroom.py", "Classroom", ":material/school:")
 SETTINGS = PageSpec("pages/settings.py", "Settings", ":material/settings:")
+CAMPAIGN = PageSpec("pages/campaign.py", "Product & brief", ":material/campaign:")
+CAMPAIGN_COPY = PageSpec("pages/campaign_copy.py", "Copy variants", ":material/edit_note:")
+CAMPAIGN_FORMATS = PageSpec("pages/campaign_formats.py", "Formats", ":material/aspect_ratio:")
+CAMPAIGN_EXPORT = PageSpec("pages/campaign_export.py", "Campaign exports", ":material/folder_zip:")
+BRAND_KIT = PageSpec("pages/brand_kit.py", "Brand kit", ":material/palette:")
 HOW_IT_WORKS = PageSpec("pages/how_it_works.py", "How it works", ":material/lightbulb:")
 
 SECTIONS: dict[str, list[PageSpec]] = {
     "Make a story": [PHOTO, CAPTION, STORY_SETTINGS, DRAFT, PICTURES, UPSCALE, TRANSLATE, EXPORT],
+    "Make a campaign": [CAMPAIGN, CAMPAIGN_COPY, CAMPAIGN_FORMATS, CAMPAIGN_EXPORT, BRAND_KIT],
     "Studio": [LIBRARY, CLASSROOM, SETTINGS, HOW_IT_WORKS],
 }
 
