@@ -260,6 +260,9 @@ def render(
         )
         if small is not None:
             mbox = _lines_box(small, mx0, my1 - small.height)
+            overhang = _ink(small, _placed(small, mbox, centred=False), canvas.size)[3] - my1
+            if overhang > 0:  # descenders reach below the line's slot: lift it into the safe zone
+                mbox = (mbox[0], mbox[1] - overhang, mbox[2], mbox[3] - overhang)
             chosen = _choose(canvas, mbox, colours["text"] if style == "clean" else preferred_body)
             if chosen[1] < MIN_CONTRAST:
                 pad = round(size * 0.5)

@@ -348,7 +348,8 @@ def brief_lines(story: Story) -> list[tuple[str, str]]:
     return [
         ("Product", b.product), ("Audience", b.audience), ("Offer", b.offer), ("Channel", b.channel),
         ("Call to action", b.cta), ("Language", b.language), ("Photo", story.caption),
-        ("Tone", ", ".join(c.brand.tone)), ("Banned words", ", ".join(c.brand.banned)),
+        ("Tone", ", ".join(c.brand.tone)),
+        ("Banned words", f"{len(c.brand.banned)} in the brand kit; none is used" if c.brand.banned else ""),
         ("Mandatory line", c.brand.mandatory), ("Style", c.style),
     ]  # fmt: skip
 
