@@ -217,3 +217,10 @@ def test_a_persons_edit_is_checked_for_limits_and_banned_words(store: Store):
     assert steps.edit_variant(store, story, variant.id, "Hello, autumn", variant.body, variant.cta)
     stored = store.load(story.id).campaign.variants[0]
     assert (stored.headline, stored.author) == ("Hello, autumn", "person")
+
+
+def test_a_product_name_ending_in_a_full_stop_gets_no_second_one():
+    brief = CopyBrief(product="Harbour & Co.", audience="early risers")
+    for seed in range(1, 20):
+        for v in offline_variants(brief, 3, seed):
+            assert ".." not in v.headline + v.body, v

@@ -36,6 +36,7 @@ import binascii
 import hashlib
 import io
 import json
+import struct
 import tempfile
 import tomllib
 from dataclasses import dataclass
@@ -201,17 +202,18 @@ def check_font(data: bytes, languages: tuple[str, ...] = ("en",), filename: str 
             f"font: {filename} has PostScript (CFF) outlines, which cannot be embedded in the deck; "
             "use the TrueType (.ttf) version of the font."
         )
+    fs_type = _fs_type(data)
+    if fs_type & 0x000F == 0x0002 or fs_type & 0x0300:
+        raise BrandError(
+            f"font: {filename} does not allow embedding (its licence flags, OS/2 fsType {fs_type:#06x}, forbid "
+            "embedding or subsetting it); choose a font licensed for embedding."
+        )
     with tempfile.NamedTemporaryFile(suffix=".ttf") as handle:
         handle.write(data)
         handle.flush()
         try:
             face = TTFontFile(handle.name, validate=0)
         except TTFError as error:
-            if "embedding" in str(error):
-                raise BrandError(
-                    f"font: {filename} does not allow embedding (its licence flags, OS/2 fsType, forbid it); "
-                    "choose a font licensed for embedding."
-                ) from None
             raise BrandError(f"font: {filename} cannot be read ({error}).") from None
         except Exception:  # noqa: BLE001 - any parser failure is the file's fault
             raise BrandError(f"font: {filename} is damaged and cannot be read.") from None
@@ -231,6 +233,23 @@ def _code_points(path: Path) -> frozenset[int]:
     from reportlab.pdfbase.ttfonts import TTFontFile
 
     return frozenset(TTFontFile(str(path), validate=0).charToGlyph)
+
+
+def _fs_type(data: bytes) -> int:
+    """The OS/2 table's fsType (embedding permissions) of a TrueType font; 0 (installable) without one.
+
+    Read here because reportlab does not refuse restricted fonts: its allow-list check
+    (`rl_config.allowTTFSubsetting`) lets every font not named in it through."""
+    try:
+        tables = struct.unpack(">H", data[4:6])[0]
+        for n in range(tables):
+            entry = 12 + 16 * n
+            if data[entry : entry + 4] == b"OS/2":
+                offset = struct.unpack(">I", data[entry + 8 : entry + 12])[0]
+                return struct.unpack(">H", data[offset + 8 : offset + 10])[0]
+    except struct.error:
+        raise BrandError("font: the font's tables are damaged.") from None
+    return 0
 
 
 def font_covers(path: Path, text: str) -> list[str]:

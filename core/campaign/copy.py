@@ -120,7 +120,8 @@ def _fill(template: str, slots: dict[str, str]) -> str | None:
     needed = re.findall(r"{(\w+)}", template)
     if any(not slots.get(name) for name in needed):
         return None
-    return _cap(" ".join(template.format(**slots).split()))
+    text = " ".join(template.format(**slots).split())
+    return _cap(re.sub(r"(?<!\.)\.\.(?!\.)", ".", text))  # "Harbour & Co.." when a name ends in a stop
 
 
 def _pick(

@@ -1,0 +1,215 @@
+"""Brand kits: the one-file format, refusals that name the field, fonts and logos checked at the
+door, kits kept per space with versions, the command line's exit 2, and the writer's JSON path."""
+
+from __future__ import annotations
+
+import io
+import json
+import struct
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from core.campaign import steps
+from core.campaign.brand import (
+    BUNDLED_REGULAR,
+    DEFAULT_KIT,
+    BrandError,
+    build_kit,
+    check_font,
+    default_kit,
+    kit_json,
+    kit_toml,
+    load_logo,
+    read_kit,
+)
+from core.campaign.brands import BrandKits, KitNotFound
+from core.campaign.copy import CopyBrief, asker, model_variants
+from core.cli import main
+from core.errors import InputError, ProviderError
+from core.providers.remote_openai import RemoteWriter, forget_capabilities
+from core.settings import Settings
+from core.spaces import Person, Spaces
+from core.store import Store, StoryNotFound
+from tests.conftest import SAMPLES
+from tests.fake_servers import FakeOpenAI
+
+GOOD = DEFAULT_KIT.read_text(encoding="utf-8")
+
+
+def restricted(font: bytes, fs_type: int = 0x0002) -> bytes:
+    """The font with its OS/2 fsType set (0x0002: restricted licence embedding)."""
+    tables = struct.unpack(">H", font[4:6])[0]
+    for n in range(tables):
+        entry = 12 + 16 * n
+        if font[entry : entry + 4] == b"OS/2":
+            offset = struct.unpack(">I", font[entry + 8 : entry + 12])[0]
+            return font[: offset + 8] + struct.pack(">H", fs_type) + font[offset + 10 :]
+    raise AssertionError("no OS/2 table")
+
+
+def png(mode: str = "RGBA", size=(200, 80)) -> bytes:
+    image = Image.new(mode, size, (10, 20, 30, 0) if mode == "RGBA" else (10, 20, 30))
+    if mode == "RGBA":
+        image.paste((200, 50, 50, 255), (20, 20, 180, 60))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_the_example_kit_is_the_default_and_round_trips_through_toml_and_json():
+    kit = default_kit()
+    assert kit.kit.name == "Harbour & Co." and kit.kit.logo in kit.files
+    for text, name in ((kit_toml(kit.kit, kit.files), "k.toml"), (kit_json(kit.kit, kit.files), "k.json")):
+        again = read_kit(text.encode("utf-8"), name)  # one file: the logo travels inline
+        assert again.kit == kit.kit and again.files == kit.files
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (('accent = "#E36414"', 'accent = "#E3641"'), "palette.accent"),
+        (('primary = "#0F4C5C"', 'primary = "teal"'), "palette.primary"),
+        (('name = "Harbour & Co."', 'name = ""'), "name"),
+        (('mandatory = "Offer valid while stocks last. Terms apply."', 'mandatory = "Cheap offer."'), "mandatory"),
+        (('logo = "harbour-logo.png"', 'logo = "missing.png"'), "logo"),
+        (("[palette]", 'colour = "red"\n[palette]'), "colour"),
+    ],
+)
+def test_a_bad_kit_is_refused_naming_the_field(change, field):
+    text = GOOD.replace(*change)
+    with pytest.raises(BrandError) as refused:
+        read_kit(text.encode("utf-8"), "brand.toml", DEFAULT_KIT.parent)
+    assert f"{field}:" in str(refused.value)
+
+
+def test_fonts_are_refused_when_they_cannot_be_embedded_or_lack_the_languages_letters():
+    font = BUNDLED_REGULAR.read_bytes()
+    assert check_font(font, ("en", "de", "fr", "ru")).family
+    with pytest.raises(BrandError, match="^font: .*does not allow embedding"):
+        check_font(restricted(font), filename="Locked.ttf")
+    with pytest.raises(BrandError, match="^font: .*does not allow embedding"):
+        check_font(restricted(font, 0x0200), filename="Bitmap.ttf")
+    assert check_font(restricted(font, 0x0008)).family  # editable embedding is fine
+    with pytest.raises(BrandError, match=r"^font: .*lacks letters the campaign's language \(ja\) needs"):
+        check_font(font, ("ja",))
+    with pytest.raises(BrandError, match="^font: .*PostScript"):
+        check_font(b"OTTO" + font[4:], filename="Brand.otf")
+    with pytest.raises(BrandError, match="^font: .*not a TrueType"):
+        check_font(b"<html>nope</html>")
+
+
+def test_an_uploaded_font_is_embedded_as_a_subset_in_the_deck(store: Store):
+    font = BUNDLED_REGULAR.read_bytes()
+    kit = build_kit(
+        {"name": "Fonted", "palette": {"primary": "#222244", "accent": "#FFCC00"}},
+        font=(font, "MyBrand.ttf"),
+    )
+    story = steps.start_campaign(store, (SAMPLES / "coffee.jpg").read_bytes(), "coffee.jpg", kit)
+    from core.offline.writer import OfflineWriter
+
+    list(steps.write_copy(store, story, OfflineWriter(), 1))
+    list(steps.export_campaign(store, story))
+    _, deck, _ = steps.latest_export(store, store.load(story.id))
+    from pypdf import PdfReader
+
+    fonts = set()
+    for page in PdfReader(io.BytesIO(deck)).pages:
+        for f in page["/Resources"]["/Font"].values():
+            fonts.add(str(f.get_object()["/BaseFont"]))
+    assert any(name.split("+")[-1].startswith("NotoSans") and "+" in name for name in fonts)  # a subset
+    assert len(deck) < 1_500_000
+
+
+def test_logos_keep_their_transparency_and_opaque_or_other_files_are_refused():
+    data, image = load_logo(png())
+    assert image.mode == "RGBA" and image.getchannel("A").getextrema() == (0, 255)
+    with pytest.raises(BrandError, match="^logo: it has no transparent pixels"):
+        load_logo(png("RGB"))
+    jpeg = io.BytesIO()
+    Image.new("RGB", (100, 100)).save(jpeg, format="JPEG")
+    with pytest.raises(BrandError, match="^logo: use a PNG or WebP"):
+        load_logo(jpeg.getvalue())
+    with pytest.raises(BrandError, match="^logo: "):
+        load_logo(b"%PDF-1.4 not a picture")
+
+
+def test_kits_are_versioned_per_space_and_invisible_elsewhere(data_dir: Path):
+    alice = Person(id="oidc:https://id.test:alice", name="Alice")
+    bob = Person(id="oidc:https://id.test:bob", name="Bob")
+    root = Store(data_dir)
+    kits = BrandKits(root.as_person(alice))
+    kit_id, first = kits.save(default_kit())
+    changed = build_kit({"name": "Harbour Two", "palette": {"primary": "#112233", "accent": "#FF8800"}},
+                        base=default_kit())  # fmt: skip
+    assert kits.save(changed, kit_id, first) == (kit_id, 2)
+    with pytest.raises(InputError, match="changed elsewhere"):
+        kits.save(changed, kit_id, first)  # started from an old version: refused, nothing lost
+    assert kits.load(kit_id)[0].kit.name == "Harbour Two"
+    assert kits.load(kit_id, 1)[0].kit.name == "Harbour & Co."
+    assert kits.load(kit_id)[0].files == default_kit().files  # the logo was kept
+    assert [k.id for k in BrandKits(root.as_person(bob)).list()] == []
+    with pytest.raises(KitNotFound):
+        BrandKits(root.as_person(bob)).load(kit_id)
+    team = Spaces(data_dir).create("team", alice, "Marketing")
+    Spaces(data_dir).set_role(team.id, alice, bob.id, "viewer")
+    BrandKits(root.as_person(alice, team.id)).save(default_kit())
+    viewer = BrandKits(root.as_person(bob, team.id))
+    assert len(viewer.list()) == 1
+    with pytest.raises(InputError, match="not change them"):
+        viewer.save(default_kit())
+
+
+def test_another_persons_campaign_does_not_exist_for_them(data_dir: Path):
+    alice = Store(data_dir).as_person(Person(id="oidc:https://id.test:alice"))
+    story = steps.start_campaign(alice, (SAMPLES / "coffee.jpg").read_bytes(), "coffee.jpg")
+    bob = Store(data_dir).as_person(Person(id="oidc:https://id.test:bob"))
+    with pytest.raises(StoryNotFound):
+        bob.load(story.id)
+    assert steps.campaigns(alice)[0].id == story.id and steps.campaigns(bob) == []
+
+
+def test_the_command_line_exits_2_naming_the_field(tmp_path: Path, capsys):
+    bad = tmp_path / "brand.toml"
+    bad.write_text(GOOD.replace('accent = "#E36414"', 'accent = "orange"').replace('logo = "harbour-logo.png"', ""))
+    photo = str(SAMPLES / "coffee.jpg")
+    assert main(["campaign", photo, "--out", str(tmp_path / "out"), "--brand", str(bad)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: brand kit: palette.accent:") and "\n" not in err
+    font_kit = tmp_path / "font.toml"
+    (tmp_path / "Locked.ttf").write_bytes(restricted(BUNDLED_REGULAR.read_bytes()))
+    font_kit.write_text(GOOD.replace('logo = "harbour-logo.png"', 'font = "Locked.ttf"'))
+    assert main(["campaign", photo, "--out", str(tmp_path / "out"), "--brand", str(font_kit)]) == 2
+    assert capsys.readouterr().err.startswith("error: font: Locked.ttf does not allow embedding")
+    assert main(["campaign", photo, "--out", str(tmp_path / "out"), "--brief", "colour=red"]) == 2
+    assert "brief: 'colour' is not a brief field" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+BRIEF = CopyBrief(product="Harbour Morning Blend", audience="early risers", banned=("cheap",), tone=("premium",))
+
+
+def good_answer(n: int) -> str:
+    return json.dumps({"variants": [{"headline": f"Quietly exceptional {i}", "body": "Savour it.", "cta": "Discover"}
+                                    for i in range(n)]})  # fmt: skip
+
+
+def remote_writer(server: FakeOpenAI) -> RemoteWriter:
+    settings = Settings(writer="remote", openai_base_url=server.base_url, openai_api_key="sk-test")
+    return RemoteWriter.from_settings(settings, backoff_s=0.01, retries=1)
+
+
+def test_the_writer_is_asked_for_the_schema_and_repaired_once():
+    forget_capabilities()
+    too_long = json.dumps({"variants": [{"headline": "x" * 41, "body": "b", "cta": "c"}] * 2})
+    with FakeOpenAI(answers=[too_long, good_answer(2)]) as server:
+        variants = model_variants(asker(remote_writer(server)), BRIEF, 2)
+        assert [v.headline for v in variants] == ["Quietly exceptional 0", "Quietly exceptional 1"]
+        first, second = server.chat_requests()
+        assert first.body["response_format"]["json_schema"]["schema"]["required"] == ["variants"]
+        assert "headline: has 41 characters, at most 40" in second.body["messages"][-1]["content"]
+    banned = json.dumps({"variants": [{"headline": "Cheap coffee", "body": "b", "cta": "c"}]})
+    with FakeOpenAI(answers=[banned, banned]) as server:
+        with pytest.raises(ProviderError, match="banned word 'cheap'.*even after one repair"):
+            model_variants(asker(remote_writer(server)), BRIEF, 1)
