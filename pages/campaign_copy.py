@@ -17,7 +17,7 @@ settings = _ui.settings()
 campaign = story.campaign
 
 left, right = st.columns([1, 2])
-count = left.number_input("Variants", 1, MAX_VARIANTS, len(campaign.variants) or 3, key="campaign_count")
+count = left.number_input("How many variants", 1, MAX_VARIANTS, len(campaign.variants) or 3, key="campaign_count")
 locked = sum(v.locked for v in campaign.variants)
 label = "Write the copy" if not campaign.variants else "Write the unlocked variants again"
 right.caption(
