@@ -13,6 +13,8 @@ when it has one (embedded as a subset: only the glyphs used travel), else the bu
 from __future__ import annotations
 
 import io
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -78,15 +80,12 @@ def _fonts(deck: Deck) -> tuple[str, str]:
 
 
 def _jpeg(path: Path, width_pt: float, height_pt: float):
-    from reportlab.lib.utils import ImageReader
+    """The picture as JPEG at the deck's resolution for that size, embedded as it is (DCT), the
+    way the book export embeds its pictures (and with its reportlab settings: no ASCII85)."""
+    from core.export.pdf import _jpeg_fitted, _reader
 
-    with Image.open(path) as image:
-        image = image.convert("RGB")
-        image.thumbnail((round(width_pt * DPI / 72), round(height_pt * DPI / 72)), Image.Resampling.LANCZOS)
-        buffer = io.BytesIO()
-        image.save(buffer, format="JPEG", quality=86, optimize=True)
-    buffer.seek(0)
-    return ImageReader(buffer)
+    reader, _, _ = _reader(_jpeg_fitted(path, width_pt, height_pt, "the deck"))
+    return reader
 
 
 def _lines(text: str, font: str, size: float, width: float) -> list[str]:
@@ -160,6 +159,14 @@ def render_deck(deck: Deck) -> tuple[bytes, int]:
     gap = 14.0
     ratios = [f.width / f.height for f in FORMATS]
     row_h = min(row_h, (width - 2 * MARGIN - gap * (len(FORMATS) - 1)) / sum(ratios))
+    wanted = [
+        (path, row_h * ratio, row_h)
+        for slide in deck.slides
+        for fmt, ratio in zip(FORMATS, ratios)
+        if (path := slide.pictures.get(fmt.key)) is not None and path.exists()
+    ]
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:  # decoding releases the GIL
+        readers = dict(zip([w[0] for w in wanted], pool.map(lambda w: _jpeg(*w), wanted)))
     for number, slide in enumerate(deck.slides, start=2):
         pdf.setFillColor(_colour(palette.background))
         pdf.rect(0, 0, width, height, stroke=0, fill=1)
@@ -171,8 +178,8 @@ def render_deck(deck: Deck) -> tuple[bytes, int]:
         for fmt, ratio in zip(FORMATS, ratios):
             w = row_h * ratio
             path = slide.pictures.get(fmt.key)
-            if path is not None and path.exists():
-                pdf.drawImage(_jpeg(path, w, row_h), x, top - row_h, w, row_h)
+            if path in readers:
+                pdf.drawImage(readers[path], x, top - row_h, w, row_h)
                 pdf.setStrokeColor(_colour("#9A9A9A"))
                 pdf.setLineWidth(0.6)
                 pdf.rect(x, top - row_h, w, row_h, stroke=1, fill=0)

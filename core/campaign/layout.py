@@ -18,6 +18,7 @@ drawn) are compared with the text colour, and the worst pixel decides (WCAG 2 ra
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -103,9 +104,15 @@ def regions(fmt: Format, has_logo: bool, has_mandatory: bool) -> Regions:
 # --- fonts and fitting -------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=64)
-def font(path: str, size: int) -> ImageFont.FreeTypeFont:
+@lru_cache(maxsize=128)
+def _font(path: str, size: int, thread: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(path, size)
+
+
+def font(path: str, size: int) -> ImageFont.FreeTypeFont:
+    """A loaded face, one per thread: FreeType faces must not be used by two threads at once, and
+    the pictures of a campaign are rendered in parallel."""
+    return _font(path, size, threading.get_ident())
 
 
 @lru_cache(maxsize=8192)

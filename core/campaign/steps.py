@@ -11,8 +11,10 @@ describes a campaign's photo as it does a story's).
 from __future__ import annotations
 
 import io
+import os
 import secrets
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from PIL import Image
@@ -40,7 +42,7 @@ from core.campaign.model import (
     CopyTranslation,
     CopyVariant,
 )
-from core.campaign.render import STYLES, Brand, render
+from core.campaign.render import STYLES, Brand, Rendered, render
 from core.campaign.subject import cut_out
 from core.errors import InputError
 from core.providers.base import Illustrator, ImageJob, Picture, Translator, Writer
@@ -296,33 +298,39 @@ def make_pictures(
     total = len(variants) * len(formats)
     done = 0
     yield Progress(f"Laying out {total} pictures", 0, total)
-    for variant in variants:
-        made = []
-        copy = copy_for(campaign, variant, language)
-        for key in formats:
-            fmt = format_of(key)
-            result = render(
-                cutout, brand, copy, fmt, campaign.style, language=language, photo=photo,
-                backdrop=backdrop, seed=campaign.seed,
-            )  # fmt: skip
-            name = store.put_image(story.id, _png(result.image), "png")
-            made.append(
-                CampaignPicture(
-                    variant=variant.id, format=key, language=language, image=name, style=campaign.style,
-                    subject_box=result.subject_box, text_boxes=[r.box for r in result.runs],
-                    min_contrast=round(min(r.contrast for r in result.runs), 2), panel=result.panel,
-                    engine="offline" if backdrop is None else "backdrop",
-                )
-            )  # fmt: skip
-            done += 1
-            yield Progress(f"Variant {campaign.letter(variant.id)}, {fmt.label}", done, total)
 
-        def change(s: Story, made: list[CampaignPicture] = made) -> None:
-            keys = {(p.variant, p.format, p.language) for p in made}
-            kept = [p for p in s.campaign.pictures if (p.variant, p.format, p.language) not in keys]
-            s.campaign.pictures = kept + made
+    def draw(variant: CopyVariant, key: str) -> tuple[Rendered, bytes]:
+        result = render(
+            cutout, brand, copy_for(campaign, variant, language), format_of(key), campaign.style,
+            language=language, photo=photo, backdrop=backdrop, seed=campaign.seed,
+        )  # fmt: skip
+        return result, _png(result.image)
 
-        _commit(store, story, change, "pictures")
+    # Pillow and zlib release the GIL while they draw and compress: one picture per core at a time.
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        for variant in variants:
+            made = []
+            futures = [(key, pool.submit(draw, variant, key)) for key in formats]
+            for key, future in futures:
+                result, data = future.result()
+                made.append(
+                    CampaignPicture(
+                        variant=variant.id, format=key, language=language,
+                        image=store.put_image(story.id, data, "png"), style=campaign.style,
+                        subject_box=result.subject_box, text_boxes=[r.box for r in result.runs],
+                        min_contrast=round(min(r.contrast for r in result.runs), 2), panel=result.panel,
+                        engine="offline" if backdrop is None else "backdrop",
+                    )
+                )  # fmt: skip
+                done += 1
+                yield Progress(f"Variant {campaign.letter(variant.id)}, {format_of(key).label}", done, total)
+
+            def change(s: Story, made: list[CampaignPicture] = made) -> None:
+                keys = {(p.variant, p.format, p.language) for p in made}
+                kept = [p for p in s.campaign.pictures if (p.variant, p.format, p.language) not in keys]
+                s.campaign.pictures = kept + made
+
+            _commit(store, story, change, "pictures")
 
 
 def missing_pictures(story: Story, language: str | None = None) -> list[tuple[str, str]]:
