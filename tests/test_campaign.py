@@ -224,3 +224,55 @@ def test_a_product_name_ending_in_a_full_stop_gets_no_second_one():
     for seed in range(1, 20):
         for v in offline_variants(brief, 3, seed):
             assert ".." not in v.headline + v.body, v
+
+
+class LongTranslator:
+    """A translator whose German runs long, as German does: every text doubled."""
+
+    engine, model = "deepl", "fake"
+
+    def languages(self):
+        return []
+
+    def translate(self, texts, target, *, source=None, formality=None, glossary=None):
+        return [f"{t} {t}".replace("Harbour Morning Blend", "Harbour Morgenmischung") for t in texts]
+
+
+def test_translated_copy_keeps_its_limits_and_gets_its_own_pictures(store: Store):
+    story = steps.start_campaign(store, (SAMPLES / "coffee.jpg").read_bytes(), "coffee.jpg")
+    steps.update_campaign(store, story, product="Harbour Morning Blend", audience="early risers")
+    list(steps.write_copy(store, story, OfflineWriter(), 1))
+    list(steps.translate_copy(store, story, LongTranslator(), "de"))
+    t = story.campaign.translations[0]
+    assert t.language == "de" and "Morgenmischung" in t.headline + t.body
+    assert len(t.headline) <= 40 and len(t.body) <= 125 and len(t.cta) <= 20
+    list(steps.make_pictures(store, story, formats=["1x1"], language="de"))
+    list(steps.export_campaign(store, story))
+    _, _, archive = steps.latest_export(store, store.load(story.id))
+    names = zipfile.ZipFile(io.BytesIO(archive)).namelist()
+    assert "A-1x1.png" in names and "A-1x1-de.png" in names
+    rows = list(csv.DictReader(io.StringIO(zipfile.ZipFile(io.BytesIO(archive)).read("copy.csv").decode("utf-8-sig"))))
+    assert [(r["variant"], r["language"]) for r in rows] == [("A", "en"), ("A", "de")]
+
+
+def test_the_scene_style_draws_a_backdrop_from_the_photo_with_the_illustrator(store: Store):
+    from core.offline.illustrator import OfflineIllustrator
+
+    story = steps.start_campaign(store, (SAMPLES / "coffee.jpg").read_bytes(), "coffee.jpg")
+    steps.update_campaign(store, story, style="scene")
+    list(steps.write_copy(store, story, OfflineWriter(), 1))
+    list(steps.make_pictures(store, story, formats=["16x9"], illustrator=OfflineIllustrator(long_side=512)))
+    campaign = store.load(story.id).campaign
+    assert campaign.backdrop is not None and campaign.pictures[0].engine == "backdrop"
+    assert campaign.pictures[0].min_contrast >= 4.5
+
+
+def test_a_language_the_brand_font_cannot_write_is_refused_naming_the_font(store: Store):
+    from core.campaign.brand import BUNDLED_REGULAR, BrandError, build_kit
+
+    kit = build_kit({"name": "Latin only", "palette": {"primary": "#003366", "accent": "#FF9900"}},
+                    font=(BUNDLED_REGULAR.read_bytes(), "Brand.ttf"))  # fmt: skip
+    story = steps.start_campaign(store, (SAMPLES / "coffee.jpg").read_bytes(), "coffee.jpg", kit)
+    steps.update_campaign(store, story, language="de")
+    with pytest.raises(BrandError, match=r"^font: .* lacks letters the campaign's language \(ja\)"):
+        steps.update_campaign(store, story, language="ja")

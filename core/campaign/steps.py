@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from PIL import Image
 
 from core import studio
-from core.campaign.brand import KitFile, default_kit
+from core.campaign.brand import LANGUAGE_LETTERS, BrandError, KitFile, default_kit, font_covers
 from core.campaign.copy import (
     Copy,
     CopyBrief,
@@ -105,6 +105,15 @@ def update_campaign(store: Store, story: Story, **values: object) -> None:
         raise InputError(f"style: choose one of {', '.join(STYLES)}.")
     if "name" in other and not str(other["name"]).strip():
         raise InputError("name: give the campaign a name.")
+    kit = story.campaign.brand
+    if brief.get("language") and kit.font:
+        letters = LANGUAGE_LETTERS.get(brief["language"].split("-")[0].lower(), "")
+        missing = font_covers(store.image_path(story.id, kit.font), letters)
+        if missing:
+            raise BrandError(
+                f"font: {kit.font_family or 'the brand font'} lacks letters the campaign's language "
+                f"({brief['language']}) needs: {''.join(missing[:12])}."
+            )
 
     def change(s: Story) -> None:
         c = s.campaign
