@@ -197,15 +197,18 @@ class Fitted:
         return self.headline.height + self.gap + self.body.height + round(self.gap * 1.3) + self.button[1]
 
 
-def fit_copy(headline: str, body: str, cta: str, box: Box, unit: int, bold: Path, regular: Path) -> Fitted:
+def fit_copy(
+    headline: str, body: str, cta: str, box: Box, unit: int, bold: Path, regular: Path, boost: float = 1.0
+) -> Fitted:
     """The largest headline size (and the body size that goes with it) at which headline, body and
-    button fit `box`; the smallest sizes, lines permitting, otherwise."""
+    button fit `box`; the smallest sizes, lines permitting, otherwise. `boost` lets a tall format
+    (9:16, seen full screen on a phone) set its type larger."""
     width, height = box[2] - box[0], box[3] - box[1]
-    largest, smallest = round(unit * 0.085), round(unit * 0.042)
+    largest, smallest = round(unit * 0.085 * boost), round(unit * 0.042)
     fallback: Fitted | None = None
     for size in range(largest, smallest - 1, -2):
         head = set_text(headline, bold, size, width, 1.12, 4)
-        body_size = max(round(unit * 0.026), min(round(size * 0.46), round(unit * 0.036)))
+        body_size = max(round(unit * 0.026), min(round(size * 0.46), round(unit * 0.036 * boost)))
         text = set_text(body, regular, body_size, width, 1.38, 6)
         cta_size = max(round(unit * 0.026), round(body_size * 1.02))
         label = set_text(cta, bold, cta_size, int(width * 0.9), 1.0, 1)

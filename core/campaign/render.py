@@ -201,7 +201,8 @@ def render(
     subject = _place_product(canvas, cutout, zones.product, kit, style, rng)
     unit = min(fmt.width, fmt.height)
     bold, regular = brand.faces(f"{copy.headline}{copy.body}{copy.cta}{kit.mandatory}", language)
-    fitted = fit_copy(copy.headline, copy.body, copy.cta, zones.text, unit, bold, regular)
+    boost = 1.25 if fmt.height / fmt.width > 1.5 else 1.0
+    fitted = fit_copy(copy.headline, copy.body, copy.cta, zones.text, unit, bold, regular, boost)
 
     # where the text goes: centred in the column (landscape), at the top of its area (portrait)
     tx0, ty0, tx1, ty1 = zones.text
