@@ -84,6 +84,7 @@ class StorySummary:
     thumbnail: Path | None
     owner: str = PERSONAL
     level: Level = Level.OWN  # what the asker may do with it: a Library marks what is only shared
+    kind: str = "story"  # or "campaign" (core.campaign): the Library opens each at its own first page
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -361,6 +362,7 @@ class Store:
                     thumbnail=self.image_path(story.id, story.photo.image) if story.photo else None,
                     owner=(self._read_access(story.id) or StoryAccess()).owner,
                     level=self.level(story.id),
+                    kind="campaign" if story.campaign is not None else "story",
                 )
             )
         return sorted(summaries, key=lambda s: s.updated, reverse=True)
