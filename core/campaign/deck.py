@@ -224,7 +224,10 @@ def render_deck(deck: Deck) -> tuple[bytes, int]:
         pdf.drawString(MARGIN, y, label)
         pdf.setFillColor(_colour(palette.text))
         pdf.setFont(regular, 12)
-        for line in _lines(value, regular, 12, column - 150)[:4]:
+        lines = _lines(value, regular, 12, column - 150)
+        if len(lines) > 5:  # a long caption: five lines, and say that it goes on
+            lines = [*lines[:4], lines[4].rstrip(".,;:") + " …"]
+        for line in lines:
             pdf.drawString(MARGIN + 150, y, line)
             y -= 16
         y -= 8
