@@ -17,6 +17,10 @@ story = _ui.current_story()
 stored = kits.list()
 NEW = ""
 choices = {NEW: "A new kit (from the example)"} | {k.id: f"{k.name} · version {k.revision}" for k in stored}
+if "brand_saved" in st.session_state:  # a kit saved on the last run: show it (set before the widget exists)
+    st.session_state["brand_choice"] = st.session_state.pop("brand_saved")
+if "brand_note" in st.session_state:
+    st.success(st.session_state.pop("brand_note"))
 kit_id = st.selectbox("Brand kit", list(choices), format_func=choices.get, key="brand_choice")
 if kit_id:
     base, revision = kits.load(kit_id)
@@ -29,7 +33,7 @@ with st.expander("Import a kit file (TOML or JSON)"):
     if upload is not None and st.button("Save it as a new kit of this space", key="brand_import_go"):
         with _ui.shows_errors():
             new_id, _ = kits.save(read_kit(upload.getvalue(), upload.name))
-            st.session_state["brand_choice"] = new_id
+            st.session_state["brand_saved"] = new_id
             st.rerun()
 
 with st.form(f"brand_form_{kit_id}_{revision}"):
@@ -55,8 +59,8 @@ with st.form(f"brand_form_{kit_id}_{revision}"):
                 base=base,
             )
             saved_id, saved = kits.save(built, kit_id or None, revision)
-            st.session_state["brand_choice"] = saved_id
-            st.success(f"Saved as version {saved}.")
+            st.session_state["brand_saved"] = saved_id
+            st.session_state["brand_note"] = f"Saved as version {saved}."
             st.rerun()
         except StudioError as error:
             st.error(str(error))
