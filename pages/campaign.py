@@ -39,6 +39,8 @@ with st.expander("Start a new campaign", expanded=campaign is None):
                 (uploaded.getvalue(), uploaded.name) if start_upload else (sample_bytes("coffee"), "coffee.jpg")
             )
             new = steps.start_campaign(store, data, name, kit, source)
+            # the caption feeds the copy: describe the photo at once (the person corrects it below)
+            _ui.run_step("Describing the photo", lambda: studio.caption(store, new, providers.vision_for(settings)))
             _campaign_ui.open_campaign(new.id, _nav.CAMPAIGN)
 
 if campaign is None:

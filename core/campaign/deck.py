@@ -110,7 +110,8 @@ def render_deck(deck: Deck) -> tuple[bytes, int]:
     bold, regular = _fonts(deck)
     palette = deck.kit.palette
     buffer = io.BytesIO()
-    pdf = Canvas(buffer, pagesize=PAGE, pageCompression=1)
+    # the initial font is the deck's own: reportlab's default (Helvetica) would be named, unembedded, on every page
+    pdf = Canvas(buffer, pagesize=PAGE, pageCompression=1, initialFontName=regular, initialFontSize=12)
     pdf.setTitle(f"{deck.kit.name}: {deck.campaign}")
     pdf.setAuthor(deck.kit.name)
     pdf.setCreator("VisuTale Studio")
