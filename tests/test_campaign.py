@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -276,3 +277,13 @@ def test_a_language_the_brand_font_cannot_write_is_refused_naming_the_font(store
     steps.update_campaign(store, story, language="de")
     with pytest.raises(BrandError, match=r"^font: .* lacks letters the campaign's language \(ja\)"):
         steps.update_campaign(store, story, language="ja")
+
+
+def test_each_language_keeps_one_form_of_address():
+    informal = {"de": r"\b(du|dein\w*|dir|dich)\b", "fr": r"\b(tu|ton|ta|tes|toi)\b", "es": r"\b(usted|su)\b"}
+    for language, pattern in informal.items():
+        for tone in (("playful",), ("premium",), ("bold",), ()):
+            brief = CopyBrief(product="Zest", audience="Entdecker", offer="2 für 1", language=language, tone=tone)
+            for seed in range(1, 12):
+                for v in offline_variants(brief, 3, seed):
+                    assert not re.search(pattern, f"{v.headline} {v.body} {v.cta}", re.IGNORECASE), (language, v)

@@ -5,6 +5,8 @@ Slots: {product}, {audience}, {offer}, {colour} (the photo's first colour, in th
 any product name: the name stands alone (no article, no agreement), as on a shelf label.
 
 Registers: a brand's tone words pick one (`register_of`): playful, premium, bold, or warm.
+Each language keeps one form of address in every line, since lines of any register meet in one
+variant: German "Sie", French "vous", Spanish "tú".
 """
 
 from __future__ import annotations
@@ -93,7 +95,12 @@ _EN = {
 _DE = {
     "code": "de",
     "headlines": {
-        "playful": ["Hallo, {product}!", "{product}? Na klar!", "Dein neuer Liebling: {product}", "Probier {product}"],
+        "playful": [
+            "Hallo, {product}!",
+            "{product}? Na klar!",
+            "Ihr neuer Liebling: {product}",
+            "Probieren Sie {product}",
+        ],
         "premium": [
             "{product}. Nichts weniger.",
             "Mit Sorgfalt gemacht: {product}",
@@ -112,7 +119,7 @@ _DE = {
         "{product}, für jeden Tag gemacht.",
     ],
     "closers": {
-        "playful": ["Gönn dir was.", "Du weißt, du willst.", "Viel Spaß."],
+        "playful": ["Gönnen Sie sich was.", "Sie wissen, Sie wollen es.", "Viel Spaß."],
         "premium": ["Genießen Sie jedes Detail.", "Nehmen Sie sich Zeit.", "Qualität, die man spürt."],
         "bold": ["Nicht warten.", "Holen Sie es sich.", "Starten Sie heute."],
         "warm": ["Zum Teilen gemacht.", "Gemeinsam genießen.", "Von uns, für Sie."],
