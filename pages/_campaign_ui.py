@@ -1,4 +1,4 @@
-"""What the Campaign pages share: the open campaign, and the brand kit chosen for a new one."""
+"""What the Campaign pages share: the open campaign."""
 
 from __future__ import annotations
 
@@ -16,7 +16,3 @@ def require_campaign() -> Story:
         _nav.link(_nav.CAMPAIGN, "Go to Product & brief")
         st.stop()
     return story
-
-
-def open_campaign(story_id: str, page: _nav.PageSpec) -> None:
-    _ui.open_story(story_id, page=page)

@@ -9,7 +9,7 @@ from core.campaign.copy import OFFLINE_LANGUAGES
 from core.campaign.render import STYLES
 from core.errors import StudioError
 from core.samples import sample_bytes
-from pages import _campaign_ui, _nav, _ui
+from pages import _nav, _ui
 
 _nav.begin(_nav.CAMPAIGN)
 st.write(
@@ -41,7 +41,7 @@ with st.expander("Start a new campaign", expanded=campaign is None):
             new = steps.start_campaign(store, data, name, kit, source)
             # the caption feeds the copy: describe the photo at once (the person corrects it below)
             _ui.run_step("Describing the photo", lambda: studio.caption(store, new, providers.vision_for(settings)))
-            _campaign_ui.open_campaign(new.id, _nav.CAMPAIGN)
+            _ui.open_story(new.id, page=_nav.CAMPAIGN)
 
 if campaign is None:
     st.stop()

@@ -44,7 +44,7 @@ for variant in campaign.variants:
             continue
         column.image(str(store.thumbnail(story.id, picture.image, 600)))
         column.caption(
-            f"{fmt.label} · {fmt.width}×{fmt.height} · contrast ≥ {picture.min_contrast:.1f}:1"
+            f"{fmt.label} · {fmt.width}×{fmt.height} ({fmt.channels}) · contrast ≥ {picture.min_contrast:.1f}:1"
             + (" · panel" if picture.panel else "")
         )
 if any(campaign.pictures):

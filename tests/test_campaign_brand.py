@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from core import studio
 from core.campaign import steps
 from core.campaign.brand import (
     BUNDLED_REGULAR,
@@ -166,7 +167,8 @@ def test_another_persons_campaign_does_not_exist_for_them(data_dir: Path):
     bob = Store(data_dir).as_person(Person(id="oidc:https://id.test:bob"))
     with pytest.raises(StoryNotFound):
         bob.load(story.id)
-    assert steps.campaigns(alice)[0].id == story.id and steps.campaigns(bob) == []
+    assert [s.id for s in studio.library(alice) if s.kind == "campaign"] == [story.id]
+    assert studio.library(bob) == []
 
 
 def test_the_command_line_exits_2_naming_the_field(tmp_path: Path, capsys):

@@ -450,8 +450,3 @@ def latest_export(store: Store, story: Story) -> tuple[CampaignExport, bytes, by
     if not deck.exists() or not archive.exists():
         return None
     return record, deck.read_bytes(), archive.read_bytes()
-
-
-def campaigns(store: Store) -> list:
-    """The campaigns the person may see (the Library lists them with the stories)."""
-    return [s for s in studio.library(store) if s.kind == "campaign"]
