@@ -287,3 +287,14 @@ def test_each_language_keeps_one_form_of_address():
             for seed in range(1, 12):
                 for v in offline_variants(brief, 3, seed):
                     assert not re.search(pattern, f"{v.headline} {v.body} {v.cta}", re.IGNORECASE), (language, v)
+
+
+def test_the_body_does_not_repeat_a_product_the_headline_already_names():
+    for language in OFFLINE_LANGUAGES:
+        brief = CopyBrief(product="Harbour Morning Blend", audience="early risers", offer="20% off", language=language)
+        for seed in range(1, 10):
+            for v in offline_variants(brief, 3, seed):
+                if "Harbour Morning Blend" in v.headline:
+                    assert "Harbour Morning Blend" not in v.body, (language, v)
+                last = v.body.rsplit(". ", 1)[-1].rstrip(".!").lower()
+                assert last not in v.headline.lower(), (language, v)  # "..., made to share" / "Made to share."

@@ -159,26 +159,32 @@ def offline_variants(brief: CopyBrief, count: int, seed: int, taken: set[str] | 
         headline = _pick(rng, grammar["headlines"][register], slots, LIMITS["headline"], brief.banned, taken)
         if headline is None:  # the product's own name is too long or banned: lines without it
             headline = _pick(rng, grammar["headlines_plain"], slots, LIMITS["headline"], brief.banned, taken) or ""
-        body = _body(rng, grammar, register, slots, brief.banned, taken)
+        body = _body(rng, grammar, register, slots, brief.banned, taken, headline)
         cta = _cta(rng, language, register, brief, taken)
         copy = Copy(scrub(headline, brief.banned), scrub(body, brief.banned), scrub(cta, brief.banned))
-        taken |= {copy.headline, copy.body}
+        taken |= {copy.headline, copy.body, copy.cta}
         variants.append(copy)
     return variants
 
 
-def _body(rng: random.Random, grammar: dict, register: str, slots: dict, banned, taken: set[str]) -> str:
-    """A lead sentence (product, audience, colour), the offer, a closer in the tone: as many as fit."""
+def _body(rng: random.Random, grammar: dict, register: str, slots: dict, banned, taken: set[str], headline: str) -> str:
+    """A lead sentence (product, audience, colour), the offer, a closer in the tone: as many as fit.
+    The body does not repeat the headline: not the product's name, not the closing phrase."""
     limit = LIMITS["body"]
+    named = bool(slots["product"]) and slots["product"].lower() in headline.lower()
+    leads = [t for t in grammar["leads"] if "{product}" not in t] if named else grammar["leads"]
     for _ in range(6):
-        lead = _pick(rng, grammar["leads"], slots, limit, banned, taken) or ""
+        lead = _pick(rng, leads, slots, limit, banned, taken) or ""
         offer = _fill(OFFER[grammar["code"]], slots) if slots["offer"] else None
         if offer and (banned_in(offer, banned) or len(offer) > limit):
             offer = None
-        closer = _pick(rng, grammar["closers"][register], slots, limit, banned, taken) or ""
+        said = {w for w in re.findall(r"\w{5,}", headline.lower())}
+        closers = [c for c in grammar["closers"][register] if not said & set(re.findall(r"\w{5,}", c.lower()))]
+        closer = _pick(rng, closers, slots, limit, banned, taken) or ""
         for parts in ((lead, offer, closer), (lead, offer), (offer, closer), (lead, closer), (lead,), (offer,)):
             text = " ".join(p for p in parts if p)
             if text and len(text) <= limit and text not in taken:
+                taken |= {p for p in parts if p and p != offer}  # the next variant draws other lines
                 return text
     return shorten(lead or closer, limit)
 

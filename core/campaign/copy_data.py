@@ -82,6 +82,7 @@ _EN = {
         "For {audience} who notice the details.",
         "{product}, made to be enjoyed every day.",
         "Meet {product}, in {colour}.",
+        "Ready when you are, every day.",
     ],
     "closers": {
         "playful": ["Treat yourself.", "You know you want to.", "Go on, smile.", "Happy days ahead."],
@@ -117,6 +118,7 @@ _DE = {
         "{product}: für {audience} gemacht.",
         "Alles, was Sie lieben, in {product}.",
         "{product}, für jeden Tag gemacht.",
+        "Bereit, wenn Sie es sind.",
     ],
     "closers": {
         "playful": ["Gönnen Sie sich was.", "Sie wissen, Sie wollen es.", "Viel Spaß."],
@@ -183,6 +185,7 @@ _FR = {
         "{product} : pensé pour {audience}.",
         "Tout ce que vous aimez, dans {product}.",
         "{product}, pour chaque jour.",
+        "Prêt quand vous l'êtes, chaque jour.",
     ],
     "closers": {
         "playful": ["Faites-vous plaisir.", "Vous en avez envie.", "Souriez."],
@@ -254,6 +257,7 @@ _ES = {
         "{product}: pensado para {audience}.",
         "Todo lo que te gusta, en {product}.",
         "{product}, para cada día.",
+        "Listo cuando tú lo estés, cada día.",
     ],
     "closers": {
         "playful": ["Date un capricho.", "Sabes que quieres.", "Sonríe."],
