@@ -262,7 +262,7 @@ def test_the_scene_style_draws_a_backdrop_from_the_photo_with_the_illustrator(st
     story = steps.start_campaign(store, (SAMPLES / "coffee.jpg").read_bytes(), "coffee.jpg")
     steps.update_campaign(store, story, style="scene")
     list(steps.write_copy(store, story, OfflineWriter(), 1))
-    list(steps.make_pictures(store, story, formats=["16x9"], illustrator=OfflineIllustrator(long_side=512)))
+    list(steps.make_pictures(store, story, formats=["16x9"], illustrator=OfflineIllustrator(long_side=256)))
     campaign = store.load(story.id).campaign
     assert campaign.backdrop is not None and campaign.pictures[0].engine == "backdrop"
     assert campaign.pictures[0].min_contrast >= 4.5

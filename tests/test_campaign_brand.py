@@ -204,13 +204,13 @@ def remote_writer(server: FakeOpenAI) -> RemoteWriter:
 def test_the_writer_is_asked_for_the_schema_and_repaired_once():
     forget_capabilities()
     too_long = json.dumps({"variants": [{"headline": "x" * 41, "body": "b", "cta": "c"}] * 2})
-    with FakeOpenAI(answers=[too_long, good_answer(2)]) as server:
+    banned = json.dumps({"variants": [{"headline": "Cheap coffee", "body": "b", "cta": "c"}]})
+    with FakeOpenAI(answers=[too_long, good_answer(2), banned, banned]) as server:
         variants = model_variants(asker(remote_writer(server)), BRIEF, 2)
         assert [v.headline for v in variants] == ["Quietly exceptional 0", "Quietly exceptional 1"]
         first, second = server.chat_requests()
         assert first.body["response_format"]["json_schema"]["schema"]["required"] == ["variants"]
         assert "headline: has 41 characters, at most 40" in second.body["messages"][-1]["content"]
-    banned = json.dumps({"variants": [{"headline": "Cheap coffee", "body": "b", "cta": "c"}]})
-    with FakeOpenAI(answers=[banned, banned]) as server:
         with pytest.raises(ProviderError, match="banned word 'cheap'.*even after one repair"):
             model_variants(asker(remote_writer(server)), BRIEF, 1)
+        assert len(server.chat_requests()) == 4  # one answer and one repair each, no more
