@@ -214,3 +214,23 @@ def test_the_writer_is_asked_for_the_schema_and_repaired_once():
         with pytest.raises(ProviderError, match="banned word 'cheap'.*even after one repair"):
             model_variants(asker(remote_writer(server)), BRIEF, 1)
         assert len(server.chat_requests()) == 4  # one answer and one repair each, no more
+
+
+def test_the_local_writer_writes_copy_through_the_same_checks(tmp_path: Path):
+    from core.local.manager import ModelManager
+    from core.providers.local_writer import LocalWriter
+
+    asked: list[list[dict]] = []
+    answers = ["Here are some ideas: buy coffee!", good_answer(3)]
+
+    def generate(messages, *, seed, max_new_tokens, what):  # the model's answers, in chunks as it streams
+        asked.append(messages)
+        answer = answers.pop(0)
+        yield from (answer[i : i + 7] for i in range(0, len(answer), 7))
+
+    local = LocalWriter(str(tmp_path / "no-weights-needed"), manager=ModelManager())
+    local._generate = generate
+    variants = model_variants(asker(local), BRIEF, 3, who="The local writer")
+    assert len(variants) == 3 and len(asked) == 2
+    assert asked[1][-2] == {"role": "assistant", "content": "Here are some ideas: buy coffee!"}
+    assert "no JSON object" in asked[1][-1]["content"]
