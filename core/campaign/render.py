@@ -265,7 +265,7 @@ def render(
             if overhang > 0:  # descenders reach below the line's slot: lift it into the safe zone
                 mbox = (mbox[0], mbox[1] - overhang, mbox[2], mbox[3] - overhang)
             chosen = _choose(canvas, mbox, colours["text"] if style == "clean" else preferred_body)
-            if chosen[1] < MIN_CONTRAST:
+            if chosen[1] < MIN_CONTRAST or style in ("photo", "scene"):  # on a photo: one look in every format
                 pad = round(size * 0.5)
                 ImageDraw.Draw(canvas).rounded_rectangle(
                     (mbox[0] - pad, mbox[1] - pad, mbox[2] + pad, mbox[3] + pad), radius=pad, fill=WHITE
