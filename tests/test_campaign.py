@@ -227,35 +227,6 @@ def test_a_product_name_ending_in_a_full_stop_gets_no_second_one():
             assert ".." not in v.headline + v.body, v
 
 
-class LongTranslator:
-    """A translator whose German runs long, as German does: every text doubled."""
-
-    engine, model = "deepl", "fake"
-
-    def languages(self):
-        return []
-
-    def translate(self, texts, target, *, source=None, formality=None, glossary=None):
-        return [f"{t} {t}".replace("Harbour Morning Blend", "Harbour Morgenmischung") for t in texts]
-
-
-def test_translated_copy_keeps_its_limits_and_gets_its_own_pictures(store: Store):
-    story = steps.start_campaign(store, (SAMPLES / "coffee.jpg").read_bytes(), "coffee.jpg")
-    steps.update_campaign(store, story, product="Harbour Morning Blend", audience="early risers")
-    list(steps.write_copy(store, story, OfflineWriter(), 1))
-    list(steps.translate_copy(store, story, LongTranslator(), "de"))
-    t = story.campaign.translations[0]
-    assert t.language == "de" and "Morgenmischung" in t.headline + t.body
-    assert len(t.headline) <= 40 and len(t.body) <= 125 and len(t.cta) <= 20
-    list(steps.make_pictures(store, story, formats=["1x1"], language="de"))
-    list(steps.export_campaign(store, story))
-    _, _, archive = steps.latest_export(store, store.load(story.id))
-    names = zipfile.ZipFile(io.BytesIO(archive)).namelist()
-    assert "A-1x1.png" in names and "A-1x1-de.png" in names
-    rows = list(csv.DictReader(io.StringIO(zipfile.ZipFile(io.BytesIO(archive)).read("copy.csv").decode("utf-8-sig"))))
-    assert [(r["variant"], r["language"]) for r in rows] == [("A", "en"), ("A", "de")]
-
-
 def test_the_scene_style_draws_a_backdrop_from_the_photo_with_the_illustrator(store: Store):
     from core.offline.illustrator import OfflineIllustrator
 

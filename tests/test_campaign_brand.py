@@ -3,6 +3,7 @@ door, kits kept per space with versions, the command line's exit 2, and the writ
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import struct
@@ -234,3 +235,29 @@ def test_the_local_writer_writes_copy_through_the_same_checks(tmp_path: Path):
     assert len(variants) == 3 and len(asked) == 2
     assert asked[1][-2] == {"role": "assistant", "content": "Here are some ideas: buy coffee!"}
     assert "no JSON object" in asked[1][-1]["content"]
+
+
+def test_the_command_line_translates_the_copy_with_the_configured_translator(tmp_path: Path, monkeypatch, capsys):
+    from core import providers
+
+    class Doubling:
+        """German runs long, as German does: every text twice."""
+
+        engine, model = "deepl", "fake"
+
+        def languages(self):
+            return []
+
+        def translate(self, texts, target, *, source=None, formality=None, glossary=None):
+            return [f"[{target}] {t} {t}" for t in texts]
+
+    monkeypatch.setattr(providers, "translator_for", lambda settings: Doubling())
+    out = tmp_path / "out"
+    args = ["campaign", str(SAMPLES / "coffee.jpg"), "--out", str(out), "--variants", "1", "--caption", "A cup."]
+    assert main([*args, "--brief", "Harbour Morning Blend", "--translate", "de"]) == 0, capsys.readouterr().err
+    assert {p.name for p in out.glob("A-*.png")} >= {"A-1x1.png", "A-1x1-de.png", "A-16x9-de.png"}
+    rows = list(csv.DictReader(io.StringIO((out / "copy.csv").read_text(encoding="utf-8-sig"))))
+    assert [(r["variant"], r["language"]) for r in rows] == [("A", "en"), ("A", "de")]
+    german = rows[1]
+    assert german["headline"].startswith("[de] ")
+    assert len(german["headline"]) <= 40 and len(german["body"]) <= 125 and len(german["call_to_action"]) <= 20

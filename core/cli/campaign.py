@@ -54,6 +54,7 @@ def campaign(args: argparse.Namespace, settings: Settings, store: Store) -> None
     vision = None if args.caption else providers.vision_for(settings)
     writer = providers.writer_for(settings)
     illustrator = providers.illustrator_for(settings) if args.style == "scene" else None
+    translator = providers.translator_for(settings) if args.translate else None
     publisher = None
     if args.publish:
         from core.cli.commands import publisher_for
@@ -71,6 +72,9 @@ def campaign(args: argparse.Namespace, settings: Settings, store: Store) -> None
         run(studio.caption(store, story, vision), "caption")
     run(steps.write_copy(store, story, writer, args.variants), "copy")
     run(steps.make_pictures(store, story, illustrator=illustrator), "pictures")
+    for language in args.translate:
+        run(steps.translate_copy(store, story, translator, language), f"translate {language}")
+        run(steps.make_pictures(store, story, language=language), f"pictures {language}")
     run(steps.export_campaign(store, story, publisher=publisher), "export")
     record, _, archive = steps.latest_export(store, story)
     args.out.mkdir(parents=True, exist_ok=True)

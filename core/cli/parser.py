@@ -206,4 +206,11 @@ def add_campaign(commands, parents: list[argparse.ArgumentParser]) -> None:
     campaign.add_argument("--style", choices=STYLES, default="clean")
     campaign.add_argument("--caption", help="your own description of the photo (skips the vision step)")
     campaign.add_argument("--name", help="the campaign's name (default: the brand's)")
+    campaign.add_argument(
+        "--translate",
+        action="append",
+        default=[],
+        metavar="LANG",
+        help="also translate the copy into this language, with its own pictures (repeatable; needs a translator)",
+    )
     campaign.add_argument("--publish", action="store_true", help="serve the deck with its QR code from static/")
