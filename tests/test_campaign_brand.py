@@ -261,3 +261,15 @@ def test_the_command_line_translates_the_copy_with_the_configured_translator(tmp
     german = rows[1]
     assert german["headline"].startswith("[de] ")
     assert len(german["headline"]) <= 40 and len(german["body"]) <= 125 and len(german["call_to_action"]) <= 20
+
+
+def test_the_command_line_imports_lists_and_exports_the_spaces_kits(tmp_path: Path, capsys):
+    assert main(["brand", "import", str(DEFAULT_KIT)]) == 0
+    kit_id = capsys.readouterr().out.strip()
+    assert main(["brand", "list"]) == 0
+    assert capsys.readouterr().out.startswith(f"{kit_id}  version 1")
+    assert main(["brand", "export", kit_id, "--out", str(tmp_path / "kit.json")]) == 0
+    exported = read_kit((tmp_path / "kit.json").read_bytes(), "kit.json")
+    assert exported.kit == default_kit().kit and exported.files == default_kit().files
+    assert main(["brand", "export", "0123456789abcdef", "--out", str(tmp_path / "x.toml")]) == 2
+    assert "There is no such brand kit in this space." in capsys.readouterr().err

@@ -12,10 +12,12 @@ import argparse
 import sys
 import zipfile
 from io import BytesIO
+from pathlib import Path
 
 from core import providers, studio
 from core.campaign import steps
-from core.campaign.brand import read_kit
+from core.campaign.brand import kit_json, kit_toml, read_kit
+from core.campaign.brands import KIT_ID, BrandKits
 from core.campaign.model import BRIEF_FIELDS
 from core.cli.output import run
 from core.errors import InputError
@@ -46,11 +48,18 @@ def campaign(args: argparse.Namespace, settings: Settings, store: Store) -> None
     if not args.photo.is_file():
         raise InputError(f"There is no photo at {args.photo}.")
     brief = parse_brief(args.brief)
-    kit = None
+    kit, source = None, ""
     if args.brand is not None:
-        if not args.brand.is_file():
+        if args.brand.is_file():
+            kit, source = (
+                read_kit(args.brand.read_bytes(), args.brand.name, args.brand.parent),
+                f"file {args.brand.name}",
+            )
+        elif KIT_ID.match(str(args.brand)):
+            kit, revision = BrandKits(store).load(str(args.brand))
+            source = f"kit {args.brand} revision {revision}"
+        else:
             raise InputError(f"brand: there is no brand file at {args.brand}.")
-        kit = read_kit(args.brand.read_bytes(), args.brand.name, args.brand.parent)
     vision = None if args.caption else providers.vision_for(settings)
     writer = providers.writer_for(settings)
     illustrator = providers.illustrator_for(settings) if args.style == "scene" else None
@@ -60,9 +69,7 @@ def campaign(args: argparse.Namespace, settings: Settings, store: Store) -> None
         from core.cli.commands import publisher_for
 
         publisher = publisher_for(settings)
-    story = steps.start_campaign(
-        store, args.photo.read_bytes(), args.photo.name, kit, f"file {args.brand.name}" if kit else ""
-    )
+    story = steps.start_campaign(store, args.photo.read_bytes(), args.photo.name, kit, source)
     print(f"campaign {story.id} (saved in {store.folder(story.id)})", file=sys.stderr)
     extra = {"name": args.name} if args.name else {}
     steps.update_campaign(store, story, style=args.style, seed=args.seed, **brief, **extra)
@@ -88,3 +95,26 @@ def campaign(args: argparse.Namespace, settings: Settings, store: Store) -> None
     print(args.out / steps.ZIP_NAME)
     if record.url:
         print(record.url)
+
+
+def brand(args: argparse.Namespace, settings: Settings, store: Store) -> None:
+    kits = BrandKits(store)
+    if args.action == "list":
+        for kit in kits.list():
+            print(f"{kit.id}  version {kit.revision}  {kit.updated:%Y-%m-%d %H:%M}  {kit.name}")
+        return
+    if not args.target:
+        raise InputError(f"brand {args.action}: name the {'kit file' if args.action == 'import' else 'kit id'}.")
+    if args.action == "import":
+        path = Path(args.target)
+        if not path.is_file():
+            raise InputError(f"brand: there is no brand file at {path}.")
+        kit_id, revision = kits.save(read_kit(path.read_bytes(), path.name, path.parent))
+        print(kit_id)
+        return
+    kit, _ = kits.load(args.target)
+    if args.out is None:
+        raise InputError("brand export: say where with --out FILE (.toml or .json).")
+    text = kit_json(kit.kit, kit.files) if args.out.suffix.lower() == ".json" else kit_toml(kit.kit, kit.files)
+    args.out.write_text(text, encoding="utf-8")
+    print(args.out)

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from core import providers, studio
+from core.cli.campaign import brand as brand_command
 from core.cli.campaign import campaign as campaign_command
 from core.cli.output import print_draft, print_pictures, print_story, run
 from core.cli.parser import MODEL_FLAGS
@@ -281,6 +282,7 @@ COMMANDS = {
     "export": export,
     "delete": delete,
     "campaign": campaign_command,
+    "brand": brand_command,
 }
 
 

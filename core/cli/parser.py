@@ -182,6 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
     delete.add_argument("id")
     delete.add_argument("--yes", action="store_true", help="do not ask (needed without a terminal)")
     add_campaign(commands, [common, engines])
+    add_brand(commands, [common])
     return parser
 
 
@@ -194,7 +195,12 @@ def add_campaign(commands, parents: list[argparse.ArgumentParser]) -> None:
     campaign = commands.add_parser("campaign", help=what, description=what, parents=parents)
     campaign.add_argument("photo", type=Path)
     campaign.add_argument("--out", type=Path, required=True, help="folder for the pictures, deck, CSV and ZIP")
-    campaign.add_argument("--brand", type=Path, metavar="BRAND_FILE", help="a brand kit, TOML or JSON (see README)")
+    campaign.add_argument(
+        "--brand",
+        type=Path,
+        metavar="BRAND_FILE",
+        help="a brand kit file, TOML or JSON (see README), or a kit id of the space",
+    )
     campaign.add_argument("--variants", type=_number(1, MAX_VARIANTS), default=3, metavar="N")
     campaign.add_argument(
         "--brief",
@@ -214,3 +220,12 @@ def add_campaign(commands, parents: list[argparse.ArgumentParser]) -> None:
         help="also translate the copy into this language, with its own pictures (repeatable; needs a translator)",
     )
     campaign.add_argument("--publish", action="store_true", help="serve the deck with its QR code from static/")
+
+
+def add_brand(commands, parents: list[argparse.ArgumentParser]) -> None:
+    """`brand list|import|export`: the brand kits of the space, as the Brand kit page has them."""
+    what = "the brand kits of your space: list them, import a kit file, export one as a file"
+    brand = commands.add_parser("brand", help=what, description=what, parents=parents)
+    brand.add_argument("action", choices=("list", "import", "export"))
+    brand.add_argument("target", nargs="?", metavar="FILE_OR_ID", help="import: a kit file; export: a kit id")
+    brand.add_argument("--out", type=Path, metavar="FILE", help="export: where to write it (.toml or .json)")
