@@ -82,6 +82,11 @@ class Classroom(_Model):
     review: bool = False  # pupils' exports wait for the teacher's approval
     approved: dict[str, datetime] = {}  # story id -> when the teacher approved printing it
     pupils: list[Pupil] = []
+    former: list[Pupil] = []  # pupils the teacher took out: their stories stay with the teacher
+
+    def owner_of(self, person_id: str) -> Pupil | None:
+        """The pupil (present or former) with this id, to name whose a story is."""
+        return next((p for p in [*self.pupils, *self.former] if p.id == person_id), None)
 
     def pupil(self, pupil_id: str) -> Pupil:
         for pupil in self.pupils:
@@ -93,7 +98,7 @@ class Classroom(_Model):
 class KeyRecord(_Model):
     class_id: str
     pupil: str
-    state: Literal["active", "reset", "closed"] = "active"
+    state: Literal["active", "reset", "closed", "removed"] = "active"
 
 
 @dataclass(frozen=True)
@@ -206,6 +211,12 @@ class Classrooms:
         if self.is_pupil(teacher.id):
             raise InputError("A pupil cannot open a class.")
         space = self.spaces.create("class", teacher, name)
+        room = Classroom(id=space.id, name=space.name, teacher=teacher.id, code=self._new_code(space.id))
+        self._write(room)
+        return room
+
+    def _new_code(self, class_id: str) -> str:
+        """A fresh code that opens `class_id`, claimed with O_EXCL so no two classes share one."""
         codes = self.folder / "codes"
         codes.mkdir(parents=True, exist_ok=True)
         while True:
@@ -215,11 +226,8 @@ class Classrooms:
             except FileExistsError:
                 continue
             with os.fdopen(fd, "w") as handle:
-                handle.write(space.id)
-            break
-        room = Classroom(id=space.id, name=space.name, teacher=teacher.id, code=code)
-        self._write(room)
-        return room
+                handle.write(class_id)
+            return code
 
     def classes_of(self, teacher: Person) -> list[Classroom]:
         """The teacher's classes, open ones first, then by name."""
@@ -282,12 +290,41 @@ class Classrooms:
                 self._retire(self.folder / "keys" / f"{pupil.key}.json", "closed")
         return room
 
-    def _retire(self, path: Path, state: str) -> None:
+    def reopen(self, class_id: str, by: Person) -> Classroom:
+        """Open a closed class again, with a new code; pupils' links work again (a link the teacher
+        reset, or of a pupil taken out, stays dead)."""
+        with self._locked(class_id):
+            room = self._teachers(class_id, by)
+            if room.open:
+                return room
+            room.code = self._new_code(room.id)
+            room.open = True
+            self._write(room)
+            for pupil in room.pupils:
+                self._retire(self.folder / "keys" / f"{pupil.key}.json", "active", only_from="closed")
+        return room
+
+    def remove_pupil(self, class_id: str, by: Person, pupil_id: str) -> Classroom:
+        """Take one pupil out of the class: their link stops working and they may start nothing
+        more here; their stories stay in the class, with the teacher."""
+        with self._locked(class_id):
+            room = self._teachers(class_id, by)
+            pupil = room.pupil(pupil_id)
+            room.pupils = [p for p in room.pupils if p.id != pupil.id]
+            room.former.append(pupil)
+            self._write(room)
+            self._retire(self.folder / "keys" / f"{pupil.key}.json", "removed")
+            self.spaces.set_role(room.id, Person(id=room.teacher), pupil.id, None)
+        return room
+
+    def _retire(self, path: Path, state: str, only_from: str | None = None) -> None:
         from core.store import write_atomically
 
         try:
             record = KeyRecord.model_validate_json(path.read_bytes())
         except (OSError, ValidationError, ValueError):
+            return
+        if only_from is not None and record.state != only_from:
             return
         write_atomically(path, record.model_copy(update={"state": state}).model_dump_json().encode("utf-8"))
 
@@ -332,6 +369,8 @@ class Classrooms:
             raise InputError("This pupil link was replaced by your teacher: ask them for your new link.")
         if record.state == "closed":
             raise InputError("This class is closed, so its pupil links no longer open it. Ask your teacher.")
+        if record.state == "removed":
+            raise InputError("Your teacher has taken this link out of the class. Ask them if that is a mistake.")
         room = self._read(record.class_id)
         pupil = room.pupil(record.pupil)
         return Seat(Person(id=pupil.id, name=pupil.name), room.id, room.name)
@@ -366,12 +405,11 @@ class Classrooms:
         """Every story in the class, with the pupil who owns it (None: the teacher's own), for the
         teacher's store."""
         room = self._teachers(class_id, store.person)
-        by_id = {p.id: p for p in room.pupils}
         found = []
         for summary in store.list():
             access = store.access(summary.id)
             if access.space == room.id:
-                found.append((by_id.get(access.owner), summary))
+                found.append((room.owner_of(access.owner), summary))
         return found
 
     def archive(self, class_id: str, store: PersonStore) -> bytes:
@@ -393,8 +431,9 @@ class Classrooms:
                 used.add(stem)
                 archive.writestr(f"{stem}.json", story.model_dump_json(indent=1))
                 pdf = None
-                if story.exports and store.export_path(story.id, story.exports[-1].token).exists():
-                    pdf = store.export_path(story.id, story.exports[-1].token).read_bytes()
+                latest = story.latest_export("pdf")
+                if latest and store.export_path(story.id, latest.token).exists():
+                    pdf = store.export_path(story.id, latest.token).read_bytes()
                 elif story.draft is not None:
                     pdf = book_pdf(store, story)
                 if pdf:

@@ -106,6 +106,28 @@ class Quota:
 
             write_atomically(path, json.dumps(counts).encode("utf-8"))
 
+    def usage(self, space_id: str) -> tuple[int, int]:
+        """What the space has used in the current windows: (pictures this hour, remote requests today)."""
+        if not isinstance(space_id, str) or not SPACE_ID.match(space_id):
+            raise InputError("There is no such space.")
+        at = self.clock()
+        counts = _read(self.folder / f"{space_id}.json")
+        made = counts.get("pictures", 0) if counts.get("hour") == at.strftime("%Y-%m-%dT%H") else 0
+        sent = counts.get("remote_calls", 0) if counts.get("day") == at.strftime("%Y-%m-%d") else 0
+        return int(made), int(sent)
+
+    def describe(self, space_id: str, stories: Callable[[], int]) -> list[str]:
+        """The space's limits and what it has used, in words; empty when no limit is set."""
+        made, sent = self.usage(space_id)
+        lines = []
+        if self.limits.stories_per_space is not None:
+            lines.append(f"{stories()} of {self.limits.stories_per_space} stories")
+        if self.limits.pictures_per_hour is not None:
+            lines.append(f"{made} of {self.limits.pictures_per_hour} pictures this hour")
+        if self.limits.remote_calls_per_day is not None:
+            lines.append(f"{sent} of {self.limits.remote_calls_per_day} remote requests today")
+        return lines
+
     @contextmanager
     def new_story(self, space_id: str, count: Callable[[], int]) -> Iterator[None]:
         """Hold the space's lock while a story is made in it, refusing when it already holds

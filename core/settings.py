@@ -36,6 +36,7 @@ SECRET_FIELDS = (
     "vision_api_key",
     "writer_api_key",
     "illustrator_api_key",
+    "narrator_api_key",
 )
 
 
@@ -48,6 +49,7 @@ class Settings(BaseModel):
     translator: str = "none"  # "writer": the chosen writer translates
     illustrator: str = "offline"
     upscaler: str = "offline"
+    narrator: str = "offline"
 
     # Local models (ids on the Hugging Face hub, or local folders).
     model_vision: str = "llava-hf/llava-1.5-7b-hf"
@@ -89,6 +91,20 @@ class Settings(BaseModel):
     limit_stories_per_space: int | None = Field(default=None, ge=0)
     limit_pictures_per_hour: int | None = Field(default=None, ge=0)
     limit_remote_calls_per_day: int | None = Field(default=None, ge=0)
+    # The photo as visual reference for pictures (`core/providers/local_reference.py`; the remote
+    # engine sends it to the images edit endpoint): "none" or "photo"; how strongly it guides them.
+    illustrator_reference: str = Field(default="none", pattern="^(none|photo)$")
+    reference_strength: float = Field(default=0.5, ge=0.0, le=1.0)
+    model_ip_adapter: str = "h94/IP-Adapter"  # a hub id or folder holding the SDXL IP-Adapter
+    ip_adapter_weight: str = "sdxl_models/ip-adapter_sdxl.safetensors"  # its subfolder/weight file
+
+    # Reading aloud (`core.narration`): the voice ("" each engine's own: offline, Piper's joe for
+    # English and espeak-ng for other languages; "joe" or "espeak" offline; a server's voice name
+    # such as "alloy" remote), the remote speech model and its own server, if any.
+    narrator_voice: str = ""
+    remote_narrator_model: str = "gpt-4o-mini-tts"
+    narrator_base_url: str | None = None
+    narrator_api_key: SecretStr | None = None
 
     @field_validator(*providers.CAPABILITIES)
     @classmethod
@@ -135,10 +151,17 @@ def _from_secrets(secrets: Mapping[str, Any]) -> dict[str, Any]:
 # Which configured keys a server address may receive: a session that points one of these at
 # another server must bring its own key, or the operator's key would go to that server.
 ENDPOINT_KEYS = {
-    "openai_base_url": ("openai_api_key", "vision_api_key", "writer_api_key", "illustrator_api_key"),
+    "openai_base_url": (
+        "openai_api_key",
+        "vision_api_key",
+        "writer_api_key",
+        "illustrator_api_key",
+        "narrator_api_key",
+    ),
     "vision_base_url": ("vision_api_key", "openai_api_key"),
     "writer_base_url": ("writer_api_key", "openai_api_key"),
     "illustrator_base_url": ("illustrator_api_key", "openai_api_key"),
+    "narrator_base_url": ("narrator_api_key", "openai_api_key"),
     "deepl_server_url": ("deepl_auth_key",),
 }
 

@@ -122,6 +122,7 @@ class Space(_Model):
     name: str
     owner: str
     members: dict[str, Role] = Field(default_factory=dict)
+    labels: dict[str, str] = Field(default_factory=dict)  # how the owner named each member (an e-mail)
 
     def role(self, person_id: str) -> Role | None:
         return "owner" if person_id == self.owner else self.members.get(person_id)
@@ -140,6 +141,7 @@ class Share(_Model):
     kind: Literal["person", "space"]
     target: str
     mode: Mode
+    label: str = ""  # how the owner named the person (the e-mail address they shared with)
 
 
 class StoryAccess(_Model):
@@ -225,8 +227,21 @@ class Spaces:
         self._write(space)
         return space
 
-    def set_role(self, space_id: str, by: Person, member: str, role: Role | None) -> Space:
-        """Add, change (`role`) or remove (`None`) a member; only the space's owner may."""
+    def teams_of(self, person_id: str) -> list[Space]:
+        """The team spaces `person_id` owns or is a member of, by name (for choosing where to work)."""
+        found = []
+        for path in sorted(self.folder.glob("*.json")) if self.folder.is_dir() else []:
+            try:
+                space = Space.model_validate_json(path.read_bytes())
+            except (OSError, ValidationError, ValueError):
+                continue
+            if space.kind == "team" and space.role(person_id) is not None:
+                found.append(space)
+        return sorted(found, key=lambda space: space.name.lower())
+
+    def set_role(self, space_id: str, by: Person, member: str, role: Role | None, label: str | None = None) -> Space:
+        """Add, change (`role`) or remove (`None`) a member; only the space's owner may. `label` is
+        how the owner knows them (the e-mail address they were added by)."""
         space = self.get(space_id)
         if space.role(by.id) != "owner":
             raise InputError("Only the owner of this space can change who is in it.")
@@ -234,9 +249,12 @@ class Spaces:
         if member == space.owner:
             raise InputError("The owner of a space stays its owner.")
         members = {k: v for k, v in space.members.items() if k != member}
+        labels = {k: v for k, v in space.labels.items() if k != member}
         if role is not None:
             members[member] = role
-        space = space.model_copy(update={"members": members})
+            if label or space.labels.get(member):
+                labels[member] = " ".join(str(label or space.labels[member]).split())[:120]
+        space = space.model_copy(update={"members": members, "labels": labels})
         self._write(space)
         return space
 

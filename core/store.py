@@ -5,7 +5,8 @@ Layout under the data folder:
     stories/<id>/story.json            the current version
     stories/<id>/history/<rev>.json    the last KEEP_VERSIONS versions, newest has the highest rev
     stories/<id>/images/<sha256>.<ext> every picture, named by the hash of its bytes
-    stories/<id>/exports/<token>.pdf   every PDF exported
+    stories/<id>/audio/<sha256>.wav    every narration, named by the hash of its bytes
+    stories/<id>/exports/<token>.<ext> every file exported (PDF, EPUB, web reader...)
     stories/<id>/audit.jsonl           who changed what and when (`core.audit`), the last 500 changes
     limits/<space id>.json             what each space used this hour and day (`core.limits`)
 
@@ -51,8 +52,9 @@ from core import audit
 from core.audit import AuditEntry
 from core.errors import InputError
 from core.limits import Limits, Quota
-from core.spaces import PERSONAL, Level, Person, Share, StoryAccess, valid_person_id
-from core.story import IMAGE_NAME, STORY_ID, Story, new_id, now
+from core.people import People
+from core.spaces import PERSONAL, Level, Person, Share, StoryAccess
+from core.story import AUDIO_NAME, IMAGE_NAME, STORY_ID, Story, new_id, now
 
 KEEP_VERSIONS = 20
 
@@ -132,6 +134,10 @@ class Store:
         access = self._read_access(story_id) or StoryAccess()
         self.quota.take(access.space, pictures=pictures, remote_calls=remote_calls)
 
+    def limits_used(self, space_id: str = PERSONAL) -> list[str]:
+        """The limits of a space and what it has used, in words (empty without limits)."""
+        return self.quota.describe(space_id, lambda: self._stories_in(space_id))
+
     def _stories_in(self, space_id: str) -> int:
         """How many stories live in the space (asked only when a story limit is set)."""
         return sum(
@@ -195,8 +201,9 @@ class Store:
         return StoryAccess(owner=source.owner, space=source.space)
 
     def share(self, story_id: str, with_person: str | None, mode: str) -> StoryAccess:
-        """Share the story with one person (`with_person`, their id) or, with None, with everyone in
-        its space; `mode` "view" (read-only) or "edit". Sharing again changes the mode."""
+        """Share the story with one person (`with_person`: their id, or the e-mail address they
+        signed in with, see `core.people`) or, with None, with everyone in its space; `mode` "view"
+        (read-only) or "edit". Sharing again changes the mode."""
         if mode not in ("view", "edit"):
             raise InputError("Share a story to read ('view') or to change ('edit').")
         folder = self._path(story_id)
@@ -206,10 +213,11 @@ class Store:
             if with_person is None:
                 share = Share(kind="space", target=access.space, mode=mode)
             else:
-                person = valid_person_id(with_person)
+                person = People(self.root).resolve(with_person)
                 if person == access.owner:
                     raise InputError("That is the story's owner: they have it already.")
-                share = Share(kind="person", target=person, mode=mode)
+                label = with_person.strip() if "@" in with_person and not with_person.startswith("oidc:") else ""
+                share = Share(kind="person", target=person, mode=mode, label=label)
             access = access.with_share(share)
             self._write_access(story_id, access)
             self._record(story_id, "share")
@@ -224,7 +232,7 @@ class Store:
             if with_person is None:
                 access = access.without_share("space", access.space)
             else:
-                access = access.without_share("person", with_person)
+                access = access.without_share("person", People(self.root).resolve(with_person))
             self._write_access(story_id, access)
             self._record(story_id, "revoke")
         return access
@@ -391,6 +399,11 @@ class Store:
             src = source / "images" / name
             if src.exists():
                 shutil.copy2(src, target / "images" / name)
+        for name in story.audio_names():
+            src = source / "audio" / name
+            if src.exists():
+                (target / "audio").mkdir(exist_ok=True)
+                shutil.copy2(src, target / "audio" / name)
         return self.save(copy, step="duplicate")
 
     # --- images --------------------------------------------------------------------------
@@ -423,15 +436,34 @@ class Store:
 
     # --- exports -------------------------------------------------------------------------
 
-    def export_path(self, story_id: str, token: str) -> Path:
-        if not token.isalnum():
+    def export_path(self, story_id: str, token: str, extension: str = "pdf") -> Path:
+        if not token.isalnum() or not extension.isalnum():
             raise InputError("That export link is not valid.")
-        return self.folder(story_id) / "exports" / f"{token}.pdf"
+        return self.folder(story_id) / "exports" / f"{token}.{extension}"
 
-    def put_export(self, story_id: str, token: str, data: bytes) -> Path:
-        """Keep an exported PDF beside the story (for someone who may change and print the story)."""
+    def put_export(self, story_id: str, token: str, data: bytes, extension: str = "pdf") -> Path:
+        """Keep an exported file beside the story (for someone who may change and print the story)."""
         self.check_access(story_id, Level.EDIT)
         self.check_printing(story_id)
-        path = self.export_path(story_id, token)
+        path = self.export_path(story_id, token, extension)
         write_atomically(path, data)
         return path
+
+    # --- audio ---------------------------------------------------------------------------
+
+    def audio_path(self, story_id: str, name: str) -> Path:
+        if not AUDIO_NAME.match(name):
+            raise InputError("That audio name is not valid.")
+        return self.folder(story_id) / "audio" / name
+
+    def put_audio(self, story_id: str, data: bytes, extension: str = "wav") -> str:
+        """Store audio bytes under the hash of their content, as pictures are; return the name."""
+        self.check_access(story_id, Level.EDIT)
+        name = f"{hashlib.sha256(data).hexdigest()}.{extension.lower().lstrip('.')}"
+        path = self.audio_path(story_id, name)
+        if not path.exists():
+            write_atomically(path, data)
+        return name
+
+    def read_audio(self, story_id: str, name: str) -> bytes:
+        return self.audio_path(story_id, name).read_bytes()

@@ -11,6 +11,7 @@ who asks for "funnier" text does not lose the pictures they picked.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 from datetime import UTC, datetime
@@ -22,6 +23,7 @@ from core.campaign.model import Campaign
 
 STORY_ID = re.compile(r"^[0-9a-f]{32}$")
 IMAGE_NAME = re.compile(r"^[0-9a-f]{64}\.(png|jpg|jpeg|webp|gif|bmp|tiff|heic|bin)$")
+AUDIO_NAME = re.compile(r"^[0-9a-f]{64}\.(wav|mp3|m4a)$")
 
 Audience = Literal["young children", "older children", "adults"]
 Aspect = Literal["portrait", "square", "landscape"]
@@ -138,12 +140,26 @@ class Scene(Model):
 
     variants: list[ImageVariant] = Field(default_factory=list)
     chosen: str | None = None  # variant id
+    pinned: bool = False  # the person keeps the chosen picture: redraws leave it in use
 
     def chosen_variant(self) -> ImageVariant | None:
         for v in self.variants:
             if v.id == self.chosen:
                 return v
         return self.variants[-1] if self.variants else None
+
+
+class BookVersion(Model):
+    """One of several whole-book versions made side by side: a picture set drawn from its own
+    seeds (`pictures`: page id -> variant id, each also kept in its page's Scene) or a draft of
+    its own (`draft`), so the person can pick a version or mix pages from several."""
+
+    number: int  # 1, 2, 3 ... within the batch of versions it was made in
+    kind: Literal["pictures", "draft"] = "pictures"
+    seed: int | None = None  # the story seed a draft version was written from (pictures keep their own)
+    draft: str  # the draft it illustrates (kind "pictures") or is (kind "draft")
+    pictures: dict[str, str] = Field(default_factory=dict)
+    created: datetime = Field(default_factory=now)
 
 
 class Translation(Model):
@@ -159,10 +175,17 @@ class Translation(Model):
     edited: bool = False
 
 
+Layout = Literal["above", "beside", "band", "large"]  # see core.export.pdf.LAYOUTS
+LAYOUTS: tuple[str, ...] = ("above", "beside", "band", "large")
+
+
 class ExportSettings(Model):
     page_size: PageSize = "A4"
     language: str | None = None  # None: the story's own language; else a translation's code
     bilingual: bool = False
+    layout: Layout = "above"  # the screen PDF's and the print PDF's
+    trim: str = "A4"  # the print PDF's trim, a name core.export.printing.parse_trim reads
+    crop_marks: bool = False  # the print PDF's
 
 
 class ExportRecord(Model):
@@ -174,6 +197,45 @@ class ExportRecord(Model):
     size: int
     pages: int
     url: str | None = None  # None: kept in the store only, not published
+    created: datetime = Field(default_factory=now)
+    format: str = "pdf"  # a name in `core.export.formats.FORMATS`; the file is `<token>.<its extension>`
+    trim: str | None = None  # a print-ready PDF's trim; None for the screen PDF
+    layout: Layout = "above"
+    notes: list[str] = Field(default_factory=list)  # what a printer would notice (pictures under 300 dpi)
+
+
+class SentenceTiming(Model):
+    """One spoken sentence of a page: its text exactly as printed (a slice of the page's text) and
+    when it is heard, in seconds from the start of the page's audio."""
+
+    text: str
+    start: float = Field(ge=0)
+    end: float = Field(ge=0)
+
+
+def text_hash(text: str) -> str:
+    """What a narration was made from: a narration is current only while its page says exactly this."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+class Narration(Model):
+    """A page read aloud: one audio file (in the store, named by the hash of its bytes, like a
+    picture) and when each sentence is heard in it.
+
+    It belongs to a page by the page id and to a text by `text_hash`: when the page's text changes,
+    the narration stays in the document (a draft chosen again later finds it) but is no longer
+    current (`Story.narration`).
+    """
+
+    page_id: str
+    text_hash: str
+    language: str  # the language spoken: the story's own or a translation's code
+    engine: str  # "offline", "remote", ...
+    voice: str  # the voice that speaks, as the page names it ("Piper joe (en_US)", "espeak-ng de")
+    model: str = ""
+    audio: str  # audio name in the store: "<sha256>.wav"
+    duration: float = Field(ge=0)  # seconds
+    sentences: list[SentenceTiming] = Field(default_factory=list)
     created: datetime = Field(default_factory=now)
 
 
@@ -192,6 +254,8 @@ class Story(Model):
     translations: list[Translation] = Field(default_factory=list)
     export: ExportSettings = Field(default_factory=ExportSettings)
     exports: list[ExportRecord] = Field(default_factory=list)
+    narrations: list[Narration] = Field(default_factory=list)
+    versions: list[BookVersion] = Field(default_factory=list)  # the newest batch of whole-book versions
     campaign: Campaign | None = None  # set when this is a marketer's campaign (core.campaign)
 
     @field_validator("id")
@@ -267,3 +331,39 @@ class Story(Model):
         if self.campaign is not None:
             names |= self.campaign.image_names()
         return names
+
+    # --- narration -----------------------------------------------------------------------
+
+    def spoken_text(self, page_id: str, language: str | None = None) -> str | None:
+        """What a page says in `language` (None: the story's own): the chosen draft's text, or its
+        translation's; None when the page is not in the chosen draft or there is no such translation."""
+        draft = self.draft
+        pages = [p.id for p in draft.pages] if draft else []
+        if page_id not in pages:
+            return None
+        index = pages.index(page_id)
+        if language is None or language == self.settings.language:
+            return draft.pages[index].text
+        translation = self.translation(language)
+        return translation.pages[index] if translation and index < len(translation.pages) else None
+
+    def narration(self, page_id: str, language: str | None = None) -> Narration | None:
+        """The newest narration of the page in `language` (None: the story's own) that reads the
+        page's current text; None when there is none or the text changed since."""
+        language = language or self.settings.language
+        text = self.spoken_text(page_id, language)
+        if text is None:
+            return None
+        wanted = text_hash(text)
+        matches = [
+            n for n in self.narrations if n.page_id == page_id and n.language == language and n.text_hash == wanted
+        ]
+        return matches[-1] if matches else None
+
+    def latest_export(self, format: str = "pdf") -> ExportRecord | None:
+        """The newest export in this format."""
+        return next((r for r in reversed(self.exports) if r.format == format), None)
+
+    def audio_names(self) -> set[str]:
+        """Every audio file the document refers to."""
+        return {n.audio for n in self.narrations}

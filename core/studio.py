@@ -34,6 +34,8 @@ from core.providers.base import (
     Brief,
     Illustrator,
     ImageJob,
+    Narrator,
+    Remark,
     Step,
     Translator,
     Upscaler,
@@ -49,19 +51,23 @@ from core.safety import SafetyChecker
 from core.spaces import Level
 from core.store import StaleRevision, Store
 from core.story import (
+    LAYOUTS,
     MAX_PAGES,
     CaptionVersion,
     Draft,
     ExportRecord,
     ExportSettings,
     ImageVariant,
+    Narration,
     Photo,
     Question,
+    SentenceTiming,
     Story,
     StoryPage,
     StorySettings,
     Translation,
     now,
+    text_hash,
 )
 from core.text import clean_text, one_line, safe_filename
 
@@ -93,6 +99,7 @@ Event = Token | Progress | Notice
 
 T = TypeVar("T")
 _COMMIT_TRIES = 8
+MAX_VARIANTS = 8  # pictures per page in one batch
 
 
 def _commit(store: Store, story: Story, change: Callable[[Story], T], step: str, engine: str | None = None) -> T:
@@ -512,9 +519,12 @@ def next_seed(story: Story, page_id: str) -> int:
     """A new seed for a page's next picture, derived from the story's seed, the page's place in the
     chosen draft and how many pictures it has, never from the page's random id: the same photo,
     settings and seed give the same book, pictures included."""
-    made = len(story.scenes[page_id].variants) if page_id in story.scenes else 0
-    number = next((n for n, p in enumerate(_chosen(story).pages, start=1) if p.id == page_id), 0)
-    return random.Random(f"{story.settings.seed}:page {number}:{made}").randrange(2**31)
+    return page_seed_after(story, page_id, 0)
+
+
+def page_seed(story_seed: int, number: int, made: int) -> int:
+    """The seed of picture `made` (0 for the first) of page `number` of a story with this seed."""
+    return random.Random(f"{story_seed}:page {number}:{made}").randrange(2**31)
 
 
 def illustrate(
@@ -524,11 +534,22 @@ def illustrate(
     page_ids: Sequence[str] | None = None,
     seed: int | None = None,
     safety: SafetyChecker | None = None,
+    *,
+    variants: int = 1,
+    unpinned: bool = False,
+    reference: Image.Image | None = None,
 ) -> Iterator[Event]:
-    """A new picture for each page asked (all pages by default); the new one becomes chosen."""
+    """New pictures for each page asked (all pages by default; with `unpinned`, only the pages
+    whose picture is not pinned): `variants` of them per page, drawn as one batch, the first
+    becoming the page's chosen picture unless the page is pinned. `reference` is a picture the
+    results should look like (engines that cannot take one draw from the prompt alone)."""
     _may_change(store, story)
+    if not 1 <= variants <= MAX_VARIANTS:
+        raise InputError(f"Draw between 1 and {MAX_VARIANTS} pictures per page at a time.")
     draft = _chosen(story)
     pages = [p for p in draft.pages if page_ids is None or p.id in page_ids]
+    if unpinned:
+        pages = [p for p in pages if not is_pinned(story, p.id)]
     photo = photo_image(store, story)
     width, height = illustrator.size_for(story.settings.aspect)
     jobs: list[tuple[StoryPage, ImageJob]] = []
@@ -537,23 +558,14 @@ def illustrate(
         if reasons:
             yield Notice(f"Page {draft.pages.index(page) + 1} was not drawn: {'; '.join(reasons)}.")
             continue
-        _, negative = image_prompt(page.scene, story.settings.style)
-        jobs.append(
-            (
-                page,
-                ImageJob(
-                    prompt=page.prompt,
-                    seed=next_seed(story, page.id) if seed is None else seed,
-                    width=width,
-                    height=height,
-                    negative_prompt=negative,
-                    style=story.settings.style,
-                    scene=page.scene,
-                    mood=mood_of(page.text),
-                    photo=photo,
-                ),
+        if page_ids is not None and is_pinned(story, page.id):
+            yield Notice(
+                f"Page {draft.pages.index(page) + 1} is pinned: its new pictures are added beside the "
+                "pinned one, which stays in use until you pick another."
             )
-        )
+        for k in range(variants):
+            job_seed = seed + k if seed is not None else page_seed_after(story, page.id, k)
+            jobs.append((page, image_job(story, page, job_seed, (width, height), photo, reference)))
     total = len(jobs)
     _may_change(store, story, illustrator.engine, calls=total, pictures=total)
     yield Progress(f"Drawing {total} picture{'s' if total != 1 else ''}", 0, total)
@@ -562,6 +574,9 @@ def illustrate(
     for event in illustrator.generate([job for _, job in jobs]):
         if isinstance(event, Step):  # live, while the picture is being made
             yield Progress(f"Scene {event.index + 1} of {total}, step {event.step} of {event.steps}", done, total)
+            continue
+        if isinstance(event, Remark):
+            yield Notice(event.text)
             continue
         page, job = jobs[event.index]
         image = event.image
@@ -577,10 +592,11 @@ def illustrate(
             negative_prompt=job.negative_prompt,
             params=params,
         )
+        first_of_page = all(p.id != page.id for p, _ in jobs[: event.index])
         _commit(
             store,
             story,
-            lambda s, page_id=page.id, variant=variant: _add_variant(s, page_id, variant),
+            lambda s, page_id=page.id, variant=variant, choose=first_of_page: _add_variant(s, page_id, variant, choose),
             "illustrate",
             illustrator.engine,
         )
@@ -588,10 +604,12 @@ def illustrate(
         yield Progress(f"Scene {done} of {total} drawn", done, total)
 
 
-def _add_variant(story: Story, page_id: str, variant: ImageVariant) -> None:
+def _add_variant(story: Story, page_id: str, variant: ImageVariant, choose: bool = True) -> None:
+    """Keep a new picture with its page; it becomes the chosen one (when `choose`) unless the page is pinned."""
     scene = story.scene(page_id)
     scene.variants.append(variant)
-    scene.chosen = variant.id
+    if choose and not scene.pinned:
+        scene.chosen = variant.id
 
 
 def choose_variant(store: Store, story: Story, page_id: str, variant_id: str) -> None:
@@ -780,24 +798,40 @@ def export_pdf(
     language: str | None = None,
     bilingual: bool = False,
     safety: SafetyChecker | None = None,
+    layout: str | None = None,
+    trim: str | None = None,
+    crop_marks: bool = False,
 ) -> Iterator[Event]:
     """Print the chosen draft as a PDF, keep it beside the story and, with a publisher, publish it.
 
     `language` None is the story's own language; a code prints that translation (both texts with
     `bilingual`). A published PDF carries a QR code pointing at its public URL, so a phone that can
     reach the publisher downloads the very same file; an unpublished one has no QR code. With
-    `safety`, exactly the texts that will be printed are checked first.
+    `safety`, exactly the texts that will be printed are checked first. `layout` None keeps the
+    story's (see `core.export.pdf.LAYOUTS`).
+
+    With a `trim` ("A4", "8.5x8.5in", "148x210mm"...) it is a print-ready PDF instead: that trim
+    and a 3 mm bleed, crop marks with `crop_marks`, and a Notice for each picture that prints
+    under 300 dpi (the PDF is made all the same). The trim and crop marks are kept as the story's
+    printing choice.
     """
     from core.export.pdf import render_pdf
+    from core.export.printing import low_resolution_notes, parse_trim
 
     _may_change(store, story)
     store.check_printing(story.id)  # a class that reviews before printing: refused before any work
     _chosen(story)  # a story without a draft has nothing to print
+    if layout is not None and layout not in LAYOUTS:
+        raise InputError(f"Unknown layout {layout!r}: choose one of {', '.join(LAYOUTS)}.")
+    chosen_trim = parse_trim(trim).name if trim is not None else None
     try:
         settings = ExportSettings(
             page_size=page_size or story.export.page_size,
             language=language or None,
             bilingual=bool(bilingual and language),
+            layout=layout or story.export.layout,
+            trim=chosen_trim or story.export.trim,
+            crop_marks=crop_marks if chosen_trim else story.export.crop_marks,
         )
     except ValidationError:
         raise InputError(f"Unknown page size {page_size!r}: choose A4, Letter or square.") from None
@@ -810,10 +844,13 @@ def export_pdf(
             raise InputError("The safety check stopped this export: " + "; ".join(sorted(set(reasons))) + ".")
     story.export = settings
     token = secrets.token_hex(16)
-    filename = f"{safe_filename(story.title)}.pdf"
+    filename = f"{safe_filename(story.title)}{'-print' if chosen_trim else ''}.pdf"
     url = publisher.url(token, filename) if publisher else None
     yield Progress("Laying out the pages", 0, 2)
-    rendered = render_pdf(_book(store, story, settings, url))
+    rendered = render_pdf(_book(store, story, settings, url, for_print=chosen_trim is not None))
+    notes = low_resolution_notes(rendered.low_resolution)
+    for note in notes:
+        yield Notice(note)
     yield Progress("Saving the PDF", 1, 2)
     store.put_export(story.id, token, rendered.data)
     if publisher:
@@ -827,6 +864,9 @@ def export_pdf(
         size=len(rendered.data),
         pages=rendered.pages,
         url=url,
+        trim=chosen_trim,
+        layout=settings.layout,
+        notes=notes,
     )
 
     def keep(s: Story) -> None:
@@ -837,9 +877,11 @@ def export_pdf(
     yield Progress("PDF ready", 2, 2)
 
 
-def _book(store: Store, story: Story, settings: ExportSettings, url: str | None):
-    """The book to print: the chosen draft's pages with their pictures, in `settings`' language."""
+def _book(store: Store, story: Story, settings: ExportSettings, url: str | None, for_print: bool = False):
+    """The book to print: the chosen draft's pages with their pictures, in `settings`' language
+    and layout; `for_print`: on `settings`' trim, with bleed (and crop marks if they are asked)."""
     from core.export.pdf import Book, BookPage
+    from core.export.printing import PrintSpec, parse_trim
 
     draft = _chosen(story)
     translation = story.translation(settings.language) if settings.language else None
@@ -860,6 +902,8 @@ def _book(store: Store, story: Story, settings: ExportSettings, url: str | None)
         translation_language=settings.language if settings.bilingual else None,
         qr_url=url,
         credits=credits(story),
+        layout=settings.layout,
+        print=PrintSpec(parse_trim(settings.trim), settings.crop_marks) if for_print else None,
     )
 
 
@@ -870,7 +914,7 @@ def book_pdf(store: Store, story: Story) -> bytes:
 
     settings = story.export
     if settings.language and story.translation(settings.language) is None:
-        settings = ExportSettings(page_size=settings.page_size)
+        settings = ExportSettings(page_size=settings.page_size, layout=settings.layout)
     return render_pdf(_book(store, story, settings, None)).data
 
 
@@ -942,3 +986,193 @@ def delete_story(store: Store, story_id: str, publisher: Publisher | None = None
             publisher.unpublish(record.token)
     store.delete(story_id)
     return len(story.exports)
+
+
+# --- narration ---------------------------------------------------------------------------
+
+
+def narrate(
+    store: Store,
+    story: Story,
+    narrator: Narrator,
+    page_ids: Sequence[str] | None = None,
+    language: str | None = None,
+    safety: SafetyChecker | None = None,
+    again: bool = False,
+) -> Iterator[Event]:
+    """Read the pages asked (all by default) aloud in `language` (None: the story's own; else a
+    translation's), keeping each page's audio in the store and its `Narration` on the story.
+
+    A page that already has a current narration in the same voice is skipped unless `again` (a
+    page named in `page_ids` is always read again). With `safety`, each page's text is checked
+    first and a page that fails is not spoken. The story is saved after every page.
+    """
+    from core.narration import sentences
+
+    _may_change(store, story)
+    draft = _chosen(story)
+    language = language or story.settings.language
+    if language != story.settings.language and story.translation(language) is None:
+        raise InputError(f"There is no translation into '{language}': translate the story first.")
+    voice = narrator.voice_for(language)  # before any work: a language nobody speaks is said at once
+    todo: list[tuple[int, StoryPage, list[str]]] = []
+    for number, page in enumerate(draft.pages, start=1):
+        if page_ids is not None and page.id not in page_ids:
+            continue
+        text = story.spoken_text(page.id, language) or ""
+        current = story.narration(page.id, language)
+        if current is not None and current.voice == voice and not again and page_ids is None:
+            continue
+        reasons = safety.check(text) if safety else []
+        if reasons:
+            yield Notice(f"Page {number} was not read aloud: {'; '.join(reasons)}.")
+            continue
+        said = sentences(text)
+        if said:
+            todo.append((number, page, said))
+    total = len(todo)
+    _may_change(store, story, narrator.engine, calls=sum(len(said) for _, _, said in todo))
+    yield Progress(f"Reading {total} page{'s' if total != 1 else ''} aloud ({voice})", 0, total)
+    for done, (number, page, said) in enumerate(todo, start=1):
+        speech = narrator.speak(said, language)
+        made = Narration(
+            page_id=page.id,
+            text_hash=text_hash(story.spoken_text(page.id, language) or ""),
+            language=language,
+            engine=narrator.engine,
+            voice=speech.voice,
+            model=narrator.model,
+            audio=store.put_audio(story.id, speech.audio, "wav"),
+            duration=round(speech.duration, 3),
+            sentences=[SentenceTiming(text=s.text, start=s.start, end=s.end) for s in speech.sentences],
+        )
+        _commit(store, story, lambda s, made=made: _add_narration(s, made), "narrate", narrator.engine)
+        yield Progress(f"Page {number} read aloud ({speech.duration:.1f} s)", done, total)
+
+
+def _add_narration(story: Story, made: Narration) -> None:
+    """Keep the narration, replacing one of the same page, language and text (a reading of an
+    older text stays: choosing that draft again finds it)."""
+    key = (made.page_id, made.language, made.text_hash)
+    story.narrations = [n for n in story.narrations if (n.page_id, n.language, n.text_hash) != key] + [made]
+
+
+# --- the other export formats --------------------------------------------------------------
+
+
+def export_file(
+    store: Store,
+    story: Story,
+    format: str,
+    *,
+    language: str | None = None,
+    publisher: Publisher | None = None,
+    safety: SafetyChecker | None = None,
+    options: dict | None = None,
+) -> Iterator[Event]:
+    """Make the story in one of `core.export.formats.FORMATS` (other than the PDF, which has
+    `export_pdf`), keep the file beside the story and, with a publisher, publish it.
+
+    `language` None is the story's own; a code exports that translation. With `safety`, every text
+    the file holds (title and pages) is checked first. Classes that review before printing refuse
+    every format until the teacher approves, as for the PDF.
+    """
+    from core.export.formats import FORMATS, ExportRequest
+
+    chosen = FORMATS.get(format)
+    if chosen is None or not chosen.make:
+        raise InputError(f"Unknown export format '{format}': choose {', '.join(FORMATS)}.")
+    _may_change(store, story)
+    store.check_printing(story.id)
+    draft = _chosen(story)
+    language = None if language in (None, "", story.settings.language) else language
+    translation = story.translation(language) if language else None
+    if language and translation is None:
+        raise InputError(f"There is no translation into '{language}': translate the story first.")
+    if safety:
+        texts = (
+            [translation.title, *translation.pages] if translation else [draft.title, *(p.text for p in draft.pages)]
+        )
+        reasons = [r for text in texts for r in safety.check(text)]
+        if reasons:
+            raise InputError("The safety check stopped this export: " + "; ".join(sorted(set(reasons))) + ".")
+    token = secrets.token_hex(16)
+    filename = f"{safe_filename(story.title)}.{chosen.extension}"
+    url = publisher.url(token, filename) if publisher else None
+    yield Progress(f"Making the {chosen.label}", 0, 2)
+    data = chosen.maker()(ExportRequest(store, story, language, url, dict(options or {})))
+    yield Progress(f"Saving the {chosen.label}", 1, 2)
+    store.put_export(story.id, token, data, chosen.extension)
+    if publisher:
+        publisher.publish(token, filename, data)
+    record = ExportRecord(
+        token=token,
+        filename=filename,
+        page_size=story.export.page_size,
+        language=language,
+        size=len(data),
+        pages=len(draft.pages),
+        url=url,
+        format=chosen.name,
+    )
+    _commit(store, story, lambda s: s.exports.append(record), "export")
+    yield Progress(f"{chosen.label} ready", 2, 2)
+
+
+# --- choosing pictures (variants, pins) ---------------------------------------------------
+
+
+def page_seed_after(story: Story, page_id: str, k: int) -> int:
+    """The seed of the picture `k` places after the page's next one (the k-th variant of a batch;
+    k = 0 is `next_seed`)."""
+    made = len(story.scenes[page_id].variants) if page_id in story.scenes else 0
+    number = next((n for n, p in enumerate(_chosen(story).pages, start=1) if p.id == page_id), 0)
+    return page_seed(story.settings.seed, number, made + k)
+
+
+def image_job(
+    story: Story,
+    page: StoryPage,
+    seed: int,
+    size: tuple[int, int],
+    photo: Image.Image | None,
+    reference: Image.Image | None = None,
+) -> ImageJob:
+    """The job that draws a page's picture with this seed: its prompt, its style, its mood."""
+    _, negative = image_prompt(page.scene, story.settings.style)
+    return ImageJob(
+        prompt=page.prompt,
+        seed=seed,
+        width=size[0],
+        height=size[1],
+        negative_prompt=negative,
+        style=story.settings.style,
+        scene=page.scene,
+        mood=mood_of(page.text),
+        photo=photo,
+        reference=reference,
+    )
+
+
+def is_pinned(story: Story, page_id: str) -> bool:
+    scene = story.scenes.get(page_id)
+    return scene is not None and scene.pinned
+
+
+def pin(store: Store, story: Story, page_id: str, pinned: bool = True, variant_id: str | None = None) -> None:
+    """Pin a page's picture (with `variant_id`, choose that one first) or unpin it. A pinned page
+    keeps its picture in use through "redraw unpinned" and whole-book versions."""
+
+    def change(s: Story) -> None:
+        scene = s.scenes.get(page_id)
+        if scene is None or not scene.variants:
+            raise InputError("That page has no picture to pin yet: draw one first.")
+        if variant_id is not None:
+            if all(v.id != variant_id for v in scene.variants):
+                raise InputError("That picture does not belong to this page.")
+            scene.chosen = variant_id
+        elif scene.chosen is None:
+            scene.chosen = scene.chosen_variant().id
+        scene.pinned = pinned
+
+    _commit(store, story, change, "pin")

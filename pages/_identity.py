@@ -27,8 +27,9 @@ import streamlit as st
 
 from core.classroom import Classrooms, JoinThrottle, Seat
 from core.errors import InputError
+from core.people import People
 from core.settings import Settings
-from core.spaces import LINK_KEY, Person, new_link_key
+from core.spaces import LINK_KEY, Person, Spaces, new_link_key
 
 Mode = Literal["personal", "signin", "link"]
 
@@ -80,9 +81,10 @@ def current_seat() -> Seat | None:
 
 
 def space_id() -> str | None:
-    """Where this session starts stories: a pupil's class, else the person's own space (None)."""
+    """Where this session starts stories: a pupil's class, else the team chosen in the sidebar,
+    else the person's own space (None)."""
     seat = current_seat()
-    return seat.class_id if seat else None
+    return seat.class_id if seat else st.session_state.get("identity_team")
 
 
 def person(settings: Settings) -> Person | None:
@@ -99,10 +101,14 @@ def person(settings: Settings) -> Person | None:
     if not claims.get("is_logged_in"):
         return None
     try:
-        return Person.from_claims(claims)
+        who = Person.from_claims(claims)
     except InputError as error:
         st.error(str(error))
         return None
+    if st.session_state.get("identity_remembered") != who.id:  # once per session: others find them by e-mail
+        People(settings.data_dir).remember(who, claims)
+        st.session_state["identity_remembered"] = who.id
+    return who
 
 
 def waiting_for_signin(settings: Settings) -> bool:
@@ -196,6 +202,27 @@ def sidebar(settings: Settings, who: Person) -> None:
         st.caption("The address of this page is your key: bookmark it to come back to your stories.")
     st.caption("Your person id, for others to share a story with you:")
     st.code(who.id, language=None)
+    team_picker(settings, who)
+
+
+def team_picker(settings: Settings, who: Person) -> None:
+    """Where this session's new stories go: the person's own space or one of their teams."""
+    teams = [team for team in Spaces(settings.data_dir).teams_of(who.id) if team.role(who.id) != "viewer"]
+    chosen = st.session_state.get("identity_team")
+    if not teams:
+        st.session_state.pop("identity_team", None)
+        return
+    options = [None] + [team.id for team in teams]
+    names = {None: "My own space", **{team.id: f"Team {team.name}" for team in teams}}
+    picked = st.selectbox(
+        "New stories go to",
+        options,
+        index=options.index(chosen) if chosen in options else 0,
+        format_func=names.get,
+        key="identity_team_pick",
+        help="A team's owner sees every story started in the team; share one with the whole team from the Library.",
+    )
+    st.session_state["identity_team"] = picked
 
 
 def _literal(text: str) -> str:

@@ -47,8 +47,10 @@ PICTURES = PageSpec("pages/pictures.py", "Pictures", ":material/image:")
 UPSCALE = PageSpec("pages/upscale.py", "Upscale", ":material/zoom_in:")
 TRANSLATE = PageSpec("pages/translate.py", "Translate", ":material/translate:")
 EXPORT = PageSpec("pages/export.py", "Export", ":material/picture_as_pdf:")
+READ_ALOUD = PageSpec("pages/read_aloud.py", "Read aloud", ":material/record_voice_over:")
 LIBRARY = PageSpec("pages/library.py", "Library", ":material/library_books:")
 CLASSROOM = PageSpec("pages/classroom.py", "Classroom", ":material/school:")
+TEAMS = PageSpec("pages/teams.py", "Teams", ":material/groups:")
 SETTINGS = PageSpec("pages/settings.py", "Settings", ":material/settings:")
 CAMPAIGN = PageSpec("pages/campaign.py", "Product & brief", ":material/campaign:")
 CAMPAIGN_COPY = PageSpec("pages/campaign_copy.py", "Copy variants", ":material/edit_note:")
@@ -58,9 +60,9 @@ BRAND_KIT = PageSpec("pages/brand_kit.py", "Brand kit", ":material/palette:")
 HOW_IT_WORKS = PageSpec("pages/how_it_works.py", "How it works", ":material/lightbulb:")
 
 SECTIONS: dict[str, list[PageSpec]] = {
-    "Make a story": [PHOTO, CAPTION, STORY_SETTINGS, DRAFT, PICTURES, UPSCALE, TRANSLATE, EXPORT],
+    "Make a story": [PHOTO, CAPTION, STORY_SETTINGS, DRAFT, PICTURES, UPSCALE, TRANSLATE, EXPORT, READ_ALOUD],
     "Make a campaign": [CAMPAIGN, CAMPAIGN_COPY, CAMPAIGN_FORMATS, CAMPAIGN_EXPORT, BRAND_KIT],
-    "Studio": [LIBRARY, CLASSROOM, SETTINGS, HOW_IT_WORKS],
+    "Studio": [LIBRARY, CLASSROOM, TEAMS, SETTINGS, HOW_IT_WORKS],
 }
 
 

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 import streamlit as st
 
 from core import studio
+from core.background import in_background
 from core.errors import ModelUnavailable, StudioError
 from core.limits import Limits
 from core.publish import StaticFolder
@@ -143,6 +144,9 @@ def run_step(
 ) -> bool:
     """Run a long studio step with visible progress. Returns True when it finished.
 
+    The step runs behind the page at the lowest CPU priority (`core.background`), so that on a
+    shared studio everyone's quick reruns go first.
+
     Streamed text appears as it arrives (escaped: model output is shown, never interpreted);
     progress events drive a progress bar. A StudioError becomes one clear message; the story is
     already saved as far as the step got. A missing local model offers to switch `capability` to
@@ -150,7 +154,7 @@ def run_step(
     """
     try:
         with st.status(label, expanded=True) as status:
-            _consume(events(), stream)
+            _consume(in_background(events), stream)
             status.update(label=f"{label}: done", state="complete", expanded=False)
         return True
     except ModelUnavailable as error:

@@ -1,5 +1,6 @@
-"""A teacher's classes: open one, show its code and QR code, see every pupil's stories, reset a
-pupil's link, review before printing, close it and download everything as one ZIP.
+"""A teacher's classes: open one, show its code and QR code, see every pupil's stories and what
+they did, reset a pupil's link or take them out, review before printing, close (and reopen) it and
+download everything as one ZIP.
 
 A pupil sees their own place here (their class and their link). Everything is decided in
 `core.classroom`; this page only draws it.
@@ -79,6 +80,9 @@ if room.open:
         room = classes.set_review(room.id, who, review)
 else:
     st.info("This class is closed: its code and every pupil link no longer work. You keep every story.")
+    if st.button("Reopen the class (with a new code; pupils' links work again)", key=f"classroom_reopen_{room.id}"):
+        classes.reopen(room.id, who)
+        st.rerun()
 
 stories = classes.stories(room.id, store)
 by_pupil: dict[str, list] = {}
@@ -88,14 +92,35 @@ for pupil, summary in stories:
 st.subheader(f"Pupils ({len(room.pupils)})")
 if not room.pupils:
     st.caption("Nobody has joined yet.")
+
+
+def history(pupil_id: str, own: list) -> None:
+    """What one pupil did, newest first, across their stories (from each story's audit trail)."""
+    entries = sorted(
+        ((e, summary.title) for summary in own for e in store.history(summary.id)), key=lambda pair: pair[0].time
+    )
+    if entries:
+        st.caption("What they did")
+        st.dataframe(
+            [
+                {"When (UTC)": f"{e.time:%d %b %H:%M}", "Story": title, "Step": e.step, "Who": e.by}
+                for e, title in reversed(entries[-50:])
+            ],
+            hide_index=True,
+            key=f"classroom_history_{pupil_id}",
+        )
+
+
 for pupil in room.pupils:
     own = by_pupil.get(pupil.id, [])
     with st.expander(f"{pupil.name} · {len(own)} {'story' if len(own) == 1 else 'stories'}"):
         for summary in own:
-            line, open_box, approve_box = st.columns([4, 1, 2])
+            line, open_box, read_box, approve_box = st.columns([4, 1, 1, 2])
             line.markdown(f"**{_ui.literal(summary.title)}**  \n{summary.pages} pages")
             if open_box.button("Open", key=f"classroom_open_{summary.id}"):
                 _ui.open_story(summary.id)
+            if summary.pages and read_box.button("Read aloud", key=f"classroom_read_{summary.id}"):
+                _ui.open_story(summary.id, _nav.READ_ALOUD)
             if room.review and summary.id in room.approved:
                 approve_box.caption("Approved for printing")
                 if approve_box.button("Withdraw approval", key=f"classroom_withdraw_{summary.id}"):
@@ -111,6 +136,23 @@ for pupil in room.pupils:
         if new_key:
             st.caption(f"{pupil.name}'s new link (the old one no longer works): give it to them only.")
             st.code(f"{base_url}/?space={new_key}", language=None)
+        history(pupil.id, own)
+        sure = st.checkbox(
+            f"Take {pupil.name} out of the class (their link stops; you keep their stories)",
+            key=f"classroom_remove_sure_{pupil.id}",
+        )
+        if st.button("Remove from the class", key=f"classroom_remove_{pupil.id}", disabled=not sure):
+            classes.remove_pupil(room.id, who, pupil.id)
+            st.rerun()
+for pupil in room.former:
+    own = by_pupil.get(pupil.id, [])
+    with st.expander(f"{pupil.name} (no longer in the class) · {len(own)} {'story' if len(own) == 1 else 'stories'}"):
+        for summary in own:
+            line, open_box = st.columns([4, 1])
+            line.markdown(f"**{_ui.literal(summary.title)}**  \n{summary.pages} pages")
+            if open_box.button("Open", key=f"classroom_open_{summary.id}"):
+                _ui.open_story(summary.id)
+        history(pupil.id, own)
 
 st.subheader("All the class's stories")
 st.download_button(

@@ -4,11 +4,11 @@ import html
 
 import streamlit as st
 
-from core import providers, studio
+from core import choosing, pipeline, providers, studio
 from core.errors import StudioError
 from core.prompts import REVISIONS
 from core.story import MAX_PAGES
-from pages import _nav, _ui
+from pages import _narration, _nav, _ui
 
 _nav.begin(_nav.DRAFT)
 story = _ui.require_story("caption")
@@ -25,13 +25,44 @@ def _run(label: str, step) -> None:
         st.rerun()
 
 
+def _new_draft():
+    """A new draft; with the option on, each page's picture starts as soon as the page is written."""
+    if not st.session_state.get("draft_pipelined"):
+        return studio.write_draft(store, story, _writer())
+    return pipeline.write_and_illustrate(store, story, _writer(), **_painting())
+
+
+def _revision(instruction: str):
+    if not st.session_state.get("draft_pipelined"):
+        return studio.revise(store, story, _writer(), instruction)
+    return pipeline.revise_and_illustrate(store, story, _writer(), instruction=instruction, **_painting())
+
+
+def _painting() -> dict:
+    return {
+        "illustrator": providers.illustrator_for(settings),
+        "safety": providers.safety_for(settings),
+        "reference": choosing.reference_image(store, story, settings),
+    }
+
+
+def _pipelined_option() -> None:
+    st.toggle(
+        "Draw the pictures while the story is written",
+        key="draft_pipelined",
+        help="Each page's picture starts as soon as the writer has finished that page. A revision "
+        "redraws only the pages it changes.",
+    )
+
+
 draft = story.draft
 if draft is None:
     st.write(
         f"The writer will turn your caption into a {story.settings.pages}-page story for {story.settings.audience}."
     )
+    _pipelined_option()
     if st.button("Write the story", type="primary", key="draft_write"):
-        _run("Writing the story", lambda: studio.write_draft(store, story, _writer()))
+        _run("Writing the story", _new_draft)
     st.stop()
 
 _ui.engine_line(draft.engine if draft.author == "model" else "", draft.model)
@@ -72,17 +103,18 @@ with st.form(f"draft_edit_{draft.id}"):
     st.form_submit_button("Save my edits", on_click=_save_edits, args=(draft.id, [p.id for p in draft.pages]))
 
 st.subheader("Change the story")
+_pipelined_option()
 columns = st.columns(3)  # two rows of three: each label reads whole
 for n, (key, label) in enumerate(REVISIONS.items()):
     if columns[n % 3].button(label, key=f"draft_revise_{key}", width="stretch"):
-        _run(label, lambda label=label: studio.revise(store, story, _writer(), label))
+        _run(label, lambda label=label: _revision(label))
 free, go = st.columns([4, 1])
 instruction = free.text_input(
     "Or say what to change", placeholder="Give the cat a name and a hat", key="draft_instruction"
 )
 go.write("")
 if go.button("Revise", key="draft_revise_free") and instruction:
-    _run("Revising", lambda: studio.revise(store, story, _writer(), instruction))
+    _run("Revising", lambda: _revision(instruction))
 
 left, right = st.columns(2)
 with left:
@@ -99,7 +131,7 @@ with right:
     )
     if st.button("Write a new draft", key="draft_regenerate"):
         studio.update_settings(store, story, seed=int(seed))
-        _run("Writing a new draft", lambda: studio.write_draft(store, story, _writer()))
+        _run("Writing a new draft", _new_draft)
 
 st.subheader(f"Drafts ({len(story.drafts)})")
 
@@ -138,5 +170,8 @@ if len(story.drafts) > 1:
         st.markdown(
             " ".join(styled[op].format(html.escape(text)) for op, text in runs), unsafe_allow_html=True
         )  # every word is escaped: nothing a model wrote is interpreted
+
+with st.expander("Read aloud"):
+    _narration.panel(story, key="draft")
 
 _nav.link(_nav.PICTURES)

@@ -1,13 +1,15 @@
-"""Step 7: the PDF book, its download button, and the QR code a phone can download it with."""
+"""Step 7: the PDF book, its download button, and the QR code a phone can download it with; then
+the read-along formats (EPUB, web reader) with the narration they carry."""
 
 import streamlit as st
 
 from core import providers, studio
 from core.errors import InputError
 from core.export.fonts import printable
+from core.export.printing import TRIMS
 from core.export.qr import qr_image
-from core.story import PAGE_SIZES
-from pages import _nav, _ui
+from core.story import LAYOUTS, PAGE_SIZES
+from pages import _formats, _nav, _ui
 
 _nav.begin(_nav.EXPORT)
 story = _ui.require_story("draft")
@@ -32,7 +34,13 @@ for translation in story.translations:
             st.caption(f"The {translation.language} translation cannot be printed here: {reason}")
 
 left, middle, right = st.columns(3)
-page_size = left.radio("Page size", PAGE_SIZES, index=PAGE_SIZES.index(story.export.page_size), key="export_size")
+page_size = left.radio(
+    "Page size",
+    PAGE_SIZES,
+    index=PAGE_SIZES.index(story.export.page_size),
+    key="export_size",
+    disabled=st.session_state.get("export_print", False),  # a printer's PDF has a trim size instead
+)
 keys = list(languages)
 choice = middle.selectbox(
     "Language",
@@ -45,6 +53,35 @@ language = None if choice == ORIGINAL else choice
 bilingual = right.checkbox(
     "Bilingual (both texts on each page)", story.export.bilingual, disabled=language is None, key="export_bilingual"
 )
+LAYOUT_NAMES = {
+    "above": "Picture above the text",
+    "beside": "Picture beside the text",
+    "band": "Full-page picture, text on a band",
+    "large": "Large type for early readers",
+}
+layout = left.selectbox(
+    "Layout",
+    LAYOUTS,
+    format_func=LAYOUT_NAMES.get,
+    index=LAYOUTS.index(story.export.layout),
+    key="export_layout",
+)
+for_print = right.toggle("For a printer", False, key="export_print", help="A trim size, 3 mm bleed, crop marks")
+trim, crop_marks = None, False
+if for_print:
+    trims = list(TRIMS)
+    trim = right.selectbox(
+        "Trim size",
+        trims,
+        index=trims.index(story.export.trim) if story.export.trim in trims else 0,
+        key="export_trim",
+    )
+    crop_marks = right.checkbox("Crop marks", story.export.crop_marks, key="export_crop_marks")
+    st.caption(
+        "The print PDF has a 3 mm bleed on every side (TrimBox and BleedBox set), pictures at up to "
+        "300 dpi, and crop marks outside the bleed if you ask. It is RGB, not PDF/X: most print "
+        "services convert it themselves."
+    )
 publisher = _ui.publisher()
 try:
     store.check_printing(story.id)  # a class that reviews first: say so before the button is pressed
@@ -55,9 +92,9 @@ st.caption(
     "set the public address in Settings when the studio runs behind another name."
 )
 
-if st.button("Make the PDF", type="primary", key="export_go"):
+if st.button("Make the print PDF" if for_print else "Make the PDF", type="primary", key="export_go"):
     _ui.run_step(
-        "Making the PDF",
+        "Making the print PDF" if for_print else "Making the PDF",
         lambda: studio.export_pdf(
             store,
             story,
@@ -66,15 +103,21 @@ if st.button("Make the PDF", type="primary", key="export_go"):
             language=language,
             bilingual=bilingual and language is not None,
             safety=providers.safety_for(settings),
+            layout=layout,
+            trim=trim,
+            crop_marks=crop_marks,
         ),
     )
     story = store.load(story.id)
 
-if story.exports:
-    latest = story.exports[-1]
+latest = story.latest_export("pdf")
+if latest:
     pdf = store.export_path(story.id, latest.token)
     if pdf.exists():
-        st.success(f"{latest.filename}: {latest.pages} pages, {latest.size / 1024:.0f} KB, {latest.page_size}.")
+        made_for = f"for a printer, trim {latest.trim}" if latest.trim else latest.page_size
+        st.success(f"{latest.filename}: {latest.pages} pages, {latest.size / 1024:.0f} KB, {made_for}.")
+        for note in latest.notes:
+            st.warning(note)
         download, qr = st.columns([2, 1])
         download.download_button(
             "Download the PDF",
@@ -89,3 +132,5 @@ if story.exports:
             download.markdown(f"Link for this PDF: `{latest.url}`")
             qr.image(qr_image(latest.url), caption="Scan to download on a phone", width=220)
         st.caption(studio.credits(story))
+
+_formats.other_formats(story, language, publisher)

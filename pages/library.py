@@ -10,35 +10,59 @@ are drawn; core refuses the rest anyway.
 import streamlit as st
 
 from core import studio
+from core.export.archive import export_zip, import_zip
 from core.spaces import Level
+from core.text import safe_filename
 from pages import _identity, _nav, _ui
 
 _nav.begin(_nav.LIBRARY)
 store = _ui.store()
 shared_studio = _identity.shared(_ui.settings())
 pupil = _identity.current_seat()
+
+
+def import_box() -> None:
+    """A story ZIP (from 'Download as ZIP', here or in another studio) becomes a new story of theirs."""
+    done = st.session_state.pop("library_imported", None)
+    with st.expander("Import a story from a ZIP", expanded=done is not None):
+        if done:
+            st.success(f"Imported '{done}': it is yours, in the list above.")
+        uploads = st.session_state.setdefault("library_import_round", 0)  # a new uploader after each import
+        upload = st.file_uploader("Story ZIP", type=["zip"], key=f"library_import_{uploads}")
+        if upload is not None and st.button("Import it", key="library_import_go"):
+            with _ui.shows_errors():
+                st.session_state["library_imported"] = import_zip(store, upload.getvalue()).title
+                st.session_state["library_import_round"] = uploads + 1
+                st.rerun()
+
+
 stories = studio.library(store)
 if not stories:
     st.info("No stories yet.")
     _nav.link(_nav.PHOTO, "Start with a photo")
+    import_box()
     st.stop()
 
 MODES = {"view": "Read only", "edit": "Can edit"}
 
 
 def share_box(where, story_id: str) -> None:
-    """Share one story with a person (by their id) or the whole space; list and revoke shares."""
+    """Share one story with a person (by e-mail or id) or the whole space; list and revoke shares."""
     box = where.popover("Share")
     access = store.access(story_id)  # the owner's own story: readable
     with _ui.shows_errors():
         for share in access.shares:
-            who = "everyone in this space" if share.kind == "space" else share.target
+            who = "everyone in this space" if share.kind == "space" else share.label or share.target
             line, revoke = box.columns([3, 1])
             line.caption(f"{_ui.literal(who)} · {MODES[share.mode].lower()}")
             if revoke.button("Revoke", key=f"library_revoke_{story_id}_{share.kind}_{share.target}"):
                 store.revoke(story_id, None if share.kind == "space" else share.target)
                 st.rerun()
-    person = box.text_input("Person id", key=f"library_share_with_{story_id}", placeholder="oidc:… or link:…")
+    person = box.text_input(
+        "E-mail address or person id",
+        key=f"library_share_with_{story_id}",
+        placeholder="name@example.com, or oidc:… / link:…",
+    )
     mode = box.radio("They may", list(MODES), format_func=MODES.get, key=f"library_share_mode_{story_id}")
     if box.button("Share with this person", key=f"library_share_{story_id}", disabled=not person.strip()):
         with _ui.shows_errors():
@@ -90,6 +114,15 @@ for summary in stories:
         share_box(actions, summary.id)
     history_box(info, summary.id)
     more = actions.popover("More")
+    more.download_button(
+        "Download as ZIP",
+        lambda story_id=summary.id: export_zip(store, store.load(story_id)),
+        file_name=f"{safe_filename(summary.title)}.zip",
+        mime="application/zip",
+        key=f"library_zip_{summary.id}",
+        on_click="ignore",
+        help="The story, its photo, pictures and PDFs: import it into another studio or space.",
+    )
     if more.button("Duplicate", key=f"library_duplicate_{summary.id}"):
         with _ui.shows_errors():
             studio.duplicate_story(store, summary.id)
@@ -105,3 +138,4 @@ for summary in stories:
                 st.session_state.pop("story_id")
                 st.query_params.clear()
             st.rerun()
+import_box()

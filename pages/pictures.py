@@ -1,13 +1,15 @@
 """Step 5: a picture for every key scene; the person picks, regenerates, reseeds and re-prompts.
 
 All pages show as a grid of small pictures; one page at a time opens for work, so a 24-page
-story stays quick to use.
+story stays quick to use. Several pictures per page can be drawn in one batch and compared side
+by side; a pinned page keeps its picture through "redraw unpinned"; whole-book versions are
+compared page by page and mixed; a region of a picture can be redrawn where the engine can.
 """
 
 import streamlit as st
 
-from core import providers, studio
-from pages import _nav, _ui
+from core import choosing, providers, studio
+from pages import _nav, _pictures_more, _ui
 
 GRID = 6  # small pictures per row
 NEWEST = 6  # versions of one page shown to pick from (the chosen one is always among them)
@@ -19,28 +21,48 @@ settings = _ui.settings()
 draft = story.draft
 
 
-def _draw(label: str, page_ids=None, seed=None) -> None:
+def _draw(label: str, page_ids=None, seed=None, unpinned=False) -> None:
     illustrator, safety = providers.illustrator_for(settings), providers.safety_for(settings)
-    if _ui.run_step(
-        label, lambda: studio.illustrate(store, story, illustrator, page_ids, seed, safety), capability="illustrator"
-    ):
+    variants = int(st.session_state.get("pictures_variants", 1))
+    reference = choosing.reference_image(store, story, settings)
+
+    def step():
+        return studio.illustrate(
+            store, story, illustrator, page_ids, seed, safety, variants=variants, unpinned=unpinned, reference=reference
+        )
+
+    if _ui.run_step(label, step, capability="illustrator"):
         st.rerun()
 
 
 missing = [page.id for page in story.pages_without_picture()]
-left, right = st.columns(2)
+pinned = sum(studio.is_pinned(story, page.id) for page in draft.pages)
+left, middle, right = st.columns([2, 2, 1], vertical_alignment="bottom")
 label = "Draw the missing picture" if len(missing) == 1 else f"Draw the {len(missing)} missing pictures"
 if missing and left.button(label, type="primary", key="pictures_missing"):
     _draw("Drawing pictures", missing)
-if right.button("Draw a new picture for every page", key="pictures_all"):
+if not missing:  # the redraw button comes first when nothing is missing
+    left, middle = middle, left
+if pinned and middle.button(f"Redraw the {len(draft.pages) - pinned} unpinned pages", key="pictures_unpinned"):
+    _draw("Drawing pictures", unpinned=True)
+elif not pinned and middle.button("Draw a new picture for every page", key="pictures_all"):
     _draw("Drawing pictures")
+right.number_input(
+    "Pictures per page",
+    1,
+    studio.MAX_VARIANTS,
+    1,
+    key="pictures_variants",
+    help="Several pictures of each page, drawn in one batch, to compare side by side below.",
+)
 
 numbered = list(enumerate(draft.pages, start=1))
 for row in range(0, len(numbered), GRID):
     for cell, (number, each) in zip(st.columns(GRID), numbered[row : row + GRID]):
         picture = story.picture(each.id)
+        mark = " · pinned" if studio.is_pinned(story, each.id) else ""
         if picture:
-            cell.image(str(store.thumbnail(story.id, picture.image, 200)), caption=f"Page {number}")
+            cell.image(str(store.thumbnail(story.id, picture.image, 200)), caption=f"Page {number}{mark}")
         else:
             cell.caption(f"Page {number}: no picture yet")
 
@@ -101,12 +123,17 @@ if chosen is not None and made > 1:
         ids,
         index=ids.index(chosen.id),
         horizontal=True,
-        key=f"pictures_pick_{page.id}_{made}",
+        key=f"pictures_pick_{page.id}_{made}_{chosen.id}",  # chosen elsewhere (a version, a pin): a fresh picker
         format_func=lambda i: f"#{number_of[i]}",
     )
     if pick != chosen.id:
         with _ui.shows_errors():
             studio.choose_variant(store, story, page.id, pick)
             st.rerun()
+
+if chosen is not None:
+    _pictures_more.pin_box(store, story, page, number)
+    _pictures_more.region(store, story, settings, page, chosen)
+_pictures_more.versions(store, story, settings)
 
 _nav.link(_nav.UPSCALE)

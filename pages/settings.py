@@ -74,6 +74,8 @@ with st.form("settings_form"):
             (left, "remote_writer_model", "Writer model"),
             (right, "remote_vision_model", "Vision model"),
             (left, "remote_illustrator_model", "Image model"),
+            (right, "remote_narrator_model", "Speech model"),
+            (left, "narrator_voice", "Voice (offline: joe or espeak; remote: e.g. alloy; empty: each engine's own)"),
         ]
     }
 

@@ -35,6 +35,19 @@ def cat_bytes() -> bytes:
     return (SAMPLES / "chelsea.jpg").read_bytes()
 
 
+@pytest.fixture(scope="session")
+def tiny(tmp_path_factory) -> dict[str, Path]:
+    """Every tiny random-weight local model (tests/tiny_models.py) by capability, built once per
+    test session: several modules load them, and building takes seconds each time."""
+    pytest.importorskip("torch")
+    pytest.importorskip("diffusers")
+    from tests import tiny_models
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("HF_HUB_OFFLINE", "1")
+        return tiny_models.build_all(tmp_path_factory.mktemp("tiny-models"))
+
+
 @pytest.fixture(scope="module")
 def browser():
     """Headless Chromium from Debian's packages, one per test module (tests/test_browser*.py)."""

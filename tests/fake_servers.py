@@ -94,6 +94,20 @@ class Request:
         return self.body
 
 
+def _multipart(ctype: str, raw: bytes) -> dict[str, Any]:
+    """A multipart/form-data body as {name: text, or bytes for a file}."""
+    from email.parser import BytesParser
+    from email.policy import HTTP
+
+    message = BytesParser(policy=HTTP).parsebytes(f"Content-Type: {ctype}\r\n\r\n".encode() + raw)
+    fields: dict[str, Any] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True)
+        fields[name] = payload if part.get_filename() else payload.decode("utf-8", "replace")
+    return fields
+
+
 def _png(width: int, height: int, seed: int = 0) -> bytes:
     from PIL import Image
 
@@ -232,6 +246,8 @@ class _FakeBase:
                 body = json.loads(raw or b"null")
             except ValueError:
                 body = raw.decode("utf-8", "replace")
+        elif "multipart/form-data" in ctype:
+            body = _multipart(ctype, raw)
         elif "x-www-form-urlencoded" in ctype:
             body = {k: v if len(v) > 1 else v[0] for k, v in parse_qs(raw.decode()).items()}
         else:
@@ -286,7 +302,7 @@ FORMATS = ("json_schema", "json_object")
 
 class FakeOpenAI(_FakeBase):
     """An OpenAI-compatible server: /v1/models, /v1/chat/completions (SSE or not),
-    /v1/images/generations, /v1/moderations.
+    /v1/images/generations, /v1/moderations, /v1/audio/speech (a WAV tone as long as the text).
 
     answers: canned chat answers, consumed in order (then made-up ones).
     formats: the response_format kinds accepted ("json_schema", "json_object"); any other kind
@@ -316,8 +332,10 @@ class FakeOpenAI(_FakeBase):
         moderation: bool = True,
         flag_words: Iterable[str] = ("kill", "blood"),
         chunk: int = 7,
+        edits: bool = True,
     ) -> None:
         super().__init__()
+        self.edits = edits
         self.answers: deque[str] = deque(answers)
         self.formats = set(formats)
         self.models = list(models) if models is not None else None
@@ -386,8 +404,12 @@ class FakeOpenAI(_FakeBase):
             return self._chat(handler, request, fault)
         if path == "/v1/images/generations" and request.method == "POST":
             return self._images(handler, request)
+        if path == "/v1/images/edits" and request.method == "POST" and self.edits:
+            return self._edit(handler, request)
         if path == "/v1/moderations" and request.method == "POST" and self.moderation:
             return self._moderations(handler, request)
+        if path == "/v1/audio/speech" and request.method == "POST":
+            return self._speech(handler, request)
         return self._fail(handler, 404, f"Not found: {path}")
 
     def _model_ok(self, handler, body: dict) -> bool:
@@ -545,6 +567,52 @@ class FakeOpenAI(_FakeBase):
             for i in range(int(body.get("n") or 1))
         ]
         self._send(handler, 200, {"created": int(time.time()), "data": images})
+
+    SPEECH_S_PER_CHAR = 0.06  # a fake voice's pace: a 30-character sentence lasts 1.8 s
+
+    def _speech(self, handler, request: Request) -> None:
+        """/v1/audio/speech: a WAV (24 kHz, 16-bit mono) of a quiet tone, 0.06 s per character of
+        the input, as OpenAI answers `response_format="wav"`; other formats are refused (400)."""
+        body = request.body if isinstance(request.body, dict) else {}
+        if not self._model_ok(handler, body):
+            return
+        if body.get("response_format", "mp3") != "wav" or not body.get("voice") or not body.get("input"):
+            return self._fail(handler, 400, "This fake speaks WAV only, and needs a voice and an input.")
+        import math
+        import struct
+        import wave
+
+        rate, frames = 24000, int(24000 * self.SPEECH_S_PER_CHAR * len(str(body["input"])))
+        samples = b"".join(struct.pack("<h", int(3000 * math.sin(i * 2 * math.pi * 440 / rate))) for i in range(frames))
+        buffer = io.BytesIO()
+        with wave.open(buffer, "wb") as out:
+            out.setnchannels(1)
+            out.setsampwidth(2)
+            out.setframerate(rate)
+            out.writeframes(samples)
+        self._send(handler, 200, buffer.getvalue(), ctype="audio/wav")
+
+    def _edit(self, handler, request: Request) -> None:
+        """/v1/images/edits (multipart): the picture sent, with the mask's transparent part
+        painted a colour decided by the prompt, or all of it when there is no mask."""
+        from PIL import Image
+
+        form = request.body if isinstance(request.body, dict) else {}
+        if "image" not in form or "prompt" not in form:
+            return self._fail(handler, 400, "image and prompt are required.", param="image")
+        picture = Image.open(io.BytesIO(form["image"])).convert("RGB")
+        colour = tuple(hashlib.sha256(form["prompt"].encode()).digest()[:3])
+        painted = Image.new("RGB", picture.size, colour)
+        if "mask" in form:
+            alpha = Image.open(io.BytesIO(form["mask"])).convert("RGBA").getchannel("A").resize(picture.size)
+            painted = Image.composite(picture, painted, alpha)  # opaque: kept; transparent: redrawn
+        buffer = io.BytesIO()
+        painted.save(buffer, "PNG")
+        self._send(
+            handler,
+            200,
+            {"created": int(time.time()), "data": [{"b64_json": base64.b64encode(buffer.getvalue()).decode()}]},
+        )
 
     def _moderations(self, handler, request: Request) -> None:
         body = request.body if isinstance(request.body, dict) else {}

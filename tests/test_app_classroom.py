@@ -138,3 +138,40 @@ def test_in_a_password_studio_the_join_link_lets_a_pupil_in_without_the_password
     plain.secrets["access_password"] = "open sesame"
     plain.run()
     assert [t.label for t in plain.text_input] == ["Password"]
+
+
+def test_the_teacher_sees_what_each_pupil_did_takes_one_out_and_reopens_the_class(data_dir, cat_bytes) -> None:
+    teacher = signed_in("teacher", "Ms Rossi")
+    code = open_class(teacher, "Class 4b")
+    mia, tom = pupil(code, "Mia"), pupil(code, "Tom")
+    room = Classrooms(data_dir).classes_of(person("teacher"))[0]
+    seat = Classrooms(data_dir).seat(_value(mia.query_params["space"]))
+    store = Store(data_dir).as_person(seat.person, seat.class_id)
+    story = studio.start_story(store, cat_bytes, "m.jpg")
+    studio.edit_caption(store, story, "A ginger cat.")
+    list(studio.write_draft(store, story, OfflineWriter()))
+
+    teacher.run()
+    tables = [d.value for d in teacher.dataframe if "Story" in d.value.columns]
+    assert len(tables) == 1  # Mia's: Tom did nothing yet
+    history = tables[0]
+    assert list(history["Story"].unique()) == [story.draft.title]
+    assert {"photo", "caption", "draft"} <= set(history["Step"]) and "Mia" in set(history["Who"])
+
+    teacher.checkbox(key=f"classroom_remove_sure_{seat.person.id}").check().run()
+    teacher.button(key=f"classroom_remove_{seat.person.id}").click().run()
+    assert not teacher.exception
+    assert any("Mia (no longer in the class)" in e.label for e in teacher.expander), _texts(teacher)
+    mia.run()
+    assert any("taken this link out of the class" in e.value for e in mia.error), _texts(mia)
+    tom.run()
+    assert any("pupil in Class 4b" in m.value for m in tom.sidebar.markdown)
+
+    teacher.checkbox(key=f"classroom_confirm_{room.id}").check().run()
+    teacher.button(key=f"classroom_close_{room.id}").click().run()
+    _click(teacher, "Reopen the class (with a new code; pupils' links work again)")
+    reopened = Classrooms(data_dir).get(room.id, person("teacher"))
+    assert reopened.open and reopened.code != code
+    assert any(f"Class code: `{reopened.code}`" in m.value for m in teacher.markdown)
+    tom.run()
+    assert not tom.error and any("pupil in Class 4b" in m.value for m in tom.sidebar.markdown)

@@ -63,3 +63,25 @@ def test_deleting_a_story_stops_its_published_pdfs_downloading(data_dir, cat_byt
     assert not at.exception, at.exception
     assert store.list() == []
     assert not published.exists()  # its link and QR code now answer "not found"
+
+
+def test_a_story_zip_downloads_and_imports_as_a_new_story(data_dir, cat_bytes) -> None:
+    from core.export.archive import export_zip
+
+    store = Store(data_dir)
+    story = studio.start_story(store, cat_bytes, "first.jpg")
+    at = _app()
+    at.run()
+    _page(at, "pages/library.py")
+    assert any(b.label == "Download as ZIP" for b in at.get("download_button"))
+
+    at.get("file_uploader")[0].set_value(("story.zip", export_zip(store, store.load(story.id)), "application/zip"))
+    at.run()
+    at.button(key="library_import_go").click().run()
+    assert not at.exception and len(store.list()) == 2
+    assert any(s.value.startswith("Imported") for s in at.success)
+
+    at.get("file_uploader")[0].set_value(("photo.zip", cat_bytes, "application/zip")).run()
+    at.button(key="library_import_go").click().run()
+    assert not at.exception
+    assert any("not a ZIP archive" in e.value for e in at.error) and len(store.list()) == 2

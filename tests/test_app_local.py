@@ -44,12 +44,9 @@ def offline():
 
 
 @pytest.fixture(scope="session")
-def tiny_local(tmp_path_factory) -> dict:
+def tiny_local(tiny, tmp_path_factory) -> dict:
     """Every tiny model, with the trained writer as the writer (built once per test session)."""
-    folder = tmp_path_factory.mktemp("tiny-local-models")
-    paths = tiny_models.build_all(folder)
-    paths["writer"] = tiny_models.trained_writer(folder / "trained-writer")
-    return paths
+    return {**tiny, "writer": tiny_models.trained_writer(tmp_path_factory.mktemp("trained-writer"))}
 
 
 @pytest.fixture

@@ -21,6 +21,12 @@ def _drafted(data_dir, cat_bytes, pages: int):
     return store, story
 
 
+def _picker(at, page_id: str):
+    """The "Use picture" radio of a page (its key also names how many pictures and the one in use)."""
+    (radio,) = [r for r in at.radio if r.key.startswith(f"pictures_pick_{page_id}_")]
+    return radio
+
+
 def _pictures_page(story):
     at = _app()
     at.query_params["story"] = story.id
@@ -47,7 +53,7 @@ def test_pictures_page(data_dir, cat_bytes) -> None:
     assert third.seed == first.seed and third.prompt == "a cat in ink on a rooftop"
     assert store.load(story.id).draft.pages[0].prompt == "a cat in ink on a rooftop"
 
-    pick = at.radio(key=f"pictures_pick_{page.id}_3")
+    pick = _picker(at, page.id)
     pick.set_value(first.id).run()
     assert not at.exception
     assert store.load(story.id).scenes[page.id].chosen == first.id
@@ -83,7 +89,7 @@ def test_with_more_versions_than_shown_the_picker_numbers_what_the_thumbnails_sh
     }
     assert sorted(shown) == [3, 4, 5, 6, 7, 8]  # the newest six, numbered from the first ever drawn
     assert {number: variants[number - 1].seed for number in shown} == shown
-    pick = at.radio(key=f"pictures_pick_{page.id}_8")
+    pick = _picker(at, page.id)
     assert pick.options == [f"#{number}" for number in sorted(shown)]  # the picker counts the same way
 
     pick.set_value(variants[2].id).run()  # "#3", the oldest one shown
@@ -94,7 +100,7 @@ def test_with_more_versions_than_shown_the_picker_numbers_what_the_thumbnails_sh
 
     studio.choose_variant(store, store.load(story.id), page.id, variants[0].id)  # one older than those shown
     at.run()
-    pick = at.radio(key=f"pictures_pick_{page.id}_8")
+    pick = _picker(at, page.id)
     assert pick.options == ["#1", "#4", "#5", "#6", "#7", "#8"] and pick.value == variants[0].id
     assert "The one in use and the newest 5 of the 8 versions." in [c.value for c in at.caption]
 
@@ -112,3 +118,70 @@ def test_an_edited_prompt_is_drawn_by_new_picture_and_what_cannot_be_drawn_is_sa
     drawn = store.load(story.id).picture(page.id)
     assert drawn.prompt == "a close-up of the cat and a dragon at night"
     assert not at.exception
+
+
+def test_variants_grid_pins_survive_reruns_and_redraw_unpinned_skips_them(data_dir, cat_bytes, monkeypatch) -> None:
+    monkeypatch.setenv("VISUTALE_ILLUSTRATOR_SIZE", "160")  # small pictures: the choosing is tested here
+    store, story = _drafted(data_dir, cat_bytes, 2)
+    first, second = story.draft.pages
+    at = _pictures_page(story)
+    at.number_input(key="pictures_variants").set_value(3).run()
+    _click(at, "Draw the 2 missing pictures")
+    saved = store.load(story.id)
+    for page in (first, second):  # three per page in one batch, each with its own seed, the first in use
+        variants = saved.scenes[page.id].variants
+        assert len(variants) == 3 and len({v.seed for v in variants}) == 3
+        assert saved.picture(page.id).id == variants[0].id and variants[0].params == variants[2].params
+
+    # Page 1 is open: pick its third picture side by side with the others, then pin it.
+    pick = _picker(at, first.id)
+    assert len(pick.options) == 3
+    pick.set_value(saved.scenes[first.id].variants[2].id).run()
+    at.checkbox(key=f"pictures_pin_{first.id}_False").check().run()
+    assert not at.exception, at.exception
+    pinned = store.load(story.id).scenes[first.id]
+    assert pinned.pinned and pinned.chosen == pinned.variants[2].id
+    at.run()  # a rerun keeps the pin: the box is checked, the grid says so
+    assert at.checkbox(key=f"pictures_pin_{first.id}_True").value
+    assert "Page 1 · pinned" in [c for image in at.image for c in image.captions]
+
+    at.number_input(key="pictures_variants").set_value(1).run()
+    _click(at, "Redraw the 1 unpinned pages")
+    after = store.load(story.id)
+    assert len(after.scenes[first.id].variants) == 3 and after.scenes[first.id].chosen == pinned.chosen
+    assert (
+        len(after.scenes[second.id].variants) == 4
+        and after.picture(second.id).id == after.scenes[second.id].variants[3].id
+    )
+
+
+def test_whole_book_versions_side_by_side_use_one_or_mix_pages(data_dir, cat_bytes, monkeypatch) -> None:
+    monkeypatch.setenv("VISUTALE_ILLUSTRATOR_SIZE", "160")
+    store, story = _drafted(data_dir, cat_bytes, 2)
+    first, second = story.draft.pages
+    at = _pictures_page(story)
+    at.number_input(key="pictures_versions_count").set_value(2).run()
+    _click(at, "Make 2 versions of the book")
+    saved = store.load(story.id)
+    one, two = saved.versions
+    assert [v.number for v in saved.versions] == [1, 2] and one.pictures.keys() == {first.id, second.id}
+    assert one.pictures[first.id] != two.pictures[first.id]
+    assert saved.picture(first.id).id == one.pictures[first.id]  # version 1 in use at first
+    assert [c for image in at.image for c in image.captions].count("in use") == 2  # nothing pinned here
+
+    _click(at, "Use version 2")
+    assert {p: store.load(story.id).picture(p).id for p in (first.id, second.id)} == two.pictures
+    mix = [b for b in at.button if b.label == "Use for this page" and b.key.endswith(first.id)]
+    mix[0].click().run()  # page 1 from version 1, page 2 stays from version 2
+    assert not at.exception, at.exception
+    mixed = store.load(story.id)
+    assert (
+        mixed.picture(first.id).id == one.pictures[first.id] and mixed.picture(second.id).id == two.pictures[second.id]
+    )
+
+
+def test_offline_engine_says_plainly_it_cannot_redraw_a_region(data_dir, cat_bytes) -> None:
+    store, story = _drafted(data_dir, cat_bytes, 1)
+    list(studio.illustrate(store, story, OfflineIllustrator(long_side=128)))
+    at = _pictures_page(story)
+    assert any("cannot redraw part of a picture" in i.value for i in at.info)

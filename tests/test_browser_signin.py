@@ -41,7 +41,10 @@ PEOPLE = {"alice": "Alice Example", "bob": "Bob Example"}
 def oidc_provider() -> Iterator[str]:
     """oidc-provider-mock on a free port; yields its issuer URL."""
     port = free_port()
-    claims = [json.dumps({"sub": sub, "name": name, "email": f"{sub}@example.com"}) for sub, name in PEOPLE.items()]
+    claims = [
+        json.dumps({"sub": sub, "name": name, "email": f"{sub}@example.com", "email_verified": True})
+        for sub, name in PEOPLE.items()
+    ]
     command = [sys.executable, "-m", "oidc_provider_mock", "--host", "127.0.0.1", "--port", str(port)]
     for claim in claims:
         command += ["--user-claims", claim]
@@ -140,14 +143,32 @@ def test_two_people_signed_in_through_oidc_see_only_their_own_stories(browser, t
 
         library_open_buttons(alice, studio.url)  # Alice shares hers with Bob, read-only
         alice.get_by_role("button", name="Share").first.click()
-        alice.get_by_label("Person id").fill(f"oidc:{issuer}:bob")
-        alice.get_by_label("Person id").press("Enter")
+        alice.get_by_label("E-mail address or person id").fill("bob@example.com")  # Bob has signed in once
+        alice.get_by_label("E-mail address or person id").press("Enter")
         alice.get_by_role("button", name="Share with this person").click()
         settle(alice)
         expect(library_open_buttons(bob, studio.url)).to_have_count(2)
         bob.get_by_text("shared with you, read-only").wait_for()
         assert bob.get_by_role("button", name="Share").count() == 1  # only on his own story
         shoot(bob, "signin-4-bob-sees-the-shared-story")
+
+        alice.goto(f"{studio.url}/teams")  # Alice opens a team and adds Bob by his address
+        settle(alice)
+        alice.get_by_label("Team name").fill("Spring campaign")
+        alice.get_by_role("button", name="Open the team").click()
+        settle(alice)
+        alice.get_by_label("Add someone: their e-mail address (they must have signed in once) or person id").fill(
+            "bob@example.com"
+        )
+        alice.get_by_role("button", name="Add to the team").click()
+        settle(alice)
+        alice.get_by_text("bob@example.com").wait_for()
+        shoot(alice, "signin-5-alice-team")
+        bob.goto(f"{studio.url}/teams")
+        settle(bob)
+        bob.get_by_text("Spring campaign · 2 people · you are an editor").wait_for()
+        bob.get_by_text("New stories go to").wait_for()  # his sidebar offers the team
+        shoot(bob, "signin-6-bob-in-the-team")
 
         access = Store(studio.data_dir)
         assert access.access(alices).owner == f"oidc:{issuer}:alice"

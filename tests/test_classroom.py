@@ -197,3 +197,46 @@ def test_a_session_that_keeps_guessing_codes_is_slowed_down() -> None:
         throttle.check(64)
     throttle.succeeded()
     throttle.check(65)
+
+
+def test_a_removed_pupils_link_stops_and_their_stories_stay_with_the_teacher(store, classes, cat_bytes) -> None:
+    room = classes.open_class(TEACHER, "Class 4b")
+    mia, mia_key = classes.join(room.code, "Mia")
+    tom, tom_key = classes.join(room.code, "Tom")
+    story = studio.start_story(store.as_person(mia.person, mia.class_id), cat_bytes, "m.jpg")
+    with pytest.raises(InputError, match="no such class"):
+        classes.remove_pupil(room.id, OTHER_TEACHER, mia.person.id)
+
+    room = classes.remove_pupil(room.id, TEACHER, mia.person.id)
+    assert [p.name for p in room.pupils] == ["Tom"] and [p.name for p in room.former] == ["Mia"]
+    with pytest.raises(InputError, match="taken this link out of the class"):
+        classes.seat(mia_key)
+    assert classes.seat(tom_key).person.id == tom.person.id
+    with pytest.raises(InputError):  # no longer an editor of the class space
+        store.as_person(mia.person, mia.class_id).create()
+    teacher = store.as_person(TEACHER)
+    assert teacher.level(story.id) == Level.OWN
+    assert [(p.name if p else None, s.id) for p, s in classes.stories(room.id, teacher)] == [("Mia", story.id)]
+    with pytest.raises(InputError, match="no such pupil"):
+        classes.remove_pupil(room.id, TEACHER, mia.person.id)
+
+
+def test_a_reopened_class_has_a_new_code_and_its_pupils_links_work_again(store, classes) -> None:
+    room = classes.open_class(TEACHER, "Class 4b")
+    mia, mia_key = classes.join(room.code, "Mia")
+    tom, old_tom_key = classes.join(room.code, "Tom")
+    tom_key = classes.reset_link(room.id, TEACHER, tom.person.id)
+    classes.close(room.id, TEACHER)
+    with pytest.raises(InputError, match="class is closed"):
+        classes.seat(mia_key)
+
+    reopened = classes.reopen(room.id, TEACHER)
+    assert reopened.open and reopened.code != room.code
+    assert classes.seat(mia_key).person.id == mia.person.id
+    assert classes.seat(tom_key).person.id == tom.person.id
+    with pytest.raises(InputError, match="replaced by your teacher"):  # a reset link stays dead
+        classes.seat(old_tom_key)
+    with pytest.raises(InputError, match=NO_SUCH_CODE):
+        classes.join(room.code, "Eve")
+    eve, _ = classes.join(reopened.code, "Eve")
+    assert eve.class_id == room.id

@@ -470,12 +470,10 @@ def test_progress_lines_in_a_log_and_on_a_terminal(capsys, monkeypatch) -> None:
     )
 
 
-def test_steps_and_size_reach_the_local_illustrator(cli, story_id: str, store: Store, tmp_path: Path, monkeypatch):
+def test_steps_and_size_reach_the_local_illustrator(cli, story_id: str, store: Store, tiny, monkeypatch):
     """`--steps` and `--size` drive a real (tiny, random-weight) SDXL base and refiner on the CPU."""
-    from tests import tiny_models
-
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    base, refiner = tiny_models.tiny_sdxl(tmp_path / "sdxl")
+    base, refiner = tiny["illustrator"], tiny["refiner"]
     try:
         drawn = cli(
             "illustrate", story_id, "--page", "1", "--illustrator", "local", "--model-illustrator", str(base),
@@ -524,3 +522,78 @@ def test_as_works_in_that_persons_own_space(cli, story_id: str, store: Store) ->
     assert [row["id"] for row in json.loads(cli("list", "--json").out)] == [story_id]  # the personal studio
     assert "There is no story" in one_line_error(cli("show", story_id, "--as", alice))
     assert "not a person id" in one_line_error(cli("list", "--as", "alice"))
+
+
+def test_teams_and_sharing_by_address_from_the_command_line(cli, data_dir: Path, cat_bytes: bytes) -> None:
+    from core.people import People
+    from core.spaces import Level, Person
+
+    alice, bob = "oidc:https://id.example:alice", "oidc:https://id.example:bob"
+    People(data_dir).remember(Person(id=bob, name="Bob"), {"email": "bob@example.com", "email_verified": True})
+
+    made = cli("team", "create", "Spring campaign", "--as", alice)
+    assert made.code == 0
+    team_id = made.out.split()[0]
+    assert cli("team", "add", team_id, "--member", "bob@example.com", "--as", alice).code == 0
+    assert team_id in cli("team", "list", "--as", bob).out
+    refused = cli("team", "add", team_id, "--member", "nobody@example.com", "--as", alice)
+    assert refused.code == 2 and "Ask them to sign in once" in refused.err
+
+    story = studio.start_story(Store(data_dir).as_person(Person(id=bob), team_id), cat_bytes, "cat.jpg")
+    assert Store(data_dir).as_person(Person(id=alice)).level(story.id) == Level.OWN  # the team's owner
+
+    carol = "oidc:https://id.example:carol"
+    shared = cli("share", story.id, "--with", carol, "--mode", "edit", "--as", bob)
+    assert shared.code == 0 and f"shared with {carol}: can edit" in shared.out
+    assert Store(data_dir).as_person(Person(id=carol)).level(story.id) == Level.EDIT
+    assert cli("unshare", story.id, "--with", carol, "--as", bob).out.strip() == "shared with nobody"
+    assert Store(data_dir).as_person(Person(id=carol)).level(story.id) == Level.NONE
+
+    in_team = cli("list", "--as", bob, "--in-space", "0" * 32)
+    assert in_team.code == 2 and "no such space" in in_team.err
+
+
+def test_a_teacher_runs_a_class_from_the_command_line(cli, data_dir: Path, cat_bytes: bytes, tmp_path: Path) -> None:
+    from core.classroom import Classrooms
+
+    teacher = "oidc:https://id.example:teacher"
+    opened = cli("class", "open", "Class 4b", "--as", teacher)
+    assert opened.code == 0
+    class_id, code = opened.out.split()[0], opened.out.split()[-1]
+    classes = Classrooms(data_dir)
+    mia, mia_key = classes.join(code, "Mia")
+    story = studio.start_story(Store(data_dir).as_person(mia.person, mia.class_id), cat_bytes, "m.jpg")
+
+    shown = cli("class", "show", class_id, "--as", teacher).out
+    assert "- Mia" in shown and story.id in shown
+    assert cli("class", "review", class_id, "on", "--as", teacher).code == 0
+    assert cli("class", "approve", class_id, story.id, "--as", teacher).code == 0
+    assert "approved" in cli("class", "show", class_id, "--as", teacher).out
+    new_key = cli("class", "reset-link", class_id, "--pupil", "mia", "--as", teacher).out.strip()
+    assert classes.seat(new_key).person.id == mia.person.id
+    wrong = cli("class", "remove", class_id, "--pupil", "Zoe", "--as", teacher)
+    assert wrong.code == 2 and "No pupil called Zoe" in wrong.err
+    assert cli("class", "remove", class_id, "--pupil", "Mia", "--as", teacher).code == 0
+    assert "Mia (no longer in the class)" in cli("class", "show", class_id, "--as", teacher).out
+    assert cli("class", "close", class_id, "--as", teacher).code == 0
+    assert "closed" in cli("class", "list", "--as", teacher).out
+    assert "open again, code" in cli("class", "reopen", class_id, "--as", teacher).out
+    out = tmp_path / "class.zip"
+    assert cli("class", "archive", class_id, "--out", str(out), "--as", teacher).code == 0
+    assert out.read_bytes()[:2] == b"PK"
+    stranger = cli("class", "show", class_id, "--as", "oidc:https://id.example:stranger")
+    assert stranger.code == 2 and "no such class" in stranger.err
+
+
+def test_import_a_story_zip_and_refuse_what_is_not_one(cli, story_id: str, store: Store, tmp_path: Path) -> None:
+    archive = tmp_path / "story.zip"
+    assert cli("export", story_id, "--format", "zip", "--out", str(archive)).code == 0
+    assert archive.read_bytes()[:4] == b"PK\x03\x04"
+    done = cli("import", str(archive))
+    assert done.code == 0
+    new_id = done.out.split()[0]
+    assert new_id != story_id and store.load(new_id).draft.pages == store.load(story_id).draft.pages
+    (tmp_path / "photo.zip").write_bytes(b"\xff\xd8\xff not a zip")
+    refused = cli("import", str(tmp_path / "photo.zip"))
+    assert refused.code == 2 and "not a ZIP archive" in refused.err and len(store.list()) == 2
+    assert cli("import", str(tmp_path / "missing.zip")).code == 2

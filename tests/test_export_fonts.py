@@ -150,8 +150,31 @@ def test_bundled_fonts_cover_required_scripts_without_system_fonts(monkeypatch, 
         assert not ok and "apt-get install -y fonts-wqy-microhei" in why and "Japanese" in why
         with pytest.raises(fonts.FontMissing, match="fonts-wqy-microhei"):
             render_pdf(Book("T", [BookPage("日本語のテキストです", None)], language="ja"))
-        ok, why = fonts.printable("bn")
+        ok, why = fonts.printable("km")  # Khmer: no DeepL target, not bundled
         assert not ok and "fonts-noto-core" in why
+    finally:
+        monkeypatch.undo()
+        fonts.refresh()
+
+
+# The ten target languages of DeepL that no bundled font printed before (issue 15).
+DEEPL_SCRIPTS_BUNDLED = ("as", "bn", "gu", "hy", "ka", "ml", "my", "pa", "ta", "te")
+
+
+@pytest.mark.parametrize("code", DEEPL_SCRIPTS_BUNDLED)
+def test_every_deepl_language_prints_with_the_bundled_fonts_alone(code: str, monkeypatch, tmp_path) -> None:
+    monkeypatch.setattr(fonts, "SYSTEM_FONT_DIRS", (tmp_path,))
+    monkeypatch.setenv("VISUTALE_FONT_DIRS", "")
+    fonts.refresh()
+    try:
+        assert fonts.printable(code) == (True, ""), code
+        sample = fonts.SAMPLE_TEXT[fonts.script_for_language(code)]
+        choice = fonts.font_for(sample, code)
+        assert choice.path.parent == fonts.FONT_DIR
+        letters = "".join(ch for ch in sample if fonts.script_of(ch) is not None)
+        assert fonts.covers(choice, letters) == []
+        rendered = render_pdf(Book("T", [BookPage(sample, None)], language=code))
+        assert rendered.pages >= 2
     finally:
         monkeypatch.undo()
         fonts.refresh()

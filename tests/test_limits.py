@@ -125,3 +125,20 @@ def test_limits_come_from_the_operator_and_a_session_cannot_lift_them() -> None:
     )
     limits = Limits.from_settings(settings)
     assert (limits.stories_per_space, limits.pictures_per_hour, limits.remote_calls_per_day) == (5, 30, None)
+
+
+def test_what_a_space_has_used_is_said_against_each_limit_and_windows_roll_over(data_dir) -> None:
+    clock = Clock()
+    quota = Quota(data_dir, Limits(stories_per_space=20, pictures_per_hour=50, remote_calls_per_day=100), clock)
+    space = "a" * 32
+    assert quota.describe(space, lambda: 3) == [
+        "3 of 20 stories",
+        "0 of 50 pictures this hour",
+        "0 of 100 remote requests today",
+    ]
+    quota.take(space, pictures=12, remote_calls=4)
+    assert quota.usage(space) == (12, 4)
+    assert quota.usage("b" * 32) == (0, 0)
+    clock.at += timedelta(minutes=20)  # a new hour, the same day
+    assert quota.usage(space) == (0, 4)
+    assert Quota(data_dir, Limits(), clock).describe(space, lambda: 3) == []  # no limits: nothing to say

@@ -60,11 +60,6 @@ def offline():
         yield
 
 
-@pytest.fixture(scope="session")
-def tiny(tmp_path_factory, offline):
-    return tiny_models.build_all(tmp_path_factory.mktemp("tiny-models"))
-
-
 @pytest.fixture(scope="module")
 def manager():
     return ModelManager()

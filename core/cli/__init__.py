@@ -1,11 +1,12 @@
 """The headless command line: `python -m core COMMAND ...`, the same steps as the pages.
 
 `make` turns a photo into a book in one go; `list`, `show`, `caption`, `write`, `revise`,
-`enlarge`, `illustrate`, `upscale`, `translate`, `export` and `delete` work on stored stories, each
-calling the same `core.studio` step as its page. Progress goes to stderr, results to stdout (JSON
-with `--json` for `list` and `show`). A problem a person can fix (a wrong id, a bad option, a
-refused photo, a service that says no) ends with one line on stderr and exit status 2; a bug with
-one line and exit status 1 (the traceback with VISUTALE_DEBUG=1); never a traceback otherwise.
+`enlarge`, `illustrate`, `upscale`, `translate`, `narrate`, `export` (`--format pdf|epub|html`) and
+`delete` work on stored stories, each calling the same `core.studio` step as its page. Progress
+goes to stderr, results to stdout (JSON with `--json` for `list` and `show`). A problem a person
+can fix (a wrong id, a bad option, a refused photo, a service that says no) ends with one line on
+stderr and exit status 2; a bug with one line and exit status 1 (the traceback with
+VISUTALE_DEBUG=1); never a traceback otherwise.
 Nothing is published to the static folder unless asked (`--publish` on `make` and `export`).
 """
 

@@ -14,12 +14,14 @@ import shutil
 import sys
 from pathlib import Path
 
-from core import providers, studio
+from core import choosing, pipeline, providers, studio
+from core.cli import archives, classes, sharing
 from core.cli.campaign import brand as brand_command
 from core.cli.campaign import campaign as campaign_command
 from core.cli.output import print_draft, print_pictures, print_story, run
 from core.cli.parser import MODEL_FLAGS
 from core.errors import InputError
+from core.export.formats import FORMATS
 from core.limits import Limits
 from core.publish import StaticFolder
 from core.settings import Settings, load_settings
@@ -42,6 +44,7 @@ def settings_of(args: argparse.Namespace) -> Settings:
         illustrator_steps=getattr(args, "steps", None),
         illustrator_size=getattr(args, "size", None),
         data_dir=args.data_dir,
+        narrator_voice=getattr(args, "voice", None),
     )
     return load_settings(overrides=overrides)
 
@@ -94,9 +97,11 @@ def check_bilingual(args: argparse.Namespace) -> None:
 def _export(store: Store, story: Story, settings: Settings, args: argparse.Namespace) -> Path:
     """Export as `make` and `export` were asked; the PDF's path in the store."""
     publisher = publisher_for(settings) if args.publish else None
+    for_print = getattr(args, "format", "pdf") == "print-pdf"
     events = studio.export_pdf(
         store, story, publisher=publisher, page_size=args.page_size, language=args.language,
-        bilingual=args.bilingual, safety=providers.safety_for(settings),
+        bilingual=args.bilingual, safety=providers.safety_for(settings), layout=getattr(args, "layout", None),
+        trim=(args.trim or story.export.trim) if for_print else None, crop_marks=for_print and args.crop_marks,
     )  # fmt: skip
     run(events, "pdf")
     record = story.exports[-1]
@@ -126,8 +131,12 @@ def make(args: argparse.Namespace, settings: Settings, store: Store) -> None:
         studio.edit_caption(store, story, args.caption)
     else:
         run(studio.caption(store, story, vision), "caption")
-    run(studio.write_draft(store, story, writer), "story")
-    run(studio.illustrate(store, story, illustrator, safety=providers.safety_for(settings)), "pictures")
+    # Each page's picture starts as soon as the writer has finished the page (core.pipeline).
+    reference = choosing.reference_image(store, story, settings)
+    painting = pipeline.write_and_illustrate(
+        store, story, writer, illustrator, safety=providers.safety_for(settings), reference=reference
+    )
+    run(painting, "story and pictures")
     if upscaler:
         run(studio.upscale(store, story, upscaler, args.upscale), "upscale")
     if translator:
@@ -205,10 +214,11 @@ def illustrate(args: argparse.Namespace, settings: Settings, store: Store) -> No
         studio.set_prompt(store, story, page_ids[0], args.prompt)
     run(
         studio.illustrate(
-            store, story, illustrator, page_ids=page_ids, seed=args.seed, safety=providers.safety_for(settings)
+            store, story, illustrator, page_ids=page_ids, seed=args.seed, safety=providers.safety_for(settings),
+            variants=args.variants, unpinned=args.unpinned, reference=choosing.reference_image(store, story, settings),
         ),
         "pictures",
-    )
+    )  # fmt: skip
     print_pictures(story, store, set(page_ids) if page_ids else None)
 
 
@@ -242,6 +252,10 @@ def translate(args: argparse.Namespace, settings: Settings, store: Store) -> Non
 def export(args: argparse.Namespace, settings: Settings, store: Store) -> None:
     story = find_story(store, args.id)
     check_bilingual(args)
+    if args.format != "print-pdf" and (args.trim or args.crop_marks):
+        raise InputError("--trim and --crop-marks are for a printer: add --format print-pdf.")
+    if args.format not in ("pdf", "print-pdf"):
+        return export_format(args, settings, store, story)
     pdf = _export(store, story, settings, args)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -268,7 +282,118 @@ def delete(args: argparse.Namespace, settings: Settings, store: Store) -> None:
     print(f"deleted {story.id}" + (f" and unpublished its {unpublished} PDF(s)" if unpublished else ""))
 
 
+def export_format(args: argparse.Namespace, settings: Settings, store: Store, story: Story) -> None:
+    """`export --format F` for every format but the PDF (`core.export.formats`)."""
+    if args.bilingual or args.page_size:
+        raise InputError(
+            "--bilingual and --page-size are options of the PDF; leave them out for --format " + args.format
+        )
+    publisher = publisher_for(settings) if args.publish else None
+    events = studio.export_file(
+        store, story, args.format, language=args.language, publisher=publisher, safety=providers.safety_for(settings)
+    )
+    run(events, args.format)
+    record = story.exports[-1]
+    path = store.export_path(story.id, record.token, FORMATS[args.format].extension)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, args.out)
+        path = args.out
+    print(path)
+    if publisher:
+        print(record.url)
+
+
+def narrate(args: argparse.Namespace, settings: Settings, store: Store) -> None:
+    story = find_story(store, args.id)
+    page_ids = [page_of(story, args.page).id] if args.page else None
+    narrator = providers.narrator_for(settings)
+    events = studio.narrate(
+        store, story, narrator, page_ids=page_ids, language=args.language, safety=providers.safety_for(settings),
+        again=args.again,
+    )  # fmt: skip
+    run(events, "narration")
+    language = args.language or story.settings.language
+    for number, page in enumerate(story.draft.pages, start=1):
+        if page_ids and page.id not in page_ids:
+            continue
+        narration = story.narration(page.id, language)
+        if narration is None:
+            print(f"[{number}] not read aloud")
+            continue
+        path = store.audio_path(story.id, narration.audio)
+        print(
+            f"[{number}] {narration.duration:5.1f} s  {len(narration.sentences)} sentences  {narration.voice}  {path}"
+        )
+
+
+def pin(args: argparse.Namespace, settings: Settings, store: Store) -> None:
+    story = find_story(store, args.id)
+    page = page_of(story, args.page)
+    variant_id = None
+    if args.picture is not None:
+        variants = story.scenes[page.id].variants if page.id in story.scenes else []
+        if not 1 <= args.picture <= len(variants):
+            raise InputError(
+                f"Page {args.page} has {len(variants)} pictures; choose --picture between 1 and {len(variants)}."
+            )
+        variant_id = variants[args.picture - 1].id
+    studio.pin(store, story, page.id, not args.off, variant_id)
+    print_pictures(story, store, {page.id})
+
+
+def versions(args: argparse.Namespace, settings: Settings, store: Store) -> None:
+    story = find_story(store, args.id)
+    if args.drafts:
+        run(choosing.make_draft_versions(store, story, providers.writer_for(settings), args.count), "versions")
+        for version in story.versions:
+            print(f"version {version.number}: {story.find_draft(version.draft).title} (seed {version.seed})")
+        return
+    events = choosing.make_versions(
+        store, story, providers.illustrator_for(settings), args.count, safety=providers.safety_for(settings),
+        reference=choosing.reference_image(store, story, settings),
+    )  # fmt: skip
+    run(events, "versions")
+    for version in story.versions:
+        print(f"version {version.number}:")
+        for number, page in enumerate(story.draft.pages, start=1):
+            picture = choosing.version_picture(story, version.number, page.id)
+            if picture is not None:
+                print(f"  page {number}: {store.image_path(story.id, picture.image)} (seed {picture.seed})")
+
+
+def choose(args: argparse.Namespace, settings: Settings, store: Store) -> None:
+    story = find_story(store, args.id)
+    page_ids = [page_of(story, n).id for n in args.page] if args.page else None
+    choosing.choose_version(store, story, args.version, page_ids)
+    if story.versions and story.versions[0].kind == "draft":
+        print_draft(story)
+    else:
+        print_pictures(story, store, set(page_ids) if page_ids else None)
+
+
+def redraw(args: argparse.Namespace, settings: Settings, store: Store) -> None:
+    story = find_story(store, args.id)
+    page = page_of(story, args.page)
+    try:
+        box = tuple(float(v) for v in args.region.split(","))
+    except ValueError:
+        box = ()
+    if len(box) != 4:
+        raise InputError("--region is four numbers from 0 to 1: left,top,right,bottom (e.g. 0.2,0.3,0.7,0.9).")
+    events = choosing.redraw_region(
+        store, story, providers.illustrator_for(settings), page.id, box, args.prompt, args.seed,
+        safety=providers.safety_for(settings),
+    )  # fmt: skip
+    run(events, "redraw")
+    print_pictures(story, store, {page.id})
+
+
 COMMANDS = {
+    "pin": pin,
+    "versions": versions,
+    "choose": choose,
+    "redraw": redraw,
     "make": make,
     "list": list_stories,
     "show": show,
@@ -280,7 +405,11 @@ COMMANDS = {
     "upscale": upscale,
     "translate": translate,
     "export": export,
+    "narrate": narrate,
     "delete": delete,
+    **sharing.COMMANDS,
+    **classes.COMMANDS,
+    **archives.COMMANDS,
     "campaign": campaign_command,
     "brand": brand_command,
 }
@@ -288,7 +417,9 @@ COMMANDS = {
 
 def dispatch(args: argparse.Namespace) -> None:
     settings = settings_of(args)
-    store = Store(settings.data_dir).as_person(person_of(args), limits=Limits.from_settings(settings))
+    store = Store(settings.data_dir).as_person(
+        person_of(args), getattr(args, "in_space", None), limits=Limits.from_settings(settings)
+    )
     COMMANDS[args.command](args, settings, store)
 
 

@@ -74,6 +74,11 @@ def print_story(story: Story) -> None:
     for translation in story.translations:
         edited = " (edited)" if translation.edited else ""
         print(f"\ntranslation: {translation.language} by {translation.engine}{edited}")
+    for language in dict.fromkeys(n.language for n in story.narrations):
+        pages = story.draft.pages if story.draft else []
+        current = [n for page in pages if (n := story.narration(page.id, language)) is not None]
+        voices = ", ".join(sorted({n.voice for n in current})) or "none current"
+        print(f"narration ({language}): {len(current)} of {len(pages)} pages read aloud ({voices})")
     for record in story.exports:
         print(
             f"export: {record.filename}, {record.pages} pages, {record.language or 'own language'}"

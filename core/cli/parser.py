@@ -10,8 +10,10 @@ import argparse
 from pathlib import Path
 
 from core import providers
+from core.cli import archives, classes, sharing
+from core.export.formats import FORMATS
 from core.prompts import styles
-from core.story import ASPECTS, AUDIENCES, MAX_PAGES, PAGE_SIZES
+from core.story import ASPECTS, AUDIENCES, LAYOUTS, MAX_PAGES, PAGE_SIZES
 
 EXIT_USAGE = 2
 MODEL_FLAGS = ("vision", "writer", "illustrator", "refiner", "upscaler")
@@ -51,6 +53,12 @@ def _common() -> argparse.ArgumentParser:
         metavar="PERSON_ID",
         help="work as this person of a shared studio, in their own space (default: the personal studio's "
         "person); the studio's sidebar shows each person's id",
+    )
+    common.add_argument(
+        "--in-space",
+        dest="in_space",
+        metavar="SPACE_ID",
+        help="start new stories in this team's space (`team list` shows the ids) instead of your own",
     )
     return common
 
@@ -156,6 +164,43 @@ def build_parser() -> argparse.ArgumentParser:
     illustrate.add_argument("--page", type=_number(1, MAX_PAGES), metavar="N", help="only this page (from 1)")
     illustrate.add_argument("--seed", type=int, help="this seed instead of the next one of the story")
     illustrate.add_argument("--prompt", help="a new picture prompt for the page (needs --page)")
+    illustrate.add_argument(
+        "--variants",
+        type=_number(1, 8),
+        default=1,
+        metavar="N",
+        help="N pictures per page in one batch (the first used)",
+    )
+    illustrate.add_argument("--unpinned", action="store_true", help="only the pages whose picture is not pinned")
+
+    pin = command("pin", "pin a page's picture (redraws leave it in use), or unpin it")
+    pin.add_argument("id")
+    pin.add_argument("--page", type=_number(1, MAX_PAGES), metavar="N", required=True)
+    pin.add_argument("--picture", type=_number(1), metavar="K", help="use and pin the page's K-th picture (from 1)")
+    pin.add_argument("--off", action="store_true", help="unpin")
+
+    versions = command(
+        "versions", "make whole-book versions (picture sets, or drafts) to choose from", runs_engines=True
+    )
+    versions.add_argument("id")
+    versions.add_argument("--count", type=_number(2, 4), default=3)
+    versions.add_argument("--drafts", action="store_true", help="versions of the story text instead of the pictures")
+
+    choose = command("choose", "use version K of the book, or only some of its pages")
+    choose.add_argument("id")
+    choose.add_argument("version", type=_number(1), metavar="K")
+    choose.add_argument(
+        "--page", type=_number(1, MAX_PAGES), metavar="N", action="append", help="only this page (repeatable)"
+    )
+
+    redraw = command("redraw", "redraw a region of a page's picture (local and remote engines)", runs_engines=True)
+    redraw.add_argument("id")
+    redraw.add_argument("--page", type=_number(1, MAX_PAGES), metavar="N", required=True)
+    redraw.add_argument(
+        "--region", required=True, metavar="L,T,R,B", help="the region as fractions 0-1, e.g. 0.2,0.3,0.7,0.9"
+    )
+    redraw.add_argument("--prompt", help="what the region should show (default: the page's prompt)")
+    redraw.add_argument("--seed", type=int)
 
     upscale = command("upscale", "upscale the chosen picture of every page, or of one", runs_engines=True)
     upscale.add_argument("id")
@@ -168,8 +213,17 @@ def build_parser() -> argparse.ArgumentParser:
     translate.add_argument("--formality", choices=("more", "less"))
     _glossary(translate)
 
-    export = command("export", "print the chosen draft as a PDF")
+    export = command("export", "print the chosen draft as a PDF, or make it in another format")
     export.add_argument("id")
+    export.add_argument(
+        "--format",
+        choices=[*FORMATS, "print-pdf"],
+        default="pdf",
+        help="; ".join(
+            f"{f.name}: {f.label}" + (f", {f.description}" if f.description else "") for f in FORMATS.values()
+        )
+        + "; print-pdf: a PDF for a printer (trim, 3 mm bleed, crop marks)",
+    )
     export.add_argument("--language", help="a translation's language (default: the story's own)")
     export.add_argument("--bilingual", action="store_true", help="print both languages on each page")
     export.add_argument("--page-size", choices=PAGE_SIZES)
@@ -177,10 +231,31 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--publish", action="store_true", help="serve the PDF from the static folder, with its QR code page"
     )
+    export.add_argument(
+        "--trim",
+        metavar="SIZE",
+        help="print-pdf's trim: A4, Letter, square, 8.5x8.5in, 8x10in, 10x8in, 11x8.5in or e.g. 148x210mm "
+        "(default: the story's last, else A4)",
+    )
+    export.add_argument("--crop-marks", action="store_true", help="print-pdf: crop marks outside the bleed")
+    export.add_argument("--layout", choices=LAYOUTS, help="above, beside, band (full-bleed) or large (type)")
+
+    narrate = command("narrate", "read the chosen draft aloud, every page or one", runs_engines=True)
+    narrate.add_argument("id")
+    narrate.add_argument("--page", type=_number(1, MAX_PAGES), metavar="N", help="only this page (from 1), read again")
+    narrate.add_argument(
+        "--voice",
+        help="offline: joe (Piper, English) or espeak (espeak-ng, every language); remote: the server's voice name",
+    )
+    narrate.add_argument("--language", help="read a translation (default: the story's own language)")
+    narrate.add_argument("--again", action="store_true", help="also read pages that already have a narration")
 
     delete = command("delete", "delete a story and unpublish its PDFs")
     delete.add_argument("id")
     delete.add_argument("--yes", action="store_true", help="do not ask (needed without a terminal)")
+    sharing.add_commands(command)
+    classes.add_commands(command)
+    archives.add_commands(command)
     add_campaign(commands, [common, engines])
     add_brand(commands, [common])
     return parser

@@ -9,9 +9,11 @@ the font is registered as shapable, which is what we do for those scripts.
 
 Where the fonts come from:
 
-- Bundled in ``assets/fonts/`` (SIL OFL 1.1, see its LICENSE; about 1 MB in all): Noto Sans (Latin
+- Bundled in ``assets/fonts/`` (SIL OFL 1.1, see its LICENSE; about 2 MB in all): Noto Sans (Latin
   with every European and Vietnamese diacritic, Greek, Cyrillic), Noto Naskh Arabic, Noto Sans
-  Hebrew, Noto Sans Devanagari, Noto Sans Thai.
+  Hebrew, Devanagari, Thai, and the scripts of every other language DeepL translates into:
+  Armenian, Bengali (and Assamese), Georgian, Gujarati, Gurmukhi (Punjabi), Malayalam, Myanmar
+  (Burmese), Tamil and Telugu.
 - Chinese (simplified and traditional), Japanese and Korean need a font of several MB, too big to
   bundle. They are found on the system; the one we ask for is WenQuanYi Micro Hei, which covers
   all four (Han, kana and all 11,172 Hangul syllables) in TrueType outlines:
@@ -19,8 +21,8 @@ Where the fonts come from:
   it has PostScript (CFF) outlines and reportlab embeds TrueType outlines only. Better-looking
   per-language fonts are preferred when installed (IPAGothic/Takao for Japanese, Nanum Gothic for
   Korean, WenQuanYi Zen Hei for Chinese).
-- Scripts DeepL or a model may add later (Bengali, Tamil, Armenian, Georgian, Khmer ...) print
-  when Debian's ``fonts-noto-core`` is installed; ``printable()`` says so when it is not.
+- Scripts a model may add later (Kannada, Sinhala, Lao, Khmer, Ethiopic ...) print when Debian's
+  ``fonts-noto-core`` is installed; ``printable()`` says so when it is not.
 - More places can be searched with ``VISUTALE_FONT_DIRS`` (folders separated by ``os.pathsep``).
 
 Mixed scripts: each character is printed with the first font that has it: the font of the text's
@@ -53,6 +55,7 @@ SYSTEM_FONT_DIRS = (
 
 CJK_INSTALL = "apt-get install -y fonts-wqy-microhei"
 NOTO_INSTALL = "apt-get install -y fonts-noto-core"
+BUNDLED = "reinstall the studio: assets/fonts/ is missing"
 
 
 class FontMissing(StudioError):
@@ -109,7 +112,7 @@ SCRIPTS: dict[str, Script] = {
             "hebrew",
             "Hebrew",
             (("NotoSansHebrew-Regular.ttf", 0), ("DejaVuSans.ttf", 0)),
-            "reinstall the studio: assets/fonts/ is missing",
+            BUNDLED,
             rtl=True,
             shaping=True,
         ),
@@ -117,7 +120,7 @@ SCRIPTS: dict[str, Script] = {
             "arabic",
             "Arabic",
             (("NotoNaskhArabic-Regular.ttf", 0), ("NotoSansArabic-Regular.ttf", 0), ("DejaVuSans.ttf", 0)),
-            "reinstall the studio: assets/fonts/ is missing",
+            BUNDLED,
             rtl=True,
             shaping=True,
         ),
@@ -125,14 +128,14 @@ SCRIPTS: dict[str, Script] = {
             "devanagari",
             "Devanagari",
             _noto("Devanagari"),
-            "reinstall the studio: assets/fonts/ is missing",
+            BUNDLED,
             shaping=True,
         ),
         Script(
             "thai",
             "Thai",
             (("NotoSansThai-Regular.ttf", 0), ("NotoSerifThai-Regular.ttf", 0)),
-            "reinstall the studio: assets/fonts/ is missing",
+            BUNDLED,
             shaping=True,
         ),
         Script("chinese-simplified", "Chinese", (*_CJK_ANY, ("DroidSansFallbackFull.ttf", 0)), CJK_INSTALL),
@@ -146,19 +149,19 @@ SCRIPTS: dict[str, Script] = {
             CJK_INSTALL,
         ),
         Script("korean", "Korean", (("NanumGothic.ttf", 0), *_CJK_ANY), CJK_INSTALL),
-        Script("armenian", "Armenian", _noto("Armenian"), NOTO_INSTALL),
-        Script("georgian", "Georgian", _noto("Georgian"), NOTO_INSTALL),
-        Script("bengali", "Bengali", _noto("Bengali"), NOTO_INSTALL, shaping=True),
-        Script("gurmukhi", "Gurmukhi", _noto("Gurmukhi"), NOTO_INSTALL, shaping=True),
-        Script("gujarati", "Gujarati", _noto("Gujarati"), NOTO_INSTALL, shaping=True),
-        Script("tamil", "Tamil", _noto("Tamil"), NOTO_INSTALL, shaping=True),
-        Script("telugu", "Telugu", _noto("Telugu"), NOTO_INSTALL, shaping=True),
+        Script("armenian", "Armenian", _noto("Armenian"), BUNDLED),
+        Script("georgian", "Georgian", _noto("Georgian"), BUNDLED),
+        Script("bengali", "Bengali", _noto("Bengali"), BUNDLED, shaping=True),
+        Script("gurmukhi", "Gurmukhi", _noto("Gurmukhi"), BUNDLED, shaping=True),
+        Script("gujarati", "Gujarati", _noto("Gujarati"), BUNDLED, shaping=True),
+        Script("tamil", "Tamil", _noto("Tamil"), BUNDLED, shaping=True),
+        Script("telugu", "Telugu", _noto("Telugu"), BUNDLED, shaping=True),
         Script("kannada", "Kannada", _noto("Kannada"), NOTO_INSTALL, shaping=True),
-        Script("malayalam", "Malayalam", _noto("Malayalam"), NOTO_INSTALL, shaping=True),
+        Script("malayalam", "Malayalam", _noto("Malayalam"), BUNDLED, shaping=True),
         Script("sinhala", "Sinhala", _noto("Sinhala"), NOTO_INSTALL, shaping=True),
         Script("lao", "Lao", _noto("Lao"), NOTO_INSTALL, shaping=True),
         Script("khmer", "Khmer", _noto("Khmer"), NOTO_INSTALL, shaping=True),
-        Script("myanmar", "Myanmar", _noto("Myanmar"), NOTO_INSTALL, shaping=True),
+        Script("myanmar", "Myanmar", _noto("Myanmar"), BUNDLED, shaping=True),
         Script("ethiopic", "Ethiopic", _noto("Ethiopic"), NOTO_INSTALL),
         Script(
             "symbols",

@@ -16,6 +16,17 @@ Layout (A4, US Letter or a 210 mm square page):
   an unguessable export link), the URL printed small under it, and the credits line naming the
   engines that made the book.
 
+That is the "above" layout; `Book.layout` chooses another for the story pages: "beside" (the
+picture in the left part of the page, the text in a column at its right, on a landscape page for
+the screen PDF), "band" (the picture over the whole page, cropped to its shape and drawn into the
+bleed, the text on a pale band across its foot) and "large" (picture above, type about half as big
+again, for early readers). In every layout a text too long for its page continues on the next.
+
+With `Book.print` the PDF is for a printer (see `core.export.printing`): the page is the trim with
+a 3 mm bleed and optional crop marks, pictures are kept at up to 300 dpi instead of 150, and each
+picture that prints under 300 dpi is listed in `Rendered.low_resolution` (with the resolution it
+prints at; `core.export.printing.low_resolution_notes` says it in words).
+
 Text is drawn as characters, never parsed as markup: "<b>x</b>" prints as those nine characters
 (see `core.export.layout`, which also says what happens to control characters, very long words,
 right-to-left text and megabytes). Fonts are TrueType, embedded as subsets (`core.export.fonts`).
@@ -47,6 +58,13 @@ from reportlab.pdfgen.canvas import Canvas
 from core.errors import InputError
 from core.export import fonts
 from core.export.layout import Block, Line, _Measure, layout_block, printable_text
+from core.export.printing import (
+    BLEED,
+    PRINT_DPI,
+    SAFE_MARGIN,
+    PrintCanvas,
+    PrintSpec,
+)
 from core.export.qr import qr_image
 
 # JPEG pictures are embedded as they are (DCTDecode); reportlab's default also wraps every stream
@@ -71,6 +89,19 @@ BODY_SIZES = (17.0, 15.0, 13.0, 11.5)  # tried in order until the page's text fi
 TITLE_SIZES = (32.0, 26.0, 21.0, 17.0)
 TRANSLATION_SCALE = 0.9
 _QUICK_FIT_CHARS = 3000  # above this, go straight to the smallest size
+
+# how a story page is laid out: picture above its text, picture beside it, the picture over the
+# whole page with the text on a band, or picture above and large type for early readers
+LAYOUTS: tuple[str, ...] = ("above", "beside", "band", "large")
+LARGE_BODY_SIZES = (26.0, 23.0, 20.0, 18.0)
+LARGE_LEADING = 1.55
+BAND_PAPER = (1.0, 1.0, 1.0)
+BAND_ALPHA = 0.86
+TEXT_GAP = 7 * mm  # between a picture and the text under it
+BESIDE_GUTTER = 9 * mm
+BESIDE_PICTURE = 0.56  # of the width the picture and the text share
+BAND_PADDING = 7 * mm
+BAND_MAX = 0.42  # of the page's height: a longer text continues on the pages that follow
 
 
 @dataclass
@@ -101,6 +132,8 @@ class Book:
     translation_language: str | None = None
     qr_url: str | None = None
     credits: str = ""
+    layout: str = "above"  # one of LAYOUTS
+    print: PrintSpec | None = None  # a print-ready PDF: trim, bleed and crop marks (page_size unused)
 
 
 @dataclass(frozen=True)
@@ -109,6 +142,7 @@ class Rendered:
 
     data: bytes
     pages: int
+    low_resolution: tuple[tuple[str, float], ...] = ()  # print PDF: (what, dpi) per picture under PRINT_DPI
 
 
 _render_lock = threading.Lock()
@@ -122,7 +156,9 @@ def render_pdf(book: Book) -> Rendered:
     says what to install). Rendering holds a process-wide lock: reportlab's font registry and
     shaping caches are shared, and an export takes well under a second.
     """
-    if book.page_size not in PAGE_SIZES:
+    if book.layout not in LAYOUTS:
+        raise InputError(f"Unknown layout {book.layout!r}: choose one of {', '.join(LAYOUTS)}.")
+    if book.print is None and book.page_size not in PAGE_SIZES:
         raise InputError(f"Unknown page size {book.page_size!r}: choose one of {', '.join(PAGE_SIZES)}.")
     with _render_lock:
         return _Renderer(book).render()
@@ -131,15 +167,25 @@ def render_pdf(book: Book) -> Rendered:
 class _Renderer:
     def __init__(self, book: Book) -> None:
         self.book = book
-        self.width, self.height = PAGE_SIZES[book.page_size]
-        self.margin = 15 * mm if book.page_size == "square" else 18 * mm
+        self.width, self.height = PAGE_SIZES[book.page_size] if book.print is None else book.print.trim.size
+        if book.print is None and book.layout == "beside" and self.height > self.width:
+            self.width, self.height = self.height, self.width  # side by side wants a landscape page
+        small = book.page_size == "square" if book.print is None else min(self.width, self.height) < 230 * mm
+        self.margin = 15 * mm if small else 18 * mm
         self.footer = 16.0
         self.buf = io.BytesIO()
         self.latin = fonts.font_for_script("latin").name
         # the initial font is ours, so no unembedded Helvetica is referenced by any page
-        self.c = Canvas(
-            self.buf, pagesize=(self.width, self.height), invariant=1, pageCompression=1, initialFontName=self.latin
-        )
+        options = dict(invariant=1, pageCompression=1, initialFontName=self.latin)
+        if book.print is None:
+            self.c = Canvas(self.buf, pagesize=(self.width, self.height), **options)
+        else:
+            self.c = PrintCanvas(self.buf, book.print, **options)
+        self.bleed = BLEED if book.print else 0.0  # how far past the page's edge edge-touching art goes
+        self.dpi = PRINT_DPI if book.print else DPI
+        self.low_resolution: dict[str, float] = {}  # "page 3": the dpi its picture prints at
+        self.text_x = self.margin  # the text column: the content width unless a layout narrows it
+        self.text_w = self.content_w
         self.measure = _Measure()
         self.images: dict[tuple, Future] = {}  # (path, box) -> (reader, width, height), see `picture`
         self.page_label: str | None = None  # printed at the foot of story pages
@@ -179,7 +225,7 @@ class _Renderer:
         if book.qr_url or printable_text(book.credits):
             self.last_page()
         c.save()  # shows the last page; the page number then points past it
-        return Rendered(self.buf.getvalue(), c.getPageNumber() - 1)
+        return Rendered(self.buf.getvalue(), c.getPageNumber() - 1, tuple(self.low_resolution.items()))
 
     def prepare_pictures(self, pool: ThreadPoolExecutor) -> None:
         """Start fitting and encoding every picture of the book, in page order, on `pool`.
@@ -193,12 +239,16 @@ class _Renderer:
             self.submit_picture(pool, Path(self.book.photo), self.title_box_h(), "the photo")
         for n, page in enumerate(self.book.pages, start=1):
             if page.image is not None:
-                self.submit_picture(pool, Path(page.image), self.story_box_h(page), f"page {n}")
+                box_w, box_h, cover = self.story_picture_box(page)
+                self.submit_picture(pool, Path(page.image), box_h, f"page {n}", box_w, cover)
 
-    def submit_picture(self, pool: ThreadPoolExecutor, path: Path, box_h: float, what: str) -> None:
-        key = (path, round(self.content_w, 1), round(box_h, 1))
+    def submit_picture(
+        self, pool: ThreadPoolExecutor, path: Path, box_h: float, what: str, box_w: float | None = None, cover=False
+    ) -> None:
+        box_w = self.content_w if box_w is None else box_w
+        key = (path, round(box_w, 1), round(box_h, 1), cover)
         if key not in self.images:
-            self.images[key] = pool.submit(_fitted_picture, path, self.content_w, box_h, what)
+            self.images[key] = pool.submit(_fitted_picture, path, box_w, box_h, what, self.dpi, cover)
 
     def title_box_h(self) -> float:
         return (self.top - self.margin) * (0.55 if self.book.page_size == "square" else 0.6)
@@ -208,7 +258,13 @@ class _Renderer:
         grows into it (a picture book's usual page)."""
         content_h = self.top - self.bottom
         short = len(page.text) + len(page.translation or "") < 450
-        if self.book.page_size == "square":
+        if self.book.layout == "large":  # the picture takes what the big letters leave
+            blocks, scales = self.page_blocks(page)
+            for block, scale in zip(blocks, scales):
+                block.size = LARGE_BODY_SIZES[0] * scale
+            text_h = sum(line.height for b in blocks for line in layout_block(b, self.content_w, self.measure))
+            return min(content_h * 0.66, max(content_h * 0.4, content_h - text_h - TEXT_GAP - 6 * mm))
+        if self.width / self.height > 0.85:  # a square or landscape page
             return content_h * (0.56 if short else 0.5)
         return content_h * (0.66 if short else 0.56)
 
@@ -236,18 +292,34 @@ class _Renderer:
 
     def story_page(self, number: int, page: BookPage) -> None:
         self.page_label = str(number)
+        if page.image is not None and self.book.layout in ("beside", "band"):
+            draw = self.beside_page if self.book.layout == "beside" else self.band_page
+            try:
+                draw(number, page)
+            finally:
+                self.text_x, self.text_w = self.margin, self.content_w
+            return
         y = self.top
         if page.image is not None:
-            y = self.draw_picture(page.image, self.top, self.story_box_h(page), f"page {number}") - 7 * mm
-        blocks = [Block(page.text, self.book.language, 0, INK)]
-        scales = [1.0]
-        if self.bilingual() and page.translation is not None and printable_text(page.translation):
-            blocks.append(Block(page.translation, self.book.translation_language, 0, ACCENT))
-            scales.append(TRANSLATION_SCALE)
-        lines = self.fit(blocks, BODY_SIZES, y - self.bottom, scales)
+            y = self.draw_picture(page.image, self.top, self.story_box_h(page), f"page {number}") - TEXT_GAP
+        blocks, scales = self.page_blocks(page)
+        lines = self.fit(blocks, self.body_sizes(), y - self.bottom, scales)
         self.flow(lines, y, self.bottom)
         self.footer_label()
         self.c.showPage()
+
+    def page_blocks(self, page: BookPage) -> tuple[list[Block], list[float]]:
+        """A story page's text (and translation) as blocks, with the scale of each one's size."""
+        leading = LARGE_LEADING if self.book.layout == "large" else 1.4
+        blocks = [Block(page.text, self.book.language, 0, INK, leading=leading)]
+        scales = [1.0]
+        if self.bilingual() and page.translation is not None and printable_text(page.translation):
+            blocks.append(Block(page.translation, self.book.translation_language, 0, ACCENT, leading=leading))
+            scales.append(TRANSLATION_SCALE)
+        return blocks, scales
+
+    def body_sizes(self) -> tuple[float, ...]:
+        return LARGE_BODY_SIZES if self.book.layout == "large" else BODY_SIZES
 
     def last_page(self) -> None:
         book = self.book
@@ -295,7 +367,7 @@ class _Renderer:
             lines = []
             for i, (block, scale) in enumerate(zip(blocks, scales)):
                 block.size = size * scale
-                laid = layout_block(block, self.content_w, self.measure)
+                laid = layout_block(block, self.text_w, self.measure)
                 if i and lines and laid:
                     # a short rule before the translation, on the side its text starts
                     lines.append(Line([], 40, block.size, block.size * 1.6, laid[0].align, ACCENT, rule=True))
@@ -322,24 +394,24 @@ class _Renderer:
 
     def draw_line(self, line: Line, y: float) -> None:
         c = self.c
-        left = self.margin
+        left = self.text_x
         if line.rule:
             c.setStrokeColorRGB(*line.color)
             c.setLineWidth(0.8)
             mid = y - line.height / 2
             if line.align == "center":
-                c.line(self.width / 2 - line.width / 2, mid, self.width / 2 + line.width / 2, mid)
+                c.line(left + self.text_w / 2 - line.width / 2, mid, left + self.text_w / 2 + line.width / 2, mid)
             elif line.align == "right":
-                c.line(left + self.content_w - line.width, mid, left + self.content_w, mid)
+                c.line(left + self.text_w - line.width, mid, left + self.text_w, mid)
             else:
                 c.line(left, mid, left + line.width, mid)
             return
         if not line.items:
             return
         if line.align == "right":
-            x0 = left + self.content_w - line.width
+            x0 = left + self.text_w - line.width
         elif line.align == "center":
-            x0 = left + (self.content_w - line.width) / 2
+            x0 = left + (self.text_w - line.width) / 2
         else:
             x0 = left
         baseline = y - line.size * 1.05
@@ -356,7 +428,8 @@ class _Renderer:
             c = self.c
             c.setFillColorRGB(*MUTED)
             c.setFont(self.latin, 9)
-            c.drawCentredString(self.width / 2, self.margin * 0.6, self.page_label)
+            y = self.margin * 0.6 if self.book.print is None else max(self.margin * 0.6, SAFE_MARGIN)
+            c.drawCentredString(self.width / 2, y, self.page_label)
 
     # --- pictures -------------------------------------------------------------------------------
 
@@ -367,13 +440,69 @@ class _Renderer:
         self.c.drawImage(reader, (self.width - w) / 2, top - h, w, h)
         return top - h
 
-    def picture(self, path: Path, box_w: float, box_h: float, what: str):
-        key = (path, round(box_w, 1), round(box_h, 1))
+    def picture(self, path: Path, box_w: float, box_h: float, what: str, cover: bool = False):
+        key = (path, round(box_w, 1), round(box_h, 1), cover)
         if key not in self.images:  # not foreseen by `prepare_pictures`: made here and now
             done: Future = Future()
-            done.set_result(_fitted_picture(path, box_w, box_h, what))
+            done.set_result(_fitted_picture(path, box_w, box_h, what, self.dpi, cover))
             self.images[key] = done
-        return self.images[key].result()
+        reader, w, h, dpi = self.images[key].result()
+        if self.book.print is not None and dpi < PRINT_DPI - 0.5:
+            self.low_resolution[what] = dpi
+        return reader, w, h
+
+    # --- layouts other than picture above text ------------------------------------------------
+
+    def story_picture_box(self, page: BookPage) -> tuple[float, float, bool]:
+        """The box a story page's picture is fitted in (width, height), and whether it covers the
+        box (cropped to it) rather than fitting inside it."""
+        if self.book.layout == "band":
+            return self.width + 2 * self.bleed, self.height + 2 * self.bleed, True
+        if self.book.layout == "beside":
+            return (self.content_w - BESIDE_GUTTER) * BESIDE_PICTURE, self.top - self.bottom, False
+        return self.content_w, self.story_box_h(page), False
+
+    def beside_page(self, number: int, page: BookPage) -> None:
+        """The picture in the larger part of the page, centred in its height; the text in a column
+        beside it, centred too when it fits (it continues on the next pages, in the same column,
+        when it does not). The picture comes first in reading order: at the left, or at the right
+        of a right-to-left text."""
+        box_w, box_h, _ = self.story_picture_box(page)
+        reader, w, h = self.picture(Path(page.image), box_w, box_h, f"page {number}")
+        self.text_w = self.content_w - box_w - BESIDE_GUTTER
+        blocks, scales = self.page_blocks(page)
+        lines = self.fit(blocks, self.body_sizes(), self.top - self.bottom, scales)
+        right_to_left = next((line.align == "right" for line in lines if line.items), False)
+        picture_x = self.margin + (self.text_w + BESIDE_GUTTER if right_to_left else 0.0)
+        self.text_x = self.margin if right_to_left else self.margin + box_w + BESIDE_GUTTER
+        middle = (self.top + self.bottom) / 2
+        self.c.drawImage(reader, picture_x + (box_w - w) / 2, middle - h / 2, w, h)
+        height = sum(line.height for line in lines)
+        self.flow(lines, min(self.top, middle + height / 2), self.bottom)
+        self.footer_label()
+        self.c.showPage()
+
+    def band_page(self, number: int, page: BookPage) -> None:
+        """The picture over the whole page and into the bleed (cropped to the page's shape), the text
+        on a pale band across the foot of the page; a text too long for the band continues on the
+        pages that follow."""
+        box_w, box_h, _ = self.story_picture_box(page)
+        reader, w, h = self.picture(Path(page.image), box_w, box_h, f"page {number}", cover=True)
+        c = self.c
+        c.drawImage(reader, -self.bleed, -self.bleed, w, h)
+        blocks, scales = self.page_blocks(page)
+        most = self.height * BAND_MAX - BAND_PADDING - self.bottom
+        lines = self.fit(blocks, self.body_sizes(), most, scales)
+        text_h = min(most, sum(line.height for line in lines))
+        band_top = self.bottom + text_h + BAND_PADDING
+        c.saveState()
+        c.setFillColorRGB(*BAND_PAPER)
+        c.setFillAlpha(BAND_ALPHA)
+        c.rect(-self.bleed, -self.bleed, self.width + 2 * self.bleed, band_top + self.bleed, stroke=0, fill=1)
+        c.restoreState()
+        self.flow(lines, band_top - BAND_PADDING * 0.6, self.bottom)
+        self.footer_label()
+        c.showPage()
 
 
 _fitted: OrderedDict[tuple, tuple[bytes, float, float]] = OrderedDict()
@@ -381,7 +510,9 @@ _fitted_lock = threading.Lock()
 _FITTED_KEPT_BYTES = 48 * 2**20
 
 
-def _fitted_picture(path: Path, box_w: float, box_h: float, what: str) -> tuple[ImageReader, float, float]:
+def _fitted_picture(
+    path: Path, box_w: float, box_h: float, what: str, dpi: int = DPI, cover: bool = False
+) -> tuple[ImageReader, float, float, float]:
     """`_jpeg_fitted` as a reader for the canvas, kept for the next export of the same book.
 
     Exporting a book again (another language, a fixed typo) fits the same picture files in the
@@ -393,29 +524,33 @@ def _fitted_picture(path: Path, box_w: float, box_h: float, what: str) -> tuple[
     try:
         stat = Path(path).stat()
     except OSError:
-        return _reader(_jpeg_fitted(path, box_w, box_h, what))  # which says what is wrong
-    key = (str(path), stat.st_ino, stat.st_size, stat.st_mtime_ns, box_w, box_h)
+        return _reader(_jpeg_fitted(path, box_w, box_h, what, dpi, cover))  # which says what is wrong
+    key = (str(path), stat.st_ino, stat.st_size, stat.st_mtime_ns, box_w, box_h, dpi, cover)
     with _fitted_lock:
         fitted = _fitted.get(key)
         if fitted is not None:
             _fitted.move_to_end(key)
     if fitted is None:
-        fitted = _jpeg_fitted(path, box_w, box_h, what)
+        fitted = _jpeg_fitted(path, box_w, box_h, what, dpi, cover)
         with _fitted_lock:
             _fitted[key] = fitted
-            while sum(len(data) for data, _, _ in _fitted.values()) > _FITTED_KEPT_BYTES:
+            while sum(len(kept[0]) for kept in _fitted.values()) > _FITTED_KEPT_BYTES:
                 _fitted.popitem(last=False)
     return _reader(fitted)
 
 
-def _reader(fitted: tuple[bytes, float, float]) -> tuple[ImageReader, float, float]:
-    data, w_pt, h_pt = fitted
-    return _JpegReader(data), w_pt, h_pt
+def _reader(fitted: tuple[bytes, float, float, float]) -> tuple[ImageReader, float, float, float]:
+    data, w_pt, h_pt, source_dpi = fitted
+    return _JpegReader(data), w_pt, h_pt, source_dpi
 
 
-def _jpeg_fitted(path: Path, box_w: float, box_h: float, what: str) -> tuple[bytes, float, float]:
-    """The picture fitted in box_w x box_h points (aspect kept), as JPEG bytes of at most DPI at
-    that printed size, and its printed width and height."""
+def _jpeg_fitted(
+    path: Path, box_w: float, box_h: float, what: str, dpi: int = DPI, cover: bool = False
+) -> tuple[bytes, float, float, float]:
+    """The picture fitted in box_w x box_h points (aspect kept), as JPEG bytes of at most `dpi` at
+    that printed size, its printed width and height, and the resolution the source file has at
+    that size (its pixels per inch of paper: a printer wants 300). With `cover` it fills the whole
+    box instead, its overflow cut off evenly on both sides (a full-bleed picture)."""
     from PIL import Image, ImageOps
 
     try:
@@ -426,15 +561,17 @@ def _jpeg_fitted(path: Path, box_w: float, box_h: float, what: str) -> tuple[byt
                 iw, ih = ih, iw
             if iw <= 0 or ih <= 0:
                 raise ValueError("empty picture")
-            scale = min(box_w / iw, box_h / ih)
-            w_pt, h_pt = iw * scale, ih * scale
-            tw = max(1, math.ceil(w_pt / 72 * DPI))
-            th = max(1, math.ceil(h_pt / 72 * DPI))
+            scale = max(box_w / iw, box_h / ih) if cover else min(box_w / iw, box_h / ih)
+            w_pt, h_pt = (box_w, box_h) if cover else (iw * scale, ih * scale)
+            tw = max(1, math.ceil(w_pt / 72 * dpi))
+            th = max(1, math.ceil(h_pt / 72 * dpi))
             if im.format == "JPEG" and (iw > tw * 2 or ih > th * 2):
                 side = max(tw, th)
                 im.draft("RGB", (side, side))  # decode at a reduced scale: much faster
             im = ImageOps.exif_transpose(im)
             im = _rgb(im)
+            if cover:
+                im = _cropped(im, w_pt / h_pt)
             if im.width > tw * 1.02 or im.height > th * 1.02:
                 im = _reduced(im, tw, th)
             out = io.BytesIO()
@@ -443,7 +580,7 @@ def _jpeg_fitted(path: Path, box_w: float, box_h: float, what: str) -> tuple[byt
         raise InputError(f"The picture for {what} is missing ({Path(path).name}).") from e
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as e:
         raise InputError(f"The picture for {what} could not be read ({Path(path).name}).") from e
-    return out.getvalue(), w_pt, h_pt
+    return out.getvalue(), w_pt, h_pt, 72.0 / scale
 
 
 class _JpegReader(ImageReader):
@@ -494,3 +631,13 @@ def _rgb(im):
     if im.mode in ("I", "I;16", "I;16B", "I;16L", "F"):
         im = im.convert("F").point(lambda v: v / 256.0 if v > 255 else v).convert("L")
     return im.convert("RGB") if im.mode != "RGB" else im
+
+
+def _cropped(im, aspect: float):
+    """The largest centred part of `im` with this width/height ratio."""
+    w, h = im.size
+    if w / h > aspect:
+        keep = max(1, round(h * aspect))
+        return im.crop(((w - keep) // 2, 0, (w - keep) // 2 + keep, h))
+    keep = max(1, round(w / aspect))
+    return im.crop((0, (h - keep) // 2, w, (h - keep) // 2 + keep))

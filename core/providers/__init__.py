@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from core.errors import NotConfigured
-from core.providers.base import Illustrator, Translator, Upscaler, Vision, Writer
+from core.providers.base import Illustrator, Narrator, Translator, Upscaler, Vision, Writer
 
 if TYPE_CHECKING:
     from core.settings import Settings
@@ -31,6 +31,7 @@ CAPABILITIES: dict[str, str] = {
     "illustrator": "Pictures",
     "upscaler": "Upscale",
     "translator": "Translation",
+    "narrator": "Narration",
 }
 
 LOCAL = "needs a GPU and the [local] extra"
@@ -92,6 +93,8 @@ REGISTRY: tuple[Engine, ...] = (
         "core.providers:writer_as_translator",
         "needs a local or remote writer",
     ),
+    Engine("narrator", "offline", "Offline voices (Piper, espeak-ng)", "core.offline.narrator:OfflineNarrator"),
+    Engine("narrator", "remote", "Remote speech server", "core.providers.remote_narrator:RemoteNarrator", OPENAI),
 )
 
 
@@ -138,6 +141,10 @@ def illustrator_for(settings: Settings) -> Illustrator:
 
 def upscaler_for(settings: Settings) -> Upscaler:
     return build(settings, "upscaler")
+
+
+def narrator_for(settings: Settings) -> Narrator:
+    return build(settings, "narrator")
 
 
 def no_translator(settings: Settings) -> Translator:

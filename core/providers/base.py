@@ -130,6 +130,9 @@ class ImageJob:
     scene: str = ""  # the key scene the prompt came from
     mood: str = ""  # "calm" | "tense" | "joyful" | "sad" | ... (the offline engine grades by it)
     photo: Image | None = field(default=None, compare=False)
+    # A picture the result should look like (the photo, a character's reference picture): engines
+    # that can take one (local IP-Adapter, a remote edit endpoint) follow it; None: the prompt only.
+    reference: Image | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -149,7 +152,15 @@ class Picture:
     image: Image
 
 
-IllustratorEvent = Step | Picture
+@dataclass(frozen=True)
+class Remark:
+    """Something the person should know about how the pictures are made (a reference the server
+    could not take, say); the studio shows it as a notice."""
+
+    text: str
+
+
+IllustratorEvent = Step | Picture | Remark
 
 
 @runtime_checkable
@@ -186,4 +197,41 @@ class Upscaler(Protocol):
 
     def upscale(self, image: Image, factor: int, prompt: str = "") -> Image:
         """The image `factor` times larger (factor is 2 or 4)."""
+        ...
+
+
+@dataclass(frozen=True)
+class SpokenSentence:
+    """One sentence as heard: its text and when, in seconds from the start of the audio."""
+
+    text: str
+    start: float
+    end: float
+
+
+@dataclass(frozen=True)
+class Speech:
+    """A page read aloud: one WAV file (16-bit PCM, mono) and when each sentence is heard in it."""
+
+    audio: bytes
+    sentences: tuple[SpokenSentence, ...]
+    duration: float  # seconds
+    voice: str  # the voice that spoke, as people should see it ("Piper joe (en_US)")
+
+
+@runtime_checkable
+class Narrator(Protocol):
+    """Text to speech. An engine that aligns its audio with the text says when each sentence is
+    heard; one that does not is asked sentence by sentence (`core.narration.speak_each`) and each
+    sentence lasts as long as its audio."""
+
+    engine: str
+    model: str
+
+    def voice_for(self, language: str) -> str:
+        """The voice that reads `language`, as people should see it; NotConfigured when none can."""
+        ...
+
+    def speak(self, sentences: Sequence[str], language: str) -> Speech:
+        """The sentences read one after another in `language`, as one audio file, in order."""
         ...

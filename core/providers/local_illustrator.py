@@ -88,8 +88,14 @@ class LocalIllustrator:
         batch_size: int | None = None,
         sizes: dict[str, tuple[int, int]] | None = None,
         manager: ModelManager | None = None,
+        ip_adapter: str | None = None,
+        ip_adapter_weight: str = "sdxl_models/ip-adapter_sdxl.safetensors",
+        reference_strength: float = 0.5,
     ) -> None:
         self.model = model
+        self.ip_adapter = ip_adapter or ""  # with one, a job's reference picture guides its picture
+        self.ip_adapter_weight = ip_adapter_weight
+        self.reference_strength = reference_strength
         self.refiner_id = refiner or ""
         self.steps = steps
         self.guidance = guidance
@@ -105,6 +111,10 @@ class LocalIllustrator:
         overrides.setdefault(
             "sizes", {aspect: fit_long_side(size, settings.illustrator_size) for aspect, size in SDXL_SIZES.items()}
         )
+        if settings.illustrator_reference == "photo":
+            overrides.setdefault("ip_adapter", settings.model_ip_adapter)
+            overrides.setdefault("ip_adapter_weight", settings.ip_adapter_weight)
+            overrides.setdefault("reference_strength", settings.reference_strength)
         return cls(
             settings.model_illustrator,
             settings.model_refiner,
@@ -115,7 +125,8 @@ class LocalIllustrator:
 
     @property
     def key(self) -> str:
-        return f"illustrator:{self.model}+{self.refiner_id or 'no-refiner'}"
+        adapter = f"+ip:{self.ip_adapter}/{self.ip_adapter_weight}" if self.ip_adapter else ""
+        return f"illustrator:{self.model}+{self.refiner_id or 'no-refiner'}{adapter}"
 
     # Illustrator ----------------------------------------------------------------------------
     def size_for(self, aspect: str) -> tuple[int, int]:
@@ -130,6 +141,11 @@ class LocalIllustrator:
             "high_noise_frac": self.high_noise_frac if self.refiner_id else 1.0,
             "scheduler": scheduler,
             "refiner": self.refiner_id,
+            **(
+                {"ip_adapter": self.ip_adapter, "reference_strength": self.reference_strength}
+                if self.ip_adapter
+                else {}
+            ),
         }
 
     # loading --------------------------------------------------------------------------------
@@ -153,6 +169,8 @@ class LocalIllustrator:
                     dtype=dtype,
                     use_safetensors=True,
                 )
+        if self.ip_adapter:
+            load_reference_adapter(base, self.ip_adapter, self.ip_adapter_weight)
         with runtime.loading(self.model):
             base.to(device)
             if refiner is not None:
@@ -285,8 +303,9 @@ class LocalIllustrator:
             callback_on_step_end=progress,
         )
         with torch.inference_mode():
+            guided = self._reference(base, group[0].reference, len(group)) if self.ip_adapter else {}
             if refiner is None:
-                images = base(width=width, height=height, latents=latents, **common).images
+                images = base(width=width, height=height, latents=latents, **common, **guided).images
             else:
                 handed_over = base(
                     width=width,
@@ -295,6 +314,7 @@ class LocalIllustrator:
                     denoising_end=self.high_noise_frac,
                     output_type="latent",
                     **common,
+                    **guided,
                 ).images
                 if stop.is_set():
                     raise _Stopped
@@ -305,6 +325,66 @@ class LocalIllustrator:
             for offset in range(len(group)):
                 events.put(Step(first + offset, total, total))
         return list(images)
+
+    def _reference(self, base: Any, reference: Image | None, count: int) -> dict:
+        """The base's IP-Adapter inputs for a batch of `count` pictures guided by `reference` (none:
+        strength 0 on a blank picture, so the loaded adapter changes nothing)."""
+        from PIL import Image as PILImage
+
+        base.set_ip_adapter_scale(self.reference_strength if reference is not None else 0.0)
+        picture = reference if reference is not None else PILImage.new("RGB", (224, 224), (127, 127, 127))
+        embeds = base.prepare_ip_adapter_image_embeds(
+            ip_adapter_image=[picture],
+            ip_adapter_image_embeds=None,
+            device=base._execution_device,
+            num_images_per_prompt=count,
+            do_classifier_free_guidance=self.guidance > 1,
+        )
+        return {"ip_adapter_image_embeds": embeds}
+
+    # inpainting -----------------------------------------------------------------------------
+    def inpaint(self, job: ImageJob, image: Image, mask: Image) -> Image:
+        """`image` with the white of `mask` redrawn from the job's prompt and seed, through
+        diffusers' SDXL inpainting pipeline sharing the loaded base's components (its UNet blends
+        the kept part back in at every step). The caller keeps the unmasked part pixel for pixel."""
+        import torch
+        from diffusers import StableDiffusionXLInpaintPipeline
+
+        bundle = self.loaded()
+        width, height = (max(64, side // 64 * 64) for side in image.size)
+        try:
+            with self.manager.lock(self.key), torch.inference_mode():
+                pipe = StableDiffusionXLInpaintPipeline.from_pipe(bundle.base)
+                pipe.set_progress_bar_config(disable=True)
+                gen_device = "cpu" if bundle.offloaded or bundle.base.device.type != "cuda" else bundle.base.device
+                guided = self._reference(pipe, job.reference, 1) if self.ip_adapter else {}
+                drawn = pipe(
+                    prompt=job.prompt,
+                    negative_prompt=job.negative_prompt or "",
+                    image=image.convert("RGB").resize((width, height)),
+                    mask_image=mask.convert("L").resize((width, height)),
+                    width=width,
+                    height=height,
+                    strength=0.99,
+                    num_inference_steps=self.steps,
+                    guidance_scale=self.guidance,
+                    generator=torch.Generator(device=gen_device).manual_seed(int(job.seed)),
+                    **guided,
+                ).images[0]
+        except Exception as error:  # noqa: BLE001 - OOM and the rest, as one readable sentence
+            if runtime.is_oom(error):
+                runtime.empty_cuda_cache()
+                raise ProviderError(runtime.oom_message("redrawing the region")) from None
+            raise ProviderError(f"The local illustrator could not redraw the region: {error}") from None
+        return drawn.resize(image.size)
+
+
+def load_reference_adapter(base: Any, source: str, weight: str) -> None:
+    """Load the SDXL IP-Adapter (`weight` is "subfolder/file" inside `source`, with its CLIP image
+    encoder in "subfolder/image_encoder") into the base pipeline, through diffusers' own loader."""
+    subfolder, _, weight_name = weight.rpartition("/")
+    with runtime.loading(source):
+        base.load_ip_adapter(source, subfolder=subfolder or None, weight_name=weight_name)
 
 
 def _initial_latents(base: Any, generators: list, width: int, height: int):
@@ -324,4 +404,5 @@ def _initial_latents(base: Any, generators: list, width: int, height: int):
 
 
 def _same_shape(a: ImageJob, b: ImageJob) -> bool:
-    return (a.width, a.height) == (b.width, b.height)
+    """Jobs that can share one pipeline call: the same size and the same reference picture."""
+    return (a.width, a.height) == (b.width, b.height) and a.reference is b.reference

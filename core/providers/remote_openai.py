@@ -60,6 +60,7 @@ from core.providers.base import (
     ImageJob,
     Language,
     Picture,
+    Remark,
     Step,
     WriterStream,
     WrittenStory,
@@ -720,15 +721,63 @@ class RemoteIllustrator:
 
     def generate(self, jobs: Sequence[ImageJob]) -> Iterator[IllustratorEvent]:
         """One request per job: `Step(i, 0, 1)` as it is sent, `Step(i, 1, 1)` and the `Picture`
-        when it answers (the endpoint reports no progress in between)."""
+        when it answers (the endpoint reports no progress in between). A job with a reference
+        picture goes to the edit endpoint with it; a server without one draws from the prompt
+        alone, and a `Remark` says so once."""
         for index, job in enumerate(jobs):
             yield Step(index, 0, 1)
-            image = self._one(job)
+            image = None
+            if job.reference is not None and "edit" not in self._refused:
+                image = self._edit(job, job.reference, None, refuse_missing=True)
+                if image is None:
+                    yield Remark(
+                        f"The server {self.service.host} cannot take your photo as a reference "
+                        "(it has no image edit endpoint): the pictures are drawn from the prompt alone."
+                    )
+            if image is None:
+                image = self._one(job)
             yield Step(index, 1, 1)
             yield Picture(index, image)
 
+    def inpaint(self, job: ImageJob, image: Image, mask: Image) -> Image:
+        """The picture with the mask's white redrawn, through the server's image edit endpoint."""
+        edited = self._edit(job, image, mask, refuse_missing=False)
+        if edited is None:  # pragma: no cover - refuse_missing=False raises instead
+            raise ProviderError(f"The server {self.service.host} cannot edit pictures.")
+        return edited
+
+    def _edit(self, job: ImageJob, image: Image, mask: Image | None, *, refuse_missing: bool) -> Image | None:
+        """`images.edit` with the picture (and a mask, transparent where to redraw, as OpenAI's
+        edit endpoint wants it). None when the server has no edit endpoint and `refuse_missing`
+        (remembered for this server and model); otherwise that is a ProviderError."""
+        width, height = nearest_size(self.model, job.width, job.height)
+        kwargs: dict[str, Any] = {
+            "model": self.model,
+            "prompt": job.prompt,
+            "n": 1,
+            "size": f"{width}x{height}",
+            "image": ("picture.png", _png_bytes(image.convert("RGB").resize((width, height))), "image/png"),
+        }
+        if mask is not None:
+            alpha = mask.convert("L").resize((width, height)).point(lambda v: 0 if v >= 128 else 255)
+            transparent = image.convert("RGBA").resize((width, height))
+            transparent.putalpha(alpha)
+            kwargs["mask"] = ("mask.png", _png_bytes(transparent), "image/png")
+        try:
+            response = self.service.call(lambda: self.service.client.images.edit(**kwargs), "picture edit")
+        except RemoteError as error:
+            if error.status not in (404, 405, 501):
+                raise
+            if refuse_missing:
+                self._refuse("edit")
+                return None
+            raise ProviderError(
+                f"The server {self.service.host} cannot edit pictures (it has no image edit endpoint), so it "
+                "cannot redraw a region; draw a new picture of the whole page instead."
+            ) from None
+        return self._decoded(response, job)
+
     def _one(self, job: ImageJob) -> Image:
-        from PIL import Image as PILImage
 
         width, height = nearest_size(self.model, job.width, job.height)
         prompt = job.prompt if not job.negative_prompt else f"{job.prompt}\nAvoid: {job.negative_prompt}"
@@ -749,6 +798,12 @@ class RemoteIllustrator:
                 if name is None:
                     raise
                 self._refuse(name)
+        return self._decoded(response, job)
+
+    def _decoded(self, response: Any, job: ImageJob) -> Image:
+        """The picture of an images response, at the job's size."""
+        from PIL import Image as PILImage
+
         data = getattr(response, "data", None) or []
         b64 = getattr(data[0], "b64_json", None) if data else None
         if not b64:
@@ -781,6 +836,12 @@ class RemoteIllustrator:
 # ======================================================================================
 # Moderation and model lists
 # ======================================================================================
+
+
+def _png_bytes(image: Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 def moderate(settings: Settings, capability: str = "writer") -> Callable[[str], list[str]] | None:

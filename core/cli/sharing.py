@@ -1,0 +1,88 @@
+"""Sharing and teams from the command line: the same calls as the Library's Share box and the
+Teams page (`Store.share` / `Store.revoke`, `core.spaces.Spaces`, `core.people.People`).
+
+    python -m core share ID --with bob@example.com [--mode edit]
+    python -m core share ID --space                  # everyone in the story's space
+    python -m core unshare ID --with bob@example.com
+    python -m core team create "Spring campaign"
+    python -m core team add TEAM_ID --member bob@example.com [--role viewer]
+    python -m core team remove TEAM_ID --member bob@example.com
+    python -m core team list
+
+All of them work as the person `--as` names (default: the personal studio's one person).
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+
+from core.errors import InputError
+from core.people import People
+from core.settings import Settings
+from core.spaces import Spaces
+from core.store import Store
+
+
+def add_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
+    for name, help in (("share", "share a story with a person or its whole space"), ("unshare", "stop sharing")):
+        sub = command(name, help)
+        sub.add_argument("id", help="a story id (or the start of one)")
+        whom = sub.add_mutually_exclusive_group(required=True)
+        whom.add_argument("--with", dest="with_person", metavar="WHO", help="an e-mail address or person id")
+        whom.add_argument("--space", dest="whole_space", action="store_true", help="everyone in the story's space")
+        if name == "share":
+            sub.add_argument("--mode", choices=("view", "edit"), default="view", help="read only (default) or edit")
+
+    team = command("team", "open a team, add or remove people, list your teams")
+    team.add_argument("action", choices=("create", "add", "remove", "list"))
+    team.add_argument("name_or_id", nargs="?", metavar="NAME_OR_TEAM_ID", help="create: its name; add/remove: its id")
+    team.add_argument("--member", metavar="WHO", help="an e-mail address (signed in once) or person id")
+    team.add_argument("--role", choices=("editor", "viewer"), default="editor")
+
+
+def share(args: argparse.Namespace, settings: Settings, store: Store) -> None:
+    from core.cli.commands import find_story  # core.cli.commands imports this module
+
+    story = find_story(store, args.id)
+    access = store.share(story.id, None if args.whole_space else args.with_person, args.mode)
+    _print_shares(access)
+
+
+def unshare(args: argparse.Namespace, settings: Settings, store: Store) -> None:
+    from core.cli.commands import find_story
+
+    story = find_story(store, args.id)
+    _print_shares(store.revoke(story.id, None if args.whole_space else args.with_person))
+
+
+def _print_shares(access) -> None:
+    if not access.shares:
+        print("shared with nobody")
+    for each in access.shares:
+        who = "everyone in its space" if each.kind == "space" else each.label or each.target
+        print(f"shared with {who}: {'can edit' if each.mode == 'edit' else 'read only'}")
+
+
+def team(args: argparse.Namespace, settings: Settings, store: Store) -> None:
+    spaces, person = Spaces(settings.data_dir), store.person
+    if args.action == "list":
+        for each in spaces.teams_of(person.id):
+            print(f"{each.id}  {each.name}  ({each.role(person.id)}, {len(each.members) + 1} people)")
+        return
+    if not args.name_or_id:
+        raise InputError(f"team {args.action} needs {'a name' if args.action == 'create' else 'a team id'}.")
+    if args.action == "create":
+        made = spaces.create("team", person, args.name_or_id)
+        print(f"{made.id}  {made.name}")
+        return
+    if not args.member:
+        raise InputError(f"team {args.action} needs --member (an e-mail address or person id).")
+    member = People(settings.data_dir).resolve(args.member)
+    label = args.member if "@" in args.member and not args.member.startswith("oidc:") else None
+    role = args.role if args.action == "add" else None
+    changed = spaces.set_role(args.name_or_id, person, member, role, label=label)
+    print(f"{changed.name}: {len(changed.members) + 1} people")
+
+
+COMMANDS = {"share": share, "unshare": unshare, "team": team}

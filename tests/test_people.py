@@ -1,0 +1,75 @@
+"""Sharing and teams by e-mail address (core.people): only a verified sign-in makes an address
+findable, and an address nobody signed in with finds no one."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.errors import InputError
+from core.people import People
+from core.spaces import Level, Person, Spaces
+from core.store import Store
+
+ALICE = Person(id="oidc:https://id.example:alice", name="Alice")
+BOB = Person(id="oidc:https://id.example:bob", name="Bob")
+MALLORY = Person(id="oidc:https://id.example:mallory", name="Mallory")
+
+
+def test_a_verified_sign_in_makes_the_address_findable_in_any_case(tmp_path):
+    people = People(tmp_path)
+    people.remember(BOB, {"email": "Bob@Example.com", "email_verified": True})
+    assert people.find("  bob@example.COM ") == BOB.id
+    assert people.resolve("bob@example.com") == BOB.id
+
+
+def test_an_unverified_address_is_not_kept_so_nobody_can_capture_another_persons(tmp_path):
+    people = People(tmp_path)
+    people.remember(BOB, {"email": "bob@example.com", "email_verified": True})
+    people.remember(MALLORY, {"email": "bob@example.com"})  # no verification claim
+    people.remember(MALLORY, {"email": "bob@example.com", "email_verified": False})
+    assert people.find("bob@example.com") == BOB.id
+
+
+def test_an_address_nobody_signed_in_with_is_refused_with_what_to_do(tmp_path):
+    with pytest.raises(InputError, match="Ask them to sign in once"):
+        People(tmp_path).resolve("nobody@example.com")
+    with pytest.raises(InputError, match="not a person id"):
+        People(tmp_path).resolve("just a name")
+
+
+def test_sharing_by_address_reaches_that_person_and_shows_the_address(tmp_path, cat_bytes):
+    from core import studio
+
+    People(tmp_path).remember(BOB, {"email": "bob@example.com", "email_verified": "true"})
+    alice = Store(tmp_path).as_person(ALICE)
+    story = studio.start_story(alice, cat_bytes, "cat.jpg")
+    bob = Store(tmp_path).as_person(BOB)
+    assert bob.level(story.id) == Level.NONE
+
+    access = alice.share(story.id, "Bob@example.com", "view")
+    assert [(s.target, s.label) for s in access.shares] == [(BOB.id, "Bob@example.com")]
+    assert bob.level(story.id) == Level.VIEW
+    assert [s.id for s in bob.list()] == [story.id]
+
+    alice.revoke(story.id, "bob@example.com")
+    assert bob.level(story.id) == Level.NONE
+
+
+def test_a_team_lists_its_people_and_whoever_is_in_it_may_start_stories_there(tmp_path):
+    spaces = Spaces(tmp_path)
+    team = spaces.create("team", ALICE, "Spring campaign")
+    spaces.set_role(team.id, ALICE, BOB.id, "editor", label="bob@example.com")
+    assert [t.id for t in spaces.teams_of(BOB.id)] == [team.id]
+    assert [t.id for t in spaces.teams_of(ALICE.id)] == [team.id]
+    assert spaces.teams_of(MALLORY.id) == []
+    assert spaces.get(team.id).labels == {BOB.id: "bob@example.com"}
+
+    story = Store(tmp_path).as_person(BOB, team.id).create()
+    assert Store(tmp_path).as_person(ALICE).level(story.id) == Level.OWN  # the team's owner sees it all
+    assert Store(tmp_path).as_person(MALLORY).level(story.id) == Level.NONE
+
+    spaces.set_role(team.id, ALICE, BOB.id, None)
+    assert spaces.teams_of(BOB.id) == []
+    assert spaces.get(team.id).labels == {}
+    with pytest.raises(InputError):
+        Store(tmp_path).as_person(BOB, team.id).create()
