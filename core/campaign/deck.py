@@ -20,11 +20,14 @@ from datetime import datetime
 from pathlib import Path
 
 from PIL import Image
+from reportlab import rl_config
 
 from core.campaign.brand import BUNDLED_BOLD, BUNDLED_REGULAR, BrandKit, font_covers
 from core.campaign.colour import WHITE, best_text_on, rgb
 from core.campaign.copy import LIMITS, Copy
 from core.campaign.layout import FORMATS
+
+rl_config.useA85 = 0  # binary streams: ASCII85 makes pictures 25 % larger and is slow (as core.export.pdf)
 
 PAGE = (960.0, 540.0)  # points: 13.33 x 7.5 in, a presentation's 16:9
 MARGIN = 40.0
@@ -80,11 +83,25 @@ def _fonts(deck: Deck) -> tuple[str, str]:
 
 
 def _jpeg(path: Path, width_pt: float, height_pt: float):
-    """The picture as JPEG at the deck's resolution for that size, embedded as it is (DCT), the
-    way the book export embeds its pictures (and with its reportlab settings: no ASCII85)."""
-    from core.export.pdf import _jpeg_fitted, _reader
+    """The picture reduced to the deck's resolution at that size, as JPEG that reportlab embeds as
+    it is (DCTDecode), named by its own bytes rather than by decoding it again."""
+    from reportlab.lib.utils import ImageReader
 
-    reader, _, _ = _reader(_jpeg_fitted(path, width_pt, height_pt, "the deck"))
+    with Image.open(path) as image:
+        image = image.convert("RGB")
+        size = (max(1, round(width_pt * DPI / 72)), max(1, round(height_pt * DPI / 72)))
+        if image.width > size[0] or image.height > size[1]:
+            image = image.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
+        buffer = io.BytesIO()
+        image.save(buffer, format="JPEG", quality=86)
+    data = buffer.getvalue()
+
+    class Jpeg(ImageReader):
+        def getRGBData(self) -> bytes:  # noqa: N802 - reportlab's name; the bytes identify the picture
+            return data
+
+    reader = Jpeg(io.BytesIO(data))
+    reader._dataA = None  # no transparency mask
     return reader
 
 
