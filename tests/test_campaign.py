@@ -27,7 +27,7 @@ from core.campaign.layout import FORMATS, intersects
 from core.campaign.render import STYLES, Brand, render
 from core.campaign.subject import cut_out
 from core.errors import InputError
-from core.export.qr import decode_qr
+from core.export.qr import qr_image
 from core.offline.writer import OfflineWriter
 from core.publish import StaticFolder
 from core.store import Store
@@ -189,8 +189,11 @@ def test_a_campaign_end_to_end_banned_words_limits_deck_csv_and_zip(store: Store
     assert not banned_in(text, kit.kit.banned)  # not in the copy, not on any slide
     for row in rows:
         assert not banned_in(" ".join(row.values()), kit.kit.banned)
-    qr = reader.pages[-1].images
-    assert any(decode_qr(Image.open(io.BytesIO(image.data))) == record.url for image in qr)
+    # the last slide carries exactly the QR code of the published deck's address (compared pixel for
+    # pixel: OpenCV's reader misses about one code in seven, whatever the deck does)
+    wanted = np.asarray(qr_image(record.url).convert("L"))
+    embedded = [np.asarray(Image.open(io.BytesIO(image.data)).convert("L")) for image in reader.pages[-1].images]
+    assert any(e.shape == wanted.shape and (e == wanted).all() for e in embedded)
     assert record.url.endswith("/deck.pdf") and (tmp_path / "static" / "exports" / record.token / "deck.pdf").exists()
 
 
