@@ -92,6 +92,7 @@ class StorySummary:
     thumbnail: Path | None
     owner: str = PERSONAL
     level: Level = Level.OWN  # what the asker may do with it: a Library marks what is only shared
+    kind: str = "story"  # or "campaign" (core.campaign): the Library opens each at its own first page
 
 
 class Store:
@@ -460,6 +461,7 @@ class Store:
             thumbnail=self.data.local_copy(photo) if photo and IMAGE_NAME.match(story.photo.image) else None,
             owner=(self._read_access(story.id) or StoryAccess()).owner,
             level=level,
+            kind="campaign" if story.campaign is not None else "story",
         )
 
     def delete(self, story_id: str) -> None:

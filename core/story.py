@@ -19,6 +19,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from core.campaign.model import Campaign
+
 STORY_ID = re.compile(r"^[0-9a-f]{32}$")
 IMAGE_NAME = re.compile(r"^[0-9a-f]{64}\.(png|jpg|jpeg|webp|gif|bmp|tiff|heic|bin)$")
 AUDIO_NAME = re.compile(r"^[0-9a-f]{64}\.(wav|mp3|m4a)$")
@@ -279,6 +281,7 @@ class Story(Model):
     narrations: list[Narration] = Field(default_factory=list)
     versions: list[BookVersion] = Field(default_factory=list)  # the newest batch of whole-book versions
     characters: list[Character] = Field(default_factory=list)  # the sheets, in the order prompts name them
+    campaign: Campaign | None = None  # set when this is a marketer's campaign (core.campaign)
 
     @field_validator("id")
     @classmethod
@@ -300,6 +303,8 @@ class Story(Model):
 
     @property
     def title(self) -> str:
+        if self.campaign is not None:
+            return self.campaign.name
         return self.draft.title if self.draft else "Untitled story"
 
     def find_draft(self, draft_id: str) -> Draft | None:
@@ -350,6 +355,8 @@ class Story(Model):
                     names.add(v.upscaled)
         for character in self.characters:
             names.update(character.references)
+        if self.campaign is not None:
+            names |= self.campaign.image_names()
         return names
 
     # --- narration -----------------------------------------------------------------------

@@ -53,6 +53,11 @@ LIBRARY = PageSpec("pages/library.py", "Library", ":material/library_books:")
 CLASSROOM = PageSpec("pages/classroom.py", "Classroom", ":material/school:")
 TEAMS = PageSpec("pages/teams.py", "Teams", ":material/groups:")
 SETTINGS = PageSpec("pages/settings.py", "Settings", ":material/settings:")
+CAMPAIGN = PageSpec("pages/campaign.py", "Product & brief", ":material/campaign:")
+CAMPAIGN_COPY = PageSpec("pages/campaign_copy.py", "Copy variants", ":material/edit_note:")
+CAMPAIGN_FORMATS = PageSpec("pages/campaign_formats.py", "Formats", ":material/aspect_ratio:")
+CAMPAIGN_EXPORT = PageSpec("pages/campaign_export.py", "Campaign exports", ":material/folder_zip:")
+BRAND_KIT = PageSpec("pages/brand_kit.py", "Brand kit", ":material/palette:")
 HOW_IT_WORKS = PageSpec("pages/how_it_works.py", "How it works", ":material/lightbulb:")
 
 SECTIONS: dict[str, list[PageSpec]] = {
@@ -68,6 +73,7 @@ SECTIONS: dict[str, list[PageSpec]] = {
         EXPORT,
         READ_ALOUD,
     ],
+    "Make a campaign": [CAMPAIGN, CAMPAIGN_COPY, CAMPAIGN_FORMATS, CAMPAIGN_EXPORT, BRAND_KIT],
     "Studio": [LIBRARY, CLASSROOM, TEAMS, SETTINGS, HOW_IT_WORKS],
 }
 

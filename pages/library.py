@@ -101,12 +101,15 @@ for summary in stories:
     shared_note = ""
     if summary.level < Level.OWN:
         shared_note = " · shared with you, " + ("read-only" if summary.level == Level.VIEW else "you can edit it")
+    size = "campaign" if summary.kind == "campaign" else f"{summary.pages} pages"
     info.markdown(
-        f"**{_ui.literal(summary.title)}**  \n{summary.pages} pages · changed {summary.updated:%Y-%m-%d %H:%M} UTC"
-        + shared_note
+        f"**{_ui.literal(summary.title)}**  \n{size} · changed {summary.updated:%Y-%m-%d %H:%M} UTC" + shared_note
     )
     if actions.button("Open", key=f"library_open_{summary.id}", type="primary"):
-        _ui.open_story(summary.id, page=_nav.DRAFT if summary.pages else _nav.CAPTION)
+        if summary.kind == "campaign":
+            _ui.open_story(summary.id, page=_nav.CAMPAIGN)
+        else:
+            _ui.open_story(summary.id, page=_nav.DRAFT if summary.pages else _nav.CAPTION)
     if shared_studio and summary.level == Level.OWN and pupil is None:  # in a class, the teacher shares
         share_box(actions, summary.id)
     history_box(info, summary.id)

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from core import choosing, pipeline, providers, publish, studio
 from core.cli import archives, classes, sharing
+from core.cli.campaign import brand as brand_command
+from core.cli.campaign import campaign as campaign_command
 from core.cli.output import print_draft, print_levels, print_pictures, print_story, run
 from core.cli.parser import MODEL_FLAGS
 from core.datadir import data_dir_of
@@ -461,6 +463,8 @@ COMMANDS = {
     **sharing.COMMANDS,
     **classes.COMMANDS,
     **archives.COMMANDS,
+    "campaign": campaign_command,
+    "brand": brand_command,
 }
 
 

@@ -314,4 +314,51 @@ def build_parser() -> argparse.ArgumentParser:
     lesson.add_argument("--seed", type=int, default=0)
     lesson.add_argument("--backend", choices=("numpy", "torch"), default="numpy")
     lesson.add_argument("--photo", type=Path, help="also list the captions nearest to this photo's W·x")
+    add_campaign(commands, [common, engines])
+    add_brand(commands, [common])
     return parser
+
+
+def add_campaign(commands, parents: list[argparse.ArgumentParser]) -> None:
+    """`campaign PHOTO --out DIR`: a marketer's campaign mockups (core.campaign) in one go."""
+    from core.campaign.model import MAX_VARIANTS
+    from core.campaign.render import STYLES
+
+    what = "turn a product photo into campaign mockups: PNGs per variant and format, deck.pdf, copy.csv, campaign.zip"
+    campaign = commands.add_parser("campaign", help=what, description=what, parents=parents)
+    campaign.add_argument("photo", type=Path)
+    campaign.add_argument("--out", type=Path, required=True, help="folder for the pictures, deck, CSV and ZIP")
+    campaign.add_argument(
+        "--brand",
+        type=Path,
+        metavar="BRAND_FILE",
+        help="a brand kit file, TOML or JSON (see README), or a kit id of the space",
+    )
+    campaign.add_argument("--variants", type=_number(1, MAX_VARIANTS), default=3, metavar="N")
+    campaign.add_argument(
+        "--brief",
+        default="",
+        metavar="TEXT",
+        help="'product=...; audience=...; offer=...; channel=...; cta=...; language=en' (plain text: the product)",
+    )
+    campaign.add_argument("--seed", type=int, default=1, help="the same seed gives the same copy and pictures")
+    campaign.add_argument("--style", choices=STYLES, default="clean")
+    campaign.add_argument("--caption", help="your own description of the photo (skips the vision step)")
+    campaign.add_argument("--name", help="the campaign's name (default: the brand's)")
+    campaign.add_argument(
+        "--translate",
+        action="append",
+        default=[],
+        metavar="LANG",
+        help="also translate the copy into this language, with its own pictures (repeatable; needs a translator)",
+    )
+    campaign.add_argument("--publish", action="store_true", help="serve the deck with its QR code from static/")
+
+
+def add_brand(commands, parents: list[argparse.ArgumentParser]) -> None:
+    """`brand list|import|export`: the brand kits of the space, as the Brand kit page has them."""
+    what = "the brand kits of your space: list them, import a kit file, export one as a file"
+    brand = commands.add_parser("brand", help=what, description=what, parents=parents)
+    brand.add_argument("action", choices=("list", "import", "export"))
+    brand.add_argument("target", nargs="?", metavar="FILE_OR_ID", help="import: a kit file; export: a kit id")
+    brand.add_argument("--out", type=Path, metavar="FILE", help="export: where to write it (.toml or .json)")

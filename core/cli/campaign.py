@@ -1,0 +1,120 @@
+"""`python -m core campaign PHOTO --out DIR`: the Campaign pages' steps in one go.
+
+Writes `A-1x1.png`, `A-4x5.png` ... (variant letter, format), `deck.pdf`, `copy.csv` and
+`campaign.zip` into DIR, and keeps the campaign in the data folder like any story. Bad input (a
+brand file with an invalid colour, a font that cannot be embedded, an unknown brief field) exits
+2 with one line naming the field.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import zipfile
+from io import BytesIO
+from pathlib import Path
+
+from core import providers, studio
+from core.campaign import steps
+from core.campaign.brand import kit_json, kit_toml, read_kit
+from core.campaign.brands import KIT_ID, BrandKits
+from core.campaign.model import BRIEF_FIELDS
+from core.cli.output import run
+from core.errors import InputError
+from core.settings import Settings
+from core.store import Store
+
+
+def parse_brief(text: str) -> dict[str, str]:
+    """'product=X; audience=Y' as fields; text without '=' is the product."""
+    text = text.strip()
+    if not text:
+        return {}
+    if "=" not in text:
+        return {"product": text}
+    fields = {}
+    for part in filter(None, (p.strip() for p in text.replace("\n", ";").split(";"))):
+        key, sep, value = part.partition("=")
+        key = key.strip().lower().replace(" ", "_")
+        if key == "call_to_action":
+            key = "cta"
+        if not sep or key not in BRIEF_FIELDS:
+            raise InputError(f"brief: '{key or part}' is not a brief field ({', '.join(BRIEF_FIELDS)}).")
+        fields[key] = value.strip()
+    return fields
+
+
+def campaign(args: argparse.Namespace, settings: Settings, store: Store) -> None:
+    if not args.photo.is_file():
+        raise InputError(f"There is no photo at {args.photo}.")
+    brief = parse_brief(args.brief)
+    kit, source = None, ""
+    if args.brand is not None:
+        if args.brand.is_file():
+            kit, source = (
+                read_kit(args.brand.read_bytes(), args.brand.name, args.brand.parent),
+                f"file {args.brand.name}",
+            )
+        elif KIT_ID.match(str(args.brand)):
+            kit, revision = BrandKits(store).load(str(args.brand))
+            source = f"kit {args.brand} revision {revision}"
+        else:
+            raise InputError(f"brand: there is no brand file at {args.brand}.")
+    vision = None if args.caption else providers.vision_for(settings)
+    writer = providers.writer_for(settings)
+    illustrator = providers.illustrator_for(settings) if args.style == "scene" else None
+    translator = providers.translator_for(settings) if args.translate else None
+    publisher = None
+    if args.publish:
+        from core.cli.commands import publisher_for
+
+        publisher = publisher_for(settings)
+    story = steps.start_campaign(store, args.photo.read_bytes(), args.photo.name, kit, source)
+    print(f"campaign {story.id} (saved in {store.folder(story.id)})", file=sys.stderr)
+    extra = {"name": args.name} if args.name else {}
+    steps.update_campaign(store, story, style=args.style, seed=args.seed, **brief, **extra)
+    if args.caption:
+        studio.edit_caption(store, story, args.caption)
+    else:
+        run(studio.caption(store, story, vision), "caption")
+    run(steps.write_copy(store, story, writer, args.variants), "copy")
+    run(steps.make_pictures(store, story, illustrator=illustrator), "pictures")
+    for language in args.translate:
+        run(steps.translate_copy(store, story, translator, language), f"translate {language}")
+        run(steps.make_pictures(store, story, language=language), f"pictures {language}")
+    run(steps.export_campaign(store, story, publisher=publisher), "export")
+    record, _, archive = steps.latest_export(store, story)
+    args.out.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(BytesIO(archive)) as files:
+        for name in files.namelist():
+            (args.out / name).write_bytes(files.read(name))
+    (args.out / steps.ZIP_NAME).write_bytes(archive)
+    for variant in story.campaign.variants:
+        letter = story.campaign.letter(variant.id)
+        print(f"{letter}: {variant.headline} | {variant.body} | {variant.cta}", file=sys.stderr)
+    print(args.out / steps.ZIP_NAME)
+    if record.url:
+        print(record.url)
+
+
+def brand(args: argparse.Namespace, settings: Settings, store: Store) -> None:
+    kits = BrandKits(store)
+    if args.action == "list":
+        for kit in kits.list():
+            print(f"{kit.id}  version {kit.revision}  {kit.updated:%Y-%m-%d %H:%M}  {kit.name}")
+        return
+    if not args.target:
+        raise InputError(f"brand {args.action}: name the {'kit file' if args.action == 'import' else 'kit id'}.")
+    if args.action == "import":
+        path = Path(args.target)
+        if not path.is_file():
+            raise InputError(f"brand: there is no brand file at {path}.")
+        kit_id, revision = kits.save(read_kit(path.read_bytes(), path.name, path.parent))
+        print(kit_id)
+        return
+    kit, _ = kits.load(args.target)
+    if args.out is None:
+        raise InputError("brand export: say where with --out FILE (.toml or .json).")
+    text = kit_json(kit.kit, kit.files) if args.out.suffix.lower() == ".json" else kit_toml(kit.kit, kit.files)
+    args.out.write_text(text, encoding="utf-8")
+    print(args.out)
