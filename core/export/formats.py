@@ -65,5 +65,13 @@ FORMATS: dict[str, Format] = {
             "core.export.reader:make_reader",
             "one file that opens in any browser, on a phone too: turn pages, listen, follow the words",
         ),
+        Format(
+            "mp4",
+            "Story video",
+            "mp4",
+            "video/mp4",
+            "core.export.video:make_video",
+            "to play or share anywhere: each picture as its page is read aloud, with subtitles",
+        ),
     )
 }
