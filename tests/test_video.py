@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from PIL import Image, ImageChops, ImageStat
@@ -20,6 +21,7 @@ from core.export.video import END_SECONDS, JOINER, TITLE_SECONDS, make_video
 from core.store import Store
 from tests.conftest import SAMPLES
 from tests.doubles import ScriptedWriter, SolidIllustrator, ToneNarrator, story_of
+from tests.test_browser import CHROMIUM
 
 pytestmark = pytest.mark.skipif(not shutil.which("ffprobe"), reason="the video needs ffmpeg (apt-get install ffmpeg)")
 
@@ -142,3 +144,25 @@ def test_the_end_card_has_the_qr_code_of_the_file(made) -> None:
 def test_the_export_is_recorded_with_its_format(made) -> None:
     story = made[1]
     assert story.latest_export("mp4").filename.endswith(".mp4")
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed (apt-get install chromium)")
+def test_a_browser_plays_it(made, browser) -> None:
+    store, story, plain, _ = made
+    page_file = plain.parent / "watch.html"
+    page_file.write_text(f'<video src="{plain.name}" muted playsinline preload="auto"></video>', encoding="utf-8")
+    page = browser.new_page()
+    try:
+        page.goto(page_file.as_uri())
+        support = page.evaluate(
+            """document.querySelector('video').canPlayType('video/mp4; codecs="avc1.42E01E, mp4a.40.2"')"""
+        )
+        assert support in ("probably", "maybe"), "this Chromium cannot play H.264 + AAC"
+        page.wait_for_function("document.querySelector('video').readyState >= 1", timeout=15000)
+        duration = page.evaluate("document.querySelector('video').duration")
+        assert abs(duration - float(probe(plain)["format"]["duration"])) < 0.5
+        page.evaluate("document.querySelector('video').play()")
+        page.wait_for_function("document.querySelector('video').currentTime > 0.5", timeout=15000)
+        assert page.evaluate("document.querySelector('video').error") is None
+    finally:
+        page.close()
