@@ -77,7 +77,8 @@ def make_video(request: ExportRequest) -> bytes:
     burn = bool(request.options.get("burn_subtitles"))
     with tempfile.TemporaryDirectory(prefix="visutale-video-") as folder:
         work = Path(folder)
-        segments = [_segment(ffmpeg, work, index, shot, burn) for index, shot in enumerate(shots)]
+        font = subtitle_font(book) if burn else None
+        segments = [_segment(ffmpeg, work, index, shot, font) for index, shot in enumerate(shots)]
         return _join(ffmpeg, work, shots, segments, book.language)
 
 
@@ -201,7 +202,11 @@ def _text_block(draw, text: str, language, size: int, box, direction: str, ancho
 
 # --- subtitles --------------------------------------------------------------------------------
 
-ASS_HEAD = f"""[Script Info]
+
+def ass_head(font: str) -> str:
+    """An ASS file's start: the video's size and one style, white with a dark outline, at the
+    bottom, in `font` (a family name libass finds in `assets/fonts` or on the system)."""
+    return f"""[Script Info]
 ScriptType: v4.00+
 PlayResX: {SIZE[0]}
 PlayResY: {SIZE[1]}
@@ -211,7 +216,7 @@ WrapStyle: 0
 Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, \
 Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, \
 MarginL, MarginR, MarginV, Encoding
-Style: Default,Noto Sans,40,&H00FFFFFF,&H00FFFFFF,&H00000000,&H99000000,0,0,0,0,100,100,0,0,1,3,1,2,80,80,36,1
+Style: Default,{font},40,&H00FFFFFF,&H00FFFFFF,&H00000000,&H99000000,0,0,0,0,100,100,0,0,1,3,1,2,80,80,36,1
 
 [Events]
 Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text
@@ -241,13 +246,13 @@ def ass_time(seconds: float) -> str:
     return f"{centis // 360000}:{centis // 6000 % 60:02d}:{centis // 100 % 60:02d}.{centis % 100:02d}"
 
 
-def ass(cues: list[tuple[float, float, str]], escape) -> str:
+def ass(cues: list[tuple[float, float, str]], escape, font: str = "Noto Sans") -> str:
     events = "".join(
         f"Dialogue: 0,{ass_time(start)},{ass_time(end)},Default,,0,0,0,,{escape(text)}\n"
         for start, end, text in cues
         if end > start
     )
-    return ASS_HEAD + events
+    return ass_head(font) + events
 
 
 def timeline(shots: list[Shot]) -> list[tuple[float, float, str]]:
@@ -258,6 +263,13 @@ def timeline(shots: list[Shot]) -> list[tuple[float, float, str]]:
         cues += [(offset + start, offset + end, text) for start, end, text in shot.cues]
         frame += shot.frames
     return cues
+
+
+def subtitle_font(book: ReadAlongBook) -> str:
+    """The family name of the font that prints the book's language (Noto Naskh Arabic, Noto Sans
+    Thai ...): libass then shapes the text with it instead of falling back glyph by glyph."""
+    text = " ".join(page.text for page in book.pages) or book.title
+    return _font(text, book.language, 40).getname()[0]
 
 
 def language_tag(language: str) -> str:
@@ -287,8 +299,9 @@ def filter_path(path: Path) -> str:
     return text
 
 
-def _segment(ffmpeg: str, work: Path, index: int, shot: Shot, burn: bool) -> Path:
-    """One shot as H.264 video alone; the sound and the soft subtitles come in `_join`."""
+def _segment(ffmpeg: str, work: Path, index: int, shot: Shot, font: str | None) -> Path:
+    """One shot as H.264 video alone, with its subtitles drawn in `font` if one is given; the sound
+    and the soft subtitles come in `_join`."""
     still = work / f"shot{index}.png"
     shot.still.save(still)
     # the still decoded and converted once, then repeated: a looped input would decode it each frame
@@ -296,9 +309,9 @@ def _segment(ffmpeg: str, work: Path, index: int, shot: Shot, burn: bool) -> Pat
     if shot.moving:
         zoom = f"1+{ZOOM}*on/{max(1, shot.frames - 1)}"
         filters.append(f"zoompan=z='{zoom}':x='iw/2-iw/zoom/2':y='ih/2-ih/zoom/2':d=1:s={SIZE[0]}x{SIZE[1]}:fps={FPS}")
-    if burn and shot.cues:
+    if font and shot.cues:
         subtitles = work / f"shot{index}.ass"
-        subtitles.write_text(ass(shot.cues, for_libass), encoding="utf-8")
+        subtitles.write_text(ass(shot.cues, for_libass, font), encoding="utf-8")
         filters.append(f"subtitles=filename={filter_path(subtitles)}:fontsdir={filter_path(FONT_DIR)}")
     out = work / f"shot{index}.mp4"
     _run(
