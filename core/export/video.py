@@ -305,7 +305,10 @@ def _segment(ffmpeg: str, work: Path, index: int, shot: Shot, font: str | None) 
     still = work / f"shot{index}.png"
     shot.still.save(still)
     # the still decoded and converted once, then repeated: a looped input would decode it each frame
-    filters = ["format=yuv420p", f"loop=loop={shot.frames - 1}:size=1", f"setpts=N/{FPS}/TB"]
+    filters = ["format=yuv420p"]
+    if shot.moving:  # zoompan crops at whole pixels: on a still twice as large, a step is half a pixel
+        filters.append(f"scale={SIZE[0] * 2}:{SIZE[1] * 2}")
+    filters += [f"loop=loop={shot.frames - 1}:size=1", f"setpts=N/{FPS}/TB"]
     if shot.moving:
         zoom = f"1+{ZOOM}*on/{max(1, shot.frames - 1)}"
         filters.append(f"zoompan=z='{zoom}':x='iw/2-iw/zoom/2':y='ih/2-ih/zoom/2':d=1:s={SIZE[0]}x{SIZE[1]}:fps={FPS}")
