@@ -66,6 +66,14 @@ FORMATS: dict[str, Format] = {
             "one file that opens in any browser, on a phone too: turn pages, listen, follow the words",
         ),
         Format(
+            "mp4",
+            "Story video",
+            "mp4",
+            "video/mp4",
+            "core.export.video:make_video",
+            "to play or share anywhere: each picture as its page is read aloud, with subtitles",
+        ),
+        Format(
             "zip",
             "Story archive (ZIP)",
             "zip",
