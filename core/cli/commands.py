@@ -284,6 +284,10 @@ COMMANDS = {
 
 def dispatch(args: argparse.Namespace) -> None:
     settings = settings_of(args)
+    if args.command == "serve":  # the model service keeps no stories
+        from core.serve.cli import serve
+
+        return serve(args, settings)
     store = Store(settings.data_dir).as_person(person_of(args), limits=Limits.from_settings(settings))
     COMMANDS[args.command](args, settings, store)
 

@@ -181,4 +181,8 @@ def build_parser() -> argparse.ArgumentParser:
     delete = command("delete", "delete a story and unpublish its PDFs")
     delete.add_argument("id")
     delete.add_argument("--yes", action="store_true", help="do not ask (needed without a terminal)")
+
+    from core.serve.cli import add_parser as add_serve_parser  # no Ray import until it runs
+
+    add_serve_parser(commands, MODEL_FLAGS)
     return parser
