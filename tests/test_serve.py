@@ -28,11 +28,12 @@ from core.providers import illustrator_for, upscaler_for, vision_for, writer_for
 from core.providers.remote_openai import RemoteIllustrator, forget_capabilities, list_models  # noqa: E402
 from core.serve.app import APP_NAME, start, stop, studio_settings  # noqa: E402
 from core.serve.plan import ServePlan  # noqa: E402
-from core.settings import load_settings  # noqa: E402
+from core.settings import Settings, load_settings  # noqa: E402
 
 pytestmark = pytest.mark.timeout(300)
 
-PICTURE = 128  # the long side the service draws at, whatever is asked (the tiny models stay quick)
+DRAWN = 128  # the long side the service draws at, whatever is asked (the tiny models stay quick)
+PICTURE = 64  # the page's picture size the studio asks for (and resizes the answer to)
 OFFLINE = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "HF_HUB_DISABLE_PROGRESS_BARS": "1"}
 
 
@@ -58,7 +59,7 @@ def service(tmp_path_factory):
     os.environ.update(OFFLINE)  # the replicas inherit it: nothing is downloaded
     plan = ServePlan.from_args(
         {
-            "settings": {**models, "illustrator_steps": 2, "illustrator_size": PICTURE, "load_in_4bit": False},
+            "settings": {**models, "illustrator_steps": 2, "illustrator_size": DRAWN, "load_in_4bit": False},
             "batch_size": 2,
             "batch_wait_s": 1.0,
             "health_check_period_s": 1,
@@ -100,14 +101,16 @@ def studio_engines(service, **client_options):
     return settings, engines
 
 
-def written_story(store, engines, photo: bytes):
-    """A story captioned and written through the service (the caption corrected by its person)."""
+def written_story(store, photo: bytes, engines: dict | None = None):
+    """A one-page story, captioned and written through the service (the caption corrected by its
+    person), or without `engines` by the offline writer in this process (tests about pictures)."""
     story = studio.start_story(store, photo, "cat.jpg")
     studio.update_settings(store, story, pages=1)
-    list(studio.caption(store, story, engines["vision"]))
-    assert story.captions and story.captions[-1].author == "model" and story.captions[-1].text
+    if engines:
+        list(studio.caption(store, story, engines["vision"]))
+        assert story.captions and story.captions[-1].author == "model" and story.captions[-1].text
     studio.edit_caption(store, story, "A grey cat sits on a warm mat.")
-    list(studio.write_draft(store, story, engines["writer"]))
+    list(studio.write_draft(store, story, engines["writer"] if engines else writer_for(Settings())))
     return story
 
 
@@ -134,7 +137,7 @@ def assert_book(store, story) -> None:
 def test_the_remote_engine_makes_a_whole_book_through_the_service(service, store, cat_bytes):
     settings, engines = studio_engines(service)
     assert set(list_models(settings)) == {str(v) for v in service[0].served_names().values()}
-    story = written_story(store, engines, cat_bytes)
+    story = written_story(store, cat_bytes, engines)
     draft = story.drafts[-1]
     assert draft.title == "The Little Cat" and "red ball" in draft.pages[0].text  # the trained writer's story
     finish_book(store, story, engines)
@@ -143,7 +146,7 @@ def test_the_remote_engine_makes_a_whole_book_through_the_service(service, store
 
 def test_two_books_drawing_at_once_share_a_batch(service, store, cat_bytes):
     _, engines = studio_engines(service)
-    stories = [written_story(store, engines, cat_bytes) for _ in range(2)]
+    stories = [written_story(store, cat_bytes) for _ in range(2)]
     before = illustrator_stats()
     together = threading.Barrier(2)
     failures: list[BaseException] = []
@@ -172,7 +175,7 @@ def test_a_replica_killed_mid_request_is_asked_again_and_the_book_completes(serv
     import ray
 
     _, engines = studio_engines(service, retries=0)  # no retry by the studio: the service must ask again
-    story = written_story(store, engines, cat_bytes)
+    story = written_story(store, cat_bytes)
     before = illustrator_stats()
     failures: list[BaseException] = []
 
