@@ -207,3 +207,43 @@ def test_a_model_the_service_does_not_serve_is_named_with_what_it_serves(service
     with pytest.raises(ProviderError, match="'dall-e-3' does not exist") as error:
         list(illustrator_for(settings).generate([ImageJob("a cat", 1, 1024, 1024)]))
     assert plan.served_names()["illustrator"] in str(error.value)
+
+
+PHOTO_BY_LINK = {
+    "role": "user",
+    "content": [
+        {"type": "text", "text": "What is this?"},
+        {"type": "image_url", "image_url": {"url": "http://example.org/cat.jpg"}},
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    "route, body, status, says",
+    [
+        ("chat/completions", {"model": "vision", "messages": [PHOTO_BY_LINK]}, 400, "data: URL"),
+        (
+            "chat/completions",
+            {"model": "writer", "messages": [], "response_format": {"type": "json_object"}},
+            400,
+            "response_format json_object is not supported",
+        ),
+        ("chat/completions", {"model": "writer", "messages": [], "seed": "abc"}, 400, "seed must be a whole number"),
+        ("images/generations", {"model": "illustrator", "prompt": "a cat", "size": "huge"}, 400, "size must be"),
+        ("images/generations", {"model": "illustrator", "prompt": "a cat", "response_format": "url"}, 400, "b64_json"),
+        ("images/upscale", {"model": "upscaler", "image": "", "factor": 3}, 400, "factor must be 2 or 4"),
+        ("images/upscale", {"model": "vision", "image": "", "factor": 2}, 404, "is not served here"),
+    ],
+)
+def test_requests_the_service_cannot_answer_get_openai_shaped_errors(service, route, body, status, says):
+    import httpx
+
+    plan, base_url = service
+    names = plan.served_names()
+    body = {**body, "model": names.get(body["model"], body["model"])}
+    answer = httpx.post(f"{base_url}/{route}", json=body, timeout=30)
+    assert answer.status_code == status
+    assert says in answer.json()["error"]["message"]
+    assert httpx.post(f"{base_url}/{route}", content=b"{not json", timeout=30).json()["error"]["message"] == (
+        "The request body is not JSON."
+    )

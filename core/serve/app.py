@@ -87,10 +87,16 @@ def start(
     return plan, f"http://{shown}:{port}/v1"
 
 
-def stop() -> None:
+def stop(*, cluster: bool = False) -> None:
+    """Stop what `start` started: on a cluster (`address` given) only this application, which
+    leaves the cluster and its other applications running; here, Serve and the local Ray."""
     import ray
     from ray import serve
 
-    if ray.is_initialized():
+    if not ray.is_initialized():
+        return
+    if cluster:
+        serve.delete(APP_NAME)
+    else:
         serve.shutdown()
-        ray.shutdown()
+    ray.shutdown()

@@ -83,7 +83,7 @@ def serve(args: argparse.Namespace, settings: Any) -> None:
         while True:
             time.sleep(3600)
     finally:
-        stop()
+        stop(cluster=args.address is not None)
 
 
 def _describe(model: ModelPlan) -> str:

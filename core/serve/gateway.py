@@ -136,6 +136,15 @@ def _writer_messages(messages: list[dict]) -> list[dict[str, str]]:
     return out
 
 
+def _whole(body: dict[str, Any], name: str, default: int | None = 0) -> int | None:
+    value = body.get(name)
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value):
+        raise Refused(400, f"{name} must be a whole number, not {value!r}.", param=name)
+    return int(value)
+
+
 def _size(value: Any) -> tuple[int, int]:
     width, sep, height = str(value or "1024x1024").partition("x")
     try:
@@ -247,8 +256,8 @@ class Gateway:
                 photo, prompt = _photo_and_prompt(messages)
                 open_stream = lambda: handle.answer.remote(photo, prompt)  # noqa: E731
             else:
-                seed = int(body.get("seed") or 0)
-                max_tokens = body.get("max_completion_tokens") or body.get("max_tokens")
+                seed = _whole(body, "seed")
+                max_tokens = _whole(body, "max_completion_tokens", None) or _whole(body, "max_tokens", None)
                 chat = _writer_messages(messages)
                 open_stream = lambda: handle.chat.remote(chat, seed, max_tokens)  # noqa: E731
             chunks = self._stream(open_stream)
@@ -290,11 +299,11 @@ class Gateway:
             prompt = body.get("prompt")
             if not isinstance(prompt, str) or not prompt.strip():
                 raise Refused(400, "prompt must be a text.", param="prompt")
-            count = int(body.get("n") or 1)
+            count = _whole(body, "n", 1)
             if not 1 <= count <= MAX_PICTURES:
                 raise Refused(400, f"n must be between 1 and {MAX_PICTURES}.", param="n")
             width, height = _size(body.get("size"))
-            seed = int(body.get("seed") or 0)
+            seed = _whole(body, "seed")
             handle = self.models["illustrator"]
             negative = str(body.get("negative_prompt") or "")
             jobs = [
