@@ -11,8 +11,10 @@ would, `--pictures` in all:
 - through Ray Serve with 1 replica, then 2 replicas, of the illustrator: `python -m core serve`'s
   application on a local Ray, driven by the studio's remote engine over HTTP (batches of up to 4).
 
-Each replica reserves one CPU (Ray gives it one thread of torch), so on this 2-core machine two
-replicas can only use what two cores give; the figure on a GPU node is one card per replica. The
+Each replica reserves one CPU (Ray gives it one thread of torch) and the in-process figure uses one
+thread too, so the three draw with the same arithmetic; on this 2-core machine two replicas can
+only use what two cores give (a GPU node gives one card per replica). The machine is shared: the
+figures move with its load, the ratios less. The
 ratios printed are serve-2 / serve-1 (what a second replica buys) and serve-1 / in process (what the
 service's HTTP, batching and process hop cost). It measures and prints; it does not pass or fail.
 
@@ -35,16 +37,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 os.chdir(ROOT)  # Ray's workers import `core` from the driver's working directory
-for name in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):
+for name in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_HUB_DISABLE_PROGRESS_BARS"):
     os.environ[name] = "1"  # nothing is downloaded; the replicas inherit it
 
 
 def jobs(count: int, size: int):
     from core.providers.base import ImageJob
 
-    return [
-        ImageJob(f"a red fox in a green forest, picture {i}", seed=i, width=size, height=size) for i in range(count)
-    ]
+    # Short prompts: the tiny CLIP reads 32 characters.
+    return [ImageJob(f"a red fox {i}", seed=i, width=size, height=size) for i in range(count)]
 
 
 def per_minute(count: int, seconds: float) -> float:
@@ -63,8 +64,12 @@ def draw_all(illustrator, work, clients: int) -> float:
 
 
 def in_process(models: dict, work, clients: int, steps: int, size: int) -> float:
+    import torch
+
     from core.local.manager import ModelManager
     from core.providers.local_illustrator import LocalIllustrator
+
+    torch.set_num_threads(1)  # as a replica with one CPU runs (Ray sets OMP_NUM_THREADS=1): the same work per picture
 
     illustrator = LocalIllustrator(
         str(models["illustrator"]), str(models["refiner"]), steps=steps, manager=ModelManager()
@@ -128,11 +133,12 @@ def main() -> None:
         base, refiner = tiny_models.tiny_sdxl(Path(folder) / "sdxl")
         models = {"illustrator": base, "refiner": refiner}
         figures = {"in process": in_process(models, work, args.clients, args.steps, args.size)}
+        print(f"in process: {figures['in process']:.1f} s", file=sys.stderr, flush=True)
         try:
             for replicas in (1, 2):
-                figures[f"Ray Serve, {replicas} replica{'s' if replicas > 1 else ''}"] = through_serve(
-                    models, work, args.clients, args.steps, args.size, replicas, args.port
-                )
+                name = f"Ray Serve, {replicas} replica{'s' if replicas > 1 else ''}"
+                figures[name] = through_serve(models, work, args.clients, args.steps, args.size, replicas, args.port)
+                print(f"{name}: {figures[name]:.1f} s", file=sys.stderr, flush=True)
         finally:
             stop()
     print(
