@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -121,8 +122,12 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--steps", type=int, default=4)
     parser.add_argument("--size", type=int, default=128, help="picture side in pixels (at least 128)")
-    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--port", type=int, help="the service's port (default: a free one)")
     args = parser.parse_args()
+    if args.port is None:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            args.port = sock.getsockname()[1]
 
     import tiny_models
 
