@@ -82,6 +82,8 @@ def serve(args: argparse.Namespace, settings: Any) -> None:
         sys.stdout.flush()
         while True:
             time.sleep(3600)
+    except KeyboardInterrupt:
+        print("stopping the model service", file=sys.stderr)
     finally:
         stop(cluster=args.address is not None)
 
