@@ -470,6 +470,10 @@ COMMANDS = {
 
 def dispatch(args: argparse.Namespace) -> None:
     settings = settings_of(args)
+    if args.command == "serve":  # the model service keeps no stories
+        from core.serve.cli import serve
+
+        return serve(args, settings)
     store = Store(data_dir_of(settings)).as_person(
         person_of(args), getattr(args, "in_space", None), limits=Limits.from_settings(settings)
     )

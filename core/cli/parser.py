@@ -316,6 +316,10 @@ def build_parser() -> argparse.ArgumentParser:
     lesson.add_argument("--photo", type=Path, help="also list the captions nearest to this photo's W·x")
     add_campaign(commands, [common, engines])
     add_brand(commands, [common])
+
+    from core.serve.cli import add_parser as add_serve_parser  # no Ray import until it runs
+
+    add_serve_parser(commands, MODEL_FLAGS)
     return parser
 
 

@@ -84,6 +84,13 @@ REGISTRY: tuple[Engine, ...] = (
     Engine("illustrator", "remote", "Remote server", "core.providers.remote_openai:RemoteIllustrator", OPENAI),
     Engine("upscaler", "offline", "Offline engine", "core.offline.upscaler:OfflineUpscaler"),
     Engine("upscaler", "local", "Local model", "core.providers.local_upscaler:LocalUpscaler", LOCAL),
+    Engine(
+        "upscaler",
+        "remote",
+        "Remote server",
+        "core.providers.remote_upscaler:RemoteUpscaler",
+        "needs the illustrator's server to offer /v1/images/upscale, as python -m core serve does",
+    ),
     Engine("translator", "none", "None", "core.providers:no_translator"),
     Engine("translator", "deepl", "DeepL", "core.providers.remote_deepl:DeepLTranslator", "needs DEEPL_AUTH_KEY"),
     Engine(

@@ -122,3 +122,7 @@ class LocalVision:
     def ask(self, image: Image, question: str, caption: str = "") -> Iterator[str]:
         """Answer a follow-up question about the photo with the same loaded model, streamed."""
         return self._stream(image, question_prompt(question, caption), "answering a question")
+
+    def answer(self, image: Image, prompt: str) -> Iterator[str]:
+        """The model's answer to any prompt about the photo, streamed (the model service's chat route)."""
+        return self._stream(image, prompt, "answering about the photo")

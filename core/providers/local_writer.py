@@ -199,6 +199,11 @@ class LocalWriter:
         finally:
             run.stop()
 
+    def chat(self, messages: list[dict], *, seed: int = 0, max_new_tokens: int | None = None) -> Iterator[str]:
+        """The model's answer to any chat, streamed (the model service's chat route)."""
+        budget = min(max_new_tokens or self._budget(1), self.max_new_tokens or 8192)
+        return self._generate(messages, seed=seed, max_new_tokens=budget, what="answering")
+
     def _budget(self, pages: int) -> int:
         return self.max_new_tokens or min(8192, 300 + 220 * max(1, pages))
 

@@ -125,6 +125,7 @@ WRITER_LANGUAGES: tuple[Language, ...] = (
 IMAGE_SIZES: dict[str, tuple[tuple[int, int], ...]] = {
     "dall-e-2": ((1024, 1024),),
     "dall-e-3": ((1024, 1792), (1024, 1024), (1792, 1024)),
+    "stabilityai/stable-diffusion-xl": ((896, 1152), (1024, 1024), (1152, 896)),  # served by `python -m core serve`
     "default": ((1024, 1536), (1024, 1024), (1536, 1024)),
 }
 ASPECT_RATIOS = {"portrait": 2 / 3, "square": 1.0, "landscape": 3 / 2}
