@@ -7,24 +7,24 @@ Everyone in the space may use its kits; its owner and editors may save them (a v
 the same rule as for starting stories there (`core.spaces`). Who is asking and which space come
 from the store the page or command line was handed (`store.as_person(...)`), so a kit of another
 space is never reachable: its id answers "no such kit" exactly like a wrong one. A save names the
-revision it started from and is refused when someone saved meanwhile, under the same kind of lock
-file the store uses, so no one's version is lost silently.
+revision it started from and is refused when someone saved meanwhile, under the data folder's lock
+(a lock file locally, a lock object with a lease on an object store), so no one's version is lost
+silently. Each version is kept as `{"saved": <when>, "kit": <the kit>}`.
 """
 
 from __future__ import annotations
 
-import fcntl
+import json
 import re
 from dataclasses import dataclass
-from datetime import datetime
-from pathlib import Path
+from datetime import UTC, datetime
 
 from pydantic import ValidationError
 
 from core.campaign.brand import BrandKit, KitFile
 from core.errors import InputError
 from core.spaces import PERSONAL_SPACE, may_start_stories
-from core.store import Store, write_atomically
+from core.store import Store
 from core.story import new_id
 
 KIT_ID = re.compile(r"^[0-9a-f]{16}$")
@@ -49,8 +49,9 @@ class BrandKits:
         self.person = store.person
         self.space = getattr(store, "space", PERSONAL_SPACE)
         self.operator = not hasattr(store, "space")
-        self.folder = Path(store.root) / "brands" / self.space.id
-        self.files = self.folder / "files"
+        self.data = store.data  # the store's own data folder: a local folder or an object store
+        self.folder = f"brands/{self.space.id}"
+        self.files = f"{self.folder}/files"
 
     def _may_read(self) -> None:
         if not self.operator and self.space.role(self.person.id) is None:
@@ -61,24 +62,23 @@ class BrandKits:
         if not self.operator and not may_start_stories(self.space, self.person.id):
             raise InputError(f"You can use the brand kits of '{self.space.name}', but not change them.")
 
-    def _kit_folder(self, kit_id: str) -> Path:
+    def _kit_folder(self, kit_id: str) -> str:
         if not isinstance(kit_id, str) or not KIT_ID.match(kit_id):
             raise KitNotFound()
-        return self.folder / kit_id
+        return f"{self.folder}/{kit_id}"
 
     def _revisions(self, kit_id: str) -> list[int]:
-        return sorted(int(p.stem) for p in self._kit_folder(kit_id).glob("*.json") if p.stem.isdigit())
+        names = self.data.names(self._kit_folder(kit_id))
+        return sorted(int(n[:-5]) for n in names if n.endswith(".json") and n[:-5].isdigit())
 
     def list(self) -> list[StoredKit]:
         self._may_read()
         found = []
-        for folder in sorted(self.folder.iterdir()) if self.folder.is_dir() else []:
-            if KIT_ID.match(folder.name) and self._revisions(folder.name):
-                kit, revision = self.load(folder.name)
-                path = folder / f"{revision:08d}.json"
-                found.append(
-                    StoredKit(folder.name, kit.kit.name, revision, datetime.fromtimestamp(path.stat().st_mtime))
-                )
+        for name in sorted(self.data.names(self.folder)):
+            revisions = self._revisions(name) if KIT_ID.match(name) else []
+            if revisions:
+                kit, saved = self._read(name, revisions[-1])
+                found.append(StoredKit(name, kit.name, revisions[-1], saved))
         return sorted(found, key=lambda k: k.updated, reverse=True)
 
     def load(self, kit_id: str, revision: int | None = None) -> tuple[KitFile, int]:
@@ -88,15 +88,20 @@ class BrandKits:
         if not revisions:
             raise KitNotFound()
         revision = revisions[-1] if revision is None else int(revision)
-        try:
-            kit = BrandKit.model_validate_json((self._kit_folder(kit_id) / f"{revision:08d}.json").read_bytes())
-        except (OSError, ValidationError, ValueError):
-            raise KitNotFound() from None
+        kit, _ = self._read(kit_id, revision)
         files = {}
         for name in (kit.logo, kit.font):
-            if name and (self.files / name).is_file():
-                files[name] = (self.files / name).read_bytes()
+            if name and self.data.exists(f"{self.files}/{name}"):
+                files[name] = self.data.read(f"{self.files}/{name}")
         return KitFile(kit, files), revision
+
+    def _read(self, kit_id: str, revision: int) -> tuple[BrandKit, datetime]:
+        """One version of a kit and when it was saved."""
+        try:
+            document = json.loads(self.data.read(f"{self._kit_folder(kit_id)}/{revision:08d}.json"))
+            return BrandKit.model_validate(document["kit"]), datetime.fromisoformat(document["saved"])
+        except (OSError, ValidationError, ValueError, KeyError, TypeError):
+            raise KitNotFound() from None
 
     def versions(self, kit_id: str) -> list[int]:
         self._may_read()
@@ -107,23 +112,19 @@ class BrandKits:
         self._may_write()
         kit_id = kit_id or new_id(8)
         folder = self._kit_folder(kit_id)
-        folder.mkdir(parents=True, exist_ok=True)
         for name, data in kit.files.items():
-            if not (self.files / name).exists():
-                write_atomically(self.files / name, data)
-        with open(folder / ".lock", "a+b") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                revisions = self._revisions(kit_id)
-                newest = revisions[-1] if revisions else 0
-                if newest != started_from:
-                    raise InputError(
-                        "This brand kit was changed elsewhere while you edited it; reload it to see the newest version."
-                    )
-                revision = newest + 1
-                write_atomically(folder / f"{revision:08d}.json", kit.kit.model_dump_json(indent=1).encode("utf-8"))
-                for old in revisions[:-KEEP]:
-                    (folder / f"{old:08d}.json").unlink(missing_ok=True)
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
+            if not self.data.exists(f"{self.files}/{name}"):
+                self.data.write(f"{self.files}/{name}", data)
+        with self.data.locked(f"{folder}/.lock"):
+            revisions = self._revisions(kit_id)
+            newest = revisions[-1] if revisions else 0
+            if newest != started_from:
+                raise InputError(
+                    "This brand kit was changed elsewhere while you edited it; reload it to see the newest version."
+                )
+            revision = newest + 1
+            document = {"saved": datetime.now(UTC).isoformat(), "kit": kit.kit.model_dump(mode="json")}
+            self.data.write(f"{folder}/{revision:08d}.json", json.dumps(document, indent=1).encode("utf-8"))
+            for old in revisions[:-KEEP]:
+                self.data.remove(f"{folder}/{old:08d}.json")
         return kit_id, revision

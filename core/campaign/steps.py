@@ -47,8 +47,7 @@ from core.campaign.subject import cut_out
 from core.errors import InputError
 from core.providers.base import Illustrator, ImageJob, Picture, Translator, Writer
 from core.publish import Publisher
-from core.spaces import Level
-from core.store import Store, write_atomically
+from core.store import Store
 from core.story import Story
 from core.studio import Event, Notice, Progress, _commit, _may_change, photo_image
 
@@ -416,8 +415,7 @@ def export_campaign(store: Store, story: Story, *, publisher: Publisher | None =
     files[CSV_NAME] = copy_csv(rows, campaign.brand.mandatory)
     archive = campaign_zip(files)
     store.put_export(story.id, token, deck_pdf)
-    store.check_access(story.id, Level.EDIT)
-    write_atomically(zip_path(store, story, token), archive)
+    store.put_export(story.id, token, archive, "zip")
     zip_url = None
     if publisher:
         publisher.publish(token, DECK_NAME, deck_pdf)
@@ -434,19 +432,14 @@ def export_campaign(store: Store, story: Story, *, publisher: Publisher | None =
     yield Progress(f"Deck of {pages} pages and {len(files)} files ready", 3, 3)
 
 
-def zip_path(store: Store, story: Story, token: str):
-    if not token.isalnum():
-        raise InputError("That export link is not valid.")
-    return store.folder(story.id) / "exports" / f"{token}.zip"
-
-
 def latest_export(store: Store, story: Story) -> tuple[CampaignExport, bytes, bytes] | None:
     """The newest export's record, deck and ZIP bytes (None when there is none on disk)."""
     c = campaign_of(story)
     if not c.exports:
         return None
     record = c.exports[-1]
-    deck, archive = store.export_path(story.id, record.token), zip_path(store, story, record.token)
-    if not deck.exists() or not archive.exists():
+    try:
+        deck, archive = store.export_path(story.id, record.token), store.export_path(story.id, record.token, "zip")
+        return record, deck.read_bytes(), archive.read_bytes()
+    except OSError:  # gone from the data folder (an object store answers FileNotFoundError too)
         return None
-    return record, deck.read_bytes(), archive.read_bytes()

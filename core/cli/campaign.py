@@ -70,7 +70,7 @@ def campaign(args: argparse.Namespace, settings: Settings, store: Store) -> None
 
         publisher = publisher_for(settings)
     story = steps.start_campaign(store, args.photo.read_bytes(), args.photo.name, kit, source)
-    print(f"campaign {story.id} (saved in {store.folder(story.id)})", file=sys.stderr)
+    print(f"campaign {story.id} (saved in {store.location(story.id)})", file=sys.stderr)
     extra = {"name": args.name} if args.name else {}
     steps.update_campaign(store, story, style=args.style, seed=args.seed, **brief, **extra)
     if args.caption:
