@@ -40,10 +40,11 @@ def test_each_step_is_recorded_with_its_person_engine_and_revision(data_dir, cat
         ("caption", ADA.id, "scripted", 3),
         ("caption", ADA.id, None, 4),
         ("draft", ADA.id, "scripted", 5),
-        ("illustrate", ADA.id, "scripted", 6),
+        ("characters", ADA.id, "scripted", 6),  # the sheets the studio proposes after a draft
         ("illustrate", ADA.id, "scripted", 7),
-        ("share", ADA.id, None, 7),
-        ("settings", BEN.id, None, 8),
+        ("illustrate", ADA.id, "scripted", 8),
+        ("share", ADA.id, None, 8),
+        ("settings", BEN.id, None, 9),
     ]
     entries = ada.history(story.id)
     assert entries[2].by == "Ada (scripted engine)" and entries[-1].by == "Ben"
