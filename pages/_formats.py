@@ -26,11 +26,23 @@ def other_formats(story: Story, language: str | None, publisher: Publisher) -> N
         key="export_format",
     )
     chosen = FORMATS[name]
+    options = {}
+    if name == "mp4":
+        options["burn_subtitles"] = st.checkbox(
+            "Also burn the subtitles into the picture (for players that hide subtitle tracks)",
+            key="export_burn_subtitles",
+        )
     if st.button(f"Make the {chosen.label}", key=f"export_make_{name}"):
         _ui.run_step(
             f"Making the {chosen.label}",
             lambda: studio.export_file(
-                store, story, name, language=language, publisher=publisher, safety=providers.safety_for(settings)
+                store,
+                story,
+                name,
+                language=language,
+                publisher=publisher,
+                safety=providers.story_safety(settings, store, story.id),
+                options=options,
             ),
         )
         story = store.load(story.id)

@@ -166,3 +166,19 @@ def test_a_browser_plays_it(made, browser) -> None:
         assert page.evaluate("document.querySelector('video').error") is None
     finally:
         page.close()
+
+
+def test_the_command_line_asks_for_burned_in_subtitles_only_of_a_video(made, monkeypatch, capsys) -> None:
+    store, story, _, _ = made
+    monkeypatch.setenv("VISUTALE_DATA_DIR", str(store.root))
+    asked = []
+
+    def recorded(request):
+        asked.append(request.options)
+        return b"\x00\x00\x00\x18ftypmp42 a stand-in video"
+
+    monkeypatch.setattr("core.export.video.make_video", recorded)
+    assert main(["export", story.id, "--format", "mp4", "--burn-subtitles"]) == 0
+    assert asked == [{"burn_subtitles": True}]
+    assert main(["export", story.id, "--format", "epub", "--burn-subtitles"]) == 2
+    assert "--burn-subtitles is an option of the video" in capsys.readouterr().err

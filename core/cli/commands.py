@@ -338,10 +338,14 @@ def export_format(args: argparse.Namespace, settings: Settings, store: Store, st
         raise InputError(
             "--bilingual and --page-size are options of the PDF; leave them out for --format " + args.format
         )
+    if args.burn_subtitles and args.format != "mp4":
+        raise InputError("--burn-subtitles is an option of the video: add --format mp4.")
     publisher = publisher_for(settings) if args.publish else None
     events = studio.export_file(
-        store, story, args.format, language=args.language, publisher=publisher, safety=providers.safety_for(settings)
-    )
+        store, story, args.format, language=args.language, publisher=publisher,
+        safety=providers.story_safety(settings, store, story.id),
+        options={"burn_subtitles": True} if args.burn_subtitles else {},
+    )  # fmt: skip
     run(events, args.format)
     record = story.exports[-1]
     path = store.export_path(story.id, record.token, FORMATS[args.format].extension)

@@ -257,6 +257,7 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: the story's last, else A4)",
     )
     export.add_argument("--crop-marks", action="store_true", help="print-pdf: crop marks outside the bleed")
+    export.add_argument("--burn-subtitles", action="store_true", help="mp4: also draw the subtitles into the picture")
     export.add_argument("--layout", choices=LAYOUTS, help="above, beside, band (full-bleed) or large (type)")
 
     narrate = command("narrate", "read the chosen draft aloud, every page or one", runs_engines=True)
