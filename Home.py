@@ -76,7 +76,8 @@ with st.sidebar:
         st.caption(f"Saved · revision {story.revision}")
         if _ui.store().level(story.id) < Level.EDIT:
             st.caption("Read-only: shared with you to read. Duplicate it in the Library to change it.")
-    limits = _ui.store().limits_used(_ui.store().space.id)
+    here = _ui.store()
+    limits = here.limits_used(here.space.id)
     if limits:
         st.caption("This space's limits: " + " · ".join(limits))
     st.caption(

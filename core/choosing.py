@@ -215,17 +215,8 @@ def redraw_region(
         drawn = drawn.resize(image.size, Image.Resampling.LANCZOS)
     kept = Image.composite(drawn.convert("RGB"), image, mask)  # outside the box: the picture as it was
     name = store.put_image(story.id, studio._png(kept), "png")
-    variant = ImageVariant(
-        image=name,
-        engine=illustrator.engine,
-        model=illustrator.model,
-        seed=job.seed,
-        width=kept.width,
-        height=kept.height,
-        prompt=prompt,
-        negative_prompt=job.negative_prompt,
-        params={**illustrator.params(), "inpainted_from": source.id, "region": list(box)},
-    )
+    params = {**illustrator.params(), "inpainted_from": source.id, "region": list(box)}
+    variant = studio.drawn_variant(name, kept, job, illustrator, params, prompt=prompt)
 
     def keep(s: Story) -> None:
         scene = s.scene(page_id)

@@ -112,7 +112,10 @@ class Quota:
         return int(made), int(sent)
 
     def describe(self, space_id: str, stories: Callable[[], int]) -> list[str]:
-        """The space's limits and what it has used, in words; empty when no limit is set."""
+        """The space's limits and what it has used, in words; empty when no limit is set (and then
+        nothing is read: the sidebar asks on every rerun)."""
+        if self.limits == Limits():
+            return []
         made, sent = self.usage(space_id)
         lines = []
         if self.limits.stories_per_space is not None:

@@ -40,7 +40,7 @@ from core.providers.base import Illustrator, ImageJob, Picture, Remark, Step, Wr
 from core.providers.pagestream import PageScanner
 from core.safety import SafetyChecker
 from core.store import Store
-from core.story import Draft, ImageVariant, Story, StoryPage
+from core.story import Draft, Story, StoryPage
 from core.text import clean_text, one_line
 
 QUEUE_SIZE = 8  # jobs waiting for the painter; a writer far ahead of it waits here
@@ -275,17 +275,7 @@ class _Run:
             return  # cancelled once the draft was known
         page = self.draft.pages[ticket.index]
         job = ticket.job
-        variant = ImageVariant(
-            image=name,
-            engine=self.illustrator.engine,
-            model=self.illustrator.model,
-            seed=job.seed,
-            width=image.width,
-            height=image.height,
-            prompt=job.prompt,
-            negative_prompt=job.negative_prompt,
-            params=self.params,
-        )
+        variant = studio.drawn_variant(name, image, job, self.illustrator, self.params)
         studio._commit(
             self.store,
             self.story,

@@ -225,17 +225,23 @@ class Spaces:
             raise InputError("Give the space a name.")
         space = Space(id=secrets.token_hex(16), kind=kind, name=name, owner=owner.id)
         self._write(space)
+        if kind == "team":
+            self.data.write(self._team_mark(owner.id, space.id), b"")
         return space
 
+    def _team_mark(self, person_id: str, space_id: str) -> str:
+        """`spaces/teams-of/<hash of the person>/<space id>`: the teams a person is in, found
+        without reading every space (the sidebar asks on every rerun)."""
+        return f"spaces/teams-of/{_hash(person_id)}/{space_id}"
+
     def teams_of(self, person_id: str) -> list[Space]:
-        """The team spaces `person_id` owns or is a member of, by name (for choosing where to work)."""
+        """The team spaces `person_id` owns or is a member of, by name (for choosing where to work).
+        The marks only say where to look; each space's own members decide."""
         found = []
-        for name in sorted(self.data.names("spaces")):
-            if not name.endswith(".json"):
-                continue
+        for space_id in self.data.names(f"spaces/teams-of/{_hash(person_id)}"):
             try:
-                space = Space.model_validate_json(self.data.read(f"spaces/{name}"))
-            except (OSError, ValidationError, ValueError):
+                space = self.get(space_id)
+            except InputError:
                 continue
             if space.kind == "team" and space.role(person_id) is not None:
                 found.append(space)
@@ -258,6 +264,12 @@ class Spaces:
                 labels[member] = " ".join(str(label or space.labels[member]).split())[:120]
         space = space.model_copy(update={"members": members, "labels": labels})
         self._write(space)
+        if space.kind == "team":
+            mark = self._team_mark(member, space.id)
+            if role is None:
+                self.data.remove(mark)
+            else:
+                self.data.write(mark, b"")
         return space
 
     def _write(self, space: Space) -> None:

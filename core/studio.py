@@ -603,18 +603,7 @@ def illustrate(
             continue
         page, job = jobs[event.index]
         image = event.image
-        name = store.put_image(story.id, _png(image), "png")
-        variant = ImageVariant(
-            image=name,
-            engine=illustrator.engine,
-            model=illustrator.model,
-            seed=job.seed,
-            width=image.width,
-            height=image.height,
-            prompt=job.prompt,
-            negative_prompt=job.negative_prompt,
-            params=params,
-        )
+        variant = drawn_variant(store.put_image(story.id, _png(image), "png"), image, job, illustrator, params)
         first_of_page = all(p.id != page.id for p, _ in jobs[: event.index])
         _commit(
             store,
@@ -625,6 +614,24 @@ def illustrate(
         )
         done += 1
         yield Progress(f"Scene {done} of {total} drawn", done, total)
+
+
+def drawn_variant(
+    name: str, image: Image.Image, job: ImageJob, illustrator: Illustrator, params: dict, prompt: str | None = None
+) -> ImageVariant:
+    """The record of a picture an illustrator drew for `job` and the store keeps as `name`: every
+    way to draw (a page, versions, a region, pictures while writing) records it this one way."""
+    return ImageVariant(
+        image=name,
+        engine=illustrator.engine,
+        model=illustrator.model,
+        seed=job.seed,
+        width=image.width,
+        height=image.height,
+        prompt=job.prompt if prompt is None else prompt,
+        negative_prompt=job.negative_prompt,
+        params=params,
+    )
 
 
 def _add_variant(story: Story, page_id: str, variant: ImageVariant, choose: bool = True) -> None:
