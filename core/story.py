@@ -93,6 +93,25 @@ class StorySettings(Model):
     reading_level: ReadingLevel | None = None  # picked by a teacher: every page is measured against it
 
 
+class SceneSpec(Model):
+    """What a page's picture shows, planned once and shared by the writer and the illustrator.
+
+    The offline writer tells the page from it and the offline illustrator draws it, so a prop named
+    on the page is a prop drawn in its picture. Every word here comes from `core.offline.world`:
+    the writer uses only settings, companions and props that the illustrator can draw. Other
+    engines may leave a page without one (their prompt alone describes the picture)."""
+
+    setting: str  # a key of world.SETTINGS ("kitchen", "garden", "forest", "space" ...)
+    time: str = "day"  # a key of world.TIMES
+    weather: str = "clear"  # a key of world.WEATHERS
+    hero: str = ""  # the hero's kind as the caption says it ("cat", "girl", "astronaut", "teddy bear")
+    pose: str = "stand"  # a key of world.POSES: how the hero is drawn
+    action: str = ""  # what the hero does on this page, in a few words ("climbs the old oak")
+    companions: list[str] = Field(default_factory=list)  # keys of world.COMPANIONS on this page
+    props: list[str] = Field(default_factory=list)  # keys of world.PROPS seen on this page
+    framing: str = "medium"  # a key of world.FRAMINGS: how large the hero stands in the picture
+
+
 class StoryPage(Model):
     """One page of a draft: its text, its key scene and the image prompt built from that scene."""
 
@@ -100,6 +119,7 @@ class StoryPage(Model):
     text: str
     scene: str = ""
     prompt: str = ""
+    spec: SceneSpec | None = None  # the planned picture (offline writer); None: the prompt alone
 
 
 class Draft(Model):

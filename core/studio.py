@@ -1305,6 +1305,7 @@ def image_job(
         mood=mood_of(page.text),
         photo=photo,
         reference=reference,
+        spec=page.spec,
     )
 
 

@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 if TYPE_CHECKING:  # PIL is light, but keep this module free of imports a backend does not need
     from PIL.Image import Image
 
+    from core.story import SceneSpec
+
 
 @dataclass(frozen=True)
 class Brief:
@@ -134,6 +136,9 @@ class ImageJob:
     # A picture the result should look like (the photo, a character's reference picture): engines
     # that can take one (local IP-Adapter, a remote edit endpoint) follow it; None: the prompt only.
     reference: Image | None = field(default=None, compare=False)
+    # The page's planned picture (setting, props, companions, pose): the offline illustrator draws
+    # it; engines that draw from the prompt alone ignore it.
+    spec: SceneSpec | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
