@@ -55,7 +55,7 @@ def make_versions(
     """`count` picture sets of the whole book, drawn as one batch; version 1 is in use afterwards."""
     if not 2 <= count <= MAX_VERSIONS:
         raise InputError(f"Make between 2 and {MAX_VERSIONS} versions of the book.")
-    draft = studio._chosen(story)
+    draft = studio.draft_of(story)
     before = {page_id: {v.id for v in scene.variants} for page_id, scene in story.scenes.items()}
     yield from studio.illustrate(
         store, story, illustrator, safety=safety, variants=count, unpinned=True, reference=reference
@@ -71,7 +71,7 @@ def make_versions(
                 version.pictures[page.id] = scene.chosen_variant().id
             else:
                 version.pictures[page.id] = new[k]
-    studio._commit(store, story, lambda s: setattr(s, "versions", versions), "versions")
+    studio.commit(store, story, lambda s: setattr(s, "versions", versions), "versions")
 
 
 def make_draft_versions(store: Store, story: Story, writer: Writer, count: int = 3) -> Iterator[studio.Event]:
@@ -83,7 +83,7 @@ def make_draft_versions(store: Store, story: Story, writer: Writer, count: int =
     for k in range(count):
         seed = story.settings.seed + k
         yield studio.Progress(f"Writing version {k + 1} of {count}", k, count)
-        yield from studio._write(
+        yield from studio.draft_from_stream(
             store,
             story,
             writer.draft(replace(base, seed=seed)),
@@ -98,7 +98,7 @@ def make_draft_versions(store: Store, story: Story, writer: Writer, count: int =
         s.versions = versions
         s.chosen_draft = versions[0].draft
 
-    studio._commit(store, story, keep, "versions")
+    studio.commit(store, story, keep, "versions")
     yield studio.Progress(f"{count} versions written", count, count)
 
 
@@ -129,7 +129,7 @@ def choose_version(store: Store, story: Story, number: int, page_ids: Sequence[s
             if scene is not None and any(v.id == variant_id for v in scene.variants):
                 scene.chosen = variant_id
 
-    studio._commit(store, story, change, "choose")
+    studio.commit(store, story, change, "choose")
 
 
 def _version(story: Story, number: int) -> BookVersion:
@@ -187,8 +187,8 @@ def redraw_region(
             f"The {illustrator.engine} engine cannot redraw part of a picture. Choose the local or "
             "remote engine for pictures in Settings, or draw a new picture of the whole page."
         )
-    studio._may_change(store, story)
-    draft = studio._chosen(story)
+    studio.may_change(store, story)
+    draft = studio.draft_of(story)
     page = next((p for p in draft.pages if p.id == page_id), None)
     source = story.picture(page_id)
     if page is None or source is None:
@@ -199,7 +199,7 @@ def redraw_region(
     refused = class_safety.picture_refusal(store, story, woven, safety)  # always checked in a class
     if refused:
         raise InputError(f"The region was not redrawn: {refused}")
-    studio._may_change(store, story, illustrator.engine, calls=1, pictures=1)
+    studio.may_change(store, story, illustrator.engine, calls=1, pictures=1)
     image = studio.open_image(store, story.id, source.image)
     mask = region_mask(image.size, box)
     job = studio.image_job(
@@ -214,7 +214,7 @@ def redraw_region(
     if drawn.size != image.size:
         drawn = drawn.resize(image.size, Image.Resampling.LANCZOS)
     kept = Image.composite(drawn.convert("RGB"), image, mask)  # outside the box: the picture as it was
-    name = store.put_image(story.id, studio._png(kept), "png")
+    name = store.put_image(story.id, studio.png_bytes(kept), "png")
     params = {**illustrator.params(), "inpainted_from": source.id, "region": list(box)}
     variant = studio.drawn_variant(name, kept, job, illustrator, params, prompt=prompt)
 
@@ -223,5 +223,5 @@ def redraw_region(
         scene.variants.append(variant)
         scene.chosen = variant.id  # the person's own edit of the picture in use: a pin moves with it
 
-    studio._commit(store, story, keep, "illustrate", illustrator.engine)
+    studio.commit(store, story, keep, "illustrate", illustrator.engine)
     yield studio.Progress("Region redrawn", 1, 1)

@@ -2,7 +2,7 @@
 the writer's stream, not after the whole story.
 
 `write_and_illustrate` (a new draft) and `revise_and_illustrate` (a revision) run the writer
-exactly as `core.studio` does (`studio._write`: the same tokens, the same draft, the same saves)
+exactly as `core.studio` does (`studio.draft_from_stream`: the same tokens, the same draft, the same saves)
 while a `PageScanner` watches the streamed JSON. Each completed page becomes an `ImageJob` (the
 prompt, seed, size and mood `studio.illustrate` would use, so the book is the same as when the
 pictures are drawn afterwards) put on a bounded queue that a painter thread empties: it draws the
@@ -177,7 +177,7 @@ class _Run:
     # --- what each page needs ------------------------------------------------------------
 
     def _page(self, index: int, written: WrittenPage) -> StoryPage:
-        """The page as `studio._write` will keep it (its prompt built from its scene)."""
+        """The page as `studio.draft_from_stream` will keep it (its prompt built from its scene)."""
         scene = clean_text(written.scene).strip()
         return StoryPage(
             text=clean_text(written.text).strip(), scene=scene, prompt=image_prompt(scene, self.story.settings.style)[0]
@@ -204,7 +204,7 @@ class _Run:
             self.notices.append(f"Page {index + 1} was not drawn: {refused}")
             return
         try:
-            studio._may_change(self.store, self.story, self.illustrator.engine, calls=1, pictures=1)
+            studio.may_change(self.store, self.story, self.illustrator.engine, calls=1, pictures=1)
         except StudioError as error:  # a limit: the story is still written, the pictures stop here
             self.refused = True
             self.notices.append(str(error))
@@ -264,7 +264,7 @@ class _Run:
     def on_picture(self, ticket: _Ticket, image: Image.Image) -> None:
         if self.painter.is_cancelled(ticket) or self.tickets.get(ticket.index) is not ticket:
             return
-        name = self.store.put_image(self.story.id, studio._png(image), "png")
+        name = self.store.put_image(self.story.id, studio.png_bytes(image), "png")
         if self.draft is None:
             self.held.append((ticket, name, image))
         else:
@@ -276,10 +276,10 @@ class _Run:
         page = self.draft.pages[ticket.index]
         job = ticket.job
         variant = studio.drawn_variant(name, image, job, self.illustrator, self.params)
-        studio._commit(
+        studio.commit(
             self.store,
             self.story,
-            lambda s: studio._add_variant(s, page.id, variant),
+            lambda s: studio.add_variant(s, page.id, variant),
             "illustrate",
             self.illustrator.engine,
         )
@@ -339,10 +339,10 @@ def write_and_illustrate(
     queue_size: int = QUEUE_SIZE,
 ) -> Iterator[studio.Event]:
     """A new draft (as `studio.write_draft`) with every page's picture begun as the page arrives."""
-    studio._may_change(store, story)
+    studio.may_change(store, story)
     instruction = "first draft" if not story.drafts else f"new draft (seed {story.settings.seed})"
     run = _Run(store, story, illustrator, [], safety, reference, queue_size)
-    events = studio._write(
+    events = studio.draft_from_stream(
         store, story, run.watch(writer.draft(studio.brief(story))), step="draft", instruction=instruction,
         writer=writer, parent=None,
     )  # fmt: skip
@@ -366,13 +366,13 @@ def revise_and_illustrate(
     instruction = one_line(instruction, 1000)
     if not instruction:
         raise InputError("Say how to change the story first.")
-    studio._may_change(store, story)
-    current = studio._chosen(story)
+    studio.may_change(store, story)
+    current = studio.draft_of(story)
     old_ids = [p.id for p in current.pages]
     run = _Run(store, story, illustrator, list(current.pages), safety, reference, queue_size)
     for index, page in enumerate(current.pages):
         run.want(index, page, page.id, run._made(page.id))
-    events = studio._write(
+    events = studio.draft_from_stream(
         store,
         story,
         run.watch(writer.revise(studio.brief(story), studio.written(current), instruction)),

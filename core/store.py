@@ -24,7 +24,7 @@ second tab, a second person, a long illustrate loop racing an edit). On S3 there
 save is a compare-and-swap of `story.json` (PutObject with If-Match on the ETag that was read, or
 If-None-Match for the first save), decided by the server, so of two studio replicas saving on top of
 the same revision exactly one wins and the other gets StaleRevision. `core.studio` catches that,
-reloads, re-applies its change and, where two changes collide, keeps both (see `studio._commit`).
+reloads, re-applies its change and, where two changes collide, keeps both (see `studio.commit`).
 
 Story ids and image names are checked against strict patterns before they touch a path, so
 `?story=../../etc` or a forged image name reveals nothing.
