@@ -155,8 +155,8 @@ def worker(indices: list[int], ready: Path, workers: int, think: float) -> list[
 
 def check(data_dir: Path, results: list[dict]) -> tuple[list[str], list[str]]:
     """(mixed, lost): what any person sees that is not theirs, and what is missing from a story."""
-    from core.spaces import Person
-    from core.store import Store
+    from core.people.spaces import Person
+    from core.storage.store import Store
 
     mixed, lost = [], []
     store = Store(data_dir)

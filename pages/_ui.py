@@ -18,13 +18,13 @@ import streamlit as st
 
 from core import studio
 from core.background import in_background
-from core.datadir import data_dir_of
 from core.errors import ModelUnavailable, StudioError
-from core.limits import Limits
-from core.publish import Publisher, publisher_for
+from core.people.limits import Limits
+from core.people.spaces import Person
 from core.settings import Settings, load_settings
-from core.spaces import Person
-from core.store import Store
+from core.storage.datadir import data_dir_of
+from core.storage.publish import Publisher, publisher_for
+from core.storage.store import Store
 from core.story import Story
 from pages import _identity, _nav
 

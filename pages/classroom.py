@@ -3,16 +3,16 @@ they did, reset a pupil's link or take them out, review before printing, close (
 download everything as one ZIP.
 
 A pupil sees their own place here (their class and their link). Everything is decided in
-`core.classroom`; this page only draws it.
+`core.classroom.classes`; this page only draws it.
 """
 
 import streamlit as st
 
-from core.classroom import Classrooms
-from core.datadir import data_dir_of
+from core.classroom.classes import Classrooms
 from core.export.qr import qr_image
-from core.reading_level import LEVEL_KEYS, LEVELS
-from core.spaces import Person
+from core.people.spaces import Person
+from core.reading.levels import LEVEL_KEYS, LEVELS
+from core.storage.datadir import data_dir_of
 from core.text import safe_filename
 from pages import _identity, _nav, _ui
 

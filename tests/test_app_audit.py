@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from core import studio
-from core.spaces import Person
-from core.store import Store
+from core.people.spaces import Person
+from core.storage.store import Store
 from tests.test_app_flow import _page
 from tests.test_app_spaces import signed_in, start_story
 

@@ -4,9 +4,9 @@ kindly on the pupil's page, and the teacher's Classroom page lists what was stop
 from __future__ import annotations
 
 from core import studio
-from core.classroom import Classrooms
-from core.spaces import Person
-from core.store import Store
+from core.classroom.classes import Classrooms
+from core.people.spaces import Person
+from core.storage.store import Store
 from tests.doubles import ScriptedWriter, story_of
 from tests.test_app_classroom import open_class, pupil
 from tests.test_app_flow import _click, _page, _texts

@@ -9,9 +9,9 @@ import re
 from streamlit.testing.v1 import AppTest
 
 from core import studio
-from core.classroom import Classrooms
+from core.classroom.classes import Classrooms
 from core.offline.writer import OfflineWriter
-from core.store import Store
+from core.storage.store import Store
 from tests.test_app_flow import _app, _click, _page, _texts
 from tests.test_app_spaces import AUTH, library_ids, person, signed_in, start_story
 

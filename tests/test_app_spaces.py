@@ -11,8 +11,8 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 from core import studio
-from core.spaces import Level, Person
-from core.store import Store
+from core.people.spaces import Level, Person
+from core.storage.store import Store
 from tests.test_app_flow import _app, _click, _page, _texts
 
 ISSUER = "http://127.0.0.1:9400"

@@ -13,8 +13,8 @@ import pytest
 from core import studio
 from core.errors import InputError
 from core.export.archive import export_zip, import_zip
-from core.spaces import Level, Person
-from core.store import Store
+from core.people.spaces import Level, Person
+from core.storage.store import Store
 from tests.doubles import ScriptedWriter, SolidIllustrator, ToneNarrator, story_of
 
 ALICE = Person(id="oidc:https://id.example:alice", name="Alice")

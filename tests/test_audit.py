@@ -10,9 +10,10 @@ import json
 
 import pytest
 
-from core import audit, studio
-from core.spaces import Person, Spaces
-from core.store import Store, StoryNotFound
+from core import studio
+from core.people import audit
+from core.people.spaces import Person, Spaces
+from core.storage.store import Store, StoryNotFound
 from tests.doubles import ScriptedVision, ScriptedWriter, SolidIllustrator, story_of
 
 ADA = Person(id="oidc:https://id.example:ada", name="Ada")

@@ -30,10 +30,10 @@ from core.campaign.brands import BrandKits, KitNotFound
 from core.campaign.copy import CopyBrief, asker, model_variants
 from core.cli import main
 from core.errors import InputError, ProviderError
+from core.people.spaces import Person, Spaces
 from core.providers.remote_openai import RemoteWriter, forget_capabilities
 from core.settings import Settings
-from core.spaces import Person, Spaces
-from core.store import Store, StoryNotFound
+from core.storage.store import Store, StoryNotFound
 from tests.conftest import SAMPLES
 from tests.fake_servers import FakeOpenAI
 

@@ -10,15 +10,18 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from core import character_library, characters, clip_tokens, studio
+from core import studio
+from core.characters import clip_tokens
+from core.characters import library as character_library
+from core.characters import sheets as characters
 from core.errors import InputError
 from core.offline.analysis import analyse
 from core.offline.cutout import cut_out, subject_mask
 from core.offline.illustrator import OfflineIllustrator
 from core.offline.writer import OfflineWriter
+from core.people.spaces import Person
 from core.prompts import Sheet, fit_prompt, image_prompt, styles
 from core.providers.base import ImageJob, pictures
-from core.spaces import Person
 from tests.doubles import SolidIllustrator
 
 LONG_SCENE = (

@@ -11,10 +11,10 @@ import pytest
 from pypdf import PdfReader
 
 from core import studio
-from core.classroom import CODE_ALPHABET, CODE_LENGTH, NO_SUCH_CODE, Classrooms, JoinThrottle
+from core.classroom.classes import CODE_ALPHABET, CODE_LENGTH, NO_SUCH_CODE, Classrooms, JoinThrottle
 from core.errors import InputError
-from core.spaces import Level, Person
-from core.store import Store, StoryNotFound
+from core.people.spaces import Level, Person
+from core.storage.store import Store, StoryNotFound
 from core.story import Story
 from tests.doubles import ScriptedWriter, SolidIllustrator, story_of
 

@@ -21,7 +21,7 @@ from pypdf import PdfReader
 from core import studio
 from core.cli import main
 from core.offline.writer import OfflineWriter
-from core.store import Store
+from core.storage.store import Store
 from core.story import Story
 from tests.conftest import ROOT, SAMPLES
 
@@ -525,8 +525,8 @@ def test_as_works_in_that_persons_own_space(cli, story_id: str, store: Store) ->
 
 
 def test_teams_and_sharing_by_address_from_the_command_line(cli, data_dir: Path, cat_bytes: bytes) -> None:
-    from core.people import People
-    from core.spaces import Level, Person
+    from core.people.addresses import People
+    from core.people.spaces import Level, Person
 
     alice, bob = "oidc:https://id.example:alice", "oidc:https://id.example:bob"
     People(data_dir).remember(Person(id=bob, name="Bob"), {"email": "bob@example.com", "email_verified": True})
@@ -554,7 +554,7 @@ def test_teams_and_sharing_by_address_from_the_command_line(cli, data_dir: Path,
 
 
 def test_a_teacher_runs_a_class_from_the_command_line(cli, data_dir: Path, cat_bytes: bytes, tmp_path: Path) -> None:
-    from core.classroom import Classrooms
+    from core.classroom.classes import Classrooms
 
     teacher = "oidc:https://id.example:teacher"
     opened = cli("class", "open", "Class 4b", "--as", teacher)

@@ -10,10 +10,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from core import studio
-from core.limits import LimitReached, Limits, Quota
+from core.people.limits import LimitReached, Limits, Quota
+from core.people.spaces import Person
 from core.settings import load_settings
-from core.spaces import Person
-from core.store import Store
+from core.storage.store import Store
 from tests.doubles import ScriptedVision, ScriptedWriter, SolidIllustrator, story_of
 
 ADA = Person(id="oidc:https://id.example:ada", name="Ada")

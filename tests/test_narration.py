@@ -146,7 +146,7 @@ def test_the_safety_check_hears_every_page_first(store, story) -> None:
 
 
 def test_a_reader_may_not_narrate(store, story) -> None:
-    from core.spaces import Person
+    from core.people.spaces import Person
 
     stranger = store.as_person(Person(id="oidc:https://id.example:stranger", name="S"))
     with pytest.raises(InputError):

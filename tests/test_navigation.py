@@ -13,8 +13,8 @@ from streamlit.testing.v1 import AppTest
 
 from core import studio
 from core.offline.writer import OfflineWriter
-from core.spaces import Person
-from core.store import Store
+from core.people.spaces import Person
+from core.storage.store import Store
 from pages import _nav
 from tests.conftest import ROOT
 from tests.test_app_flow import _app

@@ -1,4 +1,4 @@
-"""Sharing and teams by e-mail address (core.people): only a verified sign-in makes an address
+"""Sharing and teams by e-mail address (core.people.addresses): only a verified sign-in makes an address
 findable, and an address nobody signed in with finds no one."""
 
 from __future__ import annotations
@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from core.errors import InputError
-from core.people import People
-from core.spaces import Level, Person, Spaces
-from core.store import Store
+from core.people.addresses import People
+from core.people.spaces import Level, Person, Spaces
+from core.storage.store import Store
 
 ALICE = Person(id="oidc:https://id.example:alice", name="Alice")
 BOB = Person(id="oidc:https://id.example:bob", name="Bob")

@@ -13,8 +13,8 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule
 
 from core import studio
 from core.errors import InputError
-from core.spaces import PERSONAL, Level, Person, Spaces, new_link_key
-from core.store import Store, StoryNotFound
+from core.people.spaces import PERSONAL, Level, Person, Spaces, new_link_key
+from core.storage.store import Store, StoryNotFound
 from core.story import new_id
 
 ALICE = Person(id="oidc:https://id.example:alice", name="Alice")
@@ -193,7 +193,7 @@ TEACHER, PUPIL, VIEWER = ALICE, BOB, CAROL
 
 
 class Rules:
-    """The rules of core.spaces, written out again as plain data to check the store against."""
+    """The rules of core.people.spaces, written out again as plain data to check the store against."""
 
     def __init__(self) -> None:
         self.stories: dict[str, dict] = {}  # id -> owner, space, shares {(kind, target): mode}

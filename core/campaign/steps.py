@@ -46,8 +46,8 @@ from core.campaign.render import STYLES, Brand, Rendered, render
 from core.campaign.subject import cut_out
 from core.errors import InputError
 from core.providers.base import Illustrator, ImageJob, Picture, Translator, Writer
-from core.publish import Publisher
-from core.store import Store
+from core.storage.publish import Publisher
+from core.storage.store import Store
 from core.story import Story
 from core.studio import Event, Notice, Progress, commit, may_change, photo_image
 

@@ -22,7 +22,7 @@ from core.campaign.model import BRIEF_FIELDS
 from core.cli.output import run
 from core.errors import InputError
 from core.settings import Settings
-from core.store import Store
+from core.storage.store import Store
 
 
 def parse_brief(text: str) -> dict[str, str]:

@@ -1,5 +1,5 @@
 """A teacher's classes from the command line: the same calls as the Classroom page
-(`core.classroom.Classrooms`), as the teacher `--as` names.
+(`core.classroom.classes.Classrooms`), as the teacher `--as` names.
 
     python -m core class open "Class 4b"          # prints the class id and its code
     python -m core class list
@@ -19,10 +19,10 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
-from core.classroom import Classroom, Classrooms
+from core.classroom.classes import Classroom, Classrooms
 from core.errors import InputError
 from core.settings import Settings
-from core.store import Store
+from core.storage.store import Store
 
 ACTIONS = ("open", "list", "show", "review", "approve", "reset-link", "remove", "close", "reopen", "archive")
 
@@ -97,7 +97,7 @@ def _pupil(room: Classroom, wanted: str | None) -> str:
 def _show(room: Classroom, classes: Classrooms, store: Store) -> None:
     print(f"{room.name}  ({f'code {room.code}' if room.open else 'closed'}; review {'on' if room.review else 'off'})")
     stories = classes.stories(room.id, store)
-    stopped = classes.blocked(room.id, store.person)  # what the safety check stopped (core.class_safety)
+    stopped = classes.blocked(room.id, store.person)  # what the safety check stopped (core.classroom.safety)
     for pupil in [*room.pupils, *room.former]:
         gone = " (no longer in the class)" if pupil in room.former else ""
         print(f"- {pupil.name}{gone}  {pupil.id}")

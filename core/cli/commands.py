@@ -14,21 +14,23 @@ import shutil
 import sys
 from pathlib import Path
 
-from core import choosing, pipeline, providers, publish, studio
+from core import providers, studio
 from core.cli import archives, classes, sharing
 from core.cli.campaign import brand as brand_command
 from core.cli.campaign import campaign as campaign_command
 from core.cli.output import print_draft, print_levels, print_pictures, print_story, run
 from core.cli.parser import MODEL_FLAGS
-from core.datadir import data_dir_of
 from core.errors import InputError
 from core.export.formats import FORMATS
-from core.limits import Limits
-from core.publish import Publisher
+from core.people.limits import Limits
+from core.people.spaces import Person, valid_person_id
 from core.settings import Settings, load_settings
-from core.spaces import Person, valid_person_id
-from core.store import Store, StoryNotFound
+from core.storage import publish
+from core.storage.datadir import data_dir_of
+from core.storage.publish import Publisher
+from core.storage.store import Store, StoryNotFound
 from core.story import STORY_ID, Story, StoryPage
+from core.studio import choosing, pipeline
 
 STORY_FIELDS = ("pages", "style", "audience", "genre", "tone", "aspect", "seed")
 DEFAULT_BASE_URL = "http://localhost:8501"
@@ -110,7 +112,7 @@ def _export(store: Store, story: Story, settings: Settings, args: argparse.Names
     )  # fmt: skip
     run(events, "pdf")
     if args.answer_key:
-        from core.classroom_book import answer_key_text
+        from core.classroom.book import answer_key_text
 
         args.answer_key.parent.mkdir(parents=True, exist_ok=True)
         args.answer_key.write_text(answer_key_text(story, writer), encoding="utf-8")
@@ -149,7 +151,7 @@ def make(args: argparse.Namespace, settings: Settings, store: Store) -> None:
         studio.edit_caption(store, story, args.caption, safety)
     else:
         run(studio.caption(store, story, vision, safety), "caption")
-    # Each page's picture starts as soon as the writer has finished the page (core.pipeline).
+    # Each page's picture starts as soon as the writer has finished the page (core.studio.pipeline).
     reference = choosing.reference_image(store, story, settings)
     painting = pipeline.write_and_illustrate(store, story, writer, illustrator, safety=safety, reference=reference)
     run(painting, "story and pictures")
@@ -307,7 +309,7 @@ def delete(args: argparse.Namespace, settings: Settings, store: Store) -> None:
 
 
 def characters(args: argparse.Namespace, settings: Settings, store: Store) -> None:
-    from core import character_library
+    from core.characters import library as character_library
     from core.cli.characters import changes_of, print_library, print_sheets, sheets_from_file
 
     if args.id is None:

@@ -1,5 +1,5 @@
 """Sharing and teams from the command line: the same calls as the Library's Share box and the
-Teams page (`Store.share` / `Store.revoke`, `core.spaces.Spaces`, `core.people.People`).
+Teams page (`Store.share` / `Store.revoke`, `core.people.spaces.Spaces`, `core.people.addresses.People`).
 
     python -m core share ID --with bob@example.com [--mode edit]
     python -m core share ID --space                  # everyone in the story's space
@@ -18,10 +18,10 @@ import argparse
 from collections.abc import Callable
 
 from core.errors import InputError
-from core.people import People
+from core.people.addresses import People
+from core.people.spaces import Spaces
 from core.settings import Settings
-from core.spaces import Spaces
-from core.store import Store
+from core.storage.store import Store
 
 
 def add_commands(command: Callable[..., argparse.ArgumentParser]) -> None:

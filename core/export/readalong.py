@@ -19,7 +19,7 @@ from PIL import Image
 from core.errors import InputError
 from core.language import direction_of
 from core.narration import sentences as split_sentences
-from core.store import Store
+from core.storage.store import Store
 from core.story import Story, now
 
 CREDITS_START = "Made with VisuTale Studio ("

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from core import class_safety
+from core.classroom import safety as class_safety
 from core.errors import InputError
 from core.providers.base import Vision
 from core.safety import SafetyChecker
-from core.store import Store
+from core.storage.store import Store
 from core.story import CaptionVersion, Question, Story, now
 from core.studio.commit import commit, may_change
 from core.studio.events import Event, Token
@@ -20,7 +20,7 @@ def caption(store: Store, story: Story, vision: Vision, safety: SafetyChecker | 
     """Describe the photo, streamed. Stopped or failed half-way, what arrived is kept as incomplete.
 
     Checked captions (a story in a class, or `safety` given) are shown only once the whole caption
-    passed the check; one that does not is neither shown nor kept (`core.class_safety`)."""
+    passed the check; one that does not is neither shown nor kept (`core.classroom.safety`)."""
     may_change(store, story, vision.engine)
     image = photo_image(store, story)
     guard = class_safety.checker(store, story.id, safety)

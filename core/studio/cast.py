@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from core import characters
+from core.characters import sheets as characters
 from core.errors import InputError, ProviderError
 from core.providers.base import Writer
-from core.store import Store
+from core.storage.store import Store
 from core.story import Story
 from core.studio.commit import commit, draft_of, may_change
 from core.studio.events import Event, Notice
@@ -40,7 +40,7 @@ def propose_characters(store: Store, story: Story, writer: Writer | None = None)
 
 
 def edit_characters(store: Store, story: Story, changes: dict[str, dict]) -> None:
-    """Apply a person's changes to the sheets (see `core.characters.edit`) and save them."""
+    """Apply a person's changes to the sheets (see `core.characters.sheets.edit`) and save them."""
     may_change(store, story)
 
     def change(s: Story) -> None:
@@ -61,7 +61,7 @@ def replace_characters(store: Store, story: Story, sheets: Sequence) -> None:
 
 
 def add_character(store: Store, story: Story, character) -> None:
-    """Add a character (from the space's library, `core.character_library`) after the story's
+    """Add a character (from the space's library, `core.characters.library`) after the story's
     own; a story keeps one character of each name."""
     may_change(store, story)
 

@@ -14,9 +14,9 @@ from typing import TypeVar
 from PIL import Image
 
 from core.errors import InputError
-from core.limits import REMOTE_ENGINES
-from core.spaces import Level
-from core.store import StaleRevision, Store
+from core.people.limits import REMOTE_ENGINES
+from core.people.spaces import Level
+from core.storage.store import StaleRevision, Store
 from core.story import Draft, Story
 
 T = TypeVar("T")
@@ -26,7 +26,7 @@ _COMMIT_TRIES = 8
 def commit(store: Store, story: Story, change: Callable[[Story], T], step: str, engine: str | None = None) -> T:
     """Apply `change` to the story and save it on top of the revision it was loaded at.
 
-    `step` names the change in the story's history (`core.audit`), with the `engine` of the model
+    `step` names the change in the story's history (`core.people.audit`), with the `engine` of the model
     that made it (None: the person made it); the store adds who asked.
 
     When someone saved meanwhile, the newest version is loaded into `story` and `change` runs
@@ -52,7 +52,7 @@ def may_change(store: Store, story: Story, engine: str | None = None, calls: int
     """A long step asks before it runs a model, not at its first save: a person who may only read
     the story is told at once, and no model works for nothing. With `engine`, the step's `calls`
     (requests to a remote server, when the engine is one) and `pictures` are counted against the
-    limits of the story's space first (`core.limits`), refused with LimitReached past them."""
+    limits of the story's space first (`core.people.limits`), refused with LimitReached past them."""
     store.check_access(story.id, Level.EDIT)
     if engine is not None:
         remote = calls if engine in REMOTE_ENGINES else 0

@@ -14,7 +14,7 @@ from core.errors import InputError
 from core.prompts import image_prompt
 from core.providers.base import Brief, Writer, WriterStream, WrittenPage, WrittenStory
 from core.providers.storyjson import readable
-from core.store import Store
+from core.storage.store import Store
 from core.story import MAX_PAGES, Draft, Story, StoryPage
 from core.studio.cast import propose_characters
 from core.studio.commit import commit, draft_of, may_change

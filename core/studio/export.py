@@ -10,12 +10,12 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
-from core import class_safety
+from core.classroom import safety as class_safety
 from core.errors import InputError
 from core.providers.base import Writer
-from core.publish import Publisher
 from core.safety import SafetyChecker
-from core.store import Store
+from core.storage.publish import Publisher
+from core.storage.store import Store
 from core.story import LAYOUTS, Draft, ExportRecord, ExportSettings, Story, Translation
 from core.studio.commit import commit, draft_of, may_change
 from core.studio.events import Event, Notice, Progress
@@ -60,7 +60,7 @@ def export_pdf(
     and a 3 mm bleed, crop marks with `crop_marks`, and a Notice for each picture that prints
     under 300 dpi (the PDF is made all the same). The trim and crop marks are kept as the story's
     printing choice. With `classroom`, the book ends with "Words to know" and "Let's talk about
-    the story" (`core.classroom_book`; definitions and the model's questions when `writer` can
+    the story" (`core.classroom.book`; definitions and the model's questions when `writer` can
     answer).
     """
     from core.export.pdf import render_pdf
@@ -91,7 +91,7 @@ def export_pdf(
     yield Progress("Laying out the pages", 0, 2)
     book = _book(store, story, settings, where.url, for_print=chosen_trim is not None)
     if classroom:
-        from core.classroom_book import back_pages, picture_files, questions_for, words_for
+        from core.classroom.book import back_pages, picture_files, questions_for, words_for
 
         words, questions = words_for(story, writer), questions_for(story, writer)
         book.back_pages = back_pages(words, questions, picture_files(store, story))
@@ -248,7 +248,7 @@ def _translation_for(story: Story, language: str | None) -> Translation | None:
 
 def _stop_unsafe(safety: SafetyChecker | None, texts: list[str]) -> None:
     """Refuse the export when `safety` finds anything in the texts it will hold (outside a class;
-    in a class `core.class_safety` decides)."""
+    in a class `core.classroom.safety` decides)."""
     reasons = [r for text in texts for r in safety.check(text)] if safety else []
     if reasons:
         raise InputError("The safety check stopped this export: " + "; ".join(sorted(set(reasons))) + ".")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from core import class_safety
+from core.classroom import safety as class_safety
 from core.errors import InputError
 from core.providers.base import Narrator
 from core.safety import SafetyChecker
-from core.store import Store
+from core.storage.store import Store
 from core.story import Narration, SentenceTiming, Story, StoryPage, text_hash
 from core.studio.commit import commit, draft_of, may_change
 from core.studio.events import Event, Notice, Progress

@@ -6,7 +6,7 @@ from PIL import Image
 
 from core.errors import InputError
 from core.photo import load_photo, photo_to_png
-from core.store import Store
+from core.storage.store import Store
 from core.story import Photo, Story
 from core.text import one_line
 

@@ -10,13 +10,14 @@ from collections.abc import Iterator, Sequence
 
 from PIL import Image
 
-from core import characters, class_safety
+from core.characters import sheets as characters
+from core.classroom import safety as class_safety
 from core.errors import InputError
 from core.offline.mood import mood_of
 from core.prompts import image_prompt
 from core.providers.base import Illustrator, ImageJob, Remark, Step, Upscaler
 from core.safety import SafetyChecker
-from core.store import Store
+from core.storage.store import Store
 from core.story import ImageVariant, Story, StoryPage
 from core.studio.commit import commit, draft_of, may_change, png_bytes
 from core.studio.events import Event, Notice, Progress

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from core.publish import Publisher
-from core.spaces import Level
-from core.store import Store
+from core.people.spaces import Level
+from core.storage.publish import Publisher
+from core.storage.store import Store
 from core.story import Story
 
 

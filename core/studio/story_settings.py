@@ -6,7 +6,7 @@ from pydantic import ValidationError
 
 from core.errors import InputError
 from core.prompts import image_prompt
-from core.store import Store
+from core.storage.store import Store
 from core.story import Story, StorySettings
 from core.studio.commit import commit
 

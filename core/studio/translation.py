@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 
 from core.errors import InputError, NotConfigured
 from core.providers.base import Translator
-from core.store import Store
+from core.storage.store import Store
 from core.story import Story, Translation
 from core.studio.commit import commit, draft_of, may_change
 from core.studio.events import Event, Progress

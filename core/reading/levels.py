@@ -13,7 +13,7 @@ Five levels, each with the formula that suits it and the band of scores a page s
 Spache is made for first readers (it counts words off a first grader's list), Flesch-Kincaid for
 everything above; every page also shows its Dale-Chall score with the grades it stands for, as a
 second opinion on the words (it does not decide the band: its table cannot tell grade 1 from grade
-4). The formulas live in `core.readability`. Names count as familiar words: the names of a story are
+4). The formulas live in `core.reading.readability`. Names count as familiar words: the names of a story are
 the capitalised words inside its sentences, on any of its pages.
 """
 
@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from core.errors import InputError
-from core.readability import dale_chall_grades, dale_chall_score, flesch_kincaid_grade, names_in, spache_grade
+from core.reading.readability import dale_chall_grades, dale_chall_score, flesch_kincaid_grade, names_in, spache_grade
 
 SPACHE, FLESCH_KINCAID = "Spache", "Flesch-Kincaid"
 

@@ -45,7 +45,7 @@ from core.offline.writer import (
 )
 from core.prompts import REVISIONS, fit_level_instruction
 from core.providers.base import Brief, Writer, WrittenPage, WrittenStory
-from core.reading_level import Level, level_score, measure_page, story_names
+from core.reading.levels import Level, level_score, measure_page, story_names
 
 # the styles a plan page may be told in again
 STYLES = (

@@ -7,11 +7,11 @@ Layout under the data folder:
     stories/<id>/images/<sha256>.<ext> every picture, named by the hash of its bytes
     stories/<id>/audio/<sha256>.wav    every narration, named by the hash of its bytes
     stories/<id>/exports/<token>.<ext> every file exported (PDF, EPUB, web reader...)
-    stories/<id>/audit.jsonl           who changed what and when (`core.audit`), the last 500 changes
-    limits/<space id>.json             what each space used this hour and day (`core.limits`)
+    stories/<id>/audit.jsonl           who changed what and when (`core.people.audit`), the last 500 changes
+    limits/<space id>.json             what each space used this hour and day (`core.people.limits`)
 
 The data folder is a folder on this machine or a prefix of an object store (`s3://bucket/prefix`,
-see `core.datadir`); the layout is the same in both.
+see `core.storage.datadir`); the layout is the same in both.
 
 Every file is written to a temporary name in the same folder, flushed to disk and renamed over the
 old one, so a crash at any moment leaves either the old file or the new one, never half of one. A
@@ -30,8 +30,8 @@ Story ids and image names are checked against strict patterns before they touch 
 `?story=../../etc` or a forged image name reveals nothing.
 
 Who may do what is asked before any file is touched: every operation names the `Level` it needs
-(`core.spaces`) and calls `_require`. This `Store` is the operator's view (tests, the data folder's
-owner): it allows everything. `store.as_person(person)` is one person's view (`core.access`),
+(`core.people.spaces`) and calls `_require`. This `Store` is the operator's view (tests, the data folder's
+owner): it allows everything. `store.as_person(person)` is one person's view (`core.people.access`),
 which answers StoryNotFound for a story they may not see, exactly as for one that does not exist.
 Each story's owner, space and shares are kept in `stories/<id>/access.json`, written under the
 story's lock; a story without one belongs to the personal space.
@@ -51,14 +51,14 @@ from pathlib import Path
 from PIL import Image
 from pydantic import ValidationError
 
-from core import audit
-from core.audit import AuditEntry
-from core.datadir import Conflict, LocalFolder, ObjectStore, open_data_dir
-from core.datadir import write_atomically as write_atomically  # importable here, as it always was
 from core.errors import InputError
-from core.limits import Limits, Quota
-from core.people import People
-from core.spaces import PERSONAL, Level, Person, Share, Spaces, StoryAccess
+from core.people import audit
+from core.people.addresses import People
+from core.people.audit import AuditEntry
+from core.people.limits import Limits, Quota
+from core.people.spaces import PERSONAL, Level, Person, Share, Spaces, StoryAccess
+from core.storage.datadir import Conflict, LocalFolder, ObjectStore, open_data_dir
+from core.storage.datadir import write_atomically as write_atomically  # importable here, as it always was
 from core.story import AUDIO_NAME, IMAGE_NAME, STORY_ID, Story, new_id, now
 
 KEEP_VERSIONS = 20
@@ -101,7 +101,7 @@ class Store:
 
     def __init__(self, root: Path | str | LocalFolder | ObjectStore, limits: Limits | None = None) -> None:
         """`root`: a folder, an object store's URL (`s3://bucket/prefix`) or an opened DataDir
-        (`core.datadir.data_dir_of(settings)` opens one with the settings' credentials)."""
+        (`core.storage.datadir.data_dir_of(settings)` opens one with the settings' credentials)."""
         self.data = open_data_dir(root)
         self.root = self.data.path("") if self.data.path("") is not None else self.data.url
         if isinstance(self.data, LocalFolder):
@@ -110,8 +110,8 @@ class Store:
 
     def as_person(self, person: Person, space_id: str | None = None, limits: Limits | None = None):
         """This data folder as `person` may see it, starting new stories in `space_id` (their own
-        space by default), within the operator's `limits` per space (`core.limits`)."""
-        from core.access import PersonStore  # core.access builds on this module
+        space by default), within the operator's `limits` per space (`core.people.limits`)."""
+        from core.people.access import PersonStore  # core.people.access builds on this module
 
         return PersonStore(self.data, person, space_id, limits)
 
@@ -158,11 +158,11 @@ class Store:
 
     def check_printing(self, story_id: str) -> None:
         """Raise unless the asker may print the story now (a class may review first; see
-        `core.classroom`); the operator prints anything."""
+        `core.classroom.classes`); the operator prints anything."""
 
     def class_space(self, story_id: str) -> str | None:
         """The class space the story lives in, or None: in a class the safety check is always on
-        (`core.class_safety`), whoever asks and whatever the settings say."""
+        (`core.classroom.safety`), whoever asks and whatever the settings say."""
         access = self._read_access(story_id)
         if access is None or access.space == PERSONAL:
             return None
@@ -195,7 +195,7 @@ class Store:
 
     def _settings_for_new(self, space_id: str) -> dict:
         """Story settings a new story in this space starts with (a class's reading level)."""
-        from core.classroom import Classrooms
+        from core.classroom.classes import Classrooms
 
         level = Classrooms(self.data).reading_level_of(space_id)
         return {"reading_level": level} if level else {}
@@ -209,7 +209,7 @@ class Store:
 
     def share(self, story_id: str, with_person: str | None, mode: str) -> StoryAccess:
         """Share the story with one person (`with_person`: their id, or the e-mail address they
-        signed in with, see `core.people`) or, with None, with everyone in its space; `mode` "view"
+        signed in with, see `core.people.addresses`) or, with None, with everyone in its space; `mode` "view"
         (read-only) or "edit". Sharing again changes the mode."""
         if mode not in ("view", "edit"):
             raise InputError("Share a story to read ('view') or to change ('edit').")
@@ -294,7 +294,7 @@ class Store:
     def save(self, story: Story, step: str = "edit", engine: str | None = None) -> Story:
         """Save a new version on top of the revision the story was loaded at; return it.
 
-        The revision goes up by one, and the story's history (`core.audit`) gains an entry naming
+        The revision goes up by one, and the story's history (`core.people.audit`) gains an entry naming
         this store's person, the `step` and, when a model made the change, its `engine`.
         Raises StaleRevision, writing nothing, when the stored story is no longer at
         `story.revision`, and StoryNotFound when the story was deleted meanwhile.

@@ -21,12 +21,14 @@ from dataclasses import replace
 
 from PIL import Image, ImageDraw
 
-from core import characters, class_safety, studio
+from core import studio
+from core.characters import sheets as characters
+from core.classroom import safety as class_safety
 from core.errors import InputError
 from core.providers.base import Illustrator, Writer
 from core.safety import SafetyChecker
 from core.settings import Settings
-from core.store import Store
+from core.storage.store import Store
 from core.story import BookVersion, ImageVariant, Story
 from core.text import clean_text
 

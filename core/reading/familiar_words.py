@@ -17,11 +17,11 @@ picture nouns and the rarer of the Dolch sight words (public domain: the words o
 since 1936). As in both
 formulas, an inflection of a familiar word ("jumped", "cats", "going") is familiar: a word counts
 as familiar when it or one of its lemmas (`lemminflect`) is on the list. Names are familiar too
-(both formulas' rules count proper names as known words): the scorers in `core.readability` pass
+(both formulas' rules count proper names as known words): the scorers in `core.reading.readability` pass
 them in.
 
 Because the lists are substitutes, the scores are close to, not equal to, those of the published
-lists; the bands in `core.reading_level` are set on these scores.
+lists; the bands in `core.reading.levels` are set on these scores.
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ _WORD = re.compile(r"[a-z]+")
 def _list(threshold: float, short_threshold: float) -> frozenset[str]:
     """Every lowercase word at least `threshold` frequent, one-syllable words from
     `short_threshold`, plus CHILD_WORDS (their inflections: see `familiar`)."""
-    from core.readability import syllables
+    from core.reading.readability import syllables
 
     words = set(CHILD_WORDS)
     for word in top_n_list("en", 40000):

@@ -1,7 +1,7 @@
 """Where the data folder lives: a folder on this machine (the default) or an object store.
 
-The store and what keeps files beside it (`core.audit`, `core.spaces`, `core.classroom`,
-`core.limits`) name what they keep by keys, paths relative to the data folder such as
+The store and what keeps files beside it (`core.people.audit`, `core.people.spaces`, `core.classroom.classes`,
+`core.people.limits`) name what they keep by keys, paths relative to the data folder such as
 `stories/<id>/story.json`, and read and write them through a DataDir:
 
 - `LocalFolder`: files under a folder. A write goes to a temporary name, is flushed and renamed

@@ -2,7 +2,7 @@
 
 A word is above the level when it is rarer than the level's readers know (`ABOVE`): off the
 Spache substitute list for early readers and grades 1–2, off the Dale-Chall substitute list for
-grades 3–4 (`core.familiar_words`), and rarer than a Zipf frequency of 3.5 or 3.0 for grades 5–6 and
+grades 3–4 (`core.reading.familiar_words`), and rarer than a Zipf frequency of 3.5 or 3.0 for grades 5–6 and
 adults. Names are never words to know. The rarest come first, one entry per lemma, at most
 `MAX_WORDS`.
 
@@ -22,10 +22,10 @@ from dataclasses import dataclass, replace
 from lemminflect import getAllLemmas
 from wordfreq import zipf_frequency
 
-from core.familiar_words import dale_chall_list, familiar, spache_list
 from core.offline.writer import split_sentences
 from core.prompts import definitions_prompt
-from core.reading_level import Level, story_names
+from core.reading.familiar_words import dale_chall_list, familiar, spache_list
+from core.reading.levels import Level, story_names
 from core.text import one_line
 
 MAX_WORDS = 12

@@ -1,8 +1,8 @@
 """The store as one person sees it: `Store.as_person(person)`.
 
 Every `Store` operation already names the level it needs and asks `level()` first (see
-`core.store`); here `level()` answers from the story's access record and its space (the rules are
-`core.spaces.level`), so every page and every studio step that is handed this store can reach only
+`core.storage.store`); here `level()` answers from the story's access record and its space (the rules are
+`core.people.spaces.level`), so every page and every studio step that is handed this store can reach only
 what its person may. A story they may not see answers StoryNotFound, word for word as a wrong id
 does; one they may read but not change answers a plain InputError on the first write.
 
@@ -15,12 +15,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from core.classroom import Classrooms
-from core.datadir import DataDir
+from core.classroom.classes import Classrooms
 from core.errors import InputError
-from core.limits import Limits
-from core.spaces import Level, Person, Spaces, StoryAccess, level, may_share_own_story, may_start_stories
-from core.store import Store
+from core.people.limits import Limits
+from core.people.spaces import Level, Person, Spaces, StoryAccess, level, may_share_own_story, may_start_stories
+from core.storage.datadir import DataDir
+from core.storage.store import Store
 
 
 class PersonStore(Store):

@@ -18,9 +18,9 @@ import json
 import re
 from pathlib import Path
 
-from core.datadir import DataDir, open_data_dir
 from core.errors import InputError
-from core.spaces import PERSON_ID, Person, valid_person_id
+from core.people.spaces import PERSON_ID, Person, valid_person_id
+from core.storage.datadir import DataDir, open_data_dir
 
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}$")
 

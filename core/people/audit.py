@@ -17,7 +17,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from core.datadir import DataDir
+from core.storage.datadir import DataDir
 
 KEEP_ENTRIES = 500
 FILE_NAME = "audit.jsonl"

@@ -1,12 +1,12 @@
 """Classes with pupils who have no account: a code to join, a private link to come back, a teacher
 who sees and reviews everything.
 
-A signed-in teacher opens a class: a class space (`core.spaces`) they own, plus a roster kept
+A signed-in teacher opens a class: a class space (`core.people.spaces`) they own, plus a roster kept
 here. The studio shows the class's code (six characters from an alphabet without look-alikes:
 no 0/O, 1/I/L) and a QR code of the join link. A pupil types the code and a first name, nothing
 else, and becomes an editor of the class space with a person id of their own (`link:<random>`):
 they start stories there, own what they start, and see nothing else unless the teacher shares it
-(the rules are `core.spaces.level`). Their key is a private link, `?space=<128-bit key>`, the
+(the rules are `core.people.spaces.level`). Their key is a private link, `?space=<128-bit key>`, the
 same kind of address as a password-only studio's private space; only its hash is kept.
 
 The teacher can reset a pupil's link (the old key stops working, the pupil keeps their stories
@@ -25,7 +25,7 @@ Layout under the data folder:
     classes/codes/<CODE>        the class id a code opens (made with O_EXCL: codes never collide)
     classes/keys/<hash>.json    what a pupil key opens, or that it was reset or its class closed
     classes/blocked/<class id>.jsonl  what the class's safety check stopped, for the teacher
-                                (`core.class_safety`): kept with the class, never in a story
+                                (`core.classroom.safety`): kept with the class, never in a story
 """
 
 from __future__ import annotations
@@ -46,15 +46,15 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from core.datadir import DataDir, open_data_dir
 from core.errors import InputError
-from core.spaces import LINK_KEY, PERSONAL, SPACE_ID, Person, Spaces, new_link_key
+from core.people.spaces import LINK_KEY, PERSONAL, SPACE_ID, Person, Spaces, new_link_key
+from core.storage.datadir import DataDir, open_data_dir
 from core.story import now
 from core.text import safe_filename
 
 if TYPE_CHECKING:
-    from core.access import PersonStore
-    from core.store import StorySummary
+    from core.people.access import PersonStore
+    from core.storage.store import StorySummary
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud or off a board
 CODE_LENGTH = 6
@@ -84,7 +84,7 @@ class Classroom(_Model):
     approved: dict[str, datetime] = {}  # story id -> when the teacher approved printing it
     pupils: list[Pupil] = []
     former: list[Pupil] = []  # pupils the teacher took out: their stories stay with the teacher
-    reading_level: str | None = None  # the level new stories of the class start at (core.reading_level)
+    reading_level: str | None = None  # the level new stories of the class start at (core.reading.levels)
 
     def owner_of(self, person_id: str) -> Pupil | None:
         """The pupil (present or former) with this id, to name whose a story is."""
@@ -273,7 +273,7 @@ class Classrooms:
     def set_reading_level(self, class_id: str, by: Person, level: str | None) -> Classroom:
         """The reading level new stories in the class start at (None: none); each story can still
         pick its own."""
-        from core.reading_level import level_of
+        from core.reading.levels import level_of
 
         with self._locked(class_id):
             room = self._teachers(class_id, by)
@@ -480,7 +480,7 @@ class Classrooms:
 
     def record_blocked(self, class_id: str, attempt: BlockedAttempt) -> None:
         """Keep a stopped attempt for the teacher (the newest BLOCKED_KEPT of the class)."""
-        from core.store import write_atomically
+        from core.storage.store import write_atomically
 
         path = self._blocked_path(class_id)
         with self._locked(class_id):

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import regex
 
-MERGES_FILE = Path(__file__).resolve().parent.parent / "assets" / "clip" / "bpe_merges.txt.gz"
+MERGES_FILE = Path(__file__).resolve().parents[2] / "assets" / "clip" / "bpe_merges.txt.gz"
 CONTEXT = 77  # what the text encoders read, start and end tokens included
 PROMPT_TOKENS = CONTEXT - 2  # what is left for the prompt itself
 

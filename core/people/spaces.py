@@ -11,7 +11,7 @@ A *space* holds stories: a person's own, a class's or a team's. Its members have
 pupil, a colleague) may start stories there and owns what they start; a viewer may start nothing.
 Beyond their own stories, members see only what was shared with them.
 
-A story has one owner and one space (`StoryAccess`, kept beside the story by `core.store`). Its
+A story has one owner and one space (`StoryAccess`, kept beside the story by `core.storage.store`). Its
 owner may share it read-only (`view`) or editable (`edit`) with a person, or with everyone in its
 space, and revoke that again. `level()` turns all of this into one `Level` for one person; the
 store asks for the level each operation needs before it touches a file, and answers "there is no
@@ -33,8 +33,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from core.datadir import DataDir, open_data_dir
 from core.errors import InputError
+from core.storage.datadir import DataDir, open_data_dir
 
 PERSONAL = "personal"  # the person of a personal studio, and the id of their one space
 

@@ -33,13 +33,15 @@ from dataclasses import dataclass
 
 from PIL import Image
 
-from core import characters, class_safety, studio
+from core import studio
+from core.characters import sheets as characters
+from core.classroom import safety as class_safety
 from core.errors import InputError, StudioError
 from core.prompts import image_prompt
 from core.providers.base import Illustrator, ImageJob, Picture, Remark, Step, Writer, WriterStream, WrittenPage
 from core.providers.pagestream import PageScanner
 from core.safety import SafetyChecker
-from core.store import Store
+from core.storage.store import Store
 from core.story import Draft, Story, StoryPage
 from core.text import clean_text, one_line
 
@@ -199,7 +201,7 @@ class _Run:
         if self._has_picture(page_id, drawn_as) or self.refused or self.stopped.get(index) == drawn_as:
             return
         refused = class_safety.picture_refusal(self.store, self.story, drawn_as, self.safety)
-        if refused:  # always checked in a class (core.class_safety)
+        if refused:  # always checked in a class (core.classroom.safety)
             self.stopped[index] = drawn_as
             self.notices.append(f"Page {index + 1} was not drawn: {refused}")
             return

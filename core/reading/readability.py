@@ -7,7 +7,7 @@ short words ("idea" is one part), so the figures run a little below textstat's f
 The offline writer aims its audiences at these grades; the classroom can reuse the same measure.
 
 Spache (revised, 1974) and Dale-Chall (the formula with its 1995 score table) count the words that
-are not on a familiar-word list; `core.familiar_words` builds substitutes for those lists (the
+are not on a familiar-word list; `core.reading.familiar_words` builds substitutes for those lists (the
 published ones are not free to ship) and says how. Names count as familiar in both, as the
 formulas' rules say: a capitalised word that is not the first of its sentence is a name, and a
 caller may pass more (the story's hero and friend, who often open a sentence).
@@ -113,7 +113,7 @@ def count_unfamiliar(
     text: str, familiar_words: frozenset[str], names: set[str] | frozenset[str] = frozenset()
 ) -> Unfamiliar:
     """Sentences and words as `measure` counts them, and how many words are not familiar."""
-    from core.familiar_words import familiar
+    from core.reading.familiar_words import familiar
 
     known = {n.lower() for n in names_in(text) | set(names)}
     found = _WORD.findall(text)
@@ -126,7 +126,7 @@ def count_unfamiliar(
 def spache_grade(text: str, names: set[str] | frozenset[str] = frozenset()) -> float:
     """The revised Spache grade (0.121 ASL + 0.082 x % unique unfamiliar words + 0.659), for
     texts up to grade 3; 0.0 for no words."""
-    from core.familiar_words import spache_list
+    from core.reading.familiar_words import spache_list
 
     counts = count_unfamiliar(text, spache_list(), names)
     if not counts.words:
@@ -137,7 +137,7 @@ def spache_grade(text: str, names: set[str] | frozenset[str] = frozenset()) -> f
 def dale_chall_score(text: str, names: set[str] | frozenset[str] = frozenset()) -> float:
     """The Dale-Chall score (0.1579 x % difficult words + 0.0496 ASL, + 3.6365 when more than 5 %
     of the words are difficult); 0.0 for no words. `dale_chall_grades` reads it as grades."""
-    from core.familiar_words import dale_chall_list
+    from core.reading.familiar_words import dale_chall_list
 
     counts = count_unfamiliar(text, dale_chall_list(), names)
     if not counts.words:

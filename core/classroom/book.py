@@ -12,10 +12,10 @@ from pathlib import Path
 
 from core.errors import InputError
 from core.export.pdf import BackEntry, BackPage
-from core.questions import Question, answer_key, model_questions, offline_questions
-from core.reading_level import LEVELS, Level, level_of
+from core.reading.levels import LEVELS, Level, level_of
+from core.reading.questions import Question, answer_key, model_questions, offline_questions
+from core.reading.vocabulary import WordToKnow, with_definitions, words_to_know
 from core.story import Draft, Story
-from core.vocabulary import WordToKnow, with_definitions, words_to_know
 
 AUDIENCE_LEVELS = {"young children": "grade-1-2", "older children": "grade-3-4", "adults": "adult"}
 

@@ -8,7 +8,7 @@ names the characters on that page (`on_page`) in the story's order and a fixed w
 CLIP's 77 tokens (`page_prompt`, through `core.prompts.fit_prompt`).
 
 Everything here is a pure function of the story: the steps that save (`core.studio`) and the
-space's character library (`core.character_library`) build on it.
+space's character library (`core.characters.library`) build on it.
 """
 
 from __future__ import annotations

@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from core.datadir import DataDir, open_data_dir
 from core.errors import InputError
-from core.spaces import SPACE_ID
+from core.people.spaces import SPACE_ID
+from core.storage.datadir import DataDir, open_data_dir
 
 # Engines whose every use is a request to someone else's server, paid for with a configured key.
 REMOTE_ENGINES = frozenset({"remote", "deepl"})

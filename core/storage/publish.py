@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import quote
 
-from core.store import write_atomically
+from core.storage.store import write_atomically
 
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
 
@@ -75,7 +75,7 @@ class ObjectStorePublisher:
     EXPIRES_S = 7 * 24 * 3600
 
     def __init__(self, data) -> None:
-        self.data = data  # a core.datadir.S3Store
+        self.data = data  # a core.storage.datadir.S3Store
         self.base_url = re.match(r"^(https?://[^/?]+)", self.data.fs.url(self.data._full("published"))).group(1)
 
     def _key(self, token: str, filename: str = "") -> str:
@@ -96,7 +96,7 @@ class ObjectStorePublisher:
 def publisher_for(settings, base_url: str) -> Publisher:
     """Where exports are published: the object store of an `s3://` data folder, else Streamlit's
     static folder served at `base_url` (how a phone reaches this studio)."""
-    from core.datadir import S3Store, data_dir_of
+    from core.storage.datadir import S3Store, data_dir_of
 
     data = data_dir_of(settings)
     if isinstance(data, S3Store):

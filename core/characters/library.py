@@ -9,7 +9,7 @@ Layout under the data folder, one folder per space:
 The space is the one the store was opened for (`PersonStore.space`; the operator's `Store` and a
 personal studio use the personal space). Members of the space (any role) see its library; owners
 and editors (who may start stories there) save to it and delete from it. Saving asks to read the
-story, using a character asks to change the story, both through the store (`core.access`), so a
+story, using a character asks to change the story, both through the store (`core.people.access`), so a
 person never reaches another's story or space through the library. A story's photo is the first
 reference picture of its main character (the offline engine cuts the hero out of it; an engine
 that takes reference pictures may use the others).
@@ -27,8 +27,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from core import studio
 from core.errors import InputError
-from core.spaces import PERSONAL_SPACE, Level, Space, may_start_stories
-from core.store import Store, write_atomically
+from core.people.spaces import PERSONAL_SPACE, Level, Space, may_start_stories
+from core.storage.store import Store, write_atomically
 from core.story import IMAGE_NAME, Character, Story, now
 
 ENTRY_ID = re.compile(r"^[0-9a-f]{16}$")
