@@ -4,7 +4,8 @@ kindly on the pupil's page, and the teacher's Classroom page lists what was stop
 from __future__ import annotations
 
 from core import studio
-from core.classroom.classes import Classrooms
+from core.people.access import as_person
+from core.people.classes import Classrooms
 from core.people.spaces import Person
 from core.storage.store import Store
 from tests.doubles import ScriptedWriter, story_of
@@ -49,7 +50,7 @@ def test_an_earlier_pdf_waits_for_the_teachers_approval_too(data_dir, cat_bytes)
     mia = pupil(code, "Mia")
     classes = Classrooms(data_dir)
     room = classes.classes_of(person("teacher"))[0]
-    seat_store = Store(data_dir).as_person(Person(id=room.pupils[0].id), room.id)
+    seat_store = as_person(Store(data_dir), Person(id=room.pupils[0].id), room.id)
     story = studio.start_story(seat_store, cat_bytes, "cat.jpg")
     studio.edit_caption(seat_store, story, "A ginger cat.")
     list(studio.write_draft(seat_store, story, ScriptedWriter(story_of("Cat", "One cat."))))

@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
+from core.people.access import as_person
 from tests.conftest import ROOT, SAMPLES
 from tests.live import live_studio, running_studio  # noqa: F401 - the fixture
 
@@ -66,7 +67,7 @@ def _story_with_draft(data_dir: Path, pages: int = 2, space_key: str | None = No
     from core.people.spaces import Person
     from core.storage.store import Store
 
-    store = Store(data_dir).as_person(Person.from_link(space_key) if space_key else Person.personal())
+    store = as_person(Store(data_dir), Person.from_link(space_key) if space_key else Person.personal())
     story = studio.start_story(store, (SAMPLES / "coffee.jpg").read_bytes(), "coffee.jpg")
     studio.edit_caption(store, story, "A cup of coffee on a saucer, on a wooden table.")
     studio.update_settings(store, story, pages=pages)

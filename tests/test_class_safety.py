@@ -7,9 +7,10 @@ import pytest
 
 from core import providers, studio
 from core.classroom import safety as class_safety
-from core.classroom.classes import Classrooms
 from core.classroom.safety import Blocked, check_for_class
 from core.errors import InputError
+from core.people.access import as_person
+from core.people.classes import Classrooms
 from core.people.spaces import Person
 from core.settings import Settings
 from core.storage.store import Store
@@ -23,7 +24,7 @@ def room(store: Store):
     classes = Classrooms(store.root)
     room = classes.open_class(TEACHER, "Class 4b")
     seat, _ = classes.join(room.code, "Mia")
-    return classes, room, store.as_person(seat.person, seat.class_id), seat.person
+    return classes, room, as_person(store, seat.person, seat.class_id), seat.person
 
 
 def drafted(store: Store, cat_bytes: bytes, *texts: str):
@@ -161,14 +162,14 @@ def test_the_teacher_reads_the_stopped_attempts_on_the_command_line_too(room, ca
 
 def test_a_word_hidden_in_a_character_sheet_is_stopped_before_it_reaches_the_picture_model(store, cat_bytes) -> None:
     """The sheets are woven into every prompt (core.characters.sheets): what a pupil types there is checked too."""
-    from core.classroom.classes import Classrooms
+    from core.people.classes import Classrooms
     from core.people.spaces import Person
     from tests.doubles import ScriptedWriter, SolidIllustrator, story_of
 
     teacher = Person(id="oidc:https://id.example:teacher", name="Ms Rossi")
     room = Classrooms(store.root).open_class(teacher, "Class 4b")
     seat, _ = Classrooms(store.root).join(room.code, "Mia")
-    pupil = store.as_person(seat.person, seat.class_id)
+    pupil = as_person(store, seat.person, seat.class_id)
     story = studio.start_story(pupil, cat_bytes, "m.jpg")
     studio.edit_caption(pupil, story, "A ginger cat on a red rug.")
     list(studio.write_draft(pupil, story, ScriptedWriter(story_of("Pim", "Pim naps.", "Pim wakes."))))

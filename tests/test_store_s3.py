@@ -26,6 +26,7 @@ import s3fs
 
 from core import studio
 from core.errors import InputError
+from core.people.access import as_person
 from core.people.spaces import Person
 from core.settings import load_settings
 from core.storage.datadir import LEASE_S, Conflict, ObjectStore, S3Store, open_data_dir
@@ -113,9 +114,9 @@ def test_a_story_lives_in_the_bucket_laid_out_as_in_a_folder(store: Store, endpo
     copy = store.duplicate(made.id)
     assert store.read_image(copy.id, made.photo.image) == store.read_image(made.id, made.photo.image)
     bob = Person(id="oidc:https://id.example:bob", name="Bob")
-    assert not store.as_person(bob).list()
+    assert not as_person(store, bob).list()
     store.share(made.id, bob.id, "view")  # takes the story's lock object and gives it back
-    assert [s.id for s in store.as_person(bob).list()] == [made.id]
+    assert [s.id for s in as_person(store, bob).list()] == [made.id]
     store.delete(made.id)
     assert keys_under(endpoint, prefix) == [] and [s.id for s in store.list()] == [copy.id]
 
@@ -332,7 +333,7 @@ def test_the_studio_pages_work_on_the_bucket(endpoint: str, url: str, monkeypatc
 
 
 def test_classes_and_limits_are_kept_in_the_bucket_too(store: Store, cat_bytes) -> None:
-    from core.classroom.classes import Classrooms
+    from core.people.classes import Classrooms
     from core.people.limits import LimitReached, Limits, Quota
     from tests.test_classroom import TEACHER
 
@@ -341,9 +342,9 @@ def test_classes_and_limits_are_kept_in_the_bucket_too(store: Store, cat_bytes) 
     seat, key = classes.join(room.code, "Mia")
     assert classes.seat(key) == seat and classes.is_pupil(seat.person.id)
     assert [r.id for r in classes.classes_of(TEACHER)] == [room.id]
-    pupil = store.as_person(seat.person, seat.class_id)
+    pupil = as_person(store, seat.person, seat.class_id)
     made = studio.start_story(pupil, cat_bytes, "mia.jpg")
-    assert [s.id for s in store.as_person(TEACHER).list()] == [made.id]  # the teacher sees the class's story
+    assert [s.id for s in as_person(store, TEACHER).list()] == [made.id]  # the teacher sees the class's story
     classes.close(room.id, TEACHER)
     with pytest.raises(InputError, match="closed"):
         classes.seat(key)

@@ -5,7 +5,8 @@
 
 Everyone in the space may use its kits; its owner and editors may save them (a viewer may not),
 the same rule as for starting stories there (`core.people.spaces`). Who is asking and which space come
-from the store the page or command line was handed (`store.as_person(...)`), so a kit of another
+from core.people.access import as_person
+from the store the page or command line was handed (`as_person(store, ...)`), so a kit of another
 space is never reachable: its id answers "no such kit" exactly like a wrong one. A save names the
 revision it started from and is refused when someone saved meanwhile, under the data folder's lock
 (a lock file locally, a lock object with a lease on an object store), so no one's version is lost

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from core.errors import InputError
 from core.export.pdf import BackEntry, BackPage
+from core.providers.base import Brief
 from core.reading.levels import LEVELS, Level, level_of
 from core.reading.questions import Question, answer_key, model_questions, offline_questions
 from core.reading.vocabulary import WordToKnow, with_definitions, words_to_know
@@ -45,10 +46,9 @@ def plan_of(story: Story, draft: Draft) -> dict[str, str]:
         seen.add(current.id)
         current = story.find_draft(current.parent) if current.parent else None
     if story.caption:
-        from core.offline.writer import make_plan, plan_facts
-        from core.studio import brief
+        from core.offline.writer import make_plan, plan_facts  # the word pools load on first use
 
-        return dict(plan_facts(make_plan(brief(story))))
+        return dict(plan_facts(make_plan(Brief.of(story))))
     return {}
 
 

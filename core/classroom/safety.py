@@ -1,6 +1,6 @@
 """Strict safety in a class: the check is always on there, for everything that leaves the story.
 
-In a class space (`core.classroom.classes`) every text that is printed, spoken or sent to a picture model,
+In a class space (`core.people.classes`) every text that is printed, spoken or sent to a picture model,
 and every caption, is checked by `core.safety` (the word list, plus the moderation endpoint of a
 remote writer or illustrator when the caller passes `providers.story_safety(...)`), whatever the
 `safety` setting says: a pupil cannot switch it off, because the studio steps ask the story where
@@ -25,8 +25,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from core.classroom.classes import BlockedAttempt, Classrooms
 from core.errors import InputError
+from core.people.classes import BlockedAttempt, Classrooms
 from core.safety import SafetyChecker
 from core.storage.store import Store
 from core.story import Story, now

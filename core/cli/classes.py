@@ -1,5 +1,5 @@
 """A teacher's classes from the command line: the same calls as the Classroom page
-(`core.classroom.classes.Classrooms`), as the teacher `--as` names.
+(`core.people.classes.Classrooms`), as the teacher `--as` names.
 
     python -m core class open "Class 4b"          # prints the class id and its code
     python -m core class list
@@ -19,8 +19,9 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
-from core.classroom.classes import Classroom, Classrooms
+from core import studio
 from core.errors import InputError
+from core.people.classes import Classroom, Classrooms
 from core.settings import Settings
 from core.storage.store import Store
 
@@ -76,7 +77,7 @@ def run_class(args: argparse.Namespace, settings: Settings, store: Store) -> Non
     elif args.action == "archive":
         if args.out is None:
             raise InputError("class archive needs --out FILE.zip.")
-        args.out.write_bytes(classes.archive(room.id, store))
+        args.out.write_bytes(studio.class_archive(classes, room.id, store))
         print(args.out)
 
 

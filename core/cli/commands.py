@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import shutil
 import sys
 from pathlib import Path
@@ -18,72 +17,20 @@ from core import providers, studio
 from core.cli import archives, classes, sharing
 from core.cli.campaign import brand as brand_command
 from core.cli.campaign import campaign as campaign_command
+from core.cli.common import find_story, page_of, publisher_for, settings_of
 from core.cli.output import print_draft, print_levels, print_pictures, print_story, run
-from core.cli.parser import MODEL_FLAGS
 from core.errors import InputError
 from core.export.formats import FORMATS
+from core.people.access import as_person
 from core.people.limits import Limits
 from core.people.spaces import Person, valid_person_id
-from core.settings import Settings, load_settings
-from core.storage import publish
+from core.settings import Settings
 from core.storage.datadir import data_dir_of
-from core.storage.publish import Publisher
-from core.storage.store import Store, StoryNotFound
-from core.story import STORY_ID, Story, StoryPage
+from core.storage.store import Store
+from core.story import Story
 from core.studio import choosing, pipeline
 
 STORY_FIELDS = ("pages", "style", "audience", "genre", "tone", "aspect", "seed")
-DEFAULT_BASE_URL = "http://localhost:8501"
-
-
-# --- shared -----------------------------------------------------------------------------
-
-
-def settings_of(args: argparse.Namespace) -> Settings:
-    """The settings, with what the command line named on top (a flag left out changes nothing)."""
-    overrides = {capability: getattr(args, capability, None) for capability in providers.CAPABILITIES}
-    overrides.update({f"model_{name}": getattr(args, f"model_{name}", None) for name in MODEL_FLAGS})
-    overrides.update(
-        illustrator_steps=getattr(args, "steps", None),
-        illustrator_size=getattr(args, "size", None),
-        data_dir=args.data_dir,
-        narrator_voice=getattr(args, "voice", None),
-    )
-    return load_settings(overrides=overrides)
-
-
-def find_story(store: Store, wanted: str) -> Story:
-    """The story with this id, or with the only id that starts with it (at least 4 characters)."""
-    wanted = wanted.strip().lower()
-    if STORY_ID.match(wanted):
-        matches = [wanted]
-    elif re.fullmatch(r"[0-9a-f]{4,31}", wanted):
-        matches = [s.id for s in studio.library(store) if s.id.startswith(wanted)]
-    else:
-        matches = []
-    if len(matches) > 1:
-        raise InputError(f"'{wanted}' is the start of {len(matches)} story ids; give more of it.")
-    if matches:
-        try:
-            return store.load(matches[0])
-        except StoryNotFound:
-            pass
-    raise InputError(f"There is no story '{wanted}' in {store.root}; `python -m core list` shows the stories.")
-
-
-def page_of(story: Story, number: int) -> StoryPage:
-    pages = story.draft.pages if story.draft else []
-    if not pages:
-        raise InputError("There is no draft yet: run `python -m core write ID` first.")
-    if not 1 <= number <= len(pages):
-        raise InputError(f"This story has {len(pages)} pages; choose --page between 1 and {len(pages)}.")
-    return pages[number - 1]
-
-
-def publisher_for(settings: Settings) -> Publisher:
-    """Streamlit's static folder, at the address a phone reaches this studio by (for the QR code), or
-    the object store of an s3:// data folder."""
-    return publish.publisher_for(settings, settings.public_base_url or DEFAULT_BASE_URL)
 
 
 def glossary_of(pairs: list[str]) -> dict[str, str]:
@@ -480,8 +427,11 @@ def dispatch(args: argparse.Namespace) -> None:
         from core.serve.cli import serve
 
         return serve(args, settings)
-    store = Store(data_dir_of(settings)).as_person(
-        person_of(args), getattr(args, "in_space", None), limits=Limits.from_settings(settings)
+    store = as_person(
+        Store(data_dir_of(settings)),
+        person_of(args),
+        getattr(args, "in_space", None),
+        limits=Limits.from_settings(settings),
     )
     COMMANDS[args.command](args, settings, store)
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
+from core.cli.common import find_story
 from core.errors import InputError
 from core.people.addresses import People
 from core.people.spaces import Spaces
@@ -42,16 +43,12 @@ def add_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
 
 
 def share(args: argparse.Namespace, settings: Settings, store: Store) -> None:
-    from core.cli.commands import find_story  # core.cli.commands imports this module
-
     story = find_story(store, args.id)
     access = store.share(story.id, None if args.whole_space else args.with_person, args.mode)
     _print_shares(access)
 
 
 def unshare(args: argparse.Namespace, settings: Settings, store: Store) -> None:
-    from core.cli.commands import find_story
-
     story = find_story(store, args.id)
     _print_shares(store.revoke(story.id, None if args.whole_space else args.with_person))
 

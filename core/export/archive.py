@@ -97,7 +97,7 @@ def _extension(format_name: str) -> str:
 
 def _may_print(store: Store, story: Story) -> bool:
     """Whether the story's PDFs go into its ZIP: not while a class waits for the teacher to approve
-    printing it (`core.classroom.classes`), or the ZIP would hand out what the Export page holds back."""
+    printing it (`core.people.classes`), or the ZIP would hand out what the Export page holds back."""
     try:
         store.check_printing(story.id)
     except InputError:

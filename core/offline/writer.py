@@ -34,7 +34,8 @@ from core.offline import writer_data as D
 from core.offline.wordlist import fill_choices
 from core.prompts import REVISIONS, revision_key
 from core.providers.base import Brief, WriterStream, WrittenPage, WrittenStory
-from core.reading.readability import flesch_kincaid_grade, syllables
+from core.reading.readability import flesch_kincaid_grade
+from core.reading.syllables import syllables
 
 BEGINNING, PROBLEM, ATTEMPT, TURN, ENDING = "beginning", "problem", "attempt", "turn", "ending"
 

@@ -1,4 +1,4 @@
-"""The store as one person sees it: `Store.as_person(person)`.
+"""The store as one person sees it: `as_person(store, person)`.
 
 Every `Store` operation already names the level it needs and asks `level()` first (see
 `core.storage.store`); here `level()` answers from the story's access record and its space (the rules are
@@ -15,12 +15,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from core.classroom.classes import Classrooms
 from core.errors import InputError
+from core.people.classes import Classrooms
 from core.people.limits import Limits
 from core.people.spaces import Level, Person, Spaces, StoryAccess, level, may_share_own_story, may_start_stories
 from core.storage.datadir import DataDir
 from core.storage.store import Store
+
+
+def as_person(store: Store, person: Person, space_id: str | None = None, limits: Limits | None = None) -> PersonStore:
+    """The store's data folder as `person` may see it, starting new stories in `space_id` (their own
+    space by default), within the operator's `limits` per space (`core.people.limits`)."""
+    return PersonStore(store.data, person, space_id, limits)
 
 
 class PersonStore(Store):
@@ -31,6 +37,11 @@ class PersonStore(Store):
         self.person = person
         self.spaces = Spaces(self.data)
         self.space = self.spaces.own(person) if space_id is None else self.spaces.get(space_id)
+
+    def _settings_for_new(self, space_id: str) -> dict:
+        """Story settings a new story in this space starts with (a class's reading level)."""
+        level = Classrooms(self.data).reading_level_of(space_id)
+        return {"reading_level": level} if level else {}
 
     def level(self, story_id: str) -> Level:
         access = self._read_access(story_id)

@@ -66,7 +66,7 @@ _WORD = re.compile(r"[a-z]+")
 def _list(threshold: float, short_threshold: float) -> frozenset[str]:
     """Every lowercase word at least `threshold` frequent, one-syllable words from
     `short_threshold`, plus CHILD_WORDS (their inflections: see `familiar`)."""
-    from core.reading.readability import syllables
+    from core.reading.syllables import syllables
 
     words = set(CHILD_WORDS)
     for word in top_n_list("en", 40000):

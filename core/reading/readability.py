@@ -17,22 +17,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
-import pyphen
+from core.reading.syllables import syllables
 
 _WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
 _SENTENCE_END = re.compile(r"[.!?]+[\"”’)]*(?=\s|$)")
-_HYPHENATOR = pyphen.Pyphen(lang="en_US")
-
-
-@lru_cache(maxsize=20000)
-def syllables(word: str) -> int:
-    """Syllables of one word, from its hyphenation points (at least one)."""
-    plain = re.sub(r"['’].*$", "", word.lower())
-    if not plain:
-        return 1
-    return max(1, len(_HYPHENATOR.positions(plain)) + 1)
 
 
 @dataclass(frozen=True)

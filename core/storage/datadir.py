@@ -1,6 +1,6 @@
 """Where the data folder lives: a folder on this machine (the default) or an object store.
 
-The store and what keeps files beside it (`core.people.audit`, `core.people.spaces`, `core.classroom.classes`,
+The store and what keeps files beside it (`core.people.audit`, `core.people.spaces`, `core.people.classes`,
 `core.people.limits`) name what they keep by keys, paths relative to the data folder such as
 `stories/<id>/story.json`, and read and write them through a DataDir:
 

@@ -31,7 +31,7 @@ Story ids and image names are checked against strict patterns before they touch 
 
 Who may do what is asked before any file is touched: every operation names the `Level` it needs
 (`core.people.spaces`) and calls `_require`. This `Store` is the operator's view (tests, the data folder's
-owner): it allows everything. `store.as_person(person)` is one person's view (`core.people.access`),
+owner): it allows everything. `as_person(store, person)` (`core.people.access`) is one person's view,
 which answers StoryNotFound for a story they may not see, exactly as for one that does not exist.
 Each story's owner, space and shares are kept in `stories/<id>/access.json`, written under the
 story's lock; a story without one belongs to the personal space.
@@ -108,13 +108,6 @@ class Store:
             self.data.path("stories").mkdir(parents=True, exist_ok=True)
         self.quota = Quota(self.data, limits)
 
-    def as_person(self, person: Person, space_id: str | None = None, limits: Limits | None = None):
-        """This data folder as `person` may see it, starting new stories in `space_id` (their own
-        space by default), within the operator's `limits` per space (`core.people.limits`)."""
-        from core.people.access import PersonStore  # core.people.access builds on this module
-
-        return PersonStore(self.data, person, space_id, limits)
-
     # --- limits per space: asked before any work starts ------------------------------------
 
     def charge(self, story_id: str, pictures: int = 0, remote_calls: int = 0) -> None:
@@ -158,7 +151,7 @@ class Store:
 
     def check_printing(self, story_id: str) -> None:
         """Raise unless the asker may print the story now (a class may review first; see
-        `core.classroom.classes`); the operator prints anything."""
+        `core.people.classes`); the operator prints anything."""
 
     def class_space(self, story_id: str) -> str | None:
         """The class space the story lives in, or None: in a class the safety check is always on
@@ -194,11 +187,9 @@ class Store:
         self.data.write(self._path(story_id) + "/access.json", access.model_dump_json(indent=1).encode("utf-8"))
 
     def _settings_for_new(self, space_id: str) -> dict:
-        """Story settings a new story in this space starts with (a class's reading level)."""
-        from core.classroom.classes import Classrooms
-
-        level = Classrooms(self.data).reading_level_of(space_id)
-        return {"reading_level": level} if level else {}
+        """Story settings a new story in this space starts with: none here; a person's view
+        (`core.people.access`) knows the space (a class's reading level)."""
+        return {}
 
     def _access_for_new(self, source: StoryAccess | None) -> StoryAccess:
         """Who owns a new story (a copy of `source`, when duplicated): the operator's copies keep

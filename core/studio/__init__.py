@@ -20,6 +20,7 @@ re-exported here: `from core import studio; studio.illustrate(...)`.
 
 from core.studio.captions import ask, caption, edit_caption, restore_caption
 from core.studio.cast import add_character, edit_characters, propose_characters, replace_characters
+from core.studio.classes import class_archive, set_class_reading_level
 from core.studio.commit import commit, draft_of, may_change, png_bytes
 from core.studio.drafts import (
     Edited,
@@ -59,6 +60,7 @@ from core.studio.story_settings import update_settings
 from core.studio.translation import edit_translation, retranslate_page, translate
 
 __all__ = [
+    "set_class_reading_level",
     "MAX_VARIANTS",
     "Edited",
     "Event",
@@ -71,6 +73,7 @@ __all__ = [
     "book_pdf",
     "brief",
     "caption",
+    "class_archive",
     "choose_draft",
     "choose_variant",
     "commit",

@@ -23,18 +23,8 @@ from core.text import clean_text, one_line
 
 
 def brief(story: Story) -> Brief:
-    if not story.caption:
-        raise InputError("The story needs a caption first: describe the photo on the Caption page.")
-    s = story.settings
-    return Brief(
-        caption=story.caption,
-        pages=s.pages,
-        audience=s.audience,
-        genre=s.genre,
-        tone=s.tone,
-        language=s.language,
-        seed=s.seed,
-    )
+    """What the writer is asked to write from: the caption and the story's settings."""
+    return Brief.of(story)
 
 
 def written(draft: Draft) -> WrittenStory:

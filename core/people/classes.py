@@ -31,12 +31,9 @@ Layout under the data folder:
 from __future__ import annotations
 
 import hashlib
-import io
-import json
 import math
 import re
 import secrets
-import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -48,9 +45,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from core.errors import InputError
 from core.people.spaces import LINK_KEY, PERSONAL, SPACE_ID, Person, Spaces, new_link_key
-from core.storage.datadir import DataDir, open_data_dir
+from core.storage.datadir import DataDir, open_data_dir, write_atomically
 from core.story import now
-from core.text import safe_filename
 
 if TYPE_CHECKING:
     from core.people.access import PersonStore
@@ -271,13 +267,11 @@ class Classrooms:
         return room
 
     def set_reading_level(self, class_id: str, by: Person, level: str | None) -> Classroom:
-        """The reading level new stories in the class start at (None: none); each story can still
-        pick its own."""
-        from core.reading.levels import level_of
-
+        """The reading level new stories in the class start at (a key of `core.reading.levels.LEVELS`,
+        checked by the studio step that calls this; None: none); each story can still pick its own."""
         with self._locked(class_id):
             room = self._teachers(class_id, by)
-            room.reading_level = level_of(level).key if level else None
+            room.reading_level = level
             self._write(room)
         return room
 
@@ -432,46 +426,6 @@ class Classrooms:
                 found.append((room.owner_of(access.owner), summary))
         return found
 
-    def archive(self, class_id: str, store: PersonStore) -> bytes:
-        """One ZIP of the class for its teacher: per pupil, each story's JSON and its PDF (the
-        last one exported, else one made now; a story without a draft has no PDF)."""
-        from core.studio import book_pdf
-
-        room = self._teachers(class_id, store.person)
-        buffer = io.BytesIO()
-        index = []
-        used: set[str] = set()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for pupil, summary in self.stories(class_id, store):
-                story = store.load(summary.id)
-                folder = safe_filename(pupil.name if pupil else "Teacher") + (f"-{pupil.id[5:9]}" if pupil else "")
-                stem = f"{folder}/{safe_filename(story.title)}"
-                while stem in used:
-                    stem += "-" + story.id[:4]
-                used.add(stem)
-                archive.writestr(f"{stem}.json", story.model_dump_json(indent=1))
-                pdf = None
-                latest = story.latest_export("pdf")
-                if latest and store.export_path(story.id, latest.token).exists():
-                    pdf = store.export_path(story.id, latest.token).read_bytes()
-                elif story.draft is not None:
-                    pdf = book_pdf(store, story)
-                if pdf:
-                    archive.writestr(f"{stem}.pdf", pdf)
-                index.append(
-                    {
-                        "pupil": pupil.name if pupil else None,
-                        "title": story.title,
-                        "story": story.id,
-                        "files": [f"{stem}.json"] + ([f"{stem}.pdf"] if pdf else []),
-                    }
-                )
-            archive.writestr(
-                "class.json",
-                json.dumps({"class": room.name, "code": room.code, "stories": index}, indent=1, ensure_ascii=False),
-            )
-        return buffer.getvalue()
-
     # --- what the safety check stopped ---------------------------------------------------------
 
     def _blocked_path(self, class_id: str) -> Path:
@@ -480,8 +434,6 @@ class Classrooms:
 
     def record_blocked(self, class_id: str, attempt: BlockedAttempt) -> None:
         """Keep a stopped attempt for the teacher (the newest BLOCKED_KEPT of the class)."""
-        from core.storage.store import write_atomically
-
         path = self._blocked_path(class_id)
         with self._locked(class_id):
             lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
