@@ -80,7 +80,7 @@ with _ui.shows_errors():
             format_func=lambda i: f"{by_id[i].sheet.name}: {by_id[i].sheet.look or by_id[i].sheet.kind}",
         )
         if right.button("Use in this story", key="characters_use"):
-            character_library.use_character(store, story, pick)
+            studio.use_library_character(store, story, pick)
             st.rerun()
     else:
         st.caption("No saved characters in this space yet.")

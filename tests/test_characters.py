@@ -213,14 +213,14 @@ def test_a_saved_character_is_used_in_another_story_of_the_space_only(store, cat
     entry = character_library.save_character(alice, alice.load(first.id), hero.name)
     assert entry.sheet.outfit == "a red scarf" and entry.sheet.references  # the photo came along
     _, second = drafted_as(store, ALICE, cat_bytes, "A girl in a blue coat on the beach.")
-    added = character_library.use_character(alice, second, entry.id)
+    added = studio.use_library_character(alice, second, entry.id)
     second = alice.load(second.id)
     assert len(second.characters) >= 2 and second.characters[-1].name == hero.name  # several characters
     assert second.characters[-1].library == entry.id and second.characters[-1].outfit == "a red scarf"
     assert set(added.references) <= second.image_names()
     assert alice.read_image(second.id, added.references[0]) == alice.read_image(first.id, first.photo.image)
     with pytest.raises(InputError, match="already"):
-        character_library.use_character(alice, second, entry.id)
+        studio.use_library_character(alice, second, entry.id)
     bob = as_person(store, BOB)  # another person's space: an empty library, and no way to Alice's entry
     assert character_library.list_characters(bob) == []
     with pytest.raises(InputError, match="no such character"):

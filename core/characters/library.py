@@ -25,7 +25,6 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from core import studio
 from core.errors import InputError
 from core.people.spaces import PERSONAL_SPACE, Level, Space, may_start_stories
 from core.storage.store import Store, write_atomically
@@ -124,9 +123,9 @@ def save_character(store: Store, story: Story, who: str) -> LibraryCharacter:
     return entry
 
 
-def use_character(store: Store, story: Story, entry_id: str) -> Character:
-    """Add a library character to the story (its pictures copied into the story), after the
-    story's own characters; a story keeps one character of each name."""
+def copy_into(store: Store, story: Story, entry_id: str) -> Character:
+    """A library character's sheet for this story, its pictures copied into the story's images
+    (`core.studio.use_library_character` adds it to the story)."""
     entry = get(store, entry_id)
     store.check_access(story.id, Level.EDIT)
     names = []
@@ -134,9 +133,7 @@ def use_character(store: Store, story: Story, entry_id: str) -> Character:
         path = _folder(store) / "images" / name
         if IMAGE_NAME.match(name) and path.exists():
             names.append(store.put_image(story.id, path.read_bytes(), name.rsplit(".", 1)[-1]))
-    added = entry.sheet.model_copy(update={"references": names, "library": entry.id, "id": secrets.token_hex(6)})
-    studio.add_character(store, story, added)
-    return added
+    return entry.sheet.model_copy(update={"references": names, "library": entry.id, "id": secrets.token_hex(6)})
 
 
 def delete_character(store: Store, entry_id: str) -> None:

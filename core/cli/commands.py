@@ -273,7 +273,7 @@ def characters(args: argparse.Namespace, settings: Settings, store: Store) -> No
     if changes:
         studio.edit_characters(store, story, changes)
     if args.use:
-        added = character_library.use_character(store, story, args.use)
+        added = studio.use_library_character(store, story, args.use)
         print(f"added {added.name} from the library", file=sys.stderr)
     if args.save:
         entry = character_library.save_character(store, story, args.save)

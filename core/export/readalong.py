@@ -17,6 +17,7 @@ from pathlib import Path
 from PIL import Image
 
 from core.errors import InputError
+from core.export.credits import credits
 from core.language import direction_of
 from core.narration import sentences as split_sentences
 from core.storage.store import Store
@@ -92,8 +93,6 @@ class ReadAlongBook:
 
 def readalong_book(store: Store, story: Story, language: str | None = None) -> ReadAlongBook:
     """The chosen draft (or its translation into `language`) with pictures and current narrations."""
-    from core.studio import credits
-
     draft = story.draft
     if draft is None:
         raise InputError("There is no draft yet: write one on the Draft page.")

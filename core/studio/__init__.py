@@ -19,7 +19,13 @@ re-exported here: `from core import studio; studio.illustrate(...)`.
 """
 
 from core.studio.captions import ask, caption, edit_caption, restore_caption
-from core.studio.cast import add_character, edit_characters, propose_characters, replace_characters
+from core.studio.cast import (
+    add_character,
+    edit_characters,
+    propose_characters,
+    replace_characters,
+    use_library_character,
+)
 from core.studio.classes import class_archive, set_class_reading_level
 from core.studio.commit import commit, draft_of, may_change, png_bytes
 from core.studio.drafts import (
@@ -116,6 +122,7 @@ __all__ = [
     "translate",
     "update_settings",
     "upscale",
+    "use_library_character",
     "word_diff",
     "write_draft",
     "written",

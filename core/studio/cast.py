@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
+from core.characters import library
 from core.characters import sheets as characters
 from core.errors import InputError, ProviderError
 from core.providers.base import Writer
 from core.storage.store import Store
-from core.story import Story
+from core.story import Character, Story
 from core.studio.commit import commit, draft_of, may_change
 from core.studio.events import Event, Notice
 
@@ -71,3 +72,11 @@ def add_character(store: Store, story: Story, character) -> None:
         s.characters = characters.checked([*s.characters, character.model_copy(deep=True)])
 
     commit(store, story, add, "characters")
+
+
+def use_library_character(store: Store, story: Story, entry_id: str) -> Character:
+    """Add a character from the space's library to the story (its pictures copied in), after the
+    story's own characters; a story keeps one character of each name."""
+    added = library.copy_into(store, story, entry_id)
+    add_character(store, story, added)
+    return added

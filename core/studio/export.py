@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from core.classroom import safety as class_safety
 from core.errors import InputError
+from core.export.credits import credits
 from core.providers.base import Writer
 from core.safety import SafetyChecker
 from core.storage.publish import Publisher
@@ -159,26 +160,6 @@ def book_pdf(store: Store, story: Story) -> bytes:
     if settings.language and story.translation(settings.language) is None:
         settings = ExportSettings(page_size=settings.page_size, layout=settings.layout)
     return render_pdf(_book(store, story, settings, None)).data
-
-
-def credits(story: Story) -> str:
-    """One line saying which engines made this book (the PDF prints it; so does the page)."""
-    draft = story.draft
-    parts = []
-    if story.captions:
-        c = story.captions[-1]
-        parts.append(f"caption: {'you' if c.author == 'person' else c.engine}")
-    if draft:
-        parts.append(f"story: {draft.engine or 'you'}")
-        engines = {picture.engine for _, _, picture in story.pictured_pages()}
-        if engines:
-            parts.append(f"pictures: {', '.join(sorted(engines))}")
-    translation = story.translation(story.export.language) if story.export.language else None
-    if translation:
-        parts.append(
-            f"translation ({translation.language}): {translation.engine}{' and you' if translation.edited else ''}"
-        )
-    return "Made with VisuTale Studio (" + "; ".join(parts) + ")"
 
 
 def export_file(
