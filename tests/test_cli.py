@@ -598,3 +598,16 @@ def test_import_a_story_zip_and_refuse_what_is_not_one(cli, story_id: str, store
     refused = cli("import", str(tmp_path / "photo.zip"))
     assert refused.code == 2 and "not a ZIP archive" in refused.err and len(store.list()) == 2
     assert cli("import", str(tmp_path / "missing.zip")).code == 2
+
+
+def test_the_installed_command_works_from_any_folder(tmp_path: Path) -> None:
+    """`pip install -e .` (the README's install) puts `visutale` beside the interpreter: the same
+    command line as `python -m core`, from a folder that is not the checkout."""
+    visutale = Path(sys.executable).parent / "visutale"
+    done = subprocess.run(
+        [str(visutale), "list", "--data-dir", str(tmp_path / "data")], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert "No stories" in done.stdout + done.stderr
+    helped = subprocess.run([str(visutale), "--help"], cwd=tmp_path, capture_output=True, text=True)
+    assert helped.returncode == 0 and helped.stdout.startswith("usage: visutale")

@@ -7,6 +7,7 @@ sizes and audiences from the Story model, so the command line never keeps a list
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from core import providers
@@ -131,7 +132,7 @@ def _classroom(parser: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     common, engines = _common(), _engines()
     parser = Parser(
-        prog="python -m core",
+        prog="visutale" if Path(sys.argv[0]).name == "visutale" else "python -m core",
         description="VisuTale Studio without the UI: the same steps as "
         "the pages, over the stories in the data folder. Progress goes to stderr, results to stdout.",
     )
