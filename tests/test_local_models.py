@@ -349,7 +349,7 @@ def test_translate_parses_and_repairs(tiny, manager, monkeypatch):
     assert w.translate(["Hello", "World"], "de", glossary={"Sam": "Sam"}) == ["Hallo", "Welt"]
     assert "2 were sent" in canned.asked[1][-1]["content"]
     monkeypatch.setattr(w, "_generate", Canned("no", "still no"))
-    with pytest.raises(ProviderError, match="translation could not be read"):
+    with pytest.raises(ProviderError, match="did not answer with a usable translation"):
         w.translate(["Hello"], "de")
 
 

@@ -53,7 +53,6 @@ from core.prompts import (
     repair_prompt,
     revise_prompt,
     revision_key,
-    translate_prompt,
 )
 from core.providers.base import (
     Brief,
@@ -67,7 +66,7 @@ from core.providers.base import (
     WrittenStory,
 )
 from core.providers.storyjson import StoryFormatError, parse_story
-from core.providers.translation import UnusableTranslation, ask_json_translations, translate_texts
+from core.providers.translation import translate_with_model
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -646,17 +645,15 @@ class RemoteWriter:
         formality: str | None = None,
         glossary: dict[str, str] | None = None,
     ) -> list[str]:
-        def send(batch: list[str]) -> list[str]:
-            messages = [{"role": "user", "content": translate_prompt(batch, target, formality, glossary)}]
-            try:
-                return ask_json_translations(lambda m: self.service.chat(m, "translation"), messages, len(batch))
-            except UnusableTranslation as error:
-                raise ProviderError(
-                    f"The model '{self.model}' on {self.service.host} did not answer with a usable "
-                    f"translation ({error}), even after one repair; nothing was changed."
-                ) from None
-
-        return translate_texts(texts, send, who=f"The model '{self.model}' on {self.service.host}")
+        return translate_with_model(
+            texts,
+            target,
+            lambda messages: self.service.chat(messages, "translation"),
+            who=f"The model '{self.model}' on {self.service.host}",
+            source=source,
+            formality=formality,
+            glossary=glossary,
+        )
 
 
 # ======================================================================================
