@@ -343,6 +343,8 @@ def _write(
         )
     if result.incomplete:
         yield Notice("The writer stopped before the end: the draft keeps what arrived and is marked incomplete.")
+    if characters.need_proposal(story):  # [characters] every draft has sheets, pipelined or not
+        yield from propose_characters(store, story, writer)
 
 
 def write_draft(store: Store, story: Story, writer: Writer) -> Iterator[Event]:
@@ -351,8 +353,6 @@ def write_draft(store: Store, story: Story, writer: Writer) -> Iterator[Event]:
     yield from _write(
         store, story, writer.draft(brief(story)), step="draft", instruction=instruction, writer=writer, parent=None
     )
-    if not story.characters:
-        yield from propose_characters(store, story, writer)
 
 
 def revise(store: Store, story: Story, writer: Writer, instruction: str) -> Iterator[Event]:
@@ -1064,25 +1064,29 @@ def propose_characters(store: Store, story: Story, writer: Writer | None = None)
     yield Notice("Characters: " + ", ".join(c.name for c in sheets) + ". Edit them on the Characters page.")
 
 
-def edit_characters(store: Store, story: Story, changes: dict[str, dict]) -> None:
-    """Apply a person's changes to the sheets (see `core.characters.edit`) and save them."""
+def edit_characters(store: Store, story: Story, changes: dict[str, dict]) -> Draft | None:
+    """Apply a person's changes to the sheets (see `core.characters.edit`) and save them; a name,
+    look or kind changed is retold in the story as a new draft (`core.characters.retold`, the old
+    draft kept), which is returned (None when the text did not change)."""
     _may_change(store, story)
-
-    def change(s: Story) -> None:
-        s.characters = characters.edit(s.characters, changes)
-
-    _commit(store, story, change, "characters")
+    return _commit(store, story, lambda s: _retell(s, characters.edit(s.characters, changes)), "characters")
 
 
-def replace_characters(store: Store, story: Story, sheets: Sequence) -> None:
-    """Replace the sheets with the person's (a JSON file of them, say), each checked as an edit is."""
+def replace_characters(store: Store, story: Story, sheets: Sequence) -> Draft | None:
+    """Replace the sheets with the person's (a JSON file of them, say), each checked as an edit is;
+    renamed or re-described ones (by id) are retold in a new draft, as by `edit_characters`."""
     _may_change(store, story)
     checked = characters.checked([c.model_copy(update={"author": "person"}) for c in sheets])
+    return _commit(store, story, lambda s: _retell(s, [c.model_copy(deep=True) for c in checked]), "characters")
 
-    def change(s: Story) -> None:
-        s.characters = [c.model_copy(deep=True) for c in checked]
 
-    _commit(store, story, change, "characters")
+def _retell(story: Story, sheets: list) -> Draft | None:
+    """Keep `sheets` as the story's, and the chosen draft retold with them as a new chosen draft."""
+    draft = characters.retold(story.draft, story.characters, sheets, story.settings.style)
+    story.characters = sheets
+    if draft is not None:
+        _add_draft(story, draft)
+    return draft
 
 
 def add_character(store: Store, story: Story, character) -> None:
