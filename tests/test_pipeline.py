@@ -218,7 +218,9 @@ def test_a_revision_cancels_the_pictures_of_the_pages_it_changes_and_keeps_the_o
     assert [p.id for p in new_pages] == [p.id for p in pages]  # the same pages rewritten
     assert saved.scenes[pages[0].id].variants == [kept_first]  # unchanged page, picture kept, nothing drawn
     assert [saved.picture(p.id).prompt for p in new_pages] == [drawn_as(saved, p) for p in new_pages]
-    assert all(v.prompt != drawn_as(story, pages[1]) for v in saved.scenes[pages[1].id].variants)  # nothing of old page 2
+    assert all(
+        v.prompt != drawn_as(story, pages[1]) for v in saved.scenes[pages[1].id].variants
+    )  # nothing of old page 2
     drawn = [prompt for prompt, _ in illustrator.started]
     assert drawn.count(drawn_as(story, pages[3])) == 1  # page 4 queued before the revision, unchanged: drawn once
     assert not any(isinstance(e, studio.Notice) for e in events)
