@@ -31,12 +31,20 @@ PIP = Sheet("Pip", "cat", "little tabby cat with golden fur and green eyes", "a 
 MO = Sheet("Mo", "mouse", "small grey mouse with big round ears", "a blue waistcoat", ("grey", "blue"))
 
 
+# Token ids OpenAI's CLIP tokenizer gives, as its model cards and transformers' docs print them
+# ("a photo of a cat" -> [49406, 320, 1125, 539, 320, 2368, 49407]): known apart from our file.
+CLIP_IDS = {"a photo of a cat": [320, 1125, 539, 320, 2368], "a photo of a dog": [320, 1125, 539, 320, 1929]}
+CLIP_IDS["hello world"] = [3306, 1002]
+
+
 def test_the_count_is_clips_own(tmp_path):
-    """Our counter against transformers' CLIPTokenizer built from the same merges."""
-    from transformers import CLIPTokenizer
+    """Our merges file is CLIP's whole list (its size from transformers' CLIP config, its ids as
+    CLIP's own), and our counter reads it as transformers' CLIPTokenizer does."""
+    from transformers import CLIPTextConfig, CLIPTokenizer
 
     lines = gzip.decompress(clip_tokens.MERGES_FILE.read_bytes()).decode().split("\n")[1:]
     merges = [line for line in lines if line.strip()]
+    assert len(merges) == CLIPTextConfig().vocab_size - 2 * 256 - 2  # bytes, bytes at a word's end, start, end
     chars = list(clip_tokens._byte_chars().values())
     vocab = [*chars, *(c + "</w>" for c in chars), *("".join(m.split()) for m in merges)]
     vocab += ["<|startoftext|>", "<|endoftext|>"]
@@ -45,6 +53,9 @@ def test_the_count_is_clips_own(tmp_path):
     reference = CLIPTokenizer(str(tmp_path / "vocab.json"), str(tmp_path / "merges.txt"))
     for text in (image_prompt(LONG_SCENE, "watercolour")[0], "Mia's big-red  coat!! 123 café 🐱 don't", LONG_SCENE):
         assert clip_tokens.tokens(text) == reference.tokenize(text)
+    for text, ids in CLIP_IDS.items():
+        assert reference.convert_tokens_to_ids(clip_tokens.tokens(text)) == ids, text
+        assert reference(text)["input_ids"] == [49406, *ids, 49407]
 
 
 def test_a_long_scene_is_trimmed_to_fit_not_cut_silently():
