@@ -2,8 +2,8 @@
 optimiser (mean over seeds) beside the fair baselines fitted on the same pairs (ridge regression in
 closed form; PCA-16 then least squares), PCA of each side alone (which never sees the pairs, so it
 sits near chance by construction) and guessing; W's distance from ridge in points; the seconds an
-epoch takes with OpenBLAS on one thread and on its own count, and how far numpy's hand-written backpropagation is from torch's
-autograd. It prints; it does not pass or fail.
+epoch takes with OpenBLAS on one thread and on its own count, and how far numpy's hand-written
+backpropagation is from torch's autograd. It prints; it does not pass or fail.
 
     .venv/bin/python bench/lesson.py [--seeds 5] [--pairs 240] [--epochs 30]
 """
