@@ -191,7 +191,11 @@ def check(data_dir: Path, results: list[dict]) -> tuple[list[str], list[str]]:
 
 
 def p95(values: list[float]) -> float:
-    return statistics.quantiles(values, n=20, method="inclusive")[18] if len(values) >= 2 else (values[0] if values else 0.0)
+    return (
+        statistics.quantiles(values, n=20, method="inclusive")[18]
+        if len(values) >= 2
+        else (values[0] if values else 0.0)
+    )
 
 
 def report(results: list[dict], data_dir: Path, wall: float) -> None:
