@@ -367,7 +367,7 @@ def retold(draft: Draft | None, before: Sequence[Character], after: Sequence[Cha
     pages = []
     for page in draft.pages:
         scene = tell(page.scene)
-        own_words = page.prompt != image_prompt(page.scene, style)[0]
+        own_words = page.prompt != image_prompt(page.scene, style)[0] and bool(page.prompt.strip())
         prompt = tell(page.prompt) if own_words else image_prompt(scene, style)[0]
         pages.append(page.model_copy(update={"text": tell(page.text), "scene": scene, "prompt": prompt}))
     title = tell(draft.title)
