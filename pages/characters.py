@@ -18,6 +18,12 @@ st.caption(
     "Each picture prompt names the characters on its page with these words, in this order, "
     "trimmed to the 77 tokens a picture model reads."
 )
+if st.session_state.get("characters_retold"):
+    st.success(
+        "The story's text and picture prompts now say it: "
+        + _ui.literal(st.session_state.pop("characters_retold").removeprefix("characters changed: "))
+        + ". This is a new draft; the one before is kept in the Draft page's history."
+    )
 if not story.characters:
     st.info("No characters yet: propose them from the draft, or add one below.")
 
@@ -42,7 +48,9 @@ with st.form("characters_form"):
         changes[added.strip()] = {}
     if st.form_submit_button("Save the characters", type="primary"):
         with _ui.shows_errors():
-            studio.edit_characters(store, story, changes)
+            retold = studio.edit_characters(store, story, changes)
+            if retold is not None:
+                st.session_state["characters_retold"] = retold.instruction
             st.rerun()
 
 if st.button("Propose the characters again from the draft", key="characters_propose"):

@@ -35,12 +35,20 @@ PIP = Sheet("Pip", "cat", "little tabby cat with golden fur and green eyes", "a 
 MO = Sheet("Mo", "mouse", "small grey mouse with big round ears", "a blue waistcoat", ("grey", "blue"))
 
 
+# Token ids OpenAI's CLIP tokenizer gives, as its model cards and transformers' docs print them
+# ("a photo of a cat" -> [49406, 320, 1125, 539, 320, 2368, 49407]): known apart from our file.
+CLIP_IDS = {"a photo of a cat": [320, 1125, 539, 320, 2368], "a photo of a dog": [320, 1125, 539, 320, 1929]}
+CLIP_IDS["hello world"] = [3306, 1002]
+
+
 def test_the_count_is_clips_own(tmp_path):
-    """Our counter against transformers' CLIPTokenizer built from the same merges."""
-    from transformers import CLIPTokenizer
+    """Our merges file is CLIP's whole list (its size from transformers' CLIP config, its ids as
+    CLIP's own), and our counter reads it as transformers' CLIPTokenizer does."""
+    from transformers import CLIPTextConfig, CLIPTokenizer
 
     lines = gzip.decompress(clip_tokens.MERGES_FILE.read_bytes()).decode().split("\n")[1:]
     merges = [line for line in lines if line.strip()]
+    assert len(merges) == CLIPTextConfig().vocab_size - 2 * 256 - 2  # bytes, bytes at a word's end, start, end
     chars = list(clip_tokens._byte_chars().values())
     vocab = [*chars, *(c + "</w>" for c in chars), *("".join(m.split()) for m in merges)]
     vocab += ["<|startoftext|>", "<|endoftext|>"]
@@ -49,6 +57,9 @@ def test_the_count_is_clips_own(tmp_path):
     reference = CLIPTokenizer(str(tmp_path / "vocab.json"), str(tmp_path / "merges.txt"))
     for text in (image_prompt(LONG_SCENE, "watercolour")[0], "Mia's big-red  coat!! 123 café 🐱 don't", LONG_SCENE):
         assert clip_tokens.tokens(text) == reference.tokenize(text)
+    for text, ids in CLIP_IDS.items():
+        assert reference.convert_tokens_to_ids(clip_tokens.tokens(text)) == ids, text
+        assert reference(text)["input_ids"] == [49406, *ids, 49407]
 
 
 def test_a_long_scene_is_trimmed_to_fit_not_cut_silently():
@@ -293,3 +304,124 @@ def test_a_writer_model_is_asked_for_the_sheets_with_a_schema(store, cat_bytes):
         events = list(studio.propose_characters(store, story, writer))  # an unusable answer: told, then proposed
         assert "could not be read" in events[0].text and store.load(story.id).characters
     forget_capabilities()
+
+
+# --- sheets after every draft, and a renamed character retold ------------------------------
+
+
+def test_make_keeps_the_sheets_and_characters_lists_them(data_dir, tmp_path, capsys):
+    """`make` writes through the pipeline: its story has sheets as a sequential draft has."""
+    from core.cli import main
+    from tests.conftest import SAMPLES
+
+    out = tmp_path / "book"
+    args = ["--data-dir", str(data_dir), "--pages", "2", "--seed", "3"]
+    caption = ["--caption", "Our old tabby cat sleeping on the windowsill in the kitchen."]
+    assert main(["make", str(SAMPLES / "chelsea.jpg"), "--out", str(out), *args, *caption]) == 0
+    saved = json.loads((out / "story.json").read_text())
+    assert saved["characters"] and saved["characters"][0]["kind"] == "cat", saved["characters"]
+    capsys.readouterr()
+    assert main(["characters", saved["id"], "--data-dir", str(data_dir)]) == 0
+    listed = capsys.readouterr().out
+    assert "No characters yet" not in listed and listed.startswith(f"{saved['characters'][0]['name']}: cat")
+
+
+def test_the_sheets_come_from_the_drafts_plan_whatever_the_engine(store, cat_bytes):
+    from core.story import Draft, StoryPage
+
+    plan = {"hero": "Chelsea", "hero_desc": "an old tabby cat with golden fur", "hero_kind": "cat"}
+    plan |= {"friend": "Dot", "friend_desc": "a clever little fox"}
+    pages = [StoryPage(text="Chelsea slept.", scene="a cat asleep"), StoryPage(text="Dot came by.", scene="a fox")]
+    draft = Draft(instruction="first draft", engine="remote", title="Chelsea", pages=pages, plan=plan)
+    sheets = characters.from_draft_plan(draft)
+    assert [(c.name, c.kind, c.look) for c in sheets] == [
+        ("Chelsea", "cat", "old tabby cat with golden fur"),
+        ("Dot", "fox", "clever little fox"),
+    ]
+    story = studio.start_story(store, cat_bytes, "cat.jpg").model_copy(update={"drafts": [draft]})
+    story.chosen_draft = draft.id
+    assert [c.name for c in characters.propose(story)] == ["Chelsea", "Dot"]
+    assert characters.from_draft_plan(draft.model_copy(update={"plan": {}})) == []
+
+
+def test_a_new_seed_proposes_new_sheets_but_a_persons_sheets_stay(store, drafted):
+    story, _ = drafted
+    first = [c.name for c in story.characters]
+    for seed in range(1, 30):  # a seed whose plan names another hero
+        studio.update_settings(store, story, seed=seed)
+        list(studio.write_draft(store, story, OfflineWriter()))
+        if first[0] not in story.draft.text():
+            break
+    assert story.characters and story.characters[0].name in story.draft.text() and story.characters[0].name != first[0]
+    studio.edit_characters(store, story, {story.characters[0].name: {"outfit": "a red scarf"}})
+    mine = store.load(story.id).characters
+    studio.update_settings(store, story, seed=seed + 1)
+    list(studio.write_draft(store, story, OfflineWriter()))
+    assert store.load(story.id).characters == mine  # the person's sheets are never replaced
+
+
+def _renamed_story(store, cat_bytes):
+    from core.story import Draft, StoryPage
+
+    story = studio.start_story(store, cat_bytes, "cat.jpg")
+    studio.edit_caption(store, story, "Our old tabby cat on the windowsill.")
+    pages = [
+        StoryPage(text="Zara was an old tabby cat. Zara's tail curled.", scene="an old tabby cat on a sill"),
+        StoryPage(text="Zarah waved. The cat smiled at Zara.", scene="Zara and a kite in the kitchen"),
+    ]
+    for page in pages:
+        page.prompt = image_prompt(page.scene, story.settings.style)[0]
+    plan = {"hero": "Zara", "hero_desc": "an old tabby cat", "hero_kind": "cat"}
+    draft = Draft(instruction="first draft", engine="offline", title="Zara and the Kite", pages=pages, plan=plan)
+
+    def keep(s):
+        s.drafts.append(draft)
+        s.chosen_draft = draft.id
+
+    studio.commit(store, story, keep, "draft", "offline")
+    list(studio.propose_characters(store, story))
+    return store.load(story.id)
+
+
+def test_renaming_a_character_retells_the_story_as_a_new_draft(store, cat_bytes):
+    story = _renamed_story(store, cat_bytes)
+    old = story.draft
+    (zara,) = story.characters
+    assert (zara.name, zara.kind, zara.look) == ("Zara", "cat", "old tabby cat")
+    retold = studio.edit_characters(store, story, {"Zara": {"name": "Chelsea", "look": "old ginger cat"}})
+    story = store.load(story.id)
+    assert retold is not None and story.draft.id == retold.id and story.draft.parent == old.id
+    assert story.find_draft(old.id) == old  # the old draft is kept as it was
+    assert story.draft.title == "Chelsea and the Kite"
+    assert [p.text for p in story.draft.pages] == [
+        "Chelsea was an old ginger cat. Chelsea's tail curled.",
+        "Zarah waved. The cat smiled at Chelsea.",  # whole words only: Zarah is someone else
+    ]
+    assert [p.scene for p in story.draft.pages] == ["an old ginger cat on a sill", "Chelsea and a kite in the kitchen"]
+    assert [p.id for p in story.draft.pages] == [p.id for p in old.pages]  # the pages keep their pictures
+    prompts = [characters.page_prompt(story, p).text for p in story.draft.pages]
+    assert all("Zara" not in p and "Chelsea" in p for p in prompts), prompts
+    assert "tabby" not in " ".join(p.prompt for p in story.draft.pages)
+    assert story.draft.plan["hero"] == "Chelsea" and story.draft.author == "person"
+    assert studio.edit_characters(store, story, {"Chelsea": {"outfit": "a bell"}}) is None  # nothing to retell
+
+
+def test_renaming_on_the_command_line_and_the_page_retells_the_story(store, cat_bytes, data_dir, capsys):
+    from core.cli import main
+    from tests.test_app_flow import _app, _click, _page
+
+    story = _renamed_story(store, cat_bytes)
+    assert main(["characters", story.id, "--data-dir", str(data_dir), "--set", "Zara.name=Chelsea"]) == 0
+    assert "retold as a new draft" in capsys.readouterr().err
+    assert store.load(story.id).draft.pages[0].text == "Chelsea was an old tabby cat. Chelsea's tail curled."
+
+    hero = store.load(story.id).characters[0]
+    at = _app()
+    at.query_params["story"] = story.id
+    at.run()
+    _page(at, "pages/characters.py")
+    at.text_input(key=f"characters_name_{hero.id}").set_value("Mo")
+    _click(at, "Save the characters")
+    saved = store.load(story.id)
+    assert saved.draft.title == "Mo and the Kite" and len(saved.drafts) == 3
+    assert any("Chelsea is now Mo" in s.value for s in at.success) and not at.exception

@@ -110,6 +110,36 @@ def test_narration_asks_check_for_class_before_it_speaks(room, cat_bytes) -> Non
     (latest, earlier) = classes.blocked(room.id, TEACHER)
     assert latest.reasons == ["the moderation service flagged it as violence"] and earlier.text == "a b1tch"
 
+    # studio.narrate itself, with no safety passed (as from a page with the setting off)
+    from tests.doubles import ToneNarrator
+
+    story = drafted(pupil, cat_bytes, "One cat sat.", "The cat said sh!t loudly.", "Three cats.")
+    narrator = ToneNarrator()
+    events = list(studio.narrate(pupil, story, narrator))
+    notices = [e.text for e in events if isinstance(e, studio.Notice)]
+    assert notices == ["Page 2 was not read aloud. “sh!t” is not a word we use in class books. "
+                       "Try different words and have another go; your teacher can help."]  # fmt: skip
+    assert [text for _, text in narrator.said] == ["One cat sat.", "Three cats."]
+    saved = pupil.load(story.id)
+    assert [n.page_id for n in saved.narrations] == [saved.draft.pages[0].id, saved.draft.pages[2].id]
+    assert [a.what for a in classes.blocked(room.id, TEACHER)] == ["narration"] * 3  # the newest first
+
+
+@pytest.mark.parametrize("format", ["epub", "html", "mp4", "zip"])
+def test_every_export_format_of_a_class_story_is_checked(room, cat_bytes, format) -> None:
+    """EPUB, the web reader, the video and the ZIP ask the class's check as the PDF does: with no
+    safety passed, nothing is made, stored or recorded, and the teacher sees the attempt."""
+    classes, room, pupil, _ = room
+    story = drafted(pupil, cat_bytes, "One cat.", "The cat said sh!t.")
+    with pytest.raises(Blocked, match="“sh!t” is not a word we use in class books"):
+        list(studio.export_file(pupil, story, format))
+    assert pupil.load(story.id).exports == []
+    assert [a.what for a in classes.blocked(room.id, TEACHER)] == ["print"]
+    fine = drafted(pupil, cat_bytes, "One cat.", "Two cats.")
+    if format != "mp4":  # the clean story is made (the video would need ffmpeg here)
+        list(studio.export_file(pupil, fine, format))
+        assert [e.format for e in pupil.load(fine.id).exports] == [format]
+
 
 def test_pictures_drawn_while_the_story_is_written_are_checked_in_a_class_too(room, cat_bytes) -> None:
     from core.studio import pipeline

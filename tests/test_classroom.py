@@ -185,6 +185,46 @@ def test_two_pupils_joining_at_once_are_both_on_the_roster(store, classes) -> No
     assert all(space.role(seat.person.id) == "editor" for seat in seats)
 
 
+def test_a_session_that_keeps_guessing_codes_is_refused_by_the_join_page(data_dir) -> None:
+    """Through the join page itself (AppTest): after a few wrong codes it refuses every code,
+    the right one too, until the wait is over; the pupil is never let in meanwhile."""
+    from tests.test_app_flow import _click, _texts
+
+    room = Classrooms(data_dir).open_class(TEACHER, "Class 4b")
+    at = None
+    wrong = "".join(reversed(room.code))
+    if wrong == room.code:
+        wrong = room.code[1:] + room.code[0]
+    tries = 0
+    while tries < 20:
+        tries += 1
+        at = at or _signin_page(data_dir)
+        at.text_input(key="identity_code").set_value(wrong)
+        at.text_input(key="identity_first_name").set_value("Mallory")
+        _click(at, "Join the class")
+        errors = [e.value for e in at.error]
+        assert errors and not at.exception, _texts(at)
+        if errors[0].startswith("Too many wrong codes"):
+            break
+    assert errors[0].startswith("Too many wrong codes") and tries <= 10, (tries, errors)
+    at.text_input(key="identity_code").set_value(room.code)  # the right code now: still refused
+    _click(at, "Join the class")
+    assert [e.value for e in at.error][0].startswith("Too many wrong codes")
+    assert "pupil in" not in "\n".join(m.value for m in at.sidebar.markdown)
+    assert Classrooms(data_dir).get(room.id, TEACHER).pupils == []
+
+
+def _signin_page(data_dir):
+    from tests.test_app_flow import _app
+    from tests.test_app_spaces import AUTH
+
+    at = _app()
+    at.secrets["auth"] = AUTH
+    at.user = {"is_logged_in": False}
+    at.run()
+    return at
+
+
 def test_a_session_that_keeps_guessing_codes_is_slowed_down() -> None:
     throttle = JoinThrottle(allowed=3, wait=60)
     for at in (0, 1, 2):

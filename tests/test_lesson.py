@@ -1,5 +1,6 @@
-"""The How it works lesson (core.lesson): W learns to join pictures to captions, beats PCA and
-guessing, and the same seed gives the same W."""
+"""The How it works lesson (core.lesson): W learns to join pictures to captions, comes near the
+closed-form fit of the same pairs (ridge regression) and far above guessing, and the same seed gives
+the same W."""
 
 from __future__ import annotations
 
@@ -29,16 +30,21 @@ def test_the_pairs_are_drawn_on_the_spot_and_held_out_captions_are_new() -> None
 
 
 @pytest.mark.parametrize("loss,optimiser", [("cosine", "adam"), ("mse", "sgd")])
-def test_training_lowers_the_loss_and_beats_pca_and_guessing(lesson, loss, optimiser) -> None:
+def test_training_lowers_the_loss_and_comes_near_the_closed_form_fit(lesson, loss, optimiser) -> None:
+    """The fair baseline is the same linear map fitted in closed form on the same pairs (ridge
+    regression); W trained by gradient descent must come near it, far above guessing. (PCA of
+    each side alone never sees the pairs: at chance by construction, it proves nothing here.)"""
     trained = lesson.run(Config(loss=loss, optimiser=optimiser, epochs=25))
     first, last = trained.epochs[0], trained.epochs[-1]
     assert last.loss < 0.7 * first.loss and last.test_loss < first.test_loss
     assert len(trained.epochs) == 25
-    w, pca = trained.retrieval, lesson.pca()
-    assert w.pairs == pca.pairs == 24
-    assert w.top1 >= 0.5 and w.top5 >= 0.8  # measured: 0.71 / 1.0 and 0.75 / 1.0
-    assert w.top1 > pca.top1 + 0.3 and w.top5 > pca.top5 + 0.3
-    assert pca.top1 <= 3 * w.chance1 and w.top1 > 10 * w.chance1
+    w, ridge, pca_ls = trained.retrieval, lesson.ridge(), lesson.pca_least_squares()
+    assert w.pairs == ridge.pairs == pca_ls.pairs == 24
+    assert ridge.top1 > 10 * w.chance1 and pca_ls.top1 > 10 * w.chance1  # both baselines align the two sides
+    # measured: ridge (α 100 by cross-validation) 0.83 / 1.0, PCA-16 + least squares 0.79 / 1.0;
+    # W 0.79 / 0.96 (cosine, Adam), 0.71 / 0.96 (MSE, SGD)
+    assert w.top1 >= ridge.top1 - 0.2 and w.top5 >= ridge.top5 - 0.1
+    assert w.top1 > 10 * w.chance1
 
 
 def test_the_same_seed_gives_the_same_w_and_another_seed_another(lesson) -> None:

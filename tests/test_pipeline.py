@@ -15,6 +15,7 @@ import pytest
 from PIL import Image
 
 from core import studio
+from core.characters import sheets as characters
 from core.offline.illustrator import OfflineIllustrator
 from core.providers.base import Brief, ImageJob, Picture, Step, WriterStream, WrittenStory
 from core.providers.pagestream import PageScanner
@@ -102,10 +103,15 @@ class GatedIllustrator:
             yield Picture(index, Image.new("RGB", (16, 16), (job.seed % 256, 10, 10)))
 
 
+def drawn_as(story, page) -> str:
+    """The prompt a page's picture is drawn from: its scene with its characters' sheets."""
+    return characters.page_prompt(story, page).text
+
+
 def _story(data_dir, cat_bytes, pages: int):
     store = Store(data_dir)
     story = studio.start_story(store, cat_bytes, "chelsea.jpg")
-    studio.edit_caption(store, story, "A ginger cat on a red rug.")
+    studio.edit_caption(store, story, "A ginger fox on a red rug.")  # the scenes' fox: its sheet is on every page
     studio.update_settings(store, story, pages=pages, seed=7)
     return store, story
 
@@ -145,17 +151,26 @@ def test_page_k_is_drawn_while_the_writer_writes_and_the_book_is_the_sequential_
     assert [finished for _, finished in illustrator.started[:3]] == [False, False, False]
     assert [scene in prompt for (prompt, _), scene in zip(illustrator.started, SCENES)] == [True] * 4
     saved = store.load(story.id)
-    assert [saved.picture(p.id).prompt for p in saved.draft.pages] == [p.prompt for p in saved.draft.pages]
+    drawn_as = [characters.page_prompt(saved, p).text for p in saved.draft.pages]
+    assert [saved.picture(p.id).prompt for p in saved.draft.pages] == drawn_as
     assert any(isinstance(e, studio.Token) for e in events)
 
-    # The same story, written first and drawn afterwards, is the same book, picture for picture.
-    offline = OfflineIllustrator(long_side=160)
-    store2, one = _story(data_dir / "one", cat_bytes, 2)
-    list(pipeline.write_and_illustrate(store2, one, StreamingWriter(story_json(SCENES[:2])), offline))
-    store3, two = _story(data_dir / "two", cat_bytes, 2)
-    list(studio.write_draft(store3, two, StreamingWriter(story_json(SCENES[:2]))))
-    list(studio.illustrate(store3, two, offline))
-    one, two = store2.load(one.id), store3.load(two.id)
+    # The same story, written first and drawn afterwards, is the same book, picture for picture,
+    # and prompt for prompt: both propose the character sheets and weave them into the prompts.
+    books = []
+    for pipelined in (True, False):
+        store2, story2 = _story(data_dir / str(pipelined), cat_bytes, 2)
+        offline, writer2 = OfflineIllustrator(long_side=160), StreamingWriter(story_json(SCENES[:2]))
+        if pipelined:
+            list(pipeline.write_and_illustrate(store2, story2, writer2, offline))
+        else:
+            list(studio.write_draft(store2, story2, writer2))
+            list(studio.illustrate(store2, story2, offline))
+        books.append(store2.load(story2.id))
+    one, two = books
+    assert one.characters and [c.name for c in one.characters] == [c.name for c in two.characters]
+    kept = [[v.prompt for p in book.draft.pages for v in book.scenes[p.id].variants] for book in books]
+    assert kept[0] == kept[1] and all(f"{one.characters[0].name}, a" in p for p in kept[1]), kept
     assert [one.picture(p.id).image for p in one.draft.pages] == [two.picture(p.id).image for p in two.draft.pages]
     assert [one.picture(p.id).seed for p in one.draft.pages] == [two.picture(p.id).seed for p in two.draft.pages]
 
@@ -177,13 +192,15 @@ def test_a_revision_cancels_the_pictures_of_the_pages_it_changes_and_keeps_the_o
     writer.after_page = lambda k: illustrator.began_with("river").wait(10) if k == 1 else None
     events = list(pipeline.revise_and_illustrate(store, story, writer, illustrator, "Put the fox on a boat"))
 
-    assert illustrator.stopped == [pages[1].prompt]  # old page 2 was being drawn: stopped, not finished
+    assert illustrator.stopped == [drawn_as(story, pages[1])]  # old page 2 was being drawn: stopped, not finished
     saved = store.load(story.id)
     new_pages = saved.draft.pages
     assert [p.id for p in new_pages] == [p.id for p in pages]  # the same pages rewritten
     assert saved.scenes[pages[0].id].variants == [kept_first]  # unchanged page, picture kept, nothing drawn
-    assert [saved.picture(p.id).prompt for p in new_pages] == [p.prompt for p in new_pages]
-    assert all(v.prompt != pages[1].prompt for v in saved.scenes[pages[1].id].variants)  # nothing of old page 2
+    assert [saved.picture(p.id).prompt for p in new_pages] == [drawn_as(saved, p) for p in new_pages]
+    assert all(
+        v.prompt != drawn_as(story, pages[1]) for v in saved.scenes[pages[1].id].variants
+    )  # nothing of old page 2
     drawn = [prompt for prompt, _ in illustrator.started]
-    assert drawn.count(pages[3].prompt) == 1  # page 4 queued before the revision, unchanged: drawn once
+    assert drawn.count(drawn_as(story, pages[3])) == 1  # page 4 queued before the revision, unchanged: drawn once
     assert not any(isinstance(e, studio.Notice) for e in events)

@@ -158,6 +158,30 @@ def from_plan(brief: Brief, draft: Draft) -> list[Character]:
     return [tidy(s) for s in sheets]
 
 
+_KINDS_NOT_NOUNS = {"animal", "person", "object", "thing"}
+
+
+def from_draft_plan(draft: Draft) -> list[Character]:
+    """The characters a draft's plan names (`Draft.plan`: "hero", "hero_desc", "hero_kind",
+    "friend", "friend_desc"; the offline writer keeps it with every draft and its revisions):
+    the hero, and the friend when the draft names them. [] when the plan names no hero."""
+    plan = draft.plan
+    if not plan.get("hero"):
+        return []
+    look = fix_articles(_without_article(plan.get("hero_desc", "")))  # "little tabby cat with golden fur"
+    noun = re.split(r"\s+(?:with|in|wearing)\s+", look, maxsplit=1)[0].split()
+    kind = plan.get("hero_kind", "").strip()
+    kind = kind if kind and kind.lower() not in _KINDS_NOT_NOUNS else (noun[-1] if noun else "")
+    sheets = [Character(name=plan["hero"], kind=kind, look=look, colours=_colour_words(look))]
+    friend = plan.get("friend", "")
+    if friend and re.search(rf"\b{re.escape(friend)}\b", draft.text()):
+        desc = _without_article(plan.get("friend_desc", ""))
+        sheets.append(
+            Character(name=friend, kind=desc.split()[-1] if desc else "", look=desc, colours=_colour_words(desc))
+        )
+    return [tidy(s) for s in sheets]
+
+
 def from_text(caption: str, draft: Draft) -> list[Character]:
     """A sheet for the photo's subject when no plan or model can say more: named by the name the
     draft uses most (a capitalised word that does not only start sentences), looking as the
@@ -176,13 +200,17 @@ def from_text(caption: str, draft: Draft) -> list[Character]:
 
 def propose(story: Story, answer: str | None = None) -> list[Character]:
     """The sheets to propose for the story's chosen draft: from a model's `answer` when given
-    (InputError when it cannot be read), from the offline plan for an offline draft, else from
-    the caption and the draft's names."""
+    (InputError when it cannot be read), from the draft's plan when it has one (whatever engine
+    wrote the draft), from the offline plan for an offline draft, else from the caption and the
+    draft's names. Never empty: every draft has at least its hero's sheet."""
     draft = story.draft
     if draft is None:
         raise InputError("There is no draft yet: write one on the Draft page.")
     if answer is not None:
         return parse_answer(answer)
+    planned = from_draft_plan(draft)
+    if planned and re.search(rf"\b{re.escape(planned[0].name)}\b", draft.text()):
+        return planned
     if draft.engine == "offline":
         s = story.settings
         brief = Brief(story.caption, len(draft.pages), s.audience, s.genre, s.tone, s.language, draft.seed or s.seed)
@@ -268,3 +296,94 @@ def page_prompt(story: Story, page: StoryPage) -> FittedPrompt:
             told = Sheet(told.name, told.kind, "", told.outfit, told.colours)
         sheets.append(told)
     return fit_prompt(text, style, sheets, own_words=own_words)
+
+
+def need_proposal(story: Story) -> bool:
+    """Whether a new draft should get sheets proposed: the story has none, or every sheet is the
+    model's own (none edited by the person nor taken from the library) and the chosen draft names
+    none of them (a new draft from another seed told of someone else)."""
+    draft = story.draft
+    if draft is None:
+        return False
+    if not story.characters:
+        return True
+    if any(c.author == "person" or c.library for c in story.characters):
+        return False
+    return not any(_mentions(c.name, draft.text()) for c in story.characters)
+
+
+# --- a renamed or re-described character retold in the story ------------------------------
+
+
+def _swap(text: str, old: str, new: str, *, whole_case: bool) -> str:
+    """`old` replaced by `new` as a whole word or phrase (so "Zara's" becomes "Chelsea's", never
+    "Zarah"); with `whole_case` False the match ignores case and a capital stays a capital."""
+    if not old or old == new:
+        return text
+    pattern = re.compile(rf"(?<![\w-]){re.escape(old)}(?![\w-])", 0 if whole_case else re.IGNORECASE)
+
+    def put(m: re.Match) -> str:
+        return new[:1].upper() + new[1:] if m.group(0)[:1].isupper() and new else new
+
+    return pattern.sub(put if not whole_case else (lambda m: new), text)
+
+
+def _changes(before: Sequence[Character], after: Sequence[Character]) -> list[tuple[str, str, bool]]:
+    """(old words, new words, match case) for each name, look and kind a person changed, looks
+    before names (a look may hold the kind), kinds only when one character is of that kind."""
+    old_by_id = {c.id: c for c in before}
+    kinds = Counter(c.kind.lower() for c in before if c.kind)
+    looks, names, kind_swaps = [], [], []
+    for c in after:
+        old = old_by_id.get(c.id)
+        if old is None:
+            continue
+        if old.look and c.look and old.look.lower() != c.look.lower():
+            looks.append((old.look, c.look, False))
+        if old.name != c.name:
+            names.append((old.name, c.name, True))
+        if old.kind and c.kind and old.kind.lower() != c.kind.lower() and kinds[old.kind.lower()] == 1:
+            kind_swaps.append((old.kind, c.kind, False))
+    return looks + names + kind_swaps
+
+
+def retold(draft: Draft | None, before: Sequence[Character], after: Sequence[Character], style: str) -> Draft | None:
+    """The draft told with the characters' new names, looks and kinds (a person renamed or
+    re-described them), as a new draft by the person whose parent is `draft`; None when nothing in
+    it changes. Each page's picture prompt is rebuilt from its new scene, or, where the person
+    wrote the prompt, has the same words changed in it. Pages keep their ids (and pictures)."""
+    if draft is None:
+        return None
+    swaps = _changes(before, after)
+    if not swaps:
+        return None
+
+    def tell(text: str) -> str:
+        out = text
+        for old, new, case in swaps:
+            out = _swap(out, old, new, whole_case=case)
+        return fix_articles(out) if out != text else out
+
+    pages = []
+    for page in draft.pages:
+        scene = tell(page.scene)
+        own_words = page.prompt != image_prompt(page.scene, style)[0] and bool(page.prompt.strip())
+        prompt = tell(page.prompt) if own_words else image_prompt(scene, style)[0]
+        pages.append(page.model_copy(update={"text": tell(page.text), "scene": scene, "prompt": prompt}))
+    title = tell(draft.title)
+    if title == draft.title and all(
+        (p.text, p.scene, p.prompt) == (q.text, q.scene, q.prompt) for p, q in zip(pages, draft.pages)
+    ):
+        return None
+    said = "; ".join(f"{old} is now {new}" for old, new, _ in swaps)
+    return Draft(
+        parent=draft.id,
+        instruction=one_line(f"characters changed: {said}", 300),
+        author="person",
+        engine=draft.engine,
+        model=draft.model,
+        seed=draft.seed,
+        title=title,
+        pages=pages,
+        plan={key: tell(value) for key, value in draft.plan.items()},
+    )

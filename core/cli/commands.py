@@ -267,11 +267,14 @@ def characters(args: argparse.Namespace, settings: Settings, store: Store) -> No
     story = find_story(store, args.id)
     if args.propose:
         run(studio.propose_characters(store, story, providers.writer_for(settings)), "characters")
+    retold = []
     if args.from_json:
-        studio.replace_characters(store, story, sheets_from_file(args.from_json))
+        retold.append(studio.replace_characters(store, story, sheets_from_file(args.from_json)))
     changes = changes_of(args.set, args.remove)
     if changes:
-        studio.edit_characters(store, story, changes)
+        retold.append(studio.edit_characters(store, story, changes))
+    for draft in filter(None, retold):
+        print(f"the story is retold as a new draft ({draft.instruction}); the old one is kept", file=sys.stderr)
     if args.use:
         added = studio.use_library_character(store, story, args.use)
         print(f"added {added.name} from the library", file=sys.stderr)

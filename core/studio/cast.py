@@ -9,7 +9,7 @@ from core.characters import sheets as characters
 from core.errors import InputError, ProviderError
 from core.providers.base import Writer
 from core.storage.store import Store
-from core.story import Character, Story
+from core.story import Character, Draft, Story
 from core.studio.commit import commit, draft_of, may_change
 from core.studio.events import Event, Notice
 
@@ -40,25 +40,30 @@ def propose_characters(store: Store, story: Story, writer: Writer | None = None)
     yield Notice("Characters: " + ", ".join(c.name for c in sheets) + ". Edit them on the Characters page.")
 
 
-def edit_characters(store: Store, story: Story, changes: dict[str, dict]) -> None:
-    """Apply a person's changes to the sheets (see `core.characters.sheets.edit`) and save them."""
+def edit_characters(store: Store, story: Story, changes: dict[str, dict]) -> Draft | None:
+    """Apply a person's changes to the sheets (see `core.characters.sheets.edit`) and save them; a
+    name, look or kind changed is retold in the story as a new draft (`core.characters.sheets.retold`,
+    the old draft kept), which is returned (None when the text did not change)."""
     may_change(store, story)
-
-    def change(s: Story) -> None:
-        s.characters = characters.edit(s.characters, changes)
-
-    commit(store, story, change, "characters")
+    return commit(store, story, lambda s: _retell(s, characters.edit(s.characters, changes)), "characters")
 
 
-def replace_characters(store: Store, story: Story, sheets: Sequence) -> None:
-    """Replace the sheets with the person's (a JSON file of them, say), each checked as an edit is."""
+def replace_characters(store: Store, story: Story, sheets: Sequence) -> Draft | None:
+    """Replace the sheets with the person's (a JSON file of them, say), each checked as an edit is;
+    renamed or re-described ones (by id) are retold in a new draft, as by `edit_characters`."""
     may_change(store, story)
     checked = characters.checked([c.model_copy(update={"author": "person"}) for c in sheets])
+    return commit(store, story, lambda s: _retell(s, [c.model_copy(deep=True) for c in checked]), "characters")
 
-    def change(s: Story) -> None:
-        s.characters = [c.model_copy(deep=True) for c in checked]
 
-    commit(store, story, change, "characters")
+def _retell(story: Story, sheets: list) -> Draft | None:
+    """Keep `sheets` as the story's, and the chosen draft retold with them as a new chosen draft."""
+    draft = characters.retold(story.draft, story.characters, sheets, story.settings.style)
+    story.characters = sheets
+    if draft is not None:
+        story.drafts.append(draft)
+        story.chosen_draft = draft.id
+    return draft
 
 
 def add_character(store: Store, story: Story, character) -> None:

@@ -10,6 +10,7 @@ import difflib
 from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 
+from core.characters import sheets as characters
 from core.errors import InputError
 from core.prompts import image_prompt
 from core.providers.base import Brief, Writer, WriterStream, WrittenPage, WrittenStory
@@ -110,6 +111,8 @@ def draft_from_stream(
         )
     if result.incomplete:
         yield Notice("The writer stopped before the end: the draft keeps what arrived and is marked incomplete.")
+    if characters.need_proposal(story):  # every draft has sheets, pipelined or not
+        yield from propose_characters(store, story, writer)
 
 
 def write_draft(store: Store, story: Story, writer: Writer) -> Iterator[Event]:
@@ -118,8 +121,6 @@ def write_draft(store: Store, story: Story, writer: Writer) -> Iterator[Event]:
     yield from draft_from_stream(
         store, story, writer.draft(brief(story)), step="draft", instruction=instruction, writer=writer, parent=None
     )
-    if not story.characters:
-        yield from propose_characters(store, story, writer)
 
 
 def revise(store: Store, story: Story, writer: Writer, instruction: str) -> Iterator[Event]:

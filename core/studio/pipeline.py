@@ -19,6 +19,12 @@ picture prompt is unchanged keeps its picture (drawn or being drawn), a changed 
 being drawn is cancelled (its queued job dropped, or its running batch stopped when nothing else
 in it is wanted) and the new scene is queued instead.
 
+Character sheets are proposed by `studio._write` after every draft, as in the sequential flow,
+so the saved draft's prompts name the characters exactly as `studio.illustrate` would. A first
+draft's sheets exist only once the whole draft does: a page drawn before then whose prompt the
+sheets change is drawn again (`saved` compares the prompts); a new draft of a story that has
+sheets draws each page once.
+
 Writers that stream plain text (the offline writer) give no pages before the end: every picture
 then starts when the draft is saved, as in the sequential flow.
 """
