@@ -895,7 +895,7 @@ def export_pdf(
         if reasons:
             raise InputError("The safety check stopped this export: " + "; ".join(sorted(set(reasons))) + ".")
     rendered = render_pdf(book)
-    notes = low_resolution_notes(rendered.low_resolution)
+    notes = low_resolution_notes(rendered.low_resolution, _upscaled_factors(story))
     for note in notes:
         yield Notice(note)
     yield Progress("Saving the PDF", 1, 2)
@@ -922,6 +922,11 @@ def export_pdf(
 
     _commit(store, story, keep, "export")
     yield Progress("PDF ready", 2, 2)
+
+
+def _upscaled_factors(story: Story) -> dict[int, int]:
+    """Page number -> the factor its printed picture was upscaled by (pages printed as drawn: none)."""
+    return {n: int(p.upscale.get("factor") or 1) for n, _, p in story.pictured_pages() if p.upscaled}
 
 
 def _book(store: Store, story: Story, settings: ExportSettings, url: str | None, for_print: bool = False):

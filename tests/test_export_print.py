@@ -188,6 +188,17 @@ def test_the_notes_name_the_pages_in_ranges() -> None:
     assert "they may look soft on paper. Upscale them" in pages
 
 
+def test_the_notes_never_ask_for_an_upscale_already_done() -> None:
+    pictures = [(f"page {n}", 150.0) for n in (1, 2, 3, 4)]
+    never, twice, most = low_resolution_notes(pictures, {2: 2, 3: 4, 4: 4})
+    assert never.startswith("The picture for page 1 prints at 150 dpi, under") and "Upscale it (" in never
+    assert "page 2 prints at 150 dpi after a 2x upscale" in twice and "Upscale it 4x" in twice
+    assert "--factor 4" in twice
+    assert most.startswith("The pictures for pages 3-4 print at 150 dpi after a 4x upscale, the most the studio")
+    assert "Upscale" not in most.replace("upscale", "") and "export again" not in most
+    assert "A smaller trim prints them sharper." in most
+
+
 def test_trims_by_name_or_size_and_clear_refusals() -> None:
     assert parse_trim("a4").name == "A4"
     assert parse_trim("8.5X8.5in").width == pytest.approx(8.5 * inch)
@@ -229,6 +240,16 @@ def test_the_studio_prints_for_a_printer_and_says_which_pictures_are_soft(store,
         list(studio.export_pdf(store, saved, layout="sideways"))
     with pytest.raises(InputError, match="Unknown trim size"):
         list(studio.export_pdf(store, saved, trim="huge"))
+
+
+def test_after_the_largest_upscale_the_note_says_the_limit(store, story) -> None:
+    from core.offline.upscaler import OfflineUpscaler
+
+    list(studio.upscale(store, story, OfflineUpscaler(), 4))  # 64 px -> 256 px: still soft on an 8x10in page
+    events = list(studio.export_pdf(store, store.load(story.id), trim="8x10in"))
+    (pages,) = [e.text for e in events if isinstance(e, studio.Notice) and "pages" in e.text]
+    assert "after a 4x upscale, the most the studio can upscale" in pages
+    assert "Upscale them" not in pages and "export again" not in pages
 
 
 def test_the_command_line_makes_a_print_pdf(store, story, data_dir, tmp_path, capsys) -> None:
