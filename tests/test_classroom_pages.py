@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+from pypdf import PdfReader
 
 from core import studio
 from core.classroom_book import answer_key_text, questions_for, words_for
@@ -89,6 +90,14 @@ def test_the_book_ends_with_the_classroom_pages_and_the_key_stays_apart(store, c
     key = answer_key_text(story)
     questions = questions_for(story)
     assert key.startswith("Teacher's answer key: ") and all(q.answer in key for q in questions)
+    # the pupils' book asks every question and answers none: its questions page holds no answer
+    pdf = PdfReader(store.export_path(story.id, story.exports[-1].token))
+    printed = [" ".join(page.extract_text().split()) for page in pdf.pages]
+    (talk,) = [text for text in printed if text.startswith("Let's talk about the story")]
+    assert all(" ".join(q.question.split()) in talk for q in questions)
+    assert "Answer" not in " ".join(printed)
+    for q in questions:
+        assert " ".join(q.answer.split()) not in talk
     assert words_for(story) and all(w.sentence in story.draft.text() for w in words_for(story))
 
 
