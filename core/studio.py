@@ -886,10 +886,10 @@ def export_pdf(
     yield Progress("Laying out the pages", 0, 2)
     book = _book(store, story, settings, url, for_print=chosen_trim is not None)
     if classroom:
-        from core.classroom_book import back_pages, picture_files, questions_for, words_for
+        from core.classroom_book import back_pages, questions_for, thing_pictures, words_for
 
         words, questions = words_for(story, writer), questions_for(story, writer)
-        book.back_pages = back_pages(words, questions, picture_files(store, story))
+        book.back_pages = back_pages(words, questions, thing_pictures(store, story, words))
         printed = [text for page in book.back_pages for e in page.entries for text in (e.first, e.second)]
         reasons = [r for text in printed for r in safety.check(text)] if safety else []
         if reasons:

@@ -395,7 +395,7 @@ class _Renderer:
                 y = self.top
             top = y
             if entry.image is not None:
-                reader, w, h = self.picture(Path(entry.image), thumb, thumb, back.heading)
+                reader, w, h = self.picture(Path(entry.image), thumb, thumb, back.heading, noted=False)
                 self.c.drawImage(reader, self.margin + (thumb - w) / 2, top - 6 * mm - h, w, h)
             for line in lines:
                 self.draw_line(line, y, self.margin + indent)
@@ -522,14 +522,17 @@ class _Renderer:
         self.c.drawImage(reader, (self.width - w) / 2, top - h, w, h)
         return top - h
 
-    def picture(self, path: Path, box_w: float, box_h: float, what: str, cover: bool = False):
+    def picture(self, path: Path, box_w: float, box_h: float, what: str, cover: bool = False, noted: bool = True):
+        """A picture fitted in a box: (reader, width, height). With `noted`, one that prints under
+        the printer's resolution is listed in `Rendered.low_resolution` (a word's small picture on
+        a back page is not: upscaling the story cannot help it)."""
         key = (path, round(box_w, 1), round(box_h, 1), cover)
         if key not in self.images:  # not foreseen by `prepare_pictures`: made here and now
             done: Future = Future()
             done.set_result(_fitted_picture(path, box_w, box_h, what, self.dpi, cover))
             self.images[key] = done
         reader, w, h, dpi = self.images[key].result()
-        if self.book.print is not None and dpi < PRINT_DPI - 0.5:
+        if noted and self.book.print is not None and dpi < PRINT_DPI - 0.5:
             self.low_resolution[what] = dpi
         return reader, w, h
 
