@@ -8,7 +8,8 @@ the rarest by wordfreq's Zipf frequency (of the word or its lemma, whichever is 
 page never opens on "fur" while "lighthouse" and "determination" wait below it.
 
 Each word has the first sentence it appears in, and a child's definition from the studio's own
-glossary (`assets/glossary/children.tsv`, CC0, offline); a word the glossary lacks shows its
+glossary (`assets/glossary/children.tsv`, CC0, offline), under the dictionary form the glossary
+defines ("borrow" for "borrowed"); a word the glossary lacks keeps the story's form and shows its
 sentence instead. With a writer model that can answer (`answer(prompt) -> str`, as the local and
 remote writers can), the model's definitions are asked for and win where it gives one.
 
@@ -116,7 +117,10 @@ def words_to_know(texts: Sequence[str], level: Level, extra_names: Sequence[str]
                 if lemma in found or plain.lower() in names or len(plain) < 3 or not _above(plain, level):
                     continue
                 shown = plain.lower() if not plain.isupper() else plain
-                found[lemma] = WordToKnow(shown, sentence, number, thing_named(plain), definition_of(plain))
+                definition = definition_of(plain)
+                if definition and shown not in glossary():
+                    shown = lemma  # defined in its dictionary form: "borrow", not "borrowed"
+                found[lemma] = WordToKnow(shown, sentence, number, thing_named(plain), definition)
     return sorted(found.values(), key=lambda w: (_rarity(w.word), w.page, w.word))[:MAX_WORDS]
 
 
