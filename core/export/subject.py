@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 _KEPT = 64
+DETECT_SIDE = 512  # the picture is searched at most this large (as the offline analysis does)
 _cache: OrderedDict[tuple, np.ndarray] = OrderedDict()
 _lock = threading.Lock()
 
@@ -57,6 +58,7 @@ def _find(path: Path) -> np.ndarray:
         with Image.open(path) as im:
             im.draft("RGB", (WORK_SIDE * 2, WORK_SIDE * 2))  # a large JPEG decodes at a reduced scale
             picture = ImageOps.exif_transpose(im).convert("RGB")
+            picture.thumbnail((DETECT_SIDE, DETECT_SIDE))  # an upscaled copy is found as its original
     except Exception:  # noqa: BLE001 - unreadable: no subject found here; the renderer says why
         return np.zeros((1, 1), np.float32)
     found = analyse(picture)
