@@ -38,7 +38,7 @@ from core.prompts import definitions_prompt
 from core.reading_level import Level, story_names
 from core.text import one_line
 
-MAX_WORDS = 12
+MAX_WORDS = 10  # the hardest ten: one page of an A4 book, pictures and all
 GLOSSARY = Path(__file__).resolve().parent.parent / "assets" / "glossary" / "children.tsv"
 _WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
 
