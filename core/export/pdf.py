@@ -505,13 +505,15 @@ class _Renderer:
             t.textLine(text)  # a str or a harfbuzz-shaped ShapedStr, never markup
         c.drawText(t)
 
-    def footer_label(self) -> None:
+    def footer_label(self, x: float | None = None, y: float | None = None) -> None:
+        """The page number, centred at the foot of the page (or at x, y: inside a text band)."""
         if self.page_label:
             c = self.c
             c.setFillColorRGB(*MUTED)
             c.setFont(self.latin, 9)
-            y = self.margin * 0.6 if self.book.print is None else max(self.margin * 0.6, SAFE_MARGIN)
-            c.drawCentredString(self.width / 2, y, self.page_label)
+            if y is None:
+                y = self.margin * 0.6 if self.book.print is None else max(self.margin * 0.6, SAFE_MARGIN)
+            c.drawCentredString(self.width / 2 if x is None else x, y, self.page_label)
 
     # --- pictures -------------------------------------------------------------------------------
 
@@ -591,7 +593,12 @@ class _Renderer:
             middle = (self.top + self.bottom) / 2
             self.flow(lines, min(self.top, middle + text_h / 2), self.bottom)
         self.text_areas.append((number, area))
-        self.footer_label()
+        if area.place == "top":  # the number in the band too, under the text: off the picture
+            self.footer_label(y=y0 + BAND_PADDING * 0.25)
+        elif area.place in ("left", "right"):
+            self.footer_label(x=self.text_x + self.text_w / 2)
+        else:
+            self.footer_label()
         c.showPage()
 
     def text_area(self, image: Path, blocks: list[Block], scales) -> tuple[TextArea, list[Line], float]:
