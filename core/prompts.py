@@ -11,12 +11,12 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
+from core import ASSETS
 from core.characters import clip_tokens
 from core.providers.base import Brief, WrittenStory
 
-STYLES_FILE = Path(__file__).resolve().parent.parent / "assets" / "styles.json"
+STYLES_FILE = ASSETS / "styles.json"
 
 # The revisions offered as buttons. Every engine must follow these; the offline engine follows
 # only these (free text needs a language model).

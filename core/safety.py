@@ -35,10 +35,11 @@ from functools import lru_cache
 from itertools import groupby
 from pathlib import Path
 
+from core import ASSETS
 from core.errors import ProviderError, StudioError
 from core.text import clean_text, one_line
 
-WORD_LIST = Path(__file__).resolve().parent.parent / "assets" / "safety" / "blocked_words.txt"
+WORD_LIST = ASSETS / "safety" / "blocked_words.txt"
 
 # Characters that may sit inside a word: letters, digits, combining marks, leet symbols and the
 # invisible format characters used to split a word in two (removed before comparing).

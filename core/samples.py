@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-FOLDER = Path(__file__).resolve().parent.parent / "assets" / "samples"
+from core import ASSETS
+
+FOLDER = ASSETS / "samples"
 
 
 @dataclass(frozen=True)

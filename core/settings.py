@@ -17,10 +17,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, ValidationInfo, field_validator
 
-from core import providers
+from core import ROOT, providers
 from core.errors import InputError
-
-ROOT = Path(__file__).resolve().parent.parent
 
 # The names other tools already use for these settings.
 ALIASES = {

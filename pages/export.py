@@ -88,18 +88,14 @@ classroom = st.checkbox(
 )
 if classroom:
     with st.expander("What the classroom pages will print"):
-        from core.classroom.book import picture_files, questions_for, reading_level, words_for
+        from core.classroom.book import questions_for, reading_level, words_for
 
         st.caption(
-            f"Words above the level '{reading_level(story).label}'; with a local or remote writer each "
-            "also gets a child-friendly definition in the PDF."
+            f"Words above the level '{reading_level(story).label}', hardest first, each with a child's "
+            "definition (or its sentence in the story); a companion or prop has its picture in the PDF."
         )
-        pictures = picture_files(store, story)
         for word in words_for(story):
-            text_col, picture_col = st.columns([4, 1])
-            text_col.markdown(f"**{word.word}**: “{word.sentence}” (page {word.page})")
-            if word.pictured and word.page in pictures:
-                picture_col.image(str(pictures[word.page]), width=80)
+            st.markdown(f"**{word.word}**: {word.definition or f'“{word.sentence}” (page {word.page})'}")
         for number, question in enumerate(questions_for(story), start=1):
             st.write(f"{number}. {question.question}")
 publisher = _ui.publisher()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from core import studio
 from core.offline.writer import OfflineWriter
+from core.reading.levels import page_levels
 from core.storage.store import Store
 from tests.test_app_draft import _draft_tab
 from tests.test_app_flow import _click, _page
@@ -24,9 +25,19 @@ def test_pick_a_level_see_each_page_measured_and_fit_it(data_dir, cat_bytes) -> 
     assert sum("Flesch-Kincaid" in text and "band 7.0 and above" in text for text in shown) == 3
     assert any("out of band" in w.value for w in at.warning)
     assert any("pages read outside the band" in c.value for c in at.caption)
+    before = store.load(story.id)
+    out = [i for i, m in enumerate(page_levels(before)) if not m.in_band]
+    assert out, "the test needs a page out of band to fit"
     _click(at, "Fit the level")
-    fitted = store.load(story.id).draft
-    assert fitted.instruction == "fit the level: Adult" and not at.exception
+    fitted = store.load(story.id)
+    assert fitted.draft.instruction == "fit the level: Adult" and not at.exception
+    # the pages that read out of band were rewritten and now read in band, the others kept as they were
+    assert all(m.in_band for m in page_levels(fitted))
+    old, new = [p.text for p in before.draft.pages], [p.text for p in fitted.draft.pages]
+    assert all((old[i] != new[i]) == (i in out) for i in range(len(old)))
+    shown = [c.value for c in at.caption] + [w.value for w in at.warning]
+    assert not any("out of band" in text or "pages read outside the band" in text for text in shown)
+    assert sum("band 7.0 and above" in text for text in shown) == 3
     _page(at, "pages/export.py")
     at.checkbox(key="export_classroom").check().run()
     assert any(e.label == "What the classroom pages will print" for e in at.expander)

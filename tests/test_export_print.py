@@ -7,6 +7,7 @@ import io
 import re
 from pathlib import Path
 
+import numpy as np
 import pypdfium2 as pdfium
 import pytest
 from PIL import Image
@@ -20,6 +21,7 @@ from core.export.pdf import LAYOUTS, Book, BookPage, render_pdf
 from core.export.printing import BLEED, SAFE_MARGIN, SLUG, PrintSpec, low_resolution_notes, parse_trim
 from core.story import LAYOUTS as STORY_LAYOUTS
 from core.story import ExportSettings, Story
+from tests.conftest import SAMPLES
 from tests.doubles import ScriptedWriter, SolidIllustrator, story_of
 
 RED = (200, 30, 40)
@@ -107,9 +109,10 @@ def test_crop_marks_sit_in_a_slug_outside_the_bleed_and_only_when_asked(pics) ->
 
 
 def test_a_full_bleed_picture_is_drawn_into_the_bleed(pics) -> None:
-    pdf = render_pdf(book([BookPage("Rain.", pics["page"])], layout="band")).data
-    image = rendered(pdf, 1, 1.0)
-    for x, y in ((1, image.height // 4), (image.width - 2, image.height // 4), (image.width // 2, 1)):
+    result = render_pdf(book([BookPage("Rain.", pics["page"])], layout="band"))
+    image = rendered(result.data, 1, 1.0)
+    away = image.height - 2 if result.text_areas[0][1].place == "top" else 1  # the edge the band leaves
+    for x, y in ((1, image.height // 2), (image.width - 2, image.height // 2), (image.width // 2, away)):
         r, g, b = image.getpixel((x, y))  # on the sheet's very edge: 3 mm outside the trim
         assert r > 150 and g < 80 and b < 80
     # the same picture above the text stays inside the margins: nothing in the bleed to cut
@@ -164,6 +167,66 @@ def test_each_layout_prints_every_word_inside_the_safe_margin(pics, layout) -> N
         assert max(heights) > 14
 
 
+def scene_with_the_cat(folder: Path, where: str) -> tuple[Path, tuple[float, float, float, float]]:
+    """A 700 x 700 picture: sky, grass and the sample cat photo pasted at its top or its bottom;
+    and where the cat is, as fractions of the picture (x0, y0, x1, y1 from its top left)."""
+    rng = np.random.default_rng(0)
+    ground = np.zeros((700, 700, 3), np.uint8)
+    ground[:] = (150, 190, 230)
+    ground[350:] = (110, 170, 90)
+    scene = Image.fromarray(np.clip(ground + rng.normal(0, 6, ground.shape), 0, 255).astype(np.uint8))
+    cat = Image.open(SAMPLES / "chelsea.jpg").convert("RGB")
+    x, y = {"top": (160, 30), "bottom": (160, 417)}[where]
+    scene.paste(cat.resize((380, 253)), (x, y))
+    path = folder / f"cat-{where}.png"
+    scene.save(path)
+    return path, (x / 700, y / 700, (x + 380) / 700, (y + 253) / 700)
+
+
+@pytest.mark.parametrize(("where", "text_at"), [("bottom", "top"), ("top", "bottom")])
+def test_the_band_goes_where_the_subject_is_not(tmp_path, where, text_at) -> None:
+    path, (fx0, fy0, fx1, fy1) = scene_with_the_cat(tmp_path, where)
+    words = "Ravi the cat sat in the long grass and looked up at the sky for a while."
+    result = render_pdf(book([BookPage(words, path)], "8.5x8.5in", layout="band"))
+    ((number, area),) = result.text_areas
+    assert (number, area.place) == (1, text_at)
+    # the subject's box on the page (the square picture fills the trim and its bleed, y from the foot)
+    side = 8.5 * inch + 2 * BLEED
+    cat = (fx0 * side - BLEED, (1 - fy1) * side - BLEED, fx1 * side - BLEED, (1 - fy0) * side - BLEED)
+    # read back from the PDF: the pale rectangle drawn over the picture, and every printed letter
+    doc = pdfium.PdfDocument(result.data)
+    page, origin = doc[1], BLEED  # no crop marks: the trim starts 3 mm into the sheet
+    (band,) = [o.get_bounds() for o in page.get_objects(filter=[pdfium.raw.FPDF_PAGEOBJ_PATH])]
+    band = tuple(v - origin for v in band)
+    assert band == pytest.approx(area.rect, abs=0.5)
+
+    def overlap(a, b) -> float:
+        return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+
+    cat_area = (cat[2] - cat[0]) * (cat[3] - cat[1])
+    assert overlap(band, cat) < 0.1 * cat_area  # at most a sliver of the photo's edge, never the cat
+    textpage = page.get_textpage()
+    letters = [textpage.get_charbox(i) for i in range(textpage.count_chars())]
+    letters = [tuple(v - origin for v in box) for box in letters if box[2] > box[0]]
+    assert len(letters) > 40 and not any(overlap(box, cat) > 0 for box in letters)  # the page number too
+
+
+def test_a_subject_as_tall_as_the_page_leaves_the_text_a_side_panel(pics, monkeypatch) -> None:
+    """The choice itself, on a subject mask given: a close-up filling the right part of the picture
+    from top to bottom gets its text in a panel at the left; nothing found keeps the band at the foot."""
+    import core.export.pdf as pdf_module
+
+    mask = np.zeros((100, 100), np.float32)
+    mask[:, 45:] = 1.0
+    monkeypatch.setattr(pdf_module, "subject_mask_of", lambda path: mask)
+    result = render_pdf(book([BookPage("A cat as tall as the page.", pics["page"])], "8.5x8.5in", layout="band"))
+    ((_, area),) = result.text_areas
+    assert area.place == "left" and area.rect[2] < 0.45 * 8.5 * inch and area.covered < 0.05
+    monkeypatch.setattr(pdf_module, "subject_mask_of", lambda path: np.zeros((1, 1), np.float32))
+    result = render_pdf(book([BookPage("A plain page.", pics["small"])], "8.5x8.5in", layout="band"))
+    assert result.text_areas[0][1].place == "bottom"
+
+
 def test_beside_puts_the_picture_first_in_reading_order(pics) -> None:
     def picture_left(text: str, language: str) -> float:
         pdf = render_pdf(Book("Rain", [BookPage(text, pics["page"])], language=language, layout="beside")).data
@@ -186,6 +249,17 @@ def test_the_notes_name_the_pages_in_ranges() -> None:
     assert photo.startswith("The photo prints at 64 dpi")
     assert pages.startswith("The pictures for pages 1-3, 5, 7-8 print at 113 to 114 dpi, under the 300 dpi")
     assert "they may look soft on paper. Upscale them" in pages
+
+
+def test_the_notes_never_ask_for_an_upscale_already_done() -> None:
+    pictures = [(f"page {n}", 150.0) for n in (1, 2, 3, 4)]
+    never, twice, most = low_resolution_notes(pictures, {2: 2, 3: 4, 4: 4})
+    assert never.startswith("The picture for page 1 prints at 150 dpi, under") and "Upscale it (" in never
+    assert "page 2 prints at 150 dpi after a 2x upscale" in twice and "Upscale it 4x" in twice
+    assert "--factor 4" in twice
+    assert most.startswith("The pictures for pages 3-4 print at 150 dpi after a 4x upscale, the most the studio")
+    assert "Upscale" not in most.replace("upscale", "") and "export again" not in most
+    assert "A smaller trim prints them sharper." in most
 
 
 def test_trims_by_name_or_size_and_clear_refusals() -> None:
@@ -229,6 +303,16 @@ def test_the_studio_prints_for_a_printer_and_says_which_pictures_are_soft(store,
         list(studio.export_pdf(store, saved, layout="sideways"))
     with pytest.raises(InputError, match="Unknown trim size"):
         list(studio.export_pdf(store, saved, trim="huge"))
+
+
+def test_after_the_largest_upscale_the_note_says_the_limit(store, story) -> None:
+    from core.offline.upscaler import OfflineUpscaler
+
+    list(studio.upscale(store, story, OfflineUpscaler(), 4))  # 64 px -> 256 px: still soft on an 8x10in page
+    events = list(studio.export_pdf(store, store.load(story.id), trim="8x10in"))
+    (pages,) = [e.text for e in events if isinstance(e, studio.Notice) and "pages" in e.text]
+    assert "after a 4x upscale, the most the studio can upscale" in pages
+    assert "Upscale them" not in pages and "export again" not in pages
 
 
 def test_the_command_line_makes_a_print_pdf(store, story, data_dir, tmp_path, capsys) -> None:

@@ -46,14 +46,14 @@ from pathlib import Path
 from PIL import Image
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from core import ASSETS
 from core.campaign.colour import HEX, MIN_CONTRAST, RGB, best_text_on, contrast, rgb, to_hex
 from core.errors import InputError
 from core.photo import load_photo
 
-ROOT = Path(__file__).resolve().parents[2]
-BRANDS_DIR = ROOT / "assets" / "brands"
+BRANDS_DIR = ASSETS / "brands"
 DEFAULT_KIT = BRANDS_DIR / "harbour.toml"
-FONTS_DIR = ROOT / "assets" / "fonts"
+FONTS_DIR = ASSETS / "fonts"
 BUNDLED_BOLD = FONTS_DIR / "NotoSans-Bold.ttf"
 BUNDLED_REGULAR = FONTS_DIR / "NotoSans-Regular.ttf"
 FILE_NAME = r"^[0-9a-f]{64}\.(png|bin)$"

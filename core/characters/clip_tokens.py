@@ -19,11 +19,12 @@ from __future__ import annotations
 import gzip
 import html
 from functools import lru_cache
-from pathlib import Path
 
 import regex
 
-MERGES_FILE = Path(__file__).resolve().parents[2] / "assets" / "clip" / "bpe_merges.txt.gz"
+from core import ASSETS
+
+MERGES_FILE = ASSETS / "clip" / "bpe_merges.txt.gz"
 CONTEXT = 77  # what the text encoders read, start and end tokens included
 PROMPT_TOKENS = CONTEXT - 2  # what is left for the prompt itself
 

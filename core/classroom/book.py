@@ -4,6 +4,8 @@ The studio prints them as the last pages of the book when asked (`studio.export_
 classroom=True)`, the Export page's switch, `--classroom` on the command line); the answers go in a
 separate teacher's answer key (`answer_key_text`), never in the pupils' book.
 The reading level is the story's (a teacher's pick), else the one its audience is written for.
+A word to know has a picture only when it names a companion or prop of the story world that the
+offline illustrator can draw on its own (`thing_pictures`); never the page's picture.
 """
 
 from __future__ import annotations
@@ -53,13 +55,13 @@ def plan_of(story: Story, draft: Draft) -> dict[str, str]:
 
 
 def words_for(story: Story, writer=None) -> list[WordToKnow]:
-    """The words to know of the chosen draft, with definitions when `writer` can answer."""
+    """The words to know of the chosen draft, hardest first, with the glossary's definitions (and
+    a writer model's, when `writer` can answer)."""
     draft = _draft(story)
     plan = plan_of(story, draft)
-    pages = [(p.text, p.scene, story.picture(p.id) is not None) for p in draft.pages]
     level = reading_level(story)
     names = [plan[k] for k in ("hero", "friend") if plan.get(k)]
-    words = words_to_know(pages, level, names)
+    words = words_to_know([p.text for p in draft.pages], level, names)
     ask = getattr(writer, "answer", None)
     return with_definitions(words, ask, level) if ask else words
 
@@ -73,23 +75,54 @@ def questions_for(story: Story, writer=None) -> list[Question]:
 
 
 def back_pages(
-    words: list[WordToKnow], questions: list[Question], pictures: dict[int, Path] | None = None
+    words: list[WordToKnow], questions: list[Question], pictures: dict[str, Path] | None = None
 ) -> list[BackPage]:
     """The "Words to know" and "Let's talk about the story" pages, as the book prints them (no
-    answers). `pictures`: page number -> its picture's file, shown beside a word it pictures."""
+    answers). Each word with its definition, or the story's sentence where it has none;
+    `pictures`: a companion's or prop's key -> the file of its picture, shown beside the word that
+    names it (`thing_pictures`); every other word stands alone."""
     entries = []
     for w in words:
-        first = f"{w.word}: {w.definition}" if w.definition else w.word
-        image = (pictures or {}).get(w.page) if w.pictured else None
-        entries.append(BackEntry(first, f"“{w.sentence}” (page {w.page})", image))
+        second = w.definition or f"“{w.sentence}” (page {w.page})"
+        image = (pictures or {}).get(w.thing) if w.thing else None
+        entries.append(BackEntry(w.word, second, image))
     pages = [BackPage("Words to know", entries)] if entries else []
     talk = [BackEntry(f"{n}. {q.question}") for n, q in enumerate(questions, start=1)]
     return pages + ([BackPage("Let's talk about the story", talk)] if talk else [])
 
 
-def picture_files(store, story: Story) -> dict[int, Path]:
-    """Page number -> the file of the picture it prints (the upscaled copy when there is one)."""
-    return {n: store.image_path(story.id, p.upscaled or p.image) for n, _, p in story.pictured_pages()}
+def thing_renderer():
+    """The offline illustrator's picture of one story-world companion or prop, `sprite(key)` ->
+    RGBA array (`core.offline.sprites`), when this build has it; else None, and no word gets a
+    picture: a picture of something else (the page's scene) is never shown instead."""
+    try:
+        from core.offline.sprites import sprite
+    except ImportError:
+        return None
+    return sprite
+
+
+def thing_pictures(store, story: Story, words: list[WordToKnow]) -> dict[str, Path]:
+    """A companion's or prop's key -> its picture's file, for the words that name one (kept with
+    the story's images, by content, so exporting again adds nothing)."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    draw = thing_renderer()
+    files: dict[str, Path] = {}
+    for key in dict.fromkeys(w.thing for w in words if w.thing):
+        if draw is None:
+            break
+        try:
+            picture = Image.fromarray(np.asarray(draw(key), dtype=np.uint8))
+        except (KeyError, OSError, ValueError):
+            continue  # the illustrator cannot draw this one: no picture rather than a wrong one
+        data = io.BytesIO()
+        picture.save(data, "PNG")
+        files[key] = store.image_path(story.id, store.put_image(story.id, data.getvalue(), "png"))
+    return files
 
 
 def answer_key_text(story: Story, writer=None) -> str:

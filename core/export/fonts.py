@@ -43,10 +43,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core import ASSETS
 from core.errors import StudioError
 from core.language import script_for_language  # the table lives with every other fact of a language
 
-FONT_DIR = Path(__file__).resolve().parents[2] / "assets" / "fonts"
+FONT_DIR = ASSETS / "fonts"
 SYSTEM_FONT_DIRS = (
     Path("/usr/share/fonts"),
     Path("/usr/local/share/fonts"),

@@ -19,8 +19,10 @@ Layout (A4, US Letter or a 210 mm square page):
 That is the "above" layout; `Book.layout` chooses another for the story pages: "beside" (the
 picture in the left part of the page, the text in a column at its right, on a landscape page for
 the screen PDF), "band" (the picture over the whole page, cropped to its shape and drawn into the
-bleed, the text on a pale band across its foot) and "large" (picture above, type about half as big
-again, for early readers). In every layout a text too long for its page continues on the next.
+bleed, the text on a pale band across its foot or its top, or on a side panel: wherever it covers
+least of the picture's subject, see `_Renderer.text_area` and `core.export.subject`) and "large"
+(picture above, type about half as big again, for early readers). In every layout a text too long
+for its page continues on the next.
 
 With `Book.print` the PDF is for a printer (see `core.export.printing`): the page is the trim with
 a 3 mm bleed and optional crop marks, pictures are kept at up to 300 dpi instead of 150, and each
@@ -46,7 +48,7 @@ import os
 import threading
 from collections import OrderedDict
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from reportlab import rl_config
@@ -66,6 +68,7 @@ from core.export.printing import (
     PrintSpec,
 )
 from core.export.qr import qr_image
+from core.export.subject import subject_mask_of
 
 # JPEG pictures are embedded as they are (DCTDecode); reportlab's default also wraps every stream
 # in ASCII85, which makes each picture 25 % larger for no benefit in a binary PDF.
@@ -102,6 +105,21 @@ BESIDE_GUTTER = 9 * mm
 BESIDE_PICTURE = 0.56  # of the width the picture and the text share
 BAND_PADDING = 7 * mm
 BAND_MAX = 0.42  # of the page's height: a longer text continues on the pages that follow
+PANEL_WIDTH = 0.4  # of the page's width: a side panel, when a band would cover the subject
+PANEL_WHEN = 0.1  # a band covering more of the subject than this makes a side panel worth trying
+SUBJECT_MARGIN = 0.04  # of the picture's long side: how far text keeps from the subject's edge
+COVER_TIE = 0.02  # places that cover about as little of the subject: the farthest from it wins
+
+
+@dataclass(frozen=True)
+class TextArea:
+    """Where the text of a page is laid over its picture: "bottom" or "top" (a band across the
+    page) or "left" or "right" (a panel), its rectangle (x0, y0, x1, y1 in points from the trim's
+    lower left, reaching into the bleed), and the share of the picture's subject it covers."""
+
+    place: str
+    rect: tuple[float, float, float, float]
+    covered: float = 0.0
 
 
 @dataclass
@@ -163,6 +181,7 @@ class Rendered:
     data: bytes
     pages: int
     low_resolution: tuple[tuple[str, float], ...] = ()  # print PDF: (what, dpi) per picture under PRINT_DPI
+    text_areas: tuple[tuple[int, TextArea], ...] = ()  # band layout: (page number, where its text went)
 
 
 _render_lock = threading.Lock()
@@ -209,6 +228,8 @@ class _Renderer:
         self.measure = _Measure()
         self.images: dict[tuple, Future] = {}  # (path, box) -> (reader, width, height), see `picture`
         self.page_label: str | None = None  # printed at the foot of story pages
+        self.subjects: dict[Path, Future] = {}  # band layout: picture -> its subject's mask
+        self.text_areas: list[tuple[int, TextArea]] = []
 
     # --- geometry -----------------------------------------------------------------------------
 
@@ -242,12 +263,17 @@ class _Renderer:
                 for back in book.back_pages:
                     self.back_page(back)
             finally:
-                for future in self.images.values():
+                for future in [*self.images.values(), *self.subjects.values()]:
                     future.cancel()  # a picture failed: those not started are not needed
         if book.qr_url or printable_text(book.credits):
             self.last_page()
         c.save()  # shows the last page; the page number then points past it
-        return Rendered(self.buf.getvalue(), c.getPageNumber() - 1, tuple(self.low_resolution.items()))
+        return Rendered(
+            self.buf.getvalue(),
+            c.getPageNumber() - 1,
+            tuple(self.low_resolution.items()),
+            tuple(self.text_areas),
+        )
 
     def prepare_pictures(self, pool: ThreadPoolExecutor) -> None:
         """Start fitting and encoding every picture of the book, in page order, on `pool`.
@@ -263,6 +289,8 @@ class _Renderer:
             if page.image is not None:
                 box_w, box_h, cover = self.story_picture_box(page)
                 self.submit_picture(pool, Path(page.image), box_h, f"page {n}", box_w, cover)
+                if self.book.layout == "band" and Path(page.image) not in self.subjects:
+                    self.subjects[Path(page.image)] = pool.submit(subject_mask_of, Path(page.image))
 
     def submit_picture(
         self, pool: ThreadPoolExecutor, path: Path, box_h: float, what: str, box_w: float | None = None, cover=False
@@ -367,7 +395,7 @@ class _Renderer:
                 y = self.top
             top = y
             if entry.image is not None:
-                reader, w, h = self.picture(Path(entry.image), thumb, thumb, back.heading)
+                reader, w, h = self.picture(Path(entry.image), thumb, thumb, back.heading, noted=False)
                 self.c.drawImage(reader, self.margin + (thumb - w) / 2, top - 6 * mm - h, w, h)
             for line in lines:
                 self.draw_line(line, y, self.margin + indent)
@@ -477,13 +505,15 @@ class _Renderer:
             t.textLine(text)  # a str or a harfbuzz-shaped ShapedStr, never markup
         c.drawText(t)
 
-    def footer_label(self) -> None:
+    def footer_label(self, x: float | None = None, y: float | None = None) -> None:
+        """The page number, centred at the foot of the page (or at x, y: inside a text band)."""
         if self.page_label:
             c = self.c
             c.setFillColorRGB(*MUTED)
             c.setFont(self.latin, 9)
-            y = self.margin * 0.6 if self.book.print is None else max(self.margin * 0.6, SAFE_MARGIN)
-            c.drawCentredString(self.width / 2, y, self.page_label)
+            if y is None:
+                y = self.margin * 0.6 if self.book.print is None else max(self.margin * 0.6, SAFE_MARGIN)
+            c.drawCentredString(self.width / 2 if x is None else x, y, self.page_label)
 
     # --- pictures -------------------------------------------------------------------------------
 
@@ -494,14 +524,17 @@ class _Renderer:
         self.c.drawImage(reader, (self.width - w) / 2, top - h, w, h)
         return top - h
 
-    def picture(self, path: Path, box_w: float, box_h: float, what: str, cover: bool = False):
+    def picture(self, path: Path, box_w: float, box_h: float, what: str, cover: bool = False, noted: bool = True):
+        """A picture fitted in a box: (reader, width, height). With `noted`, one that prints under
+        the printer's resolution is listed in `Rendered.low_resolution` (a word's small picture on
+        a back page is not: upscaling the story cannot help it)."""
         key = (path, round(box_w, 1), round(box_h, 1), cover)
         if key not in self.images:  # not foreseen by `prepare_pictures`: made here and now
             done: Future = Future()
             done.set_result(_fitted_picture(path, box_w, box_h, what, self.dpi, cover))
             self.images[key] = done
         reader, w, h, dpi = self.images[key].result()
-        if self.book.print is not None and dpi < PRINT_DPI - 0.5:
+        if noted and self.book.print is not None and dpi < PRINT_DPI - 0.5:
             self.low_resolution[what] = dpi
         return reader, w, h
 
@@ -538,25 +571,117 @@ class _Renderer:
 
     def band_page(self, number: int, page: BookPage) -> None:
         """The picture over the whole page and into the bleed (cropped to the page's shape), the text
-        on a pale band across the foot of the page; a text too long for the band continues on the
-        pages that follow."""
+        on a pale band or panel where the picture's subject is not (`text_area`); a text too long
+        for it continues on the pages that follow."""
         box_w, box_h, _ = self.story_picture_box(page)
         reader, w, h = self.picture(Path(page.image), box_w, box_h, f"page {number}", cover=True)
         c = self.c
         c.drawImage(reader, -self.bleed, -self.bleed, w, h)
         blocks, scales = self.page_blocks(page)
-        most = self.height * BAND_MAX - BAND_PADDING - self.bottom
-        lines = self.fit(blocks, self.body_sizes(), most, scales)
-        text_h = min(most, sum(line.height for line in lines))
-        band_top = self.bottom + text_h + BAND_PADDING
+        area, lines, text_h = self.text_area(Path(page.image), blocks, scales)
+        x0, y0, x1, y1 = area.rect
         c.saveState()
         c.setFillColorRGB(*BAND_PAPER)
         c.setFillAlpha(BAND_ALPHA)
-        c.rect(-self.bleed, -self.bleed, self.width + 2 * self.bleed, band_top + self.bleed, stroke=0, fill=1)
+        c.rect(x0, y0, x1 - x0, y1 - y0, stroke=0, fill=1)
         c.restoreState()
-        self.flow(lines, band_top - BAND_PADDING * 0.6, self.bottom)
-        self.footer_label()
+        if area.place == "bottom":
+            self.flow(lines, y1 - BAND_PADDING * 0.6, self.bottom)
+        elif area.place == "top":
+            self.flow(lines, self.top, self.top - text_h - 0.5)
+        else:
+            middle = (self.top + self.bottom) / 2
+            self.flow(lines, min(self.top, middle + text_h / 2), self.bottom)
+        self.text_areas.append((number, area))
+        if area.place == "top":  # the number in the band too, under the text: off the picture
+            self.footer_label(y=y0 + BAND_PADDING * 0.25)
+        elif area.place in ("left", "right"):
+            self.footer_label(x=self.text_x + self.text_w / 2)
+        else:
+            self.footer_label()
         c.showPage()
+
+    def text_area(self, image: Path, blocks: list[Block], scales) -> tuple[TextArea, list[Line], float]:
+        """Where the text goes over a full-page picture, its lines, and their height there.
+
+        A band across the foot or the top of the page (as tall as its text, at most `BAND_MAX` of
+        the page), or, when both bands would cover much of the subject (a close-up that fills the
+        page's height), a panel at the side that covers least. Each is measured against the
+        subject's mask (`core.export.subject`), grown by `SUBJECT_MARGIN` so the text keeps clear
+        of the subject's edge; among places that cover about as little, the one farthest from the
+        subject's centre wins, the foot first when nothing was found."""
+        mask = self.page_subject(image)
+        self.text_x, self.text_w = self.margin, self.content_w
+        most = self.height * BAND_MAX - BAND_PADDING - self.bottom
+        lines = self.fit(blocks, self.body_sizes(), most, scales)
+        text_h = min(most, sum(line.height for line in lines))
+        b = self.bleed
+        bands = [
+            TextArea("bottom", (-b, -b, self.width + b, self.bottom + text_h + BAND_PADDING)),
+            TextArea("top", (-b, self.top - text_h - BAND_PADDING * 0.8, self.width + b, self.height + b)),
+        ]
+        best = self.least_covering(bands, mask)
+        if best.covered <= PANEL_WHEN:
+            return best, lines, text_h
+        panel_w = self.width * PANEL_WIDTH
+        panels = [
+            TextArea("left", (-b, -b, panel_w, self.height + b)),
+            TextArea("right", (self.width - panel_w, -b, self.width + b, self.height + b)),
+        ]
+        panel = self.least_covering(panels, mask)
+        if panel.covered >= best.covered - PANEL_WHEN / 2:
+            return best, lines, text_h
+        pad = BAND_PADDING * 0.6
+        if panel.place == "left":
+            self.text_x, self.text_w = self.margin, panel_w - self.margin - pad
+        else:
+            self.text_x = self.width - panel_w + pad
+            self.text_w = self.width - self.margin - self.text_x
+        lines = self.fit(blocks, self.body_sizes(), self.top - self.bottom, scales)
+        return panel, lines, min(self.top - self.bottom, sum(line.height for line in lines))
+
+    def page_subject(self, image: Path):
+        """The subject's mask of a full-page picture, cropped as the page crops the picture and
+        grown by `SUBJECT_MARGIN`: its pixels span the page and its bleed, the first row at the top."""
+        import cv2
+        import numpy as np
+
+        future = self.subjects.get(image)
+        mask = future.result() if future is not None else subject_mask_of(image)
+        if mask.size <= 1 or not mask.any():
+            return None
+        x0, y0, x1, y1 = _crop_box(
+            mask.shape[1], mask.shape[0], (self.width + 2 * self.bleed) / (self.height + 2 * self.bleed)
+        )
+        mask = np.ascontiguousarray(mask[y0:y1, x0:x1])
+        grow = max(1, round(SUBJECT_MARGIN * max(mask.shape)))
+        return cv2.dilate(mask, np.ones((2 * grow + 1, 2 * grow + 1), np.uint8))
+
+    def least_covering(self, areas: list[TextArea], mask) -> TextArea:
+        """The area that covers the least of the subject (see `text_area`), with its share filled in."""
+        if mask is None:
+            return replace(areas[0], covered=0.0)
+        import numpy as np
+
+        full_w, full_h = self.width + 2 * self.bleed, self.height + 2 * self.bleed
+        rows, cols = mask.shape
+        total = float(mask.sum())
+        ys, xs = np.nonzero(mask)
+        centre = (
+            (xs.mean() + 0.5) / cols * full_w - self.bleed,
+            self.height + self.bleed - (ys.mean() + 0.5) / rows * full_h,
+        )
+        measured = []
+        for area in areas:
+            x0, y0, x1, y1 = area.rect
+            c0, c1 = (round((x + self.bleed) / full_w * cols) for x in (x0, x1))
+            r0, r1 = (round((self.height + self.bleed - y) / full_h * rows) for y in (y1, y0))
+            covered = float(mask[max(0, r0) : max(0, r1), max(0, c0) : max(0, c1)].sum()) / total
+            far = math.hypot((x0 + x1) / 2 - centre[0], (y0 + y1) / 2 - centre[1])
+            measured.append((replace(area, covered=covered), far))
+        least = min(a.covered for a, _ in measured)
+        near_least = [(a, far) for a, far in measured if a.covered <= least + COVER_TIE]
+        return max(near_least, key=lambda pair: pair[1])[0]
 
 
 _fitted: OrderedDict[tuple, tuple[bytes, float, float]] = OrderedDict()
@@ -689,9 +814,14 @@ def _rgb(im):
 
 def _cropped(im, aspect: float):
     """The largest centred part of `im` with this width/height ratio."""
-    w, h = im.size
+    return im.crop(_crop_box(im.width, im.height, aspect))
+
+
+def _crop_box(w: int, h: int, aspect: float) -> tuple[int, int, int, int]:
+    """The largest centred box (x0, y0, x1, y1) of a w x h picture with this width/height ratio:
+    what a full-bleed page keeps of its picture (and of the picture's subject mask)."""
     if w / h > aspect:
         keep = max(1, round(h * aspect))
-        return im.crop(((w - keep) // 2, 0, (w - keep) // 2 + keep, h))
+        return (w - keep) // 2, 0, (w - keep) // 2 + keep, h
     keep = max(1, round(w / aspect))
-    return im.crop((0, (h - keep) // 2, w, (h - keep) // 2 + keep))
+    return 0, (h - keep) // 2, w, (h - keep) // 2 + keep

@@ -18,7 +18,7 @@ print-on-demand services accept such a file and convert it themselves.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from reportlab.lib.units import inch, mm
@@ -138,30 +138,49 @@ class PrintCanvas(Canvas):
         self.restoreState()
 
 
-def low_resolution_notes(pictures: Sequence[tuple[str, float]]) -> list[str]:
+MAX_UPSCALE = 4  # the largest factor the studio's upscale step offers (`core.studio.upscale`)
+
+
+def low_resolution_notes(pictures: Sequence[tuple[str, float]], upscaled: Mapping[int, int] | None = None) -> list[str]:
     """What to tell the person about the pictures that print under PRINT_DPI, and what to do: one
-    note for the photo, one for all the story pages ("pages 1-8 print at 113 dpi")."""
+    note for the photo, one for each group of story pages ("pages 1-8 print at 113 dpi").
+
+    `upscaled` maps a page number to the factor its printed picture was already upscaled by. Advice
+    never asks for what was already done: pages not upscaled are told to upscale, pages upscaled
+    2x to upscale 4x, and pages upscaled `MAX_UPSCALE` times hear that this is the most the studio
+    can do, and what would still print them sharper."""
+    upscaled = upscaled or {}
     notes = []
-    pages = []
+    groups: dict[int, list[tuple[int, float]]] = {}  # factor already applied -> (page, dpi)
     for what, dpi in pictures:
         page = re.fullmatch(r"page (\d+)", what)
         if page:
-            pages.append((int(page.group(1)), dpi))
+            number = int(page.group(1))
+            groups.setdefault(min(upscaled.get(number, 1), MAX_UPSCALE), []).append((number, dpi))
         else:
             notes.append(
                 f"The {what.removeprefix('the ')} prints at {dpi:.0f} dpi, under the {PRINT_DPI} dpi a printer wants: "
                 "it may look soft on paper. A larger photo would print sharper."
             )
-    if pages:
+    for factor, pages in sorted(groups.items()):
         low, high = min(d for _, d in pages), max(d for _, d in pages)
         at = f"{low:.0f} dpi" if round(low) == round(high) else f"{low:.0f} to {high:.0f} dpi"
         if len(pages) == 1:
             which, they, them = f"picture for page {pages[0][0]} prints", "it", "it"
         else:
             which, they, them = f"pictures for pages {_ranges([n for n, _ in pages])} print", "they", "them"
+        if factor >= MAX_UPSCALE:
+            notes.append(
+                f"The {which} at {at} after a {MAX_UPSCALE}x upscale, the most the studio can upscale, under the "
+                f"{PRINT_DPI} dpi a printer wants: {they} may look soft on paper. A smaller trim prints {them} sharper."
+            )
+            continue
+        done = f" after a {factor}x upscale" if factor > 1 else ""
+        again = f" {MAX_UPSCALE}x" if factor > 1 else ""
         notes.append(
-            f"The {which} at {at}, under the {PRINT_DPI} dpi a printer wants: {they} may look soft on paper. "
-            f"Upscale {them} (the Upscale page, or python -m core upscale ID) and export again."
+            f"The {which} at {at}{done}, under the {PRINT_DPI} dpi a printer wants: {they} may look soft on paper. "
+            f"Upscale {them}{again} (the Upscale page, or python -m core upscale ID"
+            f"{f' --factor {MAX_UPSCALE}' if factor > 1 else ''}) and export again."
         )
     return notes
 

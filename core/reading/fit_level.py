@@ -9,6 +9,12 @@ sentence of another page are dropped, and the page becomes the version in band t
 (the page's own sentences before another telling), nearest the middle of the band; when none is in
 band, the nearest. Pages already in band are never touched.
 
+"In band" means in band by two syllable counts (issue 22): the project's (pyphen's hyphenation,
+which the Draft page shows) and an ordinary vowel-group count (`core.reading.readability.vowel_syllables`).
+Pyphen never splits short words, so a page fitted to its count alone read a grade higher by any
+other count: a fit only to the shown figure was a fit to the ruler, not to the reader. Spache
+(early readers) counts no syllables, so there the two are one.
+
 With a local or remote writer: the writer is asked to rewrite only those pages at the level (its
 band in words and figures), the answer is measured, and the pages still out of band are asked
 for once more, saying what they measured. Pages the writer left out of band after that keep its
@@ -45,7 +51,8 @@ from core.offline.writer import (
 )
 from core.prompts import REVISIONS, fit_level_instruction
 from core.providers.base import Brief, Writer, WrittenPage, WrittenStory
-from core.reading.levels import Level, level_score, measure_page, story_names
+from core.reading.levels import SPACHE, Level, level_score, measure_page, story_names
+from core.reading.readability import flesch_kincaid_grade, vowel_syllables
 
 # the styles a plan page may be told in again
 STYLES = (
@@ -94,12 +101,27 @@ class Version:
     # 2 another telling of the plan, 3 another telling with a sentence left out
 
 
+def scores(text: str, level: Level, names: frozenset[str]) -> tuple[float, ...]:
+    """The page's scores by the level's formula: with the project's syllable count and with the
+    vowel-group count (one score for Spache, which counts none)."""
+    shown = level_score(text, level, names)
+    if level.scorer == SPACHE:
+        return (shown,)
+    return shown, flesch_kincaid_grade(text, vowel_syllables)
+
+
 def in_band(text: str, level: Level, names: frozenset[str]) -> bool:
-    return measure_page(text, level, names).in_band
+    return all(level.holds(score) for score in scores(text, level, names))
 
 
 def _miss(score: float, level: Level) -> float:
     return max(level.low - score, score - level.high, 0.0)
+
+
+def _misses(found: tuple[float, ...], level: Level) -> float:
+    """How far out of band the page is by the count that puts it furthest out (the band's upper
+    end is open: a score equal to it is out)."""
+    return max(_miss(score, level) + (1e-6 if score == level.high else 0.0) for score in found)
 
 
 def _middle(level: Level) -> float:
@@ -276,9 +298,9 @@ def fit_texts(texts: Sequence[str], level: Level, brief: Brief | None = None) ->
         for version in versions:
             if fragments(version.text) & elsewhere:
                 continue
-            score = level_score(version.text, level, names)
-            miss = _miss(score, level)
-            key = (miss > 0, miss, version.change, abs(score - _middle(level)))
+            found = scores(version.text, level, names)
+            miss = _misses(found, level)
+            key = (miss > 0, miss, version.change, max(abs(score - _middle(level)) for score in found))
             if best_key is None or key < best_key:
                 best, best_key = version.text, key
         out[index] = best
@@ -300,16 +322,15 @@ def fit_with_writer(
     for attempt in range(2):
         if not wrong:
             break
-        scores = {i + 1: measure_page(pages[i].text, level, names).score for i in wrong}
-        instruction = fit_level_instruction(level, scores, retry=attempt > 0)
+        shown = {i + 1: measure_page(pages[i].text, level, names).score for i in wrong}
+        instruction = fit_level_instruction(level, shown, retry=attempt > 0)
         current = WrittenStory(title=story.title, pages=tuple(pages))
         answer = yield from writer.revise(brief, current, instruction)
         if answer is None or len(answer.pages) != len(pages):
             continue  # pages added or dropped: nothing can be matched; try again (once)
         for i in wrong:
             new = answer.pages[i]
-            old_miss = _miss(measure_page(pages[i].text, level, names).score, level)
-            if _miss(measure_page(new.text, level, names).score, level) < old_miss:
+            if _misses(scores(new.text, level, names), level) < _misses(scores(pages[i].text, level, names), level):
                 pages[i] = WrittenPage(text=new.text, scene=new.scene or pages[i].scene)
         wrong = [i for i in wrong if not in_band(pages[i].text, level, names)]
         yield "\n\n"

@@ -1,15 +1,22 @@
-"""Words to know: the words of a story above its reading level, each with the sentence it is in.
+"""Words to know: the words of a story above its reading level, hardest first, each explained.
 
 A word is above the level when it is rarer than the level's readers know (`ABOVE`): off the
 Spache substitute list for early readers and grades 1–2, off the Dale-Chall substitute list for
 grades 3–4 (`core.reading.familiar_words`), and rarer than a Zipf frequency of 3.5 or 3.0 for grades 5–6 and
-adults. Names are never words to know. The rarest come first, one entry per lemma, at most
-`MAX_WORDS`.
+adults. Names are never words to know. One entry per lemma, at most `MAX_WORDS`, the hardest first:
+the rarest by wordfreq's Zipf frequency (of the word or its lemma, whichever is more common), so a
+page never opens on "fur" while "lighthouse" and "determination" wait below it.
 
-Offline, each word has the first sentence it appears in and, when the word names something the
-page's picture shows (a noun of the page's key scene, and the page has a picture), that page:
-the book prints the picture beside it. With a writer model that can answer (`answer(prompt) -> str`, as the
-local and remote writers can), each word also gets a child-friendly definition.
+Each word has the first sentence it appears in, and a child's definition from the studio's own
+glossary (`assets/glossary/children.tsv`, CC0, offline), under the dictionary form the glossary
+defines ("borrow" for "borrowed"); a word the glossary lacks keeps the story's form and shows its
+sentence instead. With a writer model that can answer (`answer(prompt) -> str`, as the local and
+remote writers can), the model's definitions are asked for and win where it gives one.
+
+A word that names one of the story world's companions or props (`core.offline.world`: "kite",
+"tortoises") carries that `thing`, whose own picture the book may show beside it
+(`core.classroom.book`); no other word gets a picture, so a word never stands beside a picture of
+something else.
 """
 
 from __future__ import annotations
@@ -18,17 +25,21 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import cache
 
 from lemminflect import getAllLemmas
 from wordfreq import zipf_frequency
 
+from core import ASSETS
+from core.offline.world import COMPANIONS, PROPS
 from core.offline.writer import split_sentences
 from core.prompts import definitions_prompt
 from core.reading.familiar_words import dale_chall_list, familiar, spache_list
 from core.reading.levels import Level, story_names
 from core.text import one_line
 
-MAX_WORDS = 12
+MAX_WORDS = 10  # the hardest ten: one page of an A4 book, pictures and all
+GLOSSARY = ASSETS / "glossary" / "children.tsv"
 _WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
 
 
@@ -37,8 +48,42 @@ class WordToKnow:
     word: str
     sentence: str  # the first sentence of the story it appears in
     page: int  # that sentence's page, from 1
-    pictured: bool = False  # the word names something the page's picture shows
-    definition: str = ""  # a child-friendly definition, when a writer model gave one
+    thing: str | None = None  # the story world's companion or prop it names (a key of core.offline.world)
+    definition: str = ""  # a child's definition: the glossary's, or a writer model's
+
+
+@cache
+def glossary() -> dict[str, str]:
+    """The studio's child's glossary: word (dictionary form, lower case) -> definition."""
+    entries = {}
+    for line in GLOSSARY.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            word, _, definition = line.partition("\t")
+            entries[word.strip().lower()] = definition.strip()
+    return entries
+
+
+def definition_of(word: str) -> str:
+    """The glossary's definition of a word or of its lemma ("" when it has none)."""
+    found = glossary()
+    return found.get(word.lower()) or found.get(_lemma(word), "")
+
+
+@cache
+def _things() -> dict[str, str]:
+    """Every one-word name of a companion or prop, singular and plural -> its key in the world."""
+    names = {}
+    for key, thing in {**COMPANIONS, **PROPS}.items():
+        for name in (key, thing.noun, thing.plural):
+            if " " not in name:
+                names[name] = key
+    return names
+
+
+def thing_named(word: str) -> str | None:
+    """The companion or prop a word names ("tortoises" -> "tortoise"), or None."""
+    low = word.lower()
+    return _things().get(low) or _things().get(_lemma(low))
 
 
 def _above(word: str, level: Level) -> bool:
@@ -48,13 +93,6 @@ def _above(word: str, level: Level) -> bool:
         return not familiar(word, dale_chall_list())
     limit = 3.5 if level.key == "grade-5-6" else 3.0
     return _rarity(word) < limit
-
-
-def _thing(word: str) -> bool:
-    """Whether a word can name something a picture shows: a noun, not an adjective, adverb or -ing
-    form ("fence", "string", "cocoa", which the tables do not know; not "clever", "loudly", "dangling")."""
-    kinds = getAllLemmas(word.lower())
-    return (not kinds or "NOUN" in kinds) and "ADJ" not in kinds and not word.lower().endswith(("ly", "ing"))
 
 
 def _lemma(word: str) -> str:
@@ -67,33 +105,28 @@ def _rarity(word: str) -> float:
     return max(zipf_frequency(word.lower(), "en"), zipf_frequency(_lemma(word), "en"))
 
 
-def words_to_know(
-    pages: Sequence[tuple[str, str, bool]], level: Level, extra_names: Sequence[str] = ()
-) -> list[WordToKnow]:
-    """The words above `level` in pages given as (text, key scene, has a picture)."""
-    names = {n.lower() for n in story_names([text for text, _, _ in pages], extra_names)}
+def words_to_know(texts: Sequence[str], level: Level, extra_names: Sequence[str] = ()) -> list[WordToKnow]:
+    """The words above `level` in the pages' texts, hardest first (see the module docstring)."""
+    names = {n.lower() for n in story_names(list(texts), extra_names)}
     found: dict[str, WordToKnow] = {}
-    for number, (text, scene, has_picture) in enumerate(pages, start=1):
-        scene_lemmas = {_lemma(w) for w in _WORD.findall(scene)}
+    for number, text in enumerate(texts, start=1):
         for sentence in split_sentences(text):
             for word in _WORD.findall(sentence):
                 plain = re.sub(r"['’].*$", "", word)
                 lemma = _lemma(plain)
                 if lemma in found or plain.lower() in names or len(plain) < 3 or not _above(plain, level):
                     continue
-                found[lemma] = WordToKnow(
-                    plain.lower() if not plain.isupper() else plain,
-                    sentence,
-                    number,
-                    pictured=has_picture and lemma in scene_lemmas and _thing(plain),
-                )
-    ranked = sorted(found.values(), key=lambda w: (_rarity(w.word), w.page))
-    return sorted(ranked[:MAX_WORDS], key=lambda w: (w.page, w.word))
+                shown = plain.lower() if not plain.isupper() else plain
+                definition = definition_of(plain)
+                if definition and shown not in glossary():
+                    shown = lemma  # defined in its dictionary form: "borrow", not "borrowed"
+                found[lemma] = WordToKnow(shown, sentence, number, thing_named(plain), definition)
+    return sorted(found.values(), key=lambda w: (_rarity(w.word), w.page, w.word))[:MAX_WORDS]
 
 
 def with_definitions(words: list[WordToKnow], answer: Callable[[str], str], level: Level) -> list[WordToKnow]:
     """The words with the definitions a writer model gives (asked once, as JSON); a word the model
-    left out, or an answer that is not JSON, keeps no definition."""
+    left out, or an answer that is not JSON, keeps the definition it had (the glossary's, or none)."""
     if not words:
         return words
     reply = answer(definitions_prompt([(w.word, w.sentence) for w in words], level.label))

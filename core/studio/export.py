@@ -92,13 +92,13 @@ def export_pdf(
     yield Progress("Laying out the pages", 0, 2)
     book = _book(store, story, settings, where.url, for_print=chosen_trim is not None)
     if classroom:
-        from core.classroom.book import back_pages, picture_files, questions_for, words_for
+        from core.classroom.book import back_pages, questions_for, thing_pictures, words_for
 
         words, questions = words_for(story, writer), questions_for(story, writer)
-        book.back_pages = back_pages(words, questions, picture_files(store, story))
+        book.back_pages = back_pages(words, questions, thing_pictures(store, story, words))
         _stop_unsafe(safety, [text for page in book.back_pages for e in page.entries for text in (e.first, e.second)])
     rendered = render_pdf(book)
-    notes = low_resolution_notes(rendered.low_resolution)
+    notes = low_resolution_notes(rendered.low_resolution, _upscaled_factors(story))
     for note in notes:
         yield Notice(note)
     yield Progress("Saving the PDF", 1, 2)
@@ -119,6 +119,11 @@ def export_pdf(
         notes=notes,
     )
     yield Progress("PDF ready", 2, 2)
+
+
+def _upscaled_factors(story: Story) -> dict[int, int]:
+    """Page number -> the factor its printed picture was upscaled by (pages printed as drawn: none)."""
+    return {n: int(p.upscale.get("factor") or 1) for n, _, p in story.pictured_pages() if p.upscaled}
 
 
 def _book(store: Store, story: Story, settings: ExportSettings, url: str | None, for_print: bool = False):
