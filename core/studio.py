@@ -31,6 +31,7 @@ from core.limits import REMOTE_ENGINES
 from core.offline.mood import mood_of
 from core.photo import load_photo, photo_to_png
 from core.prompts import image_prompt
+from core.providers import metering
 from core.providers.base import (
     Brief,
     Illustrator,
@@ -132,11 +133,16 @@ def _may_change(store: Store, story: Story, engine: str | None = None, calls: in
     """A long step asks before it runs a model, not at its first save: a person who may only read
     the story is told at once, and no model works for nothing. With `engine`, the step's `calls`
     (requests to a remote server, when the engine is one) and `pictures` are counted against the
-    limits of the story's space first (`core.limits`), refused with LimitReached past them."""
+    limits of the story's space first (`core.limits`), refused with LimitReached past them.
+    Every remote request the step then sends is counted where it is sent (`core.providers.metering`):
+    the reserved `calls` first, each one beyond them against the story's space."""
     store.check_access(story.id, Level.EDIT)
+    remote = calls if engine in REMOTE_ENGINES else 0
     if engine is not None:
-        remote = calls if engine in REMOTE_ENGINES else 0
         store.charge(story.id, pictures=pictures, remote_calls=remote)
+    story_id = story.id
+    take = lambda n: store.charge(story_id, remote_calls=n)  # noqa: E731
+    metering.bind(metering.Meter(take, prepaid=remote, key=(id(store), story_id)))
 
 
 # --- photo -------------------------------------------------------------------------------

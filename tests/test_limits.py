@@ -142,3 +142,50 @@ def test_what_a_space_has_used_is_said_against_each_limit_and_windows_roll_over(
     clock.at += timedelta(minutes=20)  # a new hour, the same day
     assert quota.usage(space) == (0, 4)
     assert Quota(data_dir, Limits(), clock).describe(space, lambda: 3) == []  # no limits: nothing to say
+
+
+def test_with_the_remote_limit_used_up_a_classroom_export_sends_no_request(data_dir, tmp_path, monkeypatch) -> None:
+    """Words to know, questions and the answer key were asked of the remote writer without being
+    counted: three exports sent nine requests past the limit. Counted where they are sent, none goes."""
+    from core.cli import main
+    from core.spaces import PERSONAL
+    from tests.conftest import SAMPLES
+    from tests.fake_servers import FakeOpenAI
+
+    common = ["--data-dir", str(data_dir)]
+    out = tmp_path / "book"
+    photo = str(SAMPLES / "chelsea.jpg")
+    assert (
+        main(["make", photo, "--out", str(out), "--pages", "2", "--size", "128", "--caption", "A cat.", *common]) == 0
+    )
+    story_id = next(iter(Store(data_dir).list())).id
+    with FakeOpenAI() as server:
+        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-limits")
+        monkeypatch.setenv("VISUTALE_LIMIT_REMOTE_CALLS_PER_DAY", "3")
+        export = ["export", story_id, "--classroom", "--writer", "remote", "--answer-key", str(tmp_path / "key.txt")]
+        assert main([*export, *common]) == 0  # within the limit: asked, and every request counted
+        asked = len(server.requests)
+        assert asked >= 2 and Quota(data_dir, Limits(remote_calls_per_day=3)).usage(PERSONAL)[1] == min(asked, 3)
+        Quota(data_dir, Limits(remote_calls_per_day=3)).take(PERSONAL, remote_calls=3 - min(asked, 3))  # used up
+        for _ in range(3):
+            main([*export, *common])
+        assert len(server.requests) == asked  # not one more request with the operator's key
+        assert Quota(data_dir, Limits(remote_calls_per_day=3)).usage(PERSONAL)[1] == 3
+
+
+def test_a_request_outside_any_step_is_refused_where_the_operator_limits_them(monkeypatch) -> None:
+    """A path that binds no meter cannot slip a request past the limit: it is refused, not sent."""
+    from core.providers import metering
+    from core.providers.remote_openai import RemoteWriter
+    from tests.fake_servers import FakeOpenAI
+
+    with FakeOpenAI() as server:
+        settings = load_settings(
+            env={"OPENAI_BASE_URL": server.base_url, "VISUTALE_LIMIT_REMOTE_CALLS_PER_DAY": "5"}, secrets={}
+        )
+        writer = RemoteWriter.from_settings(settings)
+        metering.bind(None)
+        with pytest.raises(LimitReached, match="belongs to no story's step"):
+            writer.service.chat([{"role": "user", "content": "Hello"}])
+        assert server.requests == []

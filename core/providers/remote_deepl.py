@@ -36,6 +36,7 @@ from typing import Any
 from xml.sax.saxutils import escape, unescape
 
 from core.errors import InputError, NotConfigured, ProviderError
+from core.providers import metering
 from core.providers.base import Language
 from core.providers.translation import translate_texts
 from core.settings import Settings
@@ -83,11 +84,13 @@ def _bounded_client_class() -> type:
             self.backoff_s = backoff_s
             self.max_wait_s = max_wait_s
             self.attempts = 0  # of the last request
+            self.metered = False  # set by DeepLTranslator: the operator limits remote requests
 
         def request_with_backoff(self, method, url, data, json, headers, stream=False, **kwargs):
             request = self._prepare_request(method, url, data, json, headers, **kwargs)
             attempt = 0
             while True:
+                metering.count(required=self.metered)  # every request, each retry too (core.limits)
                 self.attempts = attempt + 1
                 try:
                     response = self._session.send(request, stream=stream, timeout=self.timeout_s)
@@ -140,6 +143,7 @@ class DeepLTranslator:
         retries: int = RETRIES,
         backoff_s: float = BACKOFF_S,
         max_wait_s: float = MAX_WAIT_S,
+        metered: bool = False,
     ) -> None:
         auth_key = (auth_key or "").strip()
         if not auth_key:
@@ -148,6 +152,7 @@ class DeepLTranslator:
         self._server_url = server_url or None
         self._options = (timeout_s, retries, backoff_s, max_wait_s)
         self.timeout_s = timeout_s
+        self.metered = metered  # the operator limits remote requests: none is sent uncounted
         self._translator: Any = None
         self._http: Any = None
         self._lock = threading.Lock()
@@ -162,6 +167,7 @@ class DeepLTranslator:
     def from_settings(cls, settings: Settings, **options: Any) -> DeepLTranslator:
         key = settings.deepl_auth_key.get_secret_value() if settings.deepl_auth_key else ""
         options.setdefault("timeout_s", min(settings.request_timeout_s, 60.0))
+        options.setdefault("metered", settings.limit_remote_calls_per_day is not None)
         return cls(key, settings.deepl_server_url, **options)
 
     # --- the client --------------------------------------------------------------------
@@ -186,6 +192,7 @@ class DeepLTranslator:
                 if isinstance(getattr(translator, "_client", None), deepl.http_client.HttpClient):
                     old = translator._client
                     self._http = _bounded_client_class()(*self._options)
+                    self._http.metered = self.metered
                     translator._client = self._http
                     old.close()
                 self._translator = translator
