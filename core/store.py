@@ -118,14 +118,51 @@ class Store:
     # --- limits per space: asked before any work starts ------------------------------------
 
     def charge(self, story_id: str, pictures: int = 0, remote_calls: int = 0) -> None:
-        """Count work about to be done for the story against its space's limits; LimitReached,
-        counting nothing, when it would go past one."""
+        """Count work about to be done for the story against its space's limits and this store's
+        person's (across every space); LimitReached, counting nothing, when it would go past one."""
+        if self.quota.limits == Limits():
+            return
         access = self._read_access(story_id) or StoryAccess()
-        self.quota.take(access.space, pictures=pictures, remote_calls=remote_calls)
+        self.quota.take(
+            access.space, pictures, remote_calls, person_id=self.person.id, share=self._limit_share(access.space)
+        )
 
     def limits_used(self, space_id: str = PERSONAL) -> list[str]:
         """The limits of a space and what it has used, in words (empty without limits)."""
-        return self.quota.describe(space_id, lambda: self._stories_in(space_id))
+        if self.quota.limits == Limits():
+            return []
+        return self.quota.describe(space_id, lambda: self._stories_in(space_id), self._limit_share(space_id))
+
+    def _limit_share(self, space_id: str) -> int:
+        """How many times each limit a space may use: a class once for its teacher and each pupil
+        (`core.limits`), every other space once."""
+        if space_id == PERSONAL:
+            return 1
+        from core.spaces import Spaces
+
+        try:
+            space = Spaces(self.data).get(space_id)
+        except InputError:
+            return 1
+        return 1 + len(space.members) if space.kind == "class" else 1
+
+    def _new_story_limits(self, space_id: str):
+        """The space's and the person's story limits, held while a story is made in `space_id`."""
+        return self.quota.new_story(
+            space_id,
+            lambda: self._stories_in(space_id),
+            person_id=self.person.id,
+            owned=lambda: self._stories_owned_by(self.person.id),
+            share=self._limit_share(space_id),
+        )
+
+    def _stories_owned_by(self, person_id: str) -> int:
+        """How many stories the person owns, in every space (asked only when a story limit is set)."""
+        return sum(
+            1
+            for name in self.data.names("stories")
+            if STORY_ID.match(name) and (self._read_access(name) or StoryAccess()).owner == person_id
+        )
 
     def _stories_in(self, space_id: str) -> int:
         """How many stories live in the space (asked only when a story limit is set)."""
@@ -286,7 +323,7 @@ class Store:
         story = Story(id=new_id())
         access = self._access_for_new(None)
         story.settings = story.settings.model_copy(update=self._settings_for_new(access.space))
-        with self.quota.new_story(access.space, lambda: self._stories_in(access.space)):
+        with self._new_story_limits(access.space):
             self.data.make_folder(self._path(story.id))
             self._write_access(story.id, access)
         return self.save(story, step="start")
@@ -477,7 +514,7 @@ class Store:
         access = self._access_for_new(self._read_access(story_id))
         copy = story.model_copy(deep=True, update={"id": new_id(), "revision": 0, "exports": []})
         source, target = self._path(story_id), self._path(copy.id)
-        with self.quota.new_story(access.space, lambda: self._stories_in(access.space)):
+        with self._new_story_limits(access.space):
             self.data.make_folder(f"{target}/images")
             self._write_access(copy.id, access)
         for name in story.image_names():

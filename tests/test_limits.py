@@ -189,3 +189,65 @@ def test_a_request_outside_any_step_is_refused_where_the_operator_limits_them(mo
         with pytest.raises(LimitReached, match="belongs to no story's step"):
             writer.service.chat([{"role": "user", "content": "Hello"}])
         assert server.requests == []
+
+
+def test_a_person_who_opens_teams_gets_no_more_than_one_share(data_dir, cat_bytes) -> None:
+    """With two stories a space, one person made three teams and eight stories: every team was a
+    fresh quota. Now the limit holds per person across every space they start, as well as per space."""
+    from core.spaces import Spaces
+
+    limits = Limits(stories_per_space=2, pictures_per_hour=2)
+    teams = [Spaces(data_dir).create("team", ADA, f"Team {n}") for n in range(3)]
+    made, refused = [], []
+    for space_id in [None, *(t.id for t in teams)]:
+        ada = Store(data_dir).as_person(ADA, space_id, limits=limits)
+        for _ in range(2):
+            try:
+                made.append(studio.start_story(ada, cat_bytes, "cat.jpg"))
+            except LimitReached as error:
+                refused.append(str(error))
+    assert len(made) == 2 and len(refused) == 6
+    assert "the most one person may keep in all their spaces together" in refused[-1]
+
+    # pictures too: two an hour for Ada, whichever team her stories are in
+    studio.delete_story(Store(data_dir).as_person(ADA), made[1].id)
+    ada_in_team = Store(data_dir).as_person(ADA, teams[0].id, limits=limits)
+    in_team = studio.start_story(ada_in_team, cat_bytes, "cat.jpg")
+    illustrator = SolidIllustrator()
+    for store, story in ((Store(data_dir).as_person(ADA, limits=limits), made[0]), (ada_in_team, in_team)):
+        studio.edit_caption(store, story, "A cat.")
+        list(studio.write_draft(store, story, ScriptedWriter(story_of("Cat", "One."))))
+    list(studio.illustrate(Store(data_dir).as_person(ADA, limits=limits), made[0], illustrator))
+    list(studio.illustrate(ada_in_team, in_team, illustrator))
+    with pytest.raises(LimitReached, match="You may make 2 pictures an hour in every space together"):
+        list(studio.illustrate(ada_in_team, in_team, illustrator))
+    assert len(illustrator.jobs) == 2
+    ben = Store(data_dir).as_person(BEN, limits=limits)  # somebody else has a share of their own
+    studio.start_story(ben, cat_bytes, "cat.jpg")
+
+
+def test_in_a_class_one_pupil_cannot_use_up_the_class(data_dir, cat_bytes) -> None:
+    """limit_pictures_per_hour=2: Mia drew 2 and Tom was refused. Each pupil has their share within
+    the class, and the class one for each of its people."""
+    from core.classroom import Classrooms
+
+    limits = Limits(pictures_per_hour=2, stories_per_space=1)
+    classes = Classrooms(data_dir)
+    room = classes.open_class(ADA, "Class 3B")
+    drawn = {}
+    for name in ("Mia", "Tom"):
+        seat, _ = classes.join(room.code, name)
+        pupil = Store(data_dir).as_person(seat.person, seat.class_id, limits=limits)
+        story = studio.start_story(pupil, cat_bytes, "cat.jpg")  # one story each, not one for the class
+        studio.edit_caption(pupil, story, "A cat.")
+        list(studio.write_draft(pupil, story, ScriptedWriter(story_of("Cat", "One.", "Two."))))
+        illustrator = SolidIllustrator()
+        list(studio.illustrate(pupil, story, illustrator))
+        with pytest.raises(LimitReached, match="You may make 2 pictures an hour"):
+            list(studio.illustrate(pupil, story, illustrator, page_ids=[story.draft.pages[0].id]))
+        with pytest.raises(LimitReached, match="You have 1 stories"):
+            studio.start_story(pupil, cat_bytes, "another.jpg")
+        drawn[name] = len(illustrator.jobs)
+    assert drawn == {"Mia": 2, "Tom": 2}
+    teacher = Store(data_dir).as_person(ADA, room.id, limits=limits)
+    assert teacher.limits_used(room.id) == ["2 of 3 stories", "4 of 6 pictures this hour"]
