@@ -106,7 +106,12 @@ def person(settings: Settings) -> Person | None:
         st.error(str(error))
         return None
     if st.session_state.get("identity_remembered") != who.id:  # once per session: others find them by e-mail
-        People(data_dir_of(settings)).remember(who, claims)
+        if not People(data_dir_of(settings)).remember(who, claims):
+            st.warning(
+                "Your e-mail address is already linked to another sign-in on this studio, so people who "
+                "share with that address reach that account, not this one. Ask the studio's operator if "
+                "that is wrong."
+            )
         st.session_state["identity_remembered"] = who.id
     return who
 
