@@ -327,6 +327,8 @@ class Classrooms:
     def approve(self, class_id: str, by: Person, story_id: str, approved: bool = True) -> Classroom:
         """Let pupils print this story (or, with False, take that back). The approval is for the
         story, not one version of it: it holds until the teacher withdraws it."""
+        from core.store import Store, StoryNotFound
+
         with self._locked(class_id):
             room = self._teachers(class_id, by)
             if approved:
@@ -334,6 +336,10 @@ class Classrooms:
             else:
                 room.approved.pop(story_id, None)
             self._write(room)
+        try:  # and in the story's history: who approved it, when
+            Store(self.data).as_person(by, class_id).note(story_id, "approve" if approved else "withdraw")
+        except StoryNotFound:
+            pass  # an id of no story the teacher may see: nothing to note it in
         return room
 
     def close(self, class_id: str, by: Person) -> Classroom:

@@ -9,6 +9,7 @@ Layout under the data folder:
     stories/<id>/exports/<token>.<ext> every file exported (PDF, EPUB, web reader...)
     stories/<id>/audit.jsonl           who changed what and when (`core.audit`), the last 500 changes
     limits/<space id>.json             what each space used this hour and day (`core.limits`)
+    deleted/<space id>.jsonl           who deleted which story of the space, and when (`core.audit`)
 
 The data folder is a folder on this machine or a prefix of an object store (`s3://bucket/prefix`,
 see `core.datadir`); the layout is the same in both.
@@ -502,11 +503,34 @@ class Store:
         )
 
     def delete(self, story_id: str) -> None:
+        """Delete the story; who deleted it, its title and when are kept with its space, for the
+        space's owner (`deletions`), since its history goes with it."""
         folder = self._path(story_id)
         self.check_access(story_id, Level.OWN)
         if not self.data.is_folder(folder):
             raise StoryNotFound()
+        access = self._read_access(story_id) or StoryAccess()
+        try:
+            title = self._load(story_id).title
+        except StoryNotFound:
+            title = ""
         self.data.remove_tree(folder)
+        entry = audit.Deletion(
+            time=now(), story=story_id, title=title, owner=access.owner, person=self.person.id, name=self.person.name
+        )
+        audit.record_deletion(self.data, access.space, entry)
+
+    def deletions(self, space_id: str = PERSONAL) -> list[audit.Deletion]:
+        """The stories deleted from a space, oldest first: for its owner (the operator sees all)."""
+        return audit.deletions(self.data, space_id)
+
+    def note(self, story_id: str, step: str) -> None:
+        """A history entry for something done to the story that changes no document (a teacher's
+        approval to print it), by someone who may do everything with it."""
+        folder = self._path(story_id)
+        self.check_access(story_id, Level.OWN)
+        with self._locked(folder):
+            self._record(story_id, step)
 
     def duplicate(self, story_id: str) -> Story:
         """A copy with a new id: every image and version-less document, exports left behind."""

@@ -98,6 +98,7 @@ def _show(room: Classroom, classes: Classrooms, store: Store) -> None:
     print(f"{room.name}  ({f'code {room.code}' if room.open else 'closed'}; review {'on' if room.review else 'off'})")
     stories = classes.stories(room.id, store)
     stopped = classes.blocked(room.id, store.person)  # what the safety check stopped (core.class_safety)
+    deleted = store.deletions(room.id)  # a deleted story's history went with it: this is what is left
     for pupil in [*room.pupils, *room.former]:
         gone = " (no longer in the class)" if pupil in room.former else ""
         print(f"- {pupil.name}{gone}  {pupil.id}")
@@ -105,6 +106,11 @@ def _show(room: Classroom, classes: Classrooms, store: Store) -> None:
             if owner is not None and owner.id == pupil.id:
                 approved = "  approved" if summary.id in room.approved else ""
                 print(f"    {summary.id}  {summary.title}  ({summary.pages} pages){approved}")
+        for gone_story in (d for d in deleted if d.owner == pupil.id):
+            print(
+                f"    deleted {gone_story.time:%Y-%m-%d %H:%M} UTC by {gone_story.name or gone_story.person}: "
+                f"{gone_story.story}  {gone_story.title}"
+            )
         for attempt in (a for a in stopped if a.person == pupil.id):
             text = " ".join(attempt.text.split())
             print(
