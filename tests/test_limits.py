@@ -251,3 +251,31 @@ def test_in_a_class_one_pupil_cannot_use_up_the_class(data_dir, cat_bytes) -> No
     assert drawn == {"Mia": 2, "Tom": 2}
     teacher = Store(data_dir).as_person(ADA, room.id, limits=limits)
     assert teacher.limits_used(room.id) == ["2 of 3 stories", "4 of 6 pictures this hour"]
+
+
+def test_deepl_translations_are_counted_where_sent_and_its_listings_are_free(data_dir, cat_bytes) -> None:
+    from core.providers.remote_deepl import DeepLTranslator
+    from tests.fake_servers import FakeDeepL
+
+    limits = Limits(remote_calls_per_day=1)
+    ada = Store(data_dir).as_person(ADA, limits=limits)
+    story = studio.start_story(ada, cat_bytes, "cat.jpg")
+    studio.edit_caption(ada, story, "A cat.")
+    list(studio.write_draft(ada, story, ScriptedWriter(story_of("Cat", "One cat.", "Two cats."))))
+    with FakeDeepL() as server:
+        settings = load_settings(
+            env={
+                "DEEPL_AUTH_KEY": server.auth_key,
+                "DEEPL_SERVER_URL": server.server_url,
+                "VISUTALE_LIMIT_REMOTE_CALLS_PER_DAY": "1",
+            },
+            secrets={},
+        )
+        translator = DeepLTranslator.from_settings(settings, retries=0)
+        assert translator.languages()  # a page lists them, outside any step: not counted, not refused
+        list(studio.translate(ada, story, translator, "de"))
+        sent = len(server.requests_to("/translate"))
+        assert sent >= 1 and Quota(data_dir, limits).usage(ada.space.id)[1] == sent
+        with pytest.raises(LimitReached):
+            list(studio.translate(ada, story, translator, "fr"))
+        assert len(server.requests_to("/translate")) == sent  # none more

@@ -12,14 +12,16 @@ the meter raises `LimitReached` and the request is never sent.
 The meter lives in a context variable: each thread (a page run, a background step, the pipeline's
 painter) has its own, and a step binds it before its first request. Requests made outside any
 step have no meter: where the operator limits remote requests they are refused, never sent
-uncounted (`count(required=True)`). Only listing a server's models (the Settings page's "test
-connection", naming the models in an error) is not counted: it runs no model.
+uncounted (`count(required=True)`). Only listings (a server's models for the Settings page's
+"test connection", DeepL's languages, glossaries and usage) are not counted, inside `free()`:
+they run no model.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 
@@ -41,6 +43,18 @@ class Meter:
 
 
 _meter: ContextVar[Meter | None] = ContextVar("visutale_remote_meter", default=None)
+_free: ContextVar[bool] = ContextVar("visutale_free_request", default=False)
+
+
+@contextmanager
+def free() -> Iterator[None]:
+    """Requests that list what a server offers (its models, its languages, the account's usage):
+    they run no model and are not counted, so the Settings and Translate pages can ask them."""
+    token = _free.set(True)
+    try:
+        yield
+    finally:
+        _free.reset(token)
 
 
 def bind(meter: Meter | None) -> None:
@@ -62,6 +76,8 @@ def count(required: bool = False) -> None:
     `required`: the operator limits remote requests (the backend was built from such settings),
     so a request with no meter bound (a path that is no studio step) is refused, not sent
     uncounted: a path added later cannot slip past the limit unnoticed."""
+    if _free.get():
+        return
     meter = _meter.get()
     if meter is not None:
         meter.count()

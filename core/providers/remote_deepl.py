@@ -198,11 +198,15 @@ class DeepLTranslator:
                 self._translator = translator
             return self._translator
 
-    def _call(self, fn, what: str):
-        """fn() with every failure as one ProviderError sentence."""
+    def _call(self, fn, what: str, counted: bool = True):
+        """fn() with every failure as one ProviderError sentence. `counted=False` for listings
+        (languages, glossaries, usage): they translate nothing and are not counted (core.limits)."""
         import deepl
 
         try:
+            if not counted:
+                with metering.free():
+                    return fn()
             return fn()
         except _Failure as failure:
             if failure.kind == "timeout":
@@ -259,7 +263,9 @@ class DeepLTranslator:
 
     def _target_languages(self) -> list[Any]:
         if self._languages is None:
-            self._languages = list(self._call(lambda: self.client.get_target_languages(), "language list"))
+            self._languages = list(
+                self._call(lambda: self.client.get_target_languages(), "language list", counted=False)
+            )
         return self._languages
 
     def languages(self) -> list[Language]:
@@ -284,7 +290,7 @@ class DeepLTranslator:
 
     def _glossary_pairs(self) -> set[tuple[str, str]]:
         if self._pairs is None:
-            pairs = self._call(lambda: self.client.get_glossary_languages(), "glossary language list")
+            pairs = self._call(lambda: self.client.get_glossary_languages(), "glossary language list", counted=False)
             self._pairs = {(p.source_lang.upper(), p.target_lang.upper()) for p in pairs}
         return self._pairs
 
@@ -294,7 +300,7 @@ class DeepLTranslator:
         name = f"visutale-{digest[:16]}"
         if name in self._glossaries:
             return self._glossaries[name]
-        for info in self._call(lambda: self.client.list_glossaries(), "glossary list"):
+        for info in self._call(lambda: self.client.list_glossaries(), "glossary list", counted=False):
             if (
                 info.name == name
                 and info.source_lang.upper() == source
@@ -346,7 +352,7 @@ class DeepLTranslator:
 
     def usage(self) -> str:
         """The account's use this billing period, as a sentence."""
-        usage = self._call(lambda: self.client.get_usage(), "usage request")
+        usage = self._call(lambda: self.client.get_usage(), "usage request", counted=False)
         character = usage.character
         if character.valid:
             percent = 100 * character.count / character.limit if character.limit else 0

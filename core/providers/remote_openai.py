@@ -283,16 +283,14 @@ class _Service:
 
     # --- calls ---------------------------------------------------------------------------
 
-    def call(self, fn: Callable[[], T], what: str = "request", counted: bool = True) -> T:
+    def call(self, fn: Callable[[], T], what: str = "request") -> T:
         """fn(), retrying 429 and 5xx after a bounded backoff; failures as ProviderError. Each
-        request, every retry too, is counted before it is sent (`core.providers.metering`); only
-        the model list (`counted=False`: it runs no model) is not."""
+        request, every retry too, is counted before it is sent (`core.providers.metering`)."""
         import openai
 
         attempt = 0
         while True:
-            if counted:
-                metering.count(required=self.metered)
+            metering.count(required=self.metered)
             try:
                 return fn()
             except (openai.RateLimitError, openai.InternalServerError) as error:
@@ -392,7 +390,8 @@ class _Service:
             return []
 
     def list_models(self) -> list[str]:
-        return sorted(m.id for m in self.call(lambda: list(self.client.models.list()), "model list", counted=False))
+        with metering.free():  # a listing runs no model
+            return sorted(m.id for m in self.call(lambda: list(self.client.models.list()), "model list"))
 
     # --- chat ----------------------------------------------------------------------------
 
