@@ -136,13 +136,17 @@ class Quota:
             return []
         made, sent = self.usage(space_id)
         share = max(share, 1)
+        each = "" if share == 1 else ", {} each"  # a class: what one of its people may use
         lines = []
         if self.limits.stories_per_space is not None:
-            lines.append(f"{stories()} of {self.limits.stories_per_space * share} stories")
+            most = self.limits.stories_per_space
+            lines.append(f"{stories()} of {most * share} stories" + each.format(most))
         if self.limits.pictures_per_hour is not None:
-            lines.append(f"{made} of {self.limits.pictures_per_hour * share} pictures this hour")
+            most = self.limits.pictures_per_hour
+            lines.append(f"{made} of {most * share} pictures this hour" + each.format(most))
         if self.limits.remote_calls_per_day is not None:
-            lines.append(f"{sent} of {self.limits.remote_calls_per_day * share} remote requests today")
+            most = self.limits.remote_calls_per_day
+            lines.append(f"{sent} of {most * share} remote requests today" + each.format(most))
         return lines
 
     @contextmanager

@@ -250,7 +250,7 @@ def test_in_a_class_one_pupil_cannot_use_up_the_class(data_dir, cat_bytes) -> No
         drawn[name] = len(illustrator.jobs)
     assert drawn == {"Mia": 2, "Tom": 2}
     teacher = Store(data_dir).as_person(ADA, room.id, limits=limits)
-    assert teacher.limits_used(room.id) == ["2 of 3 stories", "4 of 6 pictures this hour"]
+    assert teacher.limits_used(room.id) == ["2 of 3 stories, 1 each", "4 of 6 pictures this hour, 2 each"]
 
 
 def test_deepl_translations_are_counted_where_sent_and_its_listings_are_free(data_dir, cat_bytes) -> None:
