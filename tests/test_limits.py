@@ -279,3 +279,29 @@ def test_deepl_translations_are_counted_where_sent_and_its_listings_are_free(dat
         with pytest.raises(LimitReached):
             list(studio.translate(ada, story, translator, "fr"))
         assert len(server.requests_to("/translate")) == sent  # none more
+
+
+def test_a_retried_request_counts_beyond_what_the_step_reserved(data_dir, cat_bytes) -> None:
+    """A step reserves what it expects to send; a retry after a server error is another request
+    to the server, counted where it is sent, and refused once the limit is used up."""
+    from core.providers.remote_openai import RemoteIllustrator
+    from tests.fake_servers import FakeOpenAI, Fault
+
+    limits = Limits(remote_calls_per_day=3)
+    ada = Store(data_dir).as_person(ADA, limits=limits)
+    story = studio.start_story(ada, cat_bytes, "cat.jpg")
+    studio.edit_caption(ada, story, "A cat.")
+    list(studio.write_draft(ada, story, ScriptedWriter(story_of("Cat", "One cat.", "Two cats."))))
+    with FakeOpenAI() as server:
+        settings = load_settings(
+            env={"OPENAI_BASE_URL": server.base_url, "VISUTALE_LIMIT_REMOTE_CALLS_PER_DAY": "3"}, secrets={}
+        )
+        illustrator = RemoteIllustrator.from_settings(settings)
+        illustrator.service.backoff_s = 0.0
+        server.inject(Fault(status=500, path="/images"))  # the first picture is asked twice
+        list(studio.illustrate(ada, story, illustrator))  # reserves 2, sends 3
+        pictures = server.requests_to("/images")
+        assert len(pictures) == 3 and Quota(data_dir, limits).usage(ada.space.id)[1] == 3
+        with pytest.raises(LimitReached):
+            list(studio.illustrate(ada, story, illustrator, page_ids=[story.draft.pages[0].id]))
+        assert len(server.requests_to("/images")) == 3
