@@ -199,3 +199,22 @@ def test_the_join_page_keeps_counting_wrong_codes_after_a_reload(data_dir) -> No
     refused = attempt(room.code)
     assert "Too many wrong codes" in refused.error[0].value
     assert not Classrooms(data_dir).get(room.id, person("teacher")).pupils  # nobody joined
+
+
+def test_the_teacher_sees_a_story_a_pupil_deleted(data_dir, cat_bytes) -> None:
+    """A pupil's deleted story took its history with it: the Classroom page showed nothing of it."""
+    teacher = signed_in("teacher", "Ms Rossi")
+    code = open_class(teacher, "Class 4b")
+    seat, _ = Classrooms(data_dir).join(code, "Mia")
+    store = Store(data_dir).as_person(seat.person, seat.class_id)
+    story = studio.start_story(store, cat_bytes, "m.jpg")
+    studio.edit_caption(store, story, "A ginger cat.")
+    list(studio.write_draft(store, story, OfflineWriter()))
+    title = store.load(story.id).title
+    studio.delete_story(store, story.id)
+
+    teacher.run()
+    assert not teacher.exception, teacher.exception
+    deleted = [d.value for d in teacher.dataframe if "Deleted by" in d.value.columns]
+    assert len(deleted) == 1 and list(deleted[0]["Story"]) == [title] and list(deleted[0]["Deleted by"]) == ["Mia"]
+    assert "**Deleted (1)**" in _texts(teacher)
