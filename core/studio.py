@@ -141,7 +141,10 @@ def _may_change(store: Store, story: Story, engine: str | None = None, calls: in
     if engine is not None:
         store.charge(story.id, pictures=pictures, remote_calls=remote)
     story_id = story.id
-    take = lambda n: store.charge(story_id, remote_calls=n)  # noqa: E731
+
+    def take(requests: int) -> None:
+        store.charge(story_id, remote_calls=requests)
+
     metering.bind(metering.Meter(take, prepaid=remote, key=(id(store), story_id)))
 
 
