@@ -20,14 +20,13 @@ decide access themselves.
 
 from __future__ import annotations
 
-import time
 from typing import Literal
 
 import streamlit as st
 
 from core.errors import InputError
 from core.people.addresses import People
-from core.people.classes import Classrooms, JoinThrottle, Seat
+from core.people.classes import Classrooms, Seat
 from core.people.spaces import LINK_KEY, Person, Spaces, new_link_key
 from core.settings import Settings
 from core.storage.datadir import data_dir_of
@@ -107,7 +106,12 @@ def person(settings: Settings) -> Person | None:
         st.error(str(error))
         return None
     if st.session_state.get("identity_remembered") != who.id:  # once per session: others find them by e-mail
-        People(data_dir_of(settings)).remember(who, claims)
+        if not People(data_dir_of(settings)).remember(who, claims):
+            st.warning(
+                "Your e-mail address is already linked to another sign-in on this studio, so people who "
+                "share with that address reach that account, not this one. Ask the studio's operator if "
+                "that is wrong."
+            )
         st.session_state["identity_remembered"] = who.id
     return who
 
@@ -159,28 +163,29 @@ def join_form(settings: Settings) -> None:
     """A pupil joins a class: its code (filled in from a scanned `?join=` link) and a first name."""
     st.subheader("Joining a class?")
     st.caption("Type the code your teacher shows and your first name. No account, no e-mail.")
-    throttle = st.session_state.setdefault("identity_join_throttle", JoinThrottle())
     with st.form("identity_join", border=False):
         code = st.text_input("Class code", value=st.query_params.get("join", ""), max_chars=12, key="identity_code")
         name = st.text_input("Your first name", max_chars=30, key="identity_first_name")
         if not st.form_submit_button("Join the class"):
             return
-    try:
-        throttle.check(time.monotonic())
-        try:
-            seat, key = Classrooms(data_dir_of(settings)).join(code, name)
-        except InputError:
-            throttle.failed(time.monotonic())
-            raise
+    try:  # wrong codes are counted per client address in the data folder: a reload resets nothing
+        seat, key = Classrooms(data_dir_of(settings)).join(code, name, address=client_address())
     except InputError as error:
         st.error(str(error))
         return
-    throttle.succeeded()
     st.session_state["space_key"] = key
     st.session_state["identity_seat"] = seat
     st.query_params.pop("join", None)
     st.query_params["space"] = key
     st.rerun()
+
+
+def client_address() -> str:
+    """The address of the browser's connection, as the server sees it ("unknown" where Streamlit
+    cannot tell: on localhost, in tests). Forwarded-for headers are not trusted: anyone can write
+    them. Behind a reverse proxy every pupil shares the proxy's address (and its throttle)."""
+    address = st.context.ip_address
+    return address if isinstance(address, str) and address else "unknown"
 
 
 def sidebar(settings: Settings, who: Person) -> None:

@@ -102,6 +102,18 @@ stories = classes.stories(room.id, store)
 blocked: dict[str, list] = {}  # what the safety check stopped, per person (kept with the class)
 for attempt in classes.blocked(room.id, who):
     blocked.setdefault(attempt.person, []).append(attempt)
+deleted: dict[str, list] = {}  # stories deleted from the class, per owner (their history went with them)
+for gone in store.deletions(room.id):
+    deleted.setdefault(gone.owner, []).append(gone)
+
+
+def _show_deleted(gone: list) -> None:
+    st.markdown(f"**Deleted ({len(gone)})**")
+    st.dataframe(
+        [{"When (UTC)": f"{d.time:%d %b %H:%M}", "Story": d.title, "Deleted by": d.name or d.person} for d in gone],
+        hide_index=True,
+        width="stretch",
+    )
 
 
 def _show_blocked(attempts: list) -> None:
@@ -156,6 +168,8 @@ for pupil in room.pupils:
     with st.expander(f"{pupil.name} · {len(own)} {'story' if len(own) == 1 else 'stories'}{flag}"):
         if stopped:
             _show_blocked(stopped)
+        if deleted.get(pupil.id):
+            _show_deleted(deleted[pupil.id])
         for summary in own:
             line, open_box, read_box, approve_box = st.columns([4, 1, 1, 2])
             line.markdown(f"**{_ui.literal(summary.title)}**  \n{summary.pages} pages")
@@ -166,10 +180,10 @@ for pupil in room.pupils:
             if room.review and summary.id in room.approved:
                 approve_box.caption("Approved for printing")
                 if approve_box.button("Withdraw approval", key=f"classroom_withdraw_{summary.id}"):
-                    classes.approve(room.id, who, summary.id, approved=False)
+                    studio.approve_story(classes, room.id, who, summary.id, approved=False)
                     st.rerun()
             elif room.review and approve_box.button("Approve printing", key=f"classroom_approve_{summary.id}"):
-                classes.approve(room.id, who, summary.id)
+                studio.approve_story(classes, room.id, who, summary.id)
                 st.rerun()
         if room.open and st.button("Reset this pupil's link", key=f"classroom_reset_{pupil.id}"):
             with _ui.shows_errors():

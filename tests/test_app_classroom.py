@@ -176,3 +176,46 @@ def test_the_teacher_sees_what_each_pupil_did_takes_one_out_and_reopens_the_clas
     assert any(f"Class code: `{reopened.code}`" in m.value for m in teacher.markdown)
     tom.run()
     assert not tom.error and any("pupil in Class 4b" in m.value for m in tom.sidebar.markdown)
+
+
+def test_the_join_page_keeps_counting_wrong_codes_after_a_reload(data_dir) -> None:
+    """Five wrong codes, then a reload (a new browser session): the sixth try is still slowed down,
+    because the count lives on the server, per client address, not in the session."""
+    room = Classrooms(data_dir).open_class(person("teacher"), "Class 4b")
+    wrong = "ZZZZZZ" if room.code != "ZZZZZZ" else "YYYYYY"
+
+    def attempt(code: str) -> AppTest:
+        at = _app()  # a fresh session each time, as a reload makes
+        at.secrets["auth"] = AUTH
+        at.user = {"is_logged_in": False}
+        at.run()
+        at.text_input(key="identity_code").set_value(code)
+        at.text_input(key="identity_first_name").set_value("Max")
+        _click(at, "Join the class")
+        assert not at.exception, at.exception
+        return at
+
+    for _ in range(5):
+        assert "There is no open class with that code" in attempt(wrong).error[0].value
+    refused = attempt(room.code)
+    assert "Too many wrong codes" in refused.error[0].value
+    assert not Classrooms(data_dir).get(room.id, person("teacher")).pupils  # nobody joined
+
+
+def test_the_teacher_sees_a_story_a_pupil_deleted(data_dir, cat_bytes) -> None:
+    """A pupil's deleted story took its history with it: the Classroom page showed nothing of it."""
+    teacher = signed_in("teacher", "Ms Rossi")
+    code = open_class(teacher, "Class 4b")
+    seat, _ = Classrooms(data_dir).join(code, "Mia")
+    store = as_person(Store(data_dir), seat.person, seat.class_id)
+    story = studio.start_story(store, cat_bytes, "m.jpg")
+    studio.edit_caption(store, story, "A ginger cat.")
+    list(studio.write_draft(store, story, OfflineWriter()))
+    title = store.load(story.id).title
+    studio.delete_story(store, story.id)
+
+    teacher.run()
+    assert not teacher.exception, teacher.exception
+    deleted = [d.value for d in teacher.dataframe if "Deleted by" in d.value.columns]
+    assert len(deleted) == 1 and list(deleted[0]["Story"]) == [title] and list(deleted[0]["Deleted by"]) == ["Mia"]
+    assert "**Deleted (1)**" in _texts(teacher)

@@ -36,3 +36,36 @@ def test_the_sidebar_says_what_the_space_has_used_of_its_limits(data_dir, cat_by
     at.file_uploader[0].set_value(("cat.jpg", cat_bytes, "image/jpeg")).run()
     _click(at, "Start a story with this photo")
     assert any("1 of 5 stories" in c.value for c in at.sidebar.caption)
+
+
+def test_with_the_remote_limit_used_up_the_classroom_pdf_sends_no_request(data_dir, cat_bytes, monkeypatch) -> None:
+    """In the browser each classroom PDF sent one more request while the sidebar read "1 of 1"."""
+    from core import studio
+    from core.people.limits import Limits, Quota
+    from core.people.spaces import PERSONAL
+    from tests.doubles import ScriptedWriter, story_of
+    from tests.fake_servers import FakeOpenAI
+    from tests.test_app_flow import _page
+
+    store = Store(data_dir)
+    story = studio.start_story(store, cat_bytes, "cat.jpg")
+    studio.edit_caption(store, story, "A ginger cat.")
+    list(studio.write_draft(store, story, ScriptedWriter(story_of("Pim's day", "Pim sat on the mat.", "Pim ran."))))
+    Quota(data_dir, Limits(remote_calls_per_day=1)).take(PERSONAL, remote_calls=1)  # used up
+    with FakeOpenAI() as server:
+        monkeypatch.setenv("VISUTALE_WRITER", "remote")
+        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-app-limits")
+        monkeypatch.setenv("VISUTALE_LIMIT_REMOTE_CALLS_PER_DAY", "1")
+        at = _app()
+        at.session_state["story_id"] = story.id
+        at.run()
+        _page(at, "pages/export.py")
+        at.checkbox(key="export_classroom").check().run()
+        for _ in range(3):
+            _click(at, "Make the PDF")
+            assert not at.exception, at.exception
+            assert any("limit_remote_calls_per_day" in e.value for e in at.error), [e.value for e in at.error]
+        assert server.requests == []
+    assert any("1 of 1 remote requests today" in c.value for c in at.sidebar.caption)
+    assert Quota(data_dir, Limits(remote_calls_per_day=1)).usage(PERSONAL) == (0, 1)

@@ -153,3 +153,31 @@ def test_a_personal_studio_is_one_space_with_nobody_to_sign_in(data_dir, cat_byt
     assert library_ids(at) == {old.id, new}
     assert "space" not in at.query_params
     assert not [b for b in at.button if b.key and b.key.startswith("library_share")]  # nobody to share with
+
+
+def test_a_second_account_claiming_a_signed_in_address_is_told_and_gets_no_shares(data_dir, cat_bytes) -> None:
+    """A second account whose token said bob@example.com (verified) took shares meant for Bob."""
+    from core.people.addresses import People
+
+    bob = signed_in("bob", "Bob")
+    bob.user = {**bob.user, "email": "bob@example.com", "email_verified": True}
+    bob.run()
+    impostor = _app()
+    impostor.secrets["auth"] = AUTH
+    impostor.user = {
+        "is_logged_in": True,
+        "iss": "https://other-issuer.example",
+        "sub": "bob",
+        "name": "Bob?",
+        "email": "BOB@example.com",
+        "email_verified": True,
+    }
+    impostor.run()
+    assert not impostor.exception, impostor.exception
+    assert any("already linked to another sign-in" in w.value for w in impostor.warning)
+    assert People(data_dir).find("bob@example.com") == person("bob").id
+
+    alice = signed_in("alice", "Alice")
+    alices = start_story(alice, cat_bytes)
+    as_person(Store(data_dir), person("alice")).share(alices, "bob@example.com", "view")
+    assert library_ids(bob) == {alices} and library_ids(impostor) == set()

@@ -157,3 +157,47 @@ def test_a_hostile_archive_is_refused_and_nothing_is_written(made, store, tmp_pa
         import_zip(target, bad)
     assert target.list() == []
     assert not any((tmp_path / "other" / "stories").iterdir())
+
+
+def test_a_story_with_every_format_exported_comes_back_whole_from_its_own_zip(made, store: Store, tmp_path) -> None:
+    """The archive the studio itself writes, with a PDF, a print PDF, an EPUB, a web reader, a video
+    and the narration in it, imports with the same drafts, pictures, audio and exports (an MP4 in
+    the ZIP was refused as "KeyError: 'mp4'")."""
+    list(studio.export_pdf(store, made, trim="A4", crop_marks=True))
+    for name in ("epub", "html", "mp4"):
+        list(studio.export_file(store, made, name))
+    list(studio.export_file(store, made, "zip"))
+    made = store.load(made.id)
+    assert [e.format for e in made.exports] == ["pdf", "pdf", "epub", "html", "mp4", "zip"]
+    data = store.export_path(made.id, made.exports[-1].token, "zip").read_bytes()
+
+    elsewhere = as_person(Store(tmp_path / "other"), BOB)
+    imported = import_zip(elsewhere, data)
+    assert content(imported) == content(made)
+    assert imported.audio_names() == made.audio_names() and imported.image_names() == made.image_names()
+    carried = [e for e in made.exports if e.format != "zip"]  # the ZIP does not hold itself
+    kept = ["token", "url", "created"]
+    assert [e.model_dump(exclude=set(kept)) for e in imported.exports] == [
+        e.model_dump(exclude=set(kept)) for e in carried
+    ]
+    assert [e.trim for e in imported.exports][:2] == [None, "A4"]
+    for mine, theirs in zip(imported.exports, carried, strict=True):
+        extension = "pdf" if mine.format == "pdf" else mine.format
+        assert mine.token != theirs.token and mine.url is None  # its own, unpublished: links were the other studio's
+        assert (
+            elsewhere.export_path(imported.id, mine.token, extension).read_bytes()
+            == store.export_path(made.id, theirs.token, extension).read_bytes()
+        )
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert any(n.endswith(".mp4") for n in archive.namelist())
+
+
+def test_an_exported_file_that_is_not_what_its_name_says_is_refused(made, store: Store, tmp_path) -> None:
+    list(studio.export_file(store, made, "html"))
+    made = store.load(made.id)
+    data = export_zip(store, made)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        entries = {n: archive.read(n) for n in archive.namelist()}
+    entries["exports/" + "b" * 32 + ".mp4"] = b"<html>not a video</html>"
+    with pytest.raises(InputError, match="not the kind of file its name says"):
+        import_zip(as_person(Store(tmp_path / "other"), BOB), zip_of(entries))

@@ -103,3 +103,67 @@ def test_a_duplicate_starts_its_own_history(store, cat_bytes) -> None:
     studio.edit_caption(store, story, "A cat.")
     copy = studio.duplicate_story(store, story.id)
     assert [e.step for e in store.history(copy.id)] == ["duplicate"]
+
+
+def test_a_deleted_story_leaves_a_record_its_spaces_owner_sees(data_dir, cat_bytes, capsys) -> None:
+    """A pupil's deleted story took its history with it and the teacher's `class show` no longer
+    listed it. The deletion is kept with the space: who, which story, its title, when."""
+    from core.cli import main
+    from core.errors import InputError
+    from core.people.classes import Classrooms
+
+    classes = Classrooms(data_dir)
+    room = classes.open_class(ADA, "Class 4b")
+    mia, _ = classes.join(room.code, "Mia")
+    pupil = as_person(Store(data_dir), mia.person, mia.class_id)
+    story = studio.start_story(pupil, cat_bytes, "cat.jpg")
+    studio.edit_caption(pupil, story, "A cat.")
+    list(studio.write_draft(pupil, story, ScriptedWriter(story_of("Pim's secret", "One."))))
+    studio.delete_story(pupil, story.id)
+
+    teacher = as_person(Store(data_dir), ADA, room.id)
+    [gone] = teacher.deletions(room.id)
+    assert (gone.story, gone.title, gone.owner, gone.person, gone.name) == (
+        story.id,
+        "Pim's secret",
+        mia.person.id,
+        mia.person.id,
+        "Mia",
+    )
+    assert gone.time.tzinfo is not None
+    with pytest.raises(InputError, match="no such space"):
+        pupil.deletions(room.id)  # a pupil does not read the class's record
+    assert main(["class", "show", room.id, "--as", ADA.id, "--data-dir", str(data_dir)]) == 0
+    shown = capsys.readouterr().out
+    assert f"deleted {gone.time:%Y-%m-%d %H:%M} UTC by Mia: {story.id}  Pim's secret" in shown
+
+    # in a team, and in a person's own space, the same: the owner sees what was deleted
+    team = Spaces(data_dir).create("team", ADA, "Spring")
+    Spaces(data_dir).set_role(team.id, ADA, BEN.id, "editor")
+    ben = as_person(Store(data_dir), BEN, team.id)
+    studio.delete_story(ben, studio.start_story(ben, cat_bytes, "b.jpg").id)
+    assert [d.name for d in as_person(Store(data_dir), ADA, team.id).deletions(team.id)] == ["Ben"]
+    with pytest.raises(InputError):
+        ben.deletions(team.id)
+    own = as_person(Store(data_dir), BEN)
+    studio.delete_story(own, studio.start_story(own, cat_bytes, "c.jpg").id)
+    assert [d.person for d in own.deletions()] == [BEN.id]
+
+
+def test_a_teachers_approval_is_in_the_storys_history(data_dir, cat_bytes) -> None:
+    from core.people.classes import Classrooms
+
+    classes = Classrooms(data_dir)
+    room = classes.open_class(ADA, "Class 4b")
+    classes.set_review(room.id, ADA, True)
+    mia, _ = classes.join(room.code, "Mia")
+    pupil = as_person(Store(data_dir), mia.person, mia.class_id)
+    story = studio.start_story(pupil, cat_bytes, "cat.jpg")
+    studio.approve_story(classes, room.id, ADA, story.id)
+    studio.approve_story(classes, room.id, ADA, story.id, approved=False)
+    entries = pupil.history(story.id)
+    assert [(e.step, e.person, e.name) for e in entries[-2:]] == [
+        ("approve", ADA.id, "Ada"),
+        ("withdraw", ADA.id, "Ada"),
+    ]
+    assert [e.step for e in entries] == ["start", "photo", "approve", "withdraw"]  # each once

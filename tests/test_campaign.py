@@ -272,3 +272,22 @@ def test_the_body_does_not_repeat_a_product_the_headline_already_names():
                     assert "Harbour Morning Blend" not in v.body, (language, v)
                 last = v.body.rsplit(". ", 1)[-1].rstrip(".!").lower()
                 assert last not in v.headline.lower(), (language, v)  # "..., made to share" / "Made to share."
+
+
+def _published_campaign(store: Store, publisher):
+    story = steps.start_campaign(store, (SAMPLES / "coffee.jpg").read_bytes(), "coffee.jpg", KIT)
+    steps.update_campaign(store, story, product="Harbour Morning Blend", name="Autumn launch")
+    list(steps.write_copy(store, story, OfflineWriter(), 1))
+    list(steps.export_campaign(store, story, publisher=publisher))
+    return store.load(story.id)
+
+
+def test_deleting_a_campaign_unpublishes_its_deck_and_zip(store: Store, tmp_path: Path):
+    publisher = StaticFolder(tmp_path / "static", "http://studio.test")
+    story = _published_campaign(store, publisher)
+    folder = tmp_path / "static" / "exports" / story.campaign.exports[-1].token
+    assert {p.name for p in folder.iterdir()} == {"deck.pdf", "campaign.zip"}
+    from core import studio
+
+    assert studio.delete_story(store, story.id, publisher=publisher) == 1
+    assert not folder.exists()  # both links now answer 404

@@ -225,19 +225,61 @@ def _signin_page(data_dir):
     return at
 
 
-def test_a_session_that_keeps_guessing_codes_is_slowed_down() -> None:
-    throttle = JoinThrottle(allowed=3, wait=60)
-    for at in (0, 1, 2):
-        throttle.check(at)
-        throttle.failed(at)
+class Clock:
+    def __init__(self) -> None:
+        self.at = 1000.0
+
+    def __call__(self) -> float:
+        return self.at
+
+
+def test_an_address_that_keeps_guessing_codes_is_slowed_down_whatever_session_it_uses(data_dir) -> None:
+    """The throttle is kept in the data folder per client address: a new session (a reload), another
+    process or replica, counts on from where the last one stopped; another address is not slowed."""
+    clock = Clock()
+
+    def replica() -> JoinThrottle:  # each ask as a fresh session or another studio process would
+        return JoinThrottle(data_dir, allowed=3, wait=60, clock=clock)
+
+    for _ in range(3):
+        replica().check("203.0.113.7")
+        replica().failed("203.0.113.7")
+        clock.at += 1
     with pytest.raises(InputError, match="Too many wrong codes: wait 59 seconds"):
-        throttle.check(3)
-    throttle.check(63)  # a minute later: one more try
-    throttle.failed(63)
+        replica().check("203.0.113.7")
+    replica().check("198.51.100.2")  # somebody else's address
+    clock.at += 60  # a minute later: one more try
+    replica().check("203.0.113.7")
+    replica().failed("203.0.113.7")
     with pytest.raises(InputError, match="Too many"):
-        throttle.check(64)
-    throttle.succeeded()
-    throttle.check(65)
+        replica().check("203.0.113.7")
+    replica().succeeded("203.0.113.7")
+    replica().check("203.0.113.7")
+    assert not any("203.0.113.7" in p.read_text() for p in (data_dir / "classes" / "throttle").glob("*"))
+
+
+def test_wrong_codes_to_join_are_counted_per_address_and_a_right_one_clears_them(classes: Classrooms) -> None:
+    room = classes.open_class(TEACHER, "Class 4b")
+    wrong = next(c * CODE_LENGTH for c in CODE_ALPHABET if c * CODE_LENGTH != room.code)
+    for _ in range(5):
+        with pytest.raises(InputError, match=NO_SUCH_CODE):
+            classes.join(wrong, "Mia", address="203.0.113.7")
+    with pytest.raises(InputError, match="Too many wrong codes"):
+        classes.join(room.code, "Mia", address="203.0.113.7")  # even the right code waits
+    seat, _ = classes.join(room.code, "Tom", address="198.51.100.2")
+    assert seat.class_name == "Class 4b"
+
+
+def test_a_class_takes_a_lessons_worth_of_joins_an_hour(classes: Classrooms, monkeypatch) -> None:
+    import core.people.classes as classes_module
+
+    monkeypatch.setattr(classes_module, "CLASS_JOINS_PER_HOUR", 3)
+    room = classes.open_class(TEACHER, "Class 4b")
+    for n in range(3):
+        classes.join(room.code, "Mia", address=f"203.0.113.{n}")
+    with pytest.raises(InputError, match="Many pupils joined this class in the last hour"):
+        classes.join(room.code, "Tom", address="203.0.113.99")
+    assert len(classes.get(room.id, TEACHER).pupils) == 3
 
 
 def test_a_removed_pupils_link_stops_and_their_stories_stay_with_the_teacher(store, classes, cat_bytes) -> None:

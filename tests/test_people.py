@@ -31,10 +31,43 @@ def test_an_unverified_address_is_not_kept_so_nobody_can_capture_another_persons
         assert people.find("bob@example.com") is None, claim
     with pytest.raises(InputError, match="Nobody has signed in to this studio as bob@example.com"):
         people.resolve("bob@example.com")
+    people.remember(MALLORY, {"email": "bob@example.com"})  # nobody has it yet: still not kept
+    people.remember(MALLORY, {"email": "bob@example.com", "email_verified": False})
+    assert people.find("bob@example.com") is None
     people.remember(BOB, {"email": "bob@example.com", "email_verified": True})
     people.remember(MALLORY, {"email": "bob@example.com"})  # no verification claim
     people.remember(MALLORY, {"email": "bob@example.com", "email_verified": False})
     assert people.find("bob@example.com") == BOB.id
+
+
+def test_a_second_account_claiming_a_bound_address_is_refused_the_shares_and_logged(tmp_path, cat_bytes, caplog):
+    """The newest verified sign-in took the address: another issuer's account (or another subject
+    at the same issuer) whose token said bob@example.com, verified, got what was shared with Bob."""
+    from core import studio
+
+    people = People(tmp_path)
+    people.remember(BOB, {"email": "bob@example.com", "email_verified": True})
+    other_issuer = Person(id="oidc:https://evil.example:bob", name="Not Bob")
+    other_subject = Person(id="oidc:https://id.example:bob2", name="Bob too")
+    with caplog.at_level("WARNING", logger="visutale.people"):
+        answers = [
+            people.remember(c, {"email": "BOB@example.com", "email_verified": True})
+            for c in (other_issuer, other_subject)
+        ]
+    assert people.find("bob@example.com") == BOB.id
+    assert answers == [False, False]  # the page tells them their address is bound elsewhere
+    conflicts = [r.getMessage() for r in caplog.records if "conflict" in r.getMessage()]
+    assert len(conflicts) == 2 and other_issuer.id in conflicts[0] and BOB.id in conflicts[0]
+    assert "bob@example.com" not in " ".join(conflicts).lower()  # the address itself stays out of the log
+
+    alice = as_person(Store(tmp_path), ALICE)
+    story = studio.start_story(alice, cat_bytes, "cat.jpg")
+    alice.share(story.id, "bob@example.com", "view")
+    assert as_person(Store(tmp_path), BOB).level(story.id) == Level.VIEW
+    for claimant in (other_issuer, other_subject):
+        assert as_person(Store(tmp_path), claimant).level(story.id) == Level.NONE
+    assert people.remember(Person(id=BOB.id, name="Robert"), {"email": "bob@example.com", "email_verified": True})
+    assert people.find("bob@example.com") == BOB.id  # Bob himself signs in again: still his
 
 
 def test_an_address_nobody_signed_in_with_is_refused_with_what_to_do(tmp_path):

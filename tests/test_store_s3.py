@@ -353,3 +353,22 @@ def test_classes_and_limits_are_kept_in_the_bucket_too(store: Store, cat_bytes) 
     quota.take(seat.class_id, pictures=2)
     with pytest.raises(LimitReached):
         Quota(store.data, Limits(pictures_per_hour=3)).take(seat.class_id, pictures=2)
+
+
+def test_deleting_a_campaign_takes_its_presigned_deck_and_zip_down(store: Store) -> None:
+    from core.campaign import steps
+    from core.campaign.brand import default_kit
+    from core.offline.writer import OfflineWriter
+
+    publisher = ObjectStorePublisher(store.data)
+    campaign = steps.start_campaign(store, (SAMPLES / "coffee.jpg").read_bytes(), "coffee.jpg", default_kit())
+    list(steps.write_copy(store, campaign, OfflineWriter(), 1))
+    list(steps.export_campaign(store, campaign, publisher=publisher))
+    record = store.load(campaign.id).campaign.exports[-1]
+    for link in (record.url, record.zip_url):
+        with urllib.request.urlopen(link) as answer:
+            assert answer.status == 200
+    studio.delete_story(store, campaign.id, publisher=publisher)
+    for link in (record.url, record.zip_url):
+        with pytest.raises(urllib.error.HTTPError):
+            urllib.request.urlopen(link)

@@ -62,7 +62,7 @@ def run_class(args: argparse.Namespace, settings: Settings, store: Store) -> Non
     elif args.action == "approve":
         if not args.value:
             raise InputError("class approve needs the story id.")
-        classes.approve(room.id, teacher, args.value, approved=not args.withdraw)
+        studio.approve_story(classes, room.id, teacher, args.value, approved=not args.withdraw)
         print(f"{'withdrawn' if args.withdraw else 'approved'}: {args.value}")
     elif args.action == "reset-link":
         print(classes.reset_link(room.id, teacher, _pupil(room, args.pupil)))
@@ -99,6 +99,7 @@ def _show(room: Classroom, classes: Classrooms, store: Store) -> None:
     print(f"{room.name}  ({f'code {room.code}' if room.open else 'closed'}; review {'on' if room.review else 'off'})")
     stories = classes.stories(room.id, store)
     stopped = classes.blocked(room.id, store.person)  # what the safety check stopped (core.classroom.safety)
+    deleted = store.deletions(room.id)  # a deleted story's history went with it: this is what is left
     for pupil in [*room.pupils, *room.former]:
         gone = " (no longer in the class)" if pupil in room.former else ""
         print(f"- {pupil.name}{gone}  {pupil.id}")
@@ -106,6 +107,11 @@ def _show(room: Classroom, classes: Classrooms, store: Store) -> None:
             if owner is not None and owner.id == pupil.id:
                 approved = "  approved" if summary.id in room.approved else ""
                 print(f"    {summary.id}  {summary.title}  ({summary.pages} pages){approved}")
+        for gone_story in (d for d in deleted if d.owner == pupil.id):
+            print(
+                f"    deleted {gone_story.time:%Y-%m-%d %H:%M} UTC by {gone_story.name or gone_story.person}: "
+                f"{gone_story.story}  {gone_story.title}"
+            )
         for attempt in (a for a in stopped if a.person == pupil.id):
             text = " ".join(attempt.text.split())
             print(

@@ -16,8 +16,11 @@ name; a story that refers to an image or a sound the archive lacks; a story docu
 validate.
 
 The imported story is the same story under a new id, owned by the importer, in the space their
-store starts stories in. Its PDFs are not carried over: their links and QR codes belonged to the
-other studio, and the story prints again here.
+store starts stories in, with the same exports: every file the archive holds is kept beside the
+new story under a new token, unpublished (a link or QR code printed in it belonged to the other
+studio; publishing again here makes new ones). A record whose file the archive lacks (an earlier
+ZIP, a file that was gone) is left out, and a class that reviews before printing keeps none until
+the teacher approves.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import hashlib
 import io
 import json
 import re
+import secrets
 import stat
 import zipfile
 import zlib
@@ -35,7 +39,7 @@ from pydantic import ValidationError
 
 from core.errors import InputError
 from core.storage.store import Store
-from core.story import AUDIO_NAME, IMAGE_NAME, Story
+from core.story import AUDIO_NAME, IMAGE_NAME, ExportRecord, Story
 
 FORMAT = 1
 MAX_ENTRIES = 4000  # a 24-page book with every version of every picture is far below this
@@ -43,6 +47,9 @@ MAX_TOTAL_BYTES = 1024**3  # everything, uncompressed
 MAX_ENTRY_BYTES = 256 * 1024**2
 MAX_RATIO = 200  # uncompressed / compressed, for entries large enough to matter
 EXPORT_NAME = re.compile(r"^exports/[0-9A-Za-z]{8,64}\.(pdf|epub|html|mp4|zip)$")
+# What each kind of file starts with. MP4 and M4A (ISO base media files) open with a box whose
+# size comes first, so their signature is the box type at byte 4: see `_looks_like`.
+ISO_MEDIA = ("mp4", "m4a")
 MAGIC = {
     "png": (b"\x89PNG\r\n\x1a\n",),
     "jpg": (b"\xff\xd8\xff",),
@@ -58,6 +65,13 @@ MAGIC = {
     "zip": (b"PK\x03\x04",),
     "html": (b"<!DOCTYPE", b"<!doctype", b"<html"),
 }
+
+
+def _looks_like(extension: str, content: bytes) -> bool:
+    """Whether the file's first bytes are those of its kind (an unknown kind never is)."""
+    if extension in ISO_MEDIA:
+        return content[4:8] == b"ftyp"
+    return extension in MAGIC and content.startswith(MAGIC[extension])
 
 
 def export_zip(store: Store, story: Story) -> bytes:
@@ -110,6 +124,7 @@ class _Checked:
     story: Story
     images: dict[str, bytes]
     sounds: dict[str, bytes]
+    exports: dict[str, bytes]  # "<token>.<extension>" -> the file
 
 
 def import_zip(store: Store, data: bytes) -> Story:
@@ -121,10 +136,30 @@ def import_zip(store: Store, data: bytes) -> Story:
         store.put_image(made.id, content, name.rsplit(".", 1)[1])
     for name, content in checked.sounds.items():
         store.put_audio(made.id, content, name.rsplit(".", 1)[1])
+    exports = _carried_exports(store, made.id, checked)
     story = checked.story.model_copy(
-        deep=True, update={"id": made.id, "revision": made.revision, "created": made.created, "exports": []}
+        deep=True, update={"id": made.id, "revision": made.revision, "created": made.created, "exports": exports}
     )
     return store.save(story, step="import")
+
+
+def _carried_exports(store: Store, story_id: str, checked: _Checked) -> list[ExportRecord]:
+    """The archive's exports kept beside the new story, each under a new token and unpublished;
+    none where the importer may not print yet (a class that reviews first)."""
+    try:
+        store.check_printing(story_id)
+    except InputError:
+        return []
+    carried = []
+    for record in checked.story.exports:
+        extension = _extension(record.format)
+        content = checked.exports.get(f"{record.token}.{extension}")
+        if content is None:
+            continue
+        token = secrets.token_hex(16)
+        store.put_export(story_id, token, content, extension)
+        carried.append(record.model_copy(update={"token": token, "url": None}))
+    return carried
 
 
 def _read(data: bytes) -> _Checked:
@@ -160,13 +195,15 @@ def _read(data: bytes) -> _Checked:
     missing = story.audio_names() - set(sounds)
     if missing:
         raise InputError(f"That ZIP lacks {len(missing)} recording(s) the story needs, such as {sorted(missing)[0]}.")
-    for name, content in files.items():
-        if name.startswith("exports/") and not content.startswith(MAGIC[name.rsplit(".", 1)[1]]):
-            raise InputError(f"{name} in that ZIP is not the kind of file its name says.")
+    exports = {name[len("exports/") :]: content for name, content in files.items() if name.startswith("exports/")}
+    for name, content in exports.items():
+        if not _looks_like(name.rsplit(".", 1)[1], content):
+            raise InputError(f"exports/{name} in that ZIP is not the kind of file its name says.")
     return _Checked(
         story,
         {name: images[name] for name in sorted(story.image_names())},
         {name: sounds[name] for name in sorted(story.audio_names())},
+        exports,
     )
 
 
@@ -177,7 +214,7 @@ def _hashed(files: dict[str, bytes], folder: str, kind: str) -> dict[str, bytes]
         if hashlib.sha256(content).hexdigest() != name.split(".", 1)[0]:
             raise InputError(f"The {kind} {name} in that ZIP is damaged (its bytes do not match its name).")
         extension = name.rsplit(".", 1)[1]
-        if extension in MAGIC and not content.startswith(MAGIC[extension]):
+        if (extension in MAGIC or extension in ISO_MEDIA) and not _looks_like(extension, content):
             raise InputError(f"{name} in that ZIP is not the kind of {kind} its name says.")
     return found
 

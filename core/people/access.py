@@ -66,6 +66,14 @@ class PersonStore(Store):
                 raise InputError("In a class, your teacher decides which stories are shared.")
         return super().share(story_id, with_person, mode)
 
+    def deletions(self, space_id: str | None = None):
+        """As `Store.deletions`, for the space's owner only (a teacher, a team's lead, a person's
+        own space); anyone else is told there is no such space."""
+        space = self.space if space_id is None else self.spaces.get(space_id)
+        if space.role(self.person.id) != "owner":
+            raise InputError("There is no such space.")
+        return super().deletions(space.id)
+
     def check_printing(self, story_id: str) -> None:
         access = self._read_access(story_id)
         if access is not None:

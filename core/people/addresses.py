@@ -8,19 +8,28 @@ finds no one, and the person sharing is told to ask them to sign in once: the st
 guesses, and an unverified claim cannot capture someone else's address.
 
 An address is kept only as the hash of its normalised form, with the id and display name, one
-small file per address under `people/` (the newest verified sign-in wins).
+small file per address under `people/`. It is bound to the first verified sign-in that claims it
+(its issuer and subject): a later account, from another issuer or with another subject, whose
+token claims the same verified address does not take it over, so shares meant for the first
+never reach it. That conflict is logged for the operator (a warning on the `visutale.people`
+logger naming both person ids and the address's hash, never the address); an operator who knows
+the address really changed hands deletes its file under `people/`. The bound person's display
+name follows their newest sign-in.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 from pathlib import Path
 
 from core.errors import InputError
 from core.people.spaces import PERSON_ID, Person, valid_person_id
 from core.storage.datadir import DataDir, open_data_dir
+
+log = logging.getLogger("visutale.people")
 
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}$")
 
@@ -42,22 +51,38 @@ class People:
     def _path(self, address: str) -> str:
         return f"people/{hashlib.sha256(normal_email(address).encode()).hexdigest()[:32]}.json"
 
-    def remember(self, person: Person, claims: dict) -> None:
-        """Note who signed in with a verified address (called once per session at sign-in)."""
+    def remember(self, person: Person, claims: dict) -> bool:
+        """Note who signed in with a verified address (called once per session at sign-in).
+        False when the address is bound to another sign-in already: nothing changes, and the
+        conflict is logged for the operator."""
         address, verified = claims.get("email"), claims.get("email_verified")
         if not address or verified not in (True, "true", "True") or not person.id.startswith("oidc:"):
-            return
+            return True
         try:
             path = self._path(address)
         except InputError:
-            return
+            return True
         record = {"id": person.id, "name": person.name}
-        try:
-            if json.loads(self.data.read(path)) == record:
-                return
-        except (OSError, ValueError):
-            pass
-        self.data.write(path, json.dumps(record).encode("utf-8"))
+        with self.data.locked(f"{path}.lock"):  # two first sign-ins at once: one is first
+            try:
+                found = json.loads(self.data.read(path))
+            except (OSError, ValueError):
+                found = None
+            bound = found.get("id") if isinstance(found, dict) else None
+            if isinstance(bound, str) and PERSON_ID.match(bound) and bound != person.id:
+                log.warning(
+                    "Verified e-mail conflict: %s signed in claiming the address %s, which is bound to %s; "
+                    "refused (shares by that address keep reaching %s). Delete %s if the address changed hands.",
+                    person.id,
+                    path.rsplit("/", 1)[1].removesuffix(".json"),
+                    bound,
+                    bound,
+                    path,
+                )
+                return False
+            if found != record:
+                self.data.write(path, json.dumps(record).encode("utf-8"))
+        return True
 
     def find(self, address: str) -> str | None:
         """The person id that signed in with this verified address, or None."""

@@ -3,8 +3,13 @@
 The store writes an entry at every save (under the story's lock, so two processes never interleave
 half lines) and at every share or revoke; the studio step that saved names itself (start, photo,
 caption, ask, draft, revise, extend, edit, choose, illustrate, upscale, translate, export,
-settings, duplicate, share, revoke) and, when a model made the change, its engine. The person is
-whoever the store was opened for, so pages decide nothing here.
+settings, duplicate, import, share, revoke; a teacher's approve and withdraw, which change the
+class, not the document) and, when a model made the change, its engine. The person is whoever
+the store was opened for, so pages decide nothing here.
+
+A story's history goes with it when it is deleted, so the deletion itself is kept with its space
+(`deleted/<space id>.jsonl`): who deleted which story, its title and owner, and when. The space's
+owner sees it (a teacher sees what pupils deleted); it holds no story text beyond the title.
 
 An entry holds only the person's id and display name, the step, the engine, the revision and the
 time: never a key, a prompt or story text, so the history can be shown to anyone who may see the
@@ -17,6 +22,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from core.people.spaces import SPACE_ID
 from core.storage.datadir import DataDir
 
 KEEP_ENTRIES = 500
@@ -57,6 +63,51 @@ def append(data: DataDir, folder: str, entry: AuditEntry) -> None:
     text = path.read_text(encoding="utf-8")
     if text.count("\n") > KEEP_ENTRIES + KEEP_ENTRIES // 10:  # trim now and then, not at every save
         data.write(key, _trimmed(text, KEEP_ENTRIES).encode("utf-8"))
+
+
+class Deletion(BaseModel):
+    """One story deleted from a space: when, which, its title and owner, and who deleted it."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    time: datetime
+    story: str
+    title: str = ""
+    owner: str
+    person: str
+    name: str = ""
+
+
+def _deletions_key(space_id: str) -> str:
+    if not SPACE_ID.match(space_id):
+        raise ValueError("not a space id")
+    return f"deleted/{space_id}.jsonl"
+
+
+def record_deletion(data: DataDir, space_id: str, entry: Deletion) -> None:
+    """Keep the deletion with its space (the newest `KEEP_ENTRIES`), one writer at a time."""
+    key = _deletions_key(space_id)
+    with data.locked(f"deleted/{space_id}.lock"):
+        try:
+            old = data.read(key).decode("utf-8")
+        except FileNotFoundError:
+            old = ""
+        data.write(key, _trimmed(old + entry.model_dump_json() + "\n", KEEP_ENTRIES).encode("utf-8"))
+
+
+def deletions(data: DataDir, space_id: str) -> list[Deletion]:
+    """The stories deleted from the space, oldest first."""
+    try:
+        lines = data.read(_deletions_key(space_id)).decode("utf-8").splitlines()
+    except FileNotFoundError:
+        return []
+    found = []
+    for line in lines:
+        try:
+            found.append(Deletion.model_validate_json(line))
+        except (ValidationError, ValueError):
+            continue
+    return found
 
 
 def _trimmed(text: str, keep: int) -> str:

@@ -16,8 +16,13 @@ the teacher downloads all its stories (PDF and story JSON) as one ZIP.
 
 Guessing a code: 31**6 (about 900 million) codes, one per open class, and a wrong code answers
 exactly as a closed one's would. Joining by a guessed code reveals nothing either: it only adds a
-new, empty pupil, whom the teacher sees on the roster. `JoinThrottle` slows a browser session
-that keeps guessing (the page keeps one per session).
+new, empty pupil, whom the teacher sees on the roster. `JoinThrottle` slows whoever keeps
+guessing, on the server side, in the data folder (so a reload, a new session, another browser or
+another studio replica on the same folder starts nothing afresh):
+- per client address (as the page's connection reports it, kept only as a hash): `allowed` wrong
+  codes in a row, then one more per `wait` seconds; a right code clears it;
+- per class: at most `CLASS_JOINS_PER_HOUR` pupils join one class in an hour (a whole class joins
+  in a lesson; a leaked code cannot fill the roster with strangers).
 
 Layout under the data folder:
 
@@ -26,18 +31,21 @@ Layout under the data folder:
     classes/keys/<hash>.json    what a pupil key opens, or that it was reset or its class closed
     classes/blocked/<class id>.jsonl  what the class's safety check stopped, for the teacher
                                 (`core.classroom.safety`): kept with the class, never in a story
+    classes/throttle/<hash>.json  the wrong codes one client address tried lately
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import re
 import secrets
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -124,6 +132,10 @@ class Seat:
     class_name: str
 
 
+class _WrongCode(Exception):
+    """No open class has the code (answered to the pupil as NO_SUCH_CODE, counted by the throttle)."""
+
+
 def _key_hash(key: str) -> str:
     return hashlib.sha256(f"pupil:{key}".encode()).hexdigest()[:32]
 
@@ -143,24 +155,49 @@ def first_name(typed: str) -> str:
     return name
 
 
-@dataclass
+CLASS_JOINS_PER_HOUR = 60  # a class of 35 joins in one lesson, with room for a few who join twice
+
+
 class JoinThrottle:
-    """Wrong codes one browser session may try: `allowed` in a row, then one more per `wait` seconds."""
+    """Wrong codes one client address may try: `allowed` in a row, then one more per `wait`
+    seconds; kept in the data folder under a lock, so every session, process and replica counts
+    together. The address is kept only as a hash."""
 
-    allowed: int = 5
-    wait: float = 60.0
-    failures: list[float] = field(default_factory=list)
+    def __init__(
+        self, root: Path | str | DataDir, allowed: int = 5, wait: float = 60.0, clock: Callable[[], float] = time.time
+    ) -> None:
+        self.data = open_data_dir(root)
+        self.allowed = allowed
+        self.wait = wait
+        self.clock = clock
 
-    def check(self, at: float) -> None:
-        if len(self.failures) >= self.allowed and at - self.failures[-1] < self.wait:
-            seconds = math.ceil(self.wait - (at - self.failures[-1]))
+    def _path(self, address: str) -> str:
+        return f"classes/throttle/{hashlib.sha256(f'join:{address}'.encode()).hexdigest()[:32]}"
+
+    def _failures(self, path: str) -> list[float]:
+        try:
+            found = json.loads(self.data.read(f"{path}.json"))
+        except (OSError, ValueError):
+            return []
+        return [float(at) for at in found if isinstance(at, int | float)] if isinstance(found, list) else []
+
+    def check(self, address: str) -> None:
+        """Refuse, saying how long to wait, when the address has used its tries."""
+        failures, at = self._failures(self._path(address)), self.clock()
+        if len(failures) >= self.allowed and at - failures[-1] < self.wait:
+            seconds = math.ceil(self.wait - (at - failures[-1]))
             raise InputError(f"Too many wrong codes: wait {seconds} seconds, then check the code with your teacher.")
 
-    def failed(self, at: float) -> None:
-        self.failures = [*self.failures[-(self.allowed - 1) :], at] if self.allowed > 1 else [at]
+    def failed(self, address: str) -> None:
+        path = self._path(address)
+        with self.data.locked(f"{path}.lock"):
+            failures = [*self._failures(path), self.clock()][-self.allowed :]
+            self.data.write(f"{path}.json", json.dumps(failures).encode("utf-8"))
 
-    def succeeded(self) -> None:
-        self.failures = []
+    def succeeded(self, address: str) -> None:
+        path = self._path(address)
+        with self.data.locked(f"{path}.lock"):
+            self.data.remove(f"{path}.json")
 
 
 class Classrooms:
@@ -284,7 +321,8 @@ class Classrooms:
 
     def approve(self, class_id: str, by: Person, story_id: str, approved: bool = True) -> Classroom:
         """Let pupils print this story (or, with False, take that back). The approval is for the
-        story, not one version of it: it holds until the teacher withdraws it."""
+        story, not one version of it: it holds until the teacher withdraws it. The story's history
+        notes it too when the studio step approves (`core.studio.approve_story`)."""
         with self._locked(class_id):
             room = self._teachers(class_id, by)
             if approved:
@@ -343,24 +381,45 @@ class Classrooms:
 
     # --- the pupil -------------------------------------------------------------------------
 
-    def join(self, code: str, name: str) -> tuple[Seat, str]:
+    def join(self, code: str, name: str, address: str | None = None) -> tuple[Seat, str]:
         """A pupil joins with the class code and their first name; returns their seat and their
-        private key (the `?space=` of their link: shown to them once, kept here only as a hash)."""
+        private key (the `?space=` of their link: shown to them once, kept here only as a hash).
+        `address`: the client's address, for the throttle of wrong codes (`JoinThrottle`); every
+        class also takes at most CLASS_JOINS_PER_HOUR pupils an hour."""
         name = first_name(name)
         code = normal_code(code)
         if len(code) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in code):
             raise InputError(f"A class code has {CODE_LENGTH} letters and digits, like K7PX3M.")
+        throttle = JoinThrottle(self.data) if address is not None else None
+        if throttle is not None:
+            throttle.check(address)
+        try:
+            seat, key = self._join(code, name)
+        except _WrongCode:
+            if throttle is not None:
+                throttle.failed(address)
+            raise InputError(NO_SUCH_CODE) from None
+        if throttle is not None:
+            throttle.succeeded(address)
+        return seat, key
+
+    def _join(self, code: str, name: str) -> tuple[Seat, str]:
         try:
             class_id = self.data.read(f"classes/codes/{code}").decode("utf-8").strip()
         except OSError:
-            raise InputError(NO_SUCH_CODE) from None
+            raise _WrongCode() from None
         with self._locked(class_id):
             try:
                 room = self._read(class_id)
             except InputError:
-                raise InputError(NO_SUCH_CODE) from None
+                raise _WrongCode() from None
             if not room.open:
-                raise InputError(NO_SUCH_CODE)
+                raise _WrongCode()
+            hour_ago = now() - timedelta(hours=1)
+            if sum(1 for p in [*room.pupils, *room.former] if p.joined > hour_ago) >= CLASS_JOINS_PER_HOUR:
+                raise InputError(
+                    "Many pupils joined this class in the last hour: ask your teacher, or try again later."
+                )
             key = new_link_key()
             pupil = Pupil(id=f"link:{secrets.token_hex(16)}", name=name, key=_key_hash(key), joined=now())
             self._write_key(key, KeyRecord(class_id=room.id, pupil=pupil.id))

@@ -36,6 +36,7 @@ from typing import Any
 from xml.sax.saxutils import escape, unescape
 
 from core.errors import InputError, NotConfigured, ProviderError
+from core.providers import metering
 from core.providers.base import Language
 from core.providers.translation import translate_texts
 from core.settings import Settings
@@ -83,11 +84,13 @@ def _bounded_client_class() -> type:
             self.backoff_s = backoff_s
             self.max_wait_s = max_wait_s
             self.attempts = 0  # of the last request
+            self.metered = False  # set by DeepLTranslator: the operator limits remote requests
 
         def request_with_backoff(self, method, url, data, json, headers, stream=False, **kwargs):
             request = self._prepare_request(method, url, data, json, headers, **kwargs)
             attempt = 0
             while True:
+                metering.count(required=self.metered)  # every request, each retry too (core.people.limits)
                 self.attempts = attempt + 1
                 try:
                     response = self._session.send(request, stream=stream, timeout=self.timeout_s)
@@ -140,6 +143,7 @@ class DeepLTranslator:
         retries: int = RETRIES,
         backoff_s: float = BACKOFF_S,
         max_wait_s: float = MAX_WAIT_S,
+        metered: bool = False,
     ) -> None:
         auth_key = (auth_key or "").strip()
         if not auth_key:
@@ -148,6 +152,7 @@ class DeepLTranslator:
         self._server_url = server_url or None
         self._options = (timeout_s, retries, backoff_s, max_wait_s)
         self.timeout_s = timeout_s
+        self.metered = metered  # the operator limits remote requests: none is sent uncounted
         self._translator: Any = None
         self._http: Any = None
         self._lock = threading.Lock()
@@ -162,6 +167,7 @@ class DeepLTranslator:
     def from_settings(cls, settings: Settings, **options: Any) -> DeepLTranslator:
         key = settings.deepl_auth_key.get_secret_value() if settings.deepl_auth_key else ""
         options.setdefault("timeout_s", min(settings.request_timeout_s, 60.0))
+        options.setdefault("metered", settings.limit_remote_calls_per_day is not None)
         return cls(key, settings.deepl_server_url, **options)
 
     # --- the client --------------------------------------------------------------------
@@ -186,16 +192,21 @@ class DeepLTranslator:
                 if isinstance(getattr(translator, "_client", None), deepl.http_client.HttpClient):
                     old = translator._client
                     self._http = _bounded_client_class()(*self._options)
+                    self._http.metered = self.metered
                     translator._client = self._http
                     old.close()
                 self._translator = translator
             return self._translator
 
-    def _call(self, fn, what: str):
-        """fn() with every failure as one ProviderError sentence."""
+    def _call(self, fn, what: str, counted: bool = True):
+        """fn() with every failure as one ProviderError sentence. `counted=False` for listings
+        (languages, glossaries, usage): they translate nothing and are not counted (core.people.limits)."""
         import deepl
 
         try:
+            if not counted:
+                with metering.free():
+                    return fn()
             return fn()
         except _Failure as failure:
             if failure.kind == "timeout":
@@ -252,7 +263,9 @@ class DeepLTranslator:
 
     def _target_languages(self) -> list[Any]:
         if self._languages is None:
-            self._languages = list(self._call(lambda: self.client.get_target_languages(), "language list"))
+            self._languages = list(
+                self._call(lambda: self.client.get_target_languages(), "language list", counted=False)
+            )
         return self._languages
 
     def languages(self) -> list[Language]:
@@ -277,7 +290,7 @@ class DeepLTranslator:
 
     def _glossary_pairs(self) -> set[tuple[str, str]]:
         if self._pairs is None:
-            pairs = self._call(lambda: self.client.get_glossary_languages(), "glossary language list")
+            pairs = self._call(lambda: self.client.get_glossary_languages(), "glossary language list", counted=False)
             self._pairs = {(p.source_lang.upper(), p.target_lang.upper()) for p in pairs}
         return self._pairs
 
@@ -287,7 +300,7 @@ class DeepLTranslator:
         name = f"visutale-{digest[:16]}"
         if name in self._glossaries:
             return self._glossaries[name]
-        for info in self._call(lambda: self.client.list_glossaries(), "glossary list"):
+        for info in self._call(lambda: self.client.list_glossaries(), "glossary list", counted=False):
             if (
                 info.name == name
                 and info.source_lang.upper() == source
@@ -339,7 +352,7 @@ class DeepLTranslator:
 
     def usage(self) -> str:
         """The account's use this billing period, as a sentence."""
-        usage = self._call(lambda: self.client.get_usage(), "usage request")
+        usage = self._call(lambda: self.client.get_usage(), "usage request", counted=False)
         character = usage.character
         if character.valid:
             percent = 100 * character.count / character.limit if character.limit else 0

@@ -41,7 +41,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
-from core.errors import NotConfigured, ProviderError
+from core.errors import InputError, NotConfigured, ProviderError
 from core.language import translation_targets
 from core.prompts import (
     CAPTION_PROMPT,
@@ -54,6 +54,7 @@ from core.prompts import (
     revise_prompt,
     revision_key,
 )
+from core.providers import metering
 from core.providers.base import (
     Brief,
     IllustratorEvent,
@@ -206,6 +207,7 @@ class _Service:
         retries: int = RETRIES,
         backoff_s: float = BACKOFF_S,
         max_wait_s: float = MAX_WAIT_S,
+        metered: bool = False,
     ) -> None:
         if not base_url and not api_key:
             raise NotConfigured(
@@ -220,6 +222,7 @@ class _Service:
         self.retries = retries
         self.backoff_s = backoff_s
         self.max_wait_s = max_wait_s
+        self.metered = metered  # the operator limits remote requests: none is sent uncounted
         self._client: Any = None
         self._client_lock = threading.Lock()
 
@@ -249,11 +252,13 @@ class _Service:
     # --- calls ---------------------------------------------------------------------------
 
     def call(self, fn: Callable[[], T], what: str = "request") -> T:
-        """fn(), retrying 429 and 5xx after a bounded backoff; failures as ProviderError."""
+        """fn(), retrying 429 and 5xx after a bounded backoff; failures as ProviderError. Each
+        request, every retry too, is counted before it is sent (`core.providers.metering`)."""
         import openai
 
         attempt = 0
         while True:
+            metering.count(required=self.metered)
             try:
                 return fn()
             except (openai.RateLimitError, openai.InternalServerError) as error:
@@ -353,7 +358,8 @@ class _Service:
             return []
 
     def list_models(self) -> list[str]:
-        return sorted(m.id for m in self.call(lambda: list(self.client.models.list()), "model list"))
+        with metering.free():  # a listing runs no model
+            return sorted(m.id for m in self.call(lambda: list(self.client.models.list()), "model list"))
 
     # --- chat ----------------------------------------------------------------------------
 
@@ -424,6 +430,7 @@ def _collect(chunks: Iterator[str | _StreamEnd], parts: list[str]) -> Iterator[s
 def _service(settings: Settings, capability: str, model: str, **options: Any) -> _Service:
     base_url, key = settings.endpoint(capability)
     options.setdefault("timeout_s", settings.request_timeout_s)
+    options.setdefault("metered", settings.limit_remote_calls_per_day is not None)
     return _Service(base_url, key, model, capability=capability, **options)
 
 
@@ -846,7 +853,14 @@ def moderate(settings: Settings, capability: str = "writer") -> Callable[[str], 
     base_url, key = settings.endpoint(capability)
     if not base_url and not key:
         return None
-    service = _Service(base_url, key, "moderation", capability="safety check", timeout_s=settings.request_timeout_s)
+    service = _Service(
+        base_url,
+        key,
+        "moderation",
+        capability="safety check",
+        timeout_s=settings.request_timeout_s,
+        metered=settings.limit_remote_calls_per_day is not None,
+    )
 
     def check(text: str) -> list[str]:
         response = service.call(lambda: service.client.moderations.create(input=text), "safety check")
@@ -873,6 +887,8 @@ def moderate(settings: Settings, capability: str = "writer") -> Callable[[str], 
         if error.status in (404, 405, 501):
             return None
         raise
+    except InputError:  # the probe could not be counted (no step yet, or the limit is used up):
+        pass  # the checks themselves are counted, and refused, inside the step
     return check
 
 

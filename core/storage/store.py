@@ -9,6 +9,7 @@ Layout under the data folder:
     stories/<id>/exports/<token>.<ext> every file exported (PDF, EPUB, web reader...)
     stories/<id>/audit.jsonl           who changed what and when (`core.people.audit`), the last 500 changes
     limits/<space id>.json             what each space used this hour and day (`core.people.limits`)
+    deleted/<space id>.jsonl           who deleted which story of the space, and when (`core.people.audit`)
 
 The data folder is a folder on this machine or a prefix of an object store (`s3://bucket/prefix`,
 see `core.storage.datadir`); the layout is the same in both.
@@ -111,14 +112,51 @@ class Store:
     # --- limits per space: asked before any work starts ------------------------------------
 
     def charge(self, story_id: str, pictures: int = 0, remote_calls: int = 0) -> None:
-        """Count work about to be done for the story against its space's limits; LimitReached,
-        counting nothing, when it would go past one."""
+        """Count work about to be done for the story against its space's limits and this store's
+        person's (across every space); LimitReached, counting nothing, when it would go past one."""
+        if self.quota.limits == Limits():
+            return
         access = self._read_access(story_id) or StoryAccess()
-        self.quota.take(access.space, pictures=pictures, remote_calls=remote_calls)
+        self.quota.take(
+            access.space, pictures, remote_calls, person_id=self.person.id, share=self._limit_share(access.space)
+        )
 
     def limits_used(self, space_id: str = PERSONAL) -> list[str]:
         """The limits of a space and what it has used, in words (empty without limits)."""
-        return self.quota.describe(space_id, lambda: self._stories_in(space_id))
+        if self.quota.limits == Limits():
+            return []
+        return self.quota.describe(space_id, lambda: self._stories_in(space_id), self._limit_share(space_id))
+
+    def _limit_share(self, space_id: str) -> int:
+        """How many times each limit a space may use: a class once for its teacher and each pupil
+        (`core.people.limits`), every other space once."""
+        if space_id == PERSONAL:
+            return 1
+        from core.people.spaces import Spaces
+
+        try:
+            space = Spaces(self.data).get(space_id)
+        except InputError:
+            return 1
+        return 1 + len(space.members) if space.kind == "class" else 1
+
+    def _new_story_limits(self, space_id: str):
+        """The space's and the person's story limits, held while a story is made in `space_id`."""
+        return self.quota.new_story(
+            space_id,
+            lambda: self._stories_in(space_id),
+            person_id=self.person.id,
+            owned=lambda: self._stories_owned_by(self.person.id),
+            share=self._limit_share(space_id),
+        )
+
+    def _stories_owned_by(self, person_id: str) -> int:
+        """How many stories the person owns, in every space (asked only when a story limit is set)."""
+        return sum(
+            1
+            for name in self.data.names("stories")
+            if STORY_ID.match(name) and (self._read_access(name) or StoryAccess()).owner == person_id
+        )
 
     def _stories_in(self, space_id: str) -> int:
         """How many stories live in the space (asked only when a story limit is set)."""
@@ -277,7 +315,7 @@ class Store:
         story = Story(id=new_id())
         access = self._access_for_new(None)
         story.settings = story.settings.model_copy(update=self._settings_for_new(access.space))
-        with self.quota.new_story(access.space, lambda: self._stories_in(access.space)):
+        with self._new_story_limits(access.space):
             self.data.make_folder(self._path(story.id))
             self._write_access(story.id, access)
         return self.save(story, step="start")
@@ -456,11 +494,34 @@ class Store:
         )
 
     def delete(self, story_id: str) -> None:
+        """Delete the story; who deleted it, its title and when are kept with its space, for the
+        space's owner (`deletions`), since its history goes with it."""
         folder = self._path(story_id)
         self.check_access(story_id, Level.OWN)
         if not self.data.is_folder(folder):
             raise StoryNotFound()
+        access = self._read_access(story_id) or StoryAccess()
+        try:
+            title = self._load(story_id).title
+        except StoryNotFound:
+            title = ""
         self.data.remove_tree(folder)
+        entry = audit.Deletion(
+            time=now(), story=story_id, title=title, owner=access.owner, person=self.person.id, name=self.person.name
+        )
+        audit.record_deletion(self.data, access.space, entry)
+
+    def deletions(self, space_id: str = PERSONAL) -> list[audit.Deletion]:
+        """The stories deleted from a space, oldest first: for its owner (the operator sees all)."""
+        return audit.deletions(self.data, space_id)
+
+    def note(self, story_id: str, step: str) -> None:
+        """A history entry for something done to the story that changes no document (a teacher's
+        approval to print it), by someone who may do everything with it."""
+        folder = self._path(story_id)
+        self.check_access(story_id, Level.OWN)
+        with self._locked(folder):
+            self._record(story_id, step)
 
     def duplicate(self, story_id: str) -> Story:
         """A copy with a new id: every image and version-less document, exports left behind."""
@@ -468,7 +529,7 @@ class Store:
         access = self._access_for_new(self._read_access(story_id))
         copy = story.model_copy(deep=True, update={"id": new_id(), "revision": 0, "exports": []})
         source, target = self._path(story_id), self._path(copy.id)
-        with self.quota.new_story(access.space, lambda: self._stories_in(access.space)):
+        with self._new_story_limits(access.space):
             self.data.make_folder(f"{target}/images")
             self._write_access(copy.id, access)
         for name in story.image_names():

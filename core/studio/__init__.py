@@ -26,7 +26,7 @@ from core.studio.cast import (
     replace_characters,
     use_library_character,
 )
-from core.studio.classes import class_archive, set_class_reading_level
+from core.studio.classes import approve_story, class_archive, set_class_reading_level
 from core.studio.commit import commit, draft_of, may_change, png_bytes
 from core.studio.drafts import (
     Edited,
@@ -66,6 +66,7 @@ from core.studio.story_settings import update_settings
 from core.studio.translation import edit_translation, retranslate_page, translate
 
 __all__ = [
+    "approve_story",
     "set_class_reading_level",
     "MAX_VARIANTS",
     "Edited",

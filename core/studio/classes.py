@@ -7,10 +7,11 @@ import io
 import json
 import zipfile
 
-from core.people.access import PersonStore
+from core.people.access import PersonStore, as_person
 from core.people.classes import Classroom, Classrooms
 from core.people.spaces import Person
 from core.reading.levels import level_of
+from core.storage.store import Store, StoryNotFound
 from core.studio.export import book_pdf
 from core.text import safe_filename
 
@@ -18,6 +19,17 @@ from core.text import safe_filename
 def set_class_reading_level(classes: Classrooms, class_id: str, by: Person, level: str | None) -> Classroom:
     """The reading level new stories in the class start at, by its name or key (None or "": none)."""
     return classes.set_reading_level(class_id, by, level_of(level).key if level else None)
+
+
+def approve_story(classes: Classrooms, class_id: str, by: Person, story_id: str, approved: bool = True) -> Classroom:
+    """The teacher lets pupils print a story (or, with False, takes that back), and the story's
+    history says who did it and when."""
+    room = classes.approve(class_id, by, story_id, approved)
+    try:
+        as_person(Store(classes.data), by, class_id).note(story_id, "approve" if approved else "withdraw")
+    except StoryNotFound:
+        pass  # an id of no story the teacher may see: nothing to note it in
+    return room
 
 
 def class_archive(classes: Classrooms, class_id: str, store: PersonStore) -> bytes:

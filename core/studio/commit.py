@@ -16,6 +16,7 @@ from PIL import Image
 from core.errors import InputError
 from core.people.limits import REMOTE_ENGINES
 from core.people.spaces import Level
+from core.providers import metering
 from core.storage.store import StaleRevision, Store
 from core.story import Draft, Story
 
@@ -52,11 +53,19 @@ def may_change(store: Store, story: Story, engine: str | None = None, calls: int
     """A long step asks before it runs a model, not at its first save: a person who may only read
     the story is told at once, and no model works for nothing. With `engine`, the step's `calls`
     (requests to a remote server, when the engine is one) and `pictures` are counted against the
-    limits of the story's space first (`core.people.limits`), refused with LimitReached past them."""
+    limits of the story's space first (`core.people.limits`), refused with LimitReached past them.
+    Every remote request the step then sends is counted where it is sent (`core.providers.metering`):
+    the reserved `calls` first, each one beyond them against the story's space."""
     store.check_access(story.id, Level.EDIT)
+    remote = calls if engine in REMOTE_ENGINES else 0
     if engine is not None:
-        remote = calls if engine in REMOTE_ENGINES else 0
         store.charge(story.id, pictures=pictures, remote_calls=remote)
+    story_id = story.id
+
+    def take(requests: int) -> None:
+        store.charge(story_id, remote_calls=requests)
+
+    metering.bind(metering.Meter(take, prepaid=remote, key=(id(store), story_id)))
 
 
 def draft_of(story: Story) -> Draft:

@@ -18,12 +18,14 @@ def duplicate_story(store: Store, story_id: str) -> Story:
 
 
 def delete_story(store: Store, story_id: str, publisher: Publisher | None = None) -> int:
-    """Delete the story and unpublish every PDF it exported (their links and QR codes then answer
-    "not found"). Returns how many exports were unpublished."""
+    """Delete the story and unpublish every file it exported, a campaign's decks and ZIPs too
+    (their links and QR codes then answer "not found"). Returns how many exports were unpublished."""
     store.check_access(story_id, Level.OWN)  # before unpublishing anything
     story = store.load(story_id)
+    tokens = [record.token for record in story.exports]
+    tokens += [record.token for record in story.campaign.exports] if story.campaign is not None else []
     if publisher:
-        for record in story.exports:
-            publisher.unpublish(record.token)
+        for token in tokens:
+            publisher.unpublish(token)
     store.delete(story_id)
-    return len(story.exports)
+    return len(tokens)
