@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from core.campaign.copy_data import CTAS, GRAMMAR, OFFER, register_of
+from core.campaign.facts import Facts, facts_of, join
 from core.errors import InputError, NotConfigured, ProviderError
 
 LIMITS = {"headline": 40, "body": 125, "cta": 20}
@@ -125,18 +126,28 @@ def _fill(template: str, slots: dict[str, str]) -> str | None:
 
 
 def _pick(
-    rng: random.Random, templates: list[str], slots: dict[str, str], limit: int, banned, avoid: set[str]
+    rng: random.Random,
+    templates: list[str],
+    slots: dict[str, str],
+    limit: int,
+    banned,
+    avoid: set[str],
+    fresh_only: bool = False,
 ) -> str | None:
-    """A random template that fills, fits and says no banned word, preferring one not yet used."""
+    """A random template that fills, fits and says no banned word, preferring one not yet used
+    (`fresh_only`: only one not yet used)."""
     options = list(templates)
     rng.shuffle(options)
     usable = [text for t in options if (text := _fill(t, slots)) and len(text) <= limit and not banned_in(text, banned)]
     fresh = [text for text in usable if text not in avoid]
-    return (fresh or usable or [None])[0]
+    return (fresh or ([] if fresh_only else usable) or [None])[0]
 
 
 def offline_variants(brief: CopyBrief, count: int, seed: int, taken: set[str] | None = None) -> list[Copy]:
-    """`count` variants from the copy grammar; `taken` holds lines other variants already use."""
+    """`count` variants from the copy grammar; `taken` holds lines other variants already use.
+
+    The random choices are seeded by `seed` and by the brief itself, so two briefs on the same
+    seed still draw different lines; English copy is built from the brief's facts (`facts.py`)."""
     language = brief.language.split("-")[0].lower()
     if language not in GRAMMAR:
         raise InputError(
@@ -145,26 +156,105 @@ def offline_variants(brief: CopyBrief, count: int, seed: int, taken: set[str] | 
         )
     grammar = GRAMMAR[language]
     register = register_of(brief.tone)
+    product = " ".join(brief.product.split()) or brief.brand
+    facts = facts_of(product, brief.audience, brief.caption) if language == "en" else None
     slots = {
-        "product": " ".join(brief.product.split()) or brief.brand,
+        "product": product,
         "audience": " ".join(brief.audience.split()),
         "offer": " ".join(brief.offer.split()).rstrip("."),
         "colour": grammar["colours"].get(colour_of(brief.caption), ""),
         "brand": brief.brand,
     }
+    if facts is not None:
+        slots |= {
+            "what": facts.what,
+            "what_for": "" if _overlap(facts.what, brief.audience) else facts.what,  # not "running shoes for runners"
+            "unit": facts.unit,
+            "benefit": facts.benefit,
+            "tastes": join(facts.tastes),
+            "qualities": join(facts.qualities),
+        }
+    fingerprint = "|".join(
+        " ".join(f.lower().split()) for f in (brief.product, brief.audience, brief.offer, brief.caption)
+    )
     taken = set(taken or ())
     variants = []
     for index in range(count):
-        rng = random.Random(f"{seed}:{index}:{language}")
-        headline = _pick(rng, grammar["headlines"][register], slots, LIMITS["headline"], brief.banned, taken)
-        if headline is None:  # the product's own name is too long or banned: lines without it
-            headline = _pick(rng, grammar["headlines_plain"], slots, LIMITS["headline"], brief.banned, taken) or ""
-        body = _body(rng, grammar, register, slots, brief.banned, taken, headline)
+        rng = random.Random(f"{seed}:{index}:{language}:{fingerprint}")
+        headline = None
+        for lines in (grammar.get("headlines_facts", []), grammar["headlines"][register], grammar["headlines_plain"]):
+            headline = _pick(rng, lines, slots, LIMITS["headline"], brief.banned, taken, fresh_only=True)
+            if headline:
+                break
+        if not headline:  # every line is taken: the product's own name is too long or banned
+            plain = grammar["headlines_plain"]
+            headline = _pick(
+                rng, [*grammar["headlines"][register], *plain], slots, LIMITS["headline"], brief.banned, taken
+            )
+        headline = headline or ""
+        body = None
+        if facts is not None:
+            body = _facts_body(rng, facts, slots, headline, grammar["closers"][register], brief.banned, taken)
+        if not body:
+            body = _body(rng, grammar, register, slots, brief.banned, taken, headline)
         cta = _cta(rng, language, register, brief, taken)
         copy = Copy(scrub(headline, brief.banned), scrub(body, brief.banned), scrub(cta, brief.banned))
         taken |= {copy.headline, copy.body, copy.cta}
         variants.append(copy)
     return variants
+
+
+def _overlap(a: str, b: str) -> bool:
+    """Whether two phrases share a word stem (its first four letters)."""
+    stems = {w[:4] for w in re.findall(r"\w{4,}", a.lower())}
+    return bool(stems & {w[:4] for w in re.findall(r"\w{4,}", b.lower())})
+
+
+def _facts_body(
+    rng: random.Random, facts: Facts, slots: dict, headline: str, closers: list[str], banned, taken: set[str]
+) -> str:
+    """What it is (with the caption's taste or material words), its benefit for the audience and
+    the offer, as many as fit in 125 characters; the product is named when the headline does not
+    name it. "" when the brief and caption give nothing to say (the generic grammar takes over)."""
+    product, what = slots["product"], facts.what
+    named = bool(product) and product.lower() in headline.lower()
+    if what and what in product.lower():  # "Harbour Espresso Roast" says espresso: call it coffee
+        what = facts.noun if facts.noun not in product.lower() else ""
+    if facts.tastes:
+        feature = f"{what} with notes of {join(facts.tastes)}" if what else f"notes of {join(facts.tastes)}"
+    elif facts.qualities and (what or len(facts.qualities) > 1):
+        feature = f"{join(facts.qualities)} {what}".strip()
+    else:
+        feature = ""
+    if not named and product:
+        if feature:
+            intro = f"{product}: {feature}."
+        else:
+            intro = f"{product}: {facts.benefit_line[:1].lower()}{facts.benefit_line[1:]}" if facts.benefit else ""
+    else:
+        intro = f"{feature}." if feature else ""
+    benefit = facts.benefit_line if facts.benefit and not intro.endswith(facts.benefit_line[1:]) else ""
+    offer = f"{slots['offer']}." if slots["offer"] else ""
+    if not (intro or benefit or offer):
+        return ""
+    closer = rng.choice(closers) if closers and not (intro and benefit) else ""
+    orders = [(intro, benefit, offer, closer), (benefit, intro, offer, closer)]
+    if named or not product:
+        rng.shuffle(orders)
+    candidates = []
+    for order in orders:
+        parts = [p for p in order if p]
+        candidates.append(parts)
+        candidates += [[p for p in parts if p != drop] for drop in (closer, benefit, intro) if drop]
+    for parts in candidates:
+        text = " ".join(_cap(p) for p in parts)
+        if text and len(text) <= LIMITS["body"] and text not in taken and not banned_in(text, banned):
+            return text
+    for parts in candidates:  # banned words: the scrubbed text, still within the limit
+        text = scrub(" ".join(_cap(p) for p in parts), banned)
+        if text and len(text) <= LIMITS["body"]:
+            return text
+    return ""
 
 
 def _body(rng: random.Random, grammar: dict, register: str, slots: dict, banned, taken: set[str], headline: str) -> str:
