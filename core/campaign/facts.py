@@ -21,7 +21,7 @@ KINDS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("coffee", ("espresso", "coffee", "roast", "latte", "cappuccino", "brew", "beans", "arabica", "cold brew"), "cup"),
     ("tea", ("tea", "matcha", "chai", "infusion", "earl grey", "oolong"), "cup"),
     ("chocolate", ("chocolate", "cocoa", "truffle", "truffles", "praline"), "bite"),
-    ("bakery", ("bread", "loaf", "croissant", "cake", "cookie", "cookies", "biscuit", "pastry", "bagel", "muffin"), "bite"),
+    ("bakery", ("bread", "loaf", "croissant", "cake", "cookie", "biscuit", "pastry", "bagel", "muffin"), "bite"),
     ("drink", ("juice", "smoothie", "soda", "lemonade", "kombucha", "sparkling", "cider", "beer", "wine"), "sip"),
     ("shoes", ("shoe", "shoes", "sneaker", "sneakers", "trainer", "trainers", "boot", "boots", "sandals"), "step"),
     ("bag", ("bag", "backpack", "rucksack", "tote", "wallet", "satchel"), "day"),
