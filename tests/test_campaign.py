@@ -230,18 +230,6 @@ def test_a_product_name_ending_in_a_full_stop_gets_no_second_one():
             assert ".." not in v.headline + v.body, v
 
 
-def test_the_scene_style_draws_a_backdrop_from_the_photo_with_the_illustrator(store: Store):
-    from core.offline.illustrator import OfflineIllustrator
-
-    story = steps.start_campaign(store, (SAMPLES / "coffee.jpg").read_bytes(), "coffee.jpg")
-    steps.update_campaign(store, story, style="scene")
-    list(steps.write_copy(store, story, OfflineWriter(), 1))
-    list(steps.make_pictures(store, story, formats=["16x9"], illustrator=OfflineIllustrator(long_side=256)))
-    campaign = store.load(story.id).campaign
-    assert campaign.backdrop is not None and campaign.pictures[0].engine == "backdrop"
-    assert campaign.pictures[0].min_contrast >= 4.5
-
-
 def test_a_language_the_brand_font_cannot_write_is_refused_naming_the_font(store: Store):
     from core.campaign.brand import BUNDLED_REGULAR, BrandError, build_kit
 

@@ -204,10 +204,10 @@ def offline_variants(brief: CopyBrief, count: int, seed: int, taken: set[str] | 
     return variants
 
 
-def _overlap(a: str, b: str) -> bool:
-    """Whether two phrases share a word stem (its first four letters)."""
+def _overlap(a: str, b: str, least: int = 1) -> bool:
+    """Whether two phrases share at least `least` word stems (a word's first four letters)."""
     stems = {w[:4] for w in re.findall(r"\w{4,}", a.lower())}
-    return bool(stems & {w[:4] for w in re.findall(r"\w{4,}", b.lower())})
+    return len(stems & {w[:4] for w in re.findall(r"\w{4,}", b.lower())}) >= least
 
 
 def _facts_body(
@@ -226,34 +226,44 @@ def _facts_body(
         feature = f"{join(facts.qualities)} {what}".strip()
     else:
         feature = ""
+    # the headline's benefit is not said twice ("Green, with almost no effort" / "Green all year, ...")
+    benefit = facts.benefit_line if facts.benefit and not _overlap(facts.benefit, headline, 2) else ""
     if not named and product:
-        if feature:
-            intro = f"{product}: {feature}."
+        if feature:  # two ways to say it, so three variants need not repeat a body
+            short = f"notes of {join(facts.tastes)}" if facts.tastes else join(facts.qualities)
+            intros = [f"{product}: {feature}.", f"{product}, with {short}."]
+        elif benefit:
+            intros, benefit = [f"{product}: {benefit[:1].lower()}{benefit[1:]}"], ""
+        elif slots["audience"]:
+            intros = [f"{product}, for {slots['audience']}."]
         else:
-            intro = f"{product}: {facts.benefit_line[:1].lower()}{facts.benefit_line[1:]}" if facts.benefit else ""
+            intros = [f"{product}."]
     else:
-        intro = f"{feature}." if feature else ""
-    benefit = facts.benefit_line if facts.benefit and not intro.endswith(facts.benefit_line[1:]) else ""
+        intros = [f"{feature}."] if feature else [""]
     offer = f"{slots['offer']}." if slots["offer"] else ""
-    if not (intro or benefit or offer):
+    if not (intros[0] or benefit or offer):
         return ""
-    closer = rng.choice(closers) if closers and not (intro and benefit) else ""
-    orders = [(intro, benefit, offer, closer), (benefit, intro, offer, closer)]
-    if named or not product:
-        rng.shuffle(orders)
+    said = sum(1 for p in (intros[0], benefit, offer) if p)
+    closer = rng.choice(closers) if closers and said < 2 else ""  # a closer only where the brief says little
     candidates = []
-    for order in orders:
-        parts = [p for p in order if p]
-        candidates.append(parts)
-        candidates += [[p for p in parts if p != drop] for drop in (closer, benefit, intro) if drop]
+    for intro in intros:
+        orders = [(intro, benefit, offer, closer), (benefit, intro, offer, closer)]
+        if named or not product:
+            rng.shuffle(orders)
+        for order in orders:
+            parts = [p for p in order if p]
+            candidates.append(parts)
+            candidates += [[p for p in parts if p != drop] for drop in (closer, benefit, intro) if drop]
+    candidates.sort(key=len, reverse=True)  # say as much as fits before saying less
     for parts in candidates:
         text = " ".join(_cap(p) for p in parts)
         if text and len(text) <= LIMITS["body"] and text not in taken and not banned_in(text, banned):
             return text
-    for parts in candidates:  # banned words: the scrubbed text, still within the limit
-        text = scrub(" ".join(_cap(p) for p in parts), banned)
-        if text and len(text) <= LIMITS["body"]:
-            return text
+    for fresh in (True, False):  # banned words: the scrubbed text, still within the limit
+        for parts in candidates:
+            text = scrub(" ".join(_cap(p) for p in parts), banned)
+            if text and len(text) <= LIMITS["body"] and (text not in taken or not fresh):
+                return text
     return ""
 
 

@@ -47,7 +47,7 @@ _EN = {
         "playful": ["Say hello to {product}!", "{product}? Yes, please.", "Your new favourite: {product}"],
         "premium": ["{product}. Nothing less.", "Quietly exceptional: {product}", "The art of {product}"],
         "bold": ["{product}. Now.", "This is {product}.", "Make room for {product}"],
-        "warm": ["Meet {product}", "Something good: {product}", "Say yes to {product}"],
+        "warm": ["Meet {product}", "Introducing {product}", "Say yes to {product}"],
     },
     "headlines_plain": [
         "{what}, done properly",

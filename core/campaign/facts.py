@@ -51,6 +51,7 @@ AUDIENCES: tuple[tuple[tuple[str, ...], dict[str, tuple[str, str]]], ...] = (
     }),
     (("parent", "parents", "mums", "dads", "new mums"), {
         "coffee": ("a good cup before the school run", "A good cup in minutes, before the school run."),
+        "skincare": ("two calm minutes, just for you", "Two calm minutes for yourself, once the house is quiet."),
         "*": ("one less thing to think about", "One less thing to think about on a busy family day."),
     }),
     (("student", "students"), {
@@ -104,7 +105,8 @@ QUALITIES = (
     # caption names them as often for the setting ("an old wooden counter") as for the product
     "dark roast", "medium roast", "light roast", "single origin", "single-origin", "fair trade", "organic",
     "freshly roasted", "small batch", "small-batch", "handmade", "hand-stitched", "handcrafted", "recycled",
-    "full-grain leather", "merino", "waterproof", "lightweight", "vegan", "plastic-free", "refillable",
+    "recycled cotton", "organic cotton", "full-grain leather", "merino", "waterproof", "lightweight", "vegan",
+    "plastic-free", "refillable",
     "rechargeable", "wireless", "noise-cancelling", "cushioned", "breathable", "loose-leaf", "fragrance-free",
 )  # fmt: skip
 
@@ -188,7 +190,7 @@ def facts_of(product: str, audience: str, caption: str) -> Facts:
     kind, what, unit = kind_of(product, caption)
     benefit, line = benefit_of(audience, kind)
     group = any(f" {w}" in _words(audience) for w in GROUP_WORDS)
-    noun = kind if kind in ("coffee", "tea", "chocolate", "shoes", "skincare") else what
+    noun = kind if kind in ("coffee", "tea", "chocolate", "shoes", "skincare", "bag") else what
     return Facts(kind, what, noun, unit, benefit, line, tastes_of(caption), qualities_of(caption, product), group)
 
 
