@@ -204,6 +204,11 @@ def offline_variants(brief: CopyBrief, count: int, seed: int, taken: set[str] | 
     return variants
 
 
+def _joined(parts: list[str]) -> str:
+    """Sentences in one body, each capitalised, without a doubled stop ("Harbour & Co..")."""
+    return re.sub(r"(?<!\.)\.\.(?!\.)", ".", " ".join(_cap(p) for p in parts))
+
+
 def _overlap(a: str, b: str, least: int = 1) -> bool:
     """Whether two phrases share at least `least` word stems (a word's first four letters)."""
     stems = {w[:4] for w in re.findall(r"\w{4,}", a.lower())}
@@ -234,13 +239,13 @@ def _facts_body(
             intros = [f"{product}: {feature}.", f"{product}, with {short}."]
         elif benefit:
             intros, benefit = [f"{product}: {benefit[:1].lower()}{benefit[1:]}"], ""
-        elif slots["audience"]:
+        elif slots["audience"] and slots["audience"].lower() not in headline.lower():
             intros = [f"{product}, for {slots['audience']}."]
         else:
-            intros = [f"{product}."]
+            intros = [f"Meet {product}.", f"{product}."]
     else:
         intros = [f"{feature}."] if feature else [""]
-    offer = f"{slots['offer']}." if slots["offer"] else ""
+    offer = f"{slots['offer']}." if slots["offer"] and slots["offer"].lower() not in headline.lower() else ""
     if not (intros[0] or benefit or offer):
         return ""
     said = sum(1 for p in (intros[0], benefit, offer) if p)
@@ -256,12 +261,12 @@ def _facts_body(
             candidates += [[p for p in parts if p != drop] for drop in (closer, benefit, intro) if drop]
     candidates.sort(key=len, reverse=True)  # say as much as fits before saying less
     for parts in candidates:
-        text = " ".join(_cap(p) for p in parts)
+        text = _joined(parts)
         if text and len(text) <= LIMITS["body"] and text not in taken and not banned_in(text, banned):
             return text
     for fresh in (True, False):  # banned words: the scrubbed text, still within the limit
         for parts in candidates:
-            text = scrub(" ".join(_cap(p) for p in parts), banned)
+            text = scrub(_joined(parts), banned)
             if text and len(text) <= LIMITS["body"] and (text not in taken or not fresh):
                 return text
     return ""

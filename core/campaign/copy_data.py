@@ -33,15 +33,16 @@ OFFER = {"en": "{offer}.", "de": "{offer}.", "fr": "{offer}.", "es": "{offer}."}
 
 _EN = {
     "code": "en",
-    # lines about this brief: what the product is, what it does for the audience, the caption's words
+    # lines about this brief: what the product is, what it does for the audience, the caption's words;
+    # each names the product or the audience, since briefs for one product share its photo and caption
     "headlines_facts": [
         "{benefit}",
         "{product}: {benefit}",
-        "{tastes}, in every {unit}",
         "{product}: {tastes}",
         "{product}, for {audience}",
         "{what_for} for {audience}",
-        "{qualities} {what}, done right",
+        "{product}: {offer}",
+        "{offer}, for {audience}",
     ],
     "headlines": {
         "playful": ["Say hello to {product}!", "{product}? Yes, please.", "Your new favourite: {product}"],

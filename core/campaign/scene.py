@@ -2,10 +2,10 @@
 
 The product is shown once: it stands *on* the setting's surface (a cafe counter, a kitchen
 worktop, a garden table, the sand), cut out of its photo, and nothing of the photo is drawn into
-the setting itself. The setting is the one the caption or the brief names ("an old wooden cafe
-counter" -> the cafe), read with the story world's words (`core.offline.world.setting_of`) plus
-a few a product shot needs (a bathroom shelf, an office desk); with none named, a photo studio's
-paper sweep in the brand's colours.
+the setting itself. The setting is the one the caption names ("an old wooden cafe counter" ->
+the cafe; a product's name is not read for it, "Meadow Serum" is no meadow), read with the story
+world's words (`core.offline.world.setting_of`) plus a few a product shot needs (a bathroom
+shelf, an office desk); with none named, a photo studio's paper sweep in the brand's colours.
 
 Every setting is drawn for the picture's own size with its surface where the layout puts the
 product's feet (`floor`), so a portrait picture and a banner show the same place. The wall or sky

@@ -258,7 +258,7 @@ def _backdrop(store: Store, story: Story, illustrator: Illustrator, photo: Image
     brand's colours, without the product (style `scene`; the product is pasted on it once)."""
     c = campaign_of(story)
     _may_change(store, story, illustrator.engine, pictures=1)
-    place = setting_for(story.caption, c.brief.product, c.brief.channel)
+    place = setting_for(story.caption)
     prompt = (
         f"an empty {'photo studio' if place == 'studio' else place} for a product photograph, an empty surface "
         f"in the foreground, softly lit, colours {c.brand.palette.primary} and {c.brand.palette.accent}, "
@@ -307,7 +307,7 @@ def make_pictures(
     photo = photo_image(store, story)
     cutout = cut_out(photo).image
     backdrop = None
-    setting = setting_for(story.caption, campaign.brief.product, campaign.brief.channel)
+    setting = setting_for(story.caption)
     model = illustrator is not None and illustrator.engine != "offline"
     if campaign.style == "scene" and (model or illustrator is None):
         # a model draws the setting (once, kept for every language); on the offline engine the
@@ -387,7 +387,7 @@ def brief_lines(story: Story) -> list[tuple[str, str]]:
     c = campaign_of(story)
     b = c.brief
     language = b.language.split("-")[0].lower()
-    place = setting_for(story.caption, b.product, b.channel)
+    place = setting_for(story.caption)
     look = LOOKS[c.style].format(place="a photo studio" if place == "studio" else f"the {place}")
     return [
         ("Product", b.product), ("Audience", b.audience), ("Offer", b.offer), ("Channel", b.channel),
