@@ -171,6 +171,9 @@ def offline_variants(brief: CopyBrief, count: int, seed: int, taken: set[str] | 
             "what_for": "" if _overlap(facts.what, brief.audience) else facts.what,  # not "running shoes for runners"
             "unit": facts.unit,
             "benefit": facts.benefit,
+            "benefit_alone": "" if facts.generic else facts.benefit,
+            "offer_for": "" if _overlap(slots["offer"], brief.audience) else slots["offer"],
+            "offer_after": _after_colon(slots["offer"]),
             "tastes": join(facts.tastes),
             "qualities": join(facts.qualities),
         }
@@ -204,6 +207,11 @@ def offline_variants(brief: CopyBrief, count: int, seed: int, taken: set[str] | 
     return variants
 
 
+def _after_colon(text: str) -> str:
+    """`text` as it reads after a colon: "Free delivery" -> "free delivery" (not "UK delivery")."""
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
 def _joined(parts: list[str]) -> str:
     """Sentences in one body, each capitalised, without a doubled stop ("Harbour & Co..")."""
     return re.sub(r"(?<!\.)\.\.(?!\.)", ".", " ".join(_cap(p) for p in parts))
@@ -227,16 +235,18 @@ def _facts_body(
         what = facts.noun if facts.noun not in product.lower() else ""
     if facts.tastes:
         feature = f"{what} with notes of {join(facts.tastes)}" if what else f"notes of {join(facts.tastes)}"
-    elif facts.qualities and (what or len(facts.qualities) > 1):
-        feature = f"{join(facts.qualities)} {what}".strip()
+    elif facts.qualities:
+        feature = f"{join(facts.qualities)} {what or facts.what}".strip()  # "rechargeable lamp"
     else:
+        feature = ""
+    if _overlap(join(facts.tastes or facts.qualities), headline, 2):  # the headline said it already
         feature = ""
     # the headline's benefit is not said twice ("Green, with almost no effort" / "Green all year, ...")
     benefit = facts.benefit_line if facts.benefit and not _overlap(facts.benefit, headline, 2) else ""
     if not named and product:
         if feature:  # two ways to say it, so three variants need not repeat a body
             short = f"notes of {join(facts.tastes)}" if facts.tastes else join(facts.qualities)
-            intros = [f"{product}: {feature}.", f"{product}, with {short}."]
+            intros = [f"{product}: {feature}.", f"{product}, with {short}." if facts.tastes else f"{product}: {short}."]
         elif benefit:
             intros, benefit = [f"{product}: {benefit[:1].lower()}{benefit[1:]}"], ""
         elif slots["audience"] and slots["audience"].lower() not in headline.lower():
@@ -249,7 +259,7 @@ def _facts_body(
     if not (intros[0] or benefit or offer):
         return ""
     said = sum(1 for p in (intros[0], benefit, offer) if p)
-    closer = rng.choice(closers) if closers and said < 2 else ""  # a closer only where the brief says little
+    closer = rng.choice(closers) if closers and said == 0 else ""  # a closer only where the brief says nothing
     candidates = []
     for intro in intros:
         orders = [(intro, benefit, offer, closer), (benefit, intro, offer, closer)]

@@ -36,13 +36,13 @@ _EN = {
     # lines about this brief: what the product is, what it does for the audience, the caption's words;
     # each names the product or the audience, since briefs for one product share its photo and caption
     "headlines_facts": [
-        "{benefit}",
+        "{benefit_alone}",
         "{product}: {benefit}",
         "{product}: {tastes}",
         "{product}, for {audience}",
         "{what_for} for {audience}",
-        "{product}: {offer}",
-        "{offer}, for {audience}",
+        "{product}: {offer_after}",
+        "{offer_for}, for {audience}",
     ],
     "headlines": {
         "playful": ["Say hello to {product}!", "{product}? Yes, please.", "Your new favourite: {product}"],

@@ -51,7 +51,7 @@ AUDIENCES: tuple[tuple[tuple[str, ...], dict[str, tuple[str, str]]], ...] = (
     }),
     (("parent", "parents", "mums", "dads", "new mums"), {
         "coffee": ("a good cup before the school run", "A good cup in minutes, before the school run."),
-        "skincare": ("two calm minutes, just for you", "Two calm minutes for yourself, once the house is quiet."),
+        "skincare": ("two calm minutes to yourself", "Two calm minutes for yourself, once the house is quiet."),
         "*": ("one less thing to think about", "One less thing to think about on a busy family day."),
     }),
     (("student", "students"), {
@@ -119,6 +119,7 @@ class Facts:
     unit: str  # "cup", "step" ...
     benefit: str  # short, lower case: "a proper cup before the train" ("" without an audience)
     benefit_line: str  # a sentence for the body
+    generic: bool  # the benefit is the audience's line for any product (never a headline alone)
     tastes: tuple[str, ...]  # "dark chocolate", "cherry"
     qualities: tuple[str, ...]  # "dark roast", "fair trade"
     group: bool  # the audience is several people together: sharing lines fit
@@ -152,14 +153,17 @@ def kind_of(product: str, caption: str) -> tuple[str, str, str]:
     return "", "", ""
 
 
-def benefit_of(audience: str, kind: str) -> tuple[str, str]:
+def benefit_of(audience: str, kind: str) -> tuple[str, str, bool]:
+    """(short benefit, sentence, whether it is the audience's generic line rather than one for
+    this kind of product: a generic one never stands alone as a headline, since another product
+    briefed for the same audience would get it too)."""
     text = _words(audience)
     if not text.strip():
-        return "", ""
+        return "", "", True
     for words, lines in AUDIENCES:
         if any(f" {w}" in text for w in words):
-            return lines.get(kind) or lines["*"]
-    return f"made for {' '.join(audience.split())}", f"Made for {' '.join(audience.split())}."
+            return (*lines[kind], False) if kind in lines else (*lines["*"], True)
+    return f"made for {' '.join(audience.split())}", f"Made for {' '.join(audience.split())}.", True
 
 
 def tastes_of(caption: str) -> tuple[str, ...]:
@@ -188,10 +192,11 @@ def qualities_of(caption: str, product: str) -> tuple[str, ...]:
 
 def facts_of(product: str, audience: str, caption: str) -> Facts:
     kind, what, unit = kind_of(product, caption)
-    benefit, line = benefit_of(audience, kind)
-    group = any(f" {w}" in _words(audience) for w in GROUP_WORDS)
+    benefit, line, generic = benefit_of(audience, kind)
     noun = kind if kind in ("coffee", "tea", "chocolate", "shoes", "skincare", "bag") else what
-    return Facts(kind, what, noun, unit, benefit, line, tastes_of(caption), qualities_of(caption, product), group)
+    tastes = tuple(t for t in tastes_of(caption) if not noun or noun not in t)  # not "chocolate with ... chocolate"
+    group = any(f" {w}" in _words(audience) for w in GROUP_WORDS)
+    return Facts(kind, what, noun, unit, benefit, line, generic, tastes, qualities_of(caption, product), group)
 
 
 def join(words: tuple[str, ...] | list[str]) -> str:

@@ -83,8 +83,8 @@ class Rendered:
 
 def colourway(kit: BrandKit, look: int) -> BrandKit:
     """The kit in the colourway of variant `look`: 0 as the brand has it; 1 the accent leads (the
-    accent and primary change places on a background tinted with the accent); 2 the background
-    tinted with the primary. Contrast is measured on the pixels as always, so a colourway whose
+    accent and primary change places on a background tinted with the accent); 2 a deeper shade of
+    the primary on a background tinted with it. Contrast is measured on the pixels as always, so a colourway whose
     text colour would not read falls back to white or near-black."""
     way = look % 3
     if way == 0:
@@ -92,6 +92,8 @@ def colourway(kit: BrandKit, look: int) -> BrandKit:
     colours = kit.palette.colours()
     primary, accent = (colours["accent"], colours["primary"]) if way == 1 else (colours["primary"], colours["accent"])
     tint = colours["accent"] if way == 1 else colours["primary"]
+    if way == 2:  # a deeper shade of the primary leads: the bold style's full bleed changes too
+        primary = tuple(round(c * 0.62) for c in colours["primary"])
     background = tuple(round(c + (255 - c) * 0.86) for c in tint)
     palette = kit.palette.model_copy(
         update={"primary": to_hex(primary), "accent": to_hex(accent), "background": to_hex(background)}
