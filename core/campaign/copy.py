@@ -233,43 +233,54 @@ def _facts_body(
     named = bool(product) and product.lower() in headline.lower()
     if what and what in product.lower():  # "Harbour Espresso Roast" says espresso: call it coffee
         what = facts.noun if facts.noun not in product.lower() else ""
+    qualities = join(facts.qualities)
     if facts.tastes:
         feature = f"{what} with notes of {join(facts.tastes)}" if what else f"notes of {join(facts.tastes)}"
     elif facts.qualities:
-        feature = f"{join(facts.qualities)} {what or facts.what}".strip()  # "rechargeable lamp"
+        feature = f"{qualities} {what or (facts.what if named else '')}".strip()
     else:
         feature = ""
     if _overlap(join(facts.tastes or facts.qualities), headline, 2):  # the headline said it already
         feature = ""
     # the headline's benefit is not said twice ("Green, with almost no effort" / "Green all year, ...")
     benefit = facts.benefit_line if facts.benefit and not _overlap(facts.benefit, headline, 2) else ""
+    audience = slots["audience"]
+    for_audience = f"For {audience}." if audience and not benefit and not _overlap(audience, headline, 2) else ""
     if not named and product:
         if feature:  # two ways to say it, so three variants need not repeat a body
-            short = f"notes of {join(facts.tastes)}" if facts.tastes else join(facts.qualities)
+            short = f"notes of {join(facts.tastes)}" if facts.tastes else qualities
             intros = [f"{product}: {feature}.", f"{product}, with {short}." if facts.tastes else f"{product}: {short}."]
+            if not facts.tastes and " " not in feature:  # one word: "Rechargeable Lumen desk lamp."
+                intros = [f"{feature} {product}."]
         elif benefit:
             intros, benefit = [f"{product}: {benefit[:1].lower()}{benefit[1:]}"], ""
-        elif slots["audience"] and slots["audience"].lower() not in headline.lower():
-            intros = [f"{product}, for {slots['audience']}."]
+        elif for_audience:
+            intros, for_audience = [f"{product}, for {audience}."], ""
         else:
             intros = [f"Meet {product}.", f"{product}."]
+    elif feature:
+        intros = [f"{feature}.", f"{qualities} {facts.what}.".strip()] if facts.qualities else [f"{feature}."]
     else:
-        intros = [f"{feature}."] if feature else [""]
+        intros = [""]
     offer = f"{slots['offer']}." if slots["offer"] and slots["offer"].lower() not in headline.lower() else ""
-    if not (intros[0] or benefit or offer):
+    if not (intros[0] or benefit or offer or for_audience):
         return ""
-    said = sum(1 for p in (intros[0], benefit, offer) if p)
+    said = sum(1 for p in (intros[0], benefit, offer, for_audience) if p)
     closer = rng.choice(closers) if closers and said == 0 else ""  # a closer only where the brief says nothing
     candidates = []
-    for intro in intros:
-        orders = [(intro, benefit, offer, closer), (benefit, intro, offer, closer)]
+    for intro in dict.fromkeys(intros):
+        orders = [(intro, benefit, for_audience, offer, closer), (benefit, for_audience, intro, offer, closer)]
         if named or not product:
             rng.shuffle(orders)
         for order in orders:
             parts = [p for p in order if p]
-            candidates.append(parts)
-            candidates += [[p for p in parts if p != drop] for drop in (closer, benefit, intro) if drop]
-    candidates.sort(key=len, reverse=True)  # say as much as fits before saying less
+            for keep in range(1 << len(parts)):  # every shorter body too, in the same order
+                subset = [p for n, p in enumerate(parts) if keep >> n & 1]
+                if subset and (not closer or subset != [closer]):
+                    candidates.append(subset)
+    if offer:  # the offer is in every variant: a body may repeat another's, but never leave it out
+        candidates = [parts for parts in candidates if offer in parts]
+    candidates.sort(key=len, reverse=True)  # all that fits before less
     for parts in candidates:
         text = _joined(parts)
         if text and len(text) <= LIMITS["body"] and text not in taken and not banned_in(text, banned):
