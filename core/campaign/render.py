@@ -84,15 +84,17 @@ class Rendered:
 def colourway(kit: BrandKit, look: int) -> BrandKit:
     """The kit in the colourway of variant `look`: 0 as the brand has it; 1 the accent leads (the
     accent and primary change places on a background tinted with the accent); 2 a deeper shade of
-    the primary on a background tinted with it. Contrast is measured on the pixels as always, so a colourway whose
-    text colour would not read falls back to white or near-black."""
+    the primary on a background tinted with it (in the bold style the light background then
+    bleeds, with the primary on the product's disc: `_background`). Contrast is measured on the
+    pixels as always, so a colourway whose text colour would not read falls back to white or
+    near-black."""
     way = look % 3
     if way == 0:
         return kit
     colours = kit.palette.colours()
     primary, accent = (colours["accent"], colours["primary"]) if way == 1 else (colours["primary"], colours["accent"])
     tint = colours["accent"] if way == 1 else colours["primary"]
-    if way == 2:  # a deeper shade of the primary leads: the bold style's full bleed changes too
+    if way == 2:  # a deeper shade of the primary leads
         primary = tuple(round(c * 0.62) for c in colours["primary"])
     background = tuple(round(c + (255 - c) * 0.86) for c in tint)
     palette = kit.palette.model_copy(
@@ -101,7 +103,9 @@ def colourway(kit: BrandKit, look: int) -> BrandKit:
     return kit.model_copy(update={"palette": palette})
 
 
-def _background(fmt: Format, kit: BrandKit, style: str, photo: Image.Image | None, backdrop: Image.Image | None):
+def _background(
+    fmt: Format, kit: BrandKit, style: str, photo: Image.Image | None, backdrop: Image.Image | None, look: int = 0
+):
     size = (fmt.width, fmt.height)
     colours = kit.palette.colours()
     if style in ("photo", "scene") and (backdrop or photo) is not None:
@@ -112,7 +116,8 @@ def _background(fmt: Format, kit: BrandKit, style: str, photo: Image.Image | Non
         cover = cover.resize(size, Image.Resampling.BICUBIC)
         tint = Image.new("RGB", size, colours["primary"])
         return Image.blend(cover, tint, 0.45 if style == "photo" else 0.2)
-    return Image.new("RGB", size, colours["background"] if style == "clean" else colours["primary"])
+    light = style == "clean" or (style == "bold" and look % 3 == 2)
+    return Image.new("RGB", size, colours["background"] if light else colours["primary"])
 
 
 def _place_product(
@@ -257,7 +262,7 @@ def render(
     if style == "scene" and backdrop is None:
         canvas = draw_setting(setting, (fmt.width, fmt.height), floor, colours, seed)
     else:
-        canvas = _background(fmt, kit, style, photo, backdrop)
+        canvas = _background(fmt, kit, style, photo, backdrop, look)
     subject = _place_product(canvas, cutout, zones.product, kit, style, rng, floor)
     unit = min(fmt.width, fmt.height)
     bold, regular = brand.faces(f"{copy.headline}{copy.body}{copy.cta}{kit.mandatory}", language)
