@@ -202,6 +202,12 @@ def test_nothing_a_client_sees_speaks_of_the_engine_and_the_cover_shows_the_prod
     on_pictures = [campaign.brand.mandatory, *(f"{v.headline} {v.body} {v.cta}" for v in campaign.variants)]
     assert not ENGINE.search(" ".join(on_pictures))  # the only words drawn on the pictures
     cover = reader.pages[0]
+    # the Product & brief page sends the name field as it stands: an untouched automatic name follows the product
+    other = steps.start_campaign(store, (SAMPLES / "coffee.jpg").read_bytes(), "coffee.jpg")
+    steps.update_campaign(store, other, name="Harbour & Co. campaign", product="Quiet One headphones")
+    assert store.load(other.id).campaign.name == "Quiet One headphones"
+    steps.update_campaign(store, other, name="Back to school", product="Quiet One headphones")
+    assert store.load(other.id).campaign.name == "Back to school"
     assert "Harbour Espresso Roast" in " ".join(pages[0].split())  # the campaign's name says what it is for
     assert len(cover.images) >= 2  # the logo and the product
     product = cut_out(Image.open(SAMPLES / "coffee.jpg").convert("RGB")).image

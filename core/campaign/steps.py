@@ -122,7 +122,8 @@ def update_campaign(store: Store, story: Story, **values: object) -> None:
 
     def change(s: Story) -> None:
         c = s.campaign
-        if brief.get("product") and "name" not in other and c.name == f"{c.brand.name} campaign":
+        automatic = f"{c.brand.name} campaign"
+        if brief.get("product") and c.name == automatic and other.get("name", automatic) == automatic:
             other["name"] = brief["product"]  # the automatic name says what the campaign is for
         if brief:
             c.brief = c.brief.model_copy(update=brief)
