@@ -229,7 +229,7 @@ def main() -> None:
     print(f"  phases of the last run: start {last['start']:.2f} s, copy {last['copy']:.2f} s, "
           f"12 pictures {last['pictures']:.2f} s, deck + CSV + ZIP {last['exports']:.2f} s")  # fmt: skip
     print(f"deck: {last['deck_kb']:.0f} KB (5 pages); ZIP: {last['zip_mb']:.1f} MB")
-    for style in ("bold", "photo"):
+    for style in ("bold", "photo", "scene"):
         print(f"style {style}: {one_campaign(style)['total']:.2f} s for the whole campaign")
 
 
