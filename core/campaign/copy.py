@@ -165,6 +165,9 @@ def offline_variants(brief: CopyBrief, count: int, seed: int, taken: set[str] | 
         "colour": grammar["colours"].get(colour_of(brief.caption), ""),
         "brand": brief.brand,
     }
+    # headlines that carry the brief's own audience and offer: briefs for one product differ in them
+    slots["offer_for"] = "" if _overlap(slots["offer"], brief.audience) else slots["offer"]
+    slots["offer_after"] = slots["offer"] if language == "de" else _after_colon(slots["offer"])  # German nouns
     if facts is not None:
         slots |= {
             "what": facts.what,
@@ -172,8 +175,6 @@ def offline_variants(brief: CopyBrief, count: int, seed: int, taken: set[str] | 
             "unit": facts.unit,
             "benefit": facts.benefit,
             "benefit_alone": "" if facts.generic else facts.benefit,
-            "offer_for": "" if _overlap(slots["offer"], brief.audience) else slots["offer"],
-            "offer_after": _after_colon(slots["offer"]),
             "tastes": join(facts.tastes),
             "qualities": join(facts.qualities),
         }
@@ -301,11 +302,16 @@ def _body(rng: random.Random, grammar: dict, register: str, slots: dict, banned,
     leads = [t for t in grammar["leads"] if "{product}" not in t] if named else grammar["leads"]
     for _ in range(6):
         lead = _pick(rng, leads, slots, limit, banned, taken) or ""
-        offer = _fill(OFFER[grammar["code"]], slots) if slots["offer"] else None
+        offered = slots["offer"] and slots["offer"].lower() in headline.lower()  # the headline carries it
+        offer = _fill(OFFER[grammar["code"]], slots) if slots["offer"] and not offered else None
         if offer and (banned_in(offer, banned) or len(offer) > limit):
             offer = None
         said = {w for w in re.findall(r"\w{5,}", headline.lower())}
-        closers = [c for c in grammar["closers"][register] if not said & set(re.findall(r"\w{5,}", c.lower()))]
+        closers = [
+            c
+            for c in grammar["closers"][register]
+            if not said & set(re.findall(r"\w{5,}", c.lower())) and c.rstrip(".") not in lead
+        ]
         closer = _pick(rng, closers, slots, limit, banned, taken) or ""
         for parts in ((lead, offer, closer), (lead, offer), (offer, closer), (lead, closer), (lead,), (offer,)):
             text = " ".join(p for p in parts if p)

@@ -76,6 +76,7 @@ _EN = {
 
 _DE = {
     "code": "de",
+    "headlines_facts": ["Für {audience}: {product}", "{product}: {offer_after}"],
     "headlines": {
         "playful": [
             "Hallo, {product}!",
@@ -105,7 +106,7 @@ _DE = {
         "playful": ["Gönnen Sie sich was.", "Sie wissen, Sie wollen es.", "Viel Spaß."],
         "premium": ["Genießen Sie jedes Detail.", "Nehmen Sie sich Zeit.", "Qualität, die man spürt."],
         "bold": ["Nicht warten.", "Holen Sie es sich.", "Starten Sie heute."],
-        "warm": ["Bereit, wenn Sie es sind.", "Gut vom ersten Tag an."],
+        "warm": ["Gut vom ersten Tag an.", "Einfach gut."],
     },
     "colours": {
         "black": "Schwarz",
@@ -138,6 +139,7 @@ _DE = {
 
 _FR = {
     "code": "fr",
+    "headlines_facts": ["{product}, pour {audience}", "{product} : {offer_after}"],
     "headlines": {
         "playful": [
             "Dites bonjour à {product} !",
@@ -171,7 +173,7 @@ _FR = {
         "playful": ["Faites-vous plaisir.", "Vous en avez envie.", "Souriez."],
         "premium": ["Savourez chaque détail.", "Prenez votre temps.", "Une qualité qui se sent."],
         "bold": ["N'attendez pas.", "Faites-le vôtre.", "Commencez aujourd'hui."],
-        "warm": ["Prêt quand vous l'êtes.", "Bon dès le premier jour."],
+        "warm": ["Bon dès le premier jour.", "Tout simplement bon."],
     },
     "colours": {
         "black": "noir",
@@ -204,6 +206,7 @@ _FR = {
 
 _ES = {
     "code": "es",
+    "headlines_facts": ["{product}, para {audience}", "{product}: {offer_after}"],
     "headlines": {
         "playful": [
             "¡Hola, {product}!",
@@ -241,7 +244,7 @@ _ES = {
         "playful": ["Date un capricho.", "Sabes que quieres.", "Sonríe."],
         "premium": ["Saborea cada detalle.", "Tómate tu tiempo.", "Calidad que se nota."],
         "bold": ["No esperes.", "Hazlo tuyo.", "Empieza hoy."],
-        "warm": ["Listo cuando tú lo estés.", "Bueno desde el primer día."],
+        "warm": ["Bueno desde el primer día.", "Simplemente bueno."],
     },
     "colours": {
         "black": "negro",
