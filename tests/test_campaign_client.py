@@ -134,6 +134,16 @@ def test_the_scene_shows_the_product_once_in_the_captions_setting():
     a, b = (np.asarray(r.background).astype(int) for r in results)
     differ = (np.abs(a - b).max(axis=2) > 24) & same
     assert differ.mean() < 0.002, differ.mean()
+    # the photo style blurs the photo's own setting, with the product painted out of it
+    photos = [_photo((180, 40, 30), "disc"), _photo((30, 90, 160), "tall")]
+    blurred = [render(cut_out(p).image, brand, copy, fmt, "photo", photo=p) for p in photos]
+    same = np.ones((fmt.height, fmt.width), bool)
+    for result in blurred:
+        x0, y0, x1, y1 = result.subject_box
+        pad = round((x1 - x0) * 0.12)
+        same[max(0, y0 - pad) : y1 + pad, max(0, x0 - pad) : x1 + pad] = False
+    pa, pb = (np.asarray(r.background).astype(int) for r in blurred)
+    assert ((np.abs(pa - pb).max(axis=2) > 24) & same).mean() < 0.002
     # the product stands on the counter: the scene behind is the cafe's, not another room's
     living = render(cut_out(_photo((180, 40, 30), "disc")).image, brand, copy, fmt, "scene", setting="living room")
     assert np.abs(np.asarray(living.background).astype(int) - a).mean() > 10

@@ -9,8 +9,9 @@ Styles (`STYLES`):
 - `clean`: the brand's background colour, the product on a disc of the primary colour with an
   accent dot, the headline in the primary colour;
 - `bold`: the primary colour full bleed, the product on an accent disc;
-- `photo`: the photo itself, blurred and tinted with the primary colour, behind everything: the
-  text gets a panel wherever the photo leaves too little contrast;
+- `photo`: the photo's own setting (the product painted out of it, `subject.without_product`),
+  blurred and tinted with the primary colour, behind everything: the text gets a panel wherever
+  the photo leaves too little contrast;
 - `scene`: the product stands once, without a disc, on the surface of the setting the caption or
   brief names (a cafe counter, a garden table), drawn by `scene.py`, or on a backdrop of that
   setting drawn by a local or remote illustrator; text gets a panel where the setting is busy.
@@ -39,6 +40,7 @@ from core.campaign.colour import INK, MIN_CONTRAST, RGB, WHITE, best_text_on, co
 from core.campaign.copy import Copy
 from core.campaign.layout import Block, Box, Format, fit_copy, length, measured_contrast, regions, set_text
 from core.campaign.scene import draw_setting
+from core.campaign.subject import without_product
 
 STYLES = ("clean", "bold", "photo", "scene")
 
@@ -109,7 +111,8 @@ def _background(
     size = (fmt.width, fmt.height)
     colours = kit.palette.colours()
     if style in ("photo", "scene") and (backdrop or photo) is not None:
-        source = (backdrop if style == "scene" and backdrop is not None else photo).convert("RGB")
+        # the photo style blurs the photo's own setting, with the product painted out of it
+        source = (backdrop if style == "scene" and backdrop is not None else without_product(photo)).convert("RGB")
         cover = ImageOps.fit(source, (fmt.width // 4, fmt.height // 4), Image.Resampling.BILINEAR)
         if style == "photo":
             cover = cover.filter(ImageFilter.GaussianBlur(6))
