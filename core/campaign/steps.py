@@ -377,7 +377,7 @@ class CampaignFiles:
 LOOKS = {
     "clean": "Clean: the product on a disc in the brand's colours",
     "bold": "Bold: the brand's colour full bleed",
-    "photo": "Photo: the product photo behind the copy",
+    "photo": "Photo: the photo's own setting, softly blurred, behind the product",
     "scene": "Scene: the product in {place}",
 }
 
