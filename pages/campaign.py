@@ -91,8 +91,8 @@ with st.form("campaign_brief"):
     style = a.radio("Look of the pictures", STYLES, index=STYLES.index(campaign.style), horizontal=True)
     seed = b.number_input("Seed (the same seed, the same copy)", value=campaign.seed, step=1)
     st.caption(
-        "clean: your background colour · bold: your primary colour · photo: the photo, blurred, behind "
-        "everything · scene: a backdrop drawn by the picture engine"
+        "clean: your background colour · bold: your primary colour · photo: the photo's setting, blurred, behind "
+        "everything · scene: the product standing in the place your caption names (a cafe counter, a garden)"
     )
     if st.form_submit_button("Save the brief", type="primary"):
         try:

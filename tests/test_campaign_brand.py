@@ -274,3 +274,42 @@ def test_the_command_line_imports_lists_and_exports_the_spaces_kits(tmp_path: Pa
     assert exported.kit == default_kit().kit and exported.files == default_kit().files
     assert main(["brand", "export", "0123456789abcdef", "--out", str(tmp_path / "x.toml")]) == 2
     assert "There is no such brand kit in this space." in capsys.readouterr().err
+
+
+def test_a_kit_file_may_name_only_files_in_its_own_folder(tmp_path: Path, data_dir: Path, capsys):
+    """Issue 22 gap 6: `logo = "../../private/private-logo.png"` or an absolute font path was read,
+    copied into the space and handed back by `brand export`. A kit names files beside it or below
+    it, never anywhere else (not through a link either); the refusal names the field."""
+    private = tmp_path / "private"
+    private.mkdir()
+    (private / "private-logo.png").write_bytes(png())
+    (private / "Secret.ttf").write_bytes(BUNDLED_REGULAR.read_bytes())
+    kits = tmp_path / "kits" / "shared"
+    kits.mkdir(parents=True)
+    (kits / "linked-logo.png").symlink_to(private / "private-logo.png")
+    tries = {
+        "climb.toml": ('logo = "harbour-logo.png"', 'logo = "../../private/private-logo.png"', "logo"),
+        "absolute.toml": ('logo = "harbour-logo.png"', f'font = "{private / "Secret.ttf"}"', "font"),
+        "link.toml": ('logo = "harbour-logo.png"', 'logo = "linked-logo.png"', "logo"),
+    }
+    for name, (old, new, field) in tries.items():
+        (kits / name).write_text(GOOD.replace(old, new))
+        with pytest.raises(BrandError, match=rf"^brand kit: {field}: .*kit's folder"):
+            read_kit((kits / name).read_bytes(), name, kits)
+        assert main(["brand", "import", str(kits / name)]) == 2
+        err = capsys.readouterr().err.strip()
+        assert err.startswith(f"error: brand kit: {field}:") and "\n" not in err
+        out = tmp_path / f"{name}-out"
+        assert main(["campaign", str(SAMPLES / "coffee.jpg"), "--out", str(out), "--brand", str(kits / name)]) == 2
+        capsys.readouterr()
+        assert not out.exists()
+    assert main(["brand", "list"]) == 0
+    assert capsys.readouterr().out == ""  # nothing was kept
+    secret = {(private / "private-logo.png").read_bytes(), (private / "Secret.ttf").read_bytes()}
+    kept = [p for p in data_dir.rglob("*") if p.is_file() and p.read_bytes() in secret]
+    assert kept == []
+    # a file beside the kit, or in a folder below it, is still fine
+    (kits / "art").mkdir()
+    (kits / "art" / "logo.png").write_bytes(png())
+    (kits / "below.toml").write_text(GOOD.replace('logo = "harbour-logo.png"', 'logo = "art/logo.png"'))
+    assert read_kit((kits / "below.toml").read_bytes(), "below.toml", kits).kit.logo

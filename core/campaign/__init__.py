@@ -10,9 +10,12 @@ are) and the publisher of the QR code.
     brands.py   brand kits stored per space, versioned
     colour.py   colours and WCAG contrast
     copy.py     copy variants: the offline grammar and the writer with a JSON schema
+    facts.py    what the offline copy says: what the product is, its benefit for the audience, the
+                caption's taste and quality words
     subject.py  the product cut out of its photo
     layout.py   formats, safe zones, text fitting, measured contrast
-    render.py   one picture per variant and format
+    render.py   one picture per variant and format, in the variant's layout and colourway
+    scene.py    the setting the caption names, drawn for the scene look (the product stands on it)
     deck.py     the PDF deck
     exports.py  the PNG set, deck, CSV and ZIP
     model.py    the Campaign document

@@ -12,7 +12,7 @@ default kit):
     tone = ["warm", "premium"]
     banned = ["cheap", "guaranteed"]
     mandatory = "Offer valid while stocks last."
-    logo = "harbour-logo.png"        # a file beside the kit, or logo_base64 = "..." inline
+    logo = "harbour-logo.png"        # a file in the kit's own folder, or logo_base64 = "..." inline
     font = "MyBrand.ttf"             # optional; or font_base64 = "..."
     [palette]
     primary = "#0F4C5C"
@@ -279,11 +279,28 @@ def _inline_or_path(data: dict, key: str, base_dir: Path | None) -> tuple[bytes 
     if path:
         if base_dir is None:
             raise BrandError(f"brand kit: {key}: a file path needs the kit's own folder; embed it as {key}_base64.")
-        target = (base_dir / str(path)).resolve()
-        if not target.is_file():
-            raise BrandError(f"brand kit: {key}: there is no file {path} beside the kit.")
-        return target.read_bytes(), target.name
+        return _kit_file(base_dir, str(path), key).read_bytes(), Path(str(path)).name
     return None, key
+
+
+def _kit_file(base_dir: Path, path: str, key: str) -> Path:
+    """The file `path` names inside the kit's own folder (or a folder below it). An absolute path,
+    one that climbs out with `..`, or a link that leads out is refused: a kit file is something a
+    person may have been sent, and must not be able to copy another file of the machine (a
+    private logo, a font, a key) into a space, from where `brand export` would hand it back."""
+    folder = base_dir.resolve()
+    candidate = Path(path)
+    if candidate.is_absolute() or path.startswith(("/", "\\")) or ":" in path or ".." in candidate.parts:
+        raise BrandError(
+            f"brand kit: {key}: {path} is not in the kit's folder; name a file beside the kit "
+            f'(like {key} = "{candidate.name or key}") or upload it on the Brand kit page.'
+        )
+    target = (folder / candidate).resolve()
+    if not target.is_relative_to(folder):
+        raise BrandError(f"brand kit: {key}: {path} leads out of the kit's folder; put the file itself beside the kit.")
+    if not target.is_file():
+        raise BrandError(f"brand kit: {key}: there is no file {path} beside the kit.")
+    return target
 
 
 def read_kit(data: bytes, filename: str = "brand.toml", base_dir: Path | None = None) -> KitFile:

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from core.campaign.copy_data import CTAS, GRAMMAR, OFFER, register_of
+from core.campaign.facts import Facts, facts_of, join
 from core.errors import InputError, NotConfigured, ProviderError
 from core.language import offline_copy_languages
 
@@ -126,18 +127,28 @@ def _fill(template: str, slots: dict[str, str]) -> str | None:
 
 
 def _pick(
-    rng: random.Random, templates: list[str], slots: dict[str, str], limit: int, banned, avoid: set[str]
+    rng: random.Random,
+    templates: list[str],
+    slots: dict[str, str],
+    limit: int,
+    banned,
+    avoid: set[str],
+    fresh_only: bool = False,
 ) -> str | None:
-    """A random template that fills, fits and says no banned word, preferring one not yet used."""
+    """A random template that fills, fits and says no banned word, preferring one not yet used
+    (`fresh_only`: only one not yet used)."""
     options = list(templates)
     rng.shuffle(options)
     usable = [text for t in options if (text := _fill(t, slots)) and len(text) <= limit and not banned_in(text, banned)]
     fresh = [text for text in usable if text not in avoid]
-    return (fresh or usable or [None])[0]
+    return (fresh or ([] if fresh_only else usable) or [None])[0]
 
 
 def offline_variants(brief: CopyBrief, count: int, seed: int, taken: set[str] | None = None) -> list[Copy]:
-    """`count` variants from the copy grammar; `taken` holds lines other variants already use."""
+    """`count` variants from the copy grammar; `taken` holds lines other variants already use.
+
+    The random choices are seeded by `seed` and by the brief itself, so two briefs on the same
+    seed still draw different lines; English copy is built from the brief's facts (`facts.py`)."""
     language = brief.language.split("-")[0].lower()
     if language not in GRAMMAR:
         raise InputError(
@@ -146,26 +157,142 @@ def offline_variants(brief: CopyBrief, count: int, seed: int, taken: set[str] | 
         )
     grammar = GRAMMAR[language]
     register = register_of(brief.tone)
+    product = " ".join(brief.product.split()) or brief.brand
+    facts = facts_of(product, brief.audience, brief.caption) if language == "en" else None
     slots = {
-        "product": " ".join(brief.product.split()) or brief.brand,
+        "product": product,
         "audience": " ".join(brief.audience.split()),
         "offer": " ".join(brief.offer.split()).rstrip("."),
         "colour": grammar["colours"].get(colour_of(brief.caption), ""),
         "brand": brief.brand,
     }
+    # headlines that carry the brief's own audience and offer: briefs for one product differ in them
+    slots["offer_for"] = "" if _overlap(slots["offer"], brief.audience) else slots["offer"]
+    slots["offer_after"] = slots["offer"] if language == "de" else _after_colon(slots["offer"])  # German nouns
+    if facts is not None:
+        slots |= {
+            "what": facts.what,
+            "what_for": "" if _overlap(facts.what, brief.audience) else facts.what,  # not "running shoes for runners"
+            "unit": facts.unit,
+            "benefit": facts.benefit,
+            "benefit_alone": "" if facts.generic else facts.benefit,
+            "tastes": join(facts.tastes),
+            "qualities": join(facts.qualities),
+        }
+    fingerprint = "|".join(
+        " ".join(f.lower().split()) for f in (brief.product, brief.audience, brief.offer, brief.caption)
+    )
     taken = set(taken or ())
     variants = []
     for index in range(count):
-        rng = random.Random(f"{seed}:{index}:{language}")
-        headline = _pick(rng, grammar["headlines"][register], slots, LIMITS["headline"], brief.banned, taken)
-        if headline is None:  # the product's own name is too long or banned: lines without it
-            headline = _pick(rng, grammar["headlines_plain"], slots, LIMITS["headline"], brief.banned, taken) or ""
-        body = _body(rng, grammar, register, slots, brief.banned, taken, headline)
+        rng = random.Random(f"{seed}:{index}:{language}:{fingerprint}")
+        headline = None
+        for lines in (grammar.get("headlines_facts", []), grammar["headlines"][register], grammar["headlines_plain"]):
+            headline = _pick(rng, lines, slots, LIMITS["headline"], brief.banned, taken, fresh_only=True)
+            if headline:
+                break
+        if not headline:  # every line is taken: the product's own name is too long or banned
+            plain = grammar["headlines_plain"]
+            headline = _pick(
+                rng, [*grammar["headlines"][register], *plain], slots, LIMITS["headline"], brief.banned, taken
+            )
+        headline = headline or ""
+        body = None
+        if facts is not None:
+            body = _facts_body(rng, facts, slots, headline, grammar["closers"][register], brief.banned, taken)
+        if not body:
+            body = _body(rng, grammar, register, slots, brief.banned, taken, headline)
         cta = _cta(rng, language, register, brief, taken)
         copy = Copy(scrub(headline, brief.banned), scrub(body, brief.banned), scrub(cta, brief.banned))
         taken |= {copy.headline, copy.body, copy.cta}
         variants.append(copy)
     return variants
+
+
+def _after_colon(text: str) -> str:
+    """`text` as it reads after a colon: "Free delivery" -> "free delivery" (not "UK delivery")."""
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+def _joined(parts: list[str]) -> str:
+    """Sentences in one body, each capitalised, without a doubled stop ("Harbour & Co..")."""
+    return re.sub(r"(?<!\.)\.\.(?!\.)", ".", " ".join(_cap(p) for p in parts))
+
+
+def _overlap(a: str, b: str, least: int = 1) -> bool:
+    """Whether two phrases share at least `least` word stems (a word's first four letters)."""
+    stems = {w[:4] for w in re.findall(r"\w{4,}", a.lower())}
+    return len(stems & {w[:4] for w in re.findall(r"\w{4,}", b.lower())}) >= least
+
+
+def _facts_body(
+    rng: random.Random, facts: Facts, slots: dict, headline: str, closers: list[str], banned, taken: set[str]
+) -> str:
+    """What it is (with the caption's taste or material words), its benefit for the audience and
+    the offer, as many as fit in 125 characters; the product is named when the headline does not
+    name it. "" when the brief and caption give nothing to say (the generic grammar takes over)."""
+    product, what = slots["product"], facts.what
+    named = bool(product) and product.lower() in headline.lower()
+    if what and what in product.lower():  # "Harbour Espresso Roast" says espresso: call it coffee
+        what = facts.noun if facts.noun not in product.lower() else ""
+    qualities = join(facts.qualities)
+    if facts.tastes:
+        feature = f"{what} with notes of {join(facts.tastes)}" if what else f"notes of {join(facts.tastes)}"
+    elif facts.qualities:
+        feature = f"{qualities} {what or (facts.what if named else '')}".strip()
+    else:
+        feature = ""
+    if _overlap(join(facts.tastes or facts.qualities), headline, 2):  # the headline said it already
+        feature = ""
+    # the headline's benefit is not said twice ("Green, with almost no effort" / "Green all year, ...")
+    benefit = facts.benefit_line if facts.benefit and not _overlap(facts.benefit, headline, 2) else ""
+    audience = slots["audience"]
+    for_audience = f"For {audience}." if audience and not benefit and not _overlap(audience, headline, 2) else ""
+    if not named and product:
+        if feature:  # two ways to say it, so three variants need not repeat a body
+            short = f"notes of {join(facts.tastes)}" if facts.tastes else qualities
+            intros = [f"{product}: {feature}.", f"{product}, with {short}." if facts.tastes else f"{product}: {short}."]
+            if not facts.tastes and " " not in feature:  # one word: "Rechargeable Lumen desk lamp."
+                intros = [f"{feature} {product}."]
+        elif benefit:
+            intros, benefit = [f"{product}: {benefit[:1].lower()}{benefit[1:]}"], ""
+        elif for_audience:
+            intros, for_audience = [f"{product}, for {audience}."], ""
+        else:
+            intros = [f"Meet {product}.", f"{product}."]
+    elif feature:
+        intros = [f"{feature}.", f"{qualities} {facts.what}.".strip()] if facts.qualities else [f"{feature}."]
+    else:
+        intros = [""]
+    offer = f"{slots['offer']}." if slots["offer"] and slots["offer"].lower() not in headline.lower() else ""
+    if not (intros[0] or benefit or offer or for_audience):
+        return ""
+    said = sum(1 for p in (intros[0], benefit, offer, for_audience) if p)
+    closer = rng.choice(closers) if closers and said == 0 else ""  # a closer only where the brief says nothing
+    candidates = []
+    for intro in dict.fromkeys(intros):
+        orders = [(intro, benefit, for_audience, offer, closer), (benefit, for_audience, intro, offer, closer)]
+        if named or not product:
+            rng.shuffle(orders)
+        for order in orders:
+            parts = [p for p in order if p]
+            for keep in range(1 << len(parts)):  # every shorter body too, in the same order
+                subset = [p for n, p in enumerate(parts) if keep >> n & 1]
+                if subset and (not closer or subset != [closer]):
+                    candidates.append(subset)
+    if offer:  # the offer is in every variant: a body may repeat another's, but never leave it out
+        candidates = [parts for parts in candidates if offer in parts]
+    candidates.sort(key=len, reverse=True)  # all that fits before less
+    for parts in candidates:
+        text = _joined(parts)
+        if text and len(text) <= LIMITS["body"] and text not in taken and not banned_in(text, banned):
+            return text
+    for fresh in (True, False):  # banned words: the scrubbed text, still within the limit
+        for parts in candidates:
+            text = scrub(_joined(parts), banned)
+            if text and len(text) <= LIMITS["body"] and (text not in taken or not fresh):
+                return text
+    return ""
 
 
 def _body(rng: random.Random, grammar: dict, register: str, slots: dict, banned, taken: set[str], headline: str) -> str:
@@ -176,11 +303,16 @@ def _body(rng: random.Random, grammar: dict, register: str, slots: dict, banned,
     leads = [t for t in grammar["leads"] if "{product}" not in t] if named else grammar["leads"]
     for _ in range(6):
         lead = _pick(rng, leads, slots, limit, banned, taken) or ""
-        offer = _fill(OFFER[grammar["code"]], slots) if slots["offer"] else None
+        offered = slots["offer"] and slots["offer"].lower() in headline.lower()  # the headline carries it
+        offer = _fill(OFFER[grammar["code"]], slots) if slots["offer"] and not offered else None
         if offer and (banned_in(offer, banned) or len(offer) > limit):
             offer = None
         said = {w for w in re.findall(r"\w{5,}", headline.lower())}
-        closers = [c for c in grammar["closers"][register] if not said & set(re.findall(r"\w{5,}", c.lower()))]
+        closers = [
+            c
+            for c in grammar["closers"][register]
+            if not said & set(re.findall(r"\w{5,}", c.lower())) and c.rstrip(".") not in lead
+        ]
         closer = _pick(rng, closers, slots, limit, banned, taken) or ""
         for parts in ((lead, offer, closer), (lead, offer), (offer, closer), (lead, closer), (lead,), (offer,)):
             text = " ".join(p for p in parts if p)

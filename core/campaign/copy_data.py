@@ -33,68 +33,50 @@ OFFER = {"en": "{offer}.", "de": "{offer}.", "fr": "{offer}.", "es": "{offer}."}
 
 _EN = {
     "code": "en",
+    # lines about this brief: what the product is, what it does for the audience, the caption's words;
+    # each names the product or the audience, since briefs for one product share its photo and caption
+    "headlines_facts": [
+        "{benefit_alone}",
+        "{product}: {benefit}",
+        "{product}: {tastes}",
+        "{product}, for {audience}",
+        "{what_for} for {audience}",
+        "{product}: {offer_after}",
+        "{offer_for}, for {audience}",
+    ],
     "headlines": {
-        "playful": [
-            "Say hello to {product}!",
-            "{product}? Yes, please.",
-            "Your new favourite: {product}",
-            "Go on, try {product}",
-            "Meet your new habit: {product}",
-            "Psst… {product} is here",
-        ],
-        "premium": [
-            "{product}. Nothing less.",
-            "Quietly exceptional: {product}",
-            "Made with care: {product}",
-            "The art of {product}",
-            "{product}, refined",
-            "Discover {product}",
-        ],
-        "bold": [
-            "{product}. Now.",
-            "This is {product}.",
-            "Meet {product}. Today.",
-            "Make room for {product}",
-            "{product} changes the game",
-            "Ready? {product}.",
-        ],
-        "warm": [
-            "Meet {product}",
-            "Something good: {product}",
-            "{product}, made to share",
-            "Say yes to {product}",
-            "Hello, {product}",
-            "Made for you: {product}",
-        ],
+        "playful": ["Say hello to {product}!", "{product}? Yes, please.", "Your new favourite: {product}"],
+        "premium": ["{product}. Nothing less.", "Quietly exceptional: {product}", "The art of {product}"],
+        "bold": ["{product}. Now.", "This is {product}.", "Make room for {product}"],
+        "warm": ["Meet {product}", "Introducing {product}", "Say yes to {product}"],
     },
     "headlines_plain": [
-        "Made for moments like this",
-        "Good things, shared",
-        "Crafted with care",
-        "Your new favourite",
+        "{what}, done properly",
+        "Good {what}, every {unit}",
+        "Your new favourite {what}",
         "Something new is here",
+        "Your new favourite",
+        "Crafted with care",
     ],
     "leads": [
         "{product} in {colour}, ready when you are.",
-        "Made for {audience}, with care in every detail.",
         "{product}: made for {audience}.",
-        "Everything you love, now in {product}.",
         "For {audience} who notice the details.",
-        "{product}, made to be enjoyed every day.",
         "Meet {product}, in {colour}.",
-        "Ready when you are, every day.",
     ],
+    # a closer only where the brief leaves room and says nothing else; none speaks for the audience
     "closers": {
-        "playful": ["Treat yourself.", "You know you want to.", "Go on, smile.", "Happy days ahead."],
-        "premium": ["Savour every detail.", "Take your time.", "Quality you can feel.", "Made to last."],
-        "bold": ["Don't wait.", "Make it yours.", "Start today.", "Go for it."],
-        "warm": ["Made to share.", "Enjoy it together.", "A little everyday joy.", "From us, for you."],
+        "playful": ["Treat yourself.", "Go on, try it."],
+        "premium": ["Savour every detail.", "Quality you can feel."],
+        "bold": ["Don't wait.", "Start today."],
+        "warm": ["Ready when you are.", "Good from the first day."],
     },
     "colours": {},
 }
 
 _DE = {
     "code": "de",
+    "headlines_facts": ["Für {audience}: {product}", "{product}: {offer_after}"],
     "headlines": {
         "playful": [
             "Hallo, {product}!",
@@ -109,9 +91,9 @@ _DE = {
             "{product}, vollendet",
         ],
         "bold": ["{product}. Jetzt.", "Das ist {product}.", "Platz für {product}", "Bereit? {product}."],
-        "warm": ["Das ist {product}", "Etwas Gutes: {product}", "{product} zum Teilen", "Für Sie gemacht: {product}"],
+        "warm": ["Das ist {product}", "Etwas Gutes: {product}", "Für Sie gemacht: {product}"],
     },
-    "headlines_plain": ["Für Momente wie diesen", "Gute Dinge, geteilt", "Mit Sorgfalt gemacht", "Etwas Neues ist da"],
+    "headlines_plain": ["Für Momente wie diesen", "Mit Sorgfalt gemacht", "Etwas Neues ist da"],
     "leads": [
         "{product} in {colour}, bereit, wenn Sie es sind.",
         "Gemacht für {audience}, bis ins Detail.",
@@ -124,7 +106,7 @@ _DE = {
         "playful": ["Gönnen Sie sich was.", "Sie wissen, Sie wollen es.", "Viel Spaß."],
         "premium": ["Genießen Sie jedes Detail.", "Nehmen Sie sich Zeit.", "Qualität, die man spürt."],
         "bold": ["Nicht warten.", "Holen Sie es sich.", "Starten Sie heute."],
-        "warm": ["Zum Teilen gemacht.", "Gemeinsam genießen.", "Von uns, für Sie."],
+        "warm": ["Gut vom ersten Tag an.", "Einfach gut."],
     },
     "colours": {
         "black": "Schwarz",
@@ -157,6 +139,7 @@ _DE = {
 
 _FR = {
     "code": "fr",
+    "headlines_facts": ["{product}, pour {audience}", "{product} : {offer_after}"],
     "headlines": {
         "playful": [
             "Dites bonjour à {product} !",
@@ -171,11 +154,10 @@ _FR = {
             "L'art de {product}",
         ],
         "bold": ["{product}. Maintenant.", "Voici {product}.", "Place à {product}", "Prêts ? {product}."],
-        "warm": ["Voici {product}", "Du bon : {product}", "{product}, à partager", "Pour vous : {product}"],
+        "warm": ["Voici {product}", "Du bon : {product}", "Pour vous : {product}"],
     },
     "headlines_plain": [
         "Pour des moments comme ça",
-        "De bonnes choses à partager",
         "Fait avec soin",
         "Du nouveau est arrivé",
     ],
@@ -191,7 +173,7 @@ _FR = {
         "playful": ["Faites-vous plaisir.", "Vous en avez envie.", "Souriez."],
         "premium": ["Savourez chaque détail.", "Prenez votre temps.", "Une qualité qui se sent."],
         "bold": ["N'attendez pas.", "Faites-le vôtre.", "Commencez aujourd'hui."],
-        "warm": ["Fait pour partager.", "À savourer ensemble.", "De nous, pour vous."],
+        "warm": ["Bon dès le premier jour.", "Tout simplement bon."],
     },
     "colours": {
         "black": "noir",
@@ -224,6 +206,7 @@ _FR = {
 
 _ES = {
     "code": "es",
+    "headlines_facts": ["{product}, para {audience}", "{product}: {offer_after}"],
     "headlines": {
         "playful": [
             "¡Hola, {product}!",
@@ -241,13 +224,11 @@ _ES = {
         "warm": [
             "Te presentamos {product}",
             "Algo bueno: {product}",
-            "{product}, para compartir",
             "Para ti: {product}",
         ],
     },
     "headlines_plain": [
         "Para momentos como este",
-        "Cosas buenas, compartidas",
         "Hecho con cuidado",
         "Algo nuevo ha llegado",
     ],
@@ -263,7 +244,7 @@ _ES = {
         "playful": ["Date un capricho.", "Sabes que quieres.", "Sonríe."],
         "premium": ["Saborea cada detalle.", "Tómate tu tiempo.", "Calidad que se nota."],
         "bold": ["No esperes.", "Hazlo tuyo.", "Empieza hoy."],
-        "warm": ["Hecho para compartir.", "Disfrútalo en compañía.", "De nosotros, para ti."],
+        "warm": ["Bueno desde el primer día.", "Simplemente bueno."],
     },
     "colours": {
         "black": "negro",

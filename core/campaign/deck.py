@@ -1,6 +1,7 @@
 """The deck a marketer presents: a 16:9 PDF made with reportlab.
 
-Slides: a cover in the brand's colours (logo, brand, campaign name, palette); one slide per
+Slides: a cover in the brand's colours (logo, the campaign's name, the product cut out of its
+photo, palette); one slide per
 variant with its four formats side by side at the same height and its copy with character counts;
 a last slide with the brief, the brand's rules and, when the deck is published, the QR code that
 downloads it on a phone (as a book's last page does).
@@ -51,6 +52,8 @@ class Deck:
     brief: list[tuple[str, str]]  # (label, value) for the last slide
     language: str = "en"
     url: str | None = None  # where the deck will be downloadable (the QR code)
+    product: Image.Image | None = None  # the product cut out of its photo (RGBA), for the cover
+    product_name: str = ""
 
 
 def _colour(hex_colour: str):
@@ -154,13 +157,34 @@ def render_deck(deck: Deck) -> tuple[bytes, int]:
         deck.logo.save(buffer_logo, format="PNG")
         buffer_logo.seek(0)
         pdf.drawImage(ImageReader(buffer_logo), MARGIN + 16, height - MARGIN - logo_h - 12, logo_w, logo_h, mask="auto")
+    text_w = width - 2 * MARGIN
+    if deck.product is not None:  # the product on a disc of the background colour, right of the title
+        side = 380.0
+        cx, cy = width - MARGIN - side / 2 + 10, height / 2 + 10
+        pdf.setFillColor(_colour(palette.background))
+        pdf.circle(cx, cy, side / 2, stroke=0, fill=1)
+        pdf.setFillColor(_colour(palette.accent))
+        pdf.circle(cx + side * 0.36, cy + side * 0.36, side * 0.07, stroke=0, fill=1)
+        shown = deck.product.copy()
+        shown.thumbnail((round(side * 0.78 * DPI / 72),) * 2, Image.Resampling.LANCZOS)
+        pw = side * 0.78 * min(1.0, shown.width / shown.height)
+        ph = side * 0.78 * min(1.0, shown.height / shown.width)
+        buffer_product = io.BytesIO()
+        shown.save(buffer_product, format="PNG")
+        buffer_product.seek(0)
+        pdf.drawImage(ImageReader(buffer_product), cx - pw / 2, cy - ph / 2, pw, ph, mask="auto")
+        text_w = width - 2 * MARGIN - side - 20
     pdf.setFillColor(_colour(on_primary))
-    pdf.setFont(bold, 44)
-    y = height * 0.48
-    for line in _lines(deck.campaign, bold, 44, width - 2 * MARGIN)[:2]:
+    size = 44 if len(_lines(deck.campaign, bold, 44, text_w)) <= 2 else 34
+    pdf.setFont(bold, size)
+    y = height * 0.52
+    for line in _lines(deck.campaign, bold, size, text_w)[:3]:
         pdf.drawString(MARGIN, y, line)
-        y -= 52
+        y -= size * 1.18
     pdf.setFont(regular, 16)
+    if deck.product_name and deck.product_name.lower() not in deck.campaign.lower():
+        pdf.drawString(MARGIN, y - 6, deck.product_name)
+        y -= 24
     pdf.drawString(MARGIN, y - 6, f"{deck.kit.name} · {len(deck.slides)} variants · {datetime.now():%d %B %Y}")
     for n, name in enumerate(("primary", "accent", "background", "text")):
         x = MARGIN + n * 140

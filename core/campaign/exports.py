@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 
@@ -20,6 +21,21 @@ CSV_FIELDS = (
     "variant", "language", "headline", "body", "call_to_action", "mandatory_line",
     "headline_chars", "body_chars", "cta_chars", "headline_limit", "body_limit", "cta_limit", "pictures",
 )  # fmt: skip
+
+
+# sentences about how the studio works, not about the product: never in front of a client
+ENGINE_WORDS = re.compile(
+    r"\b(offline engine|engine|language model|vision model|recogni[sz]\w*|detect\w*|cascades?|"
+    r"cannot tell|can't tell|left for you|the studio|prompt)\b",
+    re.IGNORECASE,
+)
+
+
+def for_client(text: str) -> str:
+    """`text` without the sentences that speak about the studio's engines ("The offline engine
+    recognises only faces ..."): what the deck, the pictures and the CSV show a client."""
+    sentences = re.split(r"(?<=[.!?])\s+", " ".join(text.split()))
+    return " ".join(s for s in sentences if s and not ENGINE_WORDS.search(s))
 
 
 def picture_name(letter: str, fmt: str, language: str, main_language: str) -> str:

@@ -76,7 +76,10 @@ class Regions:
     mandatory: Box  # the mandatory line's row
 
 
-def regions(fmt: Format, has_logo: bool, has_mandatory: bool) -> Regions:
+def regions(fmt: Format, has_logo: bool, has_mandatory: bool, mirror: bool = False) -> Regions:
+    """The areas of a picture; `mirror` swaps the product's and the text's sides (landscape and
+    square: the product on the left; portrait: the text above the product), so variants differ in
+    layout, not only in words."""
     x0, y0, x1, y1 = fmt.safe_box()
     unit = min(fmt.width, fmt.height)
     gap = round(unit * 0.035)
@@ -86,6 +89,9 @@ def regions(fmt: Format, has_logo: bool, has_mandatory: bool) -> Regions:
         split = x0 + round((x1 - x0) * (0.47 if fmt.width > fmt.height else 0.5))
         product = (split + gap, y0, x1, y1)
         column = (x0, y0, split - gap // 2, y1)
+        if mirror:
+            cut = x1 - (split - x0)
+            product, column = (x0, y0, cut - gap, y1), (cut + gap // 2, y0, x1, y1)
         logo = (column[0], y0, column[2], y0 + logo_h)
         mandatory = (column[0], y1 - mand_h, column[2], y1)
         text = (column[0], logo[3] + (gap if has_logo else 0), column[2], mandatory[1] - (gap if has_mandatory else 0))
@@ -98,6 +104,9 @@ def regions(fmt: Format, has_logo: bool, has_mandatory: bool) -> Regions:
         cut = top + round((bottom - top) * share)
         product = (x0, top, x1, cut)
         text = (x0, cut + gap, x1, bottom)
+        if mirror:
+            cut = bottom - round((bottom - top) * share)
+            text, product = (x0, top, x1, cut - gap), (x0, cut, x1, bottom)
     return Regions(safe=(x0, y0, x1, y1), product=product, logo=logo, text=text, mandatory=mandatory)
 
 

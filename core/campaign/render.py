@@ -9,10 +9,15 @@ Styles (`STYLES`):
 - `clean`: the brand's background colour, the product on a disc of the primary colour with an
   accent dot, the headline in the primary colour;
 - `bold`: the primary colour full bleed, the product on an accent disc;
-- `photo`: the photo itself, blurred and tinted with the primary colour, behind everything: the
-  text gets a panel wherever the photo leaves too little contrast;
-- `scene`: a backdrop drawn by the illustrator (local or remote engine, from the photo and the
-  brand's colours) in place of the blurred photo, treated as `photo` is.
+- `photo`: the photo's own setting (the product painted out of it, `subject.without_product`),
+  blurred and tinted with the primary colour, behind everything: the text gets a panel wherever
+  the photo leaves too little contrast;
+- `scene`: the product stands once, without a disc, on the surface of the setting the caption or
+  brief names (a cafe counter, a garden table), drawn by `scene.py`, or on a backdrop of that
+  setting drawn by a local or remote illustrator; text gets a panel where the setting is busy.
+
+Variants differ in layout and colourway (`look`): odd variants mirror the layout, and the
+colourway turns with each variant (`colourway`).
 
 Every text run's contrast is measured on the pixels it is drawn on. When the chosen colour falls
 short of 4.5:1, the other of white and near-black is tried; when that falls short too, a panel in
@@ -31,9 +36,11 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
 from core.campaign.brand import BUNDLED_BOLD, BUNDLED_REGULAR, BrandKit, font_covers
-from core.campaign.colour import INK, MIN_CONTRAST, RGB, WHITE, best_text_on, contrast, shade_for_text
+from core.campaign.colour import INK, MIN_CONTRAST, RGB, WHITE, best_text_on, contrast, shade_for_text, to_hex
 from core.campaign.copy import Copy
 from core.campaign.layout import Block, Box, Format, fit_copy, length, measured_contrast, regions, set_text
+from core.campaign.scene import draw_setting
+from core.campaign.subject import without_product
 
 STYLES = ("clean", "bold", "photo", "scene")
 
@@ -76,32 +83,67 @@ class Rendered:
     panel: bool  # a panel was needed for contrast
 
 
-def _background(fmt: Format, kit: BrandKit, style: str, photo: Image.Image | None, backdrop: Image.Image | None):
+def colourway(kit: BrandKit, look: int) -> BrandKit:
+    """The kit in the colourway of variant `look`: 0 as the brand has it; 1 the accent leads (the
+    accent and primary change places on a background tinted with the accent); 2 a deeper shade of
+    the primary on a background tinted with it (in the bold style the light background then
+    bleeds, with the primary on the product's disc: `_background`). Contrast is measured on the
+    pixels as always, so a colourway whose text colour would not read falls back to white or
+    near-black."""
+    way = look % 3
+    if way == 0:
+        return kit
+    colours = kit.palette.colours()
+    primary, accent = (colours["accent"], colours["primary"]) if way == 1 else (colours["primary"], colours["accent"])
+    tint = colours["accent"] if way == 1 else colours["primary"]
+    if way == 2:  # a deeper shade of the primary leads
+        primary = tuple(round(c * 0.62) for c in colours["primary"])
+    background = tuple(round(c + (255 - c) * 0.86) for c in tint)
+    palette = kit.palette.model_copy(
+        update={"primary": to_hex(primary), "accent": to_hex(accent), "background": to_hex(background)}
+    )
+    return kit.model_copy(update={"palette": palette})
+
+
+def _background(
+    fmt: Format, kit: BrandKit, style: str, photo: Image.Image | None, backdrop: Image.Image | None, look: int = 0
+):
     size = (fmt.width, fmt.height)
     colours = kit.palette.colours()
     if style in ("photo", "scene") and (backdrop or photo) is not None:
-        source = (backdrop if style == "scene" and backdrop is not None else photo).convert("RGB")
+        # the photo style blurs the photo's own setting, with the product painted out of it
+        source = (backdrop if style == "scene" and backdrop is not None else without_product(photo)).convert("RGB")
         cover = ImageOps.fit(source, (fmt.width // 4, fmt.height // 4), Image.Resampling.BILINEAR)
         if style == "photo":
             cover = cover.filter(ImageFilter.GaussianBlur(6))
         cover = cover.resize(size, Image.Resampling.BICUBIC)
         tint = Image.new("RGB", size, colours["primary"])
         return Image.blend(cover, tint, 0.45 if style == "photo" else 0.2)
-    return Image.new("RGB", size, colours["background"] if style == "clean" else colours["primary"])
+    light = style == "clean" or (style == "bold" and look % 3 == 2)
+    return Image.new("RGB", size, colours["background"] if light else colours["primary"])
 
 
-def _place_product(canvas: Image.Image, cutout: Image.Image, area: Box, kit: BrandKit, style: str, rng) -> Box:
-    """The product fitted in `area` on its disc, with a shadow; returns its visible pixels' box."""
+def _place_product(
+    canvas: Image.Image, cutout: Image.Image, area: Box, kit: BrandKit, style: str, rng, floor: int | None = None
+) -> Box:
+    """The product fitted in `area` on its disc, with a shadow; returns its visible pixels' box.
+    With a `floor` (the scene style) there is no disc: the product stands on the setting's surface."""
     colours = kit.palette.colours()
     ax0, ay0, ax1, ay1 = area
     aw, ah = ax1 - ax0, ay1 - ay0
-    scale = min(aw * 0.86 / cutout.width, ah * 0.86 / cutout.height)
+    if floor is not None:
+        scale = min(aw * 0.72 / cutout.width, (floor - ay0) * 0.86 / cutout.height)
+    else:
+        scale = min(aw * 0.86 / cutout.width, ah * 0.86 / cutout.height)
     product = cutout.resize(
         (max(1, round(cutout.width * scale)), max(1, round(cutout.height * scale))), Image.Resampling.BICUBIC
     )
     px = ax0 + (aw - product.width) // 2
     py = ay0 + (ah - product.height) // 2
     draw = ImageDraw.Draw(canvas)
+    if floor is not None:
+        py = min(ay1 - product.height, floor - product.height + round(product.height * 0.05))
+        return _stand(canvas, product, px, py)
     radius = round(min(aw, ah) * 0.47)
     cx, cy = ax0 + aw // 2, ay0 + ah // 2
     disc = colours["primary"] if style == "clean" else colours["accent"]
@@ -120,6 +162,22 @@ def _place_product(canvas: Image.Image, cutout: Image.Image, area: Box, kit: Bra
     canvas.paste(product, (px, py), product)
     alpha = np.asarray(product.getchannel("A"))
     ys, xs = np.nonzero(alpha > 16)
+    return (px + int(xs.min()), py + int(ys.min()), px + int(xs.max()) + 1, py + int(ys.max()) + 1)
+
+
+def _stand(canvas: Image.Image, product: Image.Image, px: int, py: int) -> Box:
+    """The product pasted standing on a surface: a contact shadow under its foot, nothing behind."""
+    alpha = np.asarray(product.getchannel("A"))
+    ys, xs = np.nonzero(alpha > 16)
+    foot = py + int(ys.max())
+    blur = max(3, product.height // 40)
+    sw, sh = round((xs.max() - xs.min()) * 0.95), max(4, round(product.height * 0.06))
+    shadow = Image.new("L", (sw + 6 * blur, sh + 6 * blur), 0)
+    ImageDraw.Draw(shadow).ellipse((3 * blur, 3 * blur, 3 * blur + sw, 3 * blur + sh), fill=130)
+    shadow = shadow.filter(ImageFilter.GaussianBlur(blur))
+    at = (px + int(xs.min()) + round((xs.max() - xs.min()) * 0.025) - 3 * blur, foot - sh // 2 - 3 * blur)
+    canvas.paste(Image.new("RGB", shadow.size, (0, 0, 0)), at, shadow)
+    canvas.paste(product, (px, py), product)
     return (px + int(xs.min()), py + int(ys.min()), px + int(xs.max()) + 1, py + int(ys.max()) + 1)
 
 
@@ -192,13 +250,23 @@ def render(
     photo: Image.Image | None = None,
     backdrop: Image.Image | None = None,
     seed: int = 1,
+    setting: str = "studio",
+    look: int = 0,
 ) -> Rendered:
-    kit = brand.kit
+    """`look` is the variant's number: odd ones mirror the layout, and the colourway turns with it
+    (`colourway`), so variants differ in more than words; `setting` is the scene style's place."""
+    kit = colourway(brand.kit, look)
     colours = kit.palette.colours()
     rng = random.Random(f"{seed}:{fmt.key}")
-    canvas = _background(fmt, kit, style, photo, backdrop)
-    zones = regions(fmt, brand.logo is not None, bool(kit.mandatory))
-    subject = _place_product(canvas, cutout, zones.product, kit, style, rng)
+    zones = regions(fmt, brand.logo is not None, bool(kit.mandatory), mirror=look % 2 == 1)
+    floor = None
+    if style == "scene":
+        floor = zones.product[3] - round(min(fmt.width, fmt.height) * 0.05)
+    if style == "scene" and backdrop is None:
+        canvas = draw_setting(setting, (fmt.width, fmt.height), floor, colours, seed)
+    else:
+        canvas = _background(fmt, kit, style, photo, backdrop, look)
+    subject = _place_product(canvas, cutout, zones.product, kit, style, rng, floor)
     unit = min(fmt.width, fmt.height)
     bold, regular = brand.faces(f"{copy.headline}{copy.body}{copy.cta}{kit.mandatory}", language)
     boost = 1.25 if fmt.height / fmt.width > 1.5 else 1.0

@@ -31,7 +31,7 @@ from core.campaign.copy import (
     offline_variants,
 )
 from core.campaign.deck import Deck, Slide, render_deck
-from core.campaign.exports import CopyRow, campaign_zip, copy_csv, picture_name
+from core.campaign.exports import CopyRow, campaign_zip, copy_csv, for_client, picture_name
 from core.campaign.layout import FORMAT_KEYS, format_of
 from core.campaign.model import (
     BRIEF_FIELDS,
@@ -43,6 +43,7 @@ from core.campaign.model import (
     CopyVariant,
 )
 from core.campaign.render import STYLES, Brand, Rendered, render
+from core.campaign.scene import setting_for
 from core.campaign.subject import cut_out
 from core.errors import InputError
 from core.providers.base import Illustrator, ImageJob, Picture, Translator, Writer
@@ -52,6 +53,11 @@ from core.story import Story
 from core.studio import Event, Notice, Progress, commit, may_change, photo_image
 
 DECK_NAME, ZIP_NAME, CSV_NAME = "deck.pdf", "campaign.zip", "copy.csv"
+LANGUAGE_NAMES = {
+    "en": "English", "de": "German", "fr": "French", "es": "Spanish", "it": "Italian", "nl": "Dutch",
+    "pt": "Portuguese", "pl": "Polish", "ru": "Russian", "el": "Greek", "ja": "Japanese", "zh": "Chinese",
+    "ar": "Arabic",
+}  # fmt: skip
 
 
 def campaign_of(story: Story) -> Campaign:
@@ -116,6 +122,9 @@ def update_campaign(store: Store, story: Story, **values: object) -> None:
 
     def change(s: Story) -> None:
         c = s.campaign
+        automatic = f"{c.brand.name} campaign"
+        if brief.get("product") and c.name == automatic and other.get("name", automatic) == automatic:
+            other["name"] = brief["product"]  # the automatic name says what the campaign is for
         if brief:
             c.brief = c.brief.model_copy(update=brief)
         for key, value in other.items():
@@ -246,15 +255,19 @@ def brand_of(store: Store, story: Story) -> Brand:
 
 
 def _backdrop(store: Store, story: Story, illustrator: Illustrator, photo: Image.Image) -> Iterator[Event]:
-    """A backdrop drawn by the illustrator from the photo and the brand's colours (style `scene`)."""
+    """A backdrop drawn by a model illustrator: the setting the caption or brief names, in the
+    brand's colours, without the product (style `scene`; the product is pasted on it once)."""
     c = campaign_of(story)
     may_change(store, story, illustrator.engine, pictures=1)
+    place = setting_for(story.caption)
     prompt = (
-        f"an empty, softly lit product photography set, {story.caption or c.brief.product}, "
-        f"colours {c.brand.palette.primary} and {c.brand.palette.accent}, room for text, no words, no logos"
+        f"an empty {'photo studio' if place == 'studio' else place} for a product photograph, an empty surface "
+        f"in the foreground, softly lit, colours {c.brand.palette.primary} and {c.brand.palette.accent}, "
+        "room for text, no product, no people, no words, no logos"
     )
     width, height = illustrator.size_for("landscape")
-    job = ImageJob(prompt=prompt, seed=c.seed, width=width, height=height, style="photo", photo=photo)
+    # no photo: the backdrop is the place only, so the product (pasted on it) is shown once
+    job = ImageJob(prompt=prompt, seed=c.seed, width=width, height=height, style="photo")
     yield Progress("Drawing the backdrop", 0, 1)
     for event in illustrator.generate([job]):
         if isinstance(event, Picture):
@@ -267,6 +280,7 @@ def _backdrop(store: Store, story: Story, illustrator: Illustrator, photo: Image
 
 
 def _png(image: Image.Image) -> bytes:
+    """PNG bytes that keep a picture's transparency (`studio.png_bytes` flattens to RGB)."""
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", compress_level=1)
     return buffer.getvalue()
@@ -295,13 +309,15 @@ def make_pictures(
     photo = photo_image(store, story)
     cutout = cut_out(photo).image
     backdrop = None
-    if campaign.style == "scene":
-        if campaign.backdrop is None and illustrator is not None:
+    setting = setting_for(story.caption)
+    model = illustrator is not None and illustrator.engine != "offline"
+    if campaign.style == "scene" and (model or illustrator is None):
+        # a model draws the setting (once, kept for every language); on the offline engine the
+        # setting is drawn around the product by `scene.py`
+        if campaign.backdrop is None and model:
             yield from _backdrop(store, story, illustrator, photo)
         if story.campaign.backdrop:
             backdrop = studio.open_image(store, story.id, story.campaign.backdrop)
-        else:
-            yield Notice("No backdrop has been drawn yet: the photo is used behind the product.")
     brand = brand_of(store, story)
     total = len(variants) * len(formats)
     done = 0
@@ -310,7 +326,8 @@ def make_pictures(
     def draw(variant: CopyVariant, key: str) -> tuple[Rendered, bytes]:
         result = render(
             cutout, brand, copy_for(campaign, variant, language), format_of(key), campaign.style,
-            language=language, photo=photo, backdrop=backdrop, seed=campaign.seed,
+            language=language, photo=photo, backdrop=backdrop, seed=campaign.seed, setting=setting,
+            look=campaign.variants.index(variant),
         )  # fmt: skip
         return result, _png(result.image)
 
@@ -358,15 +375,28 @@ class CampaignFiles:
     pages: int
 
 
+LOOKS = {
+    "clean": "Clean: the product on a disc in the brand's colours",
+    "bold": "Bold: the brand's colour full bleed",
+    "photo": "Photo: the photo's own setting, softly blurred, behind the product",
+    "scene": "Scene: the product in {place}",
+}
+
+
 def brief_lines(story: Story) -> list[tuple[str, str]]:
+    """The brief as the deck's last page shows it to a client: the marketer's words, never the
+    studio's (an engine's caption loses its sentences about the engine, `for_client`)."""
     c = campaign_of(story)
     b = c.brief
+    language = b.language.split("-")[0].lower()
+    place = setting_for(story.caption)
+    look = LOOKS[c.style].format(place="a photo studio" if place == "studio" else f"the {place}")
     return [
         ("Product", b.product), ("Audience", b.audience), ("Offer", b.offer), ("Channel", b.channel),
-        ("Call to action", b.cta), ("Language", b.language), ("Photo", story.caption),
-        ("Tone", ", ".join(c.brand.tone)),
+        ("Call to action", b.cta), ("Language", LANGUAGE_NAMES.get(language, b.language)),
+        ("Photo", for_client(story.caption)), ("Tone", ", ".join(c.brand.tone)),
         ("Banned words", f"{len(c.brand.banned)} in the brand kit; none is used" if c.brand.banned else ""),
-        ("Mandatory line", c.brand.mandatory), ("Style", c.style),
+        ("Mandatory line", c.brand.mandatory), ("Look", look),
     ]  # fmt: skip
 
 
@@ -408,6 +438,7 @@ def export_campaign(store: Store, story: Story, *, publisher: Publisher | None =
     deck = Deck(
         campaign=campaign.name, kit=campaign.brand, logo=brand.logo, font=brand.font, slides=slides,
         brief=brief_lines(story), language=campaign.brief.language, url=url,
+        product=cut_out(photo_image(store, story)).image, product_name=campaign.brief.product,
     )  # fmt: skip
     deck_pdf, pages = render_deck(deck)
     yield Progress("Writing the CSV and the ZIP", 1, 3)

@@ -9,7 +9,8 @@ oval instead: a picture that says "here is the product" rather than a broken sil
 
 The work runs on a copy at most 360 pixels long; the mask is scaled back up and feathered by a
 pixel or two, so edges are soft, not jagged. Results are cached by the photo's content (a campaign
-asks for the same cut-out for every variant and format).
+asks for the same cut-out for every variant and format). `without_product` paints the product out
+of its photo, for the `photo` style's backdrop.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ _lock = threading.Lock()
 class Cutout:
     image: Image.Image  # RGBA, cropped to the subject; alpha is the mask
     method: str  # "grabcut" or "oval"
+    box: tuple[int, int, int, int] = (0, 0, 0, 0)  # where the crop sits in the photo (x0, y0, x1, y1)
 
 
 def cut_out(photo: Image.Image) -> Cutout:
@@ -100,4 +102,21 @@ def _cut_out(photo: Image.Image) -> Cutout:
     x0, x1, y0, y1 = int(xs.min()), int(xs.max()) + 1, int(ys.min()), int(ys.max()) + 1
     rgba = photo.convert("RGBA")
     rgba.putalpha(Image.fromarray(alpha))
-    return Cutout(image=rgba.crop((x0, y0, x1, y1)), method=method)
+    return Cutout(image=rgba.crop((x0, y0, x1, y1)), method=method, box=(x0, y0, x1, y1))
+
+
+def without_product(photo: Image.Image, long_side: int = 320) -> Image.Image:
+    """The photo's own setting with the product painted out (OpenCV's inpainting, on a copy at
+    most `long_side` pixels long): what the `photo` style blurs behind the product, so the product
+    is shown once, not a second time as a blurred half copy behind itself."""
+    photo = photo.convert("RGB")
+    cut = cut_out(photo)
+    mask = Image.new("L", photo.size, 0)
+    mask.paste(cut.image.getchannel("A"), cut.box[:2])
+    scale = min(1.0, long_side / max(photo.size))
+    size = (max(8, round(photo.width * scale)), max(8, round(photo.height * scale)))
+    small = cv2.cvtColor(np.asarray(photo.resize(size, Image.Resampling.BILINEAR)), cv2.COLOR_RGB2BGR)
+    hole = (np.asarray(mask.resize(size, Image.Resampling.BILINEAR)) > 8).astype(np.uint8) * 255
+    hole = cv2.dilate(hole, np.ones((7, 7), np.uint8))
+    filled = cv2.inpaint(small, hole, 9, cv2.INPAINT_TELEA)
+    return Image.fromarray(cv2.cvtColor(filled, cv2.COLOR_BGR2RGB))
