@@ -6,7 +6,7 @@ import streamlit as st
 from core import providers
 from core.campaign import steps
 from core.campaign.copy import LIMITS
-from core.campaign.model import MAX_VARIANTS
+from core.campaign_document import MAX_VARIANTS
 from core.errors import StudioError
 from pages import _campaign_ui, _nav, _ui
 

@@ -44,10 +44,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from PIL import Image
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import ValidationError
 
 from core import ASSETS
-from core.campaign.colour import HEX, MIN_CONTRAST, RGB, best_text_on, contrast, rgb, to_hex
+from core.campaign.colour import MIN_CONTRAST, best_text_on, contrast, to_hex
+from core.campaign.copy import banned_in
+from core.campaign_document import BrandKit, Palette
 from core.errors import InputError
 from core.photo import load_photo
 
@@ -56,7 +58,6 @@ DEFAULT_KIT = BRANDS_DIR / "harbour.toml"
 FONTS_DIR = ASSETS / "fonts"
 BUNDLED_BOLD = FONTS_DIR / "NotoSans-Bold.ttf"
 BUNDLED_REGULAR = FONTS_DIR / "NotoSans-Regular.ttf"
-FILE_NAME = r"^[0-9a-f]{64}\.(png|bin)$"
 MAX_FONT_BYTES = 20 * 1024 * 1024
 
 # Letters each offered language needs beyond plain ASCII; a font without them is refused for it.
@@ -81,58 +82,12 @@ class BrandError(InputError):
     """A brand kit that cannot be used; the message starts with the field it is about."""
 
 
-class Palette(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    primary: str
-    accent: str
-    background: str = "#FFFFFF"
-    text: str = "#111111"
-
-    @field_validator("primary", "accent", "background", "text")
-    @classmethod
-    def _hex(cls, value: str) -> str:
-        if not isinstance(value, str) or not HEX.match(value.strip()):
-            raise ValueError(f"'{value}' is not a colour: write it as # and six hex digits, like #1A73E8")
-        return value.strip().upper()
-
-    def colours(self) -> dict[str, RGB]:
-        return {name: rgb(getattr(self, name)) for name in ("primary", "accent", "background", "text")}
-
-
-class BrandKit(BaseModel):
-    """A brand kit as stored: files (logo, font) are named by the hash of their bytes."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    name: str = Field(min_length=1, max_length=80)
-    palette: Palette
-    tone: list[str] = Field(default_factory=list, max_length=8)
-    banned: list[str] = Field(default_factory=list, max_length=200)
-    mandatory: str = Field(default="", max_length=160)
-    logo: str | None = Field(default=None, pattern=FILE_NAME)
-    font: str | None = Field(default=None, pattern=FILE_NAME)
-    font_family: str = ""  # the uploaded font's own name, for people
-
-    @field_validator("name", "mandatory")
-    @classmethod
-    def _one_line(cls, value: str) -> str:
-        return " ".join(value.split())
-
-    @field_validator("tone", "banned")
-    @classmethod
-    def _words(cls, value: list[str]) -> list[str]:
-        words = [" ".join(str(w).split()).lower() for w in value]
-        return list(dict.fromkeys(w for w in words if w))
-
-    def check(self) -> BrandKit:
-        """Rules across fields: the mandatory line must itself be free of banned words."""
-        from core.campaign.copy import banned_in  # copy.py imports this module
-
-        found = banned_in(self.mandatory, self.banned)
-        if found:
-            raise BrandError(f"mandatory: the mandatory line uses the banned word '{found[0]}'.")
-        return self
+def checked(kit: BrandKit) -> BrandKit:
+    """Rules across fields: the mandatory line must itself be free of banned words."""
+    found = banned_in(kit.mandatory, kit.banned)
+    if found:
+        raise BrandError(f"mandatory: the mandatory line uses the banned word '{found[0]}'.")
+    return kit
 
 
 def _field_error(error: ValidationError, where: str = "brand kit") -> BrandError:
@@ -148,7 +103,7 @@ def _field_error(error: ValidationError, where: str = "brand kit") -> BrandError
 
 def kit_from_data(data: dict) -> BrandKit:
     try:
-        return BrandKit.model_validate(data).check()
+        return checked(BrandKit.model_validate(data))
     except ValidationError as error:
         raise _field_error(error) from None
 

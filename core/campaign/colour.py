@@ -7,21 +7,16 @@ from the palette.
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 
-HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
-MIN_CONTRAST = 4.5
+# the document checks colours as it stores them; this module's readers find them here too
+from core.campaign_document import HEX as HEX
+from core.campaign_document import RGB as RGB
+from core.campaign_document import rgb as rgb
 
-RGB = tuple[int, int, int]
+MIN_CONTRAST = 4.5
 WHITE: RGB = (255, 255, 255)
 INK: RGB = (17, 17, 17)
-
-
-def rgb(hex_colour: str) -> RGB:
-    value = hex_colour.lstrip("#")
-    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
 
 
 def to_hex(colour: RGB) -> str:

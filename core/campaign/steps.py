@@ -33,7 +33,10 @@ from core.campaign.copy import (
 from core.campaign.deck import Deck, Slide, render_deck
 from core.campaign.exports import CopyRow, campaign_zip, copy_csv, for_client, picture_name
 from core.campaign.layout import FORMAT_KEYS, format_of
-from core.campaign.model import (
+from core.campaign.render import STYLES, Brand, Rendered, render
+from core.campaign.scene import setting_for
+from core.campaign.subject import cut_out
+from core.campaign_document import (
     BRIEF_FIELDS,
     MAX_VARIANTS,
     Campaign,
@@ -42,9 +45,6 @@ from core.campaign.model import (
     CopyTranslation,
     CopyVariant,
 )
-from core.campaign.render import STYLES, Brand, Rendered, render
-from core.campaign.scene import setting_for
-from core.campaign.subject import cut_out
 from core.errors import InputError
 from core.providers.base import Illustrator, ImageJob, Picture, Translator, Writer
 from core.storage.publish import Publisher

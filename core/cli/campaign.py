@@ -18,7 +18,7 @@ from core import providers, studio
 from core.campaign import steps
 from core.campaign.brand import kit_json, kit_toml, read_kit
 from core.campaign.brands import KIT_ID, BrandKits
-from core.campaign.model import BRIEF_FIELDS
+from core.campaign_document import BRIEF_FIELDS
 from core.cli.common import publisher_for
 from core.cli.output import run
 from core.errors import InputError

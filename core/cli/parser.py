@@ -327,8 +327,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def add_campaign(commands, parents: list[argparse.ArgumentParser]) -> None:
     """`campaign PHOTO --out DIR`: a marketer's campaign mockups (core.campaign) in one go."""
-    from core.campaign.model import MAX_VARIANTS
     from core.campaign.render import STYLES
+    from core.campaign_document import MAX_VARIANTS
 
     what = "turn a product photo into campaign mockups: PNGs per variant and format, deck.pdf, copy.csv, campaign.zip"
     campaign = commands.add_parser("campaign", help=what, description=what, parents=parents)

@@ -1,4 +1,5 @@
-"""The Campaign document: everything a marketer made for one product photo.
+"""The Campaign document: everything a marketer made for one product photo, and the brand kit
+it carries (`core.campaign.brand` reads and checks kits; this module is what is stored).
 
 It is kept on a Story (`Story.campaign`), so a campaign is saved, versioned, shared and deleted
 exactly as a story is, in the same space, with the same revision checks; the story's photo and
@@ -9,15 +10,23 @@ the story, named by their hash, like its pictures.
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import UTC, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from core.campaign.brand import BrandKit
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 MAX_VARIANTS = 8
+HEX = re.compile(r"^#[0-9a-fA-F]{6}$")  # a colour as a designer writes it
+FILE_NAME = r"^[0-9a-f]{64}\.(png|bin)$"  # a kit's logo or font, named by the hash of its bytes
+
+RGB = tuple[int, int, int]
+
+
+def rgb(hex_colour: str) -> RGB:
+    value = hex_colour.lstrip("#")
+    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
 
 
 def _now() -> datetime:
@@ -30,6 +39,51 @@ def _short_id() -> str:
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="ignore", validate_assignment=True)
+
+
+class Palette(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    primary: str
+    accent: str
+    background: str = "#FFFFFF"
+    text: str = "#111111"
+
+    @field_validator("primary", "accent", "background", "text")
+    @classmethod
+    def _hex(cls, value: str) -> str:
+        if not isinstance(value, str) or not HEX.match(value.strip()):
+            raise ValueError(f"'{value}' is not a colour: write it as # and six hex digits, like #1A73E8")
+        return value.strip().upper()
+
+    def colours(self) -> dict[str, RGB]:
+        return {name: rgb(getattr(self, name)) for name in ("primary", "accent", "background", "text")}
+
+
+class BrandKit(BaseModel):
+    """A brand kit as stored: files (logo, font) are named by the hash of their bytes."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=80)
+    palette: Palette
+    tone: list[str] = Field(default_factory=list, max_length=8)
+    banned: list[str] = Field(default_factory=list, max_length=200)
+    mandatory: str = Field(default="", max_length=160)
+    logo: str | None = Field(default=None, pattern=FILE_NAME)
+    font: str | None = Field(default=None, pattern=FILE_NAME)
+    font_family: str = ""  # the uploaded font's own name, for people
+
+    @field_validator("name", "mandatory")
+    @classmethod
+    def _one_line(cls, value: str) -> str:
+        return " ".join(value.split())
+
+    @field_validator("tone", "banned")
+    @classmethod
+    def _words(cls, value: list[str]) -> list[str]:
+        words = [" ".join(str(w).split()).lower() for w in value]
+        return list(dict.fromkeys(w for w in words if w))
 
 
 class CampaignBrief(_Model):
