@@ -110,3 +110,32 @@ def _one(store, story_id: str, record: jobs.JobRecord, key: str) -> None:
             with _ui.shows_errors():
                 jobs.dismiss(store, story_id, record.id)
                 st.rerun(scope="app")
+
+
+def library_panel(titles: dict[str, str]) -> None:
+    """The Library's "Running now": every job queued, running or interrupted of the stories listed
+    (`titles`: id -> title), refreshing on its own while one runs."""
+    found = jobs.running_in(_ui.store(), list(titles))
+    if not found:
+        return
+    live = any(r.seen_state() in ("queued", "running") for records in found.values() for r in records)
+    (_library_live if live else _library_still)(titles)
+
+
+def _library(titles: dict[str, str]) -> None:
+    store = _ui.store()
+    found = jobs.running_in(store, list(titles))
+    seen = tuple(sorted((r.id, r.seen_state()) for records in found.values() for r in records))
+    before = st.session_state.get("library_jobs_seen")
+    st.session_state["library_jobs_seen"] = seen
+    if before is not None and before != seen:
+        st.rerun(scope="app")  # a job ended: the list shows the story as it is now
+    st.subheader("Running now")
+    for story_id, records in found.items():
+        st.markdown(f"**{_ui.literal(titles[story_id])}**")
+        for record in records:
+            _one(store, story_id, record, f"library_{story_id}")
+
+
+_library_live = st.fragment(run_every=REFRESH_S)(_library)
+_library_still = st.fragment(_library)

@@ -19,10 +19,10 @@ pytest.importorskip("diffusers")
 
 import tiny_models  # noqa: E402  (tests/ is on sys.path, as for test_local_models)
 
+from core.jobs.runner import runner  # noqa: E402
 from core.local.manager import ModelManager, get_manager  # noqa: E402
 from core.store import Store  # noqa: E402
 from tests.doubles import written  # noqa: E402
-from core.jobs.runner import runner  # noqa: E402
 from tests.test_app_flow import _app, _click, _page, _texts, settled  # noqa: E402
 
 pytestmark = pytest.mark.timeout(180)

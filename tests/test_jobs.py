@@ -24,6 +24,9 @@ from core.settings import load_settings
 from core.store import Store
 from core.story import now
 from tests.test_app_flow import _app, _page
+from tests.test_cli import cli  # noqa: F401  (the command line, in this process)
+from tests.test_store_s3 import BUCKET, endpoint  # noqa: F401  (an S3 server on 127.0.0.1)
+from tests.test_store_s3 import options as s3_options
 
 WAIT = 60  # the most a test waits for a job it released (it ends long before)
 
@@ -227,3 +230,46 @@ def test_a_job_id_that_is_not_one_is_refused(store, cat_bytes) -> None:
     story = _drafted(store, cat_bytes, 1)
     with pytest.raises(InputError):
         jobs.cancel(store, story.id, "../../limits/personal")
+
+
+def test_two_studios_on_one_bucket_see_the_same_job(endpoint, cat_bytes, gate) -> None:  # noqa: F811
+    """The same on S3 (moto's server on 127.0.0.1): records, progress and the index are objects."""
+    from core.datadir import open_data_dir
+
+    url = f"s3://{BUCKET}/jobs-{time.monotonic_ns()}"
+    one, two = (Store(open_data_dir(url, s3_options(endpoint))) for _ in range(2))
+    story = _drafted(one, cat_bytes, 2)
+    record = jobs.start(one, story, "pictures", {"page_ids": None}, _tools())
+    gate.allow(1)
+    _until(lambda: jobs.of_story(two, story.id)[0].done == 1, "the other studio saw the first picture")
+    assert jobs.running_in(two, [story.id])[story.id][0].id == record.id
+    gate.allow(1)
+    assert runner().wait_idle(WAIT)
+    assert jobs.of_story(two, story.id)[0].state == "done" and _pictured(two, story.id) == 2
+    assert jobs.running_in(two, [story.id]) == {}
+
+
+def test_the_command_line_records_its_steps_as_jobs_and_resumes_an_interrupted_one(
+    cli,  # noqa: F811
+    store,
+    cat_bytes,
+) -> None:
+    """`illustrate` is a recorded job; a job whose process died (here: drew page 1, then stopped
+    beating) is listed as interrupted by `jobs ID` and `jobs ID --resume JOB` draws pages 2-3 only."""
+    story = _drafted(store, cat_bytes, 3)
+    page_one = story.draft.pages[0].id
+    assert cli("illustrate", story.id, "--page", "1").code == 0
+    (drawn,) = jobs.of_story(store, story.id)
+    assert (drawn.kind, drawn.state, drawn.done, drawn.params["page_ids"]) == ("pictures", "done", 1, [page_one])
+
+    dead = JobRecord(
+        id="fedcba9876543210", story=story.id, kind="pictures", label="Drawing pictures", params={"page_ids": None},
+        state="running", created=now() - timedelta(minutes=5), heartbeat=now() - timedelta(minutes=4),
+    )  # fmt: skip
+    JobBook(store).write(dead)
+    listed = cli("jobs", story.id)
+    assert listed.code == 0 and f"{dead.id}  interrupted" in listed.out and f"{drawn.id}  done" in listed.out
+    assert cli("jobs", story.id, "--resume", dead.id).code == 0
+    saved = store.load(story.id)
+    assert len(saved.pictured_pages()) == 3 and len(saved.scenes[story.draft.pages[0].id].variants) == 1
+    assert "nothing to resume" in cli("jobs", story.id, "--resume", dead.id).err

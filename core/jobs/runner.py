@@ -49,6 +49,7 @@ class Job:
     cancel: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)  # one writer of the record at a time
     saved_at: float = 0.0
+    raises: bool = False  # run here (the command line): its error is raised to the caller once recorded
 
 
 class Runner:
@@ -72,6 +73,7 @@ class Runner:
 
     def run_here(self, job: Job) -> Iterator[studio.Event]:
         """Run the job on the calling thread (the command line), yielding its events."""
+        job.raises = True
         with self._lock:
             self._jobs[job.record.id] = job
             self._start_threads()
@@ -171,11 +173,16 @@ class Runner:
             state = "cancelled" if job.cancel.is_set() else "done"
         except StudioError as problem:
             state, error, error_kind = "failed", str(problem), type(problem).__name__
+            if job.raises:
+                raise
         except Exception as problem:  # a bug: said plainly, details in the log
-            log.exception("job %s (%s) failed", record.id, record.kind)
+            if not job.raises:  # the command line says it its own way
+                log.exception("job %s (%s) failed", record.id, record.kind)
             state, error = "failed", f"{record.label} failed because of an error in the studio itself "
             error += f"({type(problem).__name__}); what was finished is kept. The details are in the studio's log."
             error_kind = type(problem).__name__
+            if job.raises:
+                raise
         except BaseException:  # the command line was interrupted (Ctrl-C): the job stops here
             state = "cancelled"
             raise
