@@ -87,6 +87,8 @@ class Runner:
         if job is None:
             return False
         job.cancel.set()
+        if job.record.state == "queued":  # it will never start: say so now, not when a worker is free
+            self._close(job, "cancelled", None, None)
         return True
 
     def runs(self, job_id: str) -> bool:
