@@ -100,7 +100,7 @@ def _one(store, story_id: str, record: jobs.JobRecord, key: str) -> None:
             st.success(f"{record.label}: done{' (' + counted + ')' if counted else ''}.")
         for notice in record.notices:
             st.warning(notice)
-        resume, dismiss = st.columns(2)
+        resume, dismiss, _ = st.columns([1, 1, 3])
         if record.can_resume() and resume.button("Resume", key=f"{key}_job_resume_{record.id}", type="primary"):
             with _ui.shows_errors():
                 if jobs.resume(store, store.load(story_id), record.id, tools()) is None:

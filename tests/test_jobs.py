@@ -273,3 +273,29 @@ def test_the_command_line_records_its_steps_as_jobs_and_resumes_an_interrupted_o
     saved = store.load(story.id)
     assert len(saved.pictured_pages()) == 3 and len(saved.scenes[story.draft.pages[0].id].variants) == 1
     assert "nothing to resume" in cli("jobs", story.id, "--resume", dead.id).err
+
+
+def test_the_pictures_page_and_the_library_offer_resume_for_an_interrupted_job(store, cat_bytes, gate) -> None:
+    from tests.test_app_flow import settled
+
+    story = _drafted(store, cat_bytes, 2)
+    dead = JobRecord(
+        id="00112233aabbccdd", story=story.id, kind="pictures", label="Drawing pictures", params={"page_ids": None},
+        state="running", done=0, total=2, created=now() - timedelta(minutes=5), heartbeat=now() - timedelta(minutes=4),
+    )  # fmt: skip
+    JobBook(store).write(dead)
+    JobBook(store).mark_active(story.id, dead.id)
+    at = _app()
+    at.query_params["story"] = story.id
+    at.run()
+    _page(at, "pages/library.py")
+    assert "Running now" in [s.value for s in at.subheader]
+    assert any("Drawing pictures stopped at 0 of 2" in w.value for w in at.warning)
+    _page(at, "pages/pictures.py")
+    assert any("the studio was restarted" in w.value for w in at.warning)
+    gate.allow(2)
+    before = runner().submitted
+    settled(at.button(key=f"pictures_job_resume_{dead.id}").click().run(), before)
+    assert _pictured(store, story.id) == 2 and len(gate.asked) == 2
+    assert not any("the studio was restarted" in w.value for w in at.warning)
+    assert any("Drawing pictures: done (2 of 2)" in s.value for s in at.success)

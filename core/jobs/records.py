@@ -30,7 +30,7 @@ from core.story import STORY_ID, Model, now
 JOB_ID = re.compile(r"^[0-9a-f]{16}$")
 HEARTBEAT_S = 5.0  # how often a running (or queued) job says it is alive
 STALE_S = 30.0  # a job silent for this long lost its process (a restart, a crash): interrupted
-KEEP_ENDED = 20  # finished jobs kept per story (the newest), for their messages and resumes
+KEEP_ENDED = 8  # finished jobs kept per story (the newest), for their messages and resumes: few, as pages read them all
 
 State = Literal["queued", "running", "done", "failed", "cancelled", "interrupted"]
 ACTIVE = ("queued", "running")
