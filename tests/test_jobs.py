@@ -299,3 +299,20 @@ def test_the_pictures_page_and_the_library_offer_resume_for_an_interrupted_job(s
     assert _pictured(store, story.id) == 2 and len(gate.asked) == 2
     assert not any("the studio was restarted" in w.value for w in at.warning)
     assert any("Drawing pictures: done (2 of 2)" in s.value for s in at.success)
+
+
+def test_a_story_deleted_while_its_job_runs_stays_deleted(store, cat_bytes, gate) -> None:
+    from core.spaces import Person
+
+    store = store.as_person(Person.personal())  # as the pages and the command line open it
+    story = _drafted(store, cat_bytes, 3)
+    record = jobs.start(store, story, "pictures", {"page_ids": None}, _tools())
+    gate.allow(1)
+    _until(lambda: _pictured(store, story.id) == 1, "the first picture landed")
+    gate.waiting.wait(WAIT)
+    studio.delete_story(store, story.id)
+    gate.allow(2)
+    assert runner().wait_idle(WAIT)
+    assert not (store.root / "stories" / story.id / "jobs").exists()  # no job record brought it back
+    assert story.id not in JobBook(store).stories_with_jobs() and record.id
+    assert not store.exists(story.id) and studio.library(store) == []

@@ -97,6 +97,10 @@ class JobBook:
 
     # --- records --------------------------------------------------------------------------
 
+    def story_exists(self, story_id: str) -> bool:
+        self._checked(story_id)
+        return self.data.exists(f"stories/{story_id}/story.json")
+
     def write(self, record: JobRecord) -> None:
         """Save the record (access was asked when the job was started or closed)."""
         self.data.write(self._key(record.story, record.id), record.model_dump_json().encode())

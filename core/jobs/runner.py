@@ -149,6 +149,9 @@ class Runner:
         with job.lock:
             if not force and time.monotonic() - job.saved_at < SAVE_EVERY_S:
                 return
+            if not job.book.story_exists(job.record.story):
+                job.cancel.set()  # deleted while the job ran: stop, and write no record that would
+                return  # bring its folder back
             job.record.heartbeat = now()
             job.book.write(job.record)
             job.saved_at = time.monotonic()
