@@ -152,7 +152,7 @@ def make(args: argparse.Namespace, settings: Settings, store: Store) -> None:
     painting = pipeline.write_and_illustrate(store, story, writer, illustrator, safety=safety, reference=reference)
     run(painting, "story and pictures")
     if upscaler:
-        run(studio.upscale(store, story, upscaler, args.upscale), "upscale")
+        run(jobs.follow(store, story, "upscale", {"factor": args.upscale}, jobs.Tools(settings)), "upscale")
     if translator:
         run(studio.translate(store, story, translator, args.language, glossary=glossary), "translate")
     pdf = _export(store, story, settings, args)
