@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import providers, studio
 from core.export.formats import FORMATS
 from core.export.qr import qr_image
-from core.storage.publish import Publisher
 from core.story import Story
-from pages import _narration, _ui
+from pages import _jobs, _narration, _ui
 
 
-def other_formats(story: Story, language: str | None, publisher: Publisher) -> None:
-    store, settings = _ui.store(), _ui.settings()
+def other_formats(story: Story, language: str | None) -> None:
+    """The formats, each made as a job of the story (the Export page shows the jobs)."""
+    store = _ui.store()
     st.subheader("Read-along and other formats")
     with st.expander("Narration", expanded=False):
         _narration.panel(story, language, key="export")
@@ -33,19 +32,8 @@ def other_formats(story: Story, language: str | None, publisher: Publisher) -> N
             key="export_burn_subtitles",
         )
     if st.button(f"Make the {chosen.label}", key=f"export_make_{name}"):
-        _ui.run_step(
-            f"Making the {chosen.label}",
-            lambda: studio.export_file(
-                store,
-                story,
-                name,
-                language=language,
-                publisher=publisher,
-                safety=providers.story_safety(settings, store, story.id),
-                options=options,
-            ),
-        )
-        story = store.load(story.id)
+        params = {"format": name, "language": language, "options": options}
+        _jobs.start(story, "export-file", params, label=f"Making the {chosen.label}")  # shown by the Export page
     latest = story.latest_export(name)
     if latest is None:
         return

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import providers, studio
+from core import providers
 from core.errors import StudioError
 from core.story import Story
-from pages import _ui
+from pages import _jobs, _ui
 
 
 def panel(story: Story, language: str | None = None, *, key: str) -> None:
@@ -23,15 +23,8 @@ def panel(story: Story, language: str | None = None, *, key: str) -> None:
         return
 
     def read(page_ids=None) -> None:
-        done = _ui.run_step(
-            "Reading aloud",
-            lambda: studio.narrate(
-                store, story, narrator, page_ids=page_ids, language=language, safety=providers.safety_for(settings)
-            ),
-            capability="narrator",
-        )
-        if done:
-            st.rerun()
+        """Read aloud as a job of the story: it goes on when the person leaves the page (`core.jobs`)."""
+        _jobs.start(story, "narration", {"page_ids": page_ids, "language": language}, label="Reading aloud")
 
     pages = story.draft.pages
     missing = [page for page in pages if story.narration(page.id, language) is None]

@@ -3,12 +3,13 @@
 import streamlit as st
 
 from core import providers, studio
-from pages import _nav, _ui
+from pages import _jobs, _nav, _ui
 
 _nav.begin(_nav.CAPTION)
 story = _ui.require_story("photo")
 store = _ui.store()
 settings = _ui.settings()
+_jobs.panel(story, key="caption")  # the story's jobs, started here or on any page
 
 left, right = st.columns([1, 2])
 left.image(str(store.thumbnail(story.id, story.photo.image, 500)), caption=story.photo.filename)

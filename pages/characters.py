@@ -7,12 +7,13 @@ import streamlit as st
 from core import providers, studio
 from core.characters import library as character_library
 from core.characters.sheets import page_prompt
-from pages import _nav, _ui
+from pages import _jobs, _nav, _ui
 
 _nav.begin(_nav.CHARACTERS)
 story = _ui.require_story("draft")
 store = _ui.store()
 settings = _ui.settings()
+_jobs.panel(story, key="characters")  # the story's jobs, started here or on any page
 
 st.caption(
     "Each picture prompt names the characters on its page with these words, in this order, "

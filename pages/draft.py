@@ -10,12 +10,13 @@ from core.prompts import REVISIONS
 from core.reading.levels import LEVEL_KEYS, LEVELS, page_levels
 from core.story import MAX_PAGES
 from core.studio import choosing, pipeline
-from pages import _narration, _nav, _ui
+from pages import _jobs, _narration, _nav, _ui
 
 _nav.begin(_nav.DRAFT)
 story = _ui.require_story("caption")
 store = _ui.store()
 settings = _ui.settings()
+_jobs.panel(story, key="draft")  # the story's jobs, started here or on any page
 
 
 def _writer():

@@ -3,13 +3,13 @@ the read-along formats (EPUB, web reader) with the narration they carry."""
 
 import streamlit as st
 
-from core import providers, studio
+from core import studio
 from core.errors import InputError
 from core.export.fonts import printable
 from core.export.printing import TRIMS
 from core.export.qr import qr_image
 from core.story import LAYOUTS, PAGE_SIZES
-from pages import _formats, _nav, _ui
+from pages import _formats, _jobs, _nav, _ui
 
 _nav.begin(_nav.EXPORT)
 story = _ui.require_story("draft")
@@ -110,25 +110,19 @@ st.caption(
     "set the public address in Settings when the studio runs behind another name."
 )
 
+_jobs.panel(story, key="export")
 if st.button("Make the print PDF" if for_print else "Make the PDF", type="primary", key="export_go"):
-    _ui.run_step(
-        "Making the print PDF" if for_print else "Making the PDF",
-        lambda: studio.export_pdf(
-            store,
-            story,
-            publisher=publisher,
-            page_size=page_size,
-            language=language,
-            bilingual=bilingual and language is not None,
-            safety=providers.story_safety(settings, store, story.id),
-            layout=layout,
-            trim=trim,
-            crop_marks=crop_marks,
-            classroom=classroom,
-            writer=providers.writer_for(settings) if classroom and settings.writer != "offline" else None,
-        ),
-    )
-    story = store.load(story.id)
+    params = {
+        "page_size": page_size,
+        "language": language,
+        "bilingual": bilingual and language is not None,
+        "layout": layout,
+        "trim": trim,
+        "crop_marks": crop_marks,
+        "classroom": classroom,
+        "ask_writer": classroom and settings.writer != "offline",
+    }  # a job of the story: it goes on when the person leaves the page (`core.jobs`)
+    _jobs.start(story, "export-pdf", params, label="Making the print PDF" if for_print else "Making the PDF")
 
 latest = story.latest_export("pdf")
 if latest and may_print:
@@ -153,7 +147,7 @@ if latest and may_print:
             qr.image(qr_image(latest.url), caption="Scan to download on a phone", width=220)
         st.caption(studio.credits(story))
 
-_formats.other_formats(story, language, publisher)
+_formats.other_formats(story, language)
 if classroom:
     from core.classroom.book import answer_key_text
 

@@ -13,7 +13,7 @@ from core import studio
 from core.export.archive import export_zip, import_zip
 from core.people.spaces import Level
 from core.text import safe_filename
-from pages import _identity, _nav, _ui
+from pages import _identity, _jobs, _nav, _ui
 
 _nav.begin(_nav.LIBRARY)
 store = _ui.store()
@@ -93,6 +93,7 @@ def history_box(where, story_id: str) -> None:
     )
 
 
+_jobs.library_panel({s.id: s.title for s in stories})
 st.caption(f"{len(stories)} {'story' if len(stories) == 1 else 'stories'}, saved as they change.")
 for summary in stories:
     thumb, info, actions = st.columns([1, 4, 2])

@@ -10,8 +10,7 @@ import streamlit as st
 
 from core import providers, studio
 from core.characters.sheets import page_prompt
-from core.studio import choosing
-from pages import _nav, _pictures_more, _ui
+from pages import _jobs, _nav, _pictures_more, _ui
 
 GRID = 6  # small pictures per row
 NEWEST = 6  # versions of one page shown to pick from (the chosen one is always among them)
@@ -24,24 +23,18 @@ draft = story.draft
 
 
 def _draw(label: str, page_ids=None, seed=None, unpinned=False) -> None:
-    illustrator, safety = providers.illustrator_for(settings), providers.story_safety(settings, store, story.id)
+    """Draw as a job of the story: it goes on when the person leaves the page (`core.jobs`)."""
     variants = int(st.session_state.get("pictures_variants", 1))
-    reference = choosing.reference_image(store, story, settings)
-
-    def step():
-        return studio.illustrate(
-            store, story, illustrator, page_ids, seed, safety, variants=variants, unpinned=unpinned, reference=reference
-        )
-
-    if _ui.run_step(label, step, capability="illustrator"):
-        st.rerun()
+    params = {"page_ids": page_ids, "seed": seed, "variants": variants, "unpinned": unpinned}
+    _jobs.start(story, "pictures", params, label=label)
 
 
+drawing = _jobs.panel(story, key="pictures")
 missing = [page.id for page in story.pages_without_picture()]
 pinned = sum(studio.is_pinned(story, page.id) for page in draft.pages)
 left, middle, right = st.columns([2, 2, 1], vertical_alignment="bottom")
 label = "Draw the missing picture" if len(missing) == 1 else f"Draw the {len(missing)} missing pictures"
-if missing and left.button(label, type="primary", key="pictures_missing"):
+if missing and left.button(label, type="primary", key="pictures_missing", disabled=drawing):
     _draw("Drawing pictures", missing)
 if not missing:  # the redraw button comes first when nothing is missing
     left, middle = middle, left

@@ -4,12 +4,13 @@ import streamlit as st
 
 from core import providers, studio
 from core.errors import StudioError
-from pages import _nav, _ui
+from pages import _jobs, _nav, _ui
 
 _nav.begin(_nav.TRANSLATE)
 story = _ui.require_story("draft")
 store = _ui.store()
 settings = _ui.settings()
+_jobs.panel(story, key="translate")  # the story's jobs, started here or on any page
 draft = story.draft
 
 try:

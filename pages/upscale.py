@@ -2,8 +2,7 @@
 
 import streamlit as st
 
-from core import providers, studio
-from pages import _nav, _ui
+from pages import _jobs, _nav, _ui
 
 _nav.begin(_nav.UPSCALE)
 story = _ui.require_story("draft")
@@ -15,9 +14,11 @@ st.caption("The offline engine resamples with Lanczos and sharpens; a local mode
 
 
 def _upscale(label: str, page_ids=None) -> None:
-    upscaler = providers.upscaler_for(settings)
-    if _ui.run_step(label, lambda: studio.upscale(store, story, upscaler, factor, page_ids), capability="upscaler"):
-        st.rerun()
+    """Upscale as a job of the story: it goes on when the person leaves the page (`core.jobs`)."""
+    _jobs.start(story, "upscale", {"factor": factor, "page_ids": page_ids}, label=label)
+
+
+upscaling = _jobs.panel(story, key="upscale")
 
 
 pictured = story.pictured_pages()
@@ -27,7 +28,7 @@ if not pictured:
     st.stop()
 
 label = f"Upscale the picture {factor}×" if len(pictured) == 1 else f"Upscale all {len(pictured)} pictures {factor}×"
-if st.button(label, type="primary", key="upscale_all"):
+if st.button(label, type="primary", key="upscale_all", disabled=upscaling):
     _upscale("Upscaling")
 
 for number, page, variant in pictured:

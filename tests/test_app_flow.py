@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.jobs.runner import runner
 from core.storage.store import Store
 from tests.conftest import ROOT
 
@@ -18,8 +19,19 @@ def _app() -> AppTest:
 def _click(at: AppTest, label: str) -> AppTest:
     matches = [b for b in at.button if b.label == label]
     assert matches, f"no button {label!r}; buttons: {[b.label for b in at.button]}"
+    before = runner().submitted
     matches[0].click().run()
     assert not at.exception, at.exception
+    return settled(at, before)
+
+
+def settled(at: AppTest, submitted_before: int) -> AppTest:
+    """The page once the jobs a click started (pictures, upscale, exports: `core.jobs`) ended: the
+    click itself returns at once, the job goes on on the studio's workers."""
+    if runner().submitted != submitted_before:
+        assert runner().wait_idle(TIMEOUT), "a job did not end"
+        at.run()
+        assert not at.exception, at.exception
     return at
 
 

@@ -19,10 +19,11 @@ pytest.importorskip("diffusers")
 
 import tiny_models  # noqa: E402  (tests/ is on sys.path, as for test_local_models)
 
+from core.jobs.runner import runner  # noqa: E402
 from core.local.manager import ModelManager, get_manager  # noqa: E402
 from core.storage.store import Store  # noqa: E402
 from tests.doubles import written  # noqa: E402
-from tests.test_app_flow import _app, _click, _page, _texts  # noqa: E402
+from tests.test_app_flow import _app, _click, _page, _texts, settled  # noqa: E402
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -89,9 +90,10 @@ def _press(at, key: str, label: str | None = None):
     button = at.button(key=key)
     if label is not None:
         assert button.label == label
+    before = runner().submitted
     button.click().run()
     assert not at.exception, at.exception
-    return at
+    return settled(at, before)
 
 
 def walk_locally(at, photo: bytes, paths: dict) -> str:

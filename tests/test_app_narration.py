@@ -4,9 +4,10 @@ the read-aloud view, on the offline engine (Piper reads; short pages keep it qui
 from __future__ import annotations
 
 from core import studio
+from core.jobs.runner import runner
 from core.storage.store import Store
 from tests.doubles import ScriptedWriter, SolidIllustrator, ToneNarrator, story_of
-from tests.test_app_flow import _app, _click, _page, _texts
+from tests.test_app_flow import _app, _click, _page, _texts, settled
 
 PAGES = ("Kit saw a kite.", "It flew away!")
 
@@ -38,7 +39,8 @@ def test_the_draft_page_reads_every_page_then_one_again(data_dir, cat_bytes) -> 
     assert all(story.narration(page.id) for page in story.draft.pages)
     assert len(at.get("audio")) == 2 and "2 of 2 pages read aloud" in _texts(at)
     first = story.narration(story.draft.pages[0].id)
-    at.button(key=f"draft_narrate_{story.draft.pages[1].id}").click().run()
+    before = runner().submitted
+    settled(at.button(key=f"draft_narrate_{story.draft.pages[1].id}").click().run(), before)  # a job: wait for it
     again = store.load(story_id)
     assert again.narration(again.draft.pages[0].id) == first  # only page 2 was read again
     assert again.narration(again.draft.pages[1].id).created > first.created

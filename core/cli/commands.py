@@ -13,7 +13,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from core import providers, studio
+from core import jobs, providers, studio
 from core.cli import archives, classes, sharing
 from core.cli.campaign import brand as brand_command
 from core.cli.campaign import campaign as campaign_command
@@ -50,14 +50,12 @@ def _export(store: Store, story: Story, settings: Settings, args: argparse.Names
     publisher = publisher_for(settings) if args.publish else None
     for_print = getattr(args, "format", "pdf") == "print-pdf"
     writer = providers.writer_for(settings) if args.classroom and _asks_writer(args, settings) else None
-    events = studio.export_pdf(
-        store, story, publisher=publisher, page_size=args.page_size, language=args.language,
-        bilingual=args.bilingual, safety=providers.story_safety(settings, store, story.id),
-        layout=getattr(args, "layout", None),
-        trim=(args.trim or story.export.trim) if for_print else None, crop_marks=for_print and args.crop_marks,
-        classroom=args.classroom, writer=writer,
-    )  # fmt: skip
-    run(events, "pdf")
+    params = {
+        "page_size": args.page_size, "language": args.language, "bilingual": args.bilingual,
+        "layout": getattr(args, "layout", None), "trim": (args.trim or story.export.trim) if for_print else None,
+        "crop_marks": for_print and args.crop_marks, "classroom": args.classroom, "ask_writer": writer is not None,
+    }  # fmt: skip
+    run(jobs.follow(store, story, "export-pdf", params, jobs.Tools(settings, publisher)), "pdf")
     if args.answer_key:
         from core.classroom.book import answer_key_text
 
@@ -103,7 +101,7 @@ def make(args: argparse.Namespace, settings: Settings, store: Store) -> None:
     painting = pipeline.write_and_illustrate(store, story, writer, illustrator, safety=safety, reference=reference)
     run(painting, "story and pictures")
     if upscaler:
-        run(studio.upscale(store, story, upscaler, args.upscale), "upscale")
+        run(jobs.follow(store, story, "upscale", {"factor": args.upscale}, jobs.Tools(settings)), "upscale")
     if translator:
         run(studio.translate(store, story, translator, args.language, glossary=glossary), "translate")
     pdf = _export(store, story, settings, args)
@@ -175,24 +173,19 @@ def illustrate(args: argparse.Namespace, settings: Settings, store: Store) -> No
     if args.prompt is not None and args.page is None:
         raise InputError("--prompt changes one page's picture prompt: say which with --page N.")
     page_ids = [page_of(story, args.page).id] if args.page else None
-    illustrator = providers.illustrator_for(settings)
+    providers.illustrator_for(settings)  # an engine that cannot start says so before the prompt changes
     if args.prompt is not None:
         studio.set_prompt(store, story, page_ids[0], args.prompt)
-    safety = providers.story_safety(settings, store, story.id)
-    run(
-        studio.illustrate(
-            store, story, illustrator, page_ids=page_ids, seed=args.seed, safety=safety,
-            variants=args.variants, unpinned=args.unpinned, reference=choosing.reference_image(store, story, settings),
-        ),
-        "pictures",
-    )  # fmt: skip
+    params = {"page_ids": page_ids, "seed": args.seed, "variants": args.variants, "unpinned": args.unpinned}
+    run(jobs.follow(store, story, "pictures", params, jobs.Tools(settings)), "pictures")
     print_pictures(story, store, set(page_ids) if page_ids else None)
 
 
 def upscale(args: argparse.Namespace, settings: Settings, store: Store) -> None:
     story = find_story(store, args.id)
     page_ids = [page_of(story, args.page).id] if args.page else None
-    run(studio.upscale(store, story, providers.upscaler_for(settings), args.factor, page_ids=page_ids), "upscale")
+    params = {"factor": args.factor, "page_ids": page_ids}
+    run(jobs.follow(store, story, "upscale", params, jobs.Tools(settings)), "upscale")
     print_pictures(story, store, set(page_ids) if page_ids else None, upscaled=True)
 
 
@@ -231,6 +224,29 @@ def export(args: argparse.Namespace, settings: Settings, store: Store) -> None:
     print(pdf)
     if args.publish:
         print(story.exports[-1].url)
+
+
+def story_jobs(args: argparse.Namespace, settings: Settings, store: Store) -> None:
+    """`jobs ID`: the story's jobs; `--cancel JOB` stops one, `--resume JOB` finishes one here."""
+    story = find_story(store, args.id)
+    if args.cancel:
+        jobs.cancel(store, story.id, args.cancel)
+        print(f"asked job {args.cancel} to stop", file=sys.stderr)
+    elif args.resume:
+        events = jobs.resume(store, story, args.resume, jobs.Tools(settings, publisher_for(settings)), here=True)
+        if events is None:
+            print("nothing was left to do", file=sys.stderr)
+        else:
+            run(events, "resume")
+    records = jobs.of_story(store, story.id)
+    if args.json:
+        print(json.dumps([json.loads(r.model_dump_json()) | {"seen": r.seen_state()} for r in records], indent=1))
+        return
+    for r in records:
+        counted = f" {r.done}/{r.total}" if r.total else ""
+        print(f"{r.id}  {r.seen_state():<11} {r.kind:<11}{counted}  {r.created:%Y-%m-%d %H:%M:%S}  by {r.who}")
+        if r.error:
+            print(f"    {r.error}")
 
 
 def fit_level(args: argparse.Namespace, settings: Settings, store: Store) -> None:
@@ -293,12 +309,11 @@ def export_format(args: argparse.Namespace, settings: Settings, store: Store, st
     if args.burn_subtitles and args.format != "mp4":
         raise InputError("--burn-subtitles is an option of the video: add --format mp4.")
     publisher = publisher_for(settings) if args.publish else None
-    events = studio.export_file(
-        store, story, args.format, language=args.language, publisher=publisher,
-        safety=providers.story_safety(settings, store, story.id),
-        options={"burn_subtitles": True} if args.burn_subtitles else {},
-    )  # fmt: skip
-    run(events, args.format)
+    params = {
+        "format": args.format, "language": args.language,
+        "options": {"burn_subtitles": True} if args.burn_subtitles else {},
+    }  # fmt: skip
+    run(jobs.follow(store, story, "export-file", params, jobs.Tools(settings, publisher)), args.format)
     record = story.exports[-1]
     path = store.export_path(story.id, record.token, FORMATS[args.format].extension)
     if args.out:
@@ -313,12 +328,8 @@ def export_format(args: argparse.Namespace, settings: Settings, store: Store, st
 def narrate(args: argparse.Namespace, settings: Settings, store: Store) -> None:
     story = find_story(store, args.id)
     page_ids = [page_of(story, args.page).id] if args.page else None
-    narrator = providers.narrator_for(settings)
-    events = studio.narrate(
-        store, story, narrator, page_ids=page_ids, language=args.language, safety=providers.safety_for(settings),
-        again=args.again,
-    )  # fmt: skip
-    run(events, "narration")
+    params = {"page_ids": page_ids, "language": args.language, "again": args.again}
+    run(jobs.follow(store, story, "narration", params, jobs.Tools(settings)), "narration")
     language = args.language or story.settings.language
     for number, page in enumerate(story.draft.pages, start=1):
         if page_ids and page.id not in page_ids:
@@ -415,6 +426,7 @@ COMMANDS = {
     "narrate": narrate,
     "delete": delete,
     "fit-level": fit_level,
+    "jobs": story_jobs,
     "characters": characters,
     **sharing.COMMANDS,
     **classes.COMMANDS,

@@ -227,6 +227,15 @@ def build_parser() -> argparse.ArgumentParser:
     upscale.add_argument("--factor", type=int, choices=(2, 4), default=2)
     upscale.add_argument("--page", type=_number(1, MAX_PAGES), metavar="N", help="only this page (from 1)")
 
+    story_jobs = command(
+        "jobs", "the story's jobs (pictures, upscale, narration, exports): list, cancel, resume", runs_engines=True
+    )
+    story_jobs.add_argument("id")
+    what = story_jobs.add_mutually_exclusive_group()
+    what.add_argument("--cancel", metavar="JOB", help="stop this job (what it finished is kept)")
+    what.add_argument("--resume", metavar="JOB", help="finish an interrupted job here: only what is left")
+    story_jobs.add_argument("--json", action="store_true", help="the job records as JSON")
+
     translate = command("translate", "translate the chosen draft", runs_engines=True)
     translate.add_argument("id")
     translate.add_argument("language", metavar="LANG", help="a language code, e.g. de, fr, pt-BR")

@@ -1,0 +1,175 @@
+"""Which studio steps run as jobs, and how each is made again from its record.
+
+A job's record keeps only plain parameters (page ids, a factor, a format): never a provider,
+never a key. The engines are built when the job starts, from the settings of whoever starts or
+resumes it, exactly as the page or the command line built them before steps became jobs. Each kind
+also says what is left to do after an interruption (`left`): Resume draws only the pictures that
+are missing, reads only the pages not read, and so on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from core import providers, studio
+from core.jobs.records import JobRecord
+from core.settings import Settings
+from core.storage.publish import Publisher
+from core.storage.store import Store
+from core.story import Story
+from core.studio import choosing
+
+
+@dataclass(frozen=True)
+class Tools:
+    """What a job needs besides its parameters, from whoever starts it: the settings (engines,
+    keys typed in this session) and where to publish exports. Kept in memory only."""
+
+    settings: Settings
+    publisher: Publisher | None = None
+
+
+Params = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    label: str  # what the person sees while it runs
+    capability: str | None  # the engine it runs (a page offers the offline one when a model is missing)
+    events: Callable[[Store, Story, Tools, Params], Iterator[studio.Event]]
+    left: Callable[[Story, JobRecord], Params | None]  # the params of a resume; None: nothing left
+
+
+def _made_since(story: Story, page_id: str, record: JobRecord) -> bool:
+    scene = story.scenes.get(page_id)
+    return scene is not None and any(v.created >= record.created for v in scene.variants)
+
+
+# --- pictures -----------------------------------------------------------------------------
+
+
+def _pictures(store: Store, story: Story, tools: Tools, p: Params) -> Iterator[studio.Event]:
+    settings = tools.settings
+    return studio.illustrate(
+        store,
+        story,
+        providers.illustrator_for(settings),
+        p.get("page_ids"),
+        p.get("seed"),
+        providers.story_safety(settings, store, story.id),
+        variants=int(p.get("variants", 1)),
+        unpinned=bool(p.get("unpinned", False)),
+        reference=choosing.reference_image(store, story, settings),
+    )
+
+
+def _pictures_left(story: Story, record: JobRecord) -> Params | None:
+    """The pages asked that got no picture from the interrupted job (pinned ones left out when
+    only unpinned pages were asked)."""
+    asked = record.params.get("page_ids")
+    pages = [p for p in studio.draft_of(story).pages if asked is None or p.id in asked]
+    if record.params.get("unpinned"):
+        pages = [p for p in pages if not studio.is_pinned(story, p.id)]
+    missing = [p.id for p in pages if not _made_since(story, p.id, record)]
+    return {**record.params, "page_ids": missing} if missing else None
+
+
+# --- upscale ------------------------------------------------------------------------------
+
+
+def _upscale(store: Store, story: Story, tools: Tools, p: Params) -> Iterator[studio.Event]:
+    return studio.upscale(store, story, providers.upscaler_for(tools.settings), int(p["factor"]), p.get("page_ids"))
+
+
+def _upscale_left(story: Story, record: JobRecord) -> Params | None:
+    asked, factor = record.params.get("page_ids"), record.params["factor"]
+    missing = [
+        page.id
+        for _, page, picture in story.pictured_pages()
+        if (asked is None or page.id in asked) and not (picture.upscaled and picture.upscale.get("factor") == factor)
+    ]
+    return {**record.params, "page_ids": missing} if missing else None
+
+
+# --- narration ----------------------------------------------------------------------------
+
+
+def _narration(store: Store, story: Story, tools: Tools, p: Params) -> Iterator[studio.Event]:
+    settings = tools.settings
+    return studio.narrate(
+        store,
+        story,
+        providers.narrator_for(settings),
+        page_ids=p.get("page_ids"),
+        language=p.get("language"),
+        safety=providers.safety_for(settings),
+        again=bool(p.get("again", False)),
+    )
+
+
+def _narration_left(story: Story, record: JobRecord) -> Params | None:
+    """The pages asked that have no reading yet (a page read again keeps its old reading until
+    the new one is kept, so an interrupted "read again" is not repeated)."""
+    asked = record.params.get("page_ids")
+    language = record.params.get("language") or story.settings.language
+    missing = [
+        page.id
+        for page in studio.draft_of(story).pages
+        if (asked is None or page.id in asked) and story.narration(page.id, language) is None
+    ]
+    return {**record.params, "page_ids": missing, "again": False} if missing else None
+
+
+# --- exports ------------------------------------------------------------------------------
+
+
+def _pdf(store: Store, story: Story, tools: Tools, p: Params) -> Iterator[studio.Event]:
+    settings = tools.settings
+    writer = providers.writer_for(settings) if p.get("classroom") and p.get("ask_writer") else None
+    return studio.export_pdf(
+        store,
+        story,
+        publisher=tools.publisher if p.get("publish", True) else None,
+        page_size=p.get("page_size"),
+        language=p.get("language"),
+        bilingual=bool(p.get("bilingual", False)),
+        safety=providers.story_safety(settings, store, story.id),
+        layout=p.get("layout"),
+        trim=p.get("trim"),
+        crop_marks=bool(p.get("crop_marks", False)),
+        classroom=bool(p.get("classroom", False)),
+        writer=writer,
+    )
+
+
+def _file(store: Store, story: Story, tools: Tools, p: Params) -> Iterator[studio.Event]:
+    return studio.export_file(
+        store,
+        story,
+        p["format"],
+        language=p.get("language"),
+        publisher=tools.publisher if p.get("publish", True) else None,
+        safety=providers.story_safety(tools.settings, store, story.id),
+        options=p.get("options") or {},
+    )
+
+
+def _export_left(story: Story, record: JobRecord) -> Params | None:
+    """An export is one piece: made again unless it was kept before the interruption."""
+    made = any(e.created >= record.created for e in story.exports)
+    return None if made else dict(record.params)
+
+
+KINDS: dict[str, Kind] = {
+    kind.name: kind
+    for kind in (
+        Kind("pictures", "Drawing pictures", "illustrator", _pictures, _pictures_left),
+        Kind("upscale", "Upscaling", "upscaler", _upscale, _upscale_left),
+        Kind("narration", "Reading aloud", "narrator", _narration, _narration_left),
+        Kind("export-pdf", "Making the PDF", None, _pdf, _export_left),
+        Kind("export-file", "Exporting", None, _file, _export_left),
+    )
+}
