@@ -15,7 +15,7 @@ from pages import _narration, _ui
 
 def other_formats(story: Story, language: str | None, publisher: Publisher) -> None:
     store, settings = _ui.store(), _ui.settings()
-    st.subheader("Read-along and other formats")
+    st.header("Read-along and other formats")
     with st.expander("Narration", expanded=False):
         _narration.panel(story, language, key="export")
     choices = [name for name, fmt in FORMATS.items() if fmt.make]
@@ -64,4 +64,6 @@ def other_formats(story: Story, language: str | None, publisher: Publisher) -> N
     )
     if latest.url:
         download.markdown(f"Link: `{latest.url}`")
-        qr.image(qr_image(latest.url), caption="Scan to open on a phone", width=200)
+        qr.image(
+            qr_image(latest.url), caption="Scan to open on a phone", width=200, alt=f"QR code of the link {latest.url}"
+        )

@@ -157,7 +157,7 @@ def signin_page(settings: Settings) -> None:
 
 def join_form(settings: Settings) -> None:
     """A pupil joins a class: its code (filled in from a scanned `?join=` link) and a first name."""
-    st.subheader("Joining a class?")
+    st.header("Joining a class?")
     st.caption("Type the code your teacher shows and your first name. No account, no e-mail.")
     throttle = st.session_state.setdefault("identity_join_throttle", JoinThrottle())
     with st.form("identity_join", border=False):

@@ -99,7 +99,7 @@ if classroom:
             text_col, picture_col = st.columns([4, 1])
             text_col.markdown(f"**{word.word}**: “{word.sentence}” (page {word.page})")
             if word.pictured and word.page in pictures:
-                picture_col.image(str(pictures[word.page]), width=80)
+                picture_col.image(str(pictures[word.page]), width=80, alt=f"The picture of page {word.page}")
         for number, question in enumerate(questions_for(story), start=1):
             st.write(f"{number}. {question.question}")
 publisher = _ui.publisher()
@@ -154,7 +154,12 @@ if latest and may_print:
         )
         if latest.url:
             download.markdown(f"Link for this PDF: `{latest.url}`")
-            qr.image(qr_image(latest.url), caption="Scan to download on a phone", width=220)
+            qr.image(
+                qr_image(latest.url),
+                caption="Scan to download on a phone",
+                width=220,
+                alt=f"QR code of the link {latest.url}",
+            )
         st.caption(studio.credits(story))
 
 _formats.other_formats(story, language, publisher)
