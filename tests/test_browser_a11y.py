@@ -254,3 +254,15 @@ def _an_address_of_this_machine_that_is_not_loopback() -> str | None:
         except OSError:
             return None
     return None if address.startswith("127.") else address
+
+
+def test_the_password_gate_passes_axe_too(browser, tmp_path: Path) -> None:
+    """The one page drawn outside the navigation: a hosted studio's password box."""
+    with running_studio(tmp_path / "data", VISUTALE_ACCESS_PASSWORD="open sesame") as locked:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(locked.url)
+        settle(page)
+        page.get_by_label("Password", exact=True).wait_for()
+        _wait_for_the_studios_stylesheet(page)
+        assert serious_violations(page) == [] and headings_out_of_order(page) == []
+        page.close()
