@@ -8,6 +8,7 @@ done by core.studio, so the command line (`python -m core make ...`) does exactl
 from __future__ import annotations
 
 import hmac
+from pathlib import Path
 
 import streamlit as st
 
@@ -15,7 +16,11 @@ from core.errors import StudioError
 from core.people.spaces import Level
 from pages import _identity, _nav, _ui
 
-st.set_page_config(page_title="VisuTale Studio", page_icon=":material/menu_book:", layout="wide")
+# The tab's icon is an emoji (drawn by the browser as an inline SVG): a ":material/...:" icon makes
+# the browser fetch an SVG from fonts.gstatic.com on every page, and a personal studio sends nothing
+# off the machine (tests/test_browser_a11y.py records every request of a walk).
+st.set_page_config(page_title="VisuTale Studio", page_icon="📖", layout="wide")
+st.html(Path(__file__).parent / "assets" / "ui" / "studio.css")  # contrast and focus rings (WCAG 2.2 AA)
 st.session_state.setdefault("settings_overrides", {})
 
 try:

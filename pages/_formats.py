@@ -14,7 +14,7 @@ from pages import _jobs, _narration, _ui
 def other_formats(story: Story, language: str | None) -> None:
     """The formats, each made as a job of the story (the Export page shows the jobs)."""
     store = _ui.store()
-    st.subheader("Read-along and other formats")
+    st.header("Read-along and other formats")
     with st.expander("Narration", expanded=False):
         _narration.panel(story, language, key="export")
     choices = [name for name, fmt in FORMATS.items() if fmt.make]
@@ -52,4 +52,6 @@ def other_formats(story: Story, language: str | None) -> None:
     )
     if latest.url:
         download.markdown(f"Link: `{latest.url}`")
-        qr.image(qr_image(latest.url), caption="Scan to open on a phone", width=200)
+        qr.image(
+            qr_image(latest.url), caption="Scan to open on a phone", width=200, alt=f"QR code of the link {latest.url}"
+        )

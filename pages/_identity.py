@@ -161,7 +161,7 @@ def signin_page(settings: Settings) -> None:
 
 def join_form(settings: Settings) -> None:
     """A pupil joins a class: its code (filled in from a scanned `?join=` link) and a first name."""
-    st.subheader("Joining a class?")
+    st.header("Joining a class?")
     st.caption("Type the code your teacher shows and your first name. No account, no e-mail.")
     with st.form("identity_join", border=False):
         code = st.text_input("Class code", value=st.query_params.get("join", ""), max_chars=12, key="identity_code")

@@ -130,7 +130,7 @@ def _library(titles: dict[str, str]) -> None:
     st.session_state["library_jobs_seen"] = seen
     if before is not None and before != seen:
         st.rerun(scope="app")  # a job ended: the list shows the story as it is now
-    st.subheader("Running now")
+    st.header("Running now")
     for story_id, records in found.items():
         st.markdown(f"**{_ui.literal(titles[story_id])}**")
         for record in records:

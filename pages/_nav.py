@@ -6,6 +6,7 @@ so adding a page is one line here (plus its file).
 
 from __future__ import annotations
 
+import json
 import runpy
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -98,6 +99,36 @@ def begin(spec: PageSpec) -> None:
     if not _INSIDE_HOME.get():
         _run_home_in_place_of_this_page()
     st.title(spec.title)
+    _focus_heading_after_a_switch(spec)
+
+
+# WCAG 2.4.3 Focus order: after a page switch Streamlit leaves the focus on <body> (or on the link
+# that was clicked, now gone), so a keyboard or screen-reader user starts over at the top of the
+# sidebar. Streamlit has no focus API; st.html(unsafe_allow_javascript=True) runs a script in the
+# page, once per distinct body. This one moves the focus to the new page's <h1> once per page
+# switch (the page's name kept on `window`), never on a rerun of the same page, so typing in a widget
+# is never interrupted. It reads nothing but the heading's text.
+_FOCUS_SCRIPT = """<script>
+(function () {
+  var page = %s, title = %s, tries = 0;
+  if (window.visutaleFocusedPage === page) { return; }
+  window.visutaleFocusedPage = page;
+  (function focusHeading() {
+    var heading = Array.prototype.find.call(
+      document.querySelectorAll('[data-testid="stMain"] h1'),
+      function (h) { return h.textContent.trim() === title; });
+    if (!heading) { if (++tries < 60) { setTimeout(focusHeading, 50); } return; }
+    heading.setAttribute("tabindex", "-1");
+    heading.focus();
+  })();
+})();
+</script>"""
+
+
+def _focus_heading_after_a_switch(spec: PageSpec) -> None:
+    """The script above, in the sidebar's end (a script-only element still takes a row's gap)."""
+    script = _FOCUS_SCRIPT % (json.dumps(spec.url_path), json.dumps(spec.title))
+    st.sidebar.html(script, unsafe_allow_javascript=True)
 
 
 def link(spec: PageSpec, label: str | None = None, *, where=st) -> None:

@@ -12,7 +12,7 @@ import io
 import streamlit as st
 from PIL import ImageDraw
 
-from core import providers, studio
+from core import alt_text, providers, studio
 from core.settings import Settings
 from core.storage.store import Store
 from core.story import ImageVariant, Story, StoryPage
@@ -69,7 +69,11 @@ def region(store: Store, story: Story, settings: Settings, page: StoryPage, pict
             )
         box = (left / 100, top / 100, right / 100, bottom / 100)
         if right > left and bottom > top:
-            preview.image(_outlined(store, story, picture, box), caption="The region to redraw")
+            preview.image(
+                _outlined(store, story, picture, box),
+                caption="The region to redraw",
+                alt=f"The picture with the region to redraw outlined: {alt_text.scene_of(story, page.id)}",
+            )
         if controls.button("Redraw the region", key=f"pictures_region_go_{page.id}"):
             safety = providers.story_safety(settings, store, story.id)
             step = lambda: choosing.redraw_region(  # noqa: E731
@@ -82,7 +86,7 @@ def region(store: Store, story: Story, settings: Settings, page: StoryPage, pict
 def versions(store: Store, story: Story, settings: Settings) -> None:
     """Make whole-book versions, compare them page by page, use one or mix pages."""
     draft = story.draft
-    st.subheader("Versions of the whole book")
+    st.header("Versions of the whole book")
     count_col, go_col = st.columns([1, 3])
     count = count_col.number_input("Versions", 2, MAX_VERSIONS, 3, key="pictures_versions_count")
     go_col.write("")
@@ -120,7 +124,11 @@ def versions(store: Store, story: Story, settings: Settings) -> None:
                 continue
             used = in_use is not None and in_use.id == picture.id
             pinned = " · pinned" if studio.is_pinned(story, page.id) else ""
-            cell.image(str(store.thumbnail(story.id, picture.image, 160)), caption=f"in use{pinned}" if used else None)
+            cell.image(
+                str(store.thumbnail(story.id, picture.image, 160)),
+                caption=f"in use{pinned}" if used else None,
+                alt=alt_text.page_alt(story, page.id, number, lead=f"Book version {version.number}, "),
+            )
             if not used and cell.button(
                 "Use for this page", key=f"pictures_version_page_{version.number}_{page.id}", width="stretch"
             ):

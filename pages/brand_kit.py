@@ -66,7 +66,7 @@ with st.form(f"brand_form_{kit_id}_{revision}"):
             st.error(str(error))
 
 if kit.logo and kit.logo in base.files:
-    st.image(base.files[kit.logo], width=260, caption="Logo")
+    st.image(base.files[kit.logo], width=260, caption="Logo", alt=f"The logo of {kit.name}")
 st.markdown("**Text on each colour** (the pictures measure every text run again on their pixels)")
 for check in palette_contrast(kit.palette):
     mark = "✅" if check.ok else "⚠️"

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from core import providers, studio
+from core import alt_text, providers, studio
 from core.campaign import steps
 from core.campaign.brands import BrandKits
 from core.campaign.copy import OFFLINE_LANGUAGES
@@ -47,7 +47,9 @@ if campaign is None:
     st.stop()
 
 left, right = st.columns([1, 2])
-left.image(str(store.thumbnail(story.id, story.photo.image, 500)), caption=story.photo.filename)
+left.image(
+    str(store.thumbnail(story.id, story.photo.image, 500)), caption=story.photo.filename, alt=alt_text.photo_alt(story)
+)
 with right:
     st.markdown(f"**{_ui.literal(campaign.name)}** · brand: {_ui.literal(campaign.brand.name)}")
     if st.button("Describe the photo", key="campaign_describe"):
@@ -69,7 +71,7 @@ with right:
             studio.edit_caption(store, story, caption)
             st.rerun()
 
-st.subheader("The brief")
+st.header("The brief")
 brief = campaign.brief
 with st.form("campaign_brief"):
     name = st.text_input("Campaign name", campaign.name, max_chars=80)

@@ -55,7 +55,7 @@ for variant in campaign.variants:
                 st.error(str(error))
 
 if len(campaign.variants) >= 2:
-    st.subheader("Compare two")
+    st.header("Compare two")
     letters = {v.id: f"Variant {campaign.letter(v.id)}" for v in campaign.variants}
     ids = list(letters)
     a, b = st.columns(2)
@@ -66,7 +66,10 @@ if len(campaign.variants) >= 2:
         picture = campaign.picture(variant_id, "1x1")
         with column.container(border=True):
             if picture is not None:
-                st.image(str(store.thumbnail(story.id, picture.image, 480)))
+                st.image(
+                    str(store.thumbnail(story.id, picture.image, 480)),
+                    alt=f"Square picture of variant {campaign.letter(variant_id)}: {v.headline}",
+                )
             st.markdown(f"### {_ui.literal(v.headline)}")
             st.write(v.body)
             st.markdown(f"**{_ui.literal(v.cta)}**")

@@ -47,4 +47,9 @@ if latest is not None:
         st.write(", ".join(record.files))
     if record.url:
         download.markdown(f"Link to the deck: `{record.url}`")
-        qr.image(qr_image(record.url), caption="Scan to download the deck on a phone", width=220)
+        qr.image(
+            qr_image(record.url),
+            caption="Scan to download the deck on a phone",
+            width=220,
+            alt=f"QR code of the link {record.url}",
+        )

@@ -42,7 +42,10 @@ for variant in campaign.variants:
         if picture is None:
             column.caption(f"{fmt.label}: not made yet")
             continue
-        column.image(str(store.thumbnail(story.id, picture.image, 600)))
+        column.image(
+            str(store.thumbnail(story.id, picture.image, 600)),
+            alt=f"{fmt.label} picture of variant {campaign.letter(variant.id)}: {variant.headline}",
+        )
         column.caption(
             f"{fmt.label} · {fmt.width}×{fmt.height} ({fmt.channels}) · contrast ≥ {picture.min_contrast:.1f}:1"
             + (" · panel" if picture.panel else "")

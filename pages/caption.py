@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from core import providers, studio
+from core import alt_text, providers, studio
 from pages import _jobs, _nav, _ui
 
 _nav.begin(_nav.CAPTION)
@@ -12,7 +12,9 @@ settings = _ui.settings()
 _jobs.panel(story, key="caption")  # the story's jobs, started here or on any page
 
 left, right = st.columns([1, 2])
-left.image(str(store.thumbnail(story.id, story.photo.image, 500)), caption=story.photo.filename)
+left.image(
+    str(store.thumbnail(story.id, story.photo.image, 500)), caption=story.photo.filename, alt=alt_text.photo_alt(story)
+)
 
 with right:
     label = "Describe the photo again" if story.captions else "Describe the photo"
@@ -57,7 +59,7 @@ if len(story.captions) > 1:
                 studio.restore_caption(store, story, index)
                 st.rerun()
 
-st.subheader("Ask about the photo")
+st.header("Ask about the photo")
 question = st.text_input(
     "Question", placeholder="What colours stand out? How many faces are there?", key="caption_question"
 )

@@ -31,7 +31,7 @@ if not story.characters:
 with st.form("characters_form"):
     changes: dict[str, dict] = {}
     for c in story.characters:
-        st.subheader(c.name)
+        st.header(c.name)
         a, b = st.columns(2)
         fields = {
             "name": a.text_input("Name", c.name, key=f"characters_name_{c.id}"),
@@ -70,7 +70,7 @@ if story.characters and story.draft:
             if fitted.dropped:
                 st.caption("Left out to fit: " + _ui.literal("; ".join(fitted.dropped)))
 
-st.subheader("Character library")
+st.header("Character library")
 with _ui.shows_errors():
     entries = character_library.list_characters(store)
     if story.characters:

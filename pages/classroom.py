@@ -67,12 +67,12 @@ room = classes.get(class_id, who)
 if room.open:
     join_url = f"{base_url}/classroom?join={room.code}"
     code_box, qr_box = st.columns([2, 1])
-    code_box.markdown(f"### Class code: `{room.code}`")
+    code_box.markdown(f"## Class code: `{room.code}`")
     code_box.caption(
         "Pupils open the studio, type this code and their first name (no account, no e-mail), or scan the QR "
         f"code. Each gets a private link of their own. Join link: {join_url}"
     )
-    qr_box.image(qr_image(join_url), caption="Scan to join", width=200)
+    qr_box.image(qr_image(join_url), caption="Scan to join", width=200, alt=f"QR code of the join link {join_url}")
     review = st.toggle(
         "Review each story before pupils print it",
         room.review,
@@ -139,7 +139,7 @@ by_pupil: dict[str, list] = {}
 for pupil, summary in stories:
     by_pupil.setdefault(pupil.id if pupil else "", []).append(summary)
 
-st.subheader(f"Pupils ({len(room.pupils)})")
+st.header(f"Pupils ({len(room.pupils)})")
 if not room.pupils:
     st.caption("Nobody has joined yet.")
 
@@ -214,7 +214,7 @@ if blocked.get(who.id):
     with st.expander(f"Your own attempts stopped by the safety check ({len(blocked[who.id])})"):
         _show_blocked(blocked[who.id])
 
-st.subheader("All the class's stories")
+st.header("All the class's stories")
 st.download_button(
     f"Download every story as a ZIP ({len(stories)} stories: PDF and story file)",
     lambda: studio.class_archive(classes, room.id, store),

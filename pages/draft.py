@@ -108,7 +108,7 @@ with st.form(f"draft_edit_{draft.id}"):
         )
     st.form_submit_button("Save my edits", on_click=_save_edits, args=(draft.id, [p.id for p in draft.pages]))
 
-st.subheader("Reading level")
+st.header("Reading level")
 level_keys = ["", *LEVEL_KEYS]
 level_col, fit_col = st.columns([3, 1])
 picked = level_col.selectbox(
@@ -134,7 +134,7 @@ if picked and fit_col.button(
 ):
     _run("Fitting the level", lambda: studio.fit_level(store, story, _writer(), picked))
 
-st.subheader("Change the story")
+st.header("Change the story")
 _pipelined_option()
 columns = st.columns(3)  # two rows of three: each label reads whole
 for n, (key, label) in enumerate(REVISIONS.items()):
@@ -165,7 +165,7 @@ with right:
         studio.update_settings(store, story, seed=int(seed))
         _run("Writing a new draft", _new_draft)
 
-st.subheader(f"Drafts ({len(story.drafts)})")
+st.header(f"Drafts ({len(story.drafts)})")
 
 
 def _label(d) -> str:

@@ -144,7 +144,12 @@ if latest and may_print:
         )
         if latest.url:
             download.markdown(f"Link for this PDF: `{latest.url}`")
-            qr.image(qr_image(latest.url), caption="Scan to download on a phone", width=220)
+            qr.image(
+                qr_image(latest.url),
+                caption="Scan to download on a phone",
+                width=220,
+                alt=f"QR code of the link {latest.url}",
+            )
         st.caption(studio.credits(story))
 
 _formats.other_formats(story, language)

@@ -87,7 +87,7 @@ if tower is not None:
 lesson = _lesson(int(pairs), int(seed)) if source == "classical" else Lesson.build(int(pairs), int(seed), images=tower)
 shown = lesson.data.train[:8]
 for column, pair in zip(st.columns(8), shown):
-    column.image(pair.image, caption=pair.caption, width="stretch")
+    column.image(pair.image, caption=pair.caption, width="stretch", alt=f"A drawn {pair.caption}")
 st.caption(
     f"{len(lesson.data.train)} pairs to learn from, and {len(lesson.data.test)} held-out pairs that W never "
     "sees while it learns: their captions are new mixes (a *purple fish at sunset* it has never seen), "
@@ -190,13 +190,14 @@ m3.metric("PCA: top-1", f"{pca.top1:.0%}")
 m4.metric("Guessing: top-1 / top-5", f"{found.chance1:.0%} / {found.chance5:.0%}")
 guesses = lesson.guesses(trained.W)
 for column, pair, guess in zip(st.columns(6), lesson.data.test[:6], guesses):
-    column.image(pair.image, width="stretch")
+    column.image(pair.image, width="stretch", alt=f"A drawn {pair.caption}")
     mark = ":green[**Right!**]" if guess == pair.caption else f":red[**Not quite:**] it is *{pair.caption}*."
     column.caption(f"W says *{guess}*. {mark}")
 st.image(
     heatmap(trained.W),
     caption=f"This is W: {trained.W.shape[0]} rows (caption numbers) × {trained.W.shape[1]} columns (picture "
     "numbers). Red numbers are above zero, blue below. That is all there is to it.",
+    alt="W as a grid of red and blue squares, one for each of its numbers",
 )
 
 st.subheader("5. Why not PCA?")
@@ -226,7 +227,7 @@ except StudioError as error:
     st.error(str(error))
 if photo is not None:
     left, right = st.columns([1, 3])
-    left.image(photo, caption=label, width="stretch")
+    left.image(photo, caption=label, width="stretch", alt=label[0].upper() + label[1:])
     right.dataframe(
         pd.DataFrame(lesson.nearest_captions(photo, trained.W), columns=["caption", "closeness (cosine)"]),
         hide_index=True,

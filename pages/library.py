@@ -98,7 +98,7 @@ st.caption(f"{len(stories)} {'story' if len(stories) == 1 else 'stories'}, saved
 for summary in stories:
     thumb, info, actions = st.columns([1, 4, 2])
     if summary.thumbnail and summary.thumbnail.exists():
-        thumb.image(str(summary.thumbnail), width=96)
+        thumb.image(str(summary.thumbnail), width=96, alt=f"The first picture of {summary.title}")
     shared_note = ""
     if summary.level < Level.OWN:
         shared_note = " · shared with you, " + ("read-only" if summary.level == Level.VIEW else "you can edit it")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from core import studio
+from core import alt_text, studio
 from core.errors import StudioError
 from core.photo import MAX_UPLOAD_BYTES
 from core.samples import SAMPLES, sample_bytes
@@ -14,7 +14,11 @@ st.write("Every story starts from a photo. The studio describes it, and you turn
 story = _ui.current_story()
 if story is not None and story.photo is not None:
     left, right = st.columns([1, 2])
-    left.image(str(_ui.store().thumbnail(story.id, story.photo.image, 500)), caption=story.photo.filename)
+    left.image(
+        str(_ui.store().thumbnail(story.id, story.photo.image, 500)),
+        caption=story.photo.filename,
+        alt=alt_text.photo_alt(story),
+    )
     right.markdown(
         f"You are working on **{_ui.literal(story.title)}**. A new photo starts a new story; "
         "this one stays in the Library."
@@ -44,7 +48,7 @@ with upload_tab:
 with sample_tab:
     columns = st.columns(len(SAMPLES))
     for column, (name, sample) in zip(columns, SAMPLES.items()):
-        column.image(str(sample.path), caption=sample.description)
+        column.image(str(sample.path), caption=sample.description, alt=f"Sample photo: {sample.description}")
         if column.button(f"Start with {sample.title}", key=f"photo_sample_{name}"):
             _start(sample_bytes(name), sample.path.name)
     st.caption("Sample photos: public domain and CC0, from scikit-image (see assets/samples/LICENSE.md).")

@@ -8,7 +8,7 @@ compared page by page and mixed; a region of a picture can be redrawn where the 
 
 import streamlit as st
 
-from core import providers, studio
+from core import alt_text, providers, studio
 from core.characters.sheets import page_prompt
 from pages import _jobs, _nav, _pictures_more, _ui
 
@@ -57,7 +57,11 @@ for row in range(0, len(numbered), GRID):
         picture = story.picture(each.id)
         mark = " · pinned" if studio.is_pinned(story, each.id) else ""
         if picture:
-            cell.image(str(store.thumbnail(story.id, picture.image, 200)), caption=f"Page {number}{mark}")
+            cell.image(
+                str(store.thumbnail(story.id, picture.image, 200)),
+                caption=f"Page {number}{mark}",
+                alt=alt_text.page_alt(story, each.id, number),
+            )
         else:
             cell.caption(f"Page {number}: no picture yet")
 
@@ -92,7 +96,7 @@ with image_col:
     if chosen is None:
         st.info("No picture yet.")
     else:
-        st.image(str(store.thumbnail(story.id, chosen.image, 380)))
+        st.image(str(store.thumbnail(story.id, chosen.image, 380)), alt=alt_text.page_alt(story, page.id, number))
         _ui.engine_line(chosen.engine, f"{chosen.model} · seed {chosen.seed} · {chosen.width}×{chosen.height}")
         if chosen.prompt != page_prompt(story, page).text:
             st.caption("Drawn from an earlier prompt.")
@@ -111,6 +115,7 @@ if chosen is not None and made > 1:
         thumb.image(
             str(store.thumbnail(story.id, variant.image, 160)),
             caption=f"#{number_of[variant.id]}  \nseed {variant.seed}",
+            alt=alt_text.page_alt(story, page.id, number, lead=f"Version #{number_of[variant.id]} of "),
         )
     ids = [v.id for v in shown]
     pick = st.radio(

@@ -15,7 +15,7 @@ settings = _ui.settings()
 overrides = st.session_state.setdefault("settings_overrides", {})
 
 with st.form("settings_form"):
-    st.subheader("Engines")
+    st.header("Engines")
     chosen = {}
     columns = st.columns(len(providers.CAPABILITIES))
     for column, (name, label) in zip(columns, providers.CAPABILITIES.items()):
@@ -30,7 +30,7 @@ with st.form("settings_form"):
             help="\n\n".join(f"**{e.label}**: {e.needs or 'works out of the box'}" for e in engines.values()),
         )
 
-    st.subheader("Local models (ids on the Hugging Face hub, or folders on this machine)")
+    st.header("Local models (ids on the Hugging Face hub, or folders on this machine)")
     left, right = st.columns(2)
     models = {}
     for column, name in zip(
@@ -39,7 +39,7 @@ with st.form("settings_form"):
     ):
         models[name] = column.text_input(name.removeprefix("model_").capitalize(), getattr(settings, name))
 
-    st.subheader("Pictures")
+    st.header("Pictures")
     left, right = st.columns(2)
     sizes = [None, 512, 768, 1024, 1536]
     if settings.illustrator_size not in sizes:
@@ -56,7 +56,7 @@ with st.form("settings_form"):
         "Denoising steps (local model)", 1, 200, settings.illustrator_steps, key="settings_steps"
     )
 
-    st.subheader("OpenAI-compatible server (OpenAI, vLLM, Ollama, LM Studio, llama.cpp)")
+    st.header("OpenAI-compatible server (OpenAI, vLLM, Ollama, LM Studio, llama.cpp)")
     if _identity.shared(settings):
         st.caption(
             "This studio is shared: a server address you type here needs your own key. The studio's "
@@ -79,14 +79,14 @@ with st.form("settings_form"):
         ]
     }
 
-    st.subheader("DeepL")
+    st.header("DeepL")
     left, right = st.columns(2)
     deepl_key = left.text_input(
         f"DeepL key (currently {'set' if settings.deepl_auth_key else 'not set'})", type="password"
     )
     deepl_url = right.text_input("DeepL server (empty: chosen by the key)", settings.deepl_server_url or "")
 
-    st.subheader("Studio")
+    st.header("Studio")
     public = st.text_input(
         "Public address for QR codes (how a phone reaches this studio)",
         settings.public_base_url or "",
@@ -126,7 +126,7 @@ with st.form("settings_form"):
             _ui.settings()  # validate now, so a bad value is named here rather than on another page
             st.success("Applied for this session.")
 
-st.subheader("Test the connections")
+st.header("Test the connections")
 left, right = st.columns(2)
 if left.button("Test the OpenAI-compatible server", key="settings_test_openai"):
     with st.spinner("Asking the server for its models…"):

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from core import alt_text
 from pages import _jobs, _nav, _ui
 
 _nav.begin(_nav.UPSCALE)
@@ -37,11 +38,13 @@ for number, page, variant in pictured:
     before.image(
         str(store.thumbnail(story.id, variant.image, 480)),
         caption=f"Page {number} · before · {variant.width}×{variant.height}",
+        alt=alt_text.page_alt(story, page.id, number) + " (before upscaling)",
     )
     if variant.upscaled:
         after.image(
             str(store.thumbnail(story.id, variant.upscaled, 480)),
             caption=f"after · {variant.upscale.get('width')}×{variant.upscale.get('height')}",
+            alt=alt_text.page_alt(story, page.id, number) + " (upscaled)",
         )
         _ui.engine_line(variant.upscale.get("engine", ""), variant.upscale.get("model", ""))
     else:

@@ -61,7 +61,7 @@ def test_a_teacher_opens_a_class_two_pupils_join_and_each_sees_only_their_own(da
 
     assert library_ids(teacher) == {mias, toms}
     _page(teacher, "pages/classroom.py")
-    assert "Pupils (2)" in [s.value for s in teacher.subheader]
+    assert "Pupils (2)" in [s.value for s in teacher.header]
     assert {e.label for e in teacher.expander} >= {"Mia · 1 story", "Tom · 1 story"}
     assert teacher.get("download_button")  # every story as one ZIP
 

@@ -188,3 +188,24 @@ def test_the_read_aloud_view_turns_pages_by_keys_and_follows_the_narration(brows
         >= 24
     )
     context.close()
+
+
+def test_a_screen_reader_hears_each_page_turn_and_what_each_picture_shows(page, reader_url) -> None:
+    """WCAG 2.2 AA in the reader: a live region says the page, each picture's alt text is its key
+    scene (not "Picture of page N"), and axe-core finds nothing serious (no Streamlit here: no exclusions)."""
+    from tests.test_browser_a11y import serious_violations
+
+    page.goto(reader_url)
+    region = page.locator("[aria-live=polite]")
+    assert region.count() == 1 and region.get_attribute("role") == "status"
+    page.keyboard.press("ArrowRight")
+    assert region.inner_text() == "Page 1 of 3"
+    assert page.locator(".page:not([hidden]) img").get_attribute("alt") == f"Page 1: scene of {PAGES[0]}"
+    page.keyboard.press("ArrowRight")
+    assert region.inner_text() == "Page 2 of 3"
+    page.keyboard.press("Home")
+    assert region.inner_text() == "Cover"
+    for number in range(4):  # the cover and each page, as shown
+        page.evaluate("(n) => { for (let i = 0; i < n; i++) document.getElementById('next').click(); }", number)
+        assert serious_violations(page) == []
+        page.keyboard.press("Home")

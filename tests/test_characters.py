@@ -273,7 +273,7 @@ def test_the_characters_page_edits_the_sheets(data_dir, cat_bytes):
     at.query_params["story"] = story.id
     at.run()
     _page(at, "pages/characters.py")
-    assert any(hero.name == s.value for s in at.subheader)
+    assert any(hero.name == s.value for s in at.header)
     at.text_input(key=f"characters_outfit_{hero.id}").set_value("a yellow raincoat")
     _click(at, "Save the characters")
     assert store.load(story.id).characters[0].outfit == "a yellow raincoat"

@@ -207,7 +207,7 @@ def test_a_step_that_fails_mid_stream_ends_its_counter_line(capsys) -> None:
 
     with pytest.raises(ProviderError):
         run(events(), "story")
-    assert capsys.readouterr().err == "\rstory: 9 characters\n"
+    assert capsys.readouterr().err == "story: 9 characters\n"  # a log gets plain lines: no carriage return
 
 
 def test_translated_bilingual_book_with_a_glossary(cli, tmp_path: Path, monkeypatch) -> None:
@@ -446,7 +446,9 @@ def test_stored_story_commands_in_a_real_process(tmp_path: Path) -> None:
 
 
 def test_progress_lines_in_a_log_and_on_a_terminal(capsys, monkeypatch) -> None:
-    """In a log every event has its line; on a terminal progress overwrites itself, notices stay."""
+    """In a log every event has its plain line (never a `\\r`: a log file keeps every byte, and an editor
+    or `grep` shows `^M`-joined lines); streamed text is one line with its count. On a terminal progress
+    overwrites itself, notices stay."""
     from core.cli.output import run
 
     def events():
@@ -458,7 +460,7 @@ def test_progress_lines_in_a_log_and_on_a_terminal(capsys, monkeypatch) -> None:
 
     run(events(), "pictures")
     assert capsys.readouterr().err == (
-        "\rpictures: 5 characters\rpictures: 9 characters\n"
+        "pictures: 9 characters\n"
         "pictures: Scene 1 of 2, step 1 of 40\nnote: Page 2 was not drawn.\n"
         "pictures: Scene 1 of 2 drawn\n"
     )
@@ -611,3 +613,108 @@ def test_the_installed_command_works_from_any_folder(tmp_path: Path) -> None:
     assert "No stories" in done.stdout + done.stderr
     helped = subprocess.run([str(visutale), "--help"], cwd=tmp_path, capture_output=True, text=True)
     assert helped.returncode == 0 and helped.stdout.startswith("usage: visutale")
+
+
+def _every_option():
+    """(command, action, its help as --help prints it) for every option and argument of every subcommand."""
+    import argparse
+
+    from core.cli.parser import build_parser
+
+    def walk(parser, name):
+        formatter = parser._get_formatter()
+        for action in parser._actions:
+            if isinstance(action, argparse._HelpAction):
+                continue
+            if isinstance(action, argparse._SubParsersAction):
+                for sub_name, sub in action.choices.items():
+                    yield from walk(sub, f"{name} {sub_name}".strip())
+                continue
+            yield name, action, formatter._expand_help(action) if action.help else ""
+
+    yield from walk(build_parser(), "")
+
+
+def test_every_option_has_help_and_every_default_is_shown() -> None:
+    """`--help` of every subcommand: no option without a word of help, no default left unsaid."""
+    import argparse
+
+    silent = [f"{name} {action.option_strings or action.dest}" for name, action, shown in _every_option() if not shown]
+    assert silent == []
+    switches = (argparse._StoreTrueAction, argparse._StoreFalseAction, argparse._AppendAction)
+    unsaid = [
+        f"{name} {action.option_strings}"
+        for name, action, shown in _every_option()
+        if action.option_strings
+        and action.default not in (None, False, [], "", argparse.SUPPRESS)
+        and not isinstance(action, switches)
+        and "default" not in shown
+    ]
+    assert unsaid == []
+
+
+def test_make_help_describes_the_photo_and_the_books_settings_with_their_defaults(cli) -> None:
+    result = cli("make", "--help")
+    assert result.code == 0
+    text = " ".join(result.out.split())  # argparse wraps lines where it likes
+    for said in (
+        "photo the photo the story starts from",
+        "--pages N how many pages the story has, 1 to 24 (default: 8)",
+        "--page-size {A4,Letter,square} the PDF's page size (default: A4)",
+        "the pictures' style: comic, ink, pastel, photo, watercolour (default: watercolour)",
+        "who the story is for (default: young children)",
+        "--seed SEED the same seed gives the same book (default: 1)",
+    ):
+        assert said in text
+    assert "(default: None)" not in text and "(default: False)" not in text
+
+
+def test_write_help_says_the_story_keeps_its_own_settings(cli) -> None:
+    text = " ".join(cli("write", "--help").out.split())
+    assert "how many pages the story has, 1 to 24 (default: the story's own)" in text
+
+
+def _without(monkeypatch, *modules: str) -> None:
+    """Make `modules` impossible to import in this process, as on a machine without their extra."""
+    for module in modules:
+        monkeypatch.setitem(sys.modules, module, None)
+
+
+def test_a_data_folder_on_s3_without_the_extra_names_the_extra_and_its_install_command(monkeypatch, capsys) -> None:
+    from core.storage import datadir
+
+    _without(monkeypatch, "fsspec", "s3fs")
+    monkeypatch.setattr(datadir, "_opened", {})
+    code = main(["list", "--data-dir", "s3://visutale/studio"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert 'pip install ".[s3]"' in err and "[s3] extra" in err
+    assert "ModuleNotFoundError" not in err and "unexpectedly" not in err
+
+
+def test_the_local_engines_without_the_extra_name_it(cli, monkeypatch) -> None:
+    _without(monkeypatch, "torch")
+    result = cli("make", str(SAMPLES / "chelsea.jpg"), "--out", "book", "--writer", "local", "--pages", "1")
+    assert result.code == 2
+    assert 'pip install ".[local]"' in result.err and "ModuleNotFoundError" not in result.err
+
+
+def test_serve_without_the_extra_names_it(monkeypatch, capsys) -> None:
+    _without(monkeypatch, "ray")
+    code = main(["serve"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert 'pip install ".[serve]"' in err and "ModuleNotFoundError" not in err
+
+
+def test_an_import_of_an_extras_module_that_slips_past_is_named_too(cli, monkeypatch) -> None:
+    """Wherever an extra's module is imported without `require`, the command line still names the extra."""
+    from core.cli import commands
+
+    def needs_torch(*_):
+        import torch  # noqa: F401 - blocked below
+
+    _without(monkeypatch, "torch")
+    monkeypatch.setitem(commands.COMMANDS, "list", needs_torch)
+    result = cli("list")
+    assert result.code == 2 and 'pip install ".[local]"' in result.err

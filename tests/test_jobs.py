@@ -290,7 +290,7 @@ def test_the_pictures_page_and_the_library_offer_resume_for_an_interrupted_job(s
     at.query_params["story"] = story.id
     at.run()
     _page(at, "pages/library.py")
-    assert "Running now" in [s.value for s in at.subheader]
+    assert "Running now" in [s.value for s in at.header]
     assert any("Drawing pictures stopped at 0 of 2" in w.value for w in at.warning)
     _page(at, "pages/pictures.py")
     assert any("the studio was restarted" in w.value for w in at.warning)

@@ -135,3 +135,34 @@ def test_a_page_run_alone_after_another_session_left_the_old_mode_still_gets_the
     at = _locked_link("pages/draft.py", story.id).run()
     assert not at.exception, at.exception
     assert [t.label for t in at.text_input] == ["Password"] and not at.text_area
+
+
+def test_an_object_store_without_its_extra_is_named_on_the_page(data_dir, monkeypatch) -> None:
+    """`data_dir = "s3://..."` on a machine without the [s3] extra: the page says which extra, and how."""
+    import sys
+
+    from core.storage import datadir
+
+    for module in ("fsspec", "s3fs"):
+        monkeypatch.setitem(sys.modules, module, None)  # as if never installed
+    monkeypatch.setattr(datadir, "_opened", {})
+    monkeypatch.setenv("VISUTALE_DATA_DIR", "s3://visutale/no-extra")
+    at = _app().run()
+    assert not at.exception
+    errors = [error.value for error in at.error]
+    assert any('pip install ".[s3]"' in error for error in errors), errors
+    assert not any("fsspec'" in error or "ModuleNotFoundError" in error for error in errors)
+
+
+def test_a_personal_studio_is_configured_to_stay_on_this_machine() -> None:
+    """What Streamlit reads at start (.streamlit/config.toml): loopback only, no usage statistics.
+
+    tests/test_browser_a11y.py checks the running studio (its address, and every request of a walk).
+    """
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["address"] == "127.0.0.1"  # also keeps Streamlit from asking checkip.amazonaws.com
+    assert config["browser"]["gatherUsageStats"] is False
+    home = (ROOT / "Home.py").read_text()
+    assert ":material/" not in home.split("set_page_config", 1)[1].split(")", 1)[0]  # the tab icon: no font CDN

@@ -18,6 +18,7 @@ import sys
 from core.cli.commands import dispatch
 from core.cli.parser import EXIT_USAGE, build_parser
 from core.errors import StudioError
+from core.extras import missing_extra
 
 EXIT_BUG = 1
 EXIT_INTERRUPTED = 130
@@ -38,16 +39,26 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("stopped; the story is saved as far as it got", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except ImportError as error:  # an extra that is not installed is named with its install command
+        extra = missing_extra(error)
+        if extra is None:
+            return _bug(error)
+        print(f"error: {extra}", file=sys.stderr)
+        return EXIT_USAGE
     except OSError as error:  # a folder that cannot be written, a disk that is full
         print(f"error: {error.strerror or error} ({error.filename or ''})", file=sys.stderr)
         return EXIT_USAGE
     except Exception as error:  # a bug: one line for the person, the traceback only when asked
-        if os.environ.get("VISUTALE_DEBUG"):
-            raise
-        print(
-            f"error: the studio failed unexpectedly ({type(error).__name__}: {error}); "
-            "the story is saved as far as it got. Set VISUTALE_DEBUG=1 for the details.",
-            file=sys.stderr,
-        )
-        return EXIT_BUG
+        return _bug(error)
     return 0
+
+
+def _bug(error: Exception) -> int:
+    if os.environ.get("VISUTALE_DEBUG"):
+        raise error
+    print(
+        f"error: the studio failed unexpectedly ({type(error).__name__}: {error}); "
+        "the story is saved as far as it got. Set VISUTALE_DEBUG=1 for the details.",
+        file=sys.stderr,
+    )
+    return EXIT_BUG

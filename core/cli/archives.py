@@ -16,7 +16,7 @@ from core.storage.store import Store
 
 def add_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
     sub = command("import", "import a story ZIP as a new story of yours")
-    sub.add_argument("file", type=Path, metavar="FILE.zip")
+    sub.add_argument("file", type=Path, metavar="FILE.zip", help="a ZIP the studio exported (export --format zip)")
 
 
 def run_import(args: argparse.Namespace, settings: Settings, store: Store) -> None:

@@ -30,7 +30,7 @@ ACTIONS = ("open", "list", "show", "review", "approve", "reset-link", "remove", 
 
 def add_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
     sub = command("class", "open and run a class: pupils, review before printing, close, one ZIP")
-    sub.add_argument("action", choices=ACTIONS)
+    sub.add_argument("action", choices=ACTIONS, help="what to do: " + ", ".join(ACTIONS))
     sub.add_argument("name_or_id", nargs="?", metavar="NAME_OR_CLASS_ID", help="open: its name; else: the class id")
     sub.add_argument("value", nargs="?", help="review: on or off; approve: the story id")
     sub.add_argument("--pupil", metavar="NAME_OR_ID", help="reset-link / remove: the pupil")

@@ -14,31 +14,42 @@ def run(events: Iterator[studio.Event], label: str) -> None:
     """Show a step's progress on stderr.
 
     Streamed text is counted, not echoed. On a terminal each progress line replaces the one before
-    (a line that moves, not 40 lines per picture); in a log or a pipe every event has its own line.
-    Notices always stand on a line of their own, and an error that stops the step starts a new one.
+    (a line that moves, not 40 lines per picture). In a log or a pipe no `\r` is ever written: every
+    progress event has its own plain line, and streamed text one line with its count once the
+    stream ends. Notices always stand on a line of their own, and an error that stops the step
+    starts a new one.
     """
     live = sys.stderr.isatty()
     written = 0
     open_line = False  # the terminal's cursor is at the end of a line we may overwrite
+    counted: str | None = None  # off a terminal: the streamed text's count, said when the stream ends
 
     def show(text: str, *, replace: bool) -> None:
-        nonlocal open_line
-        if replace:
-            print(f"\r\033[K{text}" if live else f"\r{text}", end="", file=sys.stderr, flush=True)
+        nonlocal open_line, counted
+        if counted is not None:
+            print(counted, file=sys.stderr, flush=True)
+            counted = None
+        if replace and live:
+            print(f"\r\033[K{text}", end="", file=sys.stderr, flush=True)
         else:
             print(("\n" if open_line else "") + text, file=sys.stderr, flush=True)
-        open_line = replace
+        open_line = replace and live
 
     try:
         for event in events:
             if isinstance(event, studio.Token):
                 written += len(event.text)
-                show(f"{label}: {written} characters", replace=True)
+                if live:
+                    show(f"{label}: {written} characters", replace=True)
+                else:
+                    counted = f"{label}: {written} characters"
             elif isinstance(event, studio.Progress):
-                show(f"{label}: {event.label}", replace=live)
+                show(f"{label}: {event.label}", replace=True)
             elif isinstance(event, studio.Notice):
                 show(f"note: {event.text}", replace=False)
     finally:
+        if counted is not None:
+            print(counted, file=sys.stderr, flush=True)
         if open_line:
             print(file=sys.stderr, flush=True)
 

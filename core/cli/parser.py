@@ -21,7 +21,30 @@ from core.story import ASPECTS, AUDIENCES, LAYOUTS, MAX_PAGES, PAGE_SIZES
 EXIT_USAGE = 2
 
 
+class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """argparse's formatter that ends each option's help with its default, where there is one to say.
+
+    No "(default: None)" for an option that is off unless given, no "(default: False)" for a switch,
+    and nothing added where the help already says its default in words ("default: the settings").
+    """
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        help = action.help or ""
+        if "default" in help or action.default in (None, False, [], "", argparse.SUPPRESS):
+            return help
+        return super()._get_help_string(action)
+
+
+STORY_ID = "a story id (or the start of one: `list` shows them)"
+
+
 class Parser(argparse.ArgumentParser):
+    """Every parser of the command line: one-line errors, and each option's default in its help."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> None:  # one line, not argparse's usage block
         self.exit(EXIT_USAGE, f"error: {message} (see {self.prog} --help)\n")
 
@@ -68,7 +91,7 @@ def _common() -> argparse.ArgumentParser:
         "--in-space",
         dest="in_space",
         metavar="SPACE_ID",
-        help="start new stories in this team's space (`team list` shows the ids) instead of your own",
+        help="start new stories in this team's space (`team list` shows the ids) (default: your own space)",
     )
     return common
 
@@ -82,17 +105,22 @@ def _engines() -> argparse.ArgumentParser:
         group.add_argument(
             f"--{capability}",
             choices=list(engines),
-            help="; ".join(f"{name}: {engine.description}" for name, engine in engines.items()),
+            help="; ".join(f"{name}: {engine.description}" for name, engine in engines.items())
+            + " (default: the settings, else offline)",
         )
     for name in MODEL_FLAGS:
-        group.add_argument(f"--model-{name}", metavar="ID_OR_PATH", help=f"the local {name} model")
-    group.add_argument("--steps", type=_number(1, 200), help="denoising steps per picture (local model)")
+        group.add_argument(
+            f"--model-{name}", metavar="ID_OR_PATH", help=f"the local {name} model (default: the settings)"
+        )
+    group.add_argument(
+        "--steps", type=_number(1, 200), help="denoising steps per picture, local model (default: the settings)"
+    )
     group.add_argument(
         "--size",
         type=_number(128, 2048),
         metavar="PX",
         help="the long side of each picture in pixels, 512 suits a CPU (offline and local engines; a remote "
-        "server draws the nearest size it offers)",
+        "server draws the nearest size it offers; default: the settings)",
     )
     return parent
 
@@ -101,13 +129,29 @@ def _story_settings(parser: argparse.ArgumentParser, *, defaults: bool) -> None:
     """The story's own settings; `write` leaves out what is not given (the story keeps its own)."""
     default = (lambda value: value) if defaults else (lambda value: None)
     group = parser.add_argument_group("the story")
-    group.add_argument("--pages", type=_number(1, MAX_PAGES), default=default(8))
-    group.add_argument("--style", choices=sorted(styles()), default=default("watercolour"))
-    group.add_argument("--audience", choices=AUDIENCES, default=default("young children"))
-    group.add_argument("--genre", default=default("adventure"))
-    group.add_argument("--tone", default=default("warm"))
-    group.add_argument("--aspect", choices=ASPECTS, default=default("portrait"))
-    group.add_argument("--seed", type=int, default=default(1), help="the same seed gives the same book")
+    kept = "" if defaults else " (default: the story's own)"
+    group.add_argument(
+        "--pages",
+        type=_number(1, MAX_PAGES),
+        default=default(8),
+        metavar="N",
+        help=f"how many pages the story has, 1 to {MAX_PAGES}{kept}",
+    )
+    group.add_argument(
+        "--style",
+        choices=sorted(styles()),
+        default=default("watercolour"),
+        help=f"the pictures' style: {', '.join(sorted(styles()))}{kept}",
+    )
+    group.add_argument(
+        "--audience", choices=AUDIENCES, default=default("young children"), help=f"who the story is for{kept}"
+    )
+    group.add_argument(
+        "--genre", default=default("adventure"), help=f"the kind of story, in your words (mystery, fable...){kept}"
+    )
+    group.add_argument("--tone", default=default("warm"), help=f"how it feels, in your words (funny, calm...){kept}")
+    group.add_argument("--aspect", choices=ASPECTS, default=default("portrait"), help=f"the pictures' shape{kept}")
+    group.add_argument("--seed", type=int, default=default(1), help=f"the same seed gives the same book{kept}")
 
 
 def _glossary(parser: argparse.ArgumentParser) -> None:
@@ -126,7 +170,12 @@ def _classroom(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="end the book with 'Words to know' and 'Let's talk about the story' (questions; no answers)",
     )
-    parser.add_argument("--answer-key", type=Path, metavar="FILE", help="write the teacher's answer key here (text)")
+    parser.add_argument(
+        "--answer-key",
+        type=Path,
+        metavar="FILE",
+        help="write the teacher's answer key here, as text (default: not written)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -143,13 +192,17 @@ def build_parser() -> argparse.ArgumentParser:
         return commands.add_parser(name, help=help, description=help, parents=parents)
 
     make = command("make", "turn a photo into an illustrated PDF story", runs_engines=True)
-    make.add_argument("photo", type=Path)
-    make.add_argument("--out", type=Path, required=True, help="folder for story.pdf and story.json")
+    make.add_argument("photo", type=Path, help="the photo the story starts from (JPEG, PNG, HEIC, WebP...)")
+    make.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder for story.pdf and story.json")
     _story_settings(make, defaults=True)
-    make.add_argument("--page-size", choices=PAGE_SIZES, default="A4")
-    make.add_argument("--caption", help="your own description of the photo (skips the vision step)")
-    make.add_argument("--upscale", type=int, choices=(2, 4), help="upscale every picture")
-    make.add_argument("--language", help="translate the story into this language code (e.g. de)")
+    make.add_argument("--page-size", choices=PAGE_SIZES, default="A4", help="the PDF's page size")
+    make.add_argument(
+        "--caption", help="your own description of the photo, skipping the vision step (default: the engine's)"
+    )
+    make.add_argument("--upscale", type=int, choices=(2, 4), help="upscale every picture (default: not upscaled)")
+    make.add_argument(
+        "--language", help="translate the story into this language code, e.g. de (default: not translated)"
+    )
     make.add_argument("--bilingual", action="store_true", help="print both languages on each page")
     _glossary(make)
     make.add_argument(
@@ -160,29 +213,31 @@ def build_parser() -> argparse.ArgumentParser:
     for name, help in (("list", "the stored stories, newest first"), ("show", "one story")):
         sub = command(name, help)
         if name == "show":
-            sub.add_argument("id", help="a story id (or the start of one)")
+            sub.add_argument("id", help=STORY_ID)
         sub.add_argument("--json", action="store_true", help="print JSON (show: the story document and its history)")
 
     caption = command("caption", "describe the story's photo, or set your own caption", runs_engines=True)
-    caption.add_argument("id")
+    caption.add_argument("id", help=STORY_ID)
     caption.add_argument("--text", help="your own caption instead of the vision engine's")
 
     write = command("write", "write a new draft from the caption and the story's settings", runs_engines=True)
-    write.add_argument("id")
+    write.add_argument("id", help=STORY_ID)
     _story_settings(write, defaults=False)
 
     revise = command("revise", "rewrite the chosen draft as you ask", runs_engines=True)
-    revise.add_argument("id")
+    revise.add_argument("id", help=STORY_ID)
     revise.add_argument("instruction", help='e.g. "simpler", "more exciting", "make it rhyme"')
 
     enlarge = command("enlarge", "add pages to the chosen draft", runs_engines=True)
-    enlarge.add_argument("id")
+    enlarge.add_argument("id", help=STORY_ID)
     enlarge.add_argument("pages", type=_number(1, MAX_PAGES), metavar="N", help="how many pages to add")
 
     illustrate = command("illustrate", "draw a new picture for every page, or for one", runs_engines=True)
-    illustrate.add_argument("id")
-    illustrate.add_argument("--page", type=_number(1, MAX_PAGES), metavar="N", help="only this page (from 1)")
-    illustrate.add_argument("--seed", type=int, help="this seed instead of the next one of the story")
+    illustrate.add_argument("id", help=STORY_ID)
+    illustrate.add_argument(
+        "--page", type=_number(1, MAX_PAGES), metavar="N", help="only this page, from 1 (default: every page)"
+    )
+    illustrate.add_argument("--seed", type=int, help="the seed to draw with (default: the story's next one)")
     illustrate.add_argument("--prompt", help="a new picture prompt for the page (needs --page)")
     illustrate.add_argument(
         "--variants",
@@ -194,56 +249,60 @@ def build_parser() -> argparse.ArgumentParser:
     illustrate.add_argument("--unpinned", action="store_true", help="only the pages whose picture is not pinned")
 
     pin = command("pin", "pin a page's picture (redraws leave it in use), or unpin it")
-    pin.add_argument("id")
-    pin.add_argument("--page", type=_number(1, MAX_PAGES), metavar="N", required=True)
+    pin.add_argument("id", help=STORY_ID)
+    pin.add_argument("--page", type=_number(1, MAX_PAGES), metavar="N", required=True, help="the page (from 1)")
     pin.add_argument("--picture", type=_number(1), metavar="K", help="use and pin the page's K-th picture (from 1)")
     pin.add_argument("--off", action="store_true", help="unpin")
 
     versions = command(
         "versions", "make whole-book versions (picture sets, or drafts) to choose from", runs_engines=True
     )
-    versions.add_argument("id")
-    versions.add_argument("--count", type=_number(2, 4), default=3)
+    versions.add_argument("id", help=STORY_ID)
+    versions.add_argument("--count", type=_number(2, 4), default=3, metavar="N", help="how many versions, 2 to 4")
     versions.add_argument("--drafts", action="store_true", help="versions of the story text instead of the pictures")
 
     choose = command("choose", "use version K of the book, or only some of its pages")
-    choose.add_argument("id")
-    choose.add_argument("version", type=_number(1), metavar="K")
+    choose.add_argument("id", help=STORY_ID)
+    choose.add_argument("version", type=_number(1), metavar="K", help="the version's number, as `versions` printed it")
     choose.add_argument(
         "--page", type=_number(1, MAX_PAGES), metavar="N", action="append", help="only this page (repeatable)"
     )
 
     redraw = command("redraw", "redraw a region of a page's picture (local and remote engines)", runs_engines=True)
-    redraw.add_argument("id")
-    redraw.add_argument("--page", type=_number(1, MAX_PAGES), metavar="N", required=True)
+    redraw.add_argument("id", help=STORY_ID)
+    redraw.add_argument("--page", type=_number(1, MAX_PAGES), metavar="N", required=True, help="the page (from 1)")
     redraw.add_argument(
         "--region", required=True, metavar="L,T,R,B", help="the region as fractions 0-1, e.g. 0.2,0.3,0.7,0.9"
     )
     redraw.add_argument("--prompt", help="what the region should show (default: the page's prompt)")
-    redraw.add_argument("--seed", type=int)
+    redraw.add_argument("--seed", type=int, help="the seed of the redrawn region (default: the next of the story)")
 
     upscale = command("upscale", "upscale the chosen picture of every page, or of one", runs_engines=True)
-    upscale.add_argument("id")
-    upscale.add_argument("--factor", type=int, choices=(2, 4), default=2)
-    upscale.add_argument("--page", type=_number(1, MAX_PAGES), metavar="N", help="only this page (from 1)")
+    upscale.add_argument("id", help=STORY_ID)
+    upscale.add_argument("--factor", type=int, choices=(2, 4), default=2, help="how many times larger")
+    upscale.add_argument(
+        "--page", type=_number(1, MAX_PAGES), metavar="N", help="only this page, from 1 (default: every page)"
+    )
 
     story_jobs = command(
         "jobs", "the story's jobs (pictures, upscale, narration, exports): list, cancel, resume", runs_engines=True
     )
-    story_jobs.add_argument("id")
+    story_jobs.add_argument("id", help=STORY_ID)
     what = story_jobs.add_mutually_exclusive_group()
     what.add_argument("--cancel", metavar="JOB", help="stop this job (what it finished is kept)")
     what.add_argument("--resume", metavar="JOB", help="finish an interrupted job here: only what is left")
     story_jobs.add_argument("--json", action="store_true", help="the job records as JSON")
 
     translate = command("translate", "translate the chosen draft", runs_engines=True)
-    translate.add_argument("id")
+    translate.add_argument("id", help=STORY_ID)
     translate.add_argument("language", metavar="LANG", help="a language code, e.g. de, fr, pt-BR")
-    translate.add_argument("--formality", choices=("more", "less"))
+    translate.add_argument(
+        "--formality", choices=("more", "less"), help="DeepL: more or less formal (default: the language's usual)"
+    )
     _glossary(translate)
 
     export = command("export", "print the chosen draft as a PDF, or make it in another format")
-    export.add_argument("id")
+    export.add_argument("id", help=STORY_ID)
     export.add_argument(
         "--format",
         choices=[*FORMATS, "print-pdf"],
@@ -255,7 +314,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--language", help="a translation's language (default: the story's own)")
     export.add_argument("--bilingual", action="store_true", help="print both languages on each page")
-    export.add_argument("--page-size", choices=PAGE_SIZES)
+    export.add_argument("--page-size", choices=PAGE_SIZES, help="the PDF's page size (default: the story's last)")
     export.add_argument("--out", type=Path, metavar="FILE", help="also copy the PDF here")
     export.add_argument(
         "--publish", action="store_true", help="serve the PDF from the static folder, with its QR code page"
@@ -268,10 +327,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--crop-marks", action="store_true", help="print-pdf: crop marks outside the bleed")
     export.add_argument("--burn-subtitles", action="store_true", help="mp4: also draw the subtitles into the picture")
-    export.add_argument("--layout", choices=LAYOUTS, help="above, beside, band (full-bleed) or large (type)")
+    export.add_argument(
+        "--layout", choices=LAYOUTS, help="above, beside, band (full-bleed) or large (type) (default: the story's last)"
+    )
 
     narrate = command("narrate", "read the chosen draft aloud, every page or one", runs_engines=True)
-    narrate.add_argument("id")
+    narrate.add_argument("id", help=STORY_ID)
     narrate.add_argument("--page", type=_number(1, MAX_PAGES), metavar="N", help="only this page (from 1), read again")
     narrate.add_argument(
         "--voice",
@@ -283,7 +344,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--writer", choices=list(providers.engines("writer")), help="the writer asked for definitions")
 
     fit = command("fit-level", "rewrite the pages that read above or below a reading level", runs_engines=True)
-    fit.add_argument("id")
+    fit.add_argument("id", help=STORY_ID)
     fit.add_argument("--level", choices=LEVEL_KEYS, help="the reading level (default: the story's; naming one sets it)")
 
     people = command(
@@ -310,20 +371,20 @@ def build_parser() -> argparse.ArgumentParser:
     people.add_argument("--use", metavar="ENTRY", help="add this library character to the story")
 
     delete = command("delete", "delete a story and unpublish its PDFs")
-    delete.add_argument("id")
+    delete.add_argument("id", help=STORY_ID)
     delete.add_argument("--yes", action="store_true", help="do not ask (needed without a terminal)")
     sharing.add_commands(command)
     classes.add_commands(command)
     archives.add_commands(command)
 
     lesson = command("lesson", "the How it works lesson: train W to join pictures to captions, compare with PCA")
-    lesson.add_argument("--loss", choices=("cosine", "mse"), default="cosine")
-    lesson.add_argument("--optimiser", choices=("sgd", "adam"), default="adam")
+    lesson.add_argument("--loss", choices=("cosine", "mse"), default="cosine", help="what W is trained to lower")
+    lesson.add_argument("--optimiser", choices=("sgd", "adam"), default="adam", help="how each step moves W")
     lesson.add_argument("--lr", type=float, help="learning rate (default: 0.5 for sgd, 0.003 for adam)")
-    lesson.add_argument("--epochs", type=_number(1, 1000), default=30)
+    lesson.add_argument("--epochs", type=_number(1, 1000), default=30, help="passes over the training pairs")
     lesson.add_argument("--pairs", type=_number(20, 432), default=240, help="picture/caption pairs to draw")
-    lesson.add_argument("--seed", type=int, default=0)
-    lesson.add_argument("--backend", choices=("numpy", "torch"), default="numpy")
+    lesson.add_argument("--seed", type=int, default=0, help="the same seed draws the same pairs and starts W alike")
+    lesson.add_argument("--backend", choices=("numpy", "torch"), default="numpy", help="which library trains W")
     lesson.add_argument("--photo", type=Path, help="also list the captions nearest to this photo's W·x")
     add_campaign(commands, [common, engines])
     add_brand(commands, [common])
@@ -341,7 +402,7 @@ def add_campaign(commands, parents: list[argparse.ArgumentParser]) -> None:
 
     what = "turn a product photo into campaign mockups: PNGs per variant and format, deck.pdf, copy.csv, campaign.zip"
     campaign = commands.add_parser("campaign", help=what, description=what, parents=parents)
-    campaign.add_argument("photo", type=Path)
+    campaign.add_argument("photo", type=Path, help="the product photo")
     campaign.add_argument("--out", type=Path, required=True, help="folder for the pictures, deck, CSV and ZIP")
     campaign.add_argument(
         "--brand",
@@ -349,7 +410,9 @@ def add_campaign(commands, parents: list[argparse.ArgumentParser]) -> None:
         metavar="BRAND_FILE",
         help="a brand kit file, TOML or JSON (see README), or a kit id of the space",
     )
-    campaign.add_argument("--variants", type=_number(1, MAX_VARIANTS), default=3, metavar="N")
+    campaign.add_argument(
+        "--variants", type=_number(1, MAX_VARIANTS), default=3, metavar="N", help="how many copy variants"
+    )
     campaign.add_argument(
         "--brief",
         default="",
@@ -357,7 +420,7 @@ def add_campaign(commands, parents: list[argparse.ArgumentParser]) -> None:
         help="'product=...; audience=...; offer=...; channel=...; cta=...; language=en' (plain text: the product)",
     )
     campaign.add_argument("--seed", type=int, default=1, help="the same seed gives the same copy and pictures")
-    campaign.add_argument("--style", choices=STYLES, default="clean")
+    campaign.add_argument("--style", choices=STYLES, default="clean", help="the mockups' look")
     campaign.add_argument("--caption", help="your own description of the photo (skips the vision step)")
     campaign.add_argument("--name", help="the campaign's name (default: the brand's)")
     campaign.add_argument(
@@ -374,6 +437,6 @@ def add_brand(commands, parents: list[argparse.ArgumentParser]) -> None:
     """`brand list|import|export`: the brand kits of the space, as the Brand kit page has them."""
     what = "the brand kits of your space: list them, import a kit file, export one as a file"
     brand = commands.add_parser("brand", help=what, description=what, parents=parents)
-    brand.add_argument("action", choices=("list", "import", "export"))
+    brand.add_argument("action", choices=("list", "import", "export"), help="what to do")
     brand.add_argument("target", nargs="?", metavar="FILE_OR_ID", help="import: a kit file; export: a kit id")
     brand.add_argument("--out", type=Path, metavar="FILE", help="export: where to write it (.toml or .json)")

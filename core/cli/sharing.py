@@ -33,13 +33,15 @@ def add_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
         whom.add_argument("--with", dest="with_person", metavar="WHO", help="an e-mail address or person id")
         whom.add_argument("--space", dest="whole_space", action="store_true", help="everyone in the story's space")
         if name == "share":
-            sub.add_argument("--mode", choices=("view", "edit"), default="view", help="read only (default) or edit")
+            sub.add_argument("--mode", choices=("view", "edit"), default="view", help="read only, or edit")
 
     team = command("team", "open a team, add or remove people, list your teams")
-    team.add_argument("action", choices=("create", "add", "remove", "list"))
+    team.add_argument("action", choices=("create", "add", "remove", "list"), help="what to do")
     team.add_argument("name_or_id", nargs="?", metavar="NAME_OR_TEAM_ID", help="create: its name; add/remove: its id")
     team.add_argument("--member", metavar="WHO", help="an e-mail address (signed in once) or person id")
-    team.add_argument("--role", choices=("editor", "viewer"), default="editor")
+    team.add_argument(
+        "--role", choices=("editor", "viewer"), default="editor", help="add: editors start stories, viewers read"
+    )
 
 
 def share(args: argparse.Namespace, settings: Settings, store: Store) -> None:

@@ -145,11 +145,7 @@ def _page(book: ReadAlongBook, page: ReadAlongPage, picture: str | None) -> str:
         _x(piece).replace("\n", "<br/>") if index is None else f'<span id="s{index + 1}">{_x(piece)}</span>'
         for piece, index in page.spans()
     )
-    figure = (
-        f'<div class="picture"><img src="{picture}" alt="{_x(f"Picture of page {page.number}")}"/></div>'
-        if picture
-        else ""
-    )
+    figure = f'<div class="picture"><img src="{picture}" alt="{_x(page.alt)}"/></div>' if picture else ""
     size = font_px(page.text, picture is not None)
     return (
         _head(book, f"{book.title} – {page.number}")

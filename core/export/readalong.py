@@ -16,6 +16,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from core.alt_text import scene_of
 from core.errors import InputError
 from core.export.credits import credits
 from core.language import direction_of
@@ -43,6 +44,13 @@ class ReadAlongPage:
     audio: Path | None  # the narration's WAV file; None: a silent page
     duration: float = 0.0
     voice: str = ""
+    scene: str = ""  # what the picture shows (core.alt_text): its alt text in every format
+    scene_language: str = ""  # the scene's language where it is not the book's (a translated book)
+
+    @property
+    def alt(self) -> str:
+        """The picture's alt text: "Page 3: the cat climbs the old oak" ("Page 3" with no scene)."""
+        return f"Page {self.number}: {self.scene}" if self.scene else f"Page {self.number}"
 
     def spans(self) -> list[tuple[str, int | None]]:
         """The page's text as consecutive (slice, sentence index or None) pieces that join back into
@@ -101,8 +109,10 @@ def readalong_book(store: Store, story: Story, language: str | None = None) -> R
     if language != story.settings.language and translation is None:
         raise InputError(f"There is no translation into '{language}': translate the story first.")
     pages = []
+    scene_language = "" if translation is None else story.settings.language
     for number, page in enumerate(draft.pages, start=1):
         text = story.spoken_text(page.id, language) or ""
+        seen = {"scene": scene_of(story, page.id), "scene_language": scene_language}
         variant = story.picture(page.id)
         picture = store.image_path(story.id, variant.upscaled or variant.image) if variant else None
         narration = story.narration(page.id, language)
@@ -111,9 +121,10 @@ def readalong_book(store: Store, story: Story, language: str | None = None) -> R
         if narration is not None:
             said = tuple(Sentence(s.text, s.start, s.end) for s in narration.sentences)
             audio = store.audio_path(story.id, narration.audio)
-            pages.append(ReadAlongPage(number, text, said, picture, audio, narration.duration, narration.voice))
+            pages.append(ReadAlongPage(number, text, said, picture, audio, narration.duration, narration.voice, **seen))
         else:
-            pages.append(ReadAlongPage(number, text, tuple(Sentence(s) for s in split_sentences(text)), picture, None))
+            said = tuple(Sentence(s) for s in split_sentences(text))
+            pages.append(ReadAlongPage(number, text, said, picture, None, **seen))
     voices = sorted({p.voice for p in pages if p.voice})
     made = credits(story).removeprefix(CREDITS_START).removesuffix(")")
     engines = tuple(part for part in made.split("; ") if part) + (

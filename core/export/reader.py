@@ -43,7 +43,7 @@ body { background: #fffdf7; color: #222; font-family: "Noto Serif", Georgia, "Ti
 .s.active { background: #ffe58a; box-shadow: 0 0 0 .12em #ffe58a; }
 .cover h1 { margin: 0; text-align: center; font-size: clamp(28px, 4vmin + 2vw, 80px); line-height: 1.15; }
 .cover p { margin: 0; text-align: center; color: #555; }
-.cover .credits { font-size: 13px; color: #777; max-width: 60em; }
+.cover .credits { font-size: 13px; color: #5f5f5f; max-width: 60em; }
 .controls { position: fixed; left: 0; right: 0; bottom: 0; display: flex; justify-content: center;
   align-items: center; gap: 1rem; padding: .6rem; background: rgba(255, 253, 247, .94);
   border-top: 1px solid #e6e0d0; }
@@ -51,6 +51,9 @@ body { background: #fffdf7; color: #222; font-family: "Noto Serif", Georgia, "Ti
   border: 1px solid #c9c2b0; background: #fff; color: #222; cursor: pointer; }
 .controls button:disabled { opacity: .35; cursor: default; }
 #folio { min-width: 5em; text-align: center; color: #555; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden;
+  clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
+.controls button:focus-visible { outline: 3px solid #1a4fb5; outline-offset: 2px; }
 @media (min-aspect-ratio: 5/4) and (min-width: 700px) {
   .page { flex-direction: row; padding: 3vh 4vw 5.5rem; gap: 4vw; }
   .page figure { flex: 1 1 56%; height: 100%; }
@@ -72,6 +75,7 @@ SCRIPT = """
   var rtl = document.documentElement.dir === "rtl";
   var folio = document.getElementById("folio");
   var playButton = document.getElementById("play");
+  var announce = document.getElementById("announce");
   var current = -1, reading = false, timer = null;
 
   function audioOf(n) { return pages[n] ? pages[n].querySelector("audio") : null; }
@@ -109,6 +113,7 @@ SCRIPT = """
     current = n;
     document.body.dataset.page = String(n);
     folio.textContent = n === 0 ? "" : n + " / " + (pages.length - 1);
+    announce.textContent = n === 0 ? "Cover" : "Page " + n + " of " + (pages.length - 1);
     document.getElementById("prev").disabled = n === 0;
     document.getElementById("next").disabled = n === pages.length - 1;
     setReading(reading);
@@ -194,9 +199,10 @@ def render_reader(book: ReadAlongBook, *, big: bool = False) -> str:
         '<nav class="controls">'
         f'<button id="prev" type="button" aria-label="Previous page">{"›" if rtl else "‹"}</button>'
         '<button id="play" type="button" aria-label="Read aloud">▶</button>'
-        '<span id="folio"></span>'
+        '<span id="folio" aria-hidden="true"></span>'
         f'<button id="next" type="button" aria-label="Next page">{"‹" if rtl else "›"}</button>'
         "</nav>\n"
+        '<p id="announce" class="visually-hidden" role="status" aria-live="polite" aria-atomic="true"></p>\n'
         f"<script>{SCRIPT}</script>\n</body>\n</html>\n"
     )
 
@@ -205,11 +211,14 @@ def _e(text: str) -> str:
     return escape(text, quote=True)
 
 
-def _picture(path, alt: str) -> str:
+def _picture(path, alt: str, alt_language: str = "") -> str:
+    """A page's picture; `alt_language` marks alt text written in another language than the book's."""
     if path is None:
         return ""
     data, _ = jpeg(path, PICTURE_LONG_SIDE)
-    return f'<figure><img src="data:image/jpeg;base64,{base64.b64encode(data).decode()}" alt="{_e(alt)}"></figure>'
+    lang = f' lang="{_e(alt_language)}"' if alt_language else ""
+    source = f"data:image/jpeg;base64,{base64.b64encode(data).decode()}"
+    return f'<figure><img src="{source}" alt="{_e(alt)}"{lang}></figure>'
 
 
 def _cover(book: ReadAlongBook) -> str:
@@ -245,7 +254,7 @@ def _page(page: ReadAlongPage) -> str:
     length = " long" if len(page.text) > 420 else ""
     return (
         f'<section class="page" data-number="{page.number}" hidden>'
-        + _picture(page.picture, f"Picture of page {page.number}")
+        + _picture(page.picture, page.alt, page.scene_language)
         + f'<p class="text{length}">{"".join(spans)}</p>'
         + _audio(page)
         + "</section>"

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from core.errors import NotConfigured
+from core.extras import require
 from core.providers.base import Illustrator, Narrator, Translator, Upscaler, Vision, Writer
 
 if TYPE_CHECKING:
@@ -61,6 +62,8 @@ class Engine:
         return target
 
     def build(self, settings: Settings) -> Any:
+        if self.needs == LOCAL:  # torch and friends are imported later, deep in a step: say it now
+            require("local")
         target = self.resolve()
         if inspect.isclass(target):
             return target.from_settings(settings) if hasattr(target, "from_settings") else target()

@@ -30,7 +30,7 @@ def add_parser(commands: Any, model_flags: tuple[str, ...]) -> argparse.Argument
         "application with OpenAI-compatible routes, so any studio's remote engine can use them.",
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0: every interface)")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on")
     serve.add_argument(
         "--address", help="a running Ray cluster to deploy to ('auto', or ray://HOST:10001); default: start one here"
     )
@@ -67,6 +67,9 @@ def plan_of(args: argparse.Namespace, settings: Any) -> ServePlan:
 
 
 def serve(args: argparse.Namespace, settings: Any) -> None:
+    from core.extras import require
+
+    require("serve")  # Ray is imported only now: without the extra, name it and its install command
     from core.serve.app import start, stop, studio_settings
 
     plan = plan_of(args, settings)

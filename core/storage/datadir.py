@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import InputError
+from core.extras import require
 
 LEASE_S = 30.0  # how long an object-store lock holds without its holder releasing it
 WAIT_S = 60.0  # how long a writer waits for someone else's lock before saying the store is busy
@@ -403,9 +404,10 @@ def open_data_dir(root, options: dict | None = None) -> DataDir:
     url = str(root).rstrip("/")
     handle = (url, json.dumps(options or {}, sort_keys=True))
     if handle not in _opened:
+        protocol = url.split("://", 1)[0]
+        require("s3", None if protocol in ("s3", "s3a") else ("fsspec",))  # a message naming the extra
         import fsspec
 
-        protocol = url.split("://", 1)[0]
         if protocol in ("s3", "s3a"):
             # No listing cache: another replica may have written a moment ago.
             fs = fsspec.filesystem("s3", use_listings_cache=False, **(options or {}))
