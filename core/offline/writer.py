@@ -30,7 +30,12 @@ from functools import lru_cache
 from lemminflect import getAllLemmas, getInflection
 
 from core.errors import UnsupportedInstruction
+from core.offline import plots
 from core.offline import writer_data as D
+from core.offline.caption_names import RELATIONS, characters_in, companion_kinds
+from core.offline.page_spec import spec_for
+from core.offline.scene_check import fits_scene
+from core.offline.world import COMPANIONS, SETTINGS, fits, setting_of
 from core.offline.wordlist import fill_choices
 from core.prompts import REVISIONS, revision_key
 from core.providers.base import Brief, WriterStream, WrittenPage, WrittenStory
@@ -117,6 +122,33 @@ def style_for(audience: str, revision: str | None = None) -> Style:
     if revision in MOODS:
         return Style(level, mood=MOODS[revision])
     return Style(level)
+
+
+def compose_style(style: Style, revision: str) -> Style:
+    """A draft's style with one more preset revision on top: each revision changes only its own
+    part ("shorter" the length, "funnier" the mood, "simpler" the level and wording)."""
+    if revision == "simpler":
+        return replace(style, level=max(0, style.level - 1), plain=True, rich=False)
+    if revision == "shorter":
+        return replace(style, length=max(-1, style.length - 1))
+    if revision == "longer":
+        return replace(style, length=min(1, style.length + 1))
+    if revision in MOODS:
+        return replace(style, mood=MOODS[revision])
+    return style
+
+
+def style_key(style: Style) -> str:
+    """The style as kept in a draft's plan ("1|plain|-1|funny"): the next revision starts there."""
+    return f"{style.level}|{'plain' if style.plain else ''}|{style.length}|{style.mood or ''}"
+
+
+def parse_style(key: str) -> Style:
+    try:
+        level, plain, length, mood = key.split("|")
+        return Style(int(level), plain=plain == "plain", length=int(length), mood=mood or None)
+    except ValueError:
+        return Style(1)
 
 
 # --- reading the caption -------------------------------------------------------------------
@@ -303,31 +335,41 @@ class Plan:
     part: str  # "fur", "coat"...
     colour: str
     friend: str
-    at_setting: str
-    setting: str
+    at_setting: str  # "in the kitchen"
+    setting: str  # "the kitchen": how the text names the place
     genre: str
     tone: str
     audience: str
-    problem: dict
+    problem: dict  # one of `core.offline.plots.PLOTS`
     places: tuple[str, ...]
     friend_desc: str = ""  # "a small grey mouse": how the friend is introduced
     kind: str = "search"  # the kind of attempts that fit the problem: search, reach, mend
     friend_apart: bool = False  # the problem is about the friend, who does not help with it
     friend_by_trouble: bool = False  # the trouble sentence itself introduces the friend
+    place: str = "garden"  # the setting's key in `core.offline.world.SETTINGS`
+    hero_kind: str = "animal"  # "animal" | "person" | "object"
+    friend_kind: str = ""  # the friend's key in world.COMPANIONS, "" when a person or none
+    helpers: tuple[str, ...] = ()  # keys of world.COMPANIONS the hero may ask for help
+    named: bool = False  # the caption gave the hero's name
+    pose: str = "stand"  # the hero's pose in the photo ("sleep" for "sleeping on the windowsill")
+    thing_colour: str = "red"  # the colour of the plot's prop (never the hero's coat: no "tabby kite")
 
 
 def plan_facts(plan: Plan) -> tuple[tuple[str, str], ...]:
     """What a story was planned on, kept with its draft (`Draft.plan`): who, where, what went
-    wrong and how it was solved, as the classroom's questions ask (`core.questions`). The problem's
-    sentences are templates: `template_regex` finds their telling in the text."""
+    wrong and how it was solved, as the classroom's questions ask (`core.questions`) and the
+    character sheets are made from (`core.characters`). The problem's sentences are templates:
+    `template_regex` finds their telling in the text."""
     return (
         ("hero", plan.hero),
+        ("hero_kind", plan.noun),
         ("hero_desc", plan.hero_desc),
         ("friend", plan.friend),
         ("friend_desc", plan.friend_desc),
         ("at_setting", plan.at_setting),
+        ("setting", plan.place),
         ("thing", plan.problem["thing"]),
-        ("goal", plan.problem["goal"].format(Friend=plan.friend)),
+        ("goal", plan.problem["goal"].format(Friend=plan.friend, thing_colour=plan.thing_colour)),
         ("trouble", plan.problem["trouble"]),
         ("turn", plan.problem["turn"]),
         ("end", plan.problem["end"]),
@@ -338,17 +380,68 @@ def _a(phrase: str) -> str:
     return ("an " if phrase[:1].lower() in "aeiou" else "a ") + phrase
 
 
+_ON = {"beach", "river", "snow", "hills", "street", "moon"}
+# where a hero is at home when the caption names no place
+_HOME_OF = {
+    "animal": ("kitchen", "living room", "garden", "garden", "park"),
+    "person": ("garden", "park", "street", "living room", "beach"),
+    "object": ("living room", "kitchen", "bedroom"),
+}
+_NOUN_PLACES = {
+    "astronaut": "space", "rocket": "space", "shuttle": "space", "spaceship": "space", "alien": "space",
+    "cup": "cafe", "mug": "cafe", "coffee": "cafe", "teacup": "kitchen", "teapot": "kitchen",
+    "teddy": "bedroom", "doll": "bedroom", "toy": "bedroom", "duck": "river", "fish": "river",
+    "boat": "river", "sheep": "hills", "cow": "hills", "horse": "hills", "student": "classroom",
+    "teacher": "classroom", "chef": "kitchen", "cook": "kitchen", "baker": "cafe", "surfer": "beach",
+    "skier": "snow", "gardener": "garden",
+}
+_POSES = {"sleeping": "sleep", "asleep": "sleep", "napping": "sleep", "sitting": "sit", "lying": "sit",
+          "running": "run", "jumping": "jump", "waving": "wave", "floating": "float", "walking": "walk"}
+
+
+def _setting_key(caption: str, noun: str, kind: str, rng: random.Random) -> str:
+    """The world setting the caption names, else the one its subject lives in, else a home for
+    its kind of hero (a pet at home, a child out of doors)."""
+    text = " ".join(s for s in split_sentences(caption or "") if "offline engine" not in s.lower())
+    text = re.sub(r"\b(cat|human) faces?\b|\bfaces?\b", " ", text, flags=re.IGNORECASE)
+    named = setting_of(text)
+    if named:
+        return named
+    if noun in _NOUN_PLACES:
+        return _NOUN_PLACES[noun]
+    if "coffee" in text.lower():
+        return "cafe"
+    return rng.choice(_HOME_OF.get(kind, _HOME_OF["object"]))
+
+
 def make_plan(brief: Brief) -> Plan:
+    """The story's plan from the caption and the brief: the caption's names, kinds, looks and
+    place first (`core.offline.caption_names`, `world.setting_of`), the writer's choices (seeded)
+    only where the caption is silent; a plot of that kind of place (`core.offline.plots`)."""
     rng = random.Random(f"plan|{brief.seed}|{brief.caption}|{brief.genre}|{brief.tone}")
     genre, tone, audience = genre_key(brief.genre), tone_key(brief.tone), audience_key(brief.audience)
     subject = read_caption(brief.caption)
-    # first readers meet one-syllable names: the name is the word they read most often
-    short = audience == "young children"
-    hero = rng.choice([n for n in D.NAMES if not short or syllables(n) == 1])
-    friend = rng.choice([f for f in D.FRIENDS if f != hero and (not short or syllables(f) == 1)])
+    characters = characters_in(brief.caption)
     noun, kind = subject.noun, subject.kind
+    lead = characters[0] if characters else None
+    if lead and lead.kind:  # "Grandma Eileen": a grandma, whatever the photo's detector said
+        lead_kind = lead.kind
+        if lead_kind in D.ANIMALS or lead_kind in COMPANIONS:
+            noun, kind = lead_kind, "animal"
+        elif lead_kind in RELATIONS.values() or lead_kind in D.PEOPLE:
+            noun, kind = lead_kind, "person"
+        else:
+            noun, kind = lead_kind, kind or "object"
     if not noun or noun == "person":
         noun, kind = rng.choice(D.ROLES[genre]), "person"
+    short = audience == "young children"
+    if lead:
+        hero = lead.name
+    else:
+        pool = plots.HERO_NAMES.get(kind, plots.HERO_NAMES["object"])
+        hero = rng.choice([n for n in pool if not short or syllables(n) == 1] or list(pool))
+    place = _setting_key(brief.caption, noun, kind, rng)
+    where = SETTINGS[place].kind
     colour = (
         subject.colours[0] if subject.colours else rng.choice(("golden", "blue", "red", "green", "silver", "orange"))
     )
@@ -360,7 +453,9 @@ def make_plan(brief: Brief) -> Plan:
         part = "paint"
     if subject.feature:
         colour = subject.feature.split(" ", 1)[0]
-    adjectives = list(subject.adjectives) or [rng.choice(("little", "curious", "brave", "small", "cheerful"))]
+    adjectives = [a for a in subject.adjectives if a != noun] or [
+        rng.choice(("little", "curious", "brave", "small", "cheerful"))
+    ]
     with_colour = (
         f"with {_a(subject.feature)}"
         if subject.feature and not subject.feature.endswith("s")
@@ -373,19 +468,31 @@ def make_plan(brief: Brief) -> Plan:
     if kind == "person" and not subject.feature and colour not in adjectives:
         with_colour = f"in a {colour} {part}"
     hero_desc = " ".join([_a(" ".join(adjectives + [noun]))] + ([with_colour] if with_colour else []))
-    if subject.at_setting:
-        at_setting = subject.at_setting
+    at_setting = ("on " if place in _ON else "in ") + SETTINGS[place].name
+    setting = SETTINGS[place].name
+    # the plot: one of this kind of place (and of this setting, where a plot needs one)
+    fitting = [
+        p for p in plots.PLOTS if p["where"] == where and place in p.get("settings", (place,))
+    ] or [p for p in plots.PLOTS if p["where"] == where]
+    problem = rng.choice(fitting)
+    # the companion: the caption's own (named or only said), else one of this place
+    others = characters[1:]
+    said = [k for k in companion_kinds(brief.caption, noun) if fits(COMPANIONS[k], place)]
+    if others:
+        friend = others[0].name
+        friend_kind = others[0].kind if others[0].kind in COMPANIONS else ""
+        friend_desc = plots.FRIEND_LOOKS.get(friend_kind) or _a(others[0].kind or "good friend")
     else:
-        prep, place = rng.choice(D.DEFAULT_SETTINGS[genre])
-        at_setting = f"{prep} {place}"
-    setting = at_setting.split(" ", 1)[1] if " " in at_setting else at_setting
-    problem = rng.choice(D.PROBLEMS[genre])
-    thing = problem["thing"]
-    places = list(D.PROBLEM_PLACES[thing])  # the attempts search where the problem points
-    kinds = [
-        k for k in D.FRIEND_KINDS if k.split()[-1] not in {noun, thing.split()[-1]} | D.FRIEND_NOT.get(thing, set())
-    ]
-    friend_desc = D.FRIEND_DESC.get(thing) or rng.choice(kinds)
+        kinds = [k for k in plots.FRIEND_LOOKS if k != noun and fits(COMPANIONS[k], place)]
+        friend_kind = said[0] if said else rng.choice(kinds)
+        friend_desc = plots.FRIEND_LOOKS.get(friend_kind, _a(friend_kind))
+        friend = rng.choice([f for f in D.FRIENDS if f != hero and (not short or syllables(f) == 1)])
+    helpers = tuple(
+        k for k in plots.HELPER_LOOKS if k not in (noun, friend_kind) and fits(COMPANIONS[k], place)
+    ) or ("robot",)
+    pose = next((v for w, v in _POSES.items() if re.search(rf"\b{w}\b", brief.caption.lower())), "stand")
+    if where == "space":
+        pose = "float"
     return Plan(
         hero,
         noun,
@@ -399,11 +506,18 @@ def make_plan(brief: Brief) -> Plan:
         tone,
         audience,
         problem,
-        tuple(places),
+        tuple(problem["places"]),
         friend_desc=friend_desc,
-        kind=D.PROBLEM_KINDS.get(thing, "search"),
-        friend_apart=thing in D.FRIEND_APART,
-        friend_by_trouble=thing in D.FRIEND_INTRODUCED_BY_TROUBLE,
+        kind=problem["kind"],
+        friend_apart=bool(problem.get("friend_apart")),
+        friend_by_trouble=False,
+        place=place,
+        hero_kind=kind,
+        friend_kind=friend_kind,
+        helpers=helpers,
+        named=bool(lead),
+        pose=pose,
+        thing_colour=rng.choice(("red", "blue", "yellow", "green", "orange", "purple")),
     )
 
 
@@ -437,6 +551,22 @@ def _word_set_cased(text: str) -> set[str]:
 
 def _start(sentence: str) -> str:
     return " ".join(sentence.lower().split()[:2])
+
+
+_SMALL = {"a", "an", "the", "and", "but", "so", "to", "of", "in", "on", "at", "was", "were", "it", "its", "his", "her"}
+
+
+def near_repeat(sentence: str, used: set[str]) -> bool:
+    """Whether a sentence says nearly what one already told says ("A worm did a little dance."
+    after "A worm did a little victory dance."): most of its words are that sentence's words."""
+    mine = _word_set(sentence) - _SMALL
+    if len(mine) < 3:
+        return False
+    for other in used:
+        theirs = _word_set(other) - _SMALL
+        if theirs and len(mine & theirs) / min(len(mine), len(theirs)) >= 0.8 and len(mine ^ theirs) <= 3:
+            return True
+    return False
 
 
 def clashes(sentence: str, page_words: set[str]) -> bool:
@@ -535,7 +665,8 @@ def join(first: str, second: str) -> str:
     semicolon where either already joins clauses (no "and ..., and ..." chains)."""
     head = first[:-1]
     word = re.sub(r"'s$", "", second.split(" ", 1)[0])
-    rest = second if word in D.NAMES or word in D.FRIENDS or word == "I" else second[:1].lower() + second[1:]
+    keep = word in D.NAMES or word in D.FRIENDS or word == "I" or not getAllLemmas(word.lower())
+    rest = second if keep else second[:1].lower() + second[1:]
     if ", and " in first or ", and " in second or ", but " in second:
         return f"{head}; {rest}"
     if second.startswith("But "):
@@ -591,16 +722,14 @@ class _Composer:
         self.aim_shift = 0.0  # words per sentence more (or fewer) than the level's usual
         self.failure_shift = int(rng.random() * 2)  # which of each method's failures comes first
         self.attempt_no = 0
-        # no helper of the same kind as the friend (the friend is "a wise old owl" already)
-        friend_kind = plan.friend_desc.split()[-1] if plan.friend_desc else ""
-        helpers = [h for h in D.HELPERS if h.split()[-1] != friend_kind]
+        # helpers are companions of the story's place, never of the hero's or the friend's kind
+        helpers = [plots.HELPER_LOOKS[k] for k in plan.helpers]
         self.helpers = rng.sample(helpers, len(helpers))
-        methods = D.METHODS.get(plan.kind, D.METHODS["search"])
-        self.methods = rng.sample(list(methods), len(methods))
-        places = [x for x in plan.places if plan.kind != "reach" or x not in D.INDOOR_PLACES] or list(plan.places)
-        self.places = rng.sample(places, len(places))
-        if all(x in D.INDOOR_PLACES for x in places):  # nowhere to dig or climb: other kinds of try
-            self.methods = [m for m in self.methods if m[0] not in D.OUTDOOR_METHODS]
+        methods = [m for m in plots.METHODS[plan.kind] if SETTINGS[plan.place].kind == "outdoor" or m[0] not in plots.OUTDOOR_ONLY]
+        self.methods = rng.sample(methods, len(methods))
+        self.places = rng.sample(list(plan.places), len(plan.places))
+        # what filler lines may name: the plot's props, the friend's kind
+        self.known = set(plan.problem["props"]) | set(plan.problem.get("props_late", ())) | {plan.friend_kind}
         self.openers = list(D.ATTEMPT_OPENERS)
         self.hopes = rng.sample(D.ATTEMPT_HOPES, len(D.ATTEMPT_HOPES))
         self.outcomes = rng.sample(D.ATTEMPT_OUTCOMES, len(D.ATTEMPT_OUTCOMES))
@@ -629,7 +758,8 @@ class _Composer:
             "setting": p.setting,
             "Setting_cap": p.setting[:1].upper() + p.setting[1:],
             "thing": p.problem["thing"],
-            "goal": p.problem["goal"].format(Friend=p.friend),
+            "goal": p.problem["goal"].format(Friend=p.friend, thing_colour=p.thing_colour),
+            "thing_colour": p.thing_colour,
             "light": D.LIGHT_WORDS[p.tone],
             "simile": D.SIMILES.get(p.colour.split()[-1], "a painted door"),
             "habit": self.rng.choice(habits).format(Friend=p.friend),
@@ -693,6 +823,8 @@ class _Composer:
             key = sentence.lower()
             if (
                 key not in self.used
+                and self.fits(sentence)
+                and not near_repeat(sentence, self.used)
                 and not clashes(sentence, self.page_words)
                 and not echoes(sentence, self.page_words)
                 and _start(sentence) not in self.page_starts
@@ -701,6 +833,11 @@ class _Composer:
                 self.templates_used.add(template)
                 return sentence
         return None
+
+    def fits(self, sentence: str) -> bool:
+        """Whether a filler line belongs in this story's scene (`core.offline.scene_check`)."""
+        p = self.plan
+        return fits_scene(sentence, setting=p.place, hero_kind=p.hero_kind, known=self.known)
 
     def spare_line(self) -> str:
         """A plain line of what the hero saw, for a page that needs one more line when every
@@ -751,8 +888,6 @@ class _Composer:
         helper = self.helpers[i % len(self.helpers)]
         did, doing, failures = self.methods[i % len(self.methods)]
         place = self.places[i % len(self.places)]
-        if did in D.OUTDOOR_METHODS and place in D.INDOOR_PLACES:
-            place = next(x for x in self.places[i % len(self.places) :] + self.places if x not in D.INDOOR_PLACES)
         slots = self.slots(helper=helper, the_helper=re.sub(r"^an? ", "the ", helper))
         did, doing = did.format_map(slots), doing.format_map(slots)
         failure = failures[(i // len(self.methods) + self.failure_shift) % len(failures)].format_map(slots)
@@ -987,7 +1122,7 @@ def title_for(plan: Plan, rng: random.Random) -> str:
     """A title made from the plan: its hero, problem, goal, friend, colour or place."""
     thing = _title_case(plan.problem["thing"])
     noun = _title_case(plan.noun)
-    hero, goal = plan.hero, plan.problem["goal"].format(Friend=plan.friend)
+    hero, goal = plan.hero, plan.problem["goal"].format(Friend=plan.friend, thing_colour=plan.thing_colour)
     options = [
         f"{hero} and the {thing}",
         f"The {thing}",
@@ -1107,7 +1242,8 @@ def _told(brief: Brief, style: Style, pages: int) -> WrittenStory:
             told = replace(style, plain=True, length=style.length or 1)  # "shorter" stays shorter
         elif style.level == 1 and grade < low and tries >= 1:  # older children's, under: richer words
             told = replace(style, rich=True)
-    return best
+    # the plan keeps the style asked for (the next revision starts from it), not the retelling's
+    return replace(best, plan=tuple((k, style_key(style) if k == "style" else v) for k, v in best.plan))
 
 
 def _tell_once(brief: Brief, style: Style, count: int, aim_shift: float) -> WrittenStory:
@@ -1117,12 +1253,14 @@ def _tell_once(brief: Brief, style: Style, count: int, aim_shift: float) -> Writ
     composer.aim_shift = aim_shift
     low, high = _sentences_per_page(plan.audience, style)
     written = []
-    for stages in stages_for(count):
+    for index, stages in enumerate(stages_for(count)):
         target = max(low, len(stages) + (1 if style.level else 0)) if len(stages) > 1 else rng.randint(low, high)
         text, scene = composer.page(stages, target)
-        written.append(WrittenPage(text=text, scene=scene))
+        written.append(WrittenPage(text=text, scene=scene, spec=spec_for(plan, stages, text, scene, index)))
     written = _ensure_unique(written, composer)
-    return WrittenStory(title=title_for(plan, rng), pages=tuple(written), plan=plan_facts(plan))
+    return WrittenStory(
+        title=title_for(plan, rng), pages=tuple(written), plan=plan_facts(plan) + (("style", style_key(style)),)
+    )
 
 
 class OfflineWriter:
@@ -1163,38 +1301,42 @@ class OfflineWriter:
         return revised
 
     def revised(self, brief: Brief, story: WrittenStory, key: str) -> WrittenStory:
-        """The story re-told from its plan in the revision's style.
+        """The newest draft re-told from its plan in its own style with this revision added.
 
-        A page the writer wrote (in the draft's style or after any preset) is replaced by the
-        same page of the plan told in the new style: shorter sentences and easier words for
-        "simpler", vivid wordings and lines for "more exciting", and so on; nothing is patched
-        word by word. A page a person wrote or that was added by enlarging keeps its sentences and
-        gets what can be done to it safely: clauses split and hard words replaced by easier words
-        of the same form, a line added, or its second half left out."""
+        Revisions compose: the draft's style (kept in its plan, `Draft.plan["style"]`) is the
+        starting point, so "shorter" then "funnier" is told short and funny, never the original
+        length again. A page the writer told (in the draft's style, the first draft's or any
+        preset's) is replaced by the same page told in the new style; nothing is patched word by
+        word. A page a person wrote keeps its sentences and its picture plan and gets what can be
+        done to it safely: clauses split and hard words replaced by easier words of the same form,
+        a line of the story's own world added, or its second half left out."""
         n = len(story.pages)
-        renders = [self.render(brief, style_for(brief.audience, k), pages=n) for k in (None, *REVISIONS)]
-        target = self.render(brief, style_for(brief.audience, key), pages=n)
+        before = self.style_of(brief, story)
+        style = compose_style(before, key)
+        candidates = dict.fromkeys([before, style_for(brief.audience), *(style_for(brief.audience, k) for k in REVISIONS)])
+        renders = [self.render(brief, s, pages=n) for s in candidates]
+        target = self.render(brief, style, pages=n)
         plan = make_plan(brief)
         names = {plan.hero, plan.friend}
         rng = random.Random(f"revise|{key}|{brief.seed}|{n}|" + "|".join(p.text for p in story.pages))
         composer = _Composer(
             plan,
             rng,
-            style=style_for(brief.audience, key),
+            style=style,
             used={s.lower() for p in target.pages for s in split_sentences(p.text)},
         )
         friend = plan.friend.lower()
         pages = []
         for index, page in enumerate(story.pages):
             if any(r.pages[index].text == page.text for r in renders):
-                pages.append(WrittenPage(text=target.pages[index].text, scene=page.scene))
+                pages.append(target.pages[index])
                 continue
             sentences = split_sentences(page.text)
-            before = " ".join(p.text for p in pages)
+            told_before = " ".join(p.text for p in pages)
 
-            def insert(at: int, pool, sentences=sentences, before=before) -> None:
+            def insert(at: int, pool, sentences=sentences, told_before=told_before) -> None:
                 """A fresh line at `at`, naming the friend only if introduced above it."""
-                composer.introduced = friend in _word_set(" ".join([before] + sentences[:at]))
+                composer.introduced = friend in _word_set(" ".join([told_before] + sentences[:at]))
                 composer.page_words = _word_set(" ".join(sentences))
                 composer.page_starts = {_start(s) for s in sentences}
                 line = composer.fresh(pool)
@@ -1216,13 +1358,16 @@ class OfflineWriter:
                     D.MOOD_LINES[mood],
                 )
             text = " ".join(sentences).strip() or page.text
-            pages.append(WrittenPage(text=text, scene=page.scene))
+            pages.append(WrittenPage(text=text, scene=page.scene, spec=page.spec))
         pages = _ensure_unique(pages, composer)
-        return WrittenStory(title=story.title, pages=tuple(pages), plan=plan_facts(plan))
+        return WrittenStory(title=story.title, pages=tuple(pages), plan=plan_facts(plan) + (("style", style_key(style)),))
 
     def style_of(self, brief: Brief, story: WrittenStory) -> Style:
-        """The style most of the story's pages were told in (the draft's or a preset's), so new
-        pages read like the old ones; the draft's style when none match."""
+        """The style the story was told in: the one its plan keeps (`style_key`), else the one
+        most of its pages match (the draft's or a preset's), else the draft's."""
+        kept = dict(story.plan).get("style")
+        if kept:
+            return parse_style(kept)
         n = len(story.pages)
         best, best_count = style_for(brief.audience), 0
         for key in (None, *REVISIONS):
@@ -1276,12 +1421,13 @@ class OfflineWriter:
         at = _turn_index(plan, story)
         low, high = _sentences_per_page(plan.audience, style)
         new_pages = []
-        for _ in range(extra):
+        for k in range(extra):
             text, scene = composer.page([ATTEMPT], rng.randint(low, high))
-            new_pages.append(WrittenPage(text=text, scene=scene))
+            new_pages.append(WrittenPage(text=text, scene=scene, spec=spec_for(plan, [ATTEMPT], text, scene, at + k)))
         new_pages = _ensure_unique(new_pages, composer, existing={p.text for p in story.pages})
         pages = list(story.pages[:at]) + new_pages + list(story.pages[at:])
-        return WrittenStory(title=story.title, pages=tuple(pages), plan=plan_facts(plan)), new_pages
+        kept = plan_facts(plan) + (("style", style_key(style)),)
+        return WrittenStory(title=story.title, pages=tuple(pages), plan=kept), new_pages
 
 
 def _sentences_per_page(audience: str, style: Style) -> tuple[int, int]:
@@ -1320,5 +1466,5 @@ def _ensure_unique(
             line = composer.fresh(D.DETAIL_LINES) or composer.fresh(D.CALM_LINES) or composer.spare_line()
             text = f"{text} {line}".strip()
         seen.add(text.lower())
-        out.append(WrittenPage(text=text, scene=page.scene))
+        out.append(WrittenPage(text=text, scene=page.scene, spec=page.spec))
     return out

@@ -1266,7 +1266,6 @@ ENDING = (
     "That night, {Hero} fell asleep {at_setting}, happy and tired.",
     "Everyone cheered for {Hero}[, even the grumpy neighbour next door].",
     "{Hero} and {Friend} shared a big slice of cake.",
-    "And from then on, {Hero} was never afraid to try.",
     "{Hero} smiled[ a wide, proud smile].",
     "It had been a long day, but a very good one.",
 )
