@@ -521,7 +521,7 @@ def test_the_hero_is_described_once(writer):
 def test_attempts_happen_where_the_problem_points(sample):
     for b, story in sample:
         plan = make_plan(b)
-        places = D.PROBLEM_PLACES[plan.problem["thing"]]
+        places = plan.problem["places"]
         for stages, page in zip(stages_for(b.pages), story.pages):
             if stages == [ATTEMPT]:
                 first = split_sentences(page.text)[0]

@@ -404,7 +404,7 @@ def _setting_key(caption: str, noun: str, kind: str, rng: random.Random) -> str:
     its kind of hero (a pet at home, a child out of doors)."""
     text = " ".join(s for s in split_sentences(caption or "") if "offline engine" not in s.lower())
     text = re.sub(r"\b(cat|human) faces?\b|\bfaces?\b", " ", text, flags=re.IGNORECASE)
-    named = setting_of(text)
+    named = setting_of(re.sub(r"[^A-Za-zé' ]+", " ", text))
     if named:
         return named
     if noun in _NOUN_PLACES:
@@ -665,7 +665,8 @@ def join(first: str, second: str) -> str:
     semicolon where either already joins clauses (no "and ..., and ..." chains)."""
     head = first[:-1]
     word = re.sub(r"'s$", "", second.split(" ", 1)[0])
-    keep = word in D.NAMES or word in D.FRIENDS or word == "I" or not getAllLemmas(word.lower())
+    keep = word in D.NAMES or word in D.FRIENDS or word == "I"
+    keep = keep or (word.lower() not in _CLAUSE_START and len(word) > 2 and not getAllLemmas(word.lower()))
     rest = second if keep else second[:1].lower() + second[1:]
     if ", and " in first or ", and " in second or ", but " in second:
         return f"{head}; {rest}"
@@ -969,7 +970,8 @@ class _Composer:
                 trouble = self.must(p.problem["trouble"], sentences)
                 if trouble:
                     told[PROBLEM] = trouble
-                    self.add(self.take(self.render("{Hero} wanted to {goal}[, more than anything].")), sentences)
+                    if self.style.length >= 0:  # "shorter": the trouble says what is wanted
+                        self.add(self.take(self.render("{Hero} wanted to {goal}[, more than anything].")), sentences)
                 else:
                     s = self.fresh(D.PROBLEM)
                     if s:

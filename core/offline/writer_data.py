@@ -1409,6 +1409,12 @@ ADULT_LINES = (
     ("e", "Home looked just the same as ever, and yet to {Hero} it felt quite different."),
     ("e", "{Hero} understood now that the search had mattered almost as much as the answer."),
     ("e", "The evening settled softly over everything, golden and reluctant to finish."),
+    ("b", "{Hero} had a particular way of noticing things that everybody else had long since stopped noticing."),
+    ("p", "The problem seemed considerably larger than {Hero}, which was, unfortunately, exactly the point."),
+    ("a", "Determination, {Hero} decided, was mostly a matter of trying once more than seemed reasonable."),
+    ("a", "Somewhere between disappointment and stubbornness, {Hero} discovered an unexpected reserve of patience."),
+    ("t", "Afterwards, {Hero} could never quite explain how obvious the answer suddenly appeared."),
+    ("e", "Everything that had happened felt, in retrospect, like an entirely necessary part of the story."),
 )
 
 # Words that contradict each other on one page ("called out loudly, as quietly as a mouse").
