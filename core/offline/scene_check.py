@@ -19,7 +19,7 @@ OUTDOOR_WORDS = {
     "grass", "flowers", "tree", "trees", "leaves", "leaf", "river", "sea", "shore", "waves", "wave",
     "hill", "hills", "road", "fence", "hedge", "stones", "puddle", "puddles", "mist", "fog",
     "thunder", "lightning", "hooves", "bushes", "mud", "path", "chimney", "church", "houses",
-    "roof", "shade", "ivy", "field", "meadow", "sand", "storm", "crickets", "lavender", "rooftops",
+    "roof", "shade", "ivy", "field", "ground", "water", "walked", "far", "meadow", "sand", "storm", "crickets", "lavender", "rooftops",
 }
 INDOOR_WORDS = {
     "kettle", "floorboard", "room", "candle", "lamps", "blanket", "sofa", "cocoa", "cupboard",

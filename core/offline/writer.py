@@ -936,6 +936,9 @@ class _Composer:
             first = f"{opener}, {p.hero} {did} {place}, {hope}."
             core = [self.take(first)]
             second = f"But {failure}, {outcome}."
+        if p.hero not in second:  # how it went wrong is the hero's own: no stock line shared between books
+            tail = ("and {Hero} sighed", "as {Hero} found out", "and {Hero} frowned")[i % 3].format(Hero=p.hero)
+            second = f"{second[:-1]}, {tail}."
         who = p.hero_desc[:1].upper() + p.hero_desc[1:]
         scene = f"{who}, with {p.friend}, {doing} {place}" if with_friend else f"{who} {doing} {place}"
         return core + [self.take(second)], scene
