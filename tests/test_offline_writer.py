@@ -224,6 +224,7 @@ def test_writes_english_for_other_languages(writer):
 import itertools  # noqa: E402
 import re  # noqa: E402
 
+from core.offline import plots  # noqa: E402
 from core.offline import writer_data as D  # noqa: E402
 from core.offline.writer import ATTEMPT, ENDING, TURN, clashes, introduces, make_plan, stages_for  # noqa: E402
 
@@ -306,7 +307,7 @@ def test_every_character_is_introduced_before_it_is_used(sample):
         _first_use_is_an_introduction(plan.friend, story)
         whole = " ".join(texts(story))
         # a helper is met with "a ..." before it is "the ..."
-        for helper in D.HELPERS:
+        for helper in plots.HELPER_LOOKS.values():
             the = re.sub(r"^an? ", "the ", helper)
             if the in whole.lower():
                 assert whole.lower().index(helper) < whole.lower().index(the), helper
@@ -395,7 +396,7 @@ def test_scenes_tell_what_their_page_tells(sample):
                 first = split_sentences(text)[0]
                 place = next(p for p in plan.places if f" {p}" in first)
                 assert scene.rstrip(".").endswith(place), (scene, first)
-                for helper in D.HELPERS:
+                for helper in plots.HELPER_LOOKS.values():
                     if helper in scene:
                         assert helper in text
             if len(stages) == 1 and stages[0] in (TURN, ENDING):

@@ -57,14 +57,89 @@ RELATIONS = {
 }
 # words that open a sentence or say whose something is: capitalised, but never a name
 _NOT_NAMES = {
-    "a", "an", "the", "our", "my", "his", "her", "their", "its", "this", "that", "these", "those",
-    "here", "there", "it", "i", "we", "they", "he", "she", "you", "on", "in", "at", "by", "with",
-    "and", "but", "or", "of", "to", "from", "after", "before", "when", "while", "one", "two",
-    "some", "sleeping", "playing", "sitting", "standing", "running", "walking", "looking",
-    "landscape", "square", "portrait", "photo", "picture", "image", "its", "no", "yes", "today",
-    "yesterday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-    "christmas", "easter", "summer", "winter", "spring", "autumn", "fall", "morning", "evening",
-    "night", "afternoon", "happy", "little", "big", "old", "young", "best", "dear", "lovely",
+    "a",
+    "an",
+    "the",
+    "our",
+    "my",
+    "his",
+    "her",
+    "their",
+    "its",
+    "this",
+    "that",
+    "these",
+    "those",
+    "here",
+    "there",
+    "it",
+    "i",
+    "we",
+    "they",
+    "he",
+    "she",
+    "you",
+    "on",
+    "in",
+    "at",
+    "by",
+    "with",
+    "and",
+    "but",
+    "or",
+    "of",
+    "to",
+    "from",
+    "after",
+    "before",
+    "when",
+    "while",
+    "one",
+    "two",
+    "some",
+    "sleeping",
+    "playing",
+    "sitting",
+    "standing",
+    "running",
+    "walking",
+    "looking",
+    "landscape",
+    "square",
+    "portrait",
+    "photo",
+    "picture",
+    "image",
+    "no",
+    "yes",
+    "today",
+    "yesterday",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "christmas",
+    "easter",
+    "summer",
+    "winter",
+    "spring",
+    "autumn",
+    "fall",
+    "morning",
+    "evening",
+    "night",
+    "afternoon",
+    "happy",
+    "little",
+    "big",
+    "old",
+    "young",
+    "best",
+    "dear",
+    "lovely",
 }
 _KIND_WORDS = set(D.ANIMALS) | set(D.PEOPLE) | set(D.OBJECTS) | set(COMPANIONS) | {"teddy", "bear", "puppy", "kitten"}
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
@@ -116,9 +191,12 @@ def characters_in(caption: str) -> list[Named]:
         if verdict is None:  # sentence start: a name only when the next words say what it is
             verdict = bool(nxt) and (
                 (nxt[0] == "the" and len(nxt) > 1 and _singular(nxt[1]) in _KIND_WORDS)
-                or (nxt[0] in ("and", "is", "was", "with", "sleeping", "sitting", "playing", "loves")
-                or text[at + len(word) : at + len(word) + 1] == ",")
-                and word.lower() not in _KIND_WORDS and word.lower() not in _NOT_NAMES
+                or (
+                    nxt[0] in ("and", "is", "was", "with", "sleeping", "sitting", "playing", "loves")
+                    or text[at + len(word) : at + len(word) + 1] == ","
+                )
+                and word.lower() not in _KIND_WORDS
+                and word.lower() not in _NOT_NAMES
             )
         if not verdict:
             continue
@@ -145,9 +223,31 @@ def characters_in(caption: str) -> list[Named]:
             for j, w in enumerate(nxt):
                 if _singular(w) in _KIND_WORDS or w in RELATIONS:
                     between = nxt[:j]
-                    if all(b in ("the", "a", "an", "our", "my", "his", "her", "their", "old", "little", "young",
-                                 "big", "small", "tabby", "ginger", "fluffy", "pet", "beloved") or b in D.COLOURS
-                           for b in between):
+                    if all(
+                        b
+                        in (
+                            "the",
+                            "a",
+                            "an",
+                            "our",
+                            "my",
+                            "his",
+                            "her",
+                            "their",
+                            "old",
+                            "little",
+                            "young",
+                            "big",
+                            "small",
+                            "tabby",
+                            "ginger",
+                            "fluffy",
+                            "pet",
+                            "beloved",
+                        )
+                        or b in D.COLOURS
+                        for b in between
+                    ):
                         kind = RELATIONS.get(w) or _singular(w)
                     break
         if kind == "bear" and "teddy" in text.lower():

@@ -22,7 +22,8 @@ PLOTS: tuple[dict, ...] = (
         "kind": "search",
         "props": ("ball",),
         "goal": "find the {thing_colour} ball",
-        "trouble": "One morning, {Hero}'s {thing_colour} ball rolled away and did not come back[, not even when {Hero} called].",
+        "trouble": "One morning, {Hero}'s {thing_colour} ball rolled away and did not come back[, not even when"
+        " {Hero} called].",
         "turn": "Then {Hero} saw something round and {thing_colour} under the old cupboard.",
         "end": "{Hero} pulled the ball out and played with it across {setting} all afternoon.",
         "places": ("under the table", "behind the curtains", "in the laundry pile", "under a cushion", "by the door"),
@@ -55,7 +56,8 @@ PLOTS: tuple[dict, ...] = (
         "kind": "mend",
         "props": ("cake",),
         "goal": "finish the surprise cake in time",
-        "trouble": "It was {Friend}'s birthday, and {Hero} wanted to bake a cake, but nobody could open the stuck oven door.",
+        "trouble": "It was {Friend}'s birthday, and {Hero} wanted to bake a cake, but nobody could open the stuck"
+        " oven door.",
         "turn": "Then {Hero} saw that a spoon was jammed in the oven door.",
         "end": "{Friend} blew out every candle on {Hero}'s warm, golden cake with one big puff.",
         "places": ("at the table", "by the oven", "at the sink", "by the fridge"),
@@ -91,7 +93,8 @@ PLOTS: tuple[dict, ...] = (
         "kind": "mend",
         "props": ("cup",),
         "goal": "make a cup of cocoa for {Friend}",
-        "trouble": "{Friend} had a cold, and {Hero} wanted to bring a warm cup of cocoa, but there was no cocoa left in the tin.",
+        "trouble": "{Friend} had a cold, and {Hero} wanted to bring a warm cup of cocoa, but there was no cocoa left"
+        " in the tin.",
         "turn": "Then {Hero} remembered a second tin, right at the back of the cupboard.",
         "end": "{Friend} drank the cocoa, smiled, and told {Hero} it was the best cup ever made.",
         "places": ("in the cupboard", "on the top shelf", "by the window", "at the table"),
@@ -149,10 +152,11 @@ PLOTS: tuple[dict, ...] = (
     {
         "thing": "basket of apples",
         "where": "outdoor",
-        "kind": "mend",
+        "kind": "high",
         "props": ("basket", "apple"),
         "goal": "fill the basket before dark",
-        "trouble": "{Friend} needed a basket of apples for the market and asked {Hero} to help, but every apple grew high out of reach.",
+        "trouble": "{Friend} needed a basket of apples for the market and asked {Hero} to help, but every apple grew"
+        " high out of reach.",
         "turn": "Then {Hero} had an idea: shake the branch gently, and catch the apples in an umbrella.",
         "end": "{Friend} had a full basket before dark and gave {Hero} the reddest apple of all.",
         "places": ("under the old tree", "by the wall", "on the grass", "by the fence"),
@@ -187,10 +191,11 @@ PLOTS: tuple[dict, ...] = (
     {
         "thing": "balloon in the tree",
         "where": "outdoor",
-        "kind": "reach",
+        "kind": "high",
         "props": ("balloon",),
         "goal": "get the balloon down",
-        "trouble": "{Friend}'s {thing_colour} balloon floated up while {Hero} watched, and got stuck in the top of a tree.",
+        "trouble": "{Friend}'s {thing_colour} balloon floated up while {Hero} watched, and got stuck in the top of a"
+        " tree.",
         "turn": "Then {Hero} saw the balloon's string swinging low on a branch.",
         "end": "{Hero} tugged the string and brought the balloon down, safe and round, into {Friend}'s hands.",
         "places": ("at the foot of the tree", "on the bench", "by the wall", "on the lowest branch"),
@@ -238,28 +243,91 @@ PLOTS: tuple[dict, ...] = (
 METHODS = {
     "search": (
         ("looked carefully", "looking carefully", ("there was nothing there but dust", "it was only a shadow")),
-        ("asked {helper} for help", "asking {helper} for help", ("{the_helper} had not seen a thing", "{the_helper} only yawned")),
-        ("searched high and low", "searching high and low", ("the answer was hiding somewhere else", "there was nothing at all")),
+        (
+            "asked {helper} for help",
+            "asking {helper} for help",
+            ("{the_helper} had not seen a thing", "{the_helper} only yawned"),
+        ),
+        (
+            "searched high and low",
+            "searching high and low",
+            ("the answer was hiding somewhere else", "there was nothing at all"),
+        ),
         ("listened hard", "listening hard", ("the only sound was {Hero}'s own breathing", "it was too noisy to hear")),
         ("waited in silence", "waiting in silence", ("nothing came at all", "{Hero} nodded off while waiting")),
-        ("took a lantern to look", "looking with a lantern", ("the lantern only lit up dust", "the lantern flickered out")),
+        (
+            "took a lantern to look",
+            "looking with a lantern",
+            ("the lantern only lit up dust", "the lantern flickered out"),
+        ),
         ("called out", "calling out", ("only an echo called back", "nobody answered")),
     ),
     "reach": (
         ("tried to reach it", "stretching up to reach it", ("it was still too far", "{Hero} was not tall enough")),
-        ("asked {helper} the way", "asking {helper} the way", ("{the_helper} pointed the wrong way", "{the_helper} did not know either")),
-        ("tried a shortcut", "trying a shortcut", ("the shortcut went round in a circle", "the shortcut was a dead end")),
-        ("took a lantern to light the way", "walking with a lantern", ("the lantern flickered out", "the lantern only showed more dark")),
+        (
+            "asked {helper} the way",
+            "asking {helper} the way",
+            ("{the_helper} pointed the wrong way", "{the_helper} did not know either"),
+        ),
+        (
+            "tried a shortcut",
+            "trying a shortcut",
+            ("the shortcut went round in a circle", "the shortcut was a dead end"),
+        ),
+        (
+            "took a lantern to light the way",
+            "walking with a lantern",
+            ("the lantern flickered out", "the lantern only showed more dark"),
+        ),
         ("jumped as high as possible", "jumping high", ("it was still too high", "{Hero} landed with a bump")),
         ("tried a new way round", "trying a new way round", ("the new way was blocked", "the new way was even longer")),
     ),
+    "high": (
+        ("stood on tiptoe", "standing on tiptoe", ("it was still far too high", "{Hero} wobbled and fell over")),
+        ("jumped as high as possible", "jumping high", ("it was still too high", "{Hero} landed with a bump")),
+        (
+            "asked {helper} to help",
+            "asking {helper} to help",
+            ("{the_helper} could not reach it either", "{the_helper} was much too small"),
+        ),
+        (
+            "waited for the wind to help",
+            "waiting for the wind",
+            ("the wind only pushed it higher", "the wind did not come"),
+        ),
+        (
+            "climbed a little way up",
+            "climbing a little way up",
+            ("the bark was too slippery", "the branches were too thin"),
+        ),
+    ),
     "mend": (
-        ("asked {helper} for advice", "asking {helper} for advice", ("{the_helper} had no idea either", "{the_helper}'s advice only made things worse")),
-        ("read a book for ideas", "reading a book for ideas", ("the book had no answer", "the book was about something else")),
+        (
+            "asked {helper} for advice",
+            "asking {helper} for advice",
+            ("{the_helper} had no idea either", "{the_helper}'s advice only made things worse"),
+        ),
+        (
+            "read a book for ideas",
+            "reading a book for ideas",
+            ("the book had no answer", "the book was about something else"),
+        ),
         ("tried being very patient", "waiting patiently", ("nothing changed at all", "the waiting went on and on")),
-        ("tried a clever trick", "trying a clever trick", ("the trick did not work", "the trick went wrong with a pop")),
-        ("made a careful plan", "making a careful plan", ("the plan had a big hole in it", "the plan was much too hard")),
-        ("tried once more, slowly and carefully", "trying again slowly", ("it still would not work", "it was no better than before")),
+        (
+            "tried a clever trick",
+            "trying a clever trick",
+            ("the trick did not work", "the trick went wrong with a pop"),
+        ),
+        (
+            "made a careful plan",
+            "making a careful plan",
+            ("the plan had a big hole in it", "the plan was much too hard"),
+        ),
+        (
+            "tried once more, slowly and carefully",
+            "trying again slowly",
+            ("it still would not work", "it was no better than before"),
+        ),
     ),
 }
 # tries that need the open air, and tries that need a roof (never told in the other kind of place)

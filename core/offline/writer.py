@@ -35,8 +35,8 @@ from core.offline import writer_data as D
 from core.offline.caption_names import RELATIONS, characters_in, companion_kinds
 from core.offline.page_spec import spec_for
 from core.offline.scene_check import fits_scene
-from core.offline.world import COMPANIONS, SETTINGS, fits, setting_of
 from core.offline.wordlist import fill_choices
+from core.offline.world import COMPANIONS, SETTINGS, fits, setting_of
 from core.prompts import REVISIONS, revision_key
 from core.providers.base import Brief, WriterStream, WrittenPage, WrittenStory
 from core.readability import flesch_kincaid_grade, syllables
@@ -67,7 +67,7 @@ def words(text: str) -> list[str]:
 
 def genre_key(genre: str) -> str:
     g = genre.strip().lower()
-    if g in D.PROBLEMS:
+    if g in D.ROLES:
         return g
     for token in re.findall(r"[a-z-]+", g):
         if token in D.GENRE_ALIASES:
@@ -388,15 +388,46 @@ _HOME_OF = {
     "object": ("living room", "kitchen", "bedroom"),
 }
 _NOUN_PLACES = {
-    "astronaut": "space", "rocket": "space", "shuttle": "space", "spaceship": "space", "alien": "space",
-    "cup": "cafe", "mug": "cafe", "coffee": "cafe", "teacup": "kitchen", "teapot": "kitchen",
-    "teddy": "bedroom", "doll": "bedroom", "toy": "bedroom", "duck": "river", "fish": "river",
-    "boat": "river", "sheep": "hills", "cow": "hills", "horse": "hills", "student": "classroom",
-    "teacher": "classroom", "chef": "kitchen", "cook": "kitchen", "baker": "cafe", "surfer": "beach",
-    "skier": "snow", "gardener": "garden",
+    "astronaut": "space",
+    "rocket": "space",
+    "shuttle": "space",
+    "spaceship": "space",
+    "alien": "space",
+    "cup": "cafe",
+    "mug": "cafe",
+    "coffee": "cafe",
+    "teacup": "kitchen",
+    "teapot": "kitchen",
+    "teddy": "bedroom",
+    "doll": "bedroom",
+    "toy": "bedroom",
+    "duck": "river",
+    "fish": "river",
+    "boat": "river",
+    "sheep": "hills",
+    "cow": "hills",
+    "horse": "hills",
+    "student": "classroom",
+    "teacher": "classroom",
+    "chef": "kitchen",
+    "cook": "kitchen",
+    "baker": "cafe",
+    "surfer": "beach",
+    "skier": "snow",
+    "gardener": "garden",
 }
-_POSES = {"sleeping": "sleep", "asleep": "sleep", "napping": "sleep", "sitting": "sit", "lying": "sit",
-          "running": "run", "jumping": "jump", "waving": "wave", "floating": "float", "walking": "walk"}
+_POSES = {
+    "sleeping": "sleep",
+    "asleep": "sleep",
+    "napping": "sleep",
+    "sitting": "sit",
+    "lying": "sit",
+    "running": "run",
+    "jumping": "jump",
+    "waving": "wave",
+    "floating": "float",
+    "walking": "walk",
+}
 
 
 def _setting_key(caption: str, noun: str, kind: str, rng: random.Random) -> str:
@@ -432,8 +463,10 @@ def make_plan(brief: Brief) -> Plan:
             noun, kind = lead_kind, "person"
         else:
             noun, kind = lead_kind, kind or "object"
+    if lead and not lead.kind and any(c.kind == noun for c in characters[1:]):
+        noun, kind = "", ""  # "Tom and his dog Rex": the dog is Rex, Tom is a child
     if not noun or noun == "person":
-        noun, kind = rng.choice(D.ROLES[genre]), "person"
+        noun, kind = (rng.choice(D.ROLES[genre]) if not lead else "child"), "person"
     short = audience == "young children"
     if lead:
         hero = lead.name
@@ -471,9 +504,9 @@ def make_plan(brief: Brief) -> Plan:
     at_setting = ("on " if place in _ON else "in ") + SETTINGS[place].name
     setting = SETTINGS[place].name
     # the plot: one of this kind of place (and of this setting, where a plot needs one)
-    fitting = [
-        p for p in plots.PLOTS if p["where"] == where and place in p.get("settings", (place,))
-    ] or [p for p in plots.PLOTS if p["where"] == where]
+    fitting = [p for p in plots.PLOTS if p["where"] == where and place in p.get("settings", (place,))] or [
+        p for p in plots.PLOTS if p["where"] == where
+    ]
     problem = rng.choice(fitting)
     # the companion: the caption's own (named or only said), else one of this place
     others = characters[1:]
@@ -487,9 +520,9 @@ def make_plan(brief: Brief) -> Plan:
         friend_kind = said[0] if said else rng.choice(kinds)
         friend_desc = plots.FRIEND_LOOKS.get(friend_kind, _a(friend_kind))
         friend = rng.choice([f for f in D.FRIENDS if f != hero and (not short or syllables(f) == 1)])
-    helpers = tuple(
-        k for k in plots.HELPER_LOOKS if k not in (noun, friend_kind) and fits(COMPANIONS[k], place)
-    ) or ("robot",)
+    helpers = tuple(k for k in plots.HELPER_LOOKS if k not in (noun, friend_kind) and fits(COMPANIONS[k], place))
+    if where == "space" or not helpers:  # in space, only a robot comes by to help
+        helpers = ("robot",) if friend_kind != "robot" else ("mouse",)
     pose = next((v for w, v in _POSES.items() if re.search(rf"\b{w}\b", brief.caption.lower())), "stand")
     if where == "space":
         pose = "float"
@@ -660,13 +693,12 @@ def joinable(first: str, second: str, limit: int) -> bool:
     )
 
 
-def join(first: str, second: str) -> str:
+def join(first: str, second: str, names: frozenset[str] = frozenset()) -> str:
     """Two sentences as one: "..., but ..." for a contrast, "..., and ..." otherwise, and a
     semicolon where either already joins clauses (no "and ..., and ..." chains)."""
     head = first[:-1]
     word = re.sub(r"'s$", "", second.split(" ", 1)[0])
-    keep = word in D.NAMES or word in D.FRIENDS or word == "I"
-    keep = keep or (word.lower() not in _CLAUSE_START and len(word) > 2 and not getAllLemmas(word.lower()))
+    keep = word in D.NAMES or word in D.FRIENDS or word == "I" or word in names
     rest = second if keep else second[:1].lower() + second[1:]
     if ", and " in first or ", and " in second or ", but " in second:
         return f"{head}; {rest}"
@@ -726,12 +758,18 @@ class _Composer:
         # helpers are companions of the story's place, never of the hero's or the friend's kind
         helpers = [plots.HELPER_LOOKS[k] for k in plan.helpers]
         self.helpers = rng.sample(helpers, len(helpers))
-        methods = [m for m in plots.METHODS[plan.kind] if SETTINGS[plan.place].kind == "outdoor" or m[0] not in plots.OUTDOOR_ONLY]
+        methods = [
+            m
+            for m in plots.METHODS[plan.kind]
+            if SETTINGS[plan.place].kind == "outdoor" or m[0] not in plots.OUTDOOR_ONLY
+        ]
         self.methods = rng.sample(methods, len(methods))
         self.places = rng.sample(list(plan.places), len(plan.places))
         # what filler lines may name: the plot's props, the friend's kind
         self.known = set(plan.problem["props"]) | set(plan.problem.get("props_late", ())) | {plan.friend_kind}
         self.openers = list(D.ATTEMPT_OPENERS)
+        self.named_outcomes: set[str] = set()
+        self.pages_told = 0
         self.hopes = rng.sample(D.ATTEMPT_HOPES, len(D.ATTEMPT_HOPES))
         self.outcomes = rng.sample(D.ATTEMPT_OUTCOMES, len(D.ATTEMPT_OUTCOMES))
         # the friend counts as introduced when text already written names them
@@ -881,6 +919,13 @@ class _Composer:
         self.page_words |= _word_set(sentence)
         self.page_starts.add(_start(sentence))
 
+    def where_did(self, did: str, place: str) -> str:
+        """What the hero did where: "looked under the table and listened hard" for a search (a
+        place is where the hero looked), "tried a clever trick at the table" otherwise."""
+        if self.plan.kind == "search" and not did.startswith(("looked", "searched")):
+            return f"looked {place} and {did}"
+        return f"{did} {place}"
+
     def attempt_core(self) -> tuple[list[str], str]:
         """Two sentences for one try: what the hero did where, and how it went wrong; and the
         scene of it."""
@@ -904,8 +949,9 @@ class _Composer:
         )
         self.page_words |= _word_set(f"{opener} {base}")
         with_friend = False
+        outcome_t_named = None
         if self.style.length < 0:  # "shorter": the try and how it went wrong, nothing more
-            core = [self.take(f"{opener}, {p.hero} {did} {place}.")]
+            core = [self.take(f"{opener}, {p.hero} {self.where_did(did, place)}.")]
             second = f"But {failure}."
         elif self.style.level == 0 or self.style.plain:
             # three short sentences for a first reader: where, what, and how it went wrong
@@ -917,7 +963,7 @@ class _Composer:
             def pick(options: list[str], avoid: str) -> str:
                 for k in range(len(options)):
                     t = options[(i + k) % len(options)]
-                    if not self.allowed(t) or ("{goal}" in t and "{goal}" in avoid):
+                    if not self.allowed(t) or ("{goal}" in t and "{goal}" in avoid) or t in self.named_outcomes:
                         continue
                     text = re.sub(r"<[^<>]*>", "", t).format_map(slots)
                     if not clashes(text, self.page_words) and text.split()[-1] not in base.split():
@@ -930,14 +976,25 @@ class _Composer:
             outcome_t = pick(self.outcomes, hope_t)
             if outcome_t == "full of hope":
                 outcome_t = "so {Hero} had to think again"
+            self.named_outcomes.add(outcome_t)  # how each try ended is told once
             outcome = self.fill(outcome_t, slots)
             self.page_words |= _word_set(outcome)
             with_friend = "{Friend}" in hope_t
-            first = f"{opener}, {p.hero} {did} {place}, {hope}."
+            named = [
+                t
+                for t in self.outcomes
+                if "{Hero}" in t and "{Friend}" not in t and "{goal}" not in t and t not in self.named_outcomes
+            ]
+            outcome_t_named = named[0] if "{Hero}" not in outcome_t and named else None
+            if outcome_t_named:
+                self.named_outcomes.add(outcome_t_named)  # each told once: no line said twice
+            first = f"{opener}, {p.hero} {self.where_did(did, place)}, {hope}."
             core = [self.take(first)]
             second = f"But {failure}, {outcome}."
+        if p.hero not in second and outcome_t_named is not None:  # name the hero in how it went on
+            second = f"But {failure}, {self.fill(outcome_t_named, slots)}."
         if p.hero not in second:  # how it went wrong is the hero's own: no stock line shared between books
-            tail = ("and {Hero} sighed", "as {Hero} found out", "and {Hero} frowned")[i % 3].format(Hero=p.hero)
+            tail = ("as {Hero} found out", "much to {Hero}'s surprise", "as {Hero} soon saw")[i % 3].format(Hero=p.hero)
             second = f"{second[:-1]}, {tail}."
         who = p.hero_desc[:1].upper() + p.hero_desc[1:]
         scene = f"{who}, with {p.friend}, {doing} {place}" if with_friend else f"{who} {doing} {place}"
@@ -1017,7 +1074,13 @@ class _Composer:
             s = self.fresh(D.DETAIL_LINES)
             if s:
                 self.add(s, sentences)
-        mood_line = self.fresh(D.MOOD_LINES[self.style.mood]) if self.style.mood else None
+        self.pages_told += 1
+        mood_line = None
+        if self.style.mood and self.style.length < 0:  # short and funny: a short line, every other page
+            short = [t for t in D.MOOD_LINES[self.style.mood] if len(words(t)) <= 6]
+            mood_line = self.fresh(short) if self.pages_told % 2 == 0 else None
+        elif self.style.mood:
+            mood_line = self.fresh(D.MOOD_LINES[self.style.mood])
         if mood_line:
             at = {"exciting": 1, "funny": max(1, len(sentences) - 1)}.get(self.style.mood, len(sentences))
             while 0 < at < len(sentences) and sentences[at].startswith("But "):
@@ -1056,7 +1119,8 @@ class _Composer:
             if not pairs:
                 break
             _, i = min(pairs)
-            out[i : i + 2] = [join(out[i], out[i + 1])]
+            names = frozenset(w for n in (self.plan.hero, self.plan.friend) for w in n.split())
+            out[i : i + 2] = [join(out[i], out[i + 1], names)]
         return out
 
     def scene(self, stages: list[str], told: dict[str, str], attempt_scene: str, friend_before: bool, text: str) -> str:
@@ -1318,7 +1382,9 @@ class OfflineWriter:
         n = len(story.pages)
         before = self.style_of(brief, story)
         style = compose_style(before, key)
-        candidates = dict.fromkeys([before, style_for(brief.audience), *(style_for(brief.audience, k) for k in REVISIONS)])
+        candidates = dict.fromkeys(
+            [before, style_for(brief.audience), *(style_for(brief.audience, k) for k in REVISIONS)]
+        )
         renders = [self.render(brief, s, pages=n) for s in candidates]
         target = self.render(brief, style, pages=n)
         plan = make_plan(brief)
@@ -1365,7 +1431,9 @@ class OfflineWriter:
             text = " ".join(sentences).strip() or page.text
             pages.append(WrittenPage(text=text, scene=page.scene, spec=page.spec))
         pages = _ensure_unique(pages, composer)
-        return WrittenStory(title=story.title, pages=tuple(pages), plan=plan_facts(plan) + (("style", style_key(style)),))
+        return WrittenStory(
+            title=story.title, pages=tuple(pages), plan=plan_facts(plan) + (("style", style_key(style)),)
+        )
 
     def style_of(self, brief: Brief, story: WrittenStory) -> Style:
         """The style the story was told in: the one its plan keeps (`style_key`), else the one
