@@ -186,7 +186,9 @@ def characters_in(caption: str) -> list[Named]:
             continue
         first = i == 0 or text[:at].rstrip().endswith((".", "!", "?"))
         titled = i > 0 and tokens[i - 1][1].lower() in RELATIONS and tokens[i - 1][1][:1].isupper()
-        verdict = _is_name(word, first, titled)
+        # a capital right after a kind is that one's name, even a word like "Biscuit": "puppy Biscuit"
+        after_kind = i > 0 and not first and _singular(tokens[i - 1][1]) in _KIND_WORDS and word[:1].isupper()
+        verdict = _is_name(word, first, titled or after_kind)
         nxt = [w.lower() for _, w in tokens[i + 1 : i + 4]]
         if verdict is None:  # sentence start: a name only when the next words say what it is
             verdict = bool(nxt) and (

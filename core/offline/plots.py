@@ -370,4 +370,6 @@ HERO_NAMES = {
     "animal": ("Pip", "Luna", "Otto", "Bo", "Kit", "Nell", "Juno", "Cleo", "Suki", "Bram", "Wren"),
     "person": ("Ada", "Finn", "Ivy", "Rosa", "Theo", "Mila", "Ravi", "Zara", "Leo", "Nia", "Maya", "Hugo", "Noor"),
     "object": ("Tess", "Arlo", "Rumi", "Iris", "Milo", "Elsa", "Oskar", "Tomas", "Jet", "Ziggy"),
+    # a hero the writer invents for a photo where nobody was found
+    "invented": ("Jude", "Skye", "Cass", "Quin", "Rue", "Remy", "Ari", "Nico", "Sasha", "Ezra"),
 }

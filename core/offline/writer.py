@@ -451,8 +451,12 @@ def make_plan(brief: Brief) -> Plan:
     only where the caption is silent; a plot of that kind of place (`core.offline.plots`)."""
     rng = random.Random(f"plan|{brief.seed}|{brief.caption}|{brief.genre}|{brief.tone}")
     genre, tone, audience = genre_key(brief.genre), tone_key(brief.tone), audience_key(brief.audience)
-    subject = read_caption(brief.caption)
     characters = characters_in(brief.caption)
+    # the caption without its names: "Mr Brown" is not a brown coat, "Biscuit" not a biscuit
+    unnamed = brief.caption
+    for c in characters:
+        unnamed = re.sub(rf"\b{re.escape(c.name.split()[-1])}\b", " ", unnamed)
+    subject = read_caption(unnamed)
     noun, kind = subject.noun, subject.kind
     lead = characters[0] if characters else None
     if lead and lead.kind:  # "Grandma Eileen": a grandma, whatever the photo's detector said
@@ -463,20 +467,26 @@ def make_plan(brief: Brief) -> Plan:
             noun, kind = lead_kind, "person"
         else:
             noun, kind = lead_kind, kind or "object"
+        if noun != subject.noun:  # the looks the caption gives belong to another thing ("his red bike")
+            subject = replace(subject, adjectives=(), feature="")
     if lead and not lead.kind and any(c.kind == noun for c in characters[1:]):
         noun, kind = "", ""  # "Tom and his dog Rex": the dog is Rex, Tom is a child
+    invented = not noun and not lead  # nobody in the photo or the caption: the writer's own hero
     if not noun or noun == "person":
         noun, kind = (rng.choice(D.ROLES[genre]) if not lead else "child"), "person"
     short = audience == "young children"
     if lead:
         hero = lead.name
     else:
-        pool = plots.HERO_NAMES.get(kind, plots.HERO_NAMES["object"])
+        pool = plots.HERO_NAMES["invented" if invented else kind if kind in plots.HERO_NAMES else "object"]
         hero = rng.choice([n for n in pool if not short or syllables(n) == 1] or list(pool))
     place = _setting_key(brief.caption, noun, kind, rng)
     where = SETTINGS[place].kind
+    natural = ("brown", "grey", "white", "black", "ginger", "golden")  # an animal's own colours
     colour = (
-        subject.colours[0] if subject.colours else rng.choice(("golden", "blue", "red", "green", "silver", "orange"))
+        subject.colours[0]
+        if subject.colours
+        else rng.choice(natural if kind == "animal" else ("golden", "blue", "red", "green", "silver", "orange"))
     )
     if kind == "animal":
         part = D.ANIMALS.get(noun, "fur")
@@ -516,7 +526,8 @@ def make_plan(brief: Brief) -> Plan:
         friend_kind = others[0].kind if others[0].kind in COMPANIONS else ""
         friend_desc = plots.FRIEND_LOOKS.get(friend_kind) or _a(others[0].kind or "good friend")
     else:
-        kinds = [k for k in plots.FRIEND_LOOKS if k != noun and fits(COMPANIONS[k], place)]
+        same = {noun, {"puppy": "dog", "kitten": "cat"}.get(noun, noun)}  # no dog friend for a puppy
+        kinds = [k for k in plots.FRIEND_LOOKS if k not in same and fits(COMPANIONS[k], place)]
         friend_kind = said[0] if said else rng.choice(kinds)
         friend_desc = plots.FRIEND_LOOKS.get(friend_kind, _a(friend_kind))
         friend = rng.choice([f for f in D.FRIENDS if f != hero and (not short or syllables(f) == 1)])
