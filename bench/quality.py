@@ -15,7 +15,7 @@ apart), each x 3 seeds, an 8-page first draft for the caption's audience, then "
   that its spec leaves out (the illustrator draws the spec; goal 0)
 - shorter-then-funnier: its length in words over the first draft's (goal < 1.0)
 - reading level: the Flesch-Kincaid grade by audience, counted with the project's syllable
-  counter (hyphenation points, core.readability) and with an independent vowel-group counter
+  counter (hyphenation points, core.reading.syllables) and with an independent vowel-group counter
   (runs of vowels, a silent final e dropped), side by side.
 And over the sample photos (core.samples) x 20 seeds: plot sentences (trouble, turn, end, each
 attempt and how it went wrong) told in books of two different photos (goal 0).
@@ -131,7 +131,7 @@ def measure(captions, seeds) -> dict:
     from core.offline.scene_check import from_nowhere, named_props
     from core.offline.writer import OfflineWriter
     from core.providers.base import Brief
-    from core.readability import syllables
+    from core.reading.syllables import syllables
 
     w = OfflineWriter()
     out = {

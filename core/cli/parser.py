@@ -11,13 +11,13 @@ from pathlib import Path
 
 from core import providers
 from core.cli import archives, classes, sharing
+from core.cli.common import MODEL_FLAGS
 from core.export.formats import FORMATS
 from core.prompts import styles
-from core.reading_level import LEVEL_KEYS
+from core.reading.levels import LEVEL_KEYS
 from core.story import ASPECTS, AUDIENCES, LAYOUTS, MAX_PAGES, PAGE_SIZES
 
 EXIT_USAGE = 2
-MODEL_FLAGS = ("vision", "writer", "illustrator", "refiner", "upscaler")
 
 
 class Parser(argparse.ArgumentParser):
