@@ -227,7 +227,7 @@ PLOTS: tuple[dict, ...] = (
     {
         "thing": "rocket home",
         "where": "space",
-        "kind": "reach",
+        "kind": "mend",
         "props": ("rocket",),
         "goal": "get the rocket home",
         "trouble": "Far out in space, {Hero}'s little rocket began to cough and splutter.",

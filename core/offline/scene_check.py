@@ -91,7 +91,12 @@ INDOOR_WORDS = {
     "fire",
 }
 # earth things a space story never has (the stars and the moon are space's own)
-EARTH_WORDS = OUTDOOR_WORDS | INDOOR_WORDS | {"ground", "bird", "birds", "bee", "garden"}
+EARTH_WORDS = (
+    OUTDOOR_WORDS | INDOOR_WORDS | {"ground", "bird", "birds", "bee", "garden", "cinnamon", "smell", "smelled"}
+)
+EARTH_WORDS |= {"waved", "bread", "neighbour", "sunrise", "noon", "breakfast"}
+# the sea's own things, heard and smelled only by the water
+SEA_WORDS = {"sea", "waves", "wave", "shore", "sand", "boat", "harbour"}
 # creatures and things of the filler pools that are not in the world: never told
 FOREIGN = {
     "goose",
@@ -186,6 +191,8 @@ def fits_scene(sentence: str, *, setting: str, hero_kind: str, known: set[str]) 
     if kind == "outdoor" and ws & INDOOR_WORDS:
         return False
     if kind == "space" and ws & EARTH_WORDS:
+        return False
+    if setting not in ("beach", "river") and ws & SEA_WORDS:
         return False
     if hero_kind == "animal" and ws & PERSON_ONLY or hero_kind != "animal" and ws & ANIMAL_ONLY:
         return False

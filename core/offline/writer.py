@@ -748,6 +748,17 @@ def introduces(sentence: str, name: str) -> bool:
     )
 
 
+# how a try that went wrong ends when its failure does not name the hero, each told once a book
+_TAILS = (
+    "as {Hero} found out",
+    "much to {Hero}'s surprise",
+    "as {Hero} soon saw",
+    "to {Hero}'s dismay",
+    "which {Hero} had not expected",
+    "so {Hero} tried again",
+)
+
+
 class _Composer:
     """Fills templates for one plan, never repeating a sentence within a story.
 
@@ -782,6 +793,7 @@ class _Composer:
         self.openers = list(D.ATTEMPT_OPENERS)
         self.named_outcomes: set[str] = set()
         self.pages_told = 0
+        self.tails_told = 0  # how many tries ended with one of `_TAILS`
         self.hopes = rng.sample(D.ATTEMPT_HOPES, len(D.ATTEMPT_HOPES))
         self.outcomes = rng.sample(D.ATTEMPT_OUTCOMES, len(D.ATTEMPT_OUTCOMES))
         # the friend counts as introduced when text already written names them
@@ -1006,7 +1018,8 @@ class _Composer:
         if p.hero not in second and outcome_t_named is not None:  # name the hero in how it went on
             second = f"But {failure}, {self.fill(outcome_t_named, slots)}."
         if p.hero not in second:  # how it went wrong is the hero's own: no stock line shared between books
-            tail = ("as {Hero} found out", "much to {Hero}'s surprise", "as {Hero} soon saw")[i % 3].format(Hero=p.hero)
+            tail = _TAILS[self.tails_told % len(_TAILS)].format(Hero=p.hero)
+            self.tails_told += 1
             second = f"{second[:-1]}, {tail}."
         who = p.hero_desc[:1].upper() + p.hero_desc[1:]
         scene = f"{who}, with {p.friend}, {doing} {place}" if with_friend else f"{who} {doing} {place}"
