@@ -148,3 +148,28 @@ def test_plot_sentences_differ_between_photos():
     for i, a in enumerate(names):
         for b in names[i + 1 :]:
             assert not plot[a] & plot[b], (a, b, sorted(plot[a] & plot[b])[:5])
+
+
+def test_through_the_studio_revisions_compose_and_hand_edits_survive(store, cat_bytes):
+    """The studio hands the writer the newest draft with its plan: shorter then funnier is shorter
+    than the first draft, each page keeps a scene spec, and a page the person rewrote keeps the
+    person's sentence through a preset revision."""
+    from core import studio
+
+    story = studio.start_story(store, cat_bytes, "cat.jpg")
+    studio.edit_caption(store, story, CHELSEA)
+    studio.update_settings(store, story, pages=6, audience="older children", seed=2)
+    list(studio.write_draft(store, story, writer := OfflineWriter()))
+    first = story.draft
+    assert dict(first.plan)["hero"] == "Chelsea" and all(p.spec for p in first.pages)
+    list(studio.revise(store, story, writer, "Make it shorter"))
+    mine = "Chelsea counted the spoons in the drawer, one by one."
+    texts = [p.text for p in story.draft.pages]
+    texts[2] = mine
+    studio.edit_draft(store, story, story.draft.title, [(t, p.scene) for t, p in zip(texts, story.draft.pages)])
+    list(studio.revise(store, story, writer, "Make it funnier"))
+    last = story.draft
+    assert len(last.text().split()) < len(first.text().split())
+    assert mine in last.pages[2].text
+    assert dict(last.plan)["style"].endswith("|-1|funny")
+    assert all(p.spec for p in last.pages)

@@ -1,17 +1,22 @@
-"""The offline writer: a seeded story grammar.
+"""The offline writer: a seeded story grammar that tells the person's photo in one story world.
 
-A story is planned from the caption and the Brief: a hero (the caption's subject, given a name), its
-colour, the setting, and one problem of the genre with the places its attempts happen in; the pages
-are spread over five stages (beginning, problem, attempts, turn, ending; one page holds all five in
-small). Sentences come from template pools (`core.offline.writer_data`) with elaborations that only
-older readers get and `<a|b>` wordings graded by `core.offline.wordlist`. Everything is drawn from
-`random.Random` seeded by the brief: the same brief gives the same story, another seed another one.
+A story is planned from the caption and the Brief (`core.offline.story_plan`): the caption's names,
+kinds, looks and place win (`caption_names`, `caption_subject`, `world.setting_of`), and one plot
+of the photo's kind of place (`plots`: indoors, outdoors or in space) with the places its attempts
+happen in. The pages are spread over five stages (beginning, problem, attempts, turn, ending; one
+page holds all five in small); every page gets the scene spec its picture draws (`page_spec`),
+made from its own text, so a prop named is a prop drawn. Sentences come from the plot and from
+template pools (`writer_data`, wordings graded by `wordlist`); a filler line is told only where
+what it names belongs (`scene_check`: no kettle on a hill, no hedgehog the story has not met).
+Everything is drawn from `random.Random` seeded by the brief: the same brief gives the same story.
 
 The plan is told in a `Style`: the reader's level (clauses split for first readers, neighbours
-joined for older ones and adults, words of their grade) and what a revision asked for. Each book is
-measured (`core.reading.readability`) and told again with longer or shorter sentences when it falls outside
-its audience's Flesch-Kincaid band. Revisions re-tell the plan in the preset's style rather than
-patching words; a page a person wrote gets only changes that cannot break its grammar.
+joined for older ones and adults: `sentences`) and what the revisions asked for. Each book is
+measured (`core.reading.readability`) and told again with longer or shorter sentences when it
+falls outside its audience's Flesch-Kincaid band. Revisions compose: the draft's style is kept in
+its plan (`Draft.plan["style"]`) and each preset changes only its part of it, so "shorter" then
+"funnier" stays short; a page a person wrote gets only changes that cannot break its grammar
+(`swap_words`). The title comes from the plan (`titles`).
 
 It writes English only (`languages = ("en",)`): for another language it still writes English and
 the studio says so. It follows only the preset revisions of `core.prompts.REVISIONS`; free text
@@ -27,20 +32,55 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from lemminflect import getAllLemmas, getInflection
-
 from core.errors import UnsupportedInstruction
 from core.offline import plots
 from core.offline import writer_data as D
-from core.offline.caption_names import RELATIONS, characters_in, companion_kinds
+from core.offline.caption_subject import Subject, read_caption
 from core.offline.page_spec import spec_for
 from core.offline.scene_check import fits_scene
+from core.offline.sentences import (
+    fix_articles,
+    join,
+    joinable,
+    split_clauses,
+    split_sentences,
+    words,
+)
+from core.offline.story_plan import (
+    Plan,
+    audience_key,
+    genre_key,
+    make_plan,
+    plan_facts,
+    tone_key,
+)
+from core.offline.swap_words import swap_words
+from core.offline.titles import title_for
 from core.offline.wordlist import fill_choices
-from core.offline.world import COMPANIONS, SETTINGS, fits, setting_of
+from core.offline.world import SETTINGS
 from core.prompts import REVISIONS, revision_key
 from core.providers.base import Brief, WriterStream, WrittenPage, WrittenStory
 from core.reading.readability import flesch_kincaid_grade
-from core.reading.syllables import syllables
+
+# what other modules import from here (the level fitter, the questions, the character sheets)
+__all__ = [
+    "Plan",
+    "Subject",
+    "audience_key",
+    "fix_articles",
+    "genre_key",
+    "join",
+    "joinable",
+    "make_plan",
+    "plan_facts",
+    "read_caption",
+    "split_clauses",
+    "split_sentences",
+    "swap_words",
+    "title_for",
+    "tone_key",
+    "words",
+]
 
 BEGINNING, PROBLEM, ATTEMPT, TURN, ENDING = "beginning", "problem", "attempt", "turn", "ending"
 
@@ -52,47 +92,6 @@ KEEP_ELABORATION = (0.0, 0.8, 1.0)  # by reading level
 # young children <= 2, older children 3-5, adults >= 6)
 GRADE_BANDS = {0: (-math.inf, 1.8), 1: (3.3, 4.7), 2: (6.3, math.inf)}
 MOODS = {"funnier": "funny", "exciting": "exciting", "calmer": "calm"}
-
-_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
-_SENTENCE_END = re.compile(r'(?<=[.!?])\s+|(?<=[.!?]["”])\s+')
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def split_sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_END.split(text.strip()) if s.strip()]
-
-
-def words(text: str) -> list[str]:
-    return _WORD.findall(text)
-
-
-def genre_key(genre: str) -> str:
-    g = genre.strip().lower()
-    if g in D.ROLES:
-        return g
-    for token in re.findall(r"[a-z-]+", g):
-        if token in D.GENRE_ALIASES:
-            return D.GENRE_ALIASES[token]
-    return "adventure"
-
-
-def tone_key(tone: str) -> str:
-    t = tone.strip().lower()
-    for token in re.findall(r"[a-z-]+", t):
-        if token in D.TONE_ALIASES:
-            return D.TONE_ALIASES[token]
-    return "warm"
-
-
-def audience_key(audience: str) -> str:
-    a = audience.strip().lower()
-    if a in SENTENCES:
-        return a
-    if "adult" in a or "grown" in a:
-        return "adults"
-    if "older" in a or "teen" in a:
-        return "older children"
-    return "young children"
 
 
 @dataclass(frozen=True)
@@ -150,420 +149,6 @@ def parse_style(key: str) -> Style:
         return Style(int(level), plain=plain == "plain", length=int(length), mood=mood or None)
     except ValueError:
         return Style(1)
-
-
-# --- reading the caption -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Subject:
-    noun: str  # "cat"
-    kind: str  # "animal" | "person" | "object"
-    adjectives: tuple[str, ...]  # words before the noun in the caption ("little", "tabby")
-    feature: str  # "green eyes", "white suit" or "" (a colour + noun pair from the caption)
-    colours: tuple[str, ...]  # colour words of the caption, first first
-    at_setting: str  # "in the kitchen" or ""
-
-
-def _colours_in(text: str) -> list[tuple[int, str]]:
-    found: list[tuple[int, str]] = []
-    taken: list[range] = []
-    for colour in sorted(D.COLOURS, key=len, reverse=True):
-        for m in re.finditer(rf"\b{re.escape(colour)}\b", text):
-            if not any(m.start() in r for r in taken):
-                found.append((m.start(), colour if colour != "gray" else "grey"))
-                taken.append(range(m.start(), m.end()))
-    found.sort()
-    return found
-
-
-def read_caption(caption: str) -> Subject:
-    """The hero, its colours and the setting, from whatever a person or a model wrote.
-
-    Sentences about the engine itself (the offline vision says what it can and cannot see) and
-    sentences saying what is absent are not about the photo's subject: "recognises only faces,
-    cat faces ..." or "No faces, cats or people were found" must not make the hero a cat.
-    """
-    text = " ".join(_CONTROL.sub(" ", caption or "").split())[:1500]
-    text = " ".join(
-        s
-        for s in split_sentences(text)
-        if "offline engine" not in s.lower() and not re.match(r"\s*no\b", s, re.IGNORECASE)
-    ).lower()
-    colours_at = _colours_in(text)
-    colours = tuple(dict.fromkeys(c for _, c in colours_at))
-    tokens = [(m.start(), m.group(0)) for m in re.finditer(r"[a-zé][a-zé'-]*", text)]
-    plain = [t for _, t in tokens]
-
-    def singular(word: str) -> str:
-        for table in (D.ANIMALS, D.PEOPLE, D.OBJECTS):
-            if word in table:
-                return word
-            if word.endswith("s") and word[:-1] in table:
-                return word[:-1]
-            if word.endswith("es") and word[:-2] in table:
-                return word[:-2]
-        return word
-
-    noun, kind, index = "", "", -1
-    # the offline vision's own phrases
-    if re.search(r"\bcat faces?\b", text):
-        noun, kind = "cat", "animal"
-    elif re.search(r"\bhuman (face|faces|figure|figures)\b", text):
-        noun, kind = "person", "person"
-    if not noun:
-        for wanted, table in (("animal", D.ANIMALS), ("person", D.PEOPLE), ("object", D.OBJECTS)):
-            for i, word in enumerate(plain):
-                if singular(word) in table and not (
-                    i > 0
-                    and plain[i - 1] == "of"
-                    and wanted == "object"
-                    and i > 1
-                    and singular(plain[i - 2]) in D.OBJECTS
-                ):
-                    noun, kind, index = singular(word), wanted, i
-                    break
-            if noun:
-                break
-    if not noun:  # the first "a/an/the <noun>" that is neither a photo word nor a setting
-        for i, word in enumerate(plain[:-1]):
-            if word in ("a", "an", "the", "one", "two", "some"):
-                j = i + 1
-                while j < len(plain) - 1 and (plain[j] in D.ADJECTIVES or plain[j] in colours):
-                    j += 1
-                candidate = plain[j]
-                if (
-                    candidate not in D.NOT_SUBJECTS
-                    and candidate not in D.SETTINGS
-                    and len(candidate) > 2
-                    and candidate not in D.COLOURS
-                    and candidate.isalpha()
-                    and candidate not in {"very", "few", "little", "bit", "lot", "and", "with", "of", "in", "on"}
-                ):
-                    noun, kind, index = singular(candidate), "object", j
-                    break
-
-    adjectives: tuple[str, ...] = ()
-    if index > 0:
-        before = []
-        j = index - 1
-        while j >= 0 and (plain[j] in D.ADJECTIVES or plain[j] in D.COLOURS) and len(before) < 3:
-            before.insert(0, plain[j])
-            j -= 1
-        adjectives = tuple(before)
-
-    feature = ""
-    for m in re.finditer(
-        r"\b(" + "|".join(re.escape(c) for c in sorted(D.COLOURS, key=len, reverse=True)) + r")\s+([a-z]+)\b", text
-    ):
-        following = m.group(2)
-        if (
-            following not in D.COLOURS
-            and following not in D.ADJECTIVES
-            and following != noun
-            and following.rstrip("s") != noun
-            and following not in D.SETTINGS
-            and following not in D.NOT_SUBJECTS
-            and len(following) > 2
-            and following
-            not in {
-                "and",
-                "with",
-                "the",
-                "tones",
-                "tone",
-                "light",
-                "colour",
-                "colours",
-                "color",
-                "colors",
-                "shade",
-                "shades",
-                "hue",
-            }
-        ):
-            feature = f"{'grey' if m.group(1) == 'gray' else m.group(1)} {following}"
-            break
-
-    at_setting = ""
-    setting_words = sorted(D.SETTINGS, key=len, reverse=True)
-    pattern = re.compile(
-        r"\b(in|on|at|by|near|under|beside|inside|outside|across|along|over)\s+"
-        r"(?:(a|an|the|some|his|her|their|its|my|our)\s+)?((?:[a-z]+\s+){0,2}?)("
-        + "|".join(re.escape(s) for s in setting_words)
-        + r")\b"
-    )
-    matches = [m for m in pattern.finditer(text) if m.group(4) != "front of"]
-    matches.sort(key=lambda m: m.group(4) in D.SMALL_SETTINGS)  # stable: big places first
-    if matches:
-        m = matches[0]
-        middle = " ".join(w for w in m.group(3).split() if w in D.ADJECTIVES or w in D.COLOURS)
-        at_setting = " ".join(p for p in (m.group(1), "the", middle, m.group(4)) if p)
-    else:
-        for word in plain:
-            if word in D.SETTINGS and word not in D.SMALL_SETTINGS and word not in ("sky", "of"):
-                prep = (
-                    "on"
-                    if word
-                    in (
-                        "beach",
-                        "farm",
-                        "island",
-                        "hill",
-                        "road",
-                        "street",
-                        "field",
-                        "shore",
-                        "roof",
-                        "balcony",
-                        "porch",
-                    )
-                    else "in"
-                )
-                at_setting = "in space" if word == "space" else f"{prep} the {word}"
-                break
-    return Subject(noun, kind, adjectives, feature, colours, at_setting)
-
-
-# --- the plan ------------------------------------------------------------------------------
-
-
-@dataclass
-class Plan:
-    hero: str
-    noun: str
-    hero_desc: str  # "a little tabby cat with golden fur"
-    part: str  # "fur", "coat"...
-    colour: str
-    friend: str
-    at_setting: str  # "in the kitchen"
-    setting: str  # "the kitchen": how the text names the place
-    genre: str
-    tone: str
-    audience: str
-    problem: dict  # one of `core.offline.plots.PLOTS`
-    places: tuple[str, ...]
-    friend_desc: str = ""  # "a small grey mouse": how the friend is introduced
-    kind: str = "search"  # the kind of attempts that fit the problem: search, reach, mend
-    friend_apart: bool = False  # the problem is about the friend, who does not help with it
-    friend_by_trouble: bool = False  # the trouble sentence itself introduces the friend
-    place: str = "garden"  # the setting's key in `core.offline.world.SETTINGS`
-    hero_kind: str = "animal"  # "animal" | "person" | "object"
-    friend_kind: str = ""  # the friend's key in world.COMPANIONS, "" when a person or none
-    helpers: tuple[str, ...] = ()  # keys of world.COMPANIONS the hero may ask for help
-    named: bool = False  # the caption gave the hero's name
-    pose: str = "stand"  # the hero's pose in the photo ("sleep" for "sleeping on the windowsill")
-    thing_colour: str = "red"  # the colour of the plot's prop (never the hero's coat: no "tabby kite")
-
-
-def plan_facts(plan: Plan) -> tuple[tuple[str, str], ...]:
-    """What a story was planned on, kept with its draft (`Draft.plan`): who, where, what went
-    wrong and how it was solved, as the classroom's questions ask (`core.reading.questions`) and the
-    character sheets are made from (`core.characters`). The problem's sentences are templates:
-    `template_regex` finds their telling in the text."""
-    return (
-        ("hero", plan.hero),
-        ("hero_kind", plan.noun),
-        ("hero_desc", plan.hero_desc),
-        ("friend", plan.friend),
-        ("friend_desc", plan.friend_desc),
-        ("at_setting", plan.at_setting),
-        ("setting", plan.place),
-        ("thing", plan.problem["thing"]),
-        ("goal", plan.problem["goal"].format(Friend=plan.friend, thing_colour=plan.thing_colour)),
-        ("trouble", plan.problem["trouble"]),
-        ("turn", plan.problem["turn"]),
-        ("end", plan.problem["end"]),
-    )
-
-
-def _a(phrase: str) -> str:
-    return ("an " if phrase[:1].lower() in "aeiou" else "a ") + phrase
-
-
-_ON = {"beach", "river", "snow", "hills", "street", "moon"}
-# where a hero is at home when the caption names no place
-_HOME_OF = {
-    "animal": ("kitchen", "living room", "garden", "garden", "park"),
-    "person": ("garden", "park", "street", "living room", "beach"),
-    "object": ("living room", "kitchen", "bedroom"),
-}
-_NOUN_PLACES = {
-    "astronaut": "space",
-    "rocket": "space",
-    "shuttle": "space",
-    "spaceship": "space",
-    "alien": "space",
-    "cup": "cafe",
-    "mug": "cafe",
-    "coffee": "cafe",
-    "teacup": "kitchen",
-    "teapot": "kitchen",
-    "teddy": "bedroom",
-    "doll": "bedroom",
-    "toy": "bedroom",
-    "duck": "river",
-    "fish": "river",
-    "boat": "river",
-    "sheep": "hills",
-    "cow": "hills",
-    "horse": "hills",
-    "student": "classroom",
-    "teacher": "classroom",
-    "chef": "kitchen",
-    "cook": "kitchen",
-    "baker": "cafe",
-    "surfer": "beach",
-    "skier": "snow",
-    "gardener": "garden",
-}
-_POSES = {
-    "sleeping": "sleep",
-    "asleep": "sleep",
-    "napping": "sleep",
-    "sitting": "sit",
-    "lying": "sit",
-    "running": "run",
-    "jumping": "jump",
-    "waving": "wave",
-    "floating": "float",
-    "walking": "walk",
-}
-
-
-def _setting_key(caption: str, noun: str, kind: str, rng: random.Random) -> str:
-    """The world setting the caption names, else the one its subject lives in, else a home for
-    its kind of hero (a pet at home, a child out of doors)."""
-    text = " ".join(s for s in split_sentences(caption or "") if "offline engine" not in s.lower())
-    text = re.sub(r"\b(cat|human) faces?\b|\bfaces?\b", " ", text, flags=re.IGNORECASE)
-    named = setting_of(re.sub(r"[^A-Za-zé' ]+", " ", text))
-    if named:
-        return named
-    if noun in _NOUN_PLACES:
-        return _NOUN_PLACES[noun]
-    if "coffee" in text.lower():
-        return "cafe"
-    return rng.choice(_HOME_OF.get(kind, _HOME_OF["object"]))
-
-
-def make_plan(brief: Brief) -> Plan:
-    """The story's plan from the caption and the brief: the caption's names, kinds, looks and
-    place first (`core.offline.caption_names`, `world.setting_of`), the writer's choices (seeded)
-    only where the caption is silent; a plot of that kind of place (`core.offline.plots`)."""
-    rng = random.Random(f"plan|{brief.seed}|{brief.caption}|{brief.genre}|{brief.tone}")
-    genre, tone, audience = genre_key(brief.genre), tone_key(brief.tone), audience_key(brief.audience)
-    characters = characters_in(brief.caption)
-    # the caption without its names: "Mr Brown" is not a brown coat, "Biscuit" not a biscuit
-    unnamed = brief.caption
-    for c in characters:
-        unnamed = re.sub(rf"\b{re.escape(c.name.split()[-1])}\b", " ", unnamed)
-    subject = read_caption(unnamed)
-    noun, kind = subject.noun, subject.kind
-    lead = characters[0] if characters else None
-    if lead and lead.kind:  # "Grandma Eileen": a grandma, whatever the photo's detector said
-        lead_kind = lead.kind
-        if lead_kind in D.ANIMALS or lead_kind in COMPANIONS:
-            noun, kind = lead_kind, "animal"
-        elif lead_kind in RELATIONS.values() or lead_kind in D.PEOPLE:
-            noun, kind = lead_kind, "person"
-        else:
-            noun, kind = lead_kind, kind or "object"
-        if noun != subject.noun:  # the looks the caption gives belong to another thing ("his red bike")
-            subject = replace(subject, adjectives=(), feature="")
-    if lead and not lead.kind and any(c.kind == noun for c in characters[1:]):
-        noun, kind = "", ""  # "Tom and his dog Rex": the dog is Rex, Tom is a child
-    invented = not noun and not lead  # nobody in the photo or the caption: the writer's own hero
-    if not noun or noun == "person":
-        noun, kind = (rng.choice(D.ROLES[genre]) if not lead else "child"), "person"
-    short = audience == "young children"
-    if lead:
-        hero = lead.name
-    else:
-        pool = plots.HERO_NAMES["invented" if invented else kind if kind in plots.HERO_NAMES else "object"]
-        hero = rng.choice([n for n in pool if not short or syllables(n) == 1] or list(pool))
-    place = _setting_key(brief.caption, noun, kind, rng)
-    where = SETTINGS[place].kind
-    natural = ("brown", "grey", "white", "black", "ginger", "golden")  # an animal's own colours
-    colour = (
-        subject.colours[0]
-        if subject.colours
-        else rng.choice(natural if kind == "animal" else ("golden", "blue", "red", "green", "silver", "orange"))
-    )
-    if kind == "animal":
-        part = D.ANIMALS.get(noun, "fur")
-    elif kind == "person":
-        part = "coat" if not subject.feature else subject.feature.split(" ", 1)[1]
-    else:
-        part = "paint"
-    if subject.feature:
-        colour = subject.feature.split(" ", 1)[0]
-    adjectives = [a for a in subject.adjectives if a != noun] or [
-        rng.choice(("little", "curious", "brave", "small", "cheerful"))
-    ]
-    with_colour = (
-        f"with {_a(subject.feature)}"
-        if subject.feature and not subject.feature.endswith("s")
-        else f"with {subject.feature}"
-        if subject.feature
-        else (f"with {colour} {part}" if kind != "object" and colour not in adjectives else "")
-    )
-    if kind == "object" and not subject.feature:
-        adjectives.append(colour)
-    if kind == "person" and not subject.feature and colour not in adjectives:
-        with_colour = f"in a {colour} {part}"
-    hero_desc = " ".join([_a(" ".join(adjectives + [noun]))] + ([with_colour] if with_colour else []))
-    at_setting = ("on " if place in _ON else "in ") + SETTINGS[place].name
-    setting = SETTINGS[place].name
-    # the plot: one of this kind of place (and of this setting, where a plot needs one)
-    fitting = [p for p in plots.PLOTS if p["where"] == where and place in p.get("settings", (place,))] or [
-        p for p in plots.PLOTS if p["where"] == where
-    ]
-    problem = rng.choice(fitting)
-    # the companion: the caption's own (named or only said), else one of this place
-    others = characters[1:]
-    said = [k for k in companion_kinds(brief.caption, noun) if fits(COMPANIONS[k], place)]
-    if others:
-        friend = others[0].name
-        friend_kind = others[0].kind if others[0].kind in COMPANIONS else ""
-        friend_desc = plots.FRIEND_LOOKS.get(friend_kind) or _a(others[0].kind or "good friend")
-    else:
-        same = {noun, {"puppy": "dog", "kitten": "cat"}.get(noun, noun)}  # no dog friend for a puppy
-        kinds = [k for k in plots.FRIEND_LOOKS if k not in same and fits(COMPANIONS[k], place)]
-        friend_kind = said[0] if said else rng.choice(kinds)
-        friend_desc = plots.FRIEND_LOOKS.get(friend_kind, _a(friend_kind))
-        friend = rng.choice([f for f in D.FRIENDS if f != hero and (not short or syllables(f) == 1)])
-    helpers = tuple(k for k in plots.HELPER_LOOKS if k not in (noun, friend_kind) and fits(COMPANIONS[k], place))
-    if where == "space" or not helpers:  # in space, only a robot comes by to help
-        helpers = ("robot",) if friend_kind != "robot" else ("mouse",)
-    pose = next((v for w, v in _POSES.items() if re.search(rf"\b{w}\b", brief.caption.lower())), "stand")
-    if where == "space":
-        pose = "float"
-    return Plan(
-        hero,
-        noun,
-        hero_desc,
-        part,
-        colour,
-        friend,
-        at_setting,
-        setting,
-        genre,
-        tone,
-        audience,
-        problem,
-        tuple(problem["places"]),
-        friend_desc=friend_desc,
-        kind=problem["kind"],
-        friend_apart=bool(problem.get("friend_apart")),
-        friend_by_trouble=False,
-        place=place,
-        hero_kind=kind,
-        friend_kind=friend_kind,
-        helpers=helpers,
-        named=bool(lead),
-        pose=pose,
-        thing_colour=rng.choice(("red", "blue", "yellow", "green", "orange", "purple")),
-    )
 
 
 def stages_for(pages: int) -> list[list[str]]:
@@ -624,118 +209,6 @@ def echoes(sentence: str, page_words: set[str]) -> bool:
     """Whether a filler line would only repeat what its page already says."""
     mine = _word_set(sentence)
     return any(mine & group and page_words & group for group in D.ECHOES)
-
-
-# words that open a clause of their own after ", and" / ", but" / ", so"
-_CLAUSE_START = {
-    "he",
-    "she",
-    "it",
-    "they",
-    "we",
-    "nobody",
-    "no",
-    "everyone",
-    "everybody",
-    "there",
-    "the",
-    "a",
-    "an",
-    "its",
-    "their",
-    "his",
-    "her",
-    "then",
-    "only",
-    "neither",
-    "soon",
-    "one",
-    "all",
-}
-_JOINER = re.compile(r",\s+(and|but|so)\s+([A-Za-z']+)")
-
-
-def split_clauses(sentence: str, names: set[str]) -> list[str]:
-    """A compound sentence as one sentence per clause: "The kite flew away, and nobody saw it."
-    becomes "The kite flew away. And nobody saw it." Only joins followed by a new subject are
-    split, so no part is ever a fragment; quoted speech is left whole."""
-    if '"' in sentence or "“" in sentence:
-        return [sentence]
-    parts, start = [], 0
-    for m in _JOINER.finditer(sentence):
-        clause = sentence[m.end(1) :].split(",")[0]
-        if (m.group(2).lower() in _CLAUSE_START or m.group(2) in names) and _has_finite_verb(clause):
-            parts.append(sentence[start : m.start()].strip() + ".")
-            start = m.start(1)
-    rest = sentence[start:].strip()
-    parts.append(rest)
-    return [p[:1].upper() + p[1:] for p in parts if p]
-
-
-_FINITE = {"was", "were", "is", "are", "had", "has", "did", "does", "could", "would", "will", "can", "should"}
-
-
-def _has_finite_verb(clause: str) -> bool:
-    """Whether a clause has a verb in the past or present tense ("nobody knew why"), unlike a
-    phrase ("a very good one"), which must not stand as a sentence."""
-    for word in re.findall(r"[a-z]+", clause.lower()):
-        if word in _FINITE:
-            return True
-        lemmas = getAllLemmas(word).get("VERB", ())
-        if any(word in getInflection(lemma, tag) for lemma in lemmas for tag in ("VBD", "VBZ")):
-            return True
-    return False
-
-
-def joinable(first: str, second: str, limit: int) -> bool:
-    """Whether two neighbouring sentences read well as one: plain statements, short enough
-    together, no introduction, and at most one semicolon in the result."""
-    plain = (
-        first.endswith(".")
-        and second.endswith((".", "!"))
-        and all(
-            '"' not in x and "“" not in x and ":" not in x and ";" not in x and "best friend was" not in x
-            for x in (first, second)
-        )
-    )
-    return (
-        plain
-        and len(words(first)) + len(words(second)) <= limit
-        and not second.startswith(("And ", "So ", "Then ", "At last", "That night"))
-    )
-
-
-def join(first: str, second: str, names: frozenset[str] = frozenset()) -> str:
-    """Two sentences as one: "..., but ..." for a contrast, "..., and ..." otherwise, and a
-    semicolon where either already joins clauses (no "and ..., and ..." chains)."""
-    head = first[:-1]
-    word = re.sub(r"'s$", "", second.split(" ", 1)[0])
-    keep = word in D.NAMES or word in D.FRIENDS or word == "I" or word in names
-    rest = second if keep else second[:1].lower() + second[1:]
-    if ", and " in first or ", and " in second or ", but " in second:
-        return f"{head}; {rest}"
-    if second.startswith("But "):
-        return f"{head}, but {second[4:]}"
-    return f"{head}, and {rest}"
-
-
-_AN_EXCEPTIONS = ("one", "uni", "use", "usu", "eu")
-
-
-def fix_articles(text: str) -> str:
-    """ "a" or "an" as the next word sounds, after a choice of wording changed that word."""
-
-    def article(m: re.Match) -> str:
-        word = m.group(2)
-        vowel = (
-            word[:1].lower() in "aeiou"
-            and not word.lower().startswith(_AN_EXCEPTIONS)
-            or word.lower().startswith(("hour", "honest"))
-        )
-        a = "an" if vowel else "a"
-        return (a.capitalize() if m.group(1)[0].isupper() else a) + " " + word
-
-    return re.sub(r"\b([Aa]n?) ([A-Za-z]+)", article, text)
 
 
 def introduces(sentence: str, name: str) -> bool:
@@ -1194,51 +667,6 @@ class _Composer:
         return text[:1].upper() + text[1:] + "."
 
 
-_SMALL_WORDS = {"of", "the", "on", "to", "about", "a", "an", "in", "from", "and", "with", "for", "at", "by"}
-
-
-def _title_case(phrase: str, first: bool = True) -> str:
-    """Title capitals, small words lower case except at the start (when `first`)."""
-    out = []
-    for i, w in enumerate(phrase.split()):
-        out.append(w if (w in _SMALL_WORDS and (i or not first)) or w[:1].isupper() else w[:1].upper() + w[1:])
-    return " ".join(out)
-
-
-def _goal_as(goal: str, tag: str) -> str:
-    """The goal with its verb in another form: "find the key" -> "Found the Key" (tag VBD)."""
-    verb, _, rest = goal.partition(" ")
-    form = getInflection(verb, tag)
-    return _title_case(f"{form[0] if form else verb} {rest}".strip())
-
-
-def title_for(plan: Plan, rng: random.Random) -> str:
-    """A title made from the plan: its hero, problem, goal, friend, colour or place."""
-    thing = _title_case(plan.problem["thing"])
-    noun = _title_case(plan.noun)
-    hero, goal = plan.hero, plan.problem["goal"].format(Friend=plan.friend, thing_colour=plan.thing_colour)
-    options = [
-        f"{hero} and the {thing}",
-        f"The {thing}",
-        f"{hero}, the {noun}, and the {thing}",
-        f"The {plan.colour.title()} {noun} and the {thing}",
-        f"The Day {hero} {_goal_as(goal, 'VBD')}",
-        f"{hero} {_goal_as(goal, 'VBZ')}",
-        f"{_a(noun)[0].upper()}{_a(noun)[1:]} Called {hero}",
-        f"{hero} and {plan.friend}",
-        f"How {hero} Tried to {_title_case(goal)}",
-        f"{hero} and the Search for the {thing}" if plan.kind == "search" else f"{hero} on the Way to the {thing}",
-        f"{plan.friend}, {hero} and the {thing}",
-        f"The {noun} Who Would Not Give Up",
-        f"{hero} {_title_case(plan.at_setting, first=False)}",
-        f"Once, {_title_case(plan.at_setting, first=False)}",
-        f"{hero} Finds a Way",
-    ]
-    if plan.kind == "search":  # "A Silver Compass for Ada"; a hill or a kite to bring home does not read so
-        options.append(f"{_a(thing)[0].upper()}{_a(thing)[1:]} for {hero}")
-    return rng.choice(options)
-
-
 def _join_pages(story: WrittenStory) -> Iterator[str]:
     yield story.title + "\n\n"
     for page in story.pages:
@@ -1269,44 +697,6 @@ def _person_simpler(sentence: str, names: set[str]) -> list[str]:
     hard words replaced by easier ones of the same kind and form ("discovered" -> "found",
     never a word deleted)."""
     return [fix_articles(swap_words(part, D.SIMPLER_LEMMAS)) for part in split_clauses(sentence, names)]
-
-
-def swap_words(sentence: str, table: dict[str, str]) -> str:
-    """Replace words by their table entry, inflected like the word they replace (lemminflect):
-    "discovered" -> "found", "enormous" -> "huge"; a word the table's entry cannot take the form
-    of is kept."""
-    tokens = re.split(r"([A-Za-z]+)", sentence)
-    for i in range(1, len(tokens), 2):
-        word = tokens[i]
-        new = _inflected_swap(word.lower(), table, tokens[i - 2].lower() if i >= 2 else "")
-        if new:
-            tokens[i] = new[:1].upper() + new[1:] if word[:1].isupper() else new
-    return "".join(tokens)
-
-
-def _inflected_swap(word: str, table: dict[str, str], before: str) -> str | None:
-    if word in table:
-        return table[word]
-    for pos, lemmas in getAllLemmas(word).items():
-        for lemma in lemmas:
-            if lemma not in table or lemma == word:
-                continue
-            new = table[lemma]
-            if " " in new:
-                return None
-            if pos in ("VERB", "AUX"):
-                participle = before in ("had", "has", "have", "was", "were", "been", "being", "is", "are")
-                for tag in (("VBN",) if participle else ()) + ("VBD", "VBG", "VBZ", "VB"):
-                    if word in getInflection(lemma, tag):
-                        form = getInflection(new, tag)
-                        return form[0] if form else None
-            if pos == "NOUN":
-                for tag in ("NN", "NNS"):
-                    if word in getInflection(lemma, tag):
-                        form = getInflection(new, tag)
-                        return form[0] if form else None
-            return None
-    return None
 
 
 def _person_shorter(sentences: list[str], names: set[str]) -> list[str]:
