@@ -16,6 +16,7 @@ from core.offline import plots
 from core.offline import writer_data as D
 from core.offline.caption_names import RELATIONS, characters_in, companion_kinds
 from core.offline.caption_subject import read_caption
+from core.offline.scene_check import named_props
 from core.offline.sentences import split_sentences
 from core.offline.world import COMPANIONS, SETTINGS, fits, setting_of
 from core.providers.base import Brief
@@ -156,6 +157,11 @@ _POSES = {
 }
 
 
+def _unnamed_text(caption: str) -> str:
+    """The caption without the offline engine's sentences about itself."""
+    return " ".join(s for s in split_sentences(caption or "") if "offline engine" not in s.lower())
+
+
 def _setting_key(caption: str, noun: str, kind: str, rng: random.Random) -> str:
     """The world setting the caption names, else the one its subject lives in, else a home for
     its kind of hero (a pet at home, a child out of doors)."""
@@ -205,6 +211,8 @@ def make_plan(brief: Brief) -> Plan:
         hero = lead.name
     else:
         pool = plots.HERO_NAMES["invented" if invented else kind if kind in plots.HERO_NAMES else "object"]
+        if kind == "person" and (noun in plots.GIRLS or noun in plots.BOYS):  # a girl is never Theo
+            pool = tuple(n for n in pool if n in (plots.GIRL_NAMES if noun in plots.GIRLS else plots.BOY_NAMES))
         hero = rng.choice([n for n in pool if not short or syllables(n) == 1] or list(pool))
     place = _setting_key(brief.caption, noun, kind, rng)
     where = SETTINGS[place].kind
@@ -243,7 +251,9 @@ def make_plan(brief: Brief) -> Plan:
     fitting = [p for p in plots.PLOTS if p["where"] == where and place in p.get("settings", (place,))] or [
         p for p in plots.PLOTS if p["where"] == where
     ]
-    problem = rng.choice(fitting)
+    # a plot about what the caption shows first: "baking a cake" gets the cake, "a kite" the kite
+    shown = set(named_props(_unnamed_text(brief.caption)))
+    problem = rng.choice([p for p in fitting if shown & set(p["props"])] or fitting)
     # the companion: the caption's own (named or only said), else one of this place
     others = characters[1:]
     said = [k for k in companion_kinds(brief.caption, noun) if fits(COMPANIONS[k], place)]

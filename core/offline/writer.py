@@ -231,6 +231,15 @@ _TAILS = (
     "so {Hero} tried again",
 )
 
+_PLAIN_TAILS = (
+    "as {Hero} found out",
+    "as {Hero} saw",
+    "so {Hero} tried again",
+    "as {Hero} could see",
+    "which {Hero} did not like",
+    "and that was that for {Hero}",
+)
+
 
 class _Composer:
     """Fills templates for one plan, never repeating a sentence within a story.
@@ -491,7 +500,8 @@ class _Composer:
         if p.hero not in second and outcome_t_named is not None:  # name the hero in how it went on
             second = f"But {failure}, {self.fill(outcome_t_named, slots)}."
         if p.hero not in second:  # how it went wrong is the hero's own: no stock line shared between books
-            tail = _TAILS[self.tails_told % len(_TAILS)].format(Hero=p.hero)
+            tails = _PLAIN_TAILS if self.style.plain or self.style.level == 0 else _TAILS
+            tail = tails[self.tails_told % len(tails)].format(Hero=p.hero)
             self.tails_told += 1
             second = f"{second[:-1]}, {tail}."
         who = p.hero_desc[:1].upper() + p.hero_desc[1:]

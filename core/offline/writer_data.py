@@ -1124,6 +1124,7 @@ ECHOES = (
     {"think", "thought"},
     {"idea", "ideas"},
     {"afternoon", "long"},
+    {"giggled", "giggling", "giggle", "laughter", "laughed", "hiccup", "hiccupped"},
 )
 # a spare line is "{Hero} saw {sight} {where}.": for a page that needs one more line when every
 # pool is spent (a very long story), so no page ever repeats another
