@@ -141,6 +141,7 @@ PLOTS: tuple[dict, ...] = _worded(
             "turn": "Then {Hero} saw a long string hanging from the branches of a very tall tree,"
             " and the kite at the top.",
             "end": "{Hero} gave the kite back to {Friend}, who flew it with {Hero} until the sun went down.",
+            "settings": ("park", "hills", "beach", "garden", "snow"),
             "places": (
                 "by the tall trees",
                 "behind the bushes",
@@ -151,6 +152,18 @@ PLOTS: tuple[dict, ...] = _worded(
             "weather": "wind",
         },
         {
+            "thing": "ball in the grass",
+            "where": "outdoor",
+            "kind": "search",
+            "props": ("ball",),
+            "goal": "find the {thing_colour} ball",
+            "trouble": "{Hero}'s {thing_colour} ball bounced away, high and far, and came down somewhere out of sight.",
+            "turn": "Then {Hero} saw a round {thing_colour} shape, wedged under a bush.",
+            "end": "{Hero} pulled the ball free and played with it until the sun went down.",
+            "settings": ("park", "garden", "hills", "forest", "beach"),
+            "places": ("behind the bushes", "by the fence", "near the bench", "under the trees", "by the big rock"),
+        },
+        {
             "thing": "silver compass",
             "where": "outdoor",
             "kind": "search",
@@ -159,6 +172,7 @@ PLOTS: tuple[dict, ...] = _worded(
             "trouble": "One windy morning, {Hero}'s silver compass slipped out of a pocket and was gone.",
             "turn": "Then a bright flash caught {Hero}'s eye: something silver was shining in the mud.",
             "end": "{Hero} held the silver compass tight and followed its needle straight home.",
+            "settings": ("forest", "hills", "river", "park"),
             "places": ("in the long grass", "on the muddy path", "under the hedge", "among the rocks", "by the stream"),
         },
         {
@@ -170,6 +184,7 @@ PLOTS: tuple[dict, ...] = _worded(
             "trouble": "{Hero} had a brand new {thing_colour} hat, but a gust of wind lifted it off and away it went.",
             "turn": "Then {Hero} saw the hat, upside down, with a little bird sitting inside it.",
             "end": "{Hero} let the bird keep the hat for a nest and wore a scarf instead, which was just as good.",
+            "settings": ("park", "street", "hills", "beach", "garden", "snow"),
             "places": ("behind the bench", "in a tree", "by the gate", "on the path"),
             "weather": "wind",
             "props_late": ("scarf",),
@@ -184,7 +199,7 @@ PLOTS: tuple[dict, ...] = _worded(
             "turn": "Then {Hero} saw the boat turn in a slow circle, caught on some reeds near the bank.",
             "end": "{Hero} lifted the little boat out and tied a long string to it this time.",
             "places": ("along the bank", "by the reeds", "on the stepping stones", "at the bend"),
-            "settings": ("river", "beach", "park", "garden"),
+            "settings": ("river", "beach", "park"),
         },
         {
             "thing": "basket of apples",
@@ -196,6 +211,7 @@ PLOTS: tuple[dict, ...] = _worded(
             " but every apple grew high out of reach.",
             "turn": "Then {Hero} had an idea: shake the branch gently, and catch the apples in an umbrella.",
             "end": "{Friend} had a full basket before dark and gave {Hero} the reddest apple of all.",
+            "settings": ("garden", "park", "hills"),
             "places": ("under the old tree", "by the wall", "on the grass", "by the fence"),
             "props_late": ("umbrella",),
             "friend_apart": True,
@@ -235,6 +251,7 @@ PLOTS: tuple[dict, ...] = _worded(
             " and got stuck in the top of a tree.",
             "turn": "Then {Hero} saw the balloon's string swinging low on a branch.",
             "end": "{Hero} tugged the string and brought the balloon down, safe and round, into {Friend}'s hands.",
+            "settings": ("park", "garden", "street", "forest"),
             "places": ("at the foot of the tree", "on the bench", "by the wall", "on the lowest branch"),
             "friend_apart": True,
         },
