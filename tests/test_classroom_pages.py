@@ -32,7 +32,8 @@ def told(seed: int, audience: str = "young children") -> tuple[list[str], dict]:
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_every_answer_is_in_the_story(seed: int) -> None:
     pages, plan = told(seed)
-    assert plan == dict(plan_facts(make_plan(Brief(CAT, 6, "young children", "adventure", "warm", seed=seed))))
+    planned = dict(plan_facts(make_plan(Brief(CAT, 6, "young children", "adventure", "warm", seed=seed))))
+    assert {k: v for k, v in plan.items() if k != "style"} == planned  # "style": how it was told
     questions = offline_questions(pages, plan)
     assert [q.kind for q in questions] == ["who", "where", "problem", "solution", "you"]
     text = "\n".join(pages)

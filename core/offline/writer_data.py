@@ -7,7 +7,7 @@ adults, so sentence length follows the audience.
 
 from __future__ import annotations
 
-import re
+from core.offline.wordings import pool
 
 NAMES = (
     "Pip",
@@ -657,270 +657,6 @@ ROLES = {
     "science fiction": ("space cadet", "inventor", "star pilot"),
     "funny": ("inventor", "juggler", "trouble-maker"),
 }
-DEFAULT_SETTINGS = {
-    "adventure": (
-        ("by", "the edge of a great forest"),
-        ("in", "a village near the mountains"),
-        ("by", "a wide blue river"),
-    ),
-    "mystery": (
-        ("in", "a crooked old house"),
-        ("in", "a quiet town by the sea"),
-        ("in", "a library full of dusty books"),
-    ),
-    "friendship": (
-        ("in", "a busy little street"),
-        ("in", "a house with a red door"),
-        ("near", "a park with a big oak tree"),
-    ),
-    "fairy tale": (
-        ("in", "a kingdom beyond the hills"),
-        ("in", "a castle made of pale stone"),
-        ("in", "a wood where the trees could whisper"),
-    ),
-    "science fiction": (
-        ("on", "a space station far above the Earth"),
-        ("in", "a city of glass towers"),
-        ("on", "a small moon with purple sand"),
-    ),
-    "funny": (
-        ("in", "a town where nothing ever went to plan"),
-        ("in", "a very untidy kitchen"),
-        ("on", "a farm with rather odd animals"),
-    ),
-}
-
-# Each problem: what it is about (thing), the goal, the trouble sentence, the turn and the ending.
-PROBLEMS = {
-    "adventure": (
-        {
-            "thing": "silver compass",
-            "goal": "find the silver compass",
-            "trouble": "One windy morning, {Hero}'s silver compass rolled away and was gone[, down the hill and"
-            " out of sight].",
-            "turn": "Then a bright flash caught {Hero}'s eye: something silver was shining in the mud"
-            "[ by the stepping stones].",
-            "end": "{Hero} held the silver compass tight, and its needle pointed straight for home.",
-        },
-        {
-            "thing": "hidden waterfall",
-            "goal": "reach the hidden waterfall",
-            "trouble": "An old map showed a hidden waterfall, but half of the map was torn away[ and lost long ago].",
-            "turn": "Then {Hero} heard it: a deep, rushing roar behind the rocks.",
-            "end": "Cool water sparkled in the sun, and {Hero} laughed in the spray of the hidden waterfall.",
-        },
-        {
-            "thing": "top of Windy Hill",
-            "goal": "climb to the top of Windy Hill",
-            "trouble": "Everyone said the top of Windy Hill was too high for someone so small[, but {Hero}"
-            " wanted to try].",
-            "turn": "Then {Hero} found a path of flat stones, like steps made for small feet.",
-            "end": "From the top of Windy Hill, {Hero} could see the whole world, tiny and shining.",
-        },
-        {
-            "thing": "runaway kite",
-            "goal": "bring the runaway kite home",
-            "trouble": "A gust of wind snatched {Friend}'s {colour} kite and carried it far away[ over the rooftops].",
-            "turn": "Then {Hero} saw a long string dangling from the branches of a very tall tree.",
-            "end": "{Hero} gave the kite back to {Friend}, and they flew it together until the sun went down.",
-        },
-        {
-            "thing": "light on the island",
-            "goal": "find out what the light on the island was",
-            "trouble": "Every night a small green light blinked on the island[ across the water], and nobody knew why.",
-            "turn": "Then, close to the island, {Hero} saw the light again, blinking in a little window.",
-            "end": "The light belonged to an old lighthouse keeper, who had been waving hello all along.",
-        },
-    ),
-    "mystery": (
-        {
-            "thing": "missing key",
-            "goal": "find the missing key",
-            "trouble": "One morning, the little key that opened the old {colour} box had vanished[ from its hook].",
-            "turn": "Then {Hero} spotted tiny muddy footprints leading to the window.",
-            "end": "A magpie who loved shiny things had taken the key, and it traded it back for a button.",
-        },
-        {
-            "thing": "tapping sound",
-            "goal": "find out what made the tapping sound",
-            "trouble": "Every night, a strange tap, tap, tap came from somewhere[ in the dark], and nobody"
-            " could say what it was.",
-            "turn": "Then {Hero} saw a branch knocking on the glass each time the wind blew.",
-            "end": "The mystery was solved, and the tapping became a sound to fall asleep to.",
-        },
-        {
-            "thing": "footprints in the flour",
-            "goal": "follow the footprints in the flour",
-            "trouble": "Someone had walked through the spilled flour and left a trail of tiny footprints["
-            " across the floor].",
-            "turn": "Then {Hero} heard a small sneeze coming from inside the biscuit tin.",
-            "end": "Inside sat a mouse covered in flour, and {Hero} shared a biscuit with the little thief.",
-        },
-        {
-            "thing": "secret note",
-            "goal": "discover who wrote the secret note",
-            "trouble": "A folded note appeared under the door with just four words: Look under the stairs.",
-            "turn": "Then {Hero} found a second note, written in the same wobbly letters[ as the first].",
-            "end": "The notes were a treasure hunt from {Friend}, and the treasure was a birthday cake.",
-        },
-        {
-            "thing": "vanished cake",
-            "goal": "find out where the cake had gone",
-            "trouble": "The big cake for the party had vanished[ from the table], and only crumbs were left.",
-            "turn": "Then {Hero} noticed a line of crumbs leading behind the curtains.",
-            "end": "Behind the curtains, a very guilty dog was licking its nose, and everyone laughed.",
-        },
-    ),
-    "friendship": (
-        {
-            "thing": "shy newcomer",
-            "goal": "make friends with the shy newcomer",
-            "trouble": "A newcomer called {Friend} had arrived, but {Friend} hid every time {Hero} said hello.",
-            "turn": "Then {Hero} noticed that {Friend} was drawing pictures, just like {Hero} liked to do.",
-            "end": "{Hero} and {Friend} drew pictures side by side, and the newcomer was not shy any more.",
-        },
-        {
-            "thing": "quarrel about the swing",
-            "goal": "mend the quarrel with {Friend}",
-            "trouble": "{Hero} and {Friend} had a quarrel about the swing, and neither of them would say sorry.",
-            "turn": "Then {Hero} saw {Friend} sitting alone, looking just as sad[ and just as lonely].",
-            "end": "They both said sorry at the very same moment, and then they took turns on the swing.",
-        },
-        {
-            "thing": "friend who was moving away",
-            "goal": "give {Friend} a goodbye present",
-            "trouble": "{Friend} was moving far away, and {Hero} did not know how to say goodbye.",
-            "turn": "Then {Hero} had an idea: a book full of drawings of everything they had done together.",
-            "end": "{Friend} hugged the book, and they promised to write a letter every week.",
-        },
-        {
-            "thing": "lonely neighbour",
-            "goal": "cheer up the lonely neighbour",
-            "trouble": "The old neighbour next door never smiled[ and sat alone by the window every day].",
-            "turn": "Then {Hero} heard the neighbour humming a song that {Hero} knew too.",
-            "end": "Soon the neighbour and {Hero} sang together every evening, and the window was always open.",
-        },
-        {
-            "thing": "lost puppy",
-            "goal": "find a home for the lost puppy",
-            "trouble": "A small lost puppy was shivering[ in the rain], and nobody knew where it lived.",
-            "turn": "Then {Hero} saw a poster with a picture of the puppy on it.",
-            "end": "The puppy's family cried with joy, and they asked {Hero} to visit every Sunday.",
-        },
-    ),
-    "fairy tale": (
-        {
-            "thing": "silent songs",
-            "goal": "break the spell on the songs",
-            "trouble": "A grumpy wizard cast a spell, and every song in the kingdom fell silent.",
-            "turn": "Then {Hero} found that the wizard could not sing either, and was sad about it.",
-            "end": "{Hero} taught the wizard to hum, the spell broke, and the whole kingdom sang again.",
-        },
-        {
-            "thing": "golden apple",
-            "goal": "find the golden apple",
-            "trouble": "The queen fell ill, and only a golden apple from the far orchard could make her well.",
-            "turn": "Then a tiny bird landed on {Hero}'s hand and showed the way to a glowing tree.",
-            "end": "The queen ate the golden apple, smiled, and made {Hero} a guest of honour.",
-        },
-        {
-            "thing": "giant's lost button",
-            "goal": "return the giant's lost button",
-            "trouble": "A giant had lost a button as big as a cart wheel, and the giant's coat kept flapping open.",
-            "turn": "Then {Hero} found the button rolling down the road all by itself.",
-            "end": "The giant sewed the button back on and gave {Hero} a ride on a very big shoulder.",
-        },
-        {
-            "thing": "frozen rose garden",
-            "goal": "wake the frozen rose garden",
-            "trouble": "Frost had covered the rose garden, and the roses had stopped opening[ for a hundred days].",
-            "turn": "Then {Hero} remembered an old rhyme about warm hands and kind words.",
-            "end": "The roses opened one by one, red and pink and gold, and the frost melted away.",
-        },
-        {
-            "thing": "mirror that lost its voice",
-            "goal": "give the talking mirror its voice back",
-            "trouble": "The castle's talking mirror had lost its voice, and nobody could hear its wise advice.",
-            "turn": "Then {Hero} found the mirror's voice hiding in an echo at the bottom of the well.",
-            "end": "The mirror spoke again, and its first words were a thank you to {Hero}.",
-        },
-    ),
-    "science fiction": (
-        {
-            "thing": "silent engine",
-            "goal": "fix the ship's engine",
-            "trouble": "One day the ship's engine stopped humming, and the stars stopped moving past the window.",
-            "turn": "Then {Hero} noticed a small wire that had come loose behind a panel.",
-            "end": "The engine hummed again, and the ship sailed on between the bright stars.",
-        },
-        {
-            "thing": "signal from a blue planet",
-            "goal": "answer the signal from the blue planet",
-            "trouble": "A strange signal came from a small blue planet: beep, boop, beep, over and over.",
-            "turn": "Then {Hero} understood that the beeps were a song, not a warning.",
-            "end": "{Hero} sang the song back, and the blue planet lit up like a birthday cake.",
-        },
-        {
-            "thing": "robot who forgot how to dream",
-            "goal": "help the robot dream again",
-            "trouble": "One night, {Friend} forgot how to dream, and {Friend}'s lights blinked slow and sad.",
-            "turn": "Then {Hero} told {Friend} a bedtime story about the stars.",
-            "end": "That night {Friend} dreamed of comets, and {Friend}'s lights blinked in happy colours.",
-        },
-        {
-            "thing": "dark moon base",
-            "goal": "bring back the lights of the moon base",
-            "trouble": "All the lights on the moon base went out[ at once], and everything was dark and cold.",
-            "turn": "Then {Hero} saw that dust had covered the solar panels outside.",
-            "end": "With the panels clean, the moon base glowed again like a lantern in the sky.",
-        },
-        {
-            "thing": "lost falling star",
-            "goal": "help the falling star get home",
-            "trouble": "A little star fell from the sky[ with a fizz and a pop] and could not fly back up.",
-            "turn": "Then {Hero} built a launch ramp out of spare parts and a spring.",
-            "end": "The star shot back into the sky and winked at {Hero} every night after that.",
-        },
-    ),
-    "funny": (
-        {
-            "thing": "sneezing hat",
-            "goal": "stop the sneezing hat",
-            "trouble": "{Hero}'s new hat would not stop sneezing[, and it blew everyone's hair about].",
-            "turn": "Then {Hero} saw a feather tucked inside, tickling the hat's nose.",
-            "end": "Without the feather the hat stopped sneezing, and started to sing instead.",
-        },
-        {
-            "thing": "runaway socks",
-            "goal": "catch all the runaway socks",
-            "trouble": "One morning every sock in the house had run away[, even the stripy ones].",
-            "turn": "Then {Hero} heard giggling from the washing machine.",
-            "end": "The socks had been having a party, and {Hero} joined in with bare feet.",
-        },
-        {
-            "thing": "cake that grew too big",
-            "goal": "shrink the enormous cake",
-            "trouble": "{Hero} added too much magic flour, and the cake grew bigger than the house.",
-            "turn": "Then {Hero} had an idea: invite the whole town to eat it.",
-            "end": "Everyone ate cake until they were full, and there was just one crumb left.",
-        },
-        {
-            "thing": "hiccups",
-            "goal": "cure the town's hiccups",
-            "trouble": "Everyone in town had the hiccups[, even the mayor and the goldfish].",
-            "turn": "Then {Hero} told the silliest joke in the world, and everyone gasped.",
-            "end": "The hiccups stopped at once, and the town laughed for a week.",
-        },
-        {
-            "thing": "upside-down day",
-            "goal": "put the upside-down day the right way up",
-            "trouble": "{Hero} woke up and everything was upside down[: the trees, the houses and the breakfast].",
-            "turn": "Then {Hero} found that doing a handstand made the world look right again.",
-            "end": "The next morning the world was the right way up, but {Hero} kept doing handstands.",
-        },
-    ),
-}
-
 # --- sentence pools ---------------------------------------------------------------------------
 #
 # Filler lines are tagged with the arc stages they fit: b(eginning), p(roblem), a(ttempt), t(urn),
@@ -930,77 +666,10 @@ PROBLEMS = {
 # problem or attempt pages). Tone pools are the mood of the story; ADULT_LINES are longer, and
 # stay about the plot ({thing}, {goal}, {setting}).
 
-# How the secondary character is introduced ("{Hero}'s best friend was {Friend}, {friend_desc}.")
-FRIEND_KINDS = (
-    "a small grey mouse",
-    "a chatty green parrot",
-    "a cheerful brown puppy",
-    "a clever little fox",
-    "a kind old tortoise",
-    "a bouncy white rabbit",
-    "a shy little hedgehog",
-    "a cheeky red squirrel",
-    "a wise old owl",
-    "a friendly black crow",
-    "a plump little duck",
-    "a gentle grey donkey",
-)
 FRIEND_INTRO = "{Hero}'s best friend was {Friend}, {friend_desc}."
 
-# problem -> the kind of attempts that fit it
-PROBLEM_KINDS = {
-    "silver compass": "search",
-    "hidden waterfall": "reach",
-    "top of Windy Hill": "reach",
-    "runaway kite": "search",
-    "light on the island": "reach",
-    "missing key": "search",
-    "tapping sound": "search",
-    "footprints in the flour": "search",
-    "secret note": "search",
-    "vanished cake": "search",
-    "shy newcomer": "mend",
-    "quarrel about the swing": "mend",
-    "friend who was moving away": "mend",
-    "lonely neighbour": "mend",
-    "lost puppy": "search",
-    "silent songs": "mend",
-    "golden apple": "reach",
-    "giant's lost button": "search",
-    "frozen rose garden": "mend",
-    "mirror that lost its voice": "search",
-    "silent engine": "mend",
-    "signal from a blue planet": "mend",
-    "robot who forgot how to dream": "mend",
-    "dark moon base": "mend",
-    "lost falling star": "mend",
-    "sneezing hat": "mend",
-    "runaway socks": "search",
-    "cake that grew too big": "mend",
-    "hiccups": "mend",
-    "upside-down day": "mend",
-}
-# problems whose trouble sentence itself introduces the friend
-FRIEND_INTRODUCED_BY_TROUBLE = {"shy newcomer"}
-# problems that are about the friend: the friend does not help in the problem and attempt pages
-FRIEND_APART = {
-    "shy newcomer",
-    "quarrel about the swing",
-    "friend who was moving away",
-    "robot who forgot how to dream",
-}
-# animals a problem already has in it: the friend is never one of them (no mouse friend when the
-# thief turns out to be a mouse)
-FRIEND_NOT = {
-    "footprints in the flour": {"mouse"},
-    "vanished cake": {"puppy"},
-    "lost puppy": {"puppy"},
-    "missing key": {"crow"},
-}
-# problems that decide what the friend is
-FRIEND_DESC = {"robot who forgot how to dream": "a little robot with blinking lights", "shy newcomer": "a newcomer"}
 
-BEGIN = (
+_BEGIN = (
     "Every morning, {Hero} {habit}[, even when it rained].",
     "{Hero} loved {setting}[ more than any other place in the world].",
     "{Hero}'s {part} was {colour}[, the colour of {simile}].",
@@ -1010,7 +679,8 @@ BEGIN = (
     "At night, {Hero} dreamed of far places[ beyond the hills and the sea].",
     "{Hero} and {Friend} did almost everything together.",
 )
-PROBLEM = (
+BEGIN = pool(_BEGIN)
+_PROBLEM = (
     "But nobody knew how to {goal}[, not even the oldest owl].",
     "It was not going to be easy.",
     "{Hero} thought about it all day[ and half the night].",
@@ -1018,6 +688,7 @@ PROBLEM = (
     "{Hero} packed a bag with an apple and a torch[ and a piece of string, just in case].",
     "The trouble was getting bigger[ with every passing hour].",
 )
+PROBLEM = pool(_PROBLEM)
 ATTEMPT_OPENERS = (
     "First",
     "Next",
@@ -1044,187 +715,7 @@ ATTEMPT_OPENERS = (
     "Just before dark",
     "The next week",
 )
-HELPERS = (
-    "a wise old owl",
-    "a grumpy crab",
-    "a chatty parrot",
-    "a sleepy snail",
-    "a friendly baker",
-    "a tiny robot",
-    "a kind neighbour",
-    "a busy squirrel",
-    "a lost duckling",
-    "a girl with a red kite",
-    "a shy hedgehog",
-    "an old sailor",
-    "a clever crow",
-    "a sleepy dog",
-    "a helpful mole",
-    "a singing frog",
-    "a tall giraffe",
-    "a jolly postman",
-    "a little mouse",
-    "a patient tortoise",
-)
-# Attempts by the kind of problem: (what the hero did, the same as a scene, how it went wrong).
-# The failures belong to their method, so the "But ..." sentence follows from the attempt.
-METHODS = {
-    "search": (
-        (
-            "looked under every stone",
-            "looking under every stone",
-            ("there was nothing under them but beetles", "every stone hid only mud"),
-        ),
-        (
-            "followed a trail of tiny marks",
-            "following a trail of tiny marks",
-            ("the trail went round in a circle", "the marks were only raindrops"),
-        ),
-        (
-            "used a magnifying glass",
-            "peering through a magnifying glass",
-            ("it was only a shadow", "the glass showed nothing but dust"),
-        ),
-        (
-            "asked {helper} for help",
-            "asking {helper} for help",
-            ("{the_helper} had not seen a thing", "{the_helper} nodded off halfway through"),
-        ),
-        (
-            "searched high and low",
-            "searching high and low",
-            ("the answer was hiding somewhere else", "it turned out to be a pile of leaves"),
-        ),
-        (
-            "listened very hard",
-            "listening very hard",
-            ("the only sound was the wind", "a noisy storm drowned everything out"),
-        ),
-        (
-            "drew a careful map",
-            "drawing a careful map",
-            ("the wind blew the map away", "the map led straight back home"),
-        ),
-        ("called out loudly", "calling out loudly", ("only an echo called back", "a goose honked back crossly")),
-        ("waited in silence", "waiting in silence", ("nothing came at all", "{Hero} dozed off while waiting")),
-        (
-            "climbed up high to look around",
-            "climbing up high to look around",
-            ("the fog came rolling in", "it was too dark to see"),
-        ),
-        (
-            "dug a small hole",
-            "digging a small hole",
-            ("the hole filled up with water", "there was just an old boot inside"),
-        ),
-        (
-            "put up a little sign",
-            "putting up a little sign",
-            ("nobody read the sign", "the rain washed the letters away"),
-        ),
-    ),
-    "reach": (
-        (
-            "set off along a narrow path",
-            "setting off along a narrow path",
-            ("the path ended at a muddy puddle", "a fallen tree blocked the way"),
-        ),
-        (
-            "tried a shortcut",
-            "trying a shortcut",
-            ("the shortcut went round in a circle", "the sign pointed the wrong way"),
-        ),
-        (
-            "asked {helper} the way",
-            "asking {helper} the way",
-            ("{the_helper} only knew the way to the shops", "{the_helper} pointed the wrong way"),
-        ),
-        (
-            "climbed over the rocks",
-            "climbing over the rocks",
-            ("the rocks were too slippery", "the wind pushed {Hero} back"),
-        ),
-        (
-            "tried to cross the stream",
-            "crossing the stream on stepping stones",
-            ("the stream was too wide to cross", "a stone wobbled and {Hero} got wet feet"),
-        ),
-        (
-            "drew a careful map",
-            "drawing a careful map",
-            ("the wind blew the map away", "the map led straight back home"),
-        ),
-        (
-            "borrowed a long ladder",
-            "carrying a long ladder",
-            ("the ladder was too short", "the ladder sank into the mud"),
-        ),
-        (
-            "followed the old signposts",
-            "following the old signposts",
-            ("the signposts had all fallen down", "the fog hid the next signpost"),
-        ),
-        (
-            "set out before anyone was awake",
-            "setting out with a lantern",
-            ("the lantern ran out of oil", "it was too dark to see the way"),
-        ),
-        (
-            "tried a new way round",
-            "trying a new way round",
-            ("a bridge was too wobbly to cross", "a gate was locked tight"),
-        ),
-    ),
-    "mend": (
-        (
-            "asked {helper} for advice",
-            "asking {helper} for advice",
-            ("{the_helper} had no idea either", "{the_helper}'s advice only made things worse"),
-        ),
-        (
-            "read an old book for ideas",
-            "reading an old book for ideas",
-            ("the book had no answer", "the pages were too faded to read"),
-        ),
-        (
-            "made a long list of ideas",
-            "making a long list of ideas",
-            ("none of the ideas worked", "the list blew away in the wind"),
-        ),
-        ("tried being very patient", "waiting patiently", ("nothing changed at all", "the waiting went on and on")),
-        (
-            "tried a clever trick",
-            "trying a clever trick",
-            ("the trick did not work", "the trick went wrong with a pop"),
-        ),
-        (
-            "sang a cheerful song",
-            "singing a cheerful song",
-            ("the song did not help", "a dog howled along and spoiled it"),
-        ),
-        (
-            "built a clever machine",
-            "building a clever machine",
-            ("the machine went bang", "the machine only made bubbles"),
-        ),
-        (
-            "wrote down a careful plan",
-            "writing down a careful plan",
-            ("the plan had a big hole in it", "the plan was much too hard"),
-        ),
-        (
-            "tried the oldest trick in the book",
-            "trying the oldest trick in the book",
-            ("it was much too old to work", "it only worked in books"),
-        ),
-        (
-            "asked everyone for ideas",
-            "asking everyone for ideas",
-            ("nobody had a good one", "everyone had a different idea"),
-        ),
-    ),
-}
-ATTEMPT_HOPES = (
+_ATTEMPT_HOPES = (
     "hoping to {goal}",
     "with {Friend} close behind",
     "sure that this time it would work",
@@ -1234,7 +725,8 @@ ATTEMPT_HOPES = (
     "without giving up",
     "taking great care",
 )
-ATTEMPT_OUTCOMES = (
+ATTEMPT_HOPES = pool(_ATTEMPT_HOPES)
+_ATTEMPT_OUTCOMES = (
     "so {Hero} had to think again",
     "and {Hero} let out a long sigh",
     "so it was time for a new plan",
@@ -1243,7 +735,8 @@ ATTEMPT_OUTCOMES = (
     "and the day slipped away",
     "and {Hero} still could not {goal}",
 )
-ATTEMPT_EXTRA = (
+ATTEMPT_OUTCOMES = pool(_ATTEMPT_OUTCOMES)
+_ATTEMPT_EXTRA = (
     "{Hero} did not give up.",
     "{Hero} sat down and had a think[ with chin in hands].",
     '{Friend} said, "Let\'s try again tomorrow."',
@@ -1252,8 +745,9 @@ ATTEMPT_EXTRA = (
     "{Hero} wrote down what had gone wrong[ in a small notebook].",
     "There had to be another way.",
 )
+ATTEMPT_EXTRA = pool(_ATTEMPT_EXTRA)
 # after the turn sentence: the hero sees the answer and acts on it
-TURN = (
+_TURN = (
     "{Hero}'s eyes grew wide[ with surprise].",
     "At last, {Hero} knew what to do.",
     "{Hero} could hardly believe it.",
@@ -1261,15 +755,16 @@ TURN = (
     "{Hero} hurried to tell {Friend}[, too excited to walk].",
     "All the failed tries suddenly made sense.",
 )
+TURN = pool(_TURN)
 # after the resolution sentence: the celebration and the calm close
-ENDING = (
+_ENDING = (
     "That night, {Hero} fell asleep {at_setting}, happy and tired.",
     "Everyone cheered for {Hero}[, even the grumpy neighbour next door].",
     "{Hero} and {Friend} shared a big slice of cake.",
-    "And from then on, {Hero} was never afraid to try.",
     "{Hero} smiled[ a wide, proud smile].",
     "It had been a long day, but a very good one.",
 )
+ENDING = pool(_ENDING)
 HABITS = (
     "said hello to the sun",
     "counted the birds on the fence",
@@ -1306,7 +801,7 @@ SIMILES = {
 LIGHT_WORDS = {"warm": "golden", "funny": "bouncy", "spooky": "pale", "calm": "soft", "exciting": "bright"}
 
 # (stages, line) by tone: the mood of the story, tagged with the stages each line fits
-TONE_LINES = {
+_TONE_LINES = {
     "warm": (
         ("b", "A kind breeze smelled of warm bread."),
         ("b", "Somewhere, a kettle was singing."),
@@ -1390,9 +885,10 @@ TONE_LINES = {
         ("e", "{Hero} punched the air and cheered."),
     ),
 }
+TONE_LINES = {tone: pool(lines) for tone, lines in _TONE_LINES.items()}
 
 # (stages, line): longer sentences only adults get, always about this story
-ADULT_LINES = (
+_ADULT_LINES = (
     ("b", "It was the kind of morning that seemed to promise something, though nobody could have said exactly what."),
     ("b", "{Hero} knew every corner of home and loved it in every season, even the wet ones."),
     ("b", "{Hero} had always believed that patience was a kind of courage, quieter than the other kinds."),
@@ -1410,7 +906,14 @@ ADULT_LINES = (
     ("e", "Home looked just the same as ever, and yet to {Hero} it felt quite different."),
     ("e", "{Hero} understood now that the search had mattered almost as much as the answer."),
     ("e", "The evening settled softly over everything, golden and reluctant to finish."),
+    ("b", "{Hero} had a particular way of noticing things that everybody else had long since stopped noticing."),
+    ("p", "The problem seemed considerably larger than {Hero}, which was, unfortunately, exactly the point."),
+    ("a", "Determination, {Hero} decided, was mostly a matter of trying once more than seemed reasonable."),
+    ("a", "Somewhere between disappointment and stubbornness, {Hero} discovered an unexpected reserve of patience."),
+    ("t", "Afterwards, {Hero} could never quite explain how obvious the answer suddenly appeared."),
+    ("e", "Everything that had happened felt, in retrospect, like an entirely necessary part of the story."),
 )
+ADULT_LINES = pool(_ADULT_LINES)
 
 # Words that contradict each other on one page ("called out loudly, as quietly as a mouse").
 CLASHES = (
@@ -1469,7 +972,26 @@ SIMPLER_LEMMAS = {
     "finally": "at last",
     "astonished": "amazed",
 }
-FUNNY_LINES = (
+_FUNNY_LINES = (
+    # jokes made of the story's own characters and problem, which fit every scene
+    "{Friend} said the {thing} was probably hiding on purpose.",
+    "{Hero}'s tummy rumbled like a drum, and {Friend} jumped.",
+    "{Friend} snorted with laughter.",
+    "{Hero} tripped over nothing at all.",
+    "{Friend} could not stop giggling.",
+    "{Hero} sneezed, twice.",
+    '"Oops," said {Hero}, for no reason.',
+    "{Friend} laughed until {Friend} hiccupped.",
+    "{Hero} did a wobbly little dance, and {Friend} clapped anyway.",
+    "{Friend} gave a snort of laughter and pretended it was a cough.",
+    "{Hero} put on a very serious face, which only made {Friend} giggle.",
+    "{Friend} hiccupped in the middle of a very important sentence.",
+    "For a moment, {Hero} stood so still that {Friend} poked {Hero} to check.",
+    "{Hero} tried to wink and blinked both eyes instead.",
+    "{Friend} suggested a plan so silly that even {Hero} laughed.",
+    "{Hero} yawned so wide that {Friend} could count every tooth.",
+    "{Hero} sneezed, said sorry to nobody in particular, and sneezed again.",
+    "{Hero} told the {thing} to stop being so difficult, which did not help at all.",
     'A passing goose honked, which is goose for "ha ha".',
     "{Hero} laughed so hard that a button popped off.",
     "Even the clouds looked like they were trying not to giggle.",
@@ -1497,7 +1019,11 @@ FUNNY_LINES = (
     "{Hero}'s hair stood up like a surprised hedgehog.",
     "A carrot rolled by, probably on its way somewhere important.",
 )
-EXCITING_LINES = (
+FUNNY_LINES = pool(_FUNNY_LINES)
+_EXCITING_LINES = (
+    "{Hero} gasped!",
+    "What a moment!",
+    '{Friend} shouted, "Go!"',
     "Suddenly, a loud bang made everyone jump!",
     "{Hero}'s heart was racing!",
     "There was not a second to lose!",
@@ -1523,7 +1049,11 @@ EXCITING_LINES = (
     "The bell rang out, loud and urgent!",
     "{Hero} dived behind a rock!",
 )
-CALM_LINES = (
+EXCITING_LINES = pool(_EXCITING_LINES)
+_CALM_LINES = (
+    "{Hero} breathed slowly.",
+    "All was still.",
+    "{Friend} yawned.",
     "The wind hummed a soft song.",
     "Everything grew quiet and still.",
     "{Hero} breathed in slowly, and out slowly.",
@@ -1549,7 +1079,8 @@ CALM_LINES = (
     "A soft breeze smelled of lavender.",
     "The world was peaceful.",
 )
-DETAIL_LINES = (
+CALM_LINES = pool(_CALM_LINES)
+_DETAIL_LINES = (
     "The air smelled of rain and grass.",
     "{Hero} could hear birds singing nearby.",
     "The sky was a wide, pale blue.",
@@ -1577,6 +1108,7 @@ DETAIL_LINES = (
     "{Hero} felt the sun on both cheeks.",
     "A fox watched them from the hedge.",
 )
+DETAIL_LINES = pool(_DETAIL_LINES)
 
 # Filler lines that would only echo a line already on the page ("did not give up" beside
 # "without giving up"): at most one line per group on a page.
@@ -1592,340 +1124,8 @@ ECHOES = (
     {"think", "thought"},
     {"idea", "ideas"},
     {"afternoon", "long"},
+    {"giggled", "giggling", "giggle", "laughter", "laughed", "hiccup", "hiccupped"},
 )
-# methods that need the open air: never told in an attic or under the stairs
-OUTDOOR_METHODS = {
-    "dug a small hole",
-    "climbed up high to look around",
-    "looked under every stone",
-    "climbed over the rocks",
-    "tried to cross the stream",
-    "set off along a narrow path",
-}
-
-# Where the attempts of each problem happen: places the problem itself points at (the compass
-# rolled down the hill, so the hero searches the hillside), never a random spot in town.
-PROBLEM_PLACES = {
-    "silver compass": (
-        "at the bottom of the hill",
-        "in the long grass on the hillside",
-        "on the muddy path",
-        "under the hedge by the gate",
-        "among the rocks on the slope",
-        "beside the little stream",
-    ),
-    "hidden waterfall": (
-        "on the riverbank",
-        "in the rocky valley",
-        "among the tall ferns",
-        "by the old mill",
-        "beside the rushing stream",
-        "at the foot of the cliffs",
-    ),
-    "top of Windy Hill": (
-        "on the steep lower slope",
-        "on the sheep track",
-        "by the old stone wall",
-        "among the windy gorse bushes",
-        "at the rocky ledge",
-        "halfway up the hill",
-    ),
-    "runaway kite": (
-        "on the garden wall",
-        "in the park",
-        "by the tall trees",
-        "by the high fence",
-        "in the open field",
-        "down by the pond",
-    ),
-    "light on the island": (
-        "on the shore",
-        "at the end of the jetty",
-        "on the harbour wall",
-        "beside the little boats",
-        "on the sandy beach",
-        "on the cliff path",
-    ),
-    "missing key": (
-        "under the sofa",
-        "in the kitchen drawers",
-        "behind the bookcase",
-        "by the back door",
-        "in the coat pockets",
-        "beside the old box",
-    ),
-    "tapping sound": (
-        "in the dark hallway",
-        "up in the attic",
-        "by the cellar door",
-        "beside the old clock",
-        "under the floorboards",
-        "near the back window",
-    ),
-    "footprints in the flour": (
-        "on the kitchen floor",
-        "under the table",
-        "beside the pantry",
-        "behind the bread bin",
-        "by the kitchen door",
-        "on the kitchen shelves",
-    ),
-    "secret note": (
-        "under the stairs",
-        "beside the front door",
-        "in the hall cupboard",
-        "behind the coat rack",
-        "under the doormat",
-        "in the letterbox",
-    ),
-    "vanished cake": (
-        "under the party table",
-        "in the kitchen",
-        "behind the sofa",
-        "in the garden",
-        "by the dog's basket",
-        "beside the front door",
-    ),
-    "shy newcomer": (
-        "at the school gate",
-        "in the playground",
-        "by the sandpit",
-        "at the lunch table",
-        "near the bike shed",
-        "in the park",
-    ),
-    "quarrel about the swing": (
-        "in the playground",
-        "by the swing",
-        "at the garden gate",
-        "on the park bench",
-        "by the slide",
-        "under the climbing frame",
-    ),
-    "friend who was moving away": (
-        "in the bedroom full of boxes",
-        "by the moving van",
-        "at the kitchen table",
-        "in the garden",
-        "on the front step",
-        "at the corner shop",
-    ),
-    "lonely neighbour": (
-        "at the neighbour's gate",
-        "by the garden fence",
-        "on the doorstep next door",
-        "under the neighbour's window",
-        "at the bus stop",
-        "in the shared garden",
-    ),
-    "lost puppy": (
-        "on the high street",
-        "at the park gates",
-        "by the vet's door",
-        "outside the shops",
-        "at the bus stop",
-        "beside the duck pond",
-    ),
-    "silent songs": (
-        "in the castle courtyard",
-        "at the village square",
-        "by the music hall",
-        "at the wizard's tower",
-        "in the silent chapel",
-        "beside the town well",
-    ),
-    "golden apple": (
-        "on the road to the far orchard",
-        "at the orchard gate",
-        "by the old stone bridge",
-        "in the wild meadow",
-        "at the edge of the enchanted wood",
-        "among the apple trees",
-    ),
-    "giant's lost button": (
-        "on the giant's road",
-        "in the tall grass of the valley",
-        "by the giant's garden",
-        "under the hedges",
-        "in the village square",
-        "at the foot of the beanstalk",
-    ),
-    "frozen rose garden": (
-        "among the frozen roses",
-        "by the frosty garden wall",
-        "beside the icy fountain",
-        "under the snowy arch",
-        "in the cold greenhouse",
-        "by the garden gate",
-    ),
-    "mirror that lost its voice": (
-        "in the castle hall",
-        "at the top of the winding stairs",
-        "in the throne room",
-        "beside the castle well",
-        "in the echoing tower",
-        "in the castle kitchen",
-    ),
-    "silent engine": (
-        "in the engine room",
-        "in the dark corridor",
-        "behind the control panel",
-        "in the fuel bay",
-        "on the bridge of the ship",
-        "in the tool store",
-    ),
-    "signal from a blue planet": (
-        "in the radio room",
-        "by the big telescope",
-        "on the bridge of the ship",
-        "in the map room",
-        "at the satellite dish",
-        "on the observation deck",
-    ),
-    "robot who forgot how to dream": (
-        "in the robot workshop",
-        "by the charging station",
-        "in the quiet sleep pod",
-        "in the data room",
-        "on the observation deck",
-        "in the greenhouse dome",
-    ),
-    "dark moon base": (
-        "in the power room",
-        "in the dark tunnels",
-        "by the main switch",
-        "at the airlock",
-        "in the storage bay",
-        "in the control room",
-    ),
-    "lost falling star": (
-        "in the crater",
-        "on the launch pad",
-        "by the big telescope",
-        "in the junk yard",
-        "on the highest hill",
-        "in the rocket workshop",
-    ),
-    "sneezing hat": (
-        "in the hat shop",
-        "at the bathroom mirror",
-        "in the windy garden",
-        "in the wardrobe",
-        "at the doctor's office",
-        "on the front porch",
-    ),
-    "runaway socks": (
-        "under the beds",
-        "behind the radiator",
-        "in the laundry basket",
-        "on the washing line",
-        "in the sock drawer",
-        "down the back of the sofa",
-    ),
-    "cake that grew too big": (
-        "in the kitchen",
-        "on the garden lawn",
-        "at the town square",
-        "in the bakery",
-        "on the roof",
-        "by the front door",
-    ),
-    "hiccups": (
-        "in the town square",
-        "at the town hall",
-        "by the fish pond",
-        "at the school",
-        "in the market",
-        "at the doctor's office",
-    ),
-    "upside-down day": (
-        "in the upside-down garden",
-        "on the ceiling of the kitchen",
-        "in the topsy-turvy street",
-        "at the upside-down park",
-        "in the school hall",
-        "on the village green",
-    ),
-}
-# places under a roof (or up off the ground): no digging, climbing or stone-turning there
-INDOOR_PLACES = {
-    "by the kitchen door",
-    "by the back door",
-    "under the doormat",
-    "in the letterbox",
-    "beside the front door",
-    "under the stairs",
-    "in the engine room",
-    "in the robot workshop",
-    "on the bridge of the ship",
-    "in the greenhouse dome",
-    "under the sofa",
-    "in the kitchen drawers",
-    "behind the bookcase",
-    "in the coat pockets",
-    "beside the old box",
-    "in the dark hallway",
-    "up in the attic",
-    "by the cellar door",
-    "beside the old clock",
-    "under the floorboards",
-    "on the kitchen floor",
-    "under the table",
-    "beside the pantry",
-    "behind the bread bin",
-    "on the kitchen shelves",
-    "in the hall cupboard",
-    "behind the coat rack",
-    "under the party table",
-    "in the kitchen",
-    "behind the sofa",
-    "by the dog's basket",
-    "in the bedroom full of boxes",
-    "at the kitchen table",
-    "in the silent chapel",
-    "by the music hall",
-    "in the castle hall",
-    "at the top of the winding stairs",
-    "in the throne room",
-    "in the echoing tower",
-    "in the castle kitchen",
-    "in the dark corridor",
-    "behind the control panel",
-    "in the fuel bay",
-    "in the tool store",
-    "in the radio room",
-    "in the map room",
-    "on the observation deck",
-    "by the charging station",
-    "in the quiet sleep pod",
-    "in the data room",
-    "in the power room",
-    "in the dark tunnels",
-    "by the main switch",
-    "at the airlock",
-    "in the storage bay",
-    "in the control room",
-    "in the rocket workshop",
-    "in the hat shop",
-    "at the bathroom mirror",
-    "in the wardrobe",
-    "at the doctor's office",
-    "under the beds",
-    "behind the radiator",
-    "in the laundry basket",
-    "in the sock drawer",
-    "down the back of the sofa",
-    "in the bakery",
-    "at the town hall",
-    "at the school",
-    "on the ceiling of the kitchen",
-    "in the school hall",
-    "in the cold greenhouse",
-    "by the big telescope",
-    "on the washing line",
-    "on the roof",
-}
-
 # a spare line is "{Hero} saw {sight} {where}.": for a page that needs one more line when every
 # pool is spent (a very long story), so no page ever repeats another
 SPARE_SIGHTS = (
@@ -1957,83 +1157,5 @@ SPARE_WHERE = (
     "by the water",
     "on a step",
 )
-
-# Wordings: a word of the templates and other words in exactly the same form and role, written
-# out by hand ("hurried" -> "rushed", never a lemma guessed). `with_wordings` turns each into a
-# `<...>` choice group, from which `core.offline.wordlist.choose` takes the reader's grade: the
-# commonest for young readers and "simpler", the richer ones for adults, "*" vivid for "exciting".
-WORDINGS = {
-    "happy": "happy|glad|cheerful|*overjoyed",
-    "tired": "tired|weary|exhausted",
-    "hurried": "hurried|rushed|*raced",
-    "ran": "ran|*raced|*dashed",
-    "found": "found|discovered",
-    "saw": "saw|noticed|spotted",
-    "quiet": "quiet|hushed|peaceful",
-    "strange": "strange|odd|peculiar|mysterious",
-    "cold": "cold|chilly|icy",
-    "bright": "bright|brilliant|*dazzling",
-    "shining": "shining|gleaming|glittering",
-    "slowly": "slowly|gently|unhurriedly",
-    "suddenly": "suddenly|unexpectedly",
-    "beautiful": "beautiful|lovely|magnificent",
-    "sparkled": "sparkled|glittered|shimmered",
-    "whispered": "whispered|murmured",
-    "laughed": "laughed|giggled|chuckled",
-    "shouted": "shouted|yelled|*bellowed",
-    "jumped": "jumped|leapt|*sprang",
-    "afraid": "afraid|scared|frightened",
-    "worried": "worried|anxious|uneasy",
-    "brave": "brave|courageous",
-    "clever": "clever|smart|ingenious",
-    "everyone": "everyone|everybody",
-    "nobody": "nobody|no one",
-    "path": "path|track|trail",
-    "tiny": "tiny|little",
-    "huge": "huge|enormous|*gigantic",
-    "big": "big|large|enormous",
-    "loved": "loved|adored|treasured",
-    "wanted": "wanted|longed|wished",
-    "gloom": "gloom|darkness|shadows",
-    "noticed": "noticed|saw|observed",
-    "spotted": "spotted|saw|glimpsed",
-    "glowed": "glowed|shone|gleamed",
-    "drifted": "drifted|floated|wandered",
-    "cheerful": "cheerful|merry|jolly",
-    "hugged": "hugged|embraced",
-    "surprise": "surprise|astonishment|amazement",
-    "proud": "proud|delighted",
-    "carefully": "carefully|cautiously",
-    "wonderful": "wonderful|marvellous|splendid",
-    "sure": "sure|certain|convinced",
-    "wrong": "wrong|amiss",
-    "idea": "idea|plan|notion",
-}
-_WORDING = re.compile(r"\{[^}]*\}|<[^>]*>|\b(" + "|".join(WORDINGS) + r")\b")
-
-
-def with_wordings(template: str) -> str:
-    """The template with every word of WORDINGS (outside slots and choices) made a choice."""
-    return _WORDING.sub(lambda m: f"<{WORDINGS[m.group(1)]}>" if m.group(1) else m.group(0), template)
-
-
-def _pool(lines):
-    return tuple(
-        (line[0], with_wordings(line[1])) if isinstance(line, tuple) else with_wordings(line) for line in lines
-    )
-
-
-BEGIN, PROBLEM, ATTEMPT_EXTRA, TURN, ENDING = (_pool(p) for p in (BEGIN, PROBLEM, ATTEMPT_EXTRA, TURN, ENDING))
-ADULT_LINES, DETAIL_LINES, ATTEMPT_HOPES, ATTEMPT_OUTCOMES = (
-    _pool(p) for p in (ADULT_LINES, DETAIL_LINES, ATTEMPT_HOPES, ATTEMPT_OUTCOMES)
-)
-FUNNY_LINES, EXCITING_LINES, CALM_LINES = (_pool(p) for p in (FUNNY_LINES, EXCITING_LINES, CALM_LINES))
 # a line of the revision's mood on every page ("funnier", "more exciting", "calmer")
 MOOD_LINES = {"funny": FUNNY_LINES, "exciting": EXCITING_LINES, "calm": CALM_LINES}
-TONE_LINES = {tone: _pool(lines) for tone, lines in TONE_LINES.items()}
-PROBLEMS = {
-    genre: tuple(
-        {k: with_wordings(v) if k in ("trouble", "turn", "end") else v for k, v in p.items()} for p in problems
-    )
-    for genre, problems in PROBLEMS.items()
-}

@@ -56,6 +56,7 @@ class Brief:
 class WrittenPage:
     text: str
     scene: str  # one sentence: what the picture of this page shows
+    spec: SceneSpec | None = field(default=None, compare=False)  # the planned picture (offline writer)
 
 
 @dataclass(frozen=True)

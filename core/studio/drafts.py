@@ -29,7 +29,9 @@ def brief(story: Story) -> Brief:
 
 
 def written(draft: Draft) -> WrittenStory:
-    return WrittenStory(title=draft.title, pages=tuple(WrittenPage(p.text, p.scene) for p in draft.pages))
+    # the plan and page specs travel too: the offline writer revises from the newest draft's plan
+    pages = tuple(WrittenPage(p.text, p.scene, p.spec) for p in draft.pages)
+    return WrittenStory(title=draft.title, pages=pages, plan=tuple(draft.plan.items()))
 
 
 def _shown(stream: WriterStream) -> Generator[Token, None, WrittenStory | None]:
@@ -83,6 +85,7 @@ def draft_from_stream(
     for page, page_id in zip(result.pages, ids):
         prompt, _ = image_prompt(page.scene, story.settings.style)
         fields = {"text": clean_text(page.text).strip(), "scene": clean_text(page.scene).strip(), "prompt": prompt}
+        fields["spec"] = getattr(page, "spec", None)  # the offline writer's planned picture
         pages.append(StoryPage(id=page_id, **fields) if page_id else StoryPage(**fields))
     draft = Draft(
         parent=parent.id if parent else None,
@@ -201,7 +204,7 @@ def edit_draft(
     for old, (text, scene) in zip(base.pages, pages):
         text, scene = clean_text(text).strip(), clean_text(scene).strip()
         prompt = old.prompt if scene == old.scene else image_prompt(scene, story.settings.style)[0]
-        mine.append(StoryPage(id=old.id, text=text, scene=scene, prompt=prompt))
+        mine.append(StoryPage(id=old.id, text=text, scene=scene, prompt=prompt, spec=old.spec))
     if any(not p.text for p in mine):
         raise InputError("A page cannot be empty; write something on it.")
     changed = {p.id: p for p, old in zip(mine, base.pages) if (p.text, p.scene) != (old.text, old.scene)}
@@ -219,6 +222,7 @@ def edit_draft(
                     author="person",
                     title=title,
                     pages=[changed.get(p.id) or p.model_copy() for p in base.pages],
+                    plan=dict(base.plan),  # a later revision starts from this draft's plan
                 ),
             )
         merged = _merge_edit(base, newest, title, changed)
