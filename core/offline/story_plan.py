@@ -85,7 +85,7 @@ class Plan:
 def plan_facts(plan: Plan) -> tuple[tuple[str, str], ...]:
     """What a story was planned on, kept with its draft (`Draft.plan`): who, where, what went
     wrong and how it was solved, as the classroom's questions ask (`core.reading.questions`) and the
-    character sheets are made from (`core.characters`). The problem's sentences are templates:
+    character sheets are made from (`core.characters.sheets`). The problem's sentences are templates:
     `template_regex` finds their telling in the text."""
     return (
         ("hero", plan.hero),
