@@ -34,6 +34,14 @@ def fit_level(store: Store, story: Story, writer: Writer, level: str | None = No
     if not wrong:
         yield Notice(f"Every page already reads at the level '{target.label}': nothing to change.")
         return
+    instruction = f"fit the level: {target.label}"
+    if writer.engine == "offline" and current.engine == "offline" and current.instruction == instruction:
+        # the offline fitter is deterministic: fitting its own result again would repeat the same draft
+        yield Notice(
+            f"The offline writer has already fitted this draft to '{target.label}': nothing to change. "
+            f"{len(wrong)} page(s) are still outside the band: edit them by hand, or try a local or remote writer."
+        )
+        return
     yield Progress(f"Fitting {len(wrong)} of {len(texts)} pages to '{target.label}'", 0, 1)
     if writer.engine == "offline":
         stream = fit_offline_stream(written(current), target, brief(story) if story.caption else None)
@@ -45,7 +53,7 @@ def fit_level(store: Store, story: Story, writer: Writer, level: str | None = No
         story,
         stream,
         step="fit-level",
-        instruction=f"fit the level: {target.label}",
+        instruction=instruction,
         writer=writer,
         parent=current,
         ids_for=lambda result: old_ids if len(result.pages) == len(old_ids) else [],
