@@ -9,7 +9,8 @@
 - without a detection (`kind` "centre of interest"): a spectral-residual saliency map inside the
   box the photo analysis chose says which pixels are probably subject, the rest probably not.
 
-The mask is cleaned (the connected part that holds the seed, holes filled, a soft edge) and, when
+The mask is cleaned (the connected part that holds the seed, holes filled, a soft edge), given a
+rounded outline where the photo's edges cut the subject (never their straight line), and, when
 GrabCut finds nearly nothing or nearly everything, replaced by a soft ellipse in the rectangle, so
 a picture always has its hero. The result is the subject's crop of the photo with its mask as an
 alpha channel, cached by photo and subject (each page of a book places the same cut-out: the hero
@@ -32,6 +33,7 @@ WORK_SIDE = 220  # GrabCut's working size: a few tenths of a second per photo, o
 ITERATIONS = 3
 MAX_CUT_SIDE = 900  # the cut-out is kept at most this large (pages are at most about 1024 px)
 _KEPT = 8
+ROUNDING = 2.4  # the exponent of the outline given where the photo cuts the subject: 2 an ellipse, more squarer
 
 
 @dataclass(frozen=True)
@@ -202,20 +204,21 @@ def _cut_out(photo: Image.Image, subject: Box, kind: str) -> Cutout:
 
 
 def _rounded_where_cut(mask: np.ndarray) -> np.ndarray:
-    """A subject cut by the photo's top or sides (a close-up cat's head) gets a rounded outline
-    there, not the photo's straight edge, which would show in the scene."""
+    """A subject cut by any edge of the photo (a close-up cat's head, an astronaut's arm and
+    helmet at the lower corners, a bust at the bottom) gets a rounded outline there, not the
+    photo's straight edge, which would show in the scene: the mask is kept inside a superellipse
+    (`ROUNDING`) fitted to the subject's box. A subject clear of every edge keeps its outline."""
     ys, xs = np.nonzero(mask)
     if not len(ys):
         return mask
     h, w = mask.shape
-    if ys.min() > 1 and xs.min() > 1 and xs.max() < w - 2:
+    if ys.min() > 1 and xs.min() > 1 and xs.max() < w - 2 and ys.max() < h - 2:
         return mask
-    x0, x1, y0, y1 = xs.min(), xs.max(), ys.min(), ys.max()
-    oval = np.zeros_like(mask)
-    centre = (int((x0 + x1) / 2), int((y0 + y1) / 2 + (y1 - y0) * 0.08))
-    axes = (max(1, int((x1 - x0) * 0.56)), max(1, int((y1 - y0) * 0.6)))
-    cv2.ellipse(oval, centre, axes, 0, 0, 360, 1, -1)
-    return mask & oval
+    x0, x1, y0, y1 = xs.min(), xs.max() + 1, ys.min(), ys.max() + 1
+    gy, gx = np.mgrid[0:h, 0:w].astype(np.float32)
+    u = np.abs((gx - (x0 + x1) / 2) / max(1.0, (x1 - x0) / 2))
+    v = np.abs((gy - (y0 + y1) / 2) / max(1.0, (y1 - y0) / 2))
+    return mask & ((u**ROUNDING + v**ROUNDING) <= 1).astype(mask.dtype)
 
 
 def _is_bust(mask: np.ndarray, subject: Box, kind: str) -> bool:
