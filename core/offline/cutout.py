@@ -9,9 +9,10 @@
 - without a detection (`kind` "centre of interest"): a spectral-residual saliency map inside the
   box the photo analysis chose says which pixels are probably subject, the rest probably not.
 
-The mask is cleaned (the connected part that holds the seed, holes filled, a soft edge), given a
-rounded outline where the photo's edges cut the subject (never their straight line), and, when
-GrabCut finds nearly nothing or nearly everything, replaced by a soft ellipse in the rectangle, so
+The mask is cleaned (the connected part that holds the seed, holes filled, a soft edge), faded
+out in a soft rounded vignette where the photo's edges cut the subject (never their straight
+line), and, when GrabCut finds nearly nothing or nearly everything, replaced by a soft ellipse
+in the rectangle, so
 a picture always has its hero. The result is the subject's crop of the photo with its mask as an
 alpha channel, cached by photo and subject (each page of a book places the same cut-out: the hero
 looks the same on every page).
@@ -33,7 +34,7 @@ WORK_SIDE = 220  # GrabCut's working size: a few tenths of a second per photo, o
 ITERATIONS = 3
 MAX_CUT_SIDE = 900  # the cut-out is kept at most this large (pages are at most about 1024 px)
 _KEPT = 8
-ROUNDING = 2.4  # the exponent of the outline given where the photo cuts the subject: 2 an ellipse, more squarer
+FADE = 0.22  # where the photo cut the subject, it fades out over this share of the way from its middle
 
 
 @dataclass(frozen=True)
@@ -180,8 +181,10 @@ def _cut_out(photo: Image.Image, subject: Box, kind: str) -> Cutout:
     fx, fy = small_size[0] / width, small_size[1] / height
     sx, sy, sw, sh = subject
     small_subject = (round(sx * fx), round(sy * fy), max(2, round(sw * fx)), max(2, round(sh * fy)))
-    mask, _ = subject_mask(small, small_subject, kind)
-    mask = _rounded_where_cut(mask)
+    mask, rect = subject_mask(small, small_subject, kind)
+    if kind == "face":
+        mask = _with_shoulders(mask, small_subject, rect)
+    sides = _cut_sides(mask, rect)
     ys, xs = np.nonzero(mask)
     x0, x1, y0, y1 = xs.min(), xs.max() + 1, ys.min(), ys.max() + 1
     # the crop in photo pixels, at most MAX_CUT_SIDE on its long side
@@ -193,6 +196,8 @@ def _cut_out(photo: Image.Image, subject: Box, kind: str) -> Cutout:
     alpha = cv2.resize(mask[y0:y1, x0:x1].astype(np.float32), size, interpolation=cv2.INTER_LINEAR)
     soft = max(1.0, max(size) / 300)
     alpha = cv2.GaussianBlur(np.clip((alpha - 0.5) * 2.2 + 0.5, 0, 1), (0, 0), soft)
+    if any(sides):
+        alpha *= _rounded_fade(alpha.shape, sides)
     rgba = np.dstack([rgb, np.clip(alpha * 255 + 0.5, 0, 255).astype(np.uint8)])
     seed = (
         int((sx - bx) * cut_scale),
@@ -203,22 +208,46 @@ def _cut_out(photo: Image.Image, subject: Box, kind: str) -> Cutout:
     return Cutout(rgba, box, seed, _is_bust(mask, small_subject, kind))
 
 
-def _rounded_where_cut(mask: np.ndarray) -> np.ndarray:
-    """A subject cut by any edge of the photo (a close-up cat's head, an astronaut's arm and
-    helmet at the lower corners, a bust at the bottom) gets a rounded outline there, not the
-    photo's straight edge, which would show in the scene: the mask is kept inside a superellipse
-    (`ROUNDING`) fitted to the subject's box. A subject clear of every edge keeps its outline."""
+def _with_shoulders(mask: np.ndarray, face: Box, rect: tuple[int, int, int, int]) -> np.ndarray:
+    """A person's mask with the shoulders and arms an ellipse below the face reaches: GrabCut
+    drops an arm in shadow (an astronaut's dark sleeve beside a dark flag) and leaves the body
+    sheared along the line where the light changes; the ellipse gives it a rounded side."""
+    x, y, w, h = face
+    body = np.zeros_like(mask)
+    cv2.ellipse(body, (int(x + w / 2), int(y + 3.3 * h)), (int(1.45 * w), int(1.9 * h)), 0, 0, 360, 1, -1)
+    x0, y0, x1, y1 = rect
+    inside = np.zeros_like(mask)
+    inside[y0:y1, x0:x1] = 1
+    return mask | (body & inside)
+
+
+def _cut_sides(mask: np.ndarray, rect: tuple[int, int, int, int]) -> tuple[bool, bool, bool, bool]:
+    """Which sides of the subject (left, top, right, bottom) were cut by a straight edge: the
+    photo's, or the rectangle's it was sought in (an astronaut's arm reaches past the rectangle
+    around her face)."""
     ys, xs = np.nonzero(mask)
     if not len(ys):
-        return mask
+        return (False, False, False, False)
     h, w = mask.shape
-    if ys.min() > 1 and xs.min() > 1 and xs.max() < w - 2 and ys.max() < h - 2:
-        return mask
-    x0, x1, y0, y1 = xs.min(), xs.max() + 1, ys.min(), ys.max() + 1
+    near = 1  # the cleaning's smoothing may round off a pixel
+    left, top = max(near, rect[0] + near), max(near, rect[1] + near)
+    right, bottom = min(w - 1 - near, rect[2] - 1 - near), min(h - 1 - near, rect[3] - 1 - near)
+    return (bool(xs.min() <= left), bool(ys.min() <= top), bool(xs.max() >= right), bool(ys.max() >= bottom))
+
+
+def _rounded_fade(shape: tuple[int, int], sides: tuple[bool, bool, bool, bool]) -> np.ndarray:
+    """A soft rounded vignette (0..1, `shape`) that fades the cut sides out along an ellipse, so
+    where the photo cut the subject it ends in a soft curve, never the cut's straight line; the
+    ellipse reaches well past the sides that were not cut, which keep their own outline."""
+    h, w = shape
+    left, top, right, bottom = sides
+    x0, x1 = (0.0 if left else -0.6 * w), (w if right else 1.6 * w)
+    y0, y1 = (0.0 if top else -0.6 * h), (h if bottom else 1.6 * h)
     gy, gx = np.mgrid[0:h, 0:w].astype(np.float32)
-    u = np.abs((gx - (x0 + x1) / 2) / max(1.0, (x1 - x0) / 2))
-    v = np.abs((gy - (y0 + y1) / 2) / max(1.0, (y1 - y0) / 2))
-    return mask & ((u**ROUNDING + v**ROUNDING) <= 1).astype(mask.dtype)
+    u = (gx - (x0 + x1) / 2) / ((x1 - x0) / 2)
+    v = (gy - (y0 + y1) / 2) / ((y1 - y0) / 2)
+    t = np.clip((1 - np.sqrt(u * u + v * v)) / FADE, 0, 1)
+    return t * t * (3 - 2 * t)  # smoothstep
 
 
 def _is_bust(mask: np.ndarray, subject: Box, kind: str) -> bool:

@@ -359,6 +359,16 @@ def _free_x(half: float, taken: list[tuple[float, float]], prefer: float, hero: 
     return x
 
 
+def _surface_clear(surface, hero_box) -> bool:
+    """Whether a counter or table top is there and not hidden behind the hero."""
+    if surface is None:
+        return False
+    sx0, sx1, sy = surface
+    x0, y0, x1, y1 = hero_box
+    hidden = max(0.0, min(sx1, x1) - max(sx0, x0)) if y0 < sy < y1 else 0.0
+    return hidden < 0.5 * (sx1 - sx0)
+
+
 def _beside(image, names, hero_box, ground, marks: Marks, pose, facing, width, height, horizon, rng):
     """Companions and props on the ground beside the hero (on the counter or table indoors for
     cups and teapots, on the hero's head for a hat), facing the hero; drawn after it."""
@@ -376,8 +386,8 @@ def _beside(image, names, hero_box, ground, marks: Marks, pose, facing, width, h
             hx, hy = (x0 + x1) / 2, y0 + hero_h * 0.12
             drawn[name] = stamp(image, "hat", hx, hy, max(height * 0.06, hero_w * 0.4), angle=-8 * facing)
             continue
-        if name in ON_A_TABLE and marks.surface and rng.random() < 0.8:
-            sx0, sx1, sy = marks.surface
+        if name in ON_A_TABLE and _surface_clear(marks.surface, hero_box) and rng.random() < 0.8:
+            sx0, sx1, sy = marks.surface  # type: ignore[misc]
             small = min(size, height * 0.11)
             x = _free_x(_half_width(name, small), table, (sx0 + sx1) / 2, (x0, x1), (sx0, sx1))
             drawn[name] = stamp(image, name, x, sy + 2, small)
