@@ -28,7 +28,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from core.offline.analysis import Box, image_key
+from core.offline.analysis import Box, image_key, saliency
 
 WORK_SIDE = 220  # GrabCut's working size: a few tenths of a second per photo, once per book
 ITERATIONS = 3
@@ -69,22 +69,6 @@ def seed_rectangle(subject: Box, kind: str, width: int, height: int) -> tuple[in
     return _clip(x - 0.5 * w, y - 0.5 * h, x + 1.5 * w, y + 1.5 * h, width, height)
 
 
-def saliency(rgb: np.ndarray) -> np.ndarray:
-    """A spectral-residual saliency map (0..1) at the size of `rgb`."""
-    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32) / 255
-    tiny = cv2.resize(gray, (64, 64), interpolation=cv2.INTER_AREA)
-    spectrum = np.fft.fft2(tiny)
-    log_amp = np.log(np.abs(spectrum) + 1e-6)
-    residual = log_amp - cv2.blur(log_amp, (3, 3))
-    sal = np.abs(np.fft.ifft2(np.exp(residual + 1j * np.angle(spectrum)))) ** 2
-    sal = cv2.GaussianBlur(sal.astype(np.float32), (9, 9), 2.5)
-    lab = cv2.cvtColor(cv2.resize(rgb, (64, 64), interpolation=cv2.INTER_AREA), cv2.COLOR_RGB2LAB).astype(np.float32)
-    rarity = np.sqrt(((lab - np.median(lab.reshape(-1, 3), axis=0)) ** 2).sum(axis=2))
-    combined = sal / (sal.max() + 1e-9) + rarity / (rarity.max() + 1e-9)
-    combined = cv2.resize(combined, (rgb.shape[1], rgb.shape[0]), interpolation=cv2.INTER_LINEAR)
-    return combined / (combined.max() + 1e-9)
-
-
 def _ellipse(h: int, w: int, rect: tuple[int, int, int, int]) -> np.ndarray:
     mask = np.zeros((h, w), np.uint8)
     x0, y0, x1, y1 = rect
@@ -102,7 +86,8 @@ def subject_mask(rgb: np.ndarray, subject: Box, kind: str) -> tuple[np.ndarray, 
     sx, sy, sw, sh = subject
     mask = np.full((h, w), cv2.GC_BGD, np.uint8)
     if kind == "centre of interest":
-        inside = saliency(rgb)[y0:y1, x0:x1]
+        whole = saliency(rgb)
+        inside = cv2.resize(whole / (whole.max() + 1e-9), (w, h), interpolation=cv2.INTER_LINEAR)[y0:y1, x0:x1]
         mask[y0:y1, x0:x1] = np.where(inside > np.quantile(inside, 0.35), cv2.GC_PR_FGD, cv2.GC_PR_BGD)
         core_w, core_h = sw * 0.25, sh * 0.25
     else:
@@ -238,11 +223,11 @@ def _cut_sides(mask: np.ndarray, rect: tuple[int, int, int, int]) -> tuple[bool,
 def _rounded_fade(shape: tuple[int, int], sides: tuple[bool, bool, bool, bool]) -> np.ndarray:
     """A soft rounded vignette (0..1, `shape`) that fades the cut sides out along an ellipse, so
     where the photo cut the subject it ends in a soft curve, never the cut's straight line; the
-    ellipse reaches well past the sides that were not cut, which keep their own outline."""
+    ellipse reaches past the sides that were not cut, which keep their own outline."""
     h, w = shape
     left, top, right, bottom = sides
-    x0, x1 = (0.0 if left else -0.6 * w), (w if right else 1.6 * w)
-    y0, y1 = (0.0 if top else -0.6 * h), (h if bottom else 1.6 * h)
+    x0, x1 = (0.0 if left else -0.25 * w), (w if right else 1.25 * w)
+    y0, y1 = (0.0 if top else -0.25 * h), (h if bottom else 1.25 * h)
     gy, gx = np.mgrid[0:h, 0:w].astype(np.float32)
     u = (gx - (x0 + x1) / 2) / ((x1 - x0) / 2)
     v = (gy - (y0 + y1) / 2) / ((y1 - y0) / 2)

@@ -296,7 +296,7 @@ def _behind(image, name, hero_box, marks: Marks, spec, setting, width, height, h
     x = _free_x(
         _half_width(name, size), row, away + rng.uniform(-0.1, 0.1) * width, (x0, x1), (width * 0.1, width * 0.9)
     )
-    y = sky_bottom * rng.uniform(0.15, 0.45)
+    y = max(sky_bottom * rng.uniform(0.15, 0.45), size * (0.8 if name == "rocket" else 0.5) + height * 0.03)
     if name in ("bird", "butterfly"):  # near the hero's head
         x, y = hand[0] + facing * hero_h * 0.3, max(height * 0.1, y0 - height * 0.02)
     if name == "star":
