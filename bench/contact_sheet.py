@@ -28,14 +28,28 @@ BOOK = [
     dict(setting="moon", time="night", pose="jump", companions=["robot"], props=["telescope"], framing="wide"),
     dict(setting="bedroom", time="night", pose="sleep", companions=["owl"], props=["book", "lantern"]),
 ]  # fmt: skip
+# a book as the offline writer plans one: one place all through, the light following the day,
+# the framing following the story's stages, a kite and a squirrel once they are introduced
+ONE_PLACE = [
+    dict(setting="garden", time="morning", pose="stand", framing="wide"),
+    dict(setting="garden", time="day", pose="look", props=["kite"], framing="close"),
+    dict(setting="garden", time="day", pose="walk", companions=["squirrel"], props=["kite"], framing="medium"),
+    dict(setting="garden", time="day", weather="wind", pose="reach", action="the kite is stuck in the tree",
+         props=["kite"], framing="medium"),
+    dict(setting="garden", time="day", pose="jump", companions=["squirrel"], framing="close"),
+    dict(setting="garden", time="day", pose="run", props=["ball"], framing="medium"),
+    dict(setting="garden", time="day", pose="hug", companions=["squirrel"], framing="close"),
+    dict(setting="garden", time="dusk", pose="wave", companions=["squirrel"], props=["kite"], framing="wide"),
+]  # fmt: skip
+PLANS = {"varied": BOOK, "one-place": ONE_PLACE}
 
 
-def specs(every_key: bool):
+def specs(every_key: bool, plan: str = "varied"):
     from core.offline.world import COMPANIONS, PROPS, SETTINGS
     from core.story import SceneSpec
 
     if not every_key:
-        return [SceneSpec(**b) for b in BOOK]
+        return [SceneSpec(**b) for b in PLANS[plan]]
     out = [SceneSpec(setting=k, framing="medium") for k in SETTINGS]
     out += [SceneSpec(setting="hills", companions=[k], framing="wide") for k in COMPANIONS]
     out += [SceneSpec(setting="living room" if PROPS[k].where == "indoor" else "hills", props=[k]) for k in PROPS]
@@ -52,11 +66,12 @@ def main() -> None:
     parser.add_argument("--photo", default="astronaut")
     parser.add_argument("--style", default="watercolour")
     parser.add_argument("--every-key", action="store_true")
+    parser.add_argument("--plan", choices=sorted(PLANS), default="varied", help="which hand-made book")
     parser.add_argument("--columns", type=int, default=4)
     parser.add_argument("--out", default="/tmp/contact_sheet.png")
     args = parser.parse_args()
     photo = Image.open(ROOT / "assets" / "samples" / f"{args.photo}.jpg").convert("RGB")
-    page_specs = specs(args.every_key)
+    page_specs = specs(args.every_key, args.plan)
     jobs = [
         ImageJob(
             prompt=f"{args.style} picture",
