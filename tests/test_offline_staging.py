@@ -171,3 +171,12 @@ def test_a_kite_caught_in_a_tree_is_in_a_tree():
         below = picture[min(SIZE[1] - 1, y1 + 2) : min(SIZE[1], y1 + 20), max(0, x0) : min(SIZE[0], x1)]
         green = (below[..., 1] > below[..., 0] + 15) & (below[..., 1] > below[..., 2] + 15)
         assert green.mean() > 0.3, seed  # leaves around it, not sky
+
+
+def test_every_vendored_picture_is_listed_with_its_code_point_and_the_licence_is_beside_them():
+    from core.offline.sprites import ART, CODEPOINTS
+
+    assert {p.stem for p in ART.glob("*.png")} == set(CODEPOINTS)
+    assert set(COMPANIONS) | set(PROPS) <= set(CODEPOINTS)
+    assert "CC-BY 4.0" in (ART / "LICENSE").read_text() and "Twemoji" in (ART / "README.md").read_text()
+    assert sum(p.stat().st_size for p in ART.iterdir()) < 3_000_000

@@ -1,5 +1,12 @@
 """The offline illustrator: the person's photo as the hero of scenes painted for each page.
 
+A page the offline writer planned carries a scene spec (`ImageJob.spec`, a `core.story.SceneSpec`):
+then the picture is that scene, drawn by `core.offline.staging`: its setting at its time and in
+its weather, every companion and prop it names (vendored Twemoji pictures, `core.offline.sprites`),
+and the photo's subject whole, posed for the action and sized by the framing. The prompt's own
+words on style, framing, time and weather still win (the person may have edited it). A page
+without a spec (another engine's prompt, an older story) is drawn from its prompt as follows.
+
 The picture prompt drives each picture (`plan_picture`), read by `core.offline.prompt_words`: the
 subject it names among what the photo analysis found (a face, a cat face, a figure; otherwise the
 photo's own subject or centre of interest) is cut out of the photo and stood in a scene painted

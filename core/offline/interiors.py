@@ -151,6 +151,15 @@ def kitchen(image, draw, w, h, horizon, rng, night, setting, marks: Marks) -> No
         )
     draw.rectangle([sx, counter_y + h * 0.03, sx + w * 0.16, horizon - h * 0.02], fill=(70, 70, 78))
     draw.rectangle([sx + w * 0.02, counter_y + h * 0.05, sx + w * 0.14, horizon - h * 0.04], fill=(40, 40, 48))
+    for k in range(4):  # the wall cupboards' doors and handles
+        x0 = k * w / 4
+        if k % 2 == 0:
+            draw.line([x0 + w / 8, horizon * 0.06, x0 + w / 8, horizon * 0.28], fill=_shade(wood, 0.7), width=2)
+            draw.rectangle([x0 + w / 8 - 9, horizon * 0.24, x0 + w / 8 - 5, horizon * 0.28], fill=(90, 90, 96))
+    if rng.random() < 0.6:  # a clock over the window, a plant at the end of the worktop
+        stamp(image, "clock", wx + w * 0.13, horizon * 0.34, h * 0.07)
+    if rng.random() < 0.7:
+        stamp(image, "plant", (0.93 if sx < w / 2 else 0.07) * w, counter_y - h * 0.02, h * 0.1)
     marks.surface = (w * 0.05, w * 0.95, counter_y - h * 0.02)
     if night:
         _lamp_glow(draw, w * 0.5, horizon * 0.05, w * 0.3)

@@ -40,7 +40,7 @@ from core.offline.world import COMPANIONS, SETTINGS
 TIMES = {"morning": "dawn", "day": "day", "dusk": "dusk", "night": "night"}
 WEATHERS = {"clear": None, "cloudy": "cloudy", "rain": "rain", "snow": "snow", "wind": "wind"}
 # the hero's height as a share of the picture's, by framing
-HERO_HEIGHT = {"wide": (0.3, 0.36), "medium": (0.48, 0.56), "close": (0.7, 0.78)}
+HERO_HEIGHT = {"wide": (0.26, 0.36), "medium": (0.4, 0.56), "close": (0.66, 0.78)}
 # where the hero's feet are between the horizon (0) and the picture's foot (1), by framing
 FOOTING = {"wide": 0.42, "medium": 0.72, "close": 0.96}
 # poses: (lean in degrees towards where the hero goes, height factor, lift as a share of height)
@@ -51,7 +51,7 @@ POSES = {
     "sit": (-4, 0.8, 0.0),
     "sleep": (90, 0.78, 0.0),
     "jump": (8, 0.92, 0.32),
-    "look": (3, 1.0, 0.0),
+    "look": (9, 1.0, 0.0),
     "reach": (14, 1.0, 0.04),
     "wave": (-7, 1.0, 0.0),
     "hug": (-10, 0.96, 0.0),
@@ -61,6 +61,9 @@ IN_THE_AIR = ("kite", "balloon", "star", "bird", "owl", "butterfly", "rocket")
 ON_THE_WATER = ("boat", "duck")
 ON_A_TABLE = ("cup", "teapot", "cake", "book", "apple", "basket", "lantern", "present", "yarn", "map", "key", "compass")
 EDGE = (250, 247, 238)  # the pale sticker edge around the hero
+WRITTEN_ON = ("classroom", "cafe")  # settings with words on the wall, never painted mirrored
+# how far from the middle the hero stands (share of the width: least, most), by framing
+SPREAD = {"close": (0.04, 0.12), "medium": (0.1, 0.26), "wide": (0.12, 0.32)}
 
 
 @dataclass
@@ -87,19 +90,21 @@ def stage(spec, setting: Setting, framing: str, cutout: Cutout | None, size: tup
     width, height = size
     rng = np.random.default_rng([seed, 11])
     painted = paint_stage(setting, size, rng)
-    image = Image.fromarray(painted.image)
     marks, horizon = painted.marks, painted.horizon
+    image = Image.fromarray(painted.image)
+    if setting.place not in WRITTEN_ON and rng.random() < 0.5:  # seen the other way round
+        image = image.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+        marks = _mirrored(marks, width)
     staging = Staging(setting)
     pose = spec.pose if spec.pose in POSES else "stand"
     if setting.place == "space" and pose in ("stand", "walk", "run", "sit", "jump"):
         pose = "float"
     names = [*dict.fromkeys([*spec.companions, *spec.props])]
     # the hero stands left, centre or right; the things named go mostly on the other side
-    spread = {"close": 0.1, "medium": 0.22, "wide": 0.3}.get(framing, 0.22)
     side = -1 if rng.random() < 0.5 else 1
-    hero_cx = width * (0.5 + side * rng.uniform(0.3, 1.0) * spread * (1 if names else 0.6))
+    hero_cx = width * (0.5 + side * rng.uniform(*SPREAD.get(framing, SPREAD["medium"])))
     hero_h = height * rng.uniform(*HERO_HEIGHT.get(framing, HERO_HEIGHT["medium"]))
-    ground = horizon + (height - horizon) * FOOTING.get(framing, 0.72) + rng.uniform(-0.03, 0.03) * height
+    ground = horizon + (height - horizon) * FOOTING.get(framing, 0.72) + rng.uniform(-0.06, 0.04) * height
     if not marks.ground:
         ground = height * rng.uniform(0.62, 0.8)
     facing = -side  # towards the middle, where the things are
@@ -134,6 +139,17 @@ def stage(spec, setting: Setting, framing: str, cutout: Cutout | None, size: tup
 
 
 # --- the hero --------------------------------------------------------------------------------
+
+
+def _mirrored(marks: Marks, width: int) -> Marks:
+    """The marks of a scene painted mirrored."""
+
+    def row(span):
+        return None if span is None else (width - span[1], width - span[0], span[2])
+
+    water = None if marks.water is None else (width - marks.water[0], marks.water[1], marks.water[2])
+    trees = [(width - x, y, r) for x, y, r in marks.trees]
+    return Marks(trees, water, row(marks.surface), row(marks.bed), marks.ground)
 
 
 def _posed(cutout: Cutout, pose: str, hero_h: float, facing: int, rng) -> Image.Image:
