@@ -12,7 +12,7 @@ import hmac
 import streamlit as st
 
 from core.errors import StudioError
-from core.spaces import Level
+from core.people.spaces import Level
 from pages import _identity, _nav, _ui
 
 st.set_page_config(page_title="VisuTale Studio", page_icon=":material/menu_book:", layout="wide")

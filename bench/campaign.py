@@ -27,7 +27,7 @@ PHOTO = ROOT / "assets" / "samples" / "coffee.jpg"
 def one_campaign(style: str = "clean") -> dict[str, float]:
     from core.campaign import steps
     from core.offline.writer import OfflineWriter
-    from core.store import Store
+    from core.storage.store import Store
 
     with tempfile.TemporaryDirectory() as folder:
         store = Store(Path(folder))

@@ -55,7 +55,7 @@ def measure(photo_name: str, pages: int, hand_specs: str | None = None) -> dict:
     from core.offline.analysis import analyse
     from core.offline.illustrator import OfflineIllustrator
     from core.offline.writer import OfflineWriter
-    from core.store import Store
+    from core.storage.store import Store
 
     photo_path = ROOT / "assets" / "samples" / f"{photo_name}.jpg"
     photo = Image.open(photo_path).convert("RGB")

@@ -101,7 +101,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=8)
     parser.add_argument("--audience", default="young children")
     args = parser.parse_args()
-    from core.store import Store
+    from core.storage.store import Store
 
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (wall-clock figures stretch with it)")
     with tempfile.TemporaryDirectory() as folder:

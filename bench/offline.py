@@ -47,7 +47,7 @@ def writer_figures(seeds: range) -> None:
     from core.offline.writer import OfflineWriter, split_sentences
     from core.prompts import REVISIONS
     from core.providers.base import Brief
-    from core.readability import flesch_kincaid_grade
+    from core.reading.readability import flesch_kincaid_grade
 
     writer, captions = OfflineWriter(), sample_captions()
     print(
@@ -96,7 +96,7 @@ def writer_figures(seeds: range) -> None:
 def big_book_time() -> None:
     """A warm 24-page book with 1024-px pictures through the studio steps on the offline engine."""
     from core.offline.illustrator import OfflineIllustrator
-    from core.store import Store
+    from core.storage.store import Store
 
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "data")
@@ -125,7 +125,7 @@ def in_process_book(store, pages: int, seed: int, illustrator=None, steps: dict 
     from core.offline.illustrator import OfflineIllustrator
     from core.offline.vision import OfflineVision
     from core.offline.writer import OfflineWriter
-    from core.publish import StaticFolder
+    from core.storage.publish import StaticFolder
 
     steps = {} if steps is None else steps
 
@@ -149,7 +149,7 @@ def in_process_book(store, pages: int, seed: int, illustrator=None, steps: dict 
 
 
 def main() -> None:
-    from core.store import Store
+    from core.storage.store import Store
 
     if "--big-book-only" in sys.argv[1:]:
         big_book_time()

@@ -3,7 +3,7 @@
 A fake writer streams a story JSON, taking `--page-s` seconds per page (and as long for the
 title); a fake illustrator takes `--picture-s` seconds per picture, one at a time. Sequentially
 (as the original VisuTale does: the whole story, then every picture) the wall time is the
-writer's plus every picture's. Pipelined (`core.pipeline.write_and_illustrate`), picture k starts
+writer's plus every picture's. Pipelined (`core.studio.pipeline.write_and_illustrate`), picture k starts
 once page k is complete in the stream and picture k-1 is done, so the best possible finish, the
 critical path, is max(page k written, picture k-1 done) + one picture, for the last k: the longer
 of the writer and the illustration chain. Prints the three times and pipelined / critical path.
@@ -24,10 +24,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from PIL import Image  # noqa: E402
 
-from core import pipeline, studio  # noqa: E402
+from core import studio  # noqa: E402
 from core.providers.base import Picture, Step  # noqa: E402
 from core.providers.storyjson import parse_story  # noqa: E402
-from core.store import Store  # noqa: E402
+from core.storage.store import Store  # noqa: E402
+from core.studio import pipeline  # noqa: E402
 
 PHOTO = Path(__file__).resolve().parent.parent / "assets" / "samples" / "chelsea.jpg"
 

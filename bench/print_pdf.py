@@ -53,7 +53,7 @@ def timed_export(store, story, **kw) -> tuple[float, float, int, int, int]:
 def main() -> None:
     from PIL import Image
 
-    from core.store import Store
+    from core.storage.store import Store
 
     keep = Path(sys.argv[sys.argv.index("--keep") + 1]) if "--keep" in sys.argv else None
     with tempfile.TemporaryDirectory() as tmp:

@@ -24,9 +24,9 @@ def main(seeds: range) -> None:
     from core import studio
     from core.offline.vision import OfflineVision
     from core.offline.writer import OfflineWriter
-    from core.reading_level import LEVELS, measure_pages
+    from core.reading.levels import LEVELS, measure_pages
     from core.samples import SAMPLES, sample_bytes
-    from core.store import Store
+    from core.storage.store import Store
 
     writer, vision = OfflineWriter(), OfflineVision()
     print(f"fit the level over {len(SAMPLES)} samples x seeds {seeds.start}-{seeds.stop - 1}, 8 pages, offline")

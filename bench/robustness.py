@@ -99,7 +99,7 @@ def uploads_handled() -> None:
 
 SAVER = """
 import sys
-from core.store import Store
+from core.storage.store import Store
 from core.story import Draft, StoryPage
 store = Store(sys.argv[1]); story = store.load(sys.argv[2]); n = len(story.drafts)
 while True:
@@ -112,7 +112,7 @@ while True:
 
 
 def kills_survived(kills: int = 40) -> None:
-    from core.store import Store
+    from core.storage.store import Store
 
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp))
@@ -146,8 +146,8 @@ def sessions_held(people: int = 8) -> None:
     from core.offline.illustrator import OfflineIllustrator
     from core.offline.vision import OfflineVision
     from core.offline.writer import OfflineWriter
-    from core.publish import StaticFolder
-    from core.store import Store
+    from core.storage.publish import StaticFolder
+    from core.storage.store import Store
 
     photos = ["astronaut.jpg", "chelsea.jpg", "coffee.jpg"]
     with tempfile.TemporaryDirectory() as tmp:

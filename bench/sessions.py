@@ -42,6 +42,8 @@ import time
 import traceback
 from pathlib import Path
 
+from core.people.access import as_person
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PHOTO = ROOT / "assets" / "samples" / "chelsea.jpg"
@@ -155,8 +157,8 @@ def worker(indices: list[int], ready: Path, workers: int, think: float) -> list[
 
 def check(data_dir: Path, results: list[dict]) -> tuple[list[str], list[str]]:
     """(mixed, lost): what any person sees that is not theirs, and what is missing from a story."""
-    from core.spaces import Person
-    from core.store import Store
+    from core.people.spaces import Person
+    from core.storage.store import Store
 
     mixed, lost = [], []
     store = Store(data_dir)
@@ -164,7 +166,7 @@ def check(data_dir: Path, results: list[dict]) -> tuple[list[str], list[str]]:
         if "story" not in result:
             continue
         person = Person.from_link(link_key(result["index"]))
-        mine = store.as_person(person)
+        mine = as_person(store, person)
         listed = [s.id for s in mine.list()]
         if listed != [result["story"]]:
             mixed.append(f"session {result['index']} lists {listed}, made {result['story']}")

@@ -36,16 +36,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from core.datadir import open_data_dir  # noqa: E402
-from core.store import Store  # noqa: E402
+from core.storage.datadir import open_data_dir  # noqa: E402
+from core.storage.store import Store  # noqa: E402
 
 KEY_ID, SECRET = "bench", "bench-secret"
 
 WRITER = """
 import json, sys, time
-from core.datadir import data_dir_of
+from core.storage.datadir import data_dir_of
 from core.settings import load_settings
-from core.store import StaleRevision, Store
+from core.storage.store import StaleRevision, Store
 
 store = Store(data_dir_of(load_settings(overrides={"data_dir": sys.argv[1]})))
 story_id = sys.argv[2]

@@ -92,7 +92,7 @@ class Settings(BaseModel):
     public_base_url: str | None = None  # for QR codes: how a phone reaches this studio
     access_password: SecretStr | None = None
     safety: bool = False  # classroom safety checks on prompts and texts
-    # Limits per space (`core.limits`), set by the operator only; None: no limit.
+    # Limits per space (`core.people.limits`), set by the operator only; None: no limit.
     limit_stories_per_space: int | None = Field(default=None, ge=0)
     limit_pictures_per_hour: int | None = Field(default=None, ge=0)
     limit_remote_calls_per_day: int | None = Field(default=None, ge=0)
@@ -111,7 +111,7 @@ class Settings(BaseModel):
     narrator_base_url: str | None = None
     narrator_api_key: SecretStr | None = None
 
-    # An object store for `data_dir = "s3://bucket/prefix"` (`core.datadir`); unset, botocore looks
+    # An object store for `data_dir = "s3://bucket/prefix"` (`core.storage.datadir`); unset, botocore looks
     # where every AWS tool does (~/.aws, an instance role).
     s3_endpoint_url: str | None = None  # MinIO, Ceph, R2...; None: AWS S3
     s3_access_key_id: str | None = None

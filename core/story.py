@@ -1,7 +1,7 @@
 """The Story document: everything a person made, as one pydantic model saved as JSON.
 
 Images never live inside the document: they are files in the story's folder, named by the
-SHA-256 of their bytes (see `core.store`), and the document refers to them by that name. This
+SHA-256 of their bytes (see `core.storage.store`), and the document refers to them by that name. This
 keeps the JSON small, lets two variants that happen to be identical share one file, and keeps
 bytes out of `st.session_state`.
 
@@ -29,7 +29,7 @@ Audience = Literal["young children", "older children", "adults"]
 Aspect = Literal["portrait", "square", "landscape"]
 PageSize = Literal["A4", "Letter", "square"]
 Author = Literal["model", "person"]
-ReadingLevel = Literal["early", "grade-1-2", "grade-3-4", "grade-5-6", "adult"]  # core.reading_level.LEVELS
+ReadingLevel = Literal["early", "grade-1-2", "grade-3-4", "grade-5-6", "adult"]  # core.reading.levels.LEVELS
 
 AUDIENCES: tuple[str, ...] = ("young children", "older children", "adults")
 ASPECTS: tuple[str, ...] = ("portrait", "square", "landscape")
@@ -212,7 +212,7 @@ class ExportSettings(Model):
 
 
 class ExportRecord(Model):
-    token: str  # unguessable; a publisher serves the file under it (see core.publish)
+    token: str  # unguessable; a publisher serves the file under it (see core.storage.publish)
     filename: str
     page_size: PageSize
     language: str | None = None
@@ -265,7 +265,7 @@ class Narration(Model):
 class Character(Model):
     """One character's sheet: what every picture of a page they are on says about them.
 
-    Proposed after a draft is written (`core.characters`), edited by the person, woven into each
+    Proposed after a draft is written (`core.characters.sheets`), edited by the person, woven into each
     picture prompt in a fixed order and wording (`core.prompts.character_phrase`). `references`
     are image names in the story's store (the photo, a cut-out, pictures the person chose) that an
     engine which can take a reference picture may use; `library` is the id of the entry in the

@@ -8,7 +8,7 @@ import streamlit as st
 from core import providers, studio
 from core.export.formats import FORMATS
 from core.export.qr import qr_image
-from core.publish import Publisher
+from core.storage.publish import Publisher
 from core.story import Story
 from pages import _narration, _ui
 

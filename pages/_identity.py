@@ -1,4 +1,4 @@
-"""Who is asking, for this browser session: the glue between Streamlit's sign-in and `core.spaces`.
+"""Who is asking, for this browser session: the glue between Streamlit's sign-in and `core.people.spaces`.
 
 The studio runs in one of three ways, decided from the configuration alone:
 
@@ -9,7 +9,7 @@ The studio runs in one of three ways, decided from the configuration alone:
   `?space=<128-bit hex>`, kept in the address like `?story=`; the link is its key, so bookmarking it
   is how a person comes back to their stories.
 
-In any shared studio a pupil of a class (`core.classroom`) has no account: their address holds
+In any shared studio a pupil of a class (`core.people.classes`) has no account: their address holds
 their pupil link, `?space=<key>`, which `resolve_seat()` turns into their seat in the class before
 the password gate or the sign-in page is asked for; they join with the class code on either.
 
@@ -25,12 +25,12 @@ from typing import Literal
 
 import streamlit as st
 
-from core.classroom import Classrooms, JoinThrottle, Seat
-from core.datadir import data_dir_of
 from core.errors import InputError
-from core.people import People
+from core.people.addresses import People
+from core.people.classes import Classrooms, JoinThrottle, Seat
+from core.people.spaces import LINK_KEY, Person, Spaces, new_link_key
 from core.settings import Settings
-from core.spaces import LINK_KEY, Person, Spaces, new_link_key
+from core.storage.datadir import data_dir_of
 
 Mode = Literal["personal", "signin", "link"]
 

@@ -1,6 +1,6 @@
 """The Pictures page's choosing tools: pin a page, redraw a region, whole-book versions.
 
-Thin like every page: widgets here, the steps in `core.studio` and `core.choosing`. A region is
+Thin like every page: widgets here, the steps in `core.studio` and `core.studio.choosing`. A region is
 chosen with two range sliders (Streamlit has no brush; streamlit-drawable-canvas is unmaintained
 and breaks on current Streamlit), shown as a rectangle on the picture before it is redrawn.
 """
@@ -12,11 +12,12 @@ import io
 import streamlit as st
 from PIL import ImageDraw
 
-from core import choosing, providers, studio
-from core.choosing import MAX_VERSIONS
+from core import providers, studio
 from core.settings import Settings
-from core.store import Store
+from core.storage.store import Store
 from core.story import ImageVariant, Story, StoryPage
+from core.studio import choosing
+from core.studio.choosing import MAX_VERSIONS
 from pages import _ui
 
 

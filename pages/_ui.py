@@ -18,13 +18,14 @@ import streamlit as st
 
 from core import studio
 from core.background import in_background
-from core.datadir import data_dir_of
 from core.errors import ModelUnavailable, StudioError
-from core.limits import Limits
-from core.publish import Publisher, publisher_for
+from core.people.access import as_person
+from core.people.limits import Limits
+from core.people.spaces import Person
 from core.settings import Settings, load_settings
-from core.spaces import Person
-from core.store import Store
+from core.storage.datadir import data_dir_of
+from core.storage.publish import Publisher, publisher_for
+from core.storage.store import Store
 from core.story import Story
 from pages import _identity, _nav
 
@@ -89,7 +90,7 @@ def store() -> Store:
     except StudioError as error:  # an object store out of reach, or one that ignores conditional writes
         st.error(str(error))
         st.stop()
-    return opened.as_person(person(), _identity.space_id(), limits=Limits.from_settings(current))
+    return as_person(opened, person(), _identity.space_id(), limits=Limits.from_settings(current))
 
 
 def current_story() -> Story | None:

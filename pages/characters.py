@@ -1,11 +1,12 @@
 """The story's characters: their sheets, which every picture prompt of their pages names, and the
-space's character library (save one, use one in this story). Logic in core.characters,
-core.studio and core.character_library."""
+space's character library (save one, use one in this story). Logic in core.characters.sheets,
+core.studio and core.characters.library."""
 
 import streamlit as st
 
-from core import character_library, providers, studio
-from core.characters import page_prompt
+from core import providers, studio
+from core.characters import library as character_library
+from core.characters.sheets import page_prompt
 from pages import _nav, _ui
 
 _nav.begin(_nav.CHARACTERS)
@@ -79,7 +80,7 @@ with _ui.shows_errors():
             format_func=lambda i: f"{by_id[i].sheet.name}: {by_id[i].sheet.look or by_id[i].sheet.kind}",
         )
         if right.button("Use in this story", key="characters_use"):
-            character_library.use_character(store, story, pick)
+            studio.use_library_character(store, story, pick)
             st.rerun()
     else:
         st.caption("No saved characters in this space yet.")

@@ -3,16 +3,17 @@ they did, reset a pupil's link or take them out, review before printing, close (
 download everything as one ZIP.
 
 A pupil sees their own place here (their class and their link). Everything is decided in
-`core.classroom`; this page only draws it.
+`core.people.classes`; this page only draws it.
 """
 
 import streamlit as st
 
-from core.classroom import Classrooms
-from core.datadir import data_dir_of
+from core import studio
 from core.export.qr import qr_image
-from core.reading_level import LEVEL_KEYS, LEVELS
-from core.spaces import Person
+from core.people.classes import Classrooms
+from core.people.spaces import Person
+from core.reading.levels import LEVEL_KEYS, LEVELS
+from core.storage.datadir import data_dir_of
 from core.text import safe_filename
 from pages import _identity, _nav, _ui
 
@@ -90,7 +91,7 @@ if room.open:
         help="Every page of a story is measured against it on the Draft page; a story can change it.",
     )
     if level != (room.reading_level or ""):
-        room = classes.set_reading_level(room.id, who, level or None)
+        room = studio.set_class_reading_level(classes, room.id, who, level or None)
 else:
     st.info("This class is closed: its code and every pupil link no longer work. You keep every story.")
     if st.button("Reopen the class (with a new code; pupils' links work again)", key=f"classroom_reopen_{room.id}"):
@@ -202,7 +203,7 @@ if blocked.get(who.id):
 st.subheader("All the class's stories")
 st.download_button(
     f"Download every story as a ZIP ({len(stories)} stories: PDF and story file)",
-    lambda: classes.archive(room.id, store),
+    lambda: studio.class_archive(classes, room.id, store),
     file_name=f"{safe_filename(room.name)}.zip",
     mime="application/zip",
     key=f"classroom_zip_{room.id}",

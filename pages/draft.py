@@ -4,11 +4,12 @@ import html
 
 import streamlit as st
 
-from core import choosing, pipeline, providers, studio
+from core import providers, studio
 from core.errors import StudioError
 from core.prompts import REVISIONS
-from core.reading_level import LEVEL_KEYS, LEVELS, page_levels
+from core.reading.levels import LEVEL_KEYS, LEVELS, page_levels
 from core.story import MAX_PAGES
+from core.studio import choosing, pipeline
 from pages import _narration, _nav, _ui
 
 _nav.begin(_nav.DRAFT)

@@ -88,7 +88,7 @@ classroom = st.checkbox(
 )
 if classroom:
     with st.expander("What the classroom pages will print"):
-        from core.classroom_book import picture_files, questions_for, reading_level, words_for
+        from core.classroom.book import picture_files, questions_for, reading_level, words_for
 
         st.caption(
             f"Words above the level '{reading_level(story).label}'; with a local or remote writer each "
@@ -159,7 +159,7 @@ if latest and may_print:
 
 _formats.other_formats(story, language, publisher)
 if classroom:
-    from core.classroom_book import answer_key_text
+    from core.classroom.book import answer_key_text
 
     st.download_button(
         "Download the teacher's answer key",

@@ -8,8 +8,9 @@ compared page by page and mixed; a region of a picture can be redrawn where the 
 
 import streamlit as st
 
-from core import choosing, providers, studio
-from core.characters import page_prompt
+from core import providers, studio
+from core.characters.sheets import page_prompt
+from core.studio import choosing
 from pages import _nav, _pictures_more, _ui
 
 GRID = 6  # small pictures per row

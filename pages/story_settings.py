@@ -3,24 +3,14 @@
 import streamlit as st
 
 from core import studio
+from core.language import story_languages
 from core.prompts import styles
 from core.story import ASPECTS, AUDIENCES, MAX_PAGES
 from pages import _nav, _ui
 
 GENRES = ["adventure", "mystery", "friendship", "fairy tale", "science fiction", "funny"]
 TONES = ["warm", "funny", "exciting", "calm", "spooky"]
-LANGUAGES = {
-    "en": "English",
-    "de": "German",
-    "fr": "French",
-    "es": "Spanish",
-    "it": "Italian",
-    "pt": "Portuguese",
-    "nl": "Dutch",
-    "ja": "Japanese",
-    "zh": "Chinese",
-    "ko": "Korean",
-}
+LANGUAGES = story_languages()
 
 _nav.begin(_nav.STORY_SETTINGS)
 story = _ui.require_story("caption")

@@ -4,14 +4,14 @@ Whoever opens a team owns it and adds people by the e-mail address they sign in 
 person id), as editors (they start stories there) or viewers (they read what is shared with the
 team). Everyone keeps owning what they start; the team's owner sees every story in it, the
 others see what its owners share with the team (Library, Share). Everything is decided in
-`core.spaces` and `core.people`; this page only draws it.
+`core.people.spaces` and `core.people.addresses`; this page only draws it.
 """
 
 import streamlit as st
 
-from core.datadir import data_dir_of
-from core.people import People
-from core.spaces import Person, Spaces
+from core.people.addresses import People
+from core.people.spaces import Person, Spaces
+from core.storage.datadir import data_dir_of
 from pages import _identity, _nav, _ui
 
 ROLES = {"editor": "Editor: starts stories in the team", "viewer": "Viewer: reads what is shared with the team"}

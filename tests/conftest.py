@@ -25,7 +25,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def store(data_dir: Path):
-    from core.store import Store
+    from core.storage.store import Store
 
     return Store(data_dir)
 

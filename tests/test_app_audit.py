@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from core import studio
-from core.spaces import Person
-from core.store import Store
+from core.people.access import as_person
+from core.people.spaces import Person
+from core.storage.store import Store
 from tests.test_app_flow import _page
 from tests.test_app_spaces import signed_in, start_story
 
@@ -12,7 +13,7 @@ from tests.test_app_spaces import signed_in, start_story
 def test_the_library_shows_who_changed_each_story(data_dir, cat_bytes) -> None:
     alice = signed_in("alice", "Alice")
     story_id = start_story(alice, cat_bytes)
-    mine = Store(data_dir).as_person(Person(id="oidc:http://127.0.0.1:9400:alice", name="Alice"))
+    mine = as_person(Store(data_dir), Person(id="oidc:http://127.0.0.1:9400:alice", name="Alice"))
     studio.edit_caption(mine, mine.load(story_id), "A cat on a rug.")
 
     _page(alice, "pages/library.py")

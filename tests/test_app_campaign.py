@@ -5,7 +5,7 @@ from __future__ import annotations
 from core.campaign import steps
 from core.campaign.brands import BrandKits
 from core.offline.writer import OfflineWriter
-from core.store import Store
+from core.storage.store import Store
 from tests.conftest import SAMPLES
 from tests.test_app_flow import _app, _page
 

@@ -4,9 +4,10 @@ kindly on the pupil's page, and the teacher's Classroom page lists what was stop
 from __future__ import annotations
 
 from core import studio
-from core.classroom import Classrooms
-from core.spaces import Person
-from core.store import Store
+from core.people.access import as_person
+from core.people.classes import Classrooms
+from core.people.spaces import Person
+from core.storage.store import Store
 from tests.doubles import ScriptedWriter, story_of
 from tests.test_app_classroom import open_class, pupil
 from tests.test_app_flow import _click, _page, _texts
@@ -49,7 +50,7 @@ def test_an_earlier_pdf_waits_for_the_teachers_approval_too(data_dir, cat_bytes)
     mia = pupil(code, "Mia")
     classes = Classrooms(data_dir)
     room = classes.classes_of(person("teacher"))[0]
-    seat_store = Store(data_dir).as_person(Person(id=room.pupils[0].id), room.id)
+    seat_store = as_person(Store(data_dir), Person(id=room.pupils[0].id), room.id)
     story = studio.start_story(seat_store, cat_bytes, "cat.jpg")
     studio.edit_caption(seat_store, story, "A ginger cat.")
     list(studio.write_draft(seat_store, story, ScriptedWriter(story_of("Cat", "One cat."))))

@@ -9,9 +9,10 @@ import re
 from streamlit.testing.v1 import AppTest
 
 from core import studio
-from core.classroom import Classrooms
 from core.offline.writer import OfflineWriter
-from core.store import Store
+from core.people.access import as_person
+from core.people.classes import Classrooms
+from core.storage.store import Store
 from tests.test_app_flow import _app, _click, _page, _texts
 from tests.test_app_spaces import AUTH, library_ids, person, signed_in, start_story
 
@@ -79,7 +80,7 @@ def test_review_before_printing_reset_link_and_close(data_dir, cat_bytes) -> Non
     key = _value(mia.query_params["space"])
     room = Classrooms(data_dir).classes_of(person("teacher"))[0]
     seat = Classrooms(data_dir).seat(key)
-    store = Store(data_dir).as_person(seat.person, seat.class_id)
+    store = as_person(Store(data_dir), seat.person, seat.class_id)
     story = studio.start_story(store, cat_bytes, "m.jpg")
     studio.edit_caption(store, story, "A ginger cat.")
     list(studio.write_draft(store, story, OfflineWriter()))
@@ -146,7 +147,7 @@ def test_the_teacher_sees_what_each_pupil_did_takes_one_out_and_reopens_the_clas
     mia, tom = pupil(code, "Mia"), pupil(code, "Tom")
     room = Classrooms(data_dir).classes_of(person("teacher"))[0]
     seat = Classrooms(data_dir).seat(_value(mia.query_params["space"]))
-    store = Store(data_dir).as_person(seat.person, seat.class_id)
+    store = as_person(Store(data_dir), seat.person, seat.class_id)
     story = studio.start_story(store, cat_bytes, "m.jpg")
     studio.edit_caption(store, story, "A ginger cat.")
     list(studio.write_draft(store, story, OfflineWriter()))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core import studio
-from core.store import Store
+from core.storage.store import Store
 from tests.test_app_flow import _app, _click, _page
 
 

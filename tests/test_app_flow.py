@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.store import Store
+from core.storage.store import Store
 from tests.conftest import ROOT
 
 TIMEOUT = 60

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from core import studio
 from core.offline.writer import OfflineWriter
-from core.publish import StaticFolder
-from core.store import Store
+from core.storage.publish import StaticFolder
+from core.storage.store import Store
 from tests.test_app_flow import _app, _page
 
 

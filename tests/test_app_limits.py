@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.store import Store
+from core.storage.store import Store
 from tests.test_app_flow import _app, _click, _page
 
 

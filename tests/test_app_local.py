@@ -20,7 +20,7 @@ pytest.importorskip("diffusers")
 import tiny_models  # noqa: E402  (tests/ is on sys.path, as for test_local_models)
 
 from core.local.manager import ModelManager, get_manager  # noqa: E402
-from core.store import Store  # noqa: E402
+from core.storage.store import Store  # noqa: E402
 from tests.doubles import written  # noqa: E402
 from tests.test_app_flow import _app, _click, _page, _texts  # noqa: E402
 

@@ -4,7 +4,7 @@ the read-aloud view, on the offline engine (Piper reads; short pages keep it qui
 from __future__ import annotations
 
 from core import studio
-from core.store import Store
+from core.storage.store import Store
 from tests.doubles import ScriptedWriter, SolidIllustrator, ToneNarrator, story_of
 from tests.test_app_flow import _app, _click, _page, _texts
 

@@ -7,7 +7,7 @@ import re
 from core import studio
 from core.offline.illustrator import OfflineIllustrator
 from core.offline.writer import OfflineWriter
-from core.store import Store
+from core.storage.store import Store
 from tests.test_app_flow import _app, _click, _page
 
 

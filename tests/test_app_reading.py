@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from core import studio
 from core.offline.writer import OfflineWriter
-from core.store import Store
+from core.storage.store import Store
 from tests.test_app_draft import _draft_tab
 from tests.test_app_flow import _click, _page
 

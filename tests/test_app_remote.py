@@ -19,7 +19,7 @@ import pytest
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from core.store import Store
+from core.storage.store import Store
 from tests.fake_servers import FakeDeepL, FakeOpenAI, Fault
 from tests.test_app_flow import _app, _click, _page, _texts
 

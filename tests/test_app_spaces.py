@@ -11,8 +11,9 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 from core import studio
-from core.spaces import Level, Person
-from core.store import Store
+from core.people.access import as_person
+from core.people.spaces import Level, Person
+from core.storage.store import Store
 from tests.test_app_flow import _app, _click, _page, _texts
 
 ISSUER = "http://127.0.0.1:9400"
@@ -112,12 +113,12 @@ def test_a_story_shared_read_only_appears_for_the_other_person_and_cannot_be_cha
 def test_an_editable_share_lets_the_other_person_change_it(data_dir, cat_bytes) -> None:
     alice, bob = signed_in("alice", "Alice"), signed_in("bob", "Bob")
     alices = start_story(alice, cat_bytes)
-    Store(data_dir).as_person(person("alice")).share(alices, person("bob").id, "edit")
+    as_person(Store(data_dir), person("alice")).share(alices, person("bob").id, "edit")
     bob.query_params["story"] = alices
     bob.switch_page("pages/caption.py").run()
     _click(bob, "Describe the photo")
     assert Store(data_dir).load(alices).captions[-1].author == "model"
-    assert Store(data_dir).as_person(person("bob")).level(alices) == Level.EDIT
+    assert as_person(Store(data_dir), person("bob")).level(alices) == Level.EDIT
 
 
 def test_a_password_studio_gives_each_browser_its_own_private_space(data_dir, cat_bytes) -> None:

@@ -13,8 +13,9 @@ import pytest
 from core import studio
 from core.errors import InputError
 from core.export.archive import export_zip, import_zip
-from core.spaces import Level, Person
-from core.store import Store
+from core.people.access import as_person
+from core.people.spaces import Level, Person
+from core.storage.store import Store
 from tests.doubles import ScriptedWriter, SolidIllustrator, ToneNarrator, story_of
 
 ALICE = Person(id="oidc:https://id.example:alice", name="Alice")
@@ -45,7 +46,7 @@ def test_a_story_round_trips_through_a_zip_into_another_studio(made, store: Stor
     assert "story.json" in names and any(n.startswith("exports/") and n.endswith(".pdf") for n in names)
     assert {n.split("/", 1)[1] for n in names if n.startswith("images/")} == made.image_names()
 
-    elsewhere = Store(tmp_path / "other").as_person(BOB)
+    elsewhere = as_person(Store(tmp_path / "other"), BOB)
     imported = import_zip(elsewhere, data)
     assert imported.id != made.id
     assert content(imported) == content(made)
@@ -151,7 +152,7 @@ def test_a_hostile_archive_is_refused_and_nothing_is_written(made, store, tmp_pa
         bad = zip_of({n: d for n, d in files.items() if n != "visutale.json"})
     else:  # an entry that declares 10 bytes and inflates to its real size
         bad = forged_size(zip_of(files), "story.json", 10)
-    target = Store(tmp_path / "other").as_person(BOB)
+    target = as_person(Store(tmp_path / "other"), BOB)
     with pytest.raises(InputError, match=says):
         import_zip(target, bad)
     assert target.list() == []

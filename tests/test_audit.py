@@ -10,9 +10,11 @@ import json
 
 import pytest
 
-from core import audit, studio
-from core.spaces import Person, Spaces
-from core.store import Store, StoryNotFound
+from core import studio
+from core.people import audit
+from core.people.access import as_person
+from core.people.spaces import Person, Spaces
+from core.storage.store import Store, StoryNotFound
 from tests.doubles import ScriptedVision, ScriptedWriter, SolidIllustrator, story_of
 
 ADA = Person(id="oidc:https://id.example:ada", name="Ada")
@@ -24,14 +26,14 @@ def steps(store: Store, story_id: str) -> list[tuple]:
 
 
 def test_each_step_is_recorded_with_its_person_engine_and_revision(data_dir, cat_bytes) -> None:
-    ada = Store(data_dir).as_person(ADA)
+    ada = as_person(Store(data_dir), ADA)
     story = studio.start_story(ada, cat_bytes, "cat.jpg")
     list(studio.caption(ada, story, ScriptedVision(["A ginger cat."])))
     studio.edit_caption(ada, story, "A ginger cat on a rug.")
     list(studio.write_draft(ada, story, ScriptedWriter(story_of("Cat", "One.", "Two."))))
     list(studio.illustrate(ada, story, SolidIllustrator()))
     ada.share(story.id, BEN.id, "edit")
-    ben = Store(data_dir).as_person(BEN)
+    ben = as_person(Store(data_dir), BEN)
     studio.update_settings(ben, ben.load(story.id), style="watercolor")
 
     assert steps(ada, story.id) == [
@@ -86,13 +88,13 @@ def test_only_who_may_see_the_story_reads_its_history_and_a_space_owner_reads_ev
     team = Spaces(data_dir).create("class", teacher, "Class 4B")
     Spaces(data_dir).set_role(team.id, teacher, ADA.id, "editor")
     Spaces(data_dir).set_role(team.id, teacher, BEN.id, "editor")
-    ada = root.as_person(ADA, team.id)
+    ada = as_person(root, ADA, team.id)
     story = studio.start_story(ada, cat_bytes, "cat.jpg")
     studio.edit_caption(ada, story, "Ada's caption.")
 
-    assert [e.step for e in root.as_person(teacher, team.id).history(story.id)] == ["start", "photo", "caption"]
+    assert [e.step for e in as_person(root, teacher, team.id).history(story.id)] == ["start", "photo", "caption"]
     with pytest.raises(StoryNotFound):
-        root.as_person(BEN, team.id).history(story.id)
+        as_person(root, BEN, team.id).history(story.id)
 
 
 def test_a_duplicate_starts_its_own_history(store, cat_bytes) -> None:

@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
+from core.people.access import as_person
 from tests.conftest import ROOT, SAMPLES
 from tests.live import live_studio, running_studio  # noqa: F401 - the fixture
 
@@ -63,10 +64,10 @@ def _story_with_draft(data_dir: Path, pages: int = 2, space_key: str | None = No
     """A story with a draft, in the personal studio or (`space_key`) in that private space link's space."""
     from core import studio
     from core.offline.writer import OfflineWriter
-    from core.spaces import Person
-    from core.store import Store
+    from core.people.spaces import Person
+    from core.storage.store import Store
 
-    store = Store(data_dir).as_person(Person.from_link(space_key) if space_key else Person.personal())
+    store = as_person(Store(data_dir), Person.from_link(space_key) if space_key else Person.personal())
     story = studio.start_story(store, (SAMPLES / "coffee.jpg").read_bytes(), "coffee.jpg")
     studio.edit_caption(store, story, "A cup of coffee on a saucer, on a wooden table.")
     studio.update_settings(store, story, pages=pages)
@@ -128,7 +129,7 @@ def test_a_story_link_keeps_its_story_through_the_password(browser, tmp_path: Pa
 def test_the_picture_picker_numbers_the_versions_its_thumbnails_show(browser, tmp_path: Path) -> None:
     from core import studio
     from core.offline.illustrator import OfflineIllustrator
-    from core.store import Store
+    from core.storage.store import Store
 
     story = _story_with_draft(tmp_path / "data", pages=1)
     store, page_id = Store(tmp_path / "data"), story.draft.pages[0].id
@@ -219,7 +220,7 @@ def test_a_person_makes_a_book_and_reopens_it_by_its_link(browser, live_studio, 
 
 def test_two_tabs_of_one_story_keep_both_edits_and_say_when_they_collide(browser, tmp_path: Path) -> None:
     """One person, one story's Draft open in two tabs (two Streamlit sessions of one browser)."""
-    from core.store import Store
+    from core.storage.store import Store
 
     story = _story_with_draft(tmp_path / "data", pages=3)
     first = story.draft

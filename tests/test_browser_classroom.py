@@ -44,7 +44,7 @@ def join(browser, url: str, name: str, code: str | None):
 
 
 def test_a_teacher_opens_a_class_and_two_pupils_join_by_code(browser, tmp_path: Path) -> None:
-    from core.store import Store
+    from core.storage.store import Store
 
     with signed_in_studio(tmp_path) as (studio, _issuer):
         teacher_context, teacher = sign_in(browser, studio.url, "alice")

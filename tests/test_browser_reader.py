@@ -8,7 +8,7 @@ import pytest
 from core import studio
 from core.export.readalong import readalong_book
 from core.export.reader import render_reader
-from core.store import Store
+from core.storage.store import Store
 from tests.conftest import SAMPLES
 from tests.doubles import ScriptedWriter, SolidIllustrator, ToneNarrator, story_of
 from tests.live import live_studio  # noqa: F401 - the fixture

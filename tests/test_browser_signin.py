@@ -121,7 +121,7 @@ def library_open_buttons(page, url: str, space: str | None = None):
 
 
 def test_two_people_signed_in_through_oidc_see_only_their_own_stories(browser, tmp_path: Path) -> None:
-    from core.store import Store
+    from core.storage.store import Store
 
     with signed_in_studio(tmp_path) as (studio, issuer):
         alice_context, alice = sign_in(browser, studio.url, "alice")

@@ -29,8 +29,8 @@ from core.campaign.subject import cut_out
 from core.errors import InputError
 from core.export.qr import qr_image
 from core.offline.writer import OfflineWriter
-from core.publish import StaticFolder
-from core.store import Store
+from core.storage.publish import StaticFolder
+from core.storage.store import Store
 from tests.conftest import SAMPLES
 
 KIT = default_kit()

@@ -30,10 +30,11 @@ from core.campaign.brands import BrandKits, KitNotFound
 from core.campaign.copy import CopyBrief, asker, model_variants
 from core.cli import main
 from core.errors import InputError, ProviderError
+from core.people.access import as_person
+from core.people.spaces import Person, Spaces
 from core.providers.remote_openai import RemoteWriter, forget_capabilities
 from core.settings import Settings
-from core.spaces import Person, Spaces
-from core.store import Store, StoryNotFound
+from core.storage.store import Store, StoryNotFound
 from tests.conftest import SAMPLES
 from tests.fake_servers import FakeOpenAI
 
@@ -140,7 +141,7 @@ def test_kits_are_versioned_per_space_and_invisible_elsewhere(data_dir: Path):
     alice = Person(id="oidc:https://id.test:alice", name="Alice")
     bob = Person(id="oidc:https://id.test:bob", name="Bob")
     root = Store(data_dir)
-    kits = BrandKits(root.as_person(alice))
+    kits = BrandKits(as_person(root, alice))
     kit_id, first = kits.save(default_kit())
     changed = build_kit({"name": "Harbour Two", "palette": {"primary": "#112233", "accent": "#FF8800"}},
                         base=default_kit())  # fmt: skip
@@ -150,22 +151,22 @@ def test_kits_are_versioned_per_space_and_invisible_elsewhere(data_dir: Path):
     assert kits.load(kit_id)[0].kit.name == "Harbour Two"
     assert kits.load(kit_id, 1)[0].kit.name == "Harbour & Co."
     assert kits.load(kit_id)[0].files == default_kit().files  # the logo was kept
-    assert [k.id for k in BrandKits(root.as_person(bob)).list()] == []
+    assert [k.id for k in BrandKits(as_person(root, bob)).list()] == []
     with pytest.raises(KitNotFound):
-        BrandKits(root.as_person(bob)).load(kit_id)
+        BrandKits(as_person(root, bob)).load(kit_id)
     team = Spaces(data_dir).create("team", alice, "Marketing")
     Spaces(data_dir).set_role(team.id, alice, bob.id, "viewer")
-    BrandKits(root.as_person(alice, team.id)).save(default_kit())
-    viewer = BrandKits(root.as_person(bob, team.id))
+    BrandKits(as_person(root, alice, team.id)).save(default_kit())
+    viewer = BrandKits(as_person(root, bob, team.id))
     assert len(viewer.list()) == 1
     with pytest.raises(InputError, match="not change them"):
         viewer.save(default_kit())
 
 
 def test_another_persons_campaign_does_not_exist_for_them(data_dir: Path):
-    alice = Store(data_dir).as_person(Person(id="oidc:https://id.test:alice"))
+    alice = as_person(Store(data_dir), Person(id="oidc:https://id.test:alice"))
     story = steps.start_campaign(alice, (SAMPLES / "coffee.jpg").read_bytes(), "coffee.jpg")
-    bob = Store(data_dir).as_person(Person(id="oidc:https://id.test:bob"))
+    bob = as_person(Store(data_dir), Person(id="oidc:https://id.test:bob"))
     with pytest.raises(StoryNotFound):
         bob.load(story.id)
     assert [s.id for s in studio.library(alice) if s.kind == "campaign"] == [story.id]

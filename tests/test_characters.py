@@ -10,15 +10,19 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from core import character_library, characters, clip_tokens, studio
+from core import studio
+from core.characters import clip_tokens
+from core.characters import library as character_library
+from core.characters import sheets as characters
 from core.errors import InputError
 from core.offline.analysis import analyse
 from core.offline.cutout import cut_out, subject_mask
 from core.offline.illustrator import OfflineIllustrator
 from core.offline.writer import OfflineWriter
+from core.people.access import as_person
+from core.people.spaces import Person
 from core.prompts import Sheet, fit_prompt, image_prompt, styles
 from core.providers.base import ImageJob, pictures
-from core.spaces import Person
 from tests.doubles import SolidIllustrator
 
 LONG_SCENE = (
@@ -195,7 +199,7 @@ BOB = Person(id="oidc:https://id.example:bob", name="Bob")
 
 
 def drafted_as(store, person, cat_bytes, caption):
-    mine = store.as_person(person)
+    mine = as_person(store, person)
     story = studio.start_story(mine, cat_bytes, "cat.jpg")
     studio.edit_caption(mine, story, caption)
     list(studio.write_draft(mine, story, OfflineWriter()))
@@ -209,15 +213,15 @@ def test_a_saved_character_is_used_in_another_story_of_the_space_only(store, cat
     entry = character_library.save_character(alice, alice.load(first.id), hero.name)
     assert entry.sheet.outfit == "a red scarf" and entry.sheet.references  # the photo came along
     _, second = drafted_as(store, ALICE, cat_bytes, "A girl in a blue coat on the beach.")
-    added = character_library.use_character(alice, second, entry.id)
+    added = studio.use_library_character(alice, second, entry.id)
     second = alice.load(second.id)
     assert len(second.characters) >= 2 and second.characters[-1].name == hero.name  # several characters
     assert second.characters[-1].library == entry.id and second.characters[-1].outfit == "a red scarf"
     assert set(added.references) <= second.image_names()
     assert alice.read_image(second.id, added.references[0]) == alice.read_image(first.id, first.photo.image)
     with pytest.raises(InputError, match="already"):
-        character_library.use_character(alice, second, entry.id)
-    bob = store.as_person(BOB)  # another person's space: an empty library, and no way to Alice's entry
+        studio.use_library_character(alice, second, entry.id)
+    bob = as_person(store, BOB)  # another person's space: an empty library, and no way to Alice's entry
     assert character_library.list_characters(bob) == []
     with pytest.raises(InputError, match="no such character"):
         character_library.get(bob, entry.id)

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from core import class_safety, providers, studio
-from core.class_safety import Blocked, check_for_class
-from core.classroom import Classrooms
+from core import providers, studio
+from core.classroom import safety as class_safety
+from core.classroom.safety import Blocked, check_for_class
 from core.errors import InputError
+from core.people.access import as_person
+from core.people.classes import Classrooms
+from core.people.spaces import Person
 from core.settings import Settings
-from core.spaces import Person
-from core.store import Store
+from core.storage.store import Store
 from tests.doubles import ScriptedVision, ScriptedWriter, SolidIllustrator, story_of
 
 TEACHER = Person(id="oidc:https://id.example:teacher", name="Ms Rossi")
@@ -22,7 +24,7 @@ def room(store: Store):
     classes = Classrooms(store.root)
     room = classes.open_class(TEACHER, "Class 4b")
     seat, _ = classes.join(room.code, "Mia")
-    return classes, room, store.as_person(seat.person, seat.class_id), seat.person
+    return classes, room, as_person(store, seat.person, seat.class_id), seat.person
 
 
 def drafted(store: Store, cat_bytes: bytes, *texts: str):
@@ -110,7 +112,7 @@ def test_narration_asks_check_for_class_before_it_speaks(room, cat_bytes) -> Non
 
 
 def test_pictures_drawn_while_the_story_is_written_are_checked_in_a_class_too(room, cat_bytes) -> None:
-    from core import pipeline
+    from core.studio import pipeline
     from tests.test_pipeline import StreamingWriter, story_json
 
     classes, room, pupil, _ = room
@@ -159,15 +161,15 @@ def test_the_teacher_reads_the_stopped_attempts_on_the_command_line_too(room, ca
 
 
 def test_a_word_hidden_in_a_character_sheet_is_stopped_before_it_reaches_the_picture_model(store, cat_bytes) -> None:
-    """The sheets are woven into every prompt (core.characters): what a pupil types there is checked too."""
-    from core.classroom import Classrooms
-    from core.spaces import Person
+    """The sheets are woven into every prompt (core.characters.sheets): what a pupil types there is checked too."""
+    from core.people.classes import Classrooms
+    from core.people.spaces import Person
     from tests.doubles import ScriptedWriter, SolidIllustrator, story_of
 
     teacher = Person(id="oidc:https://id.example:teacher", name="Ms Rossi")
     room = Classrooms(store.root).open_class(teacher, "Class 4b")
     seat, _ = Classrooms(store.root).join(room.code, "Mia")
-    pupil = store.as_person(seat.person, seat.class_id)
+    pupil = as_person(store, seat.person, seat.class_id)
     story = studio.start_story(pupil, cat_bytes, "m.jpg")
     studio.edit_caption(pupil, story, "A ginger cat on a red rug.")
     list(studio.write_draft(pupil, story, ScriptedWriter(story_of("Pim", "Pim naps.", "Pim wakes."))))

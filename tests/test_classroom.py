@@ -11,10 +11,11 @@ import pytest
 from pypdf import PdfReader
 
 from core import studio
-from core.classroom import CODE_ALPHABET, CODE_LENGTH, NO_SUCH_CODE, Classrooms, JoinThrottle
 from core.errors import InputError
-from core.spaces import Level, Person
-from core.store import Store, StoryNotFound
+from core.people.access import as_person
+from core.people.classes import CODE_ALPHABET, CODE_LENGTH, NO_SUCH_CODE, Classrooms, JoinThrottle
+from core.people.spaces import Level, Person
+from core.storage.store import Store, StoryNotFound
 from core.story import Story
 from tests.doubles import ScriptedWriter, SolidIllustrator, story_of
 
@@ -59,20 +60,20 @@ def test_pupils_edit_their_own_see_nothing_else_and_the_teacher_sees_all(store, 
     room = classes.open_class(TEACHER, "Class 4b")
     mia, _ = classes.join(room.code, "Mia")
     tom, _ = classes.join(room.code, "Tom")
-    mias = studio.start_story(store.as_person(mia.person, mia.class_id), cat_bytes, "m.jpg")
-    toms = studio.start_story(store.as_person(tom.person, tom.class_id), cat_bytes, "t.jpg")
-    assert [s.id for s in store.as_person(mia.person, mia.class_id).list()] == [mias.id]
-    assert [s.id for s in store.as_person(tom.person, tom.class_id).list()] == [toms.id]
+    mias = studio.start_story(as_person(store, mia.person, mia.class_id), cat_bytes, "m.jpg")
+    toms = studio.start_story(as_person(store, tom.person, tom.class_id), cat_bytes, "t.jpg")
+    assert [s.id for s in as_person(store, mia.person, mia.class_id).list()] == [mias.id]
+    assert [s.id for s in as_person(store, tom.person, tom.class_id).list()] == [toms.id]
     with pytest.raises(StoryNotFound):
-        store.as_person(mia.person, mia.class_id).load(toms.id)
+        as_person(store, mia.person, mia.class_id).load(toms.id)
     with pytest.raises(InputError, match="your teacher decides"):
-        store.as_person(mia.person, mia.class_id).share(mias.id, tom.person.id, "view")
+        as_person(store, mia.person, mia.class_id).share(mias.id, tom.person.id, "view")
     with pytest.raises(StoryNotFound):  # someone else's story: not even told that rule
-        store.as_person(mia.person, mia.class_id).share(toms.id, None, "view")
-    teacher = store.as_person(TEACHER)
+        as_person(store, mia.person, mia.class_id).share(toms.id, None, "view")
+    teacher = as_person(store, TEACHER)
     teacher.share(toms.id, None, "view")  # the teacher shares Tom's story with the class
-    assert {s.id for s in store.as_person(mia.person, mia.class_id).list()} == {mias.id, toms.id}
-    assert store.as_person(mia.person, mia.class_id).level(toms.id) == Level.VIEW
+    assert {s.id for s in as_person(store, mia.person, mia.class_id).list()} == {mias.id, toms.id}
+    assert as_person(store, mia.person, mia.class_id).level(toms.id) == Level.VIEW
     teacher.revoke(toms.id, None)
     assert {s.id for s in teacher.list()} == {mias.id, toms.id}
     assert teacher.level(mias.id) >= Level.VIEW
@@ -85,7 +86,7 @@ def test_pupils_edit_their_own_see_nothing_else_and_the_teacher_sees_all(store, 
 def test_a_reset_link_stops_the_old_key_and_keeps_the_pupils_stories(store, classes, cat_bytes) -> None:
     room = classes.open_class(TEACHER, "Class 4b")
     mia, old = classes.join(room.code, "Mia")
-    story = studio.start_story(store.as_person(mia.person, mia.class_id), cat_bytes, "m.jpg")
+    story = studio.start_story(as_person(store, mia.person, mia.class_id), cat_bytes, "m.jpg")
     with pytest.raises(InputError, match="no such class"):
         classes.reset_link(room.id, OTHER_TEACHER, mia.person.id)
     new = classes.reset_link(room.id, TEACHER, mia.person.id)
@@ -94,13 +95,13 @@ def test_a_reset_link_stops_the_old_key_and_keeps_the_pupils_stories(store, clas
         classes.seat(old)
     again = classes.seat(new)
     assert again.person.id == mia.person.id
-    assert [s.id for s in store.as_person(again.person, again.class_id).list()] == [story.id]
+    assert [s.id for s in as_person(store, again.person, again.class_id).list()] == [story.id]
 
 
 def test_printing_waits_for_the_teachers_approval_when_the_class_reviews(store, classes, cat_bytes) -> None:
     room = classes.open_class(TEACHER, "Class 4b")
     mia, _ = classes.join(room.code, "Mia")
-    pupil = store.as_person(mia.person, mia.class_id)
+    pupil = as_person(store, mia.person, mia.class_id)
     story = drafted(store, pupil, cat_bytes, "Cat")
     list(studio.export_pdf(pupil, story))  # no review asked: prints at once
     classes.set_review(room.id, TEACHER, True)
@@ -110,7 +111,7 @@ def test_printing_waits_for_the_teachers_approval_when_the_class_reviews(store, 
     with pytest.raises(InputError, match="approve"):
         pupil.put_export(story.id, "abc123", b"%PDF")  # the store itself refuses, not just the step
     assert len(pupil.load(story.id).exports) == 1
-    list(studio.export_pdf(store.as_person(TEACHER), store.as_person(TEACHER).load(story.id)))  # teacher prints
+    list(studio.export_pdf(as_person(store, TEACHER), as_person(store, TEACHER).load(story.id)))  # teacher prints
     with pytest.raises(InputError, match="no such class"):
         classes.approve(room.id, OTHER_TEACHER, story.id)
     classes.approve(room.id, TEACHER, story.id)
@@ -126,11 +127,11 @@ def test_closing_stops_code_and_links_and_the_zip_holds_every_story(store, class
     room = classes.open_class(TEACHER, "Class 4b")
     mia, mia_key = classes.join(room.code, "Mia")
     tom, tom_key = classes.join(room.code, "Tom")
-    drafted(store, store.as_person(mia.person, mia.class_id), cat_bytes, "Mia's cat")
-    exported = drafted(store, store.as_person(tom.person, tom.class_id), cat_bytes, "Tom's cat")
-    list(studio.export_pdf(store.as_person(tom.person, tom.class_id), exported))
-    studio.start_story(store.as_person(tom.person, tom.class_id), cat_bytes, "photo-only.jpg")  # no draft
-    studio.start_story(store.as_person(TEACHER), cat_bytes, "not-in-the-class.jpg")
+    drafted(store, as_person(store, mia.person, mia.class_id), cat_bytes, "Mia's cat")
+    exported = drafted(store, as_person(store, tom.person, tom.class_id), cat_bytes, "Tom's cat")
+    list(studio.export_pdf(as_person(store, tom.person, tom.class_id), exported))
+    studio.start_story(as_person(store, tom.person, tom.class_id), cat_bytes, "photo-only.jpg")  # no draft
+    studio.start_story(as_person(store, TEACHER), cat_bytes, "not-in-the-class.jpg")
     with pytest.raises(InputError, match="no such class"):
         classes.close(room.id, OTHER_TEACHER)
     classes.close(room.id, TEACHER)
@@ -141,7 +142,7 @@ def test_closing_stops_code_and_links_and_the_zip_holds_every_story(store, class
         classes.join(room.code, "Eve")
     assert not classes.get(room.id, TEACHER).open
 
-    data = classes.archive(room.id, store.as_person(TEACHER))
+    data = studio.class_archive(classes, room.id, as_person(store, TEACHER))
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         names = set(archive.namelist())
         index = json.loads(archive.read("class.json"))
@@ -157,7 +158,7 @@ def test_closing_stops_code_and_links_and_the_zip_holds_every_story(store, class
         titles = {Story.model_validate_json(archive.read(n)).title for n in jsons}
         assert {"Mia's cat", "Tom's cat"} <= titles
     with pytest.raises(InputError, match="no such class"):
-        classes.archive(room.id, store.as_person(OTHER_TEACHER))
+        studio.class_archive(classes, room.id, as_person(store, OTHER_TEACHER))
 
 
 def test_only_a_shared_studios_person_opens_a_class(classes: Classrooms) -> None:
@@ -203,7 +204,7 @@ def test_a_removed_pupils_link_stops_and_their_stories_stay_with_the_teacher(sto
     room = classes.open_class(TEACHER, "Class 4b")
     mia, mia_key = classes.join(room.code, "Mia")
     tom, tom_key = classes.join(room.code, "Tom")
-    story = studio.start_story(store.as_person(mia.person, mia.class_id), cat_bytes, "m.jpg")
+    story = studio.start_story(as_person(store, mia.person, mia.class_id), cat_bytes, "m.jpg")
     with pytest.raises(InputError, match="no such class"):
         classes.remove_pupil(room.id, OTHER_TEACHER, mia.person.id)
 
@@ -213,8 +214,8 @@ def test_a_removed_pupils_link_stops_and_their_stories_stay_with_the_teacher(sto
         classes.seat(mia_key)
     assert classes.seat(tom_key).person.id == tom.person.id
     with pytest.raises(InputError):  # no longer an editor of the class space
-        store.as_person(mia.person, mia.class_id).create()
-    teacher = store.as_person(TEACHER)
+        as_person(store, mia.person, mia.class_id).create()
+    teacher = as_person(store, TEACHER)
     assert teacher.level(story.id) == Level.OWN
     assert [(p.name if p else None, s.id) for p, s in classes.stories(room.id, teacher)] == [("Mia", story.id)]
     with pytest.raises(InputError, match="no such pupil"):

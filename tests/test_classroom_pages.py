@@ -8,12 +8,12 @@ import re
 import pytest
 
 from core import studio
-from core.classroom_book import answer_key_text, questions_for, words_for
+from core.classroom.book import answer_key_text, questions_for, words_for
 from core.offline.writer import OfflineWriter, make_plan, plan_facts
 from core.providers.base import Brief
-from core.questions import in_story, offline_questions
-from core.reading_level import LEVELS
-from core.vocabulary import with_definitions, words_to_know
+from core.reading.levels import LEVELS
+from core.reading.questions import in_story, offline_questions
+from core.reading.vocabulary import with_definitions, words_to_know
 
 CAT = "A ginger tabby cat with green eyes lying on a blanket in the living room."
 
@@ -47,7 +47,7 @@ def test_no_question_about_what_the_story_does_not_have() -> None:
 
 
 def test_a_models_questions_are_kept_only_when_the_story_answers_them() -> None:
-    from core.questions import model_questions
+    from core.reading.questions import model_questions
 
     pages, plan = told(2)
     reply = (

@@ -21,7 +21,8 @@ from pypdf import PdfReader
 from core import studio
 from core.cli import main
 from core.offline.writer import OfflineWriter
-from core.store import Store
+from core.people.access import as_person
+from core.storage.store import Store
 from core.story import Story
 from tests.conftest import ROOT, SAMPLES
 
@@ -163,7 +164,7 @@ def test_bad_input_exits_2_with_one_line(cli, store: Store, args: list[str], mes
 
 
 def test_engine_model_and_picture_flags_reach_the_settings(monkeypatch, tmp_path: Path, data_dir: Path) -> None:
-    from core.cli.commands import settings_of
+    from core.cli.common import settings_of
     from core.cli.parser import build_parser
 
     monkeypatch.delenv("VISUTALE_WRITER", raising=False)
@@ -525,8 +526,8 @@ def test_as_works_in_that_persons_own_space(cli, story_id: str, store: Store) ->
 
 
 def test_teams_and_sharing_by_address_from_the_command_line(cli, data_dir: Path, cat_bytes: bytes) -> None:
-    from core.people import People
-    from core.spaces import Level, Person
+    from core.people.addresses import People
+    from core.people.spaces import Level, Person
 
     alice, bob = "oidc:https://id.example:alice", "oidc:https://id.example:bob"
     People(data_dir).remember(Person(id=bob, name="Bob"), {"email": "bob@example.com", "email_verified": True})
@@ -539,22 +540,22 @@ def test_teams_and_sharing_by_address_from_the_command_line(cli, data_dir: Path,
     refused = cli("team", "add", team_id, "--member", "nobody@example.com", "--as", alice)
     assert refused.code == 2 and "Ask them to sign in once" in refused.err
 
-    story = studio.start_story(Store(data_dir).as_person(Person(id=bob), team_id), cat_bytes, "cat.jpg")
-    assert Store(data_dir).as_person(Person(id=alice)).level(story.id) == Level.OWN  # the team's owner
+    story = studio.start_story(as_person(Store(data_dir), Person(id=bob), team_id), cat_bytes, "cat.jpg")
+    assert as_person(Store(data_dir), Person(id=alice)).level(story.id) == Level.OWN  # the team's owner
 
     carol = "oidc:https://id.example:carol"
     shared = cli("share", story.id, "--with", carol, "--mode", "edit", "--as", bob)
     assert shared.code == 0 and f"shared with {carol}: can edit" in shared.out
-    assert Store(data_dir).as_person(Person(id=carol)).level(story.id) == Level.EDIT
+    assert as_person(Store(data_dir), Person(id=carol)).level(story.id) == Level.EDIT
     assert cli("unshare", story.id, "--with", carol, "--as", bob).out.strip() == "shared with nobody"
-    assert Store(data_dir).as_person(Person(id=carol)).level(story.id) == Level.NONE
+    assert as_person(Store(data_dir), Person(id=carol)).level(story.id) == Level.NONE
 
     in_team = cli("list", "--as", bob, "--in-space", "0" * 32)
     assert in_team.code == 2 and "no such space" in in_team.err
 
 
 def test_a_teacher_runs_a_class_from_the_command_line(cli, data_dir: Path, cat_bytes: bytes, tmp_path: Path) -> None:
-    from core.classroom import Classrooms
+    from core.people.classes import Classrooms
 
     teacher = "oidc:https://id.example:teacher"
     opened = cli("class", "open", "Class 4b", "--as", teacher)
@@ -562,7 +563,7 @@ def test_a_teacher_runs_a_class_from_the_command_line(cli, data_dir: Path, cat_b
     class_id, code = opened.out.split()[0], opened.out.split()[-1]
     classes = Classrooms(data_dir)
     mia, mia_key = classes.join(code, "Mia")
-    story = studio.start_story(Store(data_dir).as_person(mia.person, mia.class_id), cat_bytes, "m.jpg")
+    story = studio.start_story(as_person(Store(data_dir), mia.person, mia.class_id), cat_bytes, "m.jpg")
 
     shown = cli("class", "show", class_id, "--as", teacher).out
     assert "- Mia" in shown and story.id in shown
@@ -597,3 +598,16 @@ def test_import_a_story_zip_and_refuse_what_is_not_one(cli, story_id: str, store
     refused = cli("import", str(tmp_path / "photo.zip"))
     assert refused.code == 2 and "not a ZIP archive" in refused.err and len(store.list()) == 2
     assert cli("import", str(tmp_path / "missing.zip")).code == 2
+
+
+def test_the_installed_command_works_from_any_folder(tmp_path: Path) -> None:
+    """`pip install -e .` (the README's install) puts `visutale` beside the interpreter: the same
+    command line as `python -m core`, from a folder that is not the checkout."""
+    visutale = Path(sys.executable).parent / "visutale"
+    done = subprocess.run(
+        [str(visutale), "list", "--data-dir", str(tmp_path / "data")], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert "No stories" in done.stdout + done.stderr
+    helped = subprocess.run([str(visutale), "--help"], cwd=tmp_path, capture_output=True, text=True)
+    assert helped.returncode == 0 and helped.stdout.startswith("usage: visutale")

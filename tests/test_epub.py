@@ -13,7 +13,7 @@ import pytest
 
 from core import studio
 from core.cli import main
-from core.store import Store
+from core.storage.store import Store
 from tests.conftest import SAMPLES
 from tests.doubles import ScriptedWriter, SolidIllustrator, ToneNarrator, UpperTranslator, story_of
 

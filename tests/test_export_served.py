@@ -14,8 +14,8 @@ import pytest
 
 from core import studio
 from core.export.qr import decode_qr
-from core.publish import StaticFolder
-from core.store import Store
+from core.storage.publish import StaticFolder
+from core.storage.store import Store
 from tests.conftest import ROOT, SAMPLES
 from tests.live import live_studio  # noqa: F401 - the fixture
 

@@ -9,8 +9,8 @@ from pypdf import PdfReader
 
 from core import studio
 from core.errors import InputError
-from core.publish import StaticFolder
 from core.safety import SafetyChecker
+from core.storage.publish import StaticFolder
 from tests.doubles import ScriptedWriter, SolidIllustrator, UpperTranslator, story_of
 
 

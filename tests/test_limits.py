@@ -10,10 +10,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from core import studio
-from core.limits import LimitReached, Limits, Quota
+from core.people.access import as_person
+from core.people.limits import LimitReached, Limits, Quota
+from core.people.spaces import Person
 from core.settings import load_settings
-from core.spaces import Person
-from core.store import Store
+from core.storage.store import Store
 from tests.doubles import ScriptedVision, ScriptedWriter, SolidIllustrator, story_of
 
 ADA = Person(id="oidc:https://id.example:ada", name="Ada")
@@ -77,7 +78,7 @@ def test_threads_with_their_own_quota_objects_never_count_past_the_limit(data_di
 
 
 def test_a_space_holds_at_most_its_limit_of_stories_and_deleting_makes_room(data_dir, cat_bytes) -> None:
-    ada = Store(data_dir).as_person(ADA, limits=Limits(stories_per_space=2))
+    ada = as_person(Store(data_dir), ADA, limits=Limits(stories_per_space=2))
     first = studio.start_story(ada, cat_bytes, "one.jpg")
     studio.start_story(ada, cat_bytes, "two.jpg")
     with pytest.raises(LimitReached, match="holds 2 stories.*limit_stories_per_space"):
@@ -85,14 +86,14 @@ def test_a_space_holds_at_most_its_limit_of_stories_and_deleting_makes_room(data
     with pytest.raises(LimitReached):
         studio.duplicate_story(ada, first.id)
     assert len(ada.list()) == 2  # nothing half-made
-    ben = Store(data_dir).as_person(BEN, limits=Limits(stories_per_space=2))
+    ben = as_person(Store(data_dir), BEN, limits=Limits(stories_per_space=2))
     studio.start_story(ben, cat_bytes, "bens.jpg")  # Ben's space is his own
     studio.delete_story(ada, first.id)
     studio.start_story(ada, cat_bytes, "three.jpg")
 
 
 def test_illustrating_past_the_hourly_limit_draws_nothing(data_dir, cat_bytes) -> None:
-    ada = Store(data_dir).as_person(ADA, limits=Limits(pictures_per_hour=3))
+    ada = as_person(Store(data_dir), ADA, limits=Limits(pictures_per_hour=3))
     story = studio.start_story(ada, cat_bytes, "cat.jpg")
     studio.edit_caption(ada, story, "A cat.")
     list(studio.write_draft(ada, story, ScriptedWriter(story_of("Cat", "One.", "Two."))))
@@ -106,7 +107,7 @@ def test_illustrating_past_the_hourly_limit_draws_nothing(data_dir, cat_bytes) -
 
 
 def test_only_remote_engines_count_as_remote_requests(data_dir, cat_bytes) -> None:
-    ada = Store(data_dir).as_person(ADA, limits=Limits(remote_calls_per_day=1))
+    ada = as_person(Store(data_dir), ADA, limits=Limits(remote_calls_per_day=1))
     story = studio.start_story(ada, cat_bytes, "cat.jpg")
     for _ in range(3):
         list(studio.caption(ada, story, ScriptedVision(["A cat."])))  # not a remote engine

@@ -17,12 +17,13 @@ pytest.importorskip("diffusers")
 
 import tiny_models  # noqa: E402
 
-from core import choosing, studio  # noqa: E402
+from core import studio  # noqa: E402
 from core.local.manager import ModelManager  # noqa: E402
 from core.offline.writer import OfflineWriter  # noqa: E402
 from core.providers.base import ImageJob, pictures  # noqa: E402
 from core.providers.local_illustrator import LocalIllustrator  # noqa: E402
-from core.store import Store  # noqa: E402
+from core.storage.store import Store  # noqa: E402
+from core.studio import choosing  # noqa: E402
 
 pytestmark = pytest.mark.timeout(180)
 SIZE = tiny_models.SIZE

@@ -349,7 +349,7 @@ def test_translate_parses_and_repairs(tiny, manager, monkeypatch):
     assert w.translate(["Hello", "World"], "de", glossary={"Sam": "Sam"}) == ["Hallo", "Welt"]
     assert "2 were sent" in canned.asked[1][-1]["content"]
     monkeypatch.setattr(w, "_generate", Canned("no", "still no"))
-    with pytest.raises(ProviderError, match="translation could not be read"):
+    with pytest.raises(ProviderError, match="did not answer with a usable translation"):
         w.translate(["Hello"], "de")
 
 
@@ -854,10 +854,10 @@ def test_gguf_smollm2_drafts_a_page():
 
 
 def test_writer_answers_a_classroom_request_with_the_real_tiny_model(tiny, manager):
-    """Definitions and questions ask `answer` (core.vocabulary, core.questions): a random-weight
+    """Definitions and questions ask `answer` (core.reading.vocabulary, core.reading.questions): a random-weight
     model answers text that is no JSON, so the words keep no definition and nothing breaks."""
-    from core.reading_level import LEVELS
-    from core.vocabulary import WordToKnow, with_definitions
+    from core.reading.levels import LEVELS
+    from core.reading.vocabulary import WordToKnow, with_definitions
 
     w = writer(tiny, manager, max_new_tokens=8)
     assert isinstance(w.answer("Define 'lantern' for a child."), str)

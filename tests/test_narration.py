@@ -13,6 +13,7 @@ from core import providers, studio
 from core.cli import main
 from core.errors import InputError, NotConfigured
 from core.narration import PAUSE_S, duration_of, sentences
+from core.people.access import as_person
 from core.safety import SafetyChecker
 from core.settings import Settings
 from tests.doubles import ScriptedWriter, SolidIllustrator, ToneNarrator, UpperTranslator, story_of
@@ -146,9 +147,9 @@ def test_the_safety_check_hears_every_page_first(store, story) -> None:
 
 
 def test_a_reader_may_not_narrate(store, story) -> None:
-    from core.spaces import Person
+    from core.people.spaces import Person
 
-    stranger = store.as_person(Person(id="oidc:https://id.example:stranger", name="S"))
+    stranger = as_person(store, Person(id="oidc:https://id.example:stranger", name="S"))
     with pytest.raises(InputError):
         list(studio.narrate(stranger, story, ToneNarrator()))
 

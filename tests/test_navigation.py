@@ -13,8 +13,9 @@ from streamlit.testing.v1 import AppTest
 
 from core import studio
 from core.offline.writer import OfflineWriter
-from core.spaces import Person
-from core.store import Store
+from core.people.access import as_person
+from core.people.spaces import Person
+from core.storage.store import Store
 from pages import _nav
 from tests.conftest import ROOT
 from tests.test_app_flow import _app
@@ -64,7 +65,7 @@ def test_a_page_opened_first_runs_inside_home(data_dir, spec: _nav.PageSpec) -> 
 
 
 def _story_with_draft(data_dir, cat_bytes, person: Person | None = None):
-    store = Store(data_dir).as_person(person or Person.personal())
+    store = as_person(Store(data_dir), person or Person.personal())
     story = studio.start_story(store, cat_bytes, "chelsea.jpg")
     studio.edit_caption(store, story, "A ginger cat on a red rug.")
     studio.update_settings(store, story, pages=2)

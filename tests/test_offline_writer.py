@@ -10,7 +10,7 @@ from core.errors import UnsupportedInstruction
 from core.offline.writer import OfflineWriter, read_caption, split_sentences, words
 from core.prompts import REVISIONS
 from core.providers.base import Brief, Writer, WrittenStory
-from core.readability import measure
+from core.reading.readability import measure
 from tests.conftest import SAMPLES
 from tests.doubles import written
 
@@ -427,7 +427,7 @@ def test_the_offline_captions_of_the_samples_give_the_right_hero() -> None:
 # --- issue 9: English, reading level, variety ---------------------------------------------------
 
 from core.offline.grammar import broken  # noqa: E402
-from core.readability import flesch_kincaid_grade  # noqa: E402
+from core.reading.readability import flesch_kincaid_grade  # noqa: E402
 
 COFFEE = "A cup of coffee on a saucer on a wooden table."
 DOG = "A small grey dog in the garden."

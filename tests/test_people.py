@@ -1,4 +1,4 @@
-"""Sharing and teams by e-mail address (core.people): only a verified sign-in makes an address
+"""Sharing and teams by e-mail address (core.people.addresses): only a verified sign-in makes an address
 findable, and an address nobody signed in with finds no one."""
 
 from __future__ import annotations
@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 
 from core.errors import InputError
-from core.people import People
-from core.spaces import Level, Person, Spaces
-from core.store import Store
+from core.people.access import as_person
+from core.people.addresses import People
+from core.people.spaces import Level, Person, Spaces
+from core.storage.store import Store
 
 ALICE = Person(id="oidc:https://id.example:alice", name="Alice")
 BOB = Person(id="oidc:https://id.example:bob", name="Bob")
@@ -41,9 +42,9 @@ def test_sharing_by_address_reaches_that_person_and_shows_the_address(tmp_path, 
     from core import studio
 
     People(tmp_path).remember(BOB, {"email": "bob@example.com", "email_verified": "true"})
-    alice = Store(tmp_path).as_person(ALICE)
+    alice = as_person(Store(tmp_path), ALICE)
     story = studio.start_story(alice, cat_bytes, "cat.jpg")
-    bob = Store(tmp_path).as_person(BOB)
+    bob = as_person(Store(tmp_path), BOB)
     assert bob.level(story.id) == Level.NONE
 
     access = alice.share(story.id, "Bob@example.com", "view")
@@ -64,12 +65,12 @@ def test_a_team_lists_its_people_and_whoever_is_in_it_may_start_stories_there(tm
     assert spaces.teams_of(MALLORY.id) == []
     assert spaces.get(team.id).labels == {BOB.id: "bob@example.com"}
 
-    story = Store(tmp_path).as_person(BOB, team.id).create()
-    assert Store(tmp_path).as_person(ALICE).level(story.id) == Level.OWN  # the team's owner sees it all
-    assert Store(tmp_path).as_person(MALLORY).level(story.id) == Level.NONE
+    story = as_person(Store(tmp_path), BOB, team.id).create()
+    assert as_person(Store(tmp_path), ALICE).level(story.id) == Level.OWN  # the team's owner sees it all
+    assert as_person(Store(tmp_path), MALLORY).level(story.id) == Level.NONE
 
     spaces.set_role(team.id, ALICE, BOB.id, None)
     assert spaces.teams_of(BOB.id) == []
     assert spaces.get(team.id).labels == {}
     with pytest.raises(InputError):
-        Store(tmp_path).as_person(BOB, team.id).create()
+        as_person(Store(tmp_path), BOB, team.id).create()

@@ -1,4 +1,4 @@
-"""Pictures while the story is written (core/pipeline.py), with scripted writer and illustrator.
+"""Pictures while the story is written (core/studio/pipeline.py), with scripted writer and illustrator.
 
 The writer streams a story JSON chunk by chunk and, before it goes on past page k, waits (with a
 bound) until the illustrator has begun page k: so a test can tell that the picture of page k
@@ -14,12 +14,13 @@ from collections.abc import Iterator, Sequence
 import pytest
 from PIL import Image
 
-from core import pipeline, studio
+from core import studio
 from core.offline.illustrator import OfflineIllustrator
 from core.providers.base import Brief, ImageJob, Picture, Step, WriterStream, WrittenStory
 from core.providers.pagestream import PageScanner
 from core.providers.storyjson import parse_story
-from core.store import Store
+from core.storage.store import Store
+from core.studio import pipeline
 
 pytestmark = pytest.mark.timeout(60)
 

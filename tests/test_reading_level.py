@@ -9,12 +9,13 @@ import pytest
 
 from core import studio
 from core.errors import InputError
-from core.familiar_words import dale_chall_list, familiar, spache_list
-from core.fit_level import fit_texts, fit_with_writer
 from core.offline.writer import OfflineWriter
+from core.people.access import as_person
 from core.providers.base import Brief
-from core.readability import dale_chall_grades, dale_chall_score, flesch_kincaid_grade, names_in, spache_grade
-from core.reading_level import LEVEL_KEYS, LEVELS, level_of, measure_pages
+from core.reading.familiar_words import dale_chall_list, familiar, spache_list
+from core.reading.fit_level import fit_texts, fit_with_writer
+from core.reading.levels import LEVEL_KEYS, LEVELS, level_of, measure_pages
+from core.reading.readability import dale_chall_grades, dale_chall_score, flesch_kincaid_grade, names_in, spache_grade
 from core.story import ReadingLevel
 from tests.doubles import ScriptedWriter, story_of
 
@@ -141,16 +142,16 @@ def test_the_step_needs_a_level(store, cat_bytes) -> None:
 
 
 def test_a_class_sets_the_reading_level_its_new_stories_start_at(store, cat_bytes) -> None:
-    from core.classroom import Classrooms
-    from core.spaces import Person
+    from core.people.classes import Classrooms
+    from core.people.spaces import Person
 
     teacher = Person(id="oidc:https://id.example:teacher", name="Ms Rossi")
     classes = Classrooms(store.root)
     room = classes.open_class(teacher, "Class 2a")
-    assert classes.set_reading_level(room.id, teacher, "Grades 1–2").reading_level == "grade-1-2"
+    assert studio.set_class_reading_level(classes, room.id, teacher, "Grades 1–2").reading_level == "grade-1-2"
     with pytest.raises(InputError):
-        classes.set_reading_level(room.id, Person(id="oidc:https://id.example:other"), "adult")
+        studio.set_class_reading_level(classes, room.id, Person(id="oidc:https://id.example:other"), "adult")
     seat, _ = classes.join(room.code, "Mia")
-    pupil_store = store.as_person(seat.person, space_id=seat.class_id)
+    pupil_store = as_person(store, seat.person, space_id=seat.class_id)
     assert studio.start_story(pupil_store, cat_bytes, "a.jpg").settings.reading_level == "grade-1-2"
     assert studio.start_story(store, cat_bytes, "b.jpg").settings.reading_level is None  # not in the class

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 from core import studio
-from core.classroom_book import questions_for, words_for
+from core.classroom.book import questions_for, words_for
 from core.providers.remote_openai import RemoteWriter
 from core.settings import Settings
 from tests.doubles import ScriptedWriter, story_of

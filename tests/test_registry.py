@@ -76,7 +76,7 @@ def test_an_unregistered_engine_is_refused_naming_the_choices() -> None:
 def test_a_new_engine_is_a_command_line_choice(echo_registered, data_dir, capsys) -> None:
     from core.cli import main
     from core.cli.parser import build_parser
-    from core.store import Store
+    from core.storage.store import Store
 
     with pytest.raises(SystemExit):
         build_parser().parse_args(["write", "--help"])

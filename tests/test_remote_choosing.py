@@ -10,11 +10,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from core import choosing, studio
+from core import studio
 from core.offline.writer import OfflineWriter
 from core.providers.remote_openai import RemoteIllustrator, forget_capabilities
 from core.settings import Settings
-from core.store import Store
+from core.storage.store import Store
+from core.studio import choosing
 from tests.fake_servers import FakeOpenAI
 
 KEY = "sk-test-choosing"

@@ -388,6 +388,15 @@ def test_writer_translates_with_formality_and_names(server):
     assert w.translate([], "de") == []
 
 
+def test_writer_is_told_the_language_it_translates_from(server):
+    """A story written in German and translated into English: the remote writer says so, as the
+    local one always did (both now send one instruction, `translate_with_model`)."""
+    writer(server).translate(["Mia findet einen Schlüssel."], "en", source="de")
+    messages = server.chat_requests()[-1].body["messages"]
+    assert "written in the language with code 'de'" in messages[-1]["content"]
+    assert messages[0]["role"] == "system" and "translator" in messages[0]["content"]
+
+
 def test_writer_translation_is_repaired_once_then_fails_clearly():
     with FakeOpenAI(answers=['["only one"]', '```json\n["eins", "zwei",]\n```']) as fake:
         assert writer(fake).translate(["one", "two"], "de") == ["eins", "zwei"]

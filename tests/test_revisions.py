@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from core import studio
-from core.store import StaleRevision, StoryNotFound
+from core.storage.store import StaleRevision, StoryNotFound
 from tests.doubles import ScriptedWriter, SolidIllustrator, story_of
 
 

@@ -24,8 +24,8 @@ from core.local.manager import ModelManager
 from core.offline.illustrator import OfflineIllustrator
 from core.offline.vision import OfflineVision
 from core.offline.writer import OfflineWriter
-from core.publish import StaticFolder
-from core.store import Store
+from core.storage.publish import StaticFolder
+from core.storage.store import Store
 from core.story import CaptionVersion, Draft, Story, StoryPage, Translation
 from tests.conftest import ROOT, SAMPLES
 from tests.fake_servers import FakeDeepL, FakeOpenAI

@@ -13,8 +13,9 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule
 
 from core import studio
 from core.errors import InputError
-from core.spaces import PERSONAL, Level, Person, Spaces, new_link_key
-from core.store import Store, StoryNotFound
+from core.people.access import as_person
+from core.people.spaces import PERSONAL, Level, Person, Spaces, new_link_key
+from core.storage.store import Store, StoryNotFound
 from core.story import new_id
 
 ALICE = Person(id="oidc:https://id.example:alice", name="Alice")
@@ -27,8 +28,8 @@ def not_found_message() -> str:
 
 
 def test_someone_elses_story_and_a_wrong_id_get_the_same_answer(store: Store, cat_bytes: bytes) -> None:
-    story = studio.start_story(store.as_person(ALICE), cat_bytes, "cat.jpg")
-    bob = store.as_person(BOB)
+    story = studio.start_story(as_person(store, ALICE), cat_bytes, "cat.jpg")
+    bob = as_person(store, BOB)
     answers = []
     for story_id in (story.id, new_id(), "../../etc/passwd"):
         with pytest.raises(StoryNotFound) as caught:
@@ -49,30 +50,30 @@ def test_someone_elses_story_and_a_wrong_id_get_the_same_answer(store: Store, ca
     ):
         with pytest.raises(StoryNotFound):
             touch()
-    assert store.as_person(ALICE).load(story.id).photo is not None  # nothing was touched
+    assert as_person(store, ALICE).load(story.id).photo is not None  # nothing was touched
 
 
 def test_a_forged_save_cannot_overwrite_someone_elses_story(store: Store, cat_bytes: bytes) -> None:
-    story = studio.start_story(store.as_person(ALICE), cat_bytes, "cat.jpg")
-    forged = store.as_person(ALICE).load(story.id)
+    story = studio.start_story(as_person(store, ALICE), cat_bytes, "cat.jpg")
+    forged = as_person(store, ALICE).load(story.id)
     with pytest.raises(StoryNotFound):
-        studio.edit_caption(store.as_person(BOB), forged, "Bob was here")
+        studio.edit_caption(as_person(store, BOB), forged, "Bob was here")
     assert store.load(story.id).caption == ""
 
 
 def test_each_person_lists_only_their_own_stories(store: Store, cat_bytes: bytes) -> None:
-    mine = studio.start_story(store.as_person(ALICE), cat_bytes, "a.jpg")
-    theirs = studio.start_story(store.as_person(BOB), cat_bytes, "b.jpg")
-    assert [s.id for s in store.as_person(ALICE).list()] == [mine.id]
-    assert [s.id for s in store.as_person(BOB).list()] == [theirs.id]
+    mine = studio.start_story(as_person(store, ALICE), cat_bytes, "a.jpg")
+    theirs = studio.start_story(as_person(store, BOB), cat_bytes, "b.jpg")
+    assert [s.id for s in as_person(store, ALICE).list()] == [mine.id]
+    assert [s.id for s in as_person(store, BOB).list()] == [theirs.id]
     assert {s.id for s in store.list()} == {mine.id, theirs.id}  # the operator sees the folder
 
 
 def test_a_read_only_share_lets_read_and_duplicate_but_not_change(store: Store, cat_bytes: bytes) -> None:
-    alice = store.as_person(ALICE)
+    alice = as_person(store, ALICE)
     story = studio.start_story(alice, cat_bytes, "cat.jpg")
     alice.share(story.id, BOB.id, "view")
-    bob = store.as_person(BOB)
+    bob = as_person(store, BOB)
     [summary] = bob.list()
     assert (summary.id, summary.level, summary.owner) == (story.id, Level.VIEW, ALICE.id)
     seen = bob.load(story.id)
@@ -89,10 +90,10 @@ def test_a_read_only_share_lets_read_and_duplicate_but_not_change(store: Store, 
 
 
 def test_an_editable_share_lets_change_and_a_revoke_takes_it_back(store: Store, cat_bytes: bytes) -> None:
-    alice = store.as_person(ALICE)
+    alice = as_person(store, ALICE)
     story = studio.start_story(alice, cat_bytes, "cat.jpg")
     alice.share(story.id, BOB.id, "edit")
-    bob = store.as_person(BOB)
+    bob = as_person(store, BOB)
     studio.edit_caption(bob, bob.load(story.id), "A cat, says Bob")
     assert alice.load(story.id).caption == "A cat, says Bob"
     alice.revoke(story.id, BOB.id)
@@ -102,7 +103,7 @@ def test_an_editable_share_lets_change_and_a_revoke_takes_it_back(store: Store, 
 
 
 def test_a_long_step_refuses_a_reader_before_any_model_runs(store: Store, cat_bytes: bytes) -> None:
-    alice = store.as_person(ALICE)
+    alice = as_person(store, ALICE)
     story = studio.start_story(alice, cat_bytes, "cat.jpg")
     alice.share(story.id, BOB.id, "view")
 
@@ -115,21 +116,21 @@ def test_a_long_step_refuses_a_reader_before_any_model_runs(store: Store, cat_by
             yield "a cat"
 
     with pytest.raises(InputError, match="not to change"):
-        list(studio.caption(store.as_person(BOB), store.as_person(BOB).load(story.id), Vision()))
+        list(studio.caption(as_person(store, BOB), as_person(store, BOB).load(story.id), Vision()))
     assert Vision.asked == 0
 
 
 def test_old_stories_belong_to_the_personal_space(store: Store, cat_bytes: bytes) -> None:
     story = studio.start_story(store, cat_bytes, "cat.jpg")
     (store.folder(story.id) / "access.json").unlink()  # a story saved before spaces existed
-    personal = store.as_person(Person.personal())
+    personal = as_person(store, Person.personal())
     assert [s.id for s in personal.list()] == [story.id]
     studio.edit_caption(personal, personal.load(story.id), "Still mine")
-    assert store.as_person(ALICE).list() == []
+    assert as_person(store, ALICE).list() == []
 
 
 def test_an_unreadable_access_record_grants_nothing(store: Store, cat_bytes: bytes) -> None:
-    personal = store.as_person(Person.personal())
+    personal = as_person(store, Person.personal())
     story = studio.start_story(personal, cat_bytes, "cat.jpg")
     (store.folder(story.id) / "access.json").write_text("{not json")
     with pytest.raises(StoryNotFound):
@@ -150,7 +151,7 @@ def test_people_ids_are_validated_and_link_ids_hide_their_key() -> None:
 
 
 def test_sharing_with_a_malformed_id_is_refused(store: Store, cat_bytes: bytes) -> None:
-    alice = store.as_person(ALICE)
+    alice = as_person(store, ALICE)
     story = studio.start_story(alice, cat_bytes, "cat.jpg")
     with pytest.raises(InputError, match="not a person id"):
         alice.share(story.id, "bob; rm -rf /", "view")
@@ -166,13 +167,13 @@ def test_a_class_teacher_sees_every_pupil_and_pupils_only_their_own(store: Store
     spaces.set_role(klass.id, teacher, pupil_b.id, "editor")
     with pytest.raises(InputError, match="Only the owner"):
         spaces.set_role(klass.id, pupil_a, pupil_a.id, "owner")
-    a = studio.start_story(store.as_person(pupil_a, klass.id), cat_bytes, "a.jpg")
-    b = studio.start_story(store.as_person(pupil_b, klass.id), cat_bytes, "b.jpg")
-    assert {s.id for s in store.as_person(teacher, klass.id).list()} == {a.id, b.id}
-    assert [s.id for s in store.as_person(pupil_a, klass.id).list()] == [a.id]
-    store.as_person(teacher).share(b.id, None, "view")  # the teacher shares b with the class
-    assert {s.id for s in store.as_person(pupil_a, klass.id).list()} == {a.id, b.id}
-    assert store.as_person(pupil_a).level(b.id) == Level.VIEW
+    a = studio.start_story(as_person(store, pupil_a, klass.id), cat_bytes, "a.jpg")
+    b = studio.start_story(as_person(store, pupil_b, klass.id), cat_bytes, "b.jpg")
+    assert {s.id for s in as_person(store, teacher, klass.id).list()} == {a.id, b.id}
+    assert [s.id for s in as_person(store, pupil_a, klass.id).list()] == [a.id]
+    as_person(store, teacher).share(b.id, None, "view")  # the teacher shares b with the class
+    assert {s.id for s in as_person(store, pupil_a, klass.id).list()} == {a.id, b.id}
+    assert as_person(store, pupil_a).level(b.id) == Level.VIEW
     assert json.loads((store.folder(b.id) / "access.json").read_text())["owner"] == pupil_b.id
 
 
@@ -181,9 +182,9 @@ def test_a_viewer_of_a_space_may_start_nothing_there(store: Store) -> None:
     team = spaces.create("team", ALICE, "Marketing")
     spaces.set_role(team.id, ALICE, BOB.id, "viewer")
     with pytest.raises(InputError, match="not start stories there"):
-        store.as_person(BOB, team.id).create()
+        as_person(store, BOB, team.id).create()
     with pytest.raises(InputError, match="no such space"):
-        store.as_person(BOB, "0" * 32)
+        as_person(store, BOB, "0" * 32)
 
 
 # --- a property: random operations by random people find no access outside the rules ----------
@@ -193,7 +194,7 @@ TEACHER, PUPIL, VIEWER = ALICE, BOB, CAROL
 
 
 class Rules:
-    """The rules of core.spaces, written out again as plain data to check the store against."""
+    """The rules of core.people.spaces, written out again as plain data to check the store against."""
 
     def __init__(self) -> None:
         self.stories: dict[str, dict] = {}  # id -> owner, space, shares {(kind, target): mode}
@@ -232,7 +233,7 @@ class AccessMachine(RuleBasedStateMachine):
         self.tmp.cleanup()
 
     def view(self, person: Person, in_class: bool):
-        return self.store.as_person(person, self.klass if in_class else None)
+        return as_person(self.store, person, self.klass if in_class else None)
 
     def expect(self, person: Person, story_id: str, needed: Level, action) -> bool:
         have = self.rules.level(person.id, story_id, self.klass)

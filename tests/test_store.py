@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from core.store import KEEP_VERSIONS, Store, StoryNotFound
+from core.storage.store import KEEP_VERSIONS, Store, StoryNotFound
 from core.story import Draft, Story, StoryPage
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -108,7 +108,7 @@ def test_duplicate_and_delete(store: Store) -> None:
 
 SAVER = """
 import sys
-from core.store import Store
+from core.storage.store import Store
 from core.story import Draft, StoryPage
 store = Store(sys.argv[1])
 story = store.load(sys.argv[2])

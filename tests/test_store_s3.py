@@ -25,12 +25,13 @@ import pytest
 import s3fs
 
 from core import studio
-from core.datadir import LEASE_S, Conflict, ObjectStore, S3Store, open_data_dir
 from core.errors import InputError
-from core.publish import ObjectStorePublisher
+from core.people.access import as_person
+from core.people.spaces import Person
 from core.settings import load_settings
-from core.spaces import Person
-from core.store import StaleRevision, Store
+from core.storage.datadir import LEASE_S, Conflict, ObjectStore, S3Store, open_data_dir
+from core.storage.publish import ObjectStorePublisher
+from core.storage.store import StaleRevision, Store
 from tests.conftest import ROOT, SAMPLES
 from tests.test_revisions import (  # noqa: F401
     story,
@@ -113,9 +114,9 @@ def test_a_story_lives_in_the_bucket_laid_out_as_in_a_folder(store: Store, endpo
     copy = store.duplicate(made.id)
     assert store.read_image(copy.id, made.photo.image) == store.read_image(made.id, made.photo.image)
     bob = Person(id="oidc:https://id.example:bob", name="Bob")
-    assert not store.as_person(bob).list()
+    assert not as_person(store, bob).list()
     store.share(made.id, bob.id, "view")  # takes the story's lock object and gives it back
-    assert [s.id for s in store.as_person(bob).list()] == [made.id]
+    assert [s.id for s in as_person(store, bob).list()] == [made.id]
     store.delete(made.id)
     assert keys_under(endpoint, prefix) == [] and [s.id for s in store.list()] == [copy.id]
 
@@ -143,9 +144,9 @@ def test_two_replicas_saving_on_one_revision_the_server_lets_one_win(endpoint: s
 REPLICA = """
 import sys
 from core import studio
-from core.datadir import data_dir_of
+from core.storage.datadir import data_dir_of
 from core.settings import load_settings
-from core.store import StaleRevision, Store
+from core.storage.store import StaleRevision, Store
 
 store = Store(data_dir_of(load_settings(overrides={"data_dir": sys.argv[1]})))
 held = None
@@ -255,7 +256,7 @@ def test_the_secret_key_reaches_no_log_story_or_message(endpoint: str, url: str,
     )
     assert SECRET in settings.secrets() and SECRET not in repr(settings)
     with caplog.at_level(logging.DEBUG):
-        from core.datadir import data_dir_of
+        from core.storage.datadir import data_dir_of
 
         store = Store(data_dir_of(settings))
         made = studio.start_story(store, (SAMPLES / "chelsea.jpg").read_bytes(), "chelsea.jpg")
@@ -292,7 +293,7 @@ def test_a_lock_left_by_a_dead_replica_is_taken_over_when_its_lease_ran_out(stor
     alive = json.dumps({"holder": "busy", "until": time.time() + LEASE_S}).encode()
     store.data.write(f"stories/{made.id}/.lock", alive)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("core.datadir.WAIT_S", 0.2)
+        patch.setattr("core.storage.datadir.WAIT_S", 0.2)
         with pytest.raises(InputError, match="busy"):
             store.revoke(made.id, None)
     assert store.access(made.id).shares  # the refused revoke changed nothing
@@ -332,8 +333,8 @@ def test_the_studio_pages_work_on_the_bucket(endpoint: str, url: str, monkeypatc
 
 
 def test_classes_and_limits_are_kept_in_the_bucket_too(store: Store, cat_bytes) -> None:
-    from core.classroom import Classrooms
-    from core.limits import LimitReached, Limits, Quota
+    from core.people.classes import Classrooms
+    from core.people.limits import LimitReached, Limits, Quota
     from tests.test_classroom import TEACHER
 
     classes = Classrooms(store.data)
@@ -341,9 +342,9 @@ def test_classes_and_limits_are_kept_in_the_bucket_too(store: Store, cat_bytes) 
     seat, key = classes.join(room.code, "Mia")
     assert classes.seat(key) == seat and classes.is_pupil(seat.person.id)
     assert [r.id for r in classes.classes_of(TEACHER)] == [room.id]
-    pupil = store.as_person(seat.person, seat.class_id)
+    pupil = as_person(store, seat.person, seat.class_id)
     made = studio.start_story(pupil, cat_bytes, "mia.jpg")
-    assert [s.id for s in store.as_person(TEACHER).list()] == [made.id]  # the teacher sees the class's story
+    assert [s.id for s in as_person(store, TEACHER).list()] == [made.id]  # the teacher sees the class's story
     classes.close(room.id, TEACHER)
     with pytest.raises(InputError, match="closed"):
         classes.seat(key)

@@ -18,7 +18,7 @@ from core.export.formats import ExportRequest
 from core.export.qr import decode_qr
 from core.export.readalong import readalong_book
 from core.export.video import END_SECONDS, JOINER, TITLE_SECONDS, make_video
-from core.store import Store
+from core.storage.store import Store
 from tests.conftest import SAMPLES
 from tests.doubles import ScriptedWriter, SolidIllustrator, ToneNarrator, story_of
 from tests.test_browser import CHROMIUM

@@ -4,8 +4,9 @@
     brands/<space id>/files/<sha256>.<ext>       logos and fonts, named by their bytes
 
 Everyone in the space may use its kits; its owner and editors may save them (a viewer may not),
-the same rule as for starting stories there (`core.spaces`). Who is asking and which space come
-from the store the page or command line was handed (`store.as_person(...)`), so a kit of another
+the same rule as for starting stories there (`core.people.spaces`). Who is asking and which space come
+from core.people.access import as_person
+from the store the page or command line was handed (`as_person(store, ...)`), so a kit of another
 space is never reachable: its id answers "no such kit" exactly like a wrong one. A save names the
 revision it started from and is refused when someone saved meanwhile, under the data folder's lock
 (a lock file locally, a lock object with a lease on an object store), so no one's version is lost
@@ -23,8 +24,8 @@ from pydantic import ValidationError
 
 from core.campaign.brand import BrandKit, KitFile
 from core.errors import InputError
-from core.spaces import PERSONAL_SPACE, may_start_stories
-from core.store import Store
+from core.people.spaces import PERSONAL_SPACE, may_start_stories
+from core.storage.store import Store
 from core.story import new_id
 
 KIT_ID = re.compile(r"^[0-9a-f]{16}$")

@@ -24,9 +24,10 @@ from dataclasses import dataclass
 
 from core.campaign.copy_data import CTAS, GRAMMAR, OFFER, register_of
 from core.errors import InputError, NotConfigured, ProviderError
+from core.language import offline_copy_languages
 
 LIMITS = {"headline": 40, "body": 125, "cta": 20}
-OFFLINE_LANGUAGES = {"en": "English", "de": "Deutsch", "fr": "Français", "es": "Español"}
+OFFLINE_LANGUAGES = offline_copy_languages()  # code -> native name
 COLOUR_WORDS = (
     "golden yellow", "dark brown", "dark green", "dark blue", "dark red", "light grey", "sky blue",
     "black", "white", "cream", "beige", "brown", "red", "pink", "orange", "yellow", "green", "blue",

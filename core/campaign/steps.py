@@ -1,7 +1,7 @@
 """The campaign's steps over a Story that holds a Campaign; the Campaign pages and `python -m core
 campaign` call these, and nothing else.
 
-As in `core.studio`, every change is saved through `studio._commit` (on top of the revision it
+As in `core.studio`, every change is saved through `studio.commit` (on top of the revision it
 started from, applied again when someone saved meanwhile), long steps are generators of progress
 events that save after each finished piece, and access is the store's: a person works only on
 campaigns of their spaces. The photo and its caption are the story's own (`studio.caption`
@@ -46,10 +46,10 @@ from core.campaign.render import STYLES, Brand, Rendered, render
 from core.campaign.subject import cut_out
 from core.errors import InputError
 from core.providers.base import Illustrator, ImageJob, Picture, Translator, Writer
-from core.publish import Publisher
-from core.store import Store
+from core.storage.publish import Publisher
+from core.storage.store import Store
 from core.story import Story
-from core.studio import Event, Notice, Progress, _commit, _may_change, photo_image
+from core.studio import Event, Notice, Progress, commit, may_change, photo_image
 
 DECK_NAME, ZIP_NAME, CSV_NAME = "deck.pdf", "campaign.zip", "copy.csv"
 
@@ -75,7 +75,7 @@ def start_campaign(store: Store, data: bytes, filename: str, kit: KitFile | None
     def change(s: Story) -> None:
         s.campaign = campaign
 
-    _commit(store, story, change, "campaign")
+    commit(store, story, change, "campaign")
     return story
 
 
@@ -88,7 +88,7 @@ def set_brand(store: Store, story: Story, kit: KitFile, source: str) -> None:
     def change(s: Story) -> None:
         s.campaign.brand, s.campaign.brand_source = kit.kit, source
 
-    _commit(store, story, change, "brand")
+    commit(store, story, change, "brand")
 
 
 def update_campaign(store: Store, story: Story, **values: object) -> None:
@@ -121,7 +121,7 @@ def update_campaign(store: Store, story: Story, **values: object) -> None:
         for key, value in other.items():
             setattr(c, key, " ".join(str(value).split())[:80] if key == "name" else value)
 
-    _commit(store, story, change, "brief")
+    commit(store, story, change, "brief")
 
 
 def copy_brief(story: Story, language: str | None = None) -> CopyBrief:
@@ -148,7 +148,7 @@ def write_copy(store: Store, story: Story, writer: Writer, count: int | None = N
     if wanted == 0:
         yield Notice("Every variant is locked: unlock one to write it again.")
         return
-    _may_change(store, story, writer.engine)
+    may_change(store, story, writer.engine)
     yield Progress(f"Writing {wanted} variant{'s' if wanted != 1 else ''}", 0, 1)
     brief = copy_brief(story)
     if writer.engine == "offline":
@@ -166,7 +166,7 @@ def write_copy(store: Store, story: Story, writer: Writer, count: int | None = N
         s.campaign.pictures = [p for p in s.campaign.pictures if p.variant in ids]
         s.campaign.translations = [t for t in s.campaign.translations if t.variant in ids]
 
-    _commit(store, story, change, "copy", writer.engine)
+    commit(store, story, change, "copy", writer.engine)
     yield Progress("Copy written", 1, 1)
 
 
@@ -187,7 +187,7 @@ def edit_variant(store: Store, story: Story, variant_id: str, headline: str, bod
         v.headline, v.body, v.cta, v.author, v.engine = copy.headline, copy.body, copy.cta, "person", ""
         s.campaign.translations = [t for t in s.campaign.translations if t.variant != variant_id]
 
-    _commit(store, story, change, "copy")
+    commit(store, story, change, "copy")
     return True
 
 
@@ -197,7 +197,7 @@ def lock_variant(store: Store, story: Story, variant_id: str, locked: bool = Tru
         if v is not None:
             v.locked = locked
 
-    _commit(store, story, change, "copy")
+    commit(store, story, change, "copy")
 
 
 def translate_copy(store: Store, story: Story, translator: Translator, language: str) -> Iterator[Event]:
@@ -205,7 +205,7 @@ def translate_copy(store: Store, story: Story, translator: Translator, language:
     campaign = campaign_of(story)
     if not campaign.variants:
         raise InputError("Write the copy first: there is nothing to translate.")
-    _may_change(store, story, translator.engine)
+    may_change(store, story, translator.engine)
     yield Progress(f"Translating into {language}", 0, 1)
     texts = [t for v in campaign.variants for t in (v.headline, v.body, v.cta)]
     done = translator.translate(texts, language, source=campaign.brief.language)
@@ -217,7 +217,7 @@ def translate_copy(store: Store, story: Story, translator: Translator, language:
     def change(s: Story) -> None:
         s.campaign.translations = [t for t in s.campaign.translations if t.language != language] + made
 
-    _commit(store, story, change, "translate", translator.engine)
+    commit(store, story, change, "translate", translator.engine)
     yield Progress("Translated", 1, 1)
 
 
@@ -248,7 +248,7 @@ def brand_of(store: Store, story: Story) -> Brand:
 def _backdrop(store: Store, story: Story, illustrator: Illustrator, photo: Image.Image) -> Iterator[Event]:
     """A backdrop drawn by the illustrator from the photo and the brand's colours (style `scene`)."""
     c = campaign_of(story)
-    _may_change(store, story, illustrator.engine, pictures=1)
+    may_change(store, story, illustrator.engine, pictures=1)
     prompt = (
         f"an empty, softly lit product photography set, {story.caption or c.brief.product}, "
         f"colours {c.brand.palette.primary} and {c.brand.palette.accent}, room for text, no words, no logos"
@@ -263,7 +263,7 @@ def _backdrop(store: Store, story: Story, illustrator: Illustrator, photo: Image
             def change(s: Story, name: str = name) -> None:
                 s.campaign.backdrop = name
 
-            _commit(store, story, change, "backdrop", illustrator.engine)
+            commit(store, story, change, "backdrop", illustrator.engine)
 
 
 def _png(image: Image.Image) -> bytes:
@@ -289,7 +289,7 @@ def make_pictures(
     unknown = [f for f in formats if f not in FORMAT_KEYS]
     if unknown:
         raise InputError(f"format: '{unknown[0]}' is not one of {', '.join(FORMAT_KEYS)}.")
-    _may_change(store, story)
+    may_change(store, story)
     variants = [v for v in campaign.variants if variant_ids is None or v.id in variant_ids]
     language = language or campaign.brief.language
     photo = photo_image(store, story)
@@ -338,7 +338,7 @@ def make_pictures(
                 kept = [p for p in s.campaign.pictures if (p.variant, p.format, p.language) not in keys]
                 s.campaign.pictures = kept + made
 
-            _commit(store, story, change, "pictures")
+            commit(store, story, change, "pictures")
 
 
 def missing_pictures(story: Story, language: str | None = None) -> list[tuple[str, str]]:
@@ -376,7 +376,7 @@ def export_campaign(store: Store, story: Story, *, publisher: Publisher | None =
     campaign = campaign_of(story)
     if not campaign.variants:
         raise InputError("Write the copy first: there is nothing to export.")
-    _may_change(store, story)
+    may_change(store, story)
     if missing_pictures(story):
         yield from make_pictures(store, story)
         campaign = story.campaign
@@ -428,7 +428,7 @@ def export_campaign(store: Store, story: Story, *, publisher: Publisher | None =
     def keep(s: Story) -> None:
         s.campaign.exports.append(record)
 
-    _commit(store, story, keep, "export")
+    commit(store, story, keep, "export")
     yield Progress(f"Deck of {pages} pages and {len(files)} files ready", 3, 3)
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from core.errors import InputError
 from core.export.archive import import_zip
 from core.settings import Settings
-from core.store import Store
+from core.storage.store import Store
 
 
 def add_commands(command: Callable[..., argparse.ArgumentParser]) -> None:

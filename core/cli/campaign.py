@@ -19,10 +19,11 @@ from core.campaign import steps
 from core.campaign.brand import kit_json, kit_toml, read_kit
 from core.campaign.brands import KIT_ID, BrandKits
 from core.campaign.model import BRIEF_FIELDS
+from core.cli.common import publisher_for
 from core.cli.output import run
 from core.errors import InputError
 from core.settings import Settings
-from core.store import Store
+from core.storage.store import Store
 
 
 def parse_brief(text: str) -> dict[str, str]:
@@ -66,8 +67,6 @@ def campaign(args: argparse.Namespace, settings: Settings, store: Store) -> None
     translator = providers.translator_for(settings) if args.translate else None
     publisher = None
     if args.publish:
-        from core.cli.commands import publisher_for
-
         publisher = publisher_for(settings)
     story = steps.start_campaign(store, args.photo.read_bytes(), args.photo.name, kit, source)
     print(f"campaign {story.id} (saved in {store.location(story.id)})", file=sys.stderr)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pydantic import TypeAdapter, ValidationError
 
-from core.character_library import LibraryCharacter
+from core.characters.library import LibraryCharacter
 from core.errors import InputError
 from core.story import Character
 
@@ -16,7 +16,7 @@ FIELDS = ("name", "kind", "look", "outfit", "colours")
 
 
 def changes_of(sets: list[str], removals: list[str]) -> dict[str, dict]:
-    """`["Pip.outfit=a red scarf"]` and `["Mo"]` as `core.characters.edit` changes."""
+    """`["Pip.outfit=a red scarf"]` and `["Mo"]` as `core.characters.sheets.edit` changes."""
     changes: dict[str, dict] = {}
     for item in sets:
         target, equals, value = item.partition("=")

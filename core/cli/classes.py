@@ -1,5 +1,5 @@
 """A teacher's classes from the command line: the same calls as the Classroom page
-(`core.classroom.Classrooms`), as the teacher `--as` names.
+(`core.people.classes.Classrooms`), as the teacher `--as` names.
 
     python -m core class open "Class 4b"          # prints the class id and its code
     python -m core class list
@@ -19,10 +19,11 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
-from core.classroom import Classroom, Classrooms
+from core import studio
 from core.errors import InputError
+from core.people.classes import Classroom, Classrooms
 from core.settings import Settings
-from core.store import Store
+from core.storage.store import Store
 
 ACTIONS = ("open", "list", "show", "review", "approve", "reset-link", "remove", "close", "reopen", "archive")
 
@@ -76,7 +77,7 @@ def run_class(args: argparse.Namespace, settings: Settings, store: Store) -> Non
     elif args.action == "archive":
         if args.out is None:
             raise InputError("class archive needs --out FILE.zip.")
-        args.out.write_bytes(classes.archive(room.id, store))
+        args.out.write_bytes(studio.class_archive(classes, room.id, store))
         print(args.out)
 
 
@@ -97,7 +98,7 @@ def _pupil(room: Classroom, wanted: str | None) -> str:
 def _show(room: Classroom, classes: Classrooms, store: Store) -> None:
     print(f"{room.name}  ({f'code {room.code}' if room.open else 'closed'}; review {'on' if room.review else 'off'})")
     stories = classes.stories(room.id, store)
-    stopped = classes.blocked(room.id, store.person)  # what the safety check stopped (core.class_safety)
+    stopped = classes.blocked(room.id, store.person)  # what the safety check stopped (core.classroom.safety)
     for pupil in [*room.pupils, *room.former]:
         gone = " (no longer in the class)" if pupil in room.former else ""
         print(f"- {pupil.name}{gone}  {pupil.id}")

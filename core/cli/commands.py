@@ -9,79 +9,28 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import shutil
 import sys
 from pathlib import Path
 
-from core import choosing, pipeline, providers, publish, studio
+from core import providers, studio
 from core.cli import archives, classes, sharing
 from core.cli.campaign import brand as brand_command
 from core.cli.campaign import campaign as campaign_command
+from core.cli.common import find_story, page_of, publisher_for, settings_of
 from core.cli.output import print_draft, print_levels, print_pictures, print_story, run
-from core.cli.parser import MODEL_FLAGS
-from core.datadir import data_dir_of
 from core.errors import InputError
 from core.export.formats import FORMATS
-from core.limits import Limits
-from core.publish import Publisher
-from core.settings import Settings, load_settings
-from core.spaces import Person, valid_person_id
-from core.store import Store, StoryNotFound
-from core.story import STORY_ID, Story, StoryPage
+from core.people.access import as_person
+from core.people.limits import Limits
+from core.people.spaces import Person, valid_person_id
+from core.settings import Settings
+from core.storage.datadir import data_dir_of
+from core.storage.store import Store
+from core.story import Story
+from core.studio import choosing, pipeline
 
 STORY_FIELDS = ("pages", "style", "audience", "genre", "tone", "aspect", "seed")
-DEFAULT_BASE_URL = "http://localhost:8501"
-
-
-# --- shared -----------------------------------------------------------------------------
-
-
-def settings_of(args: argparse.Namespace) -> Settings:
-    """The settings, with what the command line named on top (a flag left out changes nothing)."""
-    overrides = {capability: getattr(args, capability, None) for capability in providers.CAPABILITIES}
-    overrides.update({f"model_{name}": getattr(args, f"model_{name}", None) for name in MODEL_FLAGS})
-    overrides.update(
-        illustrator_steps=getattr(args, "steps", None),
-        illustrator_size=getattr(args, "size", None),
-        data_dir=args.data_dir,
-        narrator_voice=getattr(args, "voice", None),
-    )
-    return load_settings(overrides=overrides)
-
-
-def find_story(store: Store, wanted: str) -> Story:
-    """The story with this id, or with the only id that starts with it (at least 4 characters)."""
-    wanted = wanted.strip().lower()
-    if STORY_ID.match(wanted):
-        matches = [wanted]
-    elif re.fullmatch(r"[0-9a-f]{4,31}", wanted):
-        matches = [s.id for s in studio.library(store) if s.id.startswith(wanted)]
-    else:
-        matches = []
-    if len(matches) > 1:
-        raise InputError(f"'{wanted}' is the start of {len(matches)} story ids; give more of it.")
-    if matches:
-        try:
-            return store.load(matches[0])
-        except StoryNotFound:
-            pass
-    raise InputError(f"There is no story '{wanted}' in {store.root}; `python -m core list` shows the stories.")
-
-
-def page_of(story: Story, number: int) -> StoryPage:
-    pages = story.draft.pages if story.draft else []
-    if not pages:
-        raise InputError("There is no draft yet: run `python -m core write ID` first.")
-    if not 1 <= number <= len(pages):
-        raise InputError(f"This story has {len(pages)} pages; choose --page between 1 and {len(pages)}.")
-    return pages[number - 1]
-
-
-def publisher_for(settings: Settings) -> Publisher:
-    """Streamlit's static folder, at the address a phone reaches this studio by (for the QR code), or
-    the object store of an s3:// data folder."""
-    return publish.publisher_for(settings, settings.public_base_url or DEFAULT_BASE_URL)
 
 
 def glossary_of(pairs: list[str]) -> dict[str, str]:
@@ -110,7 +59,7 @@ def _export(store: Store, story: Story, settings: Settings, args: argparse.Names
     )  # fmt: skip
     run(events, "pdf")
     if args.answer_key:
-        from core.classroom_book import answer_key_text
+        from core.classroom.book import answer_key_text
 
         args.answer_key.parent.mkdir(parents=True, exist_ok=True)
         args.answer_key.write_text(answer_key_text(story, writer), encoding="utf-8")
@@ -149,7 +98,7 @@ def make(args: argparse.Namespace, settings: Settings, store: Store) -> None:
         studio.edit_caption(store, story, args.caption, safety)
     else:
         run(studio.caption(store, story, vision, safety), "caption")
-    # Each page's picture starts as soon as the writer has finished the page (core.pipeline).
+    # Each page's picture starts as soon as the writer has finished the page (core.studio.pipeline).
     reference = choosing.reference_image(store, story, settings)
     painting = pipeline.write_and_illustrate(store, story, writer, illustrator, safety=safety, reference=reference)
     run(painting, "story and pictures")
@@ -307,7 +256,7 @@ def delete(args: argparse.Namespace, settings: Settings, store: Store) -> None:
 
 
 def characters(args: argparse.Namespace, settings: Settings, store: Store) -> None:
-    from core import character_library
+    from core.characters import library as character_library
     from core.cli.characters import changes_of, print_library, print_sheets, sheets_from_file
 
     if args.id is None:
@@ -324,7 +273,7 @@ def characters(args: argparse.Namespace, settings: Settings, store: Store) -> No
     if changes:
         studio.edit_characters(store, story, changes)
     if args.use:
-        added = character_library.use_character(store, story, args.use)
+        added = studio.use_library_character(store, story, args.use)
         print(f"added {added.name} from the library", file=sys.stderr)
     if args.save:
         entry = character_library.save_character(store, story, args.save)
@@ -478,8 +427,11 @@ def dispatch(args: argparse.Namespace) -> None:
         from core.serve.cli import serve
 
         return serve(args, settings)
-    store = Store(data_dir_of(settings)).as_person(
-        person_of(args), getattr(args, "in_space", None), limits=Limits.from_settings(settings)
+    store = as_person(
+        Store(data_dir_of(settings)),
+        person_of(args),
+        getattr(args, "in_space", None),
+        limits=Limits.from_settings(settings),
     )
     COMMANDS[args.command](args, settings, store)
 

@@ -6,7 +6,7 @@ import sys
 from collections.abc import Iterator
 
 from core import studio
-from core.store import Store
+from core.storage.store import Store
 from core.story import Story
 
 
@@ -88,8 +88,8 @@ def print_story(story: Story) -> None:
 
 def print_levels(story: Story) -> None:
     """The chosen draft, each page with its measured reading level and band (`fit-level`)."""
-    from core.classroom_book import reading_level
-    from core.reading_level import measure_pages
+    from core.classroom.book import reading_level
+    from core.reading.levels import measure_pages
 
     draft = story.draft
     level = reading_level(story)

@@ -7,17 +7,18 @@ sizes and audiences from the Story model, so the command line never keeps a list
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from core import providers
 from core.cli import archives, classes, sharing
+from core.cli.common import MODEL_FLAGS
 from core.export.formats import FORMATS
 from core.prompts import styles
-from core.reading_level import LEVEL_KEYS
+from core.reading.levels import LEVEL_KEYS
 from core.story import ASPECTS, AUDIENCES, LAYOUTS, MAX_PAGES, PAGE_SIZES
 
 EXIT_USAGE = 2
-MODEL_FLAGS = ("vision", "writer", "illustrator", "refiner", "upscaler")
 
 
 class Parser(argparse.ArgumentParser):
@@ -131,7 +132,7 @@ def _classroom(parser: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     common, engines = _common(), _engines()
     parser = Parser(
-        prog="python -m core",
+        prog="visutale" if Path(sys.argv[0]).name == "visutale" else "python -m core",
         description="VisuTale Studio without the UI: the same steps as "
         "the pages, over the stories in the data folder. Progress goes to stderr, results to stdout.",
     )

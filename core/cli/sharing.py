@@ -1,5 +1,5 @@
 """Sharing and teams from the command line: the same calls as the Library's Share box and the
-Teams page (`Store.share` / `Store.revoke`, `core.spaces.Spaces`, `core.people.People`).
+Teams page (`Store.share` / `Store.revoke`, `core.people.spaces.Spaces`, `core.people.addresses.People`).
 
     python -m core share ID --with bob@example.com [--mode edit]
     python -m core share ID --space                  # everyone in the story's space
@@ -17,11 +17,12 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
+from core.cli.common import find_story
 from core.errors import InputError
-from core.people import People
+from core.people.addresses import People
+from core.people.spaces import Spaces
 from core.settings import Settings
-from core.spaces import Spaces
-from core.store import Store
+from core.storage.store import Store
 
 
 def add_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
@@ -42,16 +43,12 @@ def add_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
 
 
 def share(args: argparse.Namespace, settings: Settings, store: Store) -> None:
-    from core.cli.commands import find_story  # core.cli.commands imports this module
-
     story = find_story(store, args.id)
     access = store.share(story.id, None if args.whole_space else args.with_person, args.mode)
     _print_shares(access)
 
 
 def unshare(args: argparse.Namespace, settings: Settings, store: Store) -> None:
-    from core.cli.commands import find_story
-
     story = find_story(store, args.id)
     _print_shares(store.revoke(story.id, None if args.whole_space else args.with_person))
 

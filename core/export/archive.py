@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pydantic import ValidationError
 
 from core.errors import InputError
-from core.store import Store
+from core.storage.store import Store
 from core.story import AUDIO_NAME, IMAGE_NAME, Story
 
 FORMAT = 1
@@ -97,7 +97,7 @@ def _extension(format_name: str) -> str:
 
 def _may_print(store: Store, story: Story) -> bool:
     """Whether the story's PDFs go into its ZIP: not while a class waits for the teacher to approve
-    printing it (`core.classroom`), or the ZIP would hand out what the Export page holds back."""
+    printing it (`core.people.classes`), or the ZIP would hand out what the Export page holds back."""
     try:
         store.check_printing(story.id)
     except InputError:

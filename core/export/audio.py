@@ -13,7 +13,7 @@ from pathlib import Path
 
 from core.errors import NotConfigured, ProviderError
 from core.narration import ffmpeg_binary
-from core.store import write_atomically
+from core.storage.store import write_atomically
 
 BITRATE = "48k"
 

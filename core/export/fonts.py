@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.errors import StudioError
+from core.language import script_for_language  # the table lives with every other fact of a language
 
 FONT_DIR = Path(__file__).resolve().parents[2] / "assets" / "fonts"
 SYSTEM_FONT_DIRS = (
@@ -209,97 +210,6 @@ SAMPLE_TEXT: dict[str, str] = {
     "ethiopic": "ትንሿ ቀበሮ ጨረቃን ዘለለች።",
     "symbols": "★ ☀ ☂ ♥ ♫ ✓",
 }
-
-# language (primary subtag, or full code where the variant decides) -> script key
-_LANGUAGE_SCRIPTS: dict[str, str] = {
-    "el": "greek",
-    "grc": "greek",
-    **{
-        c: "cyrillic"
-        for c in (
-            "ru",
-            "uk",
-            "bg",
-            "be",
-            "mk",
-            "sr",
-            "kk",
-            "ky",
-            "mn",
-            "tg",
-            "tt",
-            "ba",
-            "cv",
-            "ce",
-            "os",
-            "sah",
-            "rue",
-        )
-    },
-    "he": "hebrew",
-    "iw": "hebrew",
-    "yi": "hebrew",
-    **{c: "arabic" for c in ("ar", "fa", "ur", "ps", "ug", "sd", "ckb", "prs")},
-    **{c: "devanagari" for c in ("hi", "mr", "ne", "sa", "mai", "bho", "kok", "doi", "new")},
-    "bn": "bengali",
-    "as": "bengali",
-    "pa": "gurmukhi",
-    "gu": "gujarati",
-    "ta": "tamil",
-    "te": "telugu",
-    "kn": "kannada",
-    "ml": "malayalam",
-    "si": "sinhala",
-    "th": "thai",
-    "lo": "lao",
-    "km": "khmer",
-    "my": "myanmar",
-    "am": "ethiopic",
-    "ti": "ethiopic",
-    "hy": "armenian",
-    "ka": "georgian",
-    "zh": "chinese-simplified",
-    "ja": "japanese",
-    "ko": "korean",
-    "yue": "chinese-traditional",
-    "lzh": "chinese-traditional",
-}
-_TRADITIONAL_REGIONS = {"hant", "tw", "hk", "mo"}
-_SCRIPT_SUBTAGS = {
-    "latn": "latin",
-    "cyrl": "cyrillic",
-    "grek": "greek",
-    "arab": "arabic",
-    "hebr": "hebrew",
-    "deva": "devanagari",
-    "thai": "thai",
-    "hans": "chinese-simplified",
-    "hant": "chinese-traditional",
-    "jpan": "japanese",
-    "kore": "korean",
-    "hang": "korean",
-}
-
-
-def script_for_language(code: str | None) -> str:
-    """The script a language code is written in ("en", "pt-BR", "zh-Hant", "sr-Latn" ...).
-
-    Unknown codes are taken as Latin script: DeepL and most models list many Latin-script languages
-    and a new one should print rather than be refused.
-    """
-    if not code:
-        return "latin"
-    parts = [p for p in code.strip().lower().replace("_", "-").split("-") if p]
-    if not parts:
-        return "latin"
-    for sub in parts[1:]:
-        if sub in _SCRIPT_SUBTAGS:
-            if parts[0] == "zh" or _SCRIPT_SUBTAGS[sub] not in ("chinese-simplified", "chinese-traditional"):
-                return _SCRIPT_SUBTAGS[sub]
-    script = _LANGUAGE_SCRIPTS.get(parts[0], "latin")
-    if script == "chinese-simplified" and any(p in _TRADITIONAL_REGIONS for p in parts[1:]):
-        return "chinese-traditional"
-    return script
 
 
 # --- which script a character belongs to -------------------------------------------------------

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from core.store import Store
+    from core.storage.store import Store
     from core.story import Story
 
 

@@ -17,11 +17,12 @@ from pathlib import Path
 from PIL import Image
 
 from core.errors import InputError
+from core.export.credits import credits
+from core.language import direction_of
 from core.narration import sentences as split_sentences
-from core.store import Store
+from core.storage.store import Store
 from core.story import Story, now
 
-RTL_LANGUAGES = {"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ckb"}
 CREDITS_START = "Made with VisuTale Studio ("
 PICTURE_LONG_SIDE = 1600  # pixels: sharp on a tablet, a few hundred kilobytes as JPEG
 
@@ -75,7 +76,7 @@ class ReadAlongBook:
 
     @property
     def direction(self) -> str:
-        return "rtl" if self.language.lower().split("-")[0] in RTL_LANGUAGES else "ltr"
+        return direction_of(self.language)
 
     @property
     def narrated(self) -> bool:
@@ -92,8 +93,6 @@ class ReadAlongBook:
 
 def readalong_book(store: Store, story: Story, language: str | None = None) -> ReadAlongBook:
     """The chosen draft (or its translation into `language`) with pictures and current narrations."""
-    from core.studio import credits
-
     draft = story.draft
     if draft is None:
         raise InputError("There is no draft yet: write one on the Draft page.")

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from wordfreq import zipf_frequency
 
-from core.readability import syllables
+from core.reading.syllables import syllables
 
 _CHOICE = re.compile(r"<([^<>]*)>")
 _WORD = re.compile(r"[A-Za-z]+")

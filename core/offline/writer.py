@@ -9,7 +9,7 @@ older readers get and `<a|b>` wordings graded by `core.offline.wordlist`. Everyt
 
 The plan is told in a `Style`: the reader's level (clauses split for first readers, neighbours
 joined for older ones and adults, words of their grade) and what a revision asked for. Each book is
-measured (`core.readability`) and told again with longer or shorter sentences when it falls outside
+measured (`core.reading.readability`) and told again with longer or shorter sentences when it falls outside
 its audience's Flesch-Kincaid band. Revisions re-tell the plan in the preset's style rather than
 patching words; a page a person wrote gets only changes that cannot break its grammar.
 
@@ -34,7 +34,8 @@ from core.offline import writer_data as D
 from core.offline.wordlist import fill_choices
 from core.prompts import REVISIONS, revision_key
 from core.providers.base import Brief, WriterStream, WrittenPage, WrittenStory
-from core.readability import flesch_kincaid_grade, syllables
+from core.reading.readability import flesch_kincaid_grade
+from core.reading.syllables import syllables
 
 BEGINNING, PROBLEM, ATTEMPT, TURN, ENDING = "beginning", "problem", "attempt", "turn", "ending"
 
@@ -318,7 +319,7 @@ class Plan:
 
 def plan_facts(plan: Plan) -> tuple[tuple[str, str], ...]:
     """What a story was planned on, kept with its draft (`Draft.plan`): who, where, what went
-    wrong and how it was solved, as the classroom's questions ask (`core.questions`). The problem's
+    wrong and how it was solved, as the classroom's questions ask (`core.reading.questions`). The problem's
     sentences are templates: `template_regex` finds their telling in the text."""
     return (
         ("hero", plan.hero),

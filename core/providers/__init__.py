@@ -207,7 +207,7 @@ def safety_for(settings: Settings):
 
 
 def story_safety(settings: Settings, store, story_id: str):
-    """`safety_for` for one story: always on for a story in a class space (`core.class_safety`),
+    """`safety_for` for one story: always on for a story in a class space (`core.classroom.safety`),
     whatever the settings say, so a pupil cannot switch it off; the moderation endpoint is asked
     wherever the writer or illustrator is remote."""
     if store.class_space(story_id):

@@ -23,10 +23,12 @@ from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
+from core.errors import InputError
+
 if TYPE_CHECKING:  # PIL is light, but keep this module free of imports a backend does not need
     from PIL.Image import Image
 
-    from core.story import SceneSpec
+    from core.story import SceneSpec, Story
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,14 @@ class Brief:
     tone: str
     language: str = "en"
     seed: int = 1
+
+    @classmethod
+    def of(cls, story: Story) -> Brief:
+        """The brief of a story: its caption and its settings (a story without a caption has none)."""
+        if not story.caption:
+            raise InputError("The story needs a caption first: describe the photo on the Caption page.")
+        s = story.settings
+        return cls(story.caption, s.pages, s.audience, s.genre, s.tone, s.language, s.seed)
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 from core.errors import NotConfigured, ProviderError
+from core.language import translation_targets
 from core.prompts import (
     CAPTION_PROMPT,
     STORY_SCHEMA,
@@ -52,7 +53,6 @@ from core.prompts import (
     repair_prompt,
     revise_prompt,
     revision_key,
-    translate_prompt,
 )
 from core.providers.base import (
     Brief,
@@ -66,7 +66,7 @@ from core.providers.base import (
     WrittenStory,
 )
 from core.providers.storyjson import StoryFormatError, parse_story
-from core.providers.translation import UnusableTranslation, ask_json_translations, translate_texts
+from core.providers.translation import translate_with_model
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -88,38 +88,6 @@ _format_cache: dict[tuple[str, str], str] = {}  # (base_url, model) -> the kind 
 _image_cache: dict[tuple[str, str], frozenset[str]] = {}  # (base_url, model) -> refused params
 _cache_lock = threading.Lock()
 
-# The writer as a translator: the languages offered (a language model can write many more;
-# these are the ones the studio lists). formality: the language has formal/informal address.
-WRITER_LANGUAGES: tuple[Language, ...] = (
-    Language("ar", "Arabic"),
-    Language("bg", "Bulgarian"),
-    Language("cs", "Czech", True),
-    Language("da", "Danish"),
-    Language("de", "German", True),
-    Language("el", "Greek", True),
-    Language("en", "English"),
-    Language("es", "Spanish", True),
-    Language("fi", "Finnish"),
-    Language("fr", "French", True),
-    Language("he", "Hebrew"),
-    Language("hi", "Hindi", True),
-    Language("hu", "Hungarian", True),
-    Language("id", "Indonesian"),
-    Language("it", "Italian", True),
-    Language("ja", "Japanese", True),
-    Language("ko", "Korean", True),
-    Language("nl", "Dutch", True),
-    Language("pl", "Polish", True),
-    Language("pt-BR", "Portuguese (Brazil)", True),
-    Language("pt-PT", "Portuguese (Portugal)", True),
-    Language("ru", "Russian", True),
-    Language("sv", "Swedish"),
-    Language("th", "Thai"),
-    Language("tr", "Turkish", True),
-    Language("uk", "Ukrainian", True),
-    Language("vi", "Vietnamese"),
-    Language("zh-Hans", "Chinese (simplified)"),
-)
 
 # Image sizes each family of model makes, (width, height); others get the gpt-image sizes.
 IMAGE_SIZES: dict[str, tuple[tuple[int, int], ...]] = {
@@ -666,7 +634,7 @@ class RemoteWriter:
     # --- Translator ----------------------------------------------------------------------
 
     def languages(self) -> list[Language]:
-        return list(WRITER_LANGUAGES)
+        return [Language(lang.code, lang.name, lang.formality) for lang in translation_targets()]
 
     def translate(
         self,
@@ -677,17 +645,15 @@ class RemoteWriter:
         formality: str | None = None,
         glossary: dict[str, str] | None = None,
     ) -> list[str]:
-        def send(batch: list[str]) -> list[str]:
-            messages = [{"role": "user", "content": translate_prompt(batch, target, formality, glossary)}]
-            try:
-                return ask_json_translations(lambda m: self.service.chat(m, "translation"), messages, len(batch))
-            except UnusableTranslation as error:
-                raise ProviderError(
-                    f"The model '{self.model}' on {self.service.host} did not answer with a usable "
-                    f"translation ({error}), even after one repair; nothing was changed."
-                ) from None
-
-        return translate_texts(texts, send, who=f"The model '{self.model}' on {self.service.host}")
+        return translate_with_model(
+            texts,
+            target,
+            lambda messages: self.service.chat(messages, "translation"),
+            who=f"The model '{self.model}' on {self.service.host}",
+            source=source,
+            formality=formality,
+            glossary=glossary,
+        )
 
 
 # ======================================================================================

@@ -7,6 +7,8 @@ order. What is the same for every engine lives here:
   kept as they are and never sent (DeepL refuses them, a language model pads them with words);
   the rest go to `send` in batches, each answer must have one translation per text sent, and the
   results are put back in the pages' order;
+- `translate_with_model(texts, target, ask, ...)`: a language model as a translator (the local and
+  the remote writer): the same instruction, the source language when it is known, the same repair;
 - `ask_json_translations(ask, messages, count)`: for language models, the answer is read as a
   JSON array of `count` strings; an answer that cannot be used gets exactly one repair turn (the
   answer and what was wrong appended to the conversation), a second failure raises
@@ -18,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from core.errors import ProviderError
+from core.prompts import TRANSLATOR_SYSTEM, translate_prompt
 from core.providers.storyjson import parse_translations
 
 REPAIR = (
@@ -69,3 +72,29 @@ def ask_json_translations(ask: Callable[[list[dict]], str], messages: list[dict]
                     {"role": "user", "content": REPAIR.format(error=reason, n=count)},
                 ]
     raise UnusableTranslation(reason)
+
+
+def translate_with_model(
+    texts: Sequence[str],
+    target: str,
+    ask: Callable[[list[dict]], str],
+    *,
+    who: str,
+    source: str | None = None,
+    formality: str | None = None,
+    glossary: dict[str, str] | None = None,
+) -> list[str]:
+    """A language model's translations of `texts` into `target`: `ask(messages)` answers one chat
+    (the local model's generation or a remote server's completion); `who` names it in errors."""
+
+    def send(batch: list[str]) -> list[str]:
+        prompt = translate_prompt(batch, target, formality, glossary, source)
+        messages = [{"role": "system", "content": TRANSLATOR_SYSTEM}, {"role": "user", "content": prompt}]
+        try:
+            return ask_json_translations(ask, messages, len(batch))
+        except UnusableTranslation as error:
+            raise ProviderError(
+                f"{who} did not answer with a usable translation ({error}), even after one repair; nothing was changed."
+            ) from None
+
+    return translate_texts(texts, send, who=who)

@@ -1,0 +1,38 @@
+"""The photo a story starts from."""
+
+from __future__ import annotations
+
+from PIL import Image
+
+from core.errors import InputError
+from core.photo import load_photo, photo_to_png
+from core.storage.store import Store
+from core.story import Photo, Story
+from core.text import one_line
+
+
+def start_story(store: Store, data: bytes, filename: str) -> Story:
+    """A new story from an upload. A photo that cannot be used raises InputError; nothing is made."""
+    loaded = load_photo(data, filename)
+    story = store.create()
+    original = store.put_image(story.id, loaded.original, loaded.extension)
+    working = store.put_image(story.id, photo_to_png(loaded.image), "png")
+    story.photo = Photo(
+        filename=one_line(filename or "photo", 120),
+        original=original,
+        image=working,
+        width=loaded.width,
+        height=loaded.height,
+    )
+    return store.save(story, step="photo")
+
+
+def photo_image(store: Store, story: Story) -> Image.Image:
+    if story.photo is None:
+        raise InputError("This story has no photo yet: start on the Photo page.")
+    return open_image(store, story.id, story.photo.image)
+
+
+def open_image(store: Store, story_id: str, name: str) -> Image.Image:
+    with Image.open(store.image_path(story_id, name)) as image:
+        return image.convert("RGB")

@@ -1,0 +1,74 @@
+"""The house holds: no import cycle anywhere in core, and no package reaches into another's privates.
+
+`lint-imports` (in the test command) checks the layers declared in pyproject.toml; these tests say
+the same two rules in terms a failing run explains: which modules loop, which private name leaked.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+
+import grimp
+
+from tests.conftest import ROOT
+
+
+def _cycles(graph: grimp.ImportGraph) -> list[list[str]]:
+    """Strongly connected groups of more than one module (Tarjan), each a cycle of imports."""
+    sys.setrecursionlimit(max(10000, sys.getrecursionlimit()))
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(module: str) -> None:
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        on_stack.add(module)
+        for imported in graph.find_modules_directly_imported_by(module):
+            if imported not in index:
+                visit(imported)
+                low[module] = min(low[module], low[imported])
+            elif imported in on_stack:
+                low[module] = min(low[module], index[imported])
+        if low[module] == index[module]:
+            group = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                group.append(member)
+                if member == module:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for module in sorted(graph.modules):
+        if module not in index:
+            visit(module)
+    return found
+
+
+def test_no_module_of_core_imports_itself_through_others() -> None:
+    graph = grimp.build_graph("core", exclude_type_checking_imports=True)
+    assert _cycles(graph) == []
+
+
+def test_the_cycle_finder_finds_a_cycle() -> None:
+    graph = grimp.ImportGraph()
+    for a, b in [("p.a", "p.b"), ("p.b", "p.c"), ("p.c", "p.a"), ("p.c", "p.d")]:
+        graph.add_import(importer=a, imported=b)
+    assert _cycles(graph) == [["p.a", "p.b", "p.c"]]
+
+
+def test_nothing_outside_the_studio_package_calls_its_private_helpers() -> None:
+    leaks = []
+    for path in sorted((ROOT / "core").rglob("*.py")) + sorted((ROOT / "pages").glob("*.py")):
+        if (ROOT / "core" / "studio") in path.parents:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__"):
+                if isinstance(node.value, ast.Name) and node.value.id == "studio":
+                    leaks.append(f"{path.relative_to(ROOT)}:{node.lineno} studio.{node.attr}")
+    assert leaks == []
