@@ -18,24 +18,24 @@ from __future__ import annotations
 import numpy as np
 from PIL import ImageDraw
 
-from core.offline.scenery import SKIES, Marks, _mix, _shade, stamp
+from core.offline.scenery import SKIES, Marks, mix, shade, stamp
 
 WALLS = [(238, 214, 176), (196, 220, 206), (214, 200, 230), (244, 226, 196), (206, 222, 238)]
 
 
 def _wall(draw, w, horizon, colour, night) -> None:
-    draw.rectangle([0, 0, w, horizon], fill=_shade(colour, 0.72) if night else colour)
+    draw.rectangle([0, 0, w, horizon], fill=shade(colour, 0.72) if night else colour)
 
 
 def _floor(draw, w, h, horizon, colour, night, tiles=False) -> None:
-    colour = _shade(colour, 0.7) if night else colour
+    colour = shade(colour, 0.7) if night else colour
     draw.rectangle([0, horizon, w, h], fill=colour)
     for i in range(1, 9):  # boards (or tile rows) closer together towards the wall
         y = horizon + (h - horizon) * (i / 9) ** 1.4
-        draw.line([0, y, w, y], fill=_shade(colour, 0.8), width=2)
+        draw.line([0, y, w, y], fill=shade(colour, 0.8), width=2)
     if tiles:
         for k in range(-8, 9):
-            draw.line([w / 2 + k * w * 0.04, horizon, w / 2 + k * w * 0.16, h], fill=_shade(colour, 0.8), width=2)
+            draw.line([w / 2 + k * w * 0.04, horizon, w / 2 + k * w * 0.16, h], fill=shade(colour, 0.8), width=2)
     draw.rectangle([0, horizon - 6, w, horizon + 2], fill=(250, 246, 236))  # the skirting board
 
 
@@ -43,9 +43,9 @@ def window(draw, x0, y0, x1, y1, setting, rng) -> None:
     """A window showing the sky at the page's time and in its weather."""
     top, low = SKIES[setting.time]
     if setting.weather in ("cloudy", "rain"):
-        top, low = _mix(top, (150, 156, 170), 0.55), _mix(low, (200, 202, 210), 0.5)
+        top, low = mix(top, (150, 156, 170), 0.55), mix(low, (200, 202, 210), 0.5)
     for i in range(10):
-        draw.rectangle([x0, y0 + (y1 - y0) * i / 10, x1, y0 + (y1 - y0) * (i + 1) / 10], fill=_mix(top, low, i / 9))
+        draw.rectangle([x0, y0 + (y1 - y0) * i / 10, x1, y0 + (y1 - y0) * (i + 1) / 10], fill=mix(top, low, i / 9))
     ww, wh = x1 - x0, y1 - y0
     if setting.time == "night":
         mx, my, mr = x0 + ww * 0.7, y0 + wh * 0.28, ww * 0.1
@@ -128,10 +128,10 @@ def kitchen(image, draw, w, h, horizon, rng, night, setting, marks: Marks) -> No
     _floor(draw, w, h, horizon, (196, 170, 140), night, tiles=True)
     counter_y = horizon - h * 0.16  # the worktop, standing on the floor line
     wood = [(176, 120, 74), (120, 160, 190), (220, 200, 160)][int(rng.integers(0, 3))]
-    draw.rectangle([0, counter_y, w, horizon], fill=_shade(wood, 0.92))
+    draw.rectangle([0, counter_y, w, horizon], fill=shade(wood, 0.92))
     for k in range(6):  # cupboard doors and their knobs
         x0 = k * w / 6
-        draw.rectangle([x0 + 5, counter_y + 10, x0 + w / 6 - 5, horizon - 8], outline=_shade(wood, 0.7), width=2)
+        draw.rectangle([x0 + 5, counter_y + 10, x0 + w / 6 - 5, horizon - 8], outline=shade(wood, 0.7), width=2)
         draw.ellipse([x0 + w / 12 - 4, counter_y + 22, x0 + w / 12 + 4, counter_y + 30], fill=(90, 90, 96))
     draw.rectangle([0, counter_y - h * 0.02, w, counter_y], fill=(226, 222, 214))  # the worktop
     for k in range(4):  # wall cupboards
@@ -139,7 +139,7 @@ def kitchen(image, draw, w, h, horizon, rng, night, setting, marks: Marks) -> No
         if k % 2:
             continue
         draw.rectangle(
-            [x0 + 8, horizon * 0.04, x0 + w / 4 - 8, horizon * 0.3], fill=wood, outline=_shade(wood, 0.7), width=3
+            [x0 + 8, horizon * 0.04, x0 + w / 4 - 8, horizon * 0.3], fill=wood, outline=shade(wood, 0.7), width=3
         )
     wx = w * rng.uniform(0.3, 0.45)
     window(draw, wx, horizon * 0.36, wx + w * 0.26, counter_y - h * 0.08, setting, rng)
@@ -154,7 +154,7 @@ def kitchen(image, draw, w, h, horizon, rng, night, setting, marks: Marks) -> No
     for k in range(4):  # the wall cupboards' doors and handles
         x0 = k * w / 4
         if k % 2 == 0:
-            draw.line([x0 + w / 8, horizon * 0.06, x0 + w / 8, horizon * 0.28], fill=_shade(wood, 0.7), width=2)
+            draw.line([x0 + w / 8, horizon * 0.06, x0 + w / 8, horizon * 0.28], fill=shade(wood, 0.7), width=2)
             draw.rectangle([x0 + w / 8 - 9, horizon * 0.24, x0 + w / 8 - 5, horizon * 0.28], fill=(90, 90, 96))
     if rng.random() < 0.6:  # a clock over the window, a plant at the end of the worktop
         stamp(image, "clock", wx + w * 0.13, horizon * 0.34, h * 0.07)
@@ -272,23 +272,27 @@ def space_sky(image, draw: ImageDraw.ImageDraw, w, h, horizon, rng) -> None:
 
 def space(image, draw, w, h, horizon, rng, night, setting, marks: Marks) -> None:
     """Floating among the planets: the earth, a ringed planet, a far-off moon."""
+    space_sky(image, draw, w, h, horizon, rng)
     ex, ey = rng.choice((0.2, 0.8)) * w, rng.uniform(0.6, 0.85) * h
     stamp(image, "earth", ex, ey + h * 0.2, h * 0.4)
-    stamp(image, "planet", w - ex + rng.uniform(-0.1, 0.1) * w, h * rng.uniform(0.18, 0.3), h * 0.14)
+    planet = stamp(image, "planet", w - ex + rng.uniform(-0.1, 0.1) * w, h * rng.uniform(0.18, 0.3), h * 0.14)
+    marks.sky.append((planet[0], planet[2]))
     mx, my, mr = rng.uniform(0.3, 0.7) * w, rng.uniform(0.06, 0.15) * h, w * 0.03
     draw.ellipse([mx - mr, my - mr, mx + mr, my + mr], fill=(214, 214, 206))
 
 
 def moon(image, draw, w, h, horizon, rng, night, setting, marks: Marks) -> None:
     """The moon's grey, cratered ground under a black sky with the earth rising."""
-    stamp(image, "earth", rng.uniform(0.2, 0.8) * w, horizon * rng.uniform(0.35, 0.55), h * 0.16)
+    space_sky(image, draw, w, h, horizon, rng)
+    earth = stamp(image, "earth", rng.uniform(0.2, 0.8) * w, horizon * rng.uniform(0.35, 0.55), h * 0.16)
+    marks.sky.append((earth[0], earth[2]))
     xs = np.linspace(0, w, 40)
     ys = horizon - np.abs(np.sin(xs / w * np.pi * rng.uniform(1, 2.5) + rng.uniform(0, 6))) * h * 0.03
     draw.polygon([(0, h), *zip(xs.tolist(), ys.tolist(), strict=True), (w, h)], fill=(150, 150, 156))
     for i in range(12):
         t = i / 11
         y0 = horizon + (h - horizon) * t
-        draw.rectangle([0, y0, w, h], fill=_mix((156, 156, 162), (196, 196, 200), t))
+        draw.rectangle([0, y0, w, h], fill=mix((156, 156, 162), (196, 196, 200), t))
     for _ in range(int(rng.integers(9, 15))):  # craters, flatter far away
         y = rng.uniform(horizon + 6, h)
         depth = (y - horizon) / max(1, h - horizon)
@@ -297,3 +301,15 @@ def moon(image, draw, w, h, horizon, rng, night, setting, marks: Marks) -> None:
         x = rng.uniform(0, w)
         draw.ellipse([x - rx, y - ry, x + rx, y + ry], fill=(120, 120, 128))
         draw.ellipse([x - rx * 0.85, y - ry * 0.6, x + rx * 0.9, y + ry], fill=(176, 176, 182))
+
+
+# the places painted here, by `core.offline.world` setting
+PAINTERS = {
+    "kitchen": kitchen,
+    "living room": living_room,
+    "bedroom": bedroom,
+    "classroom": classroom,
+    "cafe": cafe,
+    "space": space,
+    "moon": moon,
+}

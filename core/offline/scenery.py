@@ -96,6 +96,7 @@ class Marks:
     surface: tuple[float, float, float] | None = None  # a counter or table top: x0, x1, y
     bed: tuple[float, float, float] | None = None  # the mattress: x0, x1, y
     ground: bool = True  # False in space: everything floats
+    sky: list[tuple[float, float]] = field(default_factory=list)  # x spans of the sky taken (a planet)
 
 
 @dataclass
@@ -133,11 +134,11 @@ def setting_for(prompt: str, scene: str, time: str | None, weather: str | None, 
     return Setting(place, when, weather)
 
 
-def _mix(a, b, t: float) -> tuple[int, int, int]:
+def mix(a, b, t: float) -> tuple[int, int, int]:
     return tuple(int(round(x * (1 - t) + y * t)) for x, y in zip(a, b, strict=True))
 
 
-def _shade(colour, factor: float) -> tuple[int, int, int]:
+def shade(colour, factor: float) -> tuple[int, int, int]:
     return tuple(int(max(0, min(255, c * factor))) for c in colour)
 
 
@@ -153,10 +154,10 @@ def paint(setting: Setting, size: tuple[int, int], rng: np.random.Generator) -> 
     return stage.image, stage.horizon
 
 
-def paint_stage(setting: Setting, size: tuple[int, int], rng: np.random.Generator) -> Stage:
-    """The scene at `size` with the marks of where things can go in it."""
-    from core.offline import interiors
-
+def paint_stage(setting: Setting, size: tuple[int, int], rng: np.random.Generator, painter=None) -> Stage:
+    """The scene at `size` with the marks of where things can go in it. `painter` paints a place
+    this module does not know (`core.offline.interiors.PAINTERS`: the rooms, space, the moon),
+    with the signature of the painters here; it draws its own sky."""
     w, h = size
     indoor = setting.indoor
     horizon = int(h * rng.uniform(0.6, 0.68)) if indoor else int(h * rng.uniform(0.5, 0.62))
@@ -166,35 +167,16 @@ def paint_stage(setting: Setting, size: tuple[int, int], rng: np.random.Generato
     if setting.place in ("space", "moon"):
         top, low = (8, 10, 30), (36, 30, 72)
     elif setting.weather in ("cloudy", "rain") and not indoor:
-        top, low = _mix(top, (150, 156, 170), 0.55), _mix(low, (200, 202, 210), 0.5)
+        top, low = mix(top, (150, 156, 170), 0.55), mix(low, (200, 202, 210), 0.5)
     canvas = _gradient(h, w, top, low)
     image = Image.fromarray(canvas.astype(np.uint8))
     draw = ImageDraw.Draw(image, "RGBA")
     night = setting.time == "night"
     marks = Marks()
-    if setting.place in ("space", "moon"):
-        interiors.space_sky(image, draw, w, h, horizon, rng)
-    elif not indoor:
-        _sky(draw, setting, w, horizon, rng)
-    painter = {
-        "park": _park,
-        "garden": _garden,
-        "forest": _forest,
-        "river": _river,
-        "street": _street,
-        "room": _room,
-        "living room": interiors.living_room,
-        "kitchen": interiors.kitchen,
-        "bedroom": interiors.bedroom,
-        "classroom": interiors.classroom,
-        "cafe": interiors.cafe,
-        "beach": _beach,
-        "snow": _snow,
-        "night sky": _hills,
-        "hills": _hills,
-        "space": interiors.space,
-        "moon": interiors.moon,
-    }[setting.place]
+    if painter is None:
+        painter = PAINTERS[setting.place]
+        if not indoor:
+            _sky(draw, setting, w, horizon, rng)
     painter(image, draw, w, h, horizon, rng, night, setting, marks)
     if setting.weather == "wind" and not indoor:
         _gusts(image, draw, w, h, horizon, rng)
@@ -275,9 +257,9 @@ def _sky(draw: ImageDraw.ImageDraw, setting: Setting, w: int, horizon: int, rng:
 def _clouds(draw, setting: Setting, w: int, horizon: int, rng, clouds: int, tone, alpha: int) -> None:
     stretch = 1.8 if setting.weather == "wind" else 1.0  # wind draws them out
     if setting.time == "dusk":
-        tone = _mix(tone, (250, 170, 150), 0.5)
+        tone = mix(tone, (250, 170, 150), 0.5)
     elif setting.time == "dawn":
-        tone = _mix(tone, (255, 214, 210), 0.4)
+        tone = mix(tone, (255, 214, 210), 0.4)
     for _ in range(clouds):
         cx, cy = rng.uniform(0, w), rng.uniform(0.08, 0.5) * horizon
         cw = w * rng.uniform(0.12, 0.24)
@@ -297,12 +279,12 @@ def _ground(draw, w, h, horizon, colour, far) -> None:
         t = i / (steps - 1)
         y0 = horizon + (h - horizon) * (t**1.6) - 1
         y1 = horizon + (h - horizon) * (min(1.0, (i + 1) / (steps - 1)) ** 1.6) + 1
-        draw.rectangle([0, y0, w, y1], fill=_mix(far, colour, t))
+        draw.rectangle([0, y0, w, y1], fill=mix(far, colour, t))
 
 
 def _dark(night: bool, colour) -> tuple[int, int, int]:
     """A colour by night: bluer and a little darker (the night light grade does the rest)."""
-    return _mix(_shade(colour, 0.55), (30, 40, 80), 0.4) if night else colour  # silhouettes against the sky
+    return mix(shade(colour, 0.55), (30, 40, 80), 0.4) if night else colour  # silhouettes against the sky
 
 
 def _round_tree(draw, x, base, size, leaf, night, marks: Marks | None = None) -> None:
@@ -314,7 +296,7 @@ def _round_tree(draw, x, base, size, leaf, night, marks: Marks | None = None) ->
         cx, cy, rr = x + dx * size, base + dy * size, r * size
         draw.ellipse([cx - rr, cy - rr, cx + rr, cy + rr], fill=_dark(night, leaf))
     hx, hy, hr = x - size * 0.15, base - size * 1.4, size * 0.22
-    draw.ellipse([hx - hr, hy - hr, hx + hr, hy + hr], fill=_dark(night, _shade(leaf, 1.18)))
+    draw.ellipse([hx - hr, hy - hr, hx + hr, hy + hr], fill=_dark(night, shade(leaf, 1.18)))
 
 
 def _pine(draw, x, base, size, leaf, night, snow=False) -> None:
@@ -391,7 +373,7 @@ def _river(image, draw, w, h, horizon, rng, night, setting, marks: Marks) -> Non
     )
     for _ in range(6):  # the rocks' facets
         rx, ry = cx + rng.uniform(-0.45, 0.45) * cliff_w, horizon - rng.uniform(0.1, 0.8) * cliff_h
-        draw.polygon([(rx, ry), (rx + w * 0.04, ry + h * 0.02), (rx - w * 0.02, ry + h * 0.04)], fill=_shade(rock, 0.8))
+        draw.polygon([(rx, ry), (rx + w * 0.04, ry + h * 0.02), (rx - w * 0.02, ry + h * 0.04)], fill=shade(rock, 0.8))
     fall_w = cliff_w * 0.4
     top = min(y for _, y in rim[3:6])
     draw.rectangle([cx - fall_w / 2, top, cx + fall_w / 2, horizon + 2], fill=(176, 216, 244))
@@ -465,7 +447,7 @@ def _street(image, draw, w, h, horizon, rng, night, setting, marks: Marks) -> No
         colour = _dark(night, palette[int(rng.integers(0, len(palette)))])
         draw.rectangle([x, horizon - bh, x + bw - 3, horizon + 4], fill=colour)
         roof = [(x - 4, horizon - bh), (x + bw / 2, horizon - bh - bw * 0.3), (x + bw + 1, horizon - bh)]
-        draw.polygon(roof, fill=_shade(colour, 0.7))
+        draw.polygon(roof, fill=shade(colour, 0.7))
         win = (255, 214, 120) if night else (120, 160, 200)
         cols, rows = max(2, int(bw // 28)), max(2, int(bh // 34))
         for r in range(rows):
@@ -496,7 +478,7 @@ def _room(image, draw, w, h, horizon, rng, night, setting, marks: Marks) -> None
     wx, ww, wy, wh = rng.uniform(0.1, 0.55) * w, w * 0.3, horizon * 0.16, horizon * 0.5
     top, low = SKIES[setting.time]
     for i in range(10):
-        draw.rectangle([wx, wy + wh * i / 10, wx + ww, wy + wh * (i + 1) / 10], fill=_mix(top, low, i / 9))
+        draw.rectangle([wx, wy + wh * i / 10, wx + ww, wy + wh * (i + 1) / 10], fill=mix(top, low, i / 9))
     frame = (250, 250, 246)
     draw.rectangle([wx - 6, wy - 6, wx + ww + 6, wy + wh + 6], outline=frame, width=8)
     draw.line([wx + ww / 2, wy, wx + ww / 2, wy + wh], fill=frame, width=5)
@@ -511,7 +493,7 @@ def _room(image, draw, w, h, horizon, rng, night, setting, marks: Marks) -> None
     draw.rectangle([0, horizon, w, h], fill=_dark(night, floor) if night else floor)
     for i in range(1, 9):
         y = horizon + (h - horizon) * (i / 9) ** 1.4
-        draw.line([0, y, w, y], fill=_shade(floor, 0.8), width=2)
+        draw.line([0, y, w, y], fill=shade(floor, 0.8), width=2)
     rx, ry = rng.uniform(0.3, 0.7) * w, horizon + (h - horizon) * 0.6
     rug = [(196, 70, 60), (70, 110, 170), (220, 170, 70)][int(rng.integers(0, 3))]
     draw.ellipse([rx - w * 0.32, ry - (h - horizon) * 0.22, rx + w * 0.32, ry + (h - horizon) * 0.22], fill=rug)
@@ -572,3 +554,18 @@ def _hills(image, draw, w, h, horizon, rng, night, setting, marks: Marks) -> Non
             _round_tree(
                 draw, x, horizon + rng.uniform(0, 0.12) * h, h * rng.uniform(0.08, 0.16), (58, 124, 58), night, marks
             )
+
+
+# the places painted here, by name (the rooms, space and the moon: core.offline.interiors)
+PAINTERS = {
+    "park": _park,
+    "garden": _garden,
+    "forest": _forest,
+    "river": _river,
+    "street": _street,
+    "room": _room,
+    "beach": _beach,
+    "snow": _snow,
+    "night sky": _hills,
+    "hills": _hills,
+}

@@ -32,6 +32,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from core.offline.cutout import Cutout
+from core.offline.interiors import PAINTERS
 from core.offline.scenery import Marks, Setting, paint_stage, stamp
 from core.offline.sprites import sprite
 from core.offline.world import COMPANIONS, SETTINGS
@@ -89,7 +90,7 @@ def stage(spec, setting: Setting, framing: str, cutout: Cutout | None, size: tup
     """The page's picture before its style (uint8 RGB at `size`) and its `Staging`."""
     width, height = size
     rng = np.random.default_rng([seed, 11])
-    painted = paint_stage(setting, size, rng)
+    painted = paint_stage(setting, size, rng, PAINTERS.get(setting.place))
     marks, horizon = painted.marks, painted.horizon
     image = Image.fromarray(painted.image)
     if setting.place not in WRITTEN_ON and rng.random() < 0.5:  # seen the other way round
@@ -149,7 +150,8 @@ def _mirrored(marks: Marks, width: int) -> Marks:
 
     water = None if marks.water is None else (width - marks.water[0], marks.water[1], marks.water[2])
     trees = [(width - x, y, r) for x, y, r in marks.trees]
-    return Marks(trees, water, row(marks.surface), row(marks.bed), marks.ground)
+    sky = [(width - b, width - a) for a, b in marks.sky]
+    return Marks(trees, water, row(marks.surface), row(marks.bed), marks.ground, sky)
 
 
 def _posed(cutout: Cutout, pose: str, hero_h: float, facing: int, rng) -> Image.Image:
@@ -308,10 +310,9 @@ def _behind(image, name, hero_box, marks: Marks, spec, setting, width, height, h
     # flying or shining in the sky (a star indoors is high on the wall), each further along
     sky_bottom = horizon if marks.ground else height
     size = height * {"star": 0.1, "rocket": 0.2, "owl": 0.1}.get(name, 0.08)
-    row = taken.setdefault("sky", [])
-    x = _free_x(
-        _half_width(name, size), row, away + rng.uniform(-0.1, 0.1) * width, (x0, x1), (width * 0.1, width * 0.9)
-    )
+    row = taken.setdefault("sky", list(marks.sky))
+    half = _half_width(name, size) * (1.5 if name == "rocket" else 1.0)  # turned, it is wider
+    x = _free_x(half, row, away + rng.uniform(-0.1, 0.1) * width, (x0, x1), (width * 0.1, width * 0.9))
     y = max(sky_bottom * rng.uniform(0.15, 0.45), size * (0.8 if name == "rocket" else 0.5) + height * 0.03)
     if name in ("bird", "butterfly"):  # near the hero's head
         x, y = hand[0] + facing * hero_h * 0.3, max(height * 0.1, y0 - height * 0.02)
