@@ -76,6 +76,7 @@ def measure(photo_name: str, pages: int, hand_specs: str | None = None) -> dict:
             list(studio.illustrate(store, story, OfflineIllustrator()))
             seconds = (time.perf_counter() - started) / pages
             cpu_seconds = (time.process_time() - cpu) / pages
+            missing = _missing_things(store, story)
             images = [
                 Image.open(store.image_path(story.id, picture.image)).convert("RGB")
                 for _, _, picture in store.load(story.id).pictured_pages()
@@ -88,6 +89,7 @@ def measure(photo_name: str, pages: int, hand_specs: str | None = None) -> dict:
             palettes = [float(np.minimum(a, b).sum()) for a, b in itertools.combinations(colours, 2)]
             out[style] = {
                 "pages with a scene spec": f"{planned} of {len(images)}",
+                "things a spec names that are not drawn": missing,
                 "pairwise difference": round(sum(pairs) / len(pairs), 1),
                 "consecutive difference (mean, min)": [round(sum(turns) / len(turns), 1), round(min(turns), 1)],
                 "consecutive SSIM (mean, max)": [round(sum(alike) / len(alike), 3), round(max(alike), 3)],
@@ -115,6 +117,23 @@ def _plan_by_hand(store, story, plan: str) -> int:
             page.spec = SceneSpec(**book[i % len(book)])
     store.save(story)
     return len(story.draft.pages)
+
+
+def _missing_things(store, story) -> int:
+    """How many companions and props the pages' scene specs name that their pictures do not draw."""
+    from core import studio
+    from core.offline.illustrator import staging_of
+
+    story = store.load(story.id)
+    photo = studio.photo_image(store, story)
+    missing = 0
+    for _, page, picture in story.pictured_pages():
+        if page.spec is None:
+            continue
+        job = studio.image_job(story, page, picture.seed, (picture.width, picture.height), photo)
+        staging = staging_of(job)
+        missing += len(set(page.spec.companions + page.spec.props) - set(staging.things if staging else ()))
+    return missing
 
 
 def _ssim(a, b) -> float:

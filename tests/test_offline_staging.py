@@ -180,3 +180,13 @@ def test_every_vendored_picture_is_listed_with_its_code_point_and_the_licence_is
     assert set(COMPANIONS) | set(PROPS) <= set(CODEPOINTS)
     assert "CC-BY 4.0" in (ART / "LICENSE").read_text() and "Twemoji" in (ART / "README.md").read_text()
     assert sum(p.stat().st_size for p in ART.iterdir()) < 3_000_000
+
+
+def test_staging_of_says_where_each_named_thing_was_drawn(photos):
+    from core.offline.illustrator import staging_of
+
+    spec = SceneSpec(setting="cafe", companions=["mouse"], props=["cake", "cup", "hat"], framing="medium")
+    job = ImageJob(prompt="a picture", seed=2, width=SIZE[0], height=SIZE[1], photo=photos["coffee"], spec=spec)
+    staging = staging_of(job)
+    assert set(staging.things) == {"mouse", "cake", "cup", "hat"} and staging.hero is not None
+    assert staging_of(ImageJob(prompt="a picture", seed=2, width=SIZE[0], height=SIZE[1])) is None

@@ -60,7 +60,7 @@ from core.offline.composition import compose, subject_of
 from core.offline.cutout import cut_out
 from core.offline.prompt_words import PromptReading, read_prompt
 from core.offline.scenery import Setting, setting_for
-from core.offline.staging import setting_of, stage
+from core.offline.staging import Staging, setting_of, stage
 from core.offline.texture import grain, grid, line_kernel, luma, noise, radial
 from core.providers import fit_long_side
 from core.providers.base import IllustratorEvent, ImageJob, Picture, Step
@@ -387,16 +387,28 @@ class OfflineIllustrator:
         return image
 
 
+def _staged(job: ImageJob, plan: Plan, size: tuple[int, int]) -> tuple[np.ndarray, Staging]:
+    cutout = None
+    if plan.analysis is not None:
+        photo = job.photo if job.photo.mode == "RGB" else job.photo.convert("RGB")
+        cutout = cut_out(photo, *subject_of(plan.analysis, plan.reading))
+    return stage(plan.spec, plan.setting, plan.distance or plan.spec.framing, cutout, size, plan.seed)
+
+
+def staging_of(job: ImageJob) -> Staging | None:
+    """Where a planned page's picture puts its hero and each companion and prop it names (None:
+    the job has no scene spec): for checks that what a page names is drawn (bench/quality.py)."""
+    if job.spec is None:
+        return None
+    return _staged(job, plan_picture(job), (int(job.width), int(job.height)))[1]
+
+
 def scene_picture(job: ImageJob, plan: Plan, size: tuple[int, int]) -> np.ndarray:
     """The job's picture before its style: the page's scene spec drawn (`core.offline.staging`),
     else the photo's subject in the scene its prompt names (`core.offline.composition`), or,
     without a photo or a spec, the abstract picture, at `size`."""
     if plan.spec is not None:
-        cutout = None
-        if plan.analysis is not None:
-            photo = job.photo if job.photo.mode == "RGB" else job.photo.convert("RGB")
-            cutout = cut_out(photo, *subject_of(plan.analysis, plan.reading))
-        return stage(plan.spec, plan.setting, plan.distance or plan.spec.framing, cutout, size, plan.seed)[0]
+        return _staged(job, plan, size)[0]
     if plan.analysis is None:
         drawn = np.asarray(abstract(job.prompt, int(job.width), int(job.height), int(job.seed)), dtype=np.uint8)
         if drawn.shape[1::-1] == size:
