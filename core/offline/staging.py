@@ -133,9 +133,13 @@ def stage(spec, setting: Setting, framing: str, cutout: Cutout | None, size: tup
         _paste_hero(image, hero, box, setting)
         if pose == "sleep":
             stamp(image, "zzz", box[2] if facing > 0 else box[0], box[1] + (box[3] - box[1]) * 0.2, hero_h * 0.28)
-        if pose in ("run", "jump"):
+        if pose in ("run", "jump", "wave"):
             _motion_lines(image, box, facing, pose)
     staging.things.update(_beside(image, beside, box, ground, marks, pose, facing, width, height, horizon, rng))
+    hugged = [staging.things[n] for n in spec.companions if n in staging.things and n not in IN_THE_AIR]
+    if hero is not None and pose == "hug" and hugged:  # a heart over the friend it hugs
+        cx0, cy0, cx1, _ = hugged[0]
+        _heart(image, (cx0 + cx1) / 2, max(height * 0.05, cy0 - height * 0.05), height * 0.035)
     return np.asarray(image.convert("RGB"), dtype=np.uint8), staging
 
 
@@ -238,7 +242,7 @@ def _paste_hero(image: Image.Image, hero: Image.Image, box, setting: Setting) ->
 
 
 def _motion_lines(image: Image.Image, box, facing: int, pose: str) -> None:
-    """Speed lines behind a runner, little arcs under a jump."""
+    """Speed lines behind a runner, little arcs under a jump, and by a waving hero's shoulder."""
     draw = ImageDraw.Draw(image, "RGBA")
     x0, y0, x1, y1 = box
     h = y1 - y0
@@ -248,11 +252,26 @@ def _motion_lines(image: Image.Image, box, facing: int, pose: str) -> None:
         for k in range(4):
             y = y0 + h * (0.3 + 0.15 * k)
             draw.line([back - facing * h * 0.05, y, back - facing * h * (0.25 + 0.05 * k), y], fill=colour, width=width)
+    elif pose == "wave":  # a waving hand's little arcs by the hero's shoulder
+        x = x1 + h * 0.02 if facing > 0 else x0 - h * 0.02
+        for k in range(3):
+            r = h * (0.06 + 0.05 * k)
+            start = 300 if facing > 0 else 150
+            draw.arc([x - r, y0 + h * 0.3 - r, x + r, y0 + h * 0.3 + r], start, start + 90, fill=colour, width=width)
     else:
         cx = (x0 + x1) / 2
         for k in range(3):
             r = (x1 - x0) * (0.2 + 0.1 * k)
             draw.arc([cx - r, y1 + h * 0.02 + k * 6, cx + r, y1 + h * 0.12 + k * 6], 20, 160, fill=colour, width=width)
+
+
+def _heart(image: Image.Image, x: float, y: float, r: float) -> None:
+    """A small red heart (a hug)."""
+    draw = ImageDraw.Draw(image, "RGBA")
+    red = (226, 60, 80, 235)
+    draw.ellipse([x - r, y - r * 0.5, x, y + r * 0.5], fill=red)
+    draw.ellipse([x, y - r * 0.5, x + r, y + r * 0.5], fill=red)
+    draw.polygon([(x - r * 0.97, y + r * 0.1), (x + r * 0.97, y + r * 0.1), (x, y + r * 1.2)], fill=red)
 
 
 # --- props and companions ----------------------------------------------------------------------
