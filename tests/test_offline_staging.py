@@ -190,3 +190,12 @@ def test_staging_of_says_where_each_named_thing_was_drawn(photos):
     staging = staging_of(job)
     assert set(staging.things) == {"mouse", "cake", "cup", "hat"} and staging.hero is not None
     assert staging_of(ImageJob(prompt="a picture", seed=2, width=SIZE[0], height=SIZE[1])) is None
+
+
+def test_words_outside_the_world_do_not_break_a_picture(photos):
+    spec = SceneSpec(setting="volcano", time="noonish", weather="hail", pose="cartwheel", framing="huge",
+                     companions=["dragon", "fox"], props=["sword"])  # fmt: skip
+    (image,) = drawn(photos["chelsea"], spec)
+    assert image.std() > 20
+    _, staging = staged(spec, None)
+    assert set(staging.things) == {"fox"}

@@ -35,7 +35,7 @@ from core.offline.cutout import Cutout
 from core.offline.interiors import PAINTERS
 from core.offline.scenery import Marks, Setting, paint_stage, stamp
 from core.offline.sprites import sprite
-from core.offline.world import COMPANIONS, SETTINGS
+from core.offline.world import COMPANIONS, PROPS, SETTINGS
 
 # the spec's words as the scenery and the light grade name them
 TIMES = {"morning": "dawn", "day": "day", "dusk": "dusk", "night": "night"}
@@ -100,7 +100,9 @@ def stage(spec, setting: Setting, framing: str, cutout: Cutout | None, size: tup
     pose = spec.pose if spec.pose in POSES else "stand"
     if setting.place == "space" and pose in ("stand", "walk", "run", "sit", "jump"):
         pose = "float"
-    names = [*dict.fromkeys([*spec.companions, *spec.props])]
+    # the things it names, once each; a word outside the world's vocabulary (an older or hand-made
+    # spec) is left out rather than failing the picture
+    names = [n for n in dict.fromkeys([*spec.companions, *spec.props]) if n in COMPANIONS or n in PROPS]
     # the hero stands left, centre or right; the things named go mostly on the other side
     side = -1 if rng.random() < 0.5 else 1
     hero_cx = width * (0.5 + side * rng.uniform(*SPREAD.get(framing, SPREAD["medium"])))
