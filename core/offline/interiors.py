@@ -23,20 +23,26 @@ from core.offline.scenery import SKIES, Marks, mix, shade, stamp
 WALLS = [(238, 214, 176), (196, 220, 206), (214, 200, 230), (244, 226, 196), (206, 222, 238)]
 
 
+def _rect(draw, xy, **style) -> None:
+    """A rectangle, also where a small picture turns its corners round (PIL refuses those)."""
+    x0, y0, x1, y1 = xy
+    draw.rectangle([min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)], **style)
+
+
 def _wall(draw, w, horizon, colour, night) -> None:
-    draw.rectangle([0, 0, w, horizon], fill=shade(colour, 0.72) if night else colour)
+    _rect(draw, [0, 0, w, horizon], fill=shade(colour, 0.72) if night else colour)
 
 
 def _floor(draw, w, h, horizon, colour, night, tiles=False) -> None:
     colour = shade(colour, 0.7) if night else colour
-    draw.rectangle([0, horizon, w, h], fill=colour)
+    _rect(draw, [0, horizon, w, h], fill=colour)
     for i in range(1, 9):  # boards (or tile rows) closer together towards the wall
         y = horizon + (h - horizon) * (i / 9) ** 1.4
         draw.line([0, y, w, y], fill=shade(colour, 0.8), width=2)
     if tiles:
         for k in range(-8, 9):
             draw.line([w / 2 + k * w * 0.04, horizon, w / 2 + k * w * 0.16, h], fill=shade(colour, 0.8), width=2)
-    draw.rectangle([0, horizon - 6, w, horizon + 2], fill=(250, 246, 236))  # the skirting board
+    _rect(draw, [0, horizon - 6, w, horizon + 2], fill=(250, 246, 236))  # the skirting board
 
 
 def window(draw, x0, y0, x1, y1, setting, rng) -> None:
@@ -45,7 +51,7 @@ def window(draw, x0, y0, x1, y1, setting, rng) -> None:
     if setting.weather in ("cloudy", "rain"):
         top, low = mix(top, (150, 156, 170), 0.55), mix(low, (200, 202, 210), 0.5)
     for i in range(10):
-        draw.rectangle([x0, y0 + (y1 - y0) * i / 10, x1, y0 + (y1 - y0) * (i + 1) / 10], fill=mix(top, low, i / 9))
+        _rect(draw, [x0, y0 + (y1 - y0) * i / 10, x1, y0 + (y1 - y0) * (i + 1) / 10], fill=mix(top, low, i / 9))
     ww, wh = x1 - x0, y1 - y0
     if setting.time == "night":
         mx, my, mr = x0 + ww * 0.7, y0 + wh * 0.28, ww * 0.1
@@ -70,14 +76,14 @@ def window(draw, x0, y0, x1, y1, setting, rng) -> None:
         for _ in range(36):
             fx, fy = rng.uniform(x0, x1), rng.uniform(y0, y1)
             draw.ellipse([fx - 3, fy - 3, fx + 3, fy + 3], fill=(252, 252, 255))
-        draw.rectangle([x0, y1 - wh * 0.1, x1, y1], fill=(246, 248, 252))  # snow on the sill
+        _rect(draw, [x0, y1 - wh * 0.1, x1, y1], fill=(246, 248, 252))  # snow on the sill
     elif setting.weather == "wind":  # a branch blown across the window
         draw.line([x0, y0 + wh * 0.7, x0 + ww * 0.5, y0 + wh * 0.5], fill=(96, 70, 44), width=4)
         for k in range(4):
             lx, ly = x0 + ww * (0.15 + 0.1 * k), y0 + wh * (0.64 - 0.04 * k)
             draw.ellipse([lx, ly - 5, lx + 14, ly + 3], fill=(214, 130, 50))
     frame = (250, 250, 246)
-    draw.rectangle([x0 - 6, y0 - 6, x1 + 6, y1 + 6], outline=frame, width=8)
+    _rect(draw, [x0 - 6, y0 - 6, x1 + 6, y1 + 6], outline=frame, width=8)
     draw.line([(x0 + x1) / 2, y0, (x0 + x1) / 2, y1], fill=frame, width=5)
     draw.line([x0, (y0 + y1) / 2, x1, (y0 + y1) / 2], fill=frame, width=5)
 
@@ -109,9 +115,9 @@ def living_room(image, draw, w, h, horizon, rng, night, setting, marks: Marks) -
     stamp(image, "plant", (0.93 if left else 0.07) * w, horizon + (h - horizon) * 0.1, h * 0.2)
     tx = (0.62 if left else 0.38) * w  # a low table by the sofa
     table_y = horizon + (h - horizon) * 0.2
-    draw.rectangle([tx - w * 0.09, table_y, tx + w * 0.09, table_y + h * 0.015], fill=(120, 80, 50))
+    _rect(draw, [tx - w * 0.09, table_y, tx + w * 0.09, table_y + h * 0.015], fill=(120, 80, 50))
     for lx in (tx - w * 0.08, tx + w * 0.075):
-        draw.rectangle([lx, table_y, lx + w * 0.008, table_y + h * 0.07], fill=(100, 66, 40))
+        _rect(draw, [lx, table_y, lx + w * 0.008, table_y + h * 0.07], fill=(100, 66, 40))
     marks.surface = (tx - w * 0.08, tx + w * 0.08, table_y)
     if night:
         _lamp_glow(draw, (0.93 if left else 0.07) * w, horizon * 0.5, w * 0.2)
@@ -128,34 +134,34 @@ def kitchen(image, draw, w, h, horizon, rng, night, setting, marks: Marks) -> No
     _floor(draw, w, h, horizon, (196, 170, 140), night, tiles=True)
     counter_y = horizon - h * 0.16  # the worktop, standing on the floor line
     wood = [(176, 120, 74), (120, 160, 190), (220, 200, 160)][int(rng.integers(0, 3))]
-    draw.rectangle([0, counter_y, w, horizon], fill=shade(wood, 0.92))
+    _rect(draw, [0, counter_y, w, horizon], fill=shade(wood, 0.92))
     for k in range(6):  # cupboard doors and their knobs
         x0 = k * w / 6
-        draw.rectangle([x0 + 5, counter_y + 10, x0 + w / 6 - 5, horizon - 8], outline=shade(wood, 0.7), width=2)
+        _rect(draw, [x0 + 5, counter_y + 10, x0 + w / 6 - 5, horizon - 8], outline=shade(wood, 0.7), width=2)
         draw.ellipse([x0 + w / 12 - 4, counter_y + 22, x0 + w / 12 + 4, counter_y + 30], fill=(90, 90, 96))
-    draw.rectangle([0, counter_y - h * 0.02, w, counter_y], fill=(226, 222, 214))  # the worktop
+    _rect(draw, [0, counter_y - h * 0.02, w, counter_y], fill=(226, 222, 214))  # the worktop
     for k in range(4):  # wall cupboards
         x0 = k * w / 4 + (w / 8 if k % 2 else 0)
         if k % 2:
             continue
-        draw.rectangle(
-            [x0 + 8, horizon * 0.04, x0 + w / 4 - 8, horizon * 0.3], fill=wood, outline=shade(wood, 0.7), width=3
+        _rect(
+            draw, [x0 + 8, horizon * 0.04, x0 + w / 4 - 8, horizon * 0.3], fill=wood, outline=shade(wood, 0.7), width=3
         )
     wx = w * rng.uniform(0.3, 0.45)
     window(draw, wx, horizon * 0.36, wx + w * 0.26, counter_y - h * 0.08, setting, rng)
     sx = (0.1 if wx > w * 0.38 else 0.78) * w  # the stove: a hob, its rings and an oven door
-    draw.rectangle([sx, counter_y - h * 0.025, sx + w * 0.16, counter_y - h * 0.018], fill=(60, 60, 66))
+    _rect(draw, [sx, counter_y - h * 0.025, sx + w * 0.16, counter_y - h * 0.018], fill=(60, 60, 66))
     for rx in (sx + w * 0.04, sx + w * 0.12):
         draw.ellipse(
             [rx - w * 0.025, counter_y - h * 0.03, rx + w * 0.025, counter_y - h * 0.014], outline=(40, 40, 44), width=3
         )
-    draw.rectangle([sx, counter_y + h * 0.03, sx + w * 0.16, horizon - h * 0.02], fill=(70, 70, 78))
-    draw.rectangle([sx + w * 0.02, counter_y + h * 0.05, sx + w * 0.14, horizon - h * 0.04], fill=(40, 40, 48))
+    _rect(draw, [sx, counter_y + h * 0.03, sx + w * 0.16, horizon - h * 0.02], fill=(70, 70, 78))
+    _rect(draw, [sx + w * 0.02, counter_y + h * 0.05, sx + w * 0.14, horizon - h * 0.04], fill=(40, 40, 48))
     for k in range(4):  # the wall cupboards' doors and handles
         x0 = k * w / 4
         if k % 2 == 0:
             draw.line([x0 + w / 8, horizon * 0.06, x0 + w / 8, horizon * 0.28], fill=shade(wood, 0.7), width=2)
-            draw.rectangle([x0 + w / 8 - 9, horizon * 0.24, x0 + w / 8 - 5, horizon * 0.28], fill=(90, 90, 96))
+            _rect(draw, [x0 + w / 8 - 9, horizon * 0.24, x0 + w / 8 - 5, horizon * 0.28], fill=(90, 90, 96))
     if rng.random() < 0.6:  # a clock over the window, a plant at the end of the worktop
         stamp(image, "clock", wx + w * 0.13, horizon * 0.34, h * 0.07)
     if rng.random() < 0.7:
@@ -184,8 +190,8 @@ def bedroom(image, draw, w, h, horizon, rng, night, setting, marks: Marks) -> No
     )
     nx = (0.86 if left else 0.14) * w  # the bedside table and its lamp
     ny = horizon + (h - horizon) * 0.1
-    draw.rectangle([nx - w * 0.06, ny - h * 0.1, nx + w * 0.06, ny], fill=(150, 104, 66))
-    draw.rectangle([nx - w * 0.005, ny - h * 0.16, nx + w * 0.005, ny - h * 0.1], fill=(90, 90, 96))
+    _rect(draw, [nx - w * 0.06, ny - h * 0.1, nx + w * 0.06, ny], fill=(150, 104, 66))
+    _rect(draw, [nx - w * 0.005, ny - h * 0.16, nx + w * 0.005, ny - h * 0.1], fill=(90, 90, 96))
     draw.polygon([(nx - w * 0.04, ny - h * 0.16), (nx + w * 0.04, ny - h * 0.16), (nx + w * 0.025, ny - h * 0.21),
                   (nx - w * 0.025, ny - h * 0.21)], fill=(250, 220, 150))  # fmt: skip
     marks.surface = (nx - w * 0.05, nx + w * 0.05, ny - h * 0.1)
@@ -199,8 +205,8 @@ def classroom(image, draw, w, h, horizon, rng, night, setting, marks: Marks) -> 
     _floor(draw, w, h, horizon, (190, 150, 110), night)
     bx0, bx1 = w * rng.uniform(0.06, 0.2), w * rng.uniform(0.62, 0.74)
     by0, by1 = horizon * 0.14, horizon * 0.58
-    draw.rectangle([bx0 - 8, by0 - 8, bx1 + 8, by1 + 8], fill=(150, 104, 60))
-    draw.rectangle([bx0, by0, bx1, by1], fill=(46, 84, 62))
+    _rect(draw, [bx0 - 8, by0 - 8, bx1 + 8, by1 + 8], fill=(150, 104, 60))
+    _rect(draw, [bx0, by0, bx1, by1], fill=(46, 84, 62))
     chalk = (236, 240, 232)
     words = ["A B C", "1 + 2 = 3", "cat  sun", "2 + 2 = 4", "a b c d"]
     for k in range(3):
@@ -214,9 +220,9 @@ def classroom(image, draw, w, h, horizon, rng, night, setting, marks: Marks) -> 
         size = h * (0.1 + 0.05 * row)
         for k in range(3 + row):
             x = w * (0.12 + 0.76 * k / (2 + row)) + rng.uniform(-8, 8)
-            draw.rectangle([x - size * 0.7, y - size * 0.6, x + size * 0.7, y - size * 0.5], fill=(200, 150, 90))
-            draw.rectangle([x - size * 0.65, y - size * 0.5, x - size * 0.58, y], fill=(110, 110, 120))
-            draw.rectangle([x + size * 0.58, y - size * 0.5, x + size * 0.65, y], fill=(110, 110, 120))
+            _rect(draw, [x - size * 0.7, y - size * 0.6, x + size * 0.7, y - size * 0.5], fill=(200, 150, 90))
+            _rect(draw, [x - size * 0.65, y - size * 0.5, x - size * 0.58, y], fill=(110, 110, 120))
+            _rect(draw, [x + size * 0.58, y - size * 0.5, x + size * 0.65, y], fill=(110, 110, 120))
     stamp(image, "books", w * 0.88, horizon - 4, h * 0.1)
     marks.surface = (w * 0.05, w * 0.3, horizon + (h - horizon) * 0.1 - h * 0.06)
 
@@ -231,17 +237,15 @@ def cafe(image, draw, w, h, horizon, rng, night, setting, marks: Marks) -> None:
     wx = (0.06 if left else 0.6) * w
     window(draw, wx, horizon * 0.12, wx + w * 0.34, horizon * 0.55, setting, rng)
     mx = (0.62 if left else 0.08) * w  # the menu board
-    draw.rectangle(
-        [mx, horizon * 0.1, mx + w * 0.28, horizon * 0.42], fill=(36, 40, 38), outline=(200, 160, 110), width=5
-    )
+    _rect(draw, [mx, horizon * 0.1, mx + w * 0.28, horizon * 0.42], fill=(36, 40, 38), outline=(200, 160, 110), width=5)
     for k, text in enumerate(("MENU", "tea  2", "cake  3")):
         draw.text((mx + w * 0.03, horizon * (0.13 + 0.09 * k)), text, fill=(240, 236, 220), font_size=max(11, h // 36))
     counter_y = horizon - h * 0.12
-    draw.rectangle([0, counter_y, w, horizon + 2], fill=(110, 66, 40))
+    _rect(draw, [0, counter_y, w, horizon + 2], fill=(110, 66, 40))
     for k in range(8):
         x = k * w / 8
-        draw.rectangle([x + 4, counter_y + 12, x + w / 8 - 4, horizon - 6], outline=(86, 50, 30), width=2)
-    draw.rectangle([0, counter_y - h * 0.02, w, counter_y], fill=(196, 140, 90))
+        _rect(draw, [x + 4, counter_y + 12, x + w / 8 - 4, horizon - 6], outline=(86, 50, 30), width=2)
+    _rect(draw, [0, counter_y - h * 0.02, w, counter_y], fill=(196, 140, 90))
     for k, name in enumerate(("croissant", "cupcake", "croissant")):
         stamp(image, name, w * (0.25 + 0.25 * k) + rng.uniform(-10, 10), counter_y - h * 0.02, h * 0.05)
     for k in range(3):  # hanging lamps
@@ -292,7 +296,7 @@ def moon(image, draw, w, h, horizon, rng, night, setting, marks: Marks) -> None:
     for i in range(12):
         t = i / 11
         y0 = horizon + (h - horizon) * t
-        draw.rectangle([0, y0, w, h], fill=mix((156, 156, 162), (196, 196, 200), t))
+        _rect(draw, [0, y0, w, h], fill=mix((156, 156, 162), (196, 196, 200), t))
     for _ in range(int(rng.integers(9, 15))):  # craters, flatter far away
         y = rng.uniform(horizon + 6, h)
         depth = (y - horizon) / max(1, h - horizon)
