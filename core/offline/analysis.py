@@ -234,23 +234,30 @@ def _detect(gray: np.ndarray, kind: str) -> list[np.ndarray]:
 # --- centre of interest --------------------------------------------------------------------
 
 
-def _interest_box(rgb_small: np.ndarray, scale: float, width: int, height: int) -> Box:
-    """A box around the most salient part (spectral residual + colour rarity + centre prior)."""
-    gray = cv2.cvtColor(rgb_small, cv2.COLOR_RGB2GRAY).astype(np.float32) / 255.0
+def saliency(rgb: np.ndarray, rarity_weight: float = 1.0) -> np.ndarray:
+    """Where a photo catches the eye, at 64 x 64 (unnormalised, >= 0): its spectral residual (what
+    stands out from the photo's usual texture) plus its colours' rarity (how far each is from the
+    photo's median colour), each scaled to 0..1, the rarity weighted by `rarity_weight`. The one
+    saliency of the offline engine: the analysis' centre of interest and the cut-out of a subject
+    nothing detected both read it."""
+    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32) / 255.0
     tiny = cv2.resize(gray, (64, 64), interpolation=cv2.INTER_AREA)
     spectrum = np.fft.fft2(tiny)
     log_amp = np.log(np.abs(spectrum) + 1e-6)
     residual = log_amp - cv2.blur(log_amp, (3, 3))
-    saliency = np.abs(np.fft.ifft2(np.exp(residual + 1j * np.angle(spectrum)))) ** 2
-    saliency = cv2.GaussianBlur(saliency.astype(np.float32), (9, 9), 2.5)
-    lab = cv2.cvtColor(cv2.resize(rgb_small, (64, 64), interpolation=cv2.INTER_AREA), cv2.COLOR_RGB2LAB).astype(
-        np.float32
-    )
-    rarity = np.sqrt(((lab - lab.reshape(-1, 3).mean(axis=0)) ** 2).sum(axis=2))
+    spectral = np.abs(np.fft.ifft2(np.exp(residual + 1j * np.angle(spectrum)))) ** 2
+    spectral = cv2.GaussianBlur(spectral.astype(np.float32), (9, 9), 2.5)
+    small = cv2.resize(rgb, (64, 64), interpolation=cv2.INTER_AREA)
+    lab = cv2.cvtColor(small, cv2.COLOR_RGB2LAB).astype(np.float32)
+    rarity = np.sqrt(((lab - np.median(lab.reshape(-1, 3), axis=0)) ** 2).sum(axis=2))
+    return spectral / (spectral.max() + 1e-9) + rarity_weight * rarity / (rarity.max() + 1e-9)
+
+
+def _interest_box(rgb_small: np.ndarray, scale: float, width: int, height: int) -> Box:
+    """A box around the most salient part (`saliency` with a centre prior)."""
     ys, xs = np.mgrid[0:64, 0:64].astype(np.float32)
     prior = np.exp(-(((xs - 31.5) / 24) ** 2 + ((ys - 31.5) / 24) ** 2))
-    s = saliency / (saliency.max() + 1e-9) + 0.6 * rarity / (rarity.max() + 1e-9)
-    s = s * prior
+    s = saliency(rgb_small, rarity_weight=0.6) * prior
     s = np.where(s >= np.quantile(s, 0.8), s, 0)
     total = float(s.sum()) or 1.0
     cx, cy = float((s * xs).sum() / total), float((s * ys).sum() / total)

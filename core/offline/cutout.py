@@ -9,8 +9,10 @@
 - without a detection (`kind` "centre of interest"): a spectral-residual saliency map inside the
   box the photo analysis chose says which pixels are probably subject, the rest probably not.
 
-The mask is cleaned (the connected part that holds the seed, holes filled, a soft edge) and, when
-GrabCut finds nearly nothing or nearly everything, replaced by a soft ellipse in the rectangle, so
+The mask is cleaned (the connected part that holds the seed, holes filled, a soft edge), faded
+out in a soft rounded vignette where the photo's edges cut the subject (never their straight
+line), and, when GrabCut finds nearly nothing or nearly everything, replaced by a soft ellipse
+in the rectangle, so
 a picture always has its hero. The result is the subject's crop of the photo with its mask as an
 alpha channel, cached by photo and subject (each page of a book places the same cut-out: the hero
 looks the same on every page).
@@ -26,12 +28,13 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from core.offline.analysis import Box, image_key
+from core.offline.analysis import Box, image_key, saliency
 
 WORK_SIDE = 220  # GrabCut's working size: a few tenths of a second per photo, once per book
 ITERATIONS = 3
 MAX_CUT_SIDE = 900  # the cut-out is kept at most this large (pages are at most about 1024 px)
 _KEPT = 8
+FADE = 0.22  # where the photo cut the subject, it fades out over this share of the way from its middle
 
 
 @dataclass(frozen=True)
@@ -66,22 +69,6 @@ def seed_rectangle(subject: Box, kind: str, width: int, height: int) -> tuple[in
     return _clip(x - 0.5 * w, y - 0.5 * h, x + 1.5 * w, y + 1.5 * h, width, height)
 
 
-def saliency(rgb: np.ndarray) -> np.ndarray:
-    """A spectral-residual saliency map (0..1) at the size of `rgb`."""
-    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32) / 255
-    tiny = cv2.resize(gray, (64, 64), interpolation=cv2.INTER_AREA)
-    spectrum = np.fft.fft2(tiny)
-    log_amp = np.log(np.abs(spectrum) + 1e-6)
-    residual = log_amp - cv2.blur(log_amp, (3, 3))
-    sal = np.abs(np.fft.ifft2(np.exp(residual + 1j * np.angle(spectrum)))) ** 2
-    sal = cv2.GaussianBlur(sal.astype(np.float32), (9, 9), 2.5)
-    lab = cv2.cvtColor(cv2.resize(rgb, (64, 64), interpolation=cv2.INTER_AREA), cv2.COLOR_RGB2LAB).astype(np.float32)
-    rarity = np.sqrt(((lab - np.median(lab.reshape(-1, 3), axis=0)) ** 2).sum(axis=2))
-    combined = sal / (sal.max() + 1e-9) + rarity / (rarity.max() + 1e-9)
-    combined = cv2.resize(combined, (rgb.shape[1], rgb.shape[0]), interpolation=cv2.INTER_LINEAR)
-    return combined / (combined.max() + 1e-9)
-
-
 def _ellipse(h: int, w: int, rect: tuple[int, int, int, int]) -> np.ndarray:
     mask = np.zeros((h, w), np.uint8)
     x0, y0, x1, y1 = rect
@@ -99,7 +86,8 @@ def subject_mask(rgb: np.ndarray, subject: Box, kind: str) -> tuple[np.ndarray, 
     sx, sy, sw, sh = subject
     mask = np.full((h, w), cv2.GC_BGD, np.uint8)
     if kind == "centre of interest":
-        inside = saliency(rgb)[y0:y1, x0:x1]
+        whole = saliency(rgb)
+        inside = cv2.resize(whole / (whole.max() + 1e-9), (w, h), interpolation=cv2.INTER_LINEAR)[y0:y1, x0:x1]
         mask[y0:y1, x0:x1] = np.where(inside > np.quantile(inside, 0.35), cv2.GC_PR_FGD, cv2.GC_PR_BGD)
         core_w, core_h = sw * 0.25, sh * 0.25
     else:
@@ -178,8 +166,10 @@ def _cut_out(photo: Image.Image, subject: Box, kind: str) -> Cutout:
     fx, fy = small_size[0] / width, small_size[1] / height
     sx, sy, sw, sh = subject
     small_subject = (round(sx * fx), round(sy * fy), max(2, round(sw * fx)), max(2, round(sh * fy)))
-    mask, _ = subject_mask(small, small_subject, kind)
-    mask = _rounded_where_cut(mask)
+    mask, rect = subject_mask(small, small_subject, kind)
+    if kind == "face":
+        mask = _with_shoulders(mask, small_subject, rect)
+    sides = _cut_sides(mask, rect)
     ys, xs = np.nonzero(mask)
     x0, x1, y0, y1 = xs.min(), xs.max() + 1, ys.min(), ys.max() + 1
     # the crop in photo pixels, at most MAX_CUT_SIDE on its long side
@@ -191,6 +181,8 @@ def _cut_out(photo: Image.Image, subject: Box, kind: str) -> Cutout:
     alpha = cv2.resize(mask[y0:y1, x0:x1].astype(np.float32), size, interpolation=cv2.INTER_LINEAR)
     soft = max(1.0, max(size) / 300)
     alpha = cv2.GaussianBlur(np.clip((alpha - 0.5) * 2.2 + 0.5, 0, 1), (0, 0), soft)
+    if any(sides):
+        alpha *= _rounded_fade(alpha.shape, sides)
     rgba = np.dstack([rgb, np.clip(alpha * 255 + 0.5, 0, 255).astype(np.uint8)])
     seed = (
         int((sx - bx) * cut_scale),
@@ -201,21 +193,46 @@ def _cut_out(photo: Image.Image, subject: Box, kind: str) -> Cutout:
     return Cutout(rgba, box, seed, _is_bust(mask, small_subject, kind))
 
 
-def _rounded_where_cut(mask: np.ndarray) -> np.ndarray:
-    """A subject cut by the photo's top or sides (a close-up cat's head) gets a rounded outline
-    there, not the photo's straight edge, which would show in the scene."""
+def _with_shoulders(mask: np.ndarray, face: Box, rect: tuple[int, int, int, int]) -> np.ndarray:
+    """A person's mask with the shoulders and arms an ellipse below the face reaches: GrabCut
+    drops an arm in shadow (an astronaut's dark sleeve beside a dark flag) and leaves the body
+    sheared along the line where the light changes; the ellipse gives it a rounded side."""
+    x, y, w, h = face
+    body = np.zeros_like(mask)
+    cv2.ellipse(body, (int(x + w / 2), int(y + 3.3 * h)), (int(1.45 * w), int(1.9 * h)), 0, 0, 360, 1, -1)
+    x0, y0, x1, y1 = rect
+    inside = np.zeros_like(mask)
+    inside[y0:y1, x0:x1] = 1
+    return mask | (body & inside)
+
+
+def _cut_sides(mask: np.ndarray, rect: tuple[int, int, int, int]) -> tuple[bool, bool, bool, bool]:
+    """Which sides of the subject (left, top, right, bottom) were cut by a straight edge: the
+    photo's, or the rectangle's it was sought in (an astronaut's arm reaches past the rectangle
+    around her face)."""
     ys, xs = np.nonzero(mask)
     if not len(ys):
-        return mask
+        return (False, False, False, False)
     h, w = mask.shape
-    if ys.min() > 1 and xs.min() > 1 and xs.max() < w - 2:
-        return mask
-    x0, x1, y0, y1 = xs.min(), xs.max(), ys.min(), ys.max()
-    oval = np.zeros_like(mask)
-    centre = (int((x0 + x1) / 2), int((y0 + y1) / 2 + (y1 - y0) * 0.08))
-    axes = (max(1, int((x1 - x0) * 0.56)), max(1, int((y1 - y0) * 0.6)))
-    cv2.ellipse(oval, centre, axes, 0, 0, 360, 1, -1)
-    return mask & oval
+    near = 1  # the cleaning's smoothing may round off a pixel
+    left, top = max(near, rect[0] + near), max(near, rect[1] + near)
+    right, bottom = min(w - 1 - near, rect[2] - 1 - near), min(h - 1 - near, rect[3] - 1 - near)
+    return (bool(xs.min() <= left), bool(ys.min() <= top), bool(xs.max() >= right), bool(ys.max() >= bottom))
+
+
+def _rounded_fade(shape: tuple[int, int], sides: tuple[bool, bool, bool, bool]) -> np.ndarray:
+    """A soft rounded vignette (0..1, `shape`) that fades the cut sides out along an ellipse, so
+    where the photo cut the subject it ends in a soft curve, never the cut's straight line; the
+    ellipse reaches past the sides that were not cut, which keep their own outline."""
+    h, w = shape
+    left, top, right, bottom = sides
+    x0, x1 = (0.0 if left else -0.25 * w), (w if right else 1.25 * w)
+    y0, y1 = (0.0 if top else -0.25 * h), (h if bottom else 1.25 * h)
+    gy, gx = np.mgrid[0:h, 0:w].astype(np.float32)
+    u = (gx - (x0 + x1) / 2) / ((x1 - x0) / 2)
+    v = (gy - (y0 + y1) / 2) / ((y1 - y0) / 2)
+    t = np.clip((1 - np.sqrt(u * u + v * v)) / FADE, 0, 1)
+    return t * t * (3 - 2 * t)  # smoothstep
 
 
 def _is_bust(mask: np.ndarray, subject: Box, kind: str) -> bool:

@@ -1,5 +1,12 @@
 """The offline illustrator: the person's photo as the hero of scenes painted for each page.
 
+A page the offline writer planned carries a scene spec (`ImageJob.spec`, a `core.story.SceneSpec`):
+then the picture is that scene, drawn by `core.offline.staging`: its setting at its time and in
+its weather, every companion and prop it names (vendored Twemoji pictures, `core.offline.sprites`),
+and the photo's subject whole, posed for the action and sized by the framing. The prompt's own
+words on style, framing, time and weather still win (the person may have edited it). A page
+without a spec (another engine's prompt, an older story) is drawn from its prompt as follows.
+
 The picture prompt drives each picture (`plan_picture`), read by `core.offline.prompt_words`: the
 subject it names among what the photo analysis found (a face, a cat face, a figure; otherwise the
 photo's own subject or centre of interest) is cut out of the photo and stood in a scene painted
@@ -50,13 +57,16 @@ from PIL import Image, ImageDraw
 from core.offline.analysis import Box, PhotoAnalysis, analyse
 from core.offline.atmosphere import light, tilt, weather
 from core.offline.composition import compose, subject_of
+from core.offline.cutout import cut_out
 from core.offline.prompt_words import PromptReading, read_prompt
 from core.offline.scenery import Setting, setting_for
+from core.offline.staging import Staging, setting_of, stage
 from core.offline.texture import grain, grid, line_kernel, luma, noise, radial
 from core.providers import fit_long_side
 from core.providers.base import IllustratorEvent, ImageJob, Picture, Step
+from core.story import SceneSpec
 
-FILTER_VERSION = "offline-filters-4"  # 4: the subject composed into a painted scene per page
+FILTER_VERSION = "offline-filters-5"  # 5: a page's scene spec drawn, props and companions, the hero posed
 STYLES = ("watercolour", "ink", "pastel", "comic", "photo")
 SIZES = {"portrait": (576, 768), "square": (640, 640), "landscape": (768, 576)}
 STEPS = 4  # frame, style, grade (mood, time of day, weather), done
@@ -370,16 +380,35 @@ class OfflineIllustrator:
         step(2)
         if plan.style != "comic":
             pixels = grade(pixels, plan.mood, colour=plan.style != "ink")
-        pixels = weather(light(pixels, plan.reading.time), plan.setting.weather, rng)
+        pixels = weather(light(pixels, plan.light), plan.weather, rng)
         step(3)
         image = Image.fromarray(pixels, "RGB")
         step(4)
         return image
 
 
+def _staged(job: ImageJob, plan: Plan, size: tuple[int, int]) -> tuple[np.ndarray, Staging]:
+    cutout = None
+    if plan.analysis is not None:
+        photo = job.photo if job.photo.mode == "RGB" else job.photo.convert("RGB")
+        cutout = cut_out(photo, *subject_of(plan.analysis, plan.reading))
+    return stage(plan.spec, plan.setting, plan.distance or plan.spec.framing, cutout, size, plan.seed)
+
+
+def staging_of(job: ImageJob) -> Staging | None:
+    """Where a planned page's picture puts its hero and each companion and prop it names (None:
+    the job has no scene spec): for checks that what a page names is drawn (bench/quality.py)."""
+    if job.spec is None:
+        return None
+    return _staged(job, plan_picture(job), (int(job.width), int(job.height)))[1]
+
+
 def scene_picture(job: ImageJob, plan: Plan, size: tuple[int, int]) -> np.ndarray:
-    """The job's picture before its style: the photo's subject in the page's painted scene
-    (`core.offline.composition`), or, without a photo, the abstract picture, at `size`."""
+    """The job's picture before its style: the page's scene spec drawn (`core.offline.staging`),
+    else the photo's subject in the scene its prompt names (`core.offline.composition`), or,
+    without a photo or a spec, the abstract picture, at `size`."""
+    if plan.spec is not None:
+        return _staged(job, plan, size)[0]
     if plan.analysis is None:
         drawn = np.asarray(abstract(job.prompt, int(job.width), int(job.height), int(job.seed)), dtype=np.uint8)
         if drawn.shape[1::-1] == size:
@@ -412,6 +441,23 @@ class Plan:
     analysis: PhotoAnalysis | None  # the photo's; None without a photo
     seed: int
     setting: Setting  # the page's place, time of day and weather (`core.offline.scenery`)
+    spec: SceneSpec | None = None  # the page's planned scene (offline writer); None: the prompt alone
+
+    @property
+    def weather(self) -> str | None:
+        """The weather laid over the picture (`core.offline.atmosphere.weather`); a planned
+        room shows its weather through the window instead."""
+        return None if self.spec is not None and self.setting.indoor else self.setting.weather
+
+    @property
+    def light(self) -> str | None:
+        """The time of day the picture is graded for (`core.offline.atmosphere.light`): the
+        prompt's; for a spec, its time (a room by night is lamplit: its painting says so)."""
+        if self.spec is None:
+            return self.reading.time
+        if (self.setting.indoor and self.setting.time == "night") or self.setting.place in ("space", "moon"):
+            return None  # a lamplit room, and space, are painted in their own light
+        return None if self.setting.time == "day" else self.setting.time
 
     def rng(self) -> np.random.Generator:
         """The generator the filters draw their texture from: the seed's, in this style."""
@@ -439,6 +485,12 @@ def plan_picture(job: ImageJob) -> Plan:
     style = reading.style or (job.style if job.style in FILTERS else "watercolour")
     mood = reading.mood or job.mood or "calm"
     seed = int(job.seed) & 0xFFFFFFFF
+    if job.spec is not None:  # the planned scene; the prompt's own words on light and framing win
+        setting = setting_of(job.spec, reading.time, reading.weather)
+        distance = reading.distance or (
+            job.spec.framing if job.spec.framing in ("wide", "medium", "close") else "medium"
+        )
+        return Plan(reading, style, mood, distance, analysis, seed, setting, job.spec)
     setting = setting_for(prompt, job.scene, reading.time, reading.weather, seed)
     if analysis is None:
         return Plan(reading, style, mood, None, None, seed, replace(setting, weather=reading.weather))

@@ -9,6 +9,16 @@ and its shapes (trees in rows that pale with distance, water with glints, houses
 lit at night, a room's wall, window and floor, the sea and sand, snowy pines), a little paint
 texture. It returns the picture and the ground line, where the illustrator stands the hero.
 
+A page with a scene spec (core.story.SceneSpec) names its place as a key of
+`core.offline.world.SETTINGS`: besides the places above, a garden, the rooms of a house (kitchen,
+living room, bedroom), a classroom, a cafe, space and the moon (`core.offline.interiors` paints the
+rooms and the sky above the earth). `paint_stage` returns, with the picture, the `Marks` where
+things can go: the trees' crowns (a kite caught in a tree), the water (a boat, a duck), a counter
+or table top (a teapot), the bed (a sleeping hero), and whether there is ground at all (space).
+Weather drawn into the scene itself: clouds (many and grey for "cloudy"), wind (leaves and gusts
+across the sky); rain, snow and mist are laid over outdoor pictures by the illustrator, and seen
+through the window indoors.
+
 Every shape's size, place and colour is drawn from the generator passed in, so a page's scene
 follows its seed: the same page is painted the same, other pages otherwise.
 """
@@ -16,13 +26,14 @@ follows its seed: the same page is painted the same, other pages otherwise.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
 from PIL import Image, ImageDraw
 
 PLACES = ("park", "forest", "river", "street", "room", "beach", "snow", "night sky", "hills")
+INDOORS = ("room", "kitchen", "living room", "bedroom", "classroom", "cafe")
 
 PLACE_WORDS: dict[str, tuple[str, ...]] = {
     "forest": ("forest", "forests", "woods", "wood", "woodland", "jungle", "pine", "pines", "trees", "tree"),
@@ -67,9 +78,34 @@ SKIES = {
 
 @dataclass(frozen=True)
 class Setting:
-    place: str
+    place: str  # one of PLACES, or a key of core.offline.world.SETTINGS
     time: str  # "day" | "dawn" | "dusk" | "night"
-    weather: str | None  # "mist" | "rain" | "snow" | None
+    weather: str | None  # "mist" | "rain" | "snow" | "cloudy" | "wind" | None
+
+    @property
+    def indoor(self) -> bool:
+        return self.place in INDOORS
+
+
+@dataclass
+class Marks:
+    """Where a painted scene has room for things (pixels of the picture)."""
+
+    trees: list[tuple[float, float, float]] = field(default_factory=list)  # crown centre x, y, radius
+    water: tuple[float, float, float] | None = None  # a point on the water near the front (x, y), its half width
+    surface: tuple[float, float, float] | None = None  # a counter or table top: x0, x1, y
+    bed: tuple[float, float, float] | None = None  # the mattress: x0, x1, y
+    ground: bool = True  # False in space: everything floats
+    sky: list[tuple[float, float]] = field(default_factory=list)  # x spans of the sky taken (a planet)
+
+
+@dataclass
+class Stage:
+    """A painted scene: the picture (uint8 RGB), its ground line and its `Marks`."""
+
+    image: np.ndarray
+    horizon: int
+    marks: Marks
 
 
 def place_of(text: str) -> str | None:
@@ -98,11 +134,11 @@ def setting_for(prompt: str, scene: str, time: str | None, weather: str | None, 
     return Setting(place, when, weather)
 
 
-def _mix(a, b, t: float) -> tuple[int, int, int]:
+def mix(a, b, t: float) -> tuple[int, int, int]:
     return tuple(int(round(x * (1 - t) + y * t)) for x, y in zip(a, b, strict=True))
 
 
-def _shade(colour, factor: float) -> tuple[int, int, int]:
+def shade(colour, factor: float) -> tuple[int, int, int]:
     return tuple(int(max(0, min(255, c * factor))) for c in colour)
 
 
@@ -114,32 +150,77 @@ def _gradient(h: int, w: int, top, bottom) -> np.ndarray:
 
 def paint(setting: Setting, size: tuple[int, int], rng: np.random.Generator) -> tuple[np.ndarray, int]:
     """The scene at `size` (uint8 RGB) and its ground line (y of the horizon, in pixels)."""
+    stage = paint_stage(setting, size, rng)
+    return stage.image, stage.horizon
+
+
+def paint_stage(setting: Setting, size: tuple[int, int], rng: np.random.Generator, painter=None) -> Stage:
+    """The scene at `size` with the marks of where things can go in it. `painter` paints a place
+    this module does not know (`core.offline.interiors.PAINTERS`: the rooms, space, the moon),
+    with the signature of the painters here; it draws its own sky."""
     w, h = size
-    horizon = int(h * rng.uniform(0.5, 0.62)) if setting.place != "room" else int(h * rng.uniform(0.6, 0.68))
+    indoor = setting.indoor
+    horizon = int(h * rng.uniform(0.6, 0.68)) if indoor else int(h * rng.uniform(0.5, 0.62))
+    if setting.place == "space":
+        horizon = h
     top, low = SKIES[setting.time]
+    if setting.place in ("space", "moon"):
+        top, low = (8, 10, 30), (36, 30, 72)
+    elif setting.weather in ("cloudy", "rain") and not indoor:
+        top, low = mix(top, (150, 156, 170), 0.55), mix(low, (200, 202, 210), 0.5)
     canvas = _gradient(h, w, top, low)
     image = Image.fromarray(canvas.astype(np.uint8))
     draw = ImageDraw.Draw(image, "RGBA")
     night = setting.time == "night"
-    if setting.place != "room":
-        _sky(draw, setting, w, horizon, rng)
-    painter = {
-        "park": _park,
-        "forest": _forest,
-        "river": _river,
-        "street": _street,
-        "room": _room,
-        "beach": _beach,
-        "snow": _snow,
-        "night sky": _hills,
-        "hills": _hills,
-    }[setting.place]
-    painter(draw, w, h, horizon, rng, night, setting)
+    marks = Marks()
+    if painter is None:
+        painter = PAINTERS[setting.place]
+        if not indoor:
+            _sky(draw, setting, w, horizon, rng)
+    painter(image, draw, w, h, horizon, rng, night, setting, marks)
+    if setting.weather == "wind" and not indoor:
+        _gusts(image, draw, w, h, horizon, rng)
+    if setting.place == "space":
+        marks.ground = False
     out = np.asarray(image, dtype=np.float32)
     out += rng.normal(0, 3.0, (h // 4 + 1, w // 4 + 1, 1)).astype(np.float32).repeat(4, 0).repeat(4, 1)[:h, :w]
     out += rng.normal(0, 2.0, (h, w, 1)).astype(np.float32)
     out = cv2.GaussianBlur(np.clip(out, 0, 255).astype(np.uint8), (0, 0), 0.8)
-    return out, horizon
+    return Stage(out, horizon, marks)
+
+
+def stamp(
+    image: Image.Image, name: str, cx: float, bottom: float, height: float, flip: bool = False, angle: float = 0.0
+) -> tuple[int, int, int, int]:
+    """Paste the vendored picture `name` (core.offline.sprites) `height` pixels tall, centred on
+    `cx` with its foot at `bottom`, mirrored or turned (degrees) if asked; returns its box."""
+    from core.offline.sprites import sprite
+
+    art = Image.fromarray(sprite(name))
+    scale = max(2.0, height) / art.height
+    art = art.resize((max(2, round(art.width * scale)), max(2, round(art.height * scale))), Image.Resampling.LANCZOS)
+    if flip:
+        art = art.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+    if angle:
+        art = art.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True)
+    x0, y0 = round(cx - art.width / 2), round(bottom - art.height)
+    image.paste(art, (x0, y0), art)
+    return x0, y0, x0 + art.width, y0 + art.height
+
+
+def _gusts(image, draw, w, h, horizon, rng) -> None:
+    """Wind: curling gust lines across the sky and leaves blown along them."""
+    for _ in range(int(rng.integers(4, 7))):
+        x, y = rng.uniform(-0.1, 0.7) * w, rng.uniform(0.1, 0.9) * horizon
+        length, amp = w * rng.uniform(0.25, 0.45), h * 0.015
+        xs = np.linspace(x, x + length, 20)
+        ys = y + np.sin(np.linspace(0, 2.5 * np.pi, 20)) * amp
+        draw.line(list(zip(xs.tolist(), ys.tolist(), strict=True)), fill=(255, 255, 255, 170), width=max(2, w // 160))
+        ex, ey = xs[-1], ys[-1]
+        draw.arc([ex - amp * 2, ey - amp * 3, ex + amp * 2, ey + amp], 180, 450, fill=(255, 255, 255, 170), width=2)
+    for _ in range(int(rng.integers(5, 9))):
+        stamp(image, "leaf", rng.uniform(0, w), rng.uniform(0.1, 1.0) * h, h * rng.uniform(0.03, 0.05),
+              angle=float(rng.uniform(-80, 80)))  # fmt: skip
 
 
 # --- the sky ---------------------------------------------------------------------------------
@@ -156,6 +237,9 @@ def _sky(draw: ImageDraw.ImageDraw, setting: Setting, w: int, horizon: int, rng:
         draw.ellipse([mx - mr * 1.8, my - mr * 1.8, mx + mr * 1.8, my + mr * 1.8], fill=(250, 245, 210, 50))
         draw.ellipse([mx - mr, my - mr, mx + mr, my + mr], fill=(250, 246, 222, 255))
         return
+    if setting.weather == "cloudy":  # no sun: a sky full of grey clouds
+        _clouds(draw, setting, w, horizon, rng, 12, (176, 180, 192), 240)
+        return
     if setting.time == "day":
         sx, sy, sr, colour = rng.uniform(0.1, 0.9) * w, rng.uniform(0.08, 0.25) * horizon, w * 0.06, (255, 240, 170)
     else:  # a low sun near the horizon
@@ -167,16 +251,22 @@ def _sky(draw: ImageDraw.ImageDraw, setting: Setting, w: int, horizon: int, rng:
         clouds, tone, alpha = 7, (196, 200, 210), 230
     else:
         clouds, tone, alpha = int(rng.integers(2, 5)), (255, 255, 255), 200
+    _clouds(draw, setting, w, horizon, rng, clouds, tone, alpha)
+
+
+def _clouds(draw, setting: Setting, w: int, horizon: int, rng, clouds: int, tone, alpha: int) -> None:
+    stretch = 1.8 if setting.weather == "wind" else 1.0  # wind draws them out
     if setting.time == "dusk":
-        tone = _mix(tone, (250, 170, 150), 0.5)
+        tone = mix(tone, (250, 170, 150), 0.5)
     elif setting.time == "dawn":
-        tone = _mix(tone, (255, 214, 210), 0.4)
+        tone = mix(tone, (255, 214, 210), 0.4)
     for _ in range(clouds):
         cx, cy = rng.uniform(0, w), rng.uniform(0.08, 0.5) * horizon
         cw = w * rng.uniform(0.12, 0.24)
         for _ in range(5):
             dx, dy, r = rng.uniform(-cw, cw), rng.uniform(-cw * 0.15, cw * 0.1), cw * rng.uniform(0.25, 0.45)
-            draw.ellipse([cx + dx - r, cy + dy - r * 0.6, cx + dx + r, cy + dy + r * 0.6], fill=(*tone, alpha))
+            rx = r * stretch
+            draw.ellipse([cx + dx - rx, cy + dy - r * 0.6, cx + dx + rx, cy + dy + r * 0.6], fill=(*tone, alpha))
 
 
 # --- the places ------------------------------------------------------------------------------
@@ -189,22 +279,24 @@ def _ground(draw, w, h, horizon, colour, far) -> None:
         t = i / (steps - 1)
         y0 = horizon + (h - horizon) * (t**1.6) - 1
         y1 = horizon + (h - horizon) * (min(1.0, (i + 1) / (steps - 1)) ** 1.6) + 1
-        draw.rectangle([0, y0, w, y1], fill=_mix(far, colour, t))
+        draw.rectangle([0, y0, w, y1], fill=mix(far, colour, t))
 
 
 def _dark(night: bool, colour) -> tuple[int, int, int]:
     """A colour by night: bluer and a little darker (the night light grade does the rest)."""
-    return _mix(_shade(colour, 0.55), (30, 40, 80), 0.4) if night else colour  # silhouettes against the sky
+    return mix(shade(colour, 0.55), (30, 40, 80), 0.4) if night else colour  # silhouettes against the sky
 
 
-def _round_tree(draw, x, base, size, leaf, night) -> None:
+def _round_tree(draw, x, base, size, leaf, night, marks: Marks | None = None) -> None:
+    if marks is not None:
+        marks.trees.append((float(x), float(base - size * 1.1), float(size * 0.6)))
     trunk = _dark(night, (104, 72, 44))
     draw.rectangle([x - size * 0.08, base - size * 0.9, x + size * 0.08, base], fill=trunk)
     for dx, dy, r in ((0, -1.25, 0.55), (-0.35, -1.0, 0.42), (0.35, -1.0, 0.42), (0, -0.85, 0.45)):
         cx, cy, rr = x + dx * size, base + dy * size, r * size
         draw.ellipse([cx - rr, cy - rr, cx + rr, cy + rr], fill=_dark(night, leaf))
     hx, hy, hr = x - size * 0.15, base - size * 1.4, size * 0.22
-    draw.ellipse([hx - hr, hy - hr, hx + hr, hy + hr], fill=_dark(night, _shade(leaf, 1.18)))
+    draw.ellipse([hx - hr, hy - hr, hx + hr, hy + hr], fill=_dark(night, shade(leaf, 1.18)))
 
 
 def _pine(draw, x, base, size, leaf, night, snow=False) -> None:
@@ -226,7 +318,7 @@ def _far_hills(draw, w, horizon, colour, rng, height=0.12) -> None:
     draw.polygon([(0, horizon + 2), *zip(xs.tolist(), ys.tolist(), strict=True), (w, horizon + 2)], fill=colour)
 
 
-def _park(draw, w, h, horizon, rng, night, setting) -> None:
+def _park(image, draw, w, h, horizon, rng, night, setting, marks: Marks) -> None:
     _far_hills(draw, w, horizon, _dark(night, (150, 190, 140)), rng)
     _ground(draw, w, h, horizon, _dark(night, (86, 158, 72)), _dark(night, (150, 196, 120)))
     # a path winding to the horizon
@@ -243,7 +335,7 @@ def _park(draw, w, h, horizon, rng, night, setting) -> None:
     for _ in range(int(rng.integers(5, 9))):
         x, depth = rng.uniform(0, w), rng.uniform(0, 1)
         base = horizon + (h - horizon) * depth * 0.35
-        _round_tree(draw, x, base, h * (0.1 + 0.16 * depth), (58 + int(30 * depth), 128, 60), night)
+        _round_tree(draw, x, base, h * (0.1 + 0.16 * depth), (58 + int(30 * depth), 128, 60), night, marks)
     for _ in range(int(rng.integers(8, 16))):  # flowers
         x, y = rng.uniform(0, w), rng.uniform(horizon + (h - horizon) * 0.3, h)
         r = 2 + (y - horizon) / h * 6
@@ -251,7 +343,7 @@ def _park(draw, w, h, horizon, rng, night, setting) -> None:
         draw.ellipse([x - r, y - r, x + r, y + r], fill=_dark(night, colour))
 
 
-def _forest(draw, w, h, horizon, rng, night, setting) -> None:
+def _forest(image, draw, w, h, horizon, rng, night, setting, marks: Marks) -> None:
     _ground(draw, w, h, horizon, _dark(night, (70, 118, 58)), _dark(night, (120, 150, 110)))
     for layer, (leaf, scale) in enumerate((((126, 160, 132), 0.22), ((72, 124, 80), 0.32), ((36, 88, 52), 0.5))):
         count = int(rng.integers(7, 11)) - layer * 2
@@ -262,20 +354,40 @@ def _forest(draw, w, h, horizon, rng, night, setting) -> None:
             if rng.random() < 0.65:
                 _pine(draw, x, base, size, leaf, night)
             else:
-                _round_tree(draw, x, base, size * 0.55, leaf, night)
+                _round_tree(draw, x, base, size * 0.55, leaf, night, marks)
 
 
-def _river(draw, w, h, horizon, rng, night, setting) -> None:
+def _river(image, draw, w, h, horizon, rng, night, setting, marks: Marks) -> None:
+    """A river winding down from a waterfall that falls over a rocky cliff on the horizon."""
     _far_hills(draw, w, horizon, _dark(night, (140, 180, 150)), rng)
     _ground(draw, w, h, horizon, _dark(night, (92, 160, 80)), _dark(night, (156, 196, 130)))
     water = _dark(night, (74, 140, 200))
     left, right = [], []
     cx = w * rng.uniform(0.35, 0.65)
+    # the cliff and the fall behind the river's far end
+    cliff_w, cliff_h = w * rng.uniform(0.34, 0.46), h * rng.uniform(0.16, 0.22)
+    rock = _dark(night, (128, 116, 104))
+    rim = [(cx - cliff_w / 2 + cliff_w * k / 8, horizon - cliff_h * rng.uniform(0.85, 1.1)) for k in range(9)]
+    draw.polygon(
+        [(cx - cliff_w / 2 - w * 0.04, horizon + 4), *rim, (cx + cliff_w / 2 + w * 0.04, horizon + 4)], fill=rock
+    )
+    for _ in range(6):  # the rocks' facets
+        rx, ry = cx + rng.uniform(-0.45, 0.45) * cliff_w, horizon - rng.uniform(0.1, 0.8) * cliff_h
+        draw.polygon([(rx, ry), (rx + w * 0.04, ry + h * 0.02), (rx - w * 0.02, ry + h * 0.04)], fill=shade(rock, 0.8))
+    fall_w = cliff_w * 0.4
+    top = min(y for _, y in rim[3:6])
+    draw.rectangle([cx - fall_w / 2, top, cx + fall_w / 2, horizon + 2], fill=(176, 216, 244))
+    for k in range(9):  # the falling water's white streaks
+        x = cx - fall_w / 2 + fall_w * (k + 0.5) / 9
+        draw.line([x, top + rng.uniform(0, 10), x, horizon], fill=(246, 250, 255, 220), width=max(2, w // 220))
+    for _ in range(int(rng.integers(6, 10))):  # spray at its foot
+        sx, sr = cx + rng.uniform(-0.7, 0.7) * fall_w, w * rng.uniform(0.015, 0.03)
+        draw.ellipse([sx - sr * 1.6, horizon - sr, sx + sr * 1.6, horizon + sr], fill=(250, 252, 255, 210))
     for i in range(14):
         t = i / 13
         y = horizon + (h - horizon) * t
         x = cx + np.sin(t * 2.5 + rng.uniform(0, 0.2)) * w * 0.15 * t
-        half = w * (0.03 + 0.32 * t)
+        half = w * (0.05 + 0.3 * t)
         left.append((x - half, y))
         right.append((x + half, y))
     draw.polygon([*left, *reversed(right)], fill=water)
@@ -286,12 +398,46 @@ def _river(draw, w, h, horizon, rng, night, setting) -> None:
         x = rng.uniform(lx, rx)
         length = 4 + 22 * t
         draw.line([x - length, y, x + length, y], fill=(230, 242, 255, 190), width=max(1, int(2 * t + 1)))
+    (lx, y), (rx, _) = left[7], right[7]
+    marks.water = ((lx + rx) / 2, y, (rx - lx) / 2)
     for _ in range(int(rng.integers(3, 6))):
         x = rng.choice((rng.uniform(0, 0.2), rng.uniform(0.8, 1.0))) * w
-        _round_tree(draw, x, horizon + rng.uniform(0, 0.1) * h, h * rng.uniform(0.12, 0.2), (60, 130, 66), night)
+        _round_tree(draw, x, horizon + rng.uniform(0, 0.1) * h, h * rng.uniform(0.12, 0.2), (60, 130, 66), night, marks)
 
 
-def _street(draw, w, h, horizon, rng, night, setting) -> None:
+def _garden(image, draw, w, h, horizon, rng, night, setting, marks: Marks) -> None:
+    """A lawn behind a house: a hedge, a white picket fence, flower beds and an apple tree."""
+    _ground(draw, w, h, horizon, _dark(night, (100, 172, 84)), _dark(night, (150, 200, 120)))
+    hedge = _dark(night, (52, 110, 60))
+    for k in range(int(w / (h * 0.05)) + 2):  # the hedge's bumps along the horizon
+        x, r = k * h * 0.05, h * rng.uniform(0.04, 0.06)
+        draw.ellipse([x - r, horizon - r * 1.6, x + r, horizon + r * 0.4], fill=hedge)
+    draw.rectangle([0, horizon - h * 0.04, w, horizon + 2], fill=hedge)
+    fence_y, post = horizon + (h - horizon) * 0.12, _dark(night, (250, 248, 240))
+    draw.rectangle([0, fence_y - h * 0.07, w, fence_y - h * 0.06], fill=post)
+    draw.rectangle([0, fence_y - h * 0.035, w, fence_y - h * 0.025], fill=post)
+    for x in np.arange(rng.uniform(0, 12), w, max(10.0, w / 26)):
+        pw = max(4.0, w / 70)
+        tip, shoulder = fence_y - h * 0.1, fence_y - h * 0.09
+        draw.polygon([(x, fence_y), (x, shoulder), (x + pw / 2, tip), (x + pw, shoulder), (x + pw, fence_y)], fill=post)
+    side = rng.choice((0.14, 0.86)) * w
+    _round_tree(draw, side, fence_y + h * 0.02, h * 0.26, (60, 136, 62), night, marks)
+    for _ in range(5):  # apples on the tree
+        ax, ay = side + rng.uniform(-0.5, 0.5) * h * 0.26, fence_y - h * 0.26 * rng.uniform(0.9, 1.4)
+        draw.ellipse([ax - 5, ay - 5, ax + 5, ay + 5], fill=_dark(night, (214, 52, 48)))
+    for row in range(2):  # flower beds
+        by = fence_y + (h - fence_y) * (0.15 + 0.55 * row)
+        for _ in range(int(rng.integers(10, 16))):
+            x, y = rng.uniform(0, w), by + rng.uniform(-0.04, 0.04) * h
+            r = 3 + (y - horizon) / h * 9
+            colour = [(240, 90, 110), (250, 220, 80), (250, 250, 250), (190, 120, 230), (250, 150, 60)][
+                int(rng.integers(0, 5))
+            ]
+            draw.line([x, y, x, y + r * 2], fill=_dark(night, (60, 130, 60)), width=2)
+            draw.ellipse([x - r, y - r, x + r, y + r], fill=_dark(night, colour))
+
+
+def _street(image, draw, w, h, horizon, rng, night, setting, marks: Marks) -> None:
     _ground(draw, w, h, horizon, _dark(night, (150, 150, 156)), _dark(night, (176, 176, 182)))
     x = -rng.uniform(0, 40)
     palette = [(196, 110, 88), (226, 206, 168), (170, 176, 190), (208, 160, 120), (236, 226, 206), (150, 120, 110)]
@@ -301,7 +447,7 @@ def _street(draw, w, h, horizon, rng, night, setting) -> None:
         colour = _dark(night, palette[int(rng.integers(0, len(palette)))])
         draw.rectangle([x, horizon - bh, x + bw - 3, horizon + 4], fill=colour)
         roof = [(x - 4, horizon - bh), (x + bw / 2, horizon - bh - bw * 0.3), (x + bw + 1, horizon - bh)]
-        draw.polygon(roof, fill=_shade(colour, 0.7))
+        draw.polygon(roof, fill=shade(colour, 0.7))
         win = (255, 214, 120) if night else (120, 160, 200)
         cols, rows = max(2, int(bw // 28)), max(2, int(bh // 34))
         for r in range(rows):
@@ -325,14 +471,14 @@ def _street(draw, w, h, horizon, rng, night, setting) -> None:
         draw.ellipse([lx - 8, horizon - h * 0.3 - 8, lx + 8, horizon - h * 0.3 + 8], fill=glow)
 
 
-def _room(draw, w, h, horizon, rng, night, setting) -> None:
+def _room(image, draw, w, h, horizon, rng, night, setting, marks: Marks) -> None:
     wall = [(238, 214, 176), (196, 220, 206), (214, 200, 230), (244, 226, 196)][int(rng.integers(0, 4))]
     draw.rectangle([0, 0, w, horizon], fill=_dark(night, wall) if night else wall)
     # the window shows the time of day
     wx, ww, wy, wh = rng.uniform(0.1, 0.55) * w, w * 0.3, horizon * 0.16, horizon * 0.5
     top, low = SKIES[setting.time]
     for i in range(10):
-        draw.rectangle([wx, wy + wh * i / 10, wx + ww, wy + wh * (i + 1) / 10], fill=_mix(top, low, i / 9))
+        draw.rectangle([wx, wy + wh * i / 10, wx + ww, wy + wh * (i + 1) / 10], fill=mix(top, low, i / 9))
     frame = (250, 250, 246)
     draw.rectangle([wx - 6, wy - 6, wx + ww + 6, wy + wh + 6], outline=frame, width=8)
     draw.line([wx + ww / 2, wy, wx + ww / 2, wy + wh], fill=frame, width=5)
@@ -347,7 +493,7 @@ def _room(draw, w, h, horizon, rng, night, setting) -> None:
     draw.rectangle([0, horizon, w, h], fill=_dark(night, floor) if night else floor)
     for i in range(1, 9):
         y = horizon + (h - horizon) * (i / 9) ** 1.4
-        draw.line([0, y, w, y], fill=_shade(floor, 0.8), width=2)
+        draw.line([0, y, w, y], fill=shade(floor, 0.8), width=2)
     rx, ry = rng.uniform(0.3, 0.7) * w, horizon + (h - horizon) * 0.6
     rug = [(196, 70, 60), (70, 110, 170), (220, 170, 70)][int(rng.integers(0, 3))]
     draw.ellipse([rx - w * 0.32, ry - (h - horizon) * 0.22, rx + w * 0.32, ry + (h - horizon) * 0.22], fill=rug)
@@ -356,10 +502,11 @@ def _room(draw, w, h, horizon, rng, night, setting) -> None:
         draw.ellipse([w * 0.7, horizon * 0.4, w * 0.95, horizon * 0.7], fill=(255, 220, 150, 60))
 
 
-def _beach(draw, w, h, horizon, rng, night, setting) -> None:
+def _beach(image, draw, w, h, horizon, rng, night, setting, marks: Marks) -> None:
     sea_y = horizon + (h - horizon) * rng.uniform(0.25, 0.4)
     sea = _dark(night, (58, 132, 196))
     draw.rectangle([0, horizon, w, sea_y], fill=sea)
+    marks.water = (w * 0.5, horizon + (sea_y - horizon) * 0.75, w * 0.5)
     _ground(draw, w, h, int(sea_y), _dark(night, (236, 212, 160)), _dark(night, (244, 226, 186)))
     for i in range(3):  # foam along the water's edge
         y = sea_y - 2 + i * 5
@@ -379,7 +526,7 @@ def _beach(draw, w, h, horizon, rng, night, setting) -> None:
         draw.ellipse([x - r, y - r * 0.7, x + r, y + r * 0.7], fill=_dark(night, (250, 236, 226)))
 
 
-def _snow(draw, w, h, horizon, rng, night, setting) -> None:
+def _snow(image, draw, w, h, horizon, rng, night, setting, marks: Marks) -> None:
     _far_hills(draw, w, horizon, (226, 232, 244), rng, height=0.2)
     _ground(draw, w, h, horizon, _dark(night, (244, 247, 252)), _dark(night, (214, 224, 240)))
     for _ in range(int(rng.integers(5, 9))):
@@ -391,7 +538,7 @@ def _snow(draw, w, h, horizon, rng, night, setting) -> None:
         draw.ellipse([x - w * 0.15, y - 6, x + w * 0.15, y + 6], fill=(206, 218, 238, 160))
 
 
-def _hills(draw, w, h, horizon, rng, night, setting) -> None:
+def _hills(image, draw, w, h, horizon, rng, night, setting, marks: Marks) -> None:
     greens = [(150, 196, 150), (112, 170, 96), (80, 146, 70)]
     if setting.place == "night sky":
         greens = [(44, 54, 86), (32, 40, 66), (22, 28, 48)]
@@ -404,4 +551,21 @@ def _hills(draw, w, h, horizon, rng, night, setting) -> None:
     if setting.place != "night sky":
         for _ in range(int(rng.integers(2, 5))):
             x = rng.uniform(0, w)
-            _round_tree(draw, x, horizon + rng.uniform(0, 0.12) * h, h * rng.uniform(0.08, 0.16), (58, 124, 58), night)
+            _round_tree(
+                draw, x, horizon + rng.uniform(0, 0.12) * h, h * rng.uniform(0.08, 0.16), (58, 124, 58), night, marks
+            )
+
+
+# the places painted here, by name (the rooms, space and the moon: core.offline.interiors)
+PAINTERS = {
+    "park": _park,
+    "garden": _garden,
+    "forest": _forest,
+    "river": _river,
+    "street": _street,
+    "room": _room,
+    "beach": _beach,
+    "snow": _snow,
+    "night sky": _hills,
+    "hills": _hills,
+}
