@@ -128,15 +128,18 @@ def test_the_pdf_shows_a_things_own_picture_or_none(store, cat_bytes, monkeypatc
         (words_page,) = [p for p in pdf.pages if p.extract_text().startswith("Words to know")]
         return len(words_page["/Resources"].get("/XObject", {}))
 
-    monkeypatch.setattr(classroom_book, "thing_renderer", lambda: None)
-    assert word_pictures() == 0  # no drawing of one thing: no picture at all, not the page's
+    def no_art(key: str) -> np.ndarray:
+        raise FileNotFoundError(key)
+
+    monkeypatch.setattr(classroom_book, "sprite", no_art)
+    assert word_pictures() == 0  # no art of the thing: no picture at all, not the page's
     drawn = []
 
     def sprite(key: str) -> np.ndarray:
         drawn.append(key)
         return np.full((40, 40, 4), 100 + 10 * len(drawn), np.uint8)  # each thing its own picture
 
-    monkeypatch.setattr(classroom_book, "thing_renderer", lambda: sprite)
+    monkeypatch.setattr(classroom_book, "sprite", sprite)
     assert word_pictures() == 2 and sorted(drawn) == ["hedgehog", "lantern"]
 
 

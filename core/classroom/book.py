@@ -10,10 +10,15 @@ offline illustrator can draw on its own (`thing_pictures`); never the page's pic
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
+
+import numpy as np
+from PIL import Image
 
 from core.errors import InputError
 from core.export.pdf import BackEntry, BackPage
+from core.offline.sprites import sprite
 from core.providers.base import Brief
 from core.reading.levels import LEVELS, Level, level_of
 from core.reading.questions import Question, answer_key, model_questions, offline_questions
@@ -91,34 +96,17 @@ def back_pages(
     return pages + ([BackPage("Let's talk about the story", talk)] if talk else [])
 
 
-def thing_renderer():
-    """The offline illustrator's picture of one story-world companion or prop, `sprite(key)` ->
-    RGBA array (`core.offline.sprites`), when this build has it; else None, and no word gets a
-    picture: a picture of something else (the page's scene) is never shown instead."""
-    try:
-        from core.offline.sprites import sprite
-    except ImportError:
-        return None
-    return sprite
-
-
 def thing_pictures(store, story: Story, words: list[WordToKnow]) -> dict[str, Path]:
     """A companion's or prop's key -> its picture's file, for the words that name one (kept with
-    the story's images, by content, so exporting again adds nothing)."""
-    import io
-
-    import numpy as np
-    from PIL import Image
-
-    draw = thing_renderer()
+    the story's images, by content, so exporting again adds nothing). The picture is the offline
+    illustrator's own art of that thing (`core.offline.sprites`); a thing it has no art for gets no
+    picture: a picture of something else (the page's scene) is never shown instead."""
     files: dict[str, Path] = {}
     for key in dict.fromkeys(w.thing for w in words if w.thing):
-        if draw is None:
-            break
         try:
-            picture = Image.fromarray(np.asarray(draw(key), dtype=np.uint8))
+            picture = Image.fromarray(np.asarray(sprite(key), dtype=np.uint8))
         except (KeyError, OSError, ValueError):
-            continue  # the illustrator cannot draw this one: no picture rather than a wrong one
+            continue  # no art of this one: no picture rather than a wrong one
         data = io.BytesIO()
         picture.save(data, "PNG")
         files[key] = store.image_path(story.id, store.put_image(story.id, data.getvalue(), "png"))
