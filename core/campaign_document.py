@@ -18,6 +18,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 MAX_VARIANTS = 8
+CAMPAIGN_STYLES = ("clean", "bold", "photo", "scene")  # the mockups' looks: core.campaign.render draws each
 HEX = re.compile(r"^#[0-9a-fA-F]{6}$")  # a colour as a designer writes it
 FILE_NAME = r"^[0-9a-f]{64}\.(png|bin)$"  # a kit's logo or font, named by the hash of its bytes
 

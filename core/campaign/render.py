@@ -41,8 +41,9 @@ from core.campaign.copy import Copy
 from core.campaign.layout import Block, Box, Format, fit_copy, length, measured_contrast, regions, set_text
 from core.campaign.scene import draw_setting
 from core.campaign.subject import without_product
+from core.campaign_document import CAMPAIGN_STYLES
 
-STYLES = ("clean", "bold", "photo", "scene")
+STYLES = CAMPAIGN_STYLES
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import sys
 
-from core.cli.commands import dispatch
 from core.cli.parser import EXIT_USAGE, build_parser
 from core.errors import StudioError
 from core.extras import missing_extra
@@ -31,6 +30,9 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
     except SystemExit as done:  # --help, or a usage error already printed as one line
         return int(done.code or 0)
+    # imported after parsing: it keeps `--help` fast (the steps load engines, wordfreq, OpenCV ...)
+    from core.cli.commands import dispatch
+
     try:
         dispatch(args)
     except StudioError as error:

@@ -5,18 +5,11 @@ written (`core.export.archive`)."""
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
-from pathlib import Path
 
 from core.errors import InputError
 from core.export.archive import import_zip
 from core.settings import Settings
 from core.storage.store import Store
-
-
-def add_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
-    sub = command("import", "import a story ZIP as a new story of yours")
-    sub.add_argument("file", type=Path, metavar="FILE.zip", help="a ZIP the studio exported (export --format zip)")
 
 
 def run_import(args: argparse.Namespace, settings: Settings, store: Store) -> None:

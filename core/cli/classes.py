@@ -16,26 +16,12 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
-from pathlib import Path
 
 from core import studio
 from core.errors import InputError
 from core.people.classes import Classroom, Classrooms
 from core.settings import Settings
 from core.storage.store import Store
-
-ACTIONS = ("open", "list", "show", "review", "approve", "reset-link", "remove", "close", "reopen", "archive")
-
-
-def add_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
-    sub = command("class", "open and run a class: pupils, review before printing, close, one ZIP")
-    sub.add_argument("action", choices=ACTIONS, help="what to do: " + ", ".join(ACTIONS))
-    sub.add_argument("name_or_id", nargs="?", metavar="NAME_OR_CLASS_ID", help="open: its name; else: the class id")
-    sub.add_argument("value", nargs="?", help="review: on or off; approve: the story id")
-    sub.add_argument("--pupil", metavar="NAME_OR_ID", help="reset-link / remove: the pupil")
-    sub.add_argument("--withdraw", action="store_true", help="approve: take the approval back")
-    sub.add_argument("--out", type=Path, metavar="FILE", help="archive: where to write the ZIP")
 
 
 def run_class(args: argparse.Namespace, settings: Settings, store: Store) -> None:

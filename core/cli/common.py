@@ -7,6 +7,7 @@ import argparse
 import re
 
 from core import providers, studio
+from core.cli.parser import MODEL_FLAGS
 from core.errors import InputError
 from core.settings import Settings, load_settings
 from core.storage import publish
@@ -15,7 +16,6 @@ from core.storage.store import Store, StoryNotFound
 from core.story import STORY_ID, Story, StoryPage
 
 DEFAULT_BASE_URL = "http://localhost:8501"
-MODEL_FLAGS = ("vision", "writer", "illustrator", "refiner", "upscaler")  # --model-NAME for each
 
 
 # --- shared -----------------------------------------------------------------------------

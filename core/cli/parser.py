@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from core import providers
-from core.cli import archives, classes, sharing
-from core.cli.common import MODEL_FLAGS
+from core.campaign_document import CAMPAIGN_STYLES, MAX_VARIANTS
 from core.export.formats import FORMATS
 from core.prompts import styles
 from core.reading.levels import LEVEL_KEYS
 from core.story import ASPECTS, AUDIENCES, LAYOUTS, MAX_PAGES, PAGE_SIZES
 
 EXIT_USAGE = 2
+MODEL_FLAGS = ("vision", "writer", "illustrator", "refiner", "upscaler")  # --model-NAME for each
+CLASS_ACTIONS = ("open", "list", "show", "review", "approve", "reset-link", "remove", "close", "reopen", "archive")
 
 
 class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
@@ -373,9 +375,9 @@ def build_parser() -> argparse.ArgumentParser:
     delete = command("delete", "delete a story and unpublish its PDFs")
     delete.add_argument("id", help=STORY_ID)
     delete.add_argument("--yes", action="store_true", help="do not ask (needed without a terminal)")
-    sharing.add_commands(command)
-    classes.add_commands(command)
-    archives.add_commands(command)
+    add_sharing(command)
+    add_class(command)
+    add_import(command)
 
     lesson = command("lesson", "the How it works lesson: train W to join pictures to captions, compare with PCA")
     lesson.add_argument("--loss", choices=("cosine", "mse"), default="cosine", help="what W is trained to lower")
@@ -395,11 +397,45 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def add_sharing(command: Callable[..., argparse.ArgumentParser]) -> None:
+    """`share`, `unshare`, `team` (run by core.cli.sharing)."""
+    for name, help in (("share", "share a story with a person or its whole space"), ("unshare", "stop sharing")):
+        sub = command(name, help)
+        sub.add_argument("id", help="a story id (or the start of one)")
+        whom = sub.add_mutually_exclusive_group(required=True)
+        whom.add_argument("--with", dest="with_person", metavar="WHO", help="an e-mail address or person id")
+        whom.add_argument("--space", dest="whole_space", action="store_true", help="everyone in the story's space")
+        if name == "share":
+            sub.add_argument("--mode", choices=("view", "edit"), default="view", help="read only, or edit")
+
+    team = command("team", "open a team, add or remove people, list your teams")
+    team.add_argument("action", choices=("create", "add", "remove", "list"), help="what to do")
+    team.add_argument("name_or_id", nargs="?", metavar="NAME_OR_TEAM_ID", help="create: its name; add/remove: its id")
+    team.add_argument("--member", metavar="WHO", help="an e-mail address (signed in once) or person id")
+    team.add_argument(
+        "--role", choices=("editor", "viewer"), default="editor", help="add: editors start stories, viewers read"
+    )
+
+
+def add_class(command: Callable[..., argparse.ArgumentParser]) -> None:
+    """`class ACTION ...` (run by core.cli.classes)."""
+    sub = command("class", "open and run a class: pupils, review before printing, close, one ZIP")
+    sub.add_argument("action", choices=CLASS_ACTIONS, help="what to do: " + ", ".join(CLASS_ACTIONS))
+    sub.add_argument("name_or_id", nargs="?", metavar="NAME_OR_CLASS_ID", help="open: its name; else: the class id")
+    sub.add_argument("value", nargs="?", help="review: on or off; approve: the story id")
+    sub.add_argument("--pupil", metavar="NAME_OR_ID", help="reset-link / remove: the pupil")
+    sub.add_argument("--withdraw", action="store_true", help="approve: take the approval back")
+    sub.add_argument("--out", type=Path, metavar="FILE", help="archive: where to write the ZIP")
+
+
+def add_import(command: Callable[..., argparse.ArgumentParser]) -> None:
+    """`import FILE.zip` (run by core.cli.archives)."""
+    sub = command("import", "import a story ZIP as a new story of yours")
+    sub.add_argument("file", type=Path, metavar="FILE.zip", help="a ZIP the studio exported (export --format zip)")
+
+
 def add_campaign(commands, parents: list[argparse.ArgumentParser]) -> None:
     """`campaign PHOTO --out DIR`: a marketer's campaign mockups (core.campaign) in one go."""
-    from core.campaign.render import STYLES
-    from core.campaign_document import MAX_VARIANTS
-
     what = "turn a product photo into campaign mockups: PNGs per variant and format, deck.pdf, copy.csv, campaign.zip"
     campaign = commands.add_parser("campaign", help=what, description=what, parents=parents)
     campaign.add_argument("photo", type=Path, help="the product photo")
@@ -420,7 +456,7 @@ def add_campaign(commands, parents: list[argparse.ArgumentParser]) -> None:
         help="'product=...; audience=...; offer=...; channel=...; cta=...; language=en' (plain text: the product)",
     )
     campaign.add_argument("--seed", type=int, default=1, help="the same seed gives the same copy and pictures")
-    campaign.add_argument("--style", choices=STYLES, default="clean", help="the mockups' look")
+    campaign.add_argument("--style", choices=CAMPAIGN_STYLES, default="clean", help="the mockups' look")
     campaign.add_argument("--caption", help="your own description of the photo (skips the vision step)")
     campaign.add_argument("--name", help="the campaign's name (default: the brand's)")
     campaign.add_argument(

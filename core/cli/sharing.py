@@ -15,7 +15,6 @@ All of them work as the person `--as` names (default: the personal studio's one 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 
 from core.cli.common import find_story
 from core.errors import InputError
@@ -23,25 +22,6 @@ from core.people.addresses import People
 from core.people.spaces import Spaces
 from core.settings import Settings
 from core.storage.store import Store
-
-
-def add_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
-    for name, help in (("share", "share a story with a person or its whole space"), ("unshare", "stop sharing")):
-        sub = command(name, help)
-        sub.add_argument("id", help="a story id (or the start of one)")
-        whom = sub.add_mutually_exclusive_group(required=True)
-        whom.add_argument("--with", dest="with_person", metavar="WHO", help="an e-mail address or person id")
-        whom.add_argument("--space", dest="whole_space", action="store_true", help="everyone in the story's space")
-        if name == "share":
-            sub.add_argument("--mode", choices=("view", "edit"), default="view", help="read only, or edit")
-
-    team = command("team", "open a team, add or remove people, list your teams")
-    team.add_argument("action", choices=("create", "add", "remove", "list"), help="what to do")
-    team.add_argument("name_or_id", nargs="?", metavar="NAME_OR_TEAM_ID", help="create: its name; add/remove: its id")
-    team.add_argument("--member", metavar="WHO", help="an e-mail address (signed in once) or person id")
-    team.add_argument(
-        "--role", choices=("editor", "viewer"), default="editor", help="add: editors start stories, viewers read"
-    )
 
 
 def share(args: argparse.Namespace, settings: Settings, store: Store) -> None:

@@ -7,11 +7,17 @@ syllables, and the lists are what the formulas count against.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import pyphen
 
-_HYPHENATOR = pyphen.Pyphen(lang="en_US")
+
+
+@cache
+def _hyphenator() -> pyphen.Pyphen:
+    """The English hyphenation dictionary, read on the first word counted (not at import: it keeps
+    the command line's start fast)."""
+    return pyphen.Pyphen(lang="en_US")
 
 
 @lru_cache(maxsize=20000)
@@ -20,4 +26,4 @@ def syllables(word: str) -> int:
     plain = re.sub(r"['’].*$", "", word.lower())
     if not plain:
         return 1
-    return max(1, len(_HYPHENATOR.positions(plain)) + 1)
+    return max(1, len(_hyphenator().positions(plain)) + 1)
