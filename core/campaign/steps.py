@@ -280,7 +280,7 @@ def _backdrop(store: Store, story: Story, illustrator: Illustrator, photo: Image
 
 
 def _png(image: Image.Image) -> bytes:
-    """PNG bytes that keep a picture's transparency (`studio.png_bytes` flattens to RGB)."""
+    """PNG bytes that keep a picture's transparency (`studio.put_picture` flattens to an RGB JPEG)."""
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", compress_level=1)
     return buffer.getvalue()

@@ -13,7 +13,7 @@ story as it was before the failed piece.
 
 The steps live in one module per job (`captions`, `drafts`, `pictures`, `translation`, `export`,
 `narration`, `cast`, `level`, `stories`, `story_settings`, `photo`); `commit` holds the public
-commit API (`commit`, `may_change`, `draft_of`, `png_bytes`) that campaign steps, the pipelined
+commit API (`commit`, `may_change`, `draft_of`, `put_picture`) that campaign steps, the pipelined
 runner and picture choosing use as well. Everything a page, the CLI or another package calls is
 re-exported here: `from core import studio; studio.illustrate(...)`.
 """
@@ -27,7 +27,7 @@ from core.studio.cast import (
     use_library_character,
 )
 from core.studio.classes import approve_story, class_archive, set_class_reading_level
-from core.studio.commit import commit, draft_of, may_change, png_bytes
+from core.studio.commit import commit, draft_of, may_change, put_picture
 from core.studio.drafts import (
     Edited,
     brief,
@@ -110,7 +110,7 @@ __all__ = [
     "page_seed_after",
     "photo_image",
     "pin",
-    "png_bytes",
+    "put_picture",
     "printed_texts",
     "prompt_note",
     "propose_characters",

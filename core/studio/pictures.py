@@ -19,7 +19,7 @@ from core.providers.base import Illustrator, ImageJob, Remark, Step, Upscaler
 from core.safety import SafetyChecker
 from core.storage.store import Store
 from core.story import ImageVariant, Story, StoryPage
-from core.studio.commit import commit, draft_of, may_change, png_bytes
+from core.studio.commit import commit, draft_of, may_change, put_picture
 from core.studio.events import Event, Notice, Progress
 from core.studio.photo import open_image, photo_image
 from core.text import clean_text
@@ -94,7 +94,7 @@ def illustrate(
             continue
         page, job = jobs[event.index]
         image = event.image
-        variant = drawn_variant(store.put_image(story.id, png_bytes(image), "png"), image, job, illustrator, params)
+        variant = drawn_variant(put_picture(store, story.id, image), image, job, illustrator, params)
         first_of_page = all(p.id != page.id for p, _ in jobs[: event.index])
         commit(
             store,
@@ -188,7 +188,7 @@ def upscale(
     for done, (page, variant) in enumerate(targets, start=1):
         image = open_image(store, story.id, variant.image)
         bigger = upscaler.upscale(image, factor, variant.prompt)
-        name = store.put_image(story.id, png_bytes(bigger), "png")
+        name = put_picture(store, story.id, bigger)
         made = {
             "engine": upscaler.engine,
             "model": upscaler.model,

@@ -272,7 +272,7 @@ class _Run:
     def on_picture(self, ticket: _Ticket, image: Image.Image) -> None:
         if self.painter.is_cancelled(ticket) or self.tickets.get(ticket.index) is not ticket:
             return
-        name = self.store.put_image(self.story.id, studio.png_bytes(image), "png")
+        name = studio.put_picture(self.store, self.story.id, image)
         if self.draft is None:
             self.held.append((ticket, name, image))
         else:
