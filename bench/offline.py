@@ -1,10 +1,11 @@
 """Offline engine figures: the writer's English and reading level (issue 9), a 24-page book with
 1024-px pictures (issue 9), photo to 8-page PDF, PDF size per page, page rerun time (issue 3).
 
-Run: .venv/bin/python bench/offline.py [--quick | --big-book-only | --cold-only]   It measures and
+Run: .venv/bin/python bench/offline.py [--quick | --big-book-only | --cold-only | --video-only]   It measures and
 prints each figure as it is computed; it does not pass or fail. --quick: seeds 1-5 instead of 1-20,
 and no command-line or page-rerun figures. --big-book-only: just the 24-page book's figure and the
-stored pictures' quality. --cold-only: just the cold command-line figures (issue 21).
+stored pictures' quality. --cold-only, --video-only: just the cold command-line figures, just the
+8-page MP4's (issue 21).
 Every timed line ends with the machine's load average: on a shared machine a wall time says
 little without it, and the CPU time beside it (this process's threads, or the child process's)
 is what the work itself costs.
@@ -200,6 +201,25 @@ def picture_quality(store, seed: int) -> None:
     )
 
 
+def video_time(store) -> None:
+    """An 8-page story's MP4 (core.export.video; no narration: each page shown for its reading time)."""
+    from core import studio
+
+    story = in_process_book(store, 8, 7)
+    walls, cpus = [], []
+    for _ in range(2):
+        before, start = os.times(), time.perf_counter()
+        list(studio.export_file(store, story, "mp4"))
+        walls.append(time.perf_counter() - start)
+        after = os.times()
+        cpus.append(sum(after[:4]) - sum(before[:4]))  # this process and its ffmpeg children
+    print(
+        f"8-page story -> MP4, best of 2: {min(walls):.2f} s wall, "
+        f"{cpus[walls.index(min(walls))]:.2f} s CPU with ffmpeg  (goal <= 15 s) {load()}",
+        flush=True,
+    )
+
+
 def big_book_time() -> None:
     """A warm 24-page book with 1024-px pictures through the studio steps on the offline engine."""
     from core.offline.illustrator import OfflineIllustrator
@@ -263,6 +283,10 @@ def main() -> None:
     if "--big-book-only" in sys.argv[1:]:
         big_book_time()
         return
+    if "--video-only" in sys.argv[1:]:
+        with tempfile.TemporaryDirectory() as tmp:
+            video_time(Store(Path(tmp) / "data"))
+        return
     if "--cold-only" in sys.argv[1:]:
         with tempfile.TemporaryDirectory() as tmp:
             cold_figures(Path(tmp))
@@ -294,6 +318,7 @@ def main() -> None:
             return
 
         cold_figures(Path(tmp))
+        video_time(store)
 
         big = in_process_book(store, 24, 99)
         rerun_times(store, big.id, Path(tmp) / "data")

@@ -19,8 +19,12 @@ Why it is built this way:
   escaped for the two ASS readers it meets: ffmpeg's (the mov_text track) and libass (burned in).
   Neither has a complete escape syntax, so a WORD JOINER (U+2060, invisible) is put after the
   characters that would start a code: `\\n` stays a backslash and an n, `{\\an8}` stays text.
-- There is no progress channel in `ExportRequest`, so it is made fast instead: 1280x720 at 24 fps,
-  x264 `veryfast` tuned for still images (figures: bench/exports.py).
+- There is no progress channel in `ExportRequest`, so it is made fast instead: 1280x720 at 12 fps
+  (the slow zoom moves under a pixel a frame, as smooth as at 24 fps, and half the frames cost
+  half the encoding), x264 `veryfast` tuned for still images with its motion search cut to the
+  least (one reference frame, diamond search, no trellis: a zoom on a still has little motion to
+  find): an 8-page story's MP4 in about a third of the CPU time it took (figures:
+  bench/offline.py, bench/exports.py).
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ from core.export.readalong import ReadAlongBook, readalong_book
 from core.narration import ffmpeg_binary
 
 SIZE = (1280, 720)
-FPS = 24
+FPS = 12  # enough for a slow zoom on a still (see above)
 SAMPLE_RATE = 44100
 TITLE_SECONDS = 3.0
 END_SECONDS = 4.0
@@ -322,7 +326,7 @@ def _segment(ffmpeg: str, work: Path, index: int, shot: Shot, font: str | None) 
             ffmpeg, "-v", "error", "-y", "-i", str(still),
             "-vf", ",".join(filters), "-frames:v", str(shot.frames), "-r", str(FPS),
             "-c:v", "libx264", "-preset", "veryfast", "-tune", "stillimage", "-crf", "23",
-            "-g", str(FPS * 4), str(out),
+            "-x264-params", "ref=1:subme=1:me=dia:trellis=0", "-g", str(FPS * 4), str(out),
         ],
         "draw a page of the video",
     )  # fmt: skip
