@@ -12,7 +12,6 @@ from functools import cache, lru_cache
 import pyphen
 
 
-
 @cache
 def _hyphenator() -> pyphen.Pyphen:
     """The English hyphenation dictionary, read on the first word counted (not at import: it keeps
