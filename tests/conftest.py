@@ -51,10 +51,13 @@ def tiny(tmp_path_factory) -> dict[str, Path]:
 @pytest.fixture(scope="module")
 def browser():
     """Headless Chromium from Debian's packages, one per test module (tests/test_browser*.py)."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     from tests.test_browser import CHROMIUM, FLAGS
 
+    # expect() waits 5 s by default: a step that runs as a job (caption, pictures) can take longer
+    # than that on a busy machine, and the page shows it when it is done; a third of 60 s is ample
+    expect.set_options(timeout=60_000)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
         yield chromium

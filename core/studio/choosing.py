@@ -216,7 +216,7 @@ def redraw_region(
     if drawn.size != image.size:
         drawn = drawn.resize(image.size, Image.Resampling.LANCZOS)
     kept = Image.composite(drawn.convert("RGB"), image, mask)  # outside the box: the picture as it was
-    name = studio.put_picture(store, story.id, kept)
+    name = studio.put_picture(store, story.id, kept, lossless=True)
     params = {**illustrator.params(), "inpainted_from": source.id, "region": list(box)}
     variant = studio.drawn_variant(name, kept, job, illustrator, params, prompt=prompt)
 

@@ -79,14 +79,19 @@ def draft_of(story: Story) -> Draft:
 PICTURE_QUALITY = 95  # JPEG quality of a drawn picture, full colour resolution (4:4:4)
 
 
-def put_picture(store: Store, story_id: str, image: Image.Image) -> str:
+def put_picture(store: Store, story_id: str, image: Image.Image, lossless: bool = False) -> str:
     """Keep a picture an engine drew (or upscaled, or redrew in part) in the store; its file name.
 
     Drawn pictures are stored as JPEG at quality 95 without colour subsampling: encoding one
     768x1024 picture takes about 4 ms of CPU against about 55 ms for PNG (a 24-page book spent
     a second of its time on PNG), the file is about a fifth the size, and it is all but the same
     picture (PSNR about 46 dB, SSIM 0.98 against the lossless one: bench/offline.py prints both).
-    What a person uploads (the photo) stays lossless: core.studio.photo keeps it as it came."""
+    What a person uploads (the photo) stays lossless: core.studio.photo keeps it as it came.
+    `lossless`: PNG instead, for a picture that promises to keep pixels bit for bit (a region
+    redraw keeps everything outside its region as it was; encoding it again would not)."""
     buffer = io.BytesIO()
+    if lossless:
+        image.convert("RGB").save(buffer, format="PNG", compress_level=1)
+        return store.put_image(story_id, buffer.getvalue(), "png")
     image.convert("RGB").save(buffer, format="JPEG", quality=PICTURE_QUALITY, subsampling=0)
     return store.put_image(story_id, buffer.getvalue(), "jpg")
