@@ -70,9 +70,9 @@ FILTER_VERSION = "offline-filters-5"  # 5: a page's scene spec drawn, props and 
 STYLES = ("watercolour", "ink", "pastel", "comic", "photo")
 SIZES = {"portrait": (576, 768), "square": (640, 640), "landscape": (768, 576)}
 STEPS = 4  # frame, style, grade (mood, time of day, weather), done
-# pictures drawn at once by `generate`: one core is left to the caller, who stores each picture
-# (the studio's PNG encoding of a picture takes longer than drawing it)
-RENDER_THREADS = max(1, min(4, (os.cpu_count() or 1) - 1))
+# pictures drawn at once by `generate`: one per core (up to 4); storing a drawn picture costs the
+# caller a few milliseconds (core.studio.put_picture: JPEG), so it needs no core of its own
+RENDER_THREADS = max(1, min(4, os.cpu_count() or 1))
 
 PAPER = np.array([247, 243, 232], dtype=np.float32)
 INK = np.array([24, 24, 28], dtype=np.float32)
