@@ -41,6 +41,7 @@ from core.campaign.copy import Copy
 from core.campaign.layout import Block, Box, Format, fit_copy, length, measured_contrast, regions, set_text
 from core.campaign.scene import draw_setting
 from core.campaign.subject import without_product
+from core.export.fonts import font_for
 
 STYLES = ("clean", "bold", "photo", "scene")
 
@@ -59,7 +60,6 @@ class Brand:
             return self.font, self.font
         if not font_covers(BUNDLED_REGULAR, text):
             return BUNDLED_BOLD, BUNDLED_REGULAR
-        from core.export.fonts import font_for
 
         other = font_for(text, language).path  # another script: the studio's font for it
         return other, other

@@ -32,6 +32,8 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw
 
+from core.offline.sprites import sprite
+
 PLACES = ("park", "forest", "river", "street", "room", "beach", "snow", "night sky", "hills")
 INDOORS = ("room", "kitchen", "living room", "bedroom", "classroom", "cafe")
 
@@ -194,8 +196,6 @@ def stamp(
 ) -> tuple[int, int, int, int]:
     """Paste the vendored picture `name` (core.offline.sprites) `height` pixels tall, centred on
     `cx` with its foot at `bottom`, mirrored or turned (degrees) if asked; returns its box."""
-    from core.offline.sprites import sprite
-
     art = Image.fromarray(sprite(name))
     scale = max(2.0, height) / art.height
     art = art.resize((max(2, round(art.width * scale)), max(2, round(art.height * scale))), Image.Resampling.LANCZOS)

@@ -32,6 +32,8 @@ from functools import lru_cache
 from lemminflect import getAllLemmas
 from wordfreq import top_n_list, zipf_frequency
 
+from core.reading.syllables import syllables
+
 SPACHE_ZIPF = 5.0
 SPACHE_SHORT_ZIPF = 4.5  # one-syllable words from here
 DALE_CHALL_ZIPF = 4.3
@@ -66,8 +68,6 @@ _WORD = re.compile(r"[a-z]+")
 def _list(threshold: float, short_threshold: float) -> frozenset[str]:
     """Every lowercase word at least `threshold` frequent, one-syllable words from
     `short_threshold`, plus CHILD_WORDS (their inflections: see `familiar`)."""
-    from core.reading.syllables import syllables
-
     words = set(CHILD_WORDS)
     for word in top_n_list("en", 40000):
         zipf = zipf_frequency(word, "en")

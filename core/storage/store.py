@@ -132,7 +132,6 @@ class Store:
         (`core.people.limits`), every other space once."""
         if space_id == PERSONAL:
             return 1
-        from core.people.spaces import Spaces
 
         try:
             space = Spaces(self.data).get(space_id)
