@@ -100,8 +100,10 @@ def _one(store, story_id: str, record: jobs.JobRecord, key: str) -> None:
             st.success(f"{record.label}: done{' (' + counted + ')' if counted else ''}.")
         for notice in record.notices:
             st.warning(notice)
-        resume, dismiss, _ = st.columns([1, 1, 3])
-        if record.can_resume() and resume.button("Resume", key=f"{key}_job_resume_{record.id}", type="primary"):
+        resumable = record.can_resume()
+        first, second, _ = st.columns([1, 1, 3])
+        resume, dismiss = (first, second) if resumable else (None, first)  # no gap where Resume is not
+        if resumable and resume.button("Resume", key=f"{key}_job_resume_{record.id}", type="primary"):
             with _ui.shows_errors():
                 if jobs.resume(store, store.load(story_id), record.id, tools()) is None:
                     st.toast("Nothing was left to do.")
