@@ -200,8 +200,9 @@ class Runner:
     def _note(record: JobRecord, event: studio.Event) -> bool:
         """Keep what the event says on the record; True when a piece was finished."""
         if isinstance(event, studio.Token):  # shown growing by the pages' jobs panel
+            first = not record.partial
             record.partial += event.text
-            return False
+            return first  # the first words are written at once, the rest every TEXT_EVERY_S
         if isinstance(event, studio.Progress):
             finished = event.done != record.done
             record.done, record.total, record.step = event.done, event.total, event.label
