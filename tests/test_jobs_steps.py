@@ -275,3 +275,22 @@ def test_the_command_line_records_write_caption_and_translate_as_jobs(
     assert saved.caption and len(saved.draft.pages) == 2 and saved.translation("de").pages[0].startswith("[de] ")
     listed = cli("jobs", story.id)
     assert listed.code == 0 and "translate" in listed.out and "draft" in listed.out and "caption" in listed.out
+
+
+def test_a_new_campaign_is_described_by_a_job_and_the_pipelined_draft_draws_as_it_writes(store, cat_bytes) -> None:
+    from tests.test_app_flow import _click
+
+    at = _app()
+    at.run()
+    _page(at, "pages/campaign.py")
+    _click(at, "Start with the sample coffee cup")  # the caption is a job of the new campaign
+    campaign = store.load(at.session_state["story_id"])
+    (record,) = jobs.of_story(store, campaign.id)
+    assert (record.kind, record.state) == ("caption", "done") and campaign.caption
+    assert campaign.campaign is not None
+
+    story = _captioned(store, cat_bytes, pages=2)
+    jobs.start(store, story, "draft", {"pipelined": True}, _tools())  # the Draft page's switch
+    assert runner().wait_idle(WAIT)
+    drawn = store.load(story.id)
+    assert len(drawn.draft.pages) == 2 and len(drawn.pictured_pages()) == 2
