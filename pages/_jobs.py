@@ -103,8 +103,8 @@ def _one(store, story_id: str, record: jobs.JobRecord, key: str) -> None:
             if record.error_kind == "ModelUnavailable" and capability:
                 st.button(
                     f"Use the offline engine for the {capability} instead",
-                    on_click=_ui.use_engine,
-                    args=(capability, "offline"),
+                    on_click=_fall_back,
+                    args=(store, story_id, record.id, capability),
                     key=f"{key}_job_fallback_{record.id}",
                 )
         else:
@@ -121,6 +121,13 @@ def _one(store, story_id: str, record: jobs.JobRecord, key: str) -> None:
             with _ui.shows_errors():
                 jobs.dismiss(store, story_id, record.id)
                 st.rerun(scope="app")
+
+
+def _fall_back(store, story_id: str, job_id: str, capability: str) -> None:
+    """The button's callback: the offline engine for this browser session, and the failure read."""
+    _ui.use_engine(capability, "offline")
+    with _ui.shows_errors():
+        jobs.dismiss(store, story_id, job_id)
 
 
 def library_panel(titles: dict[str, str]) -> None:
