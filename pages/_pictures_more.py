@@ -14,14 +14,13 @@ from PIL import ImageDraw
 
 from core import alt_text, providers, studio
 from core.settings import Settings
-from core.storage.store import Store
 from core.story import ImageVariant, Story, StoryPage
 from core.studio import choosing
 from core.studio.choosing import MAX_VERSIONS
 from pages import _ui
 
 
-def pin_box(store: Store, story: Story, page: StoryPage, number: int) -> None:
+def pin_box(store: studio.PersonStore, story: Story, page: StoryPage, number: int) -> None:
     """Pin or unpin the page's picture in use."""
     pinned = studio.is_pinned(story, page.id)
     wanted = st.checkbox(
@@ -36,7 +35,7 @@ def pin_box(store: Store, story: Story, page: StoryPage, number: int) -> None:
             st.rerun()
 
 
-def _outlined(store: Store, story: Story, picture: ImageVariant, box: choosing.Box) -> bytes:
+def _outlined(store: studio.PersonStore, story: Story, picture: ImageVariant, box: choosing.Box) -> bytes:
     """The picture with the region outlined, as PNG bytes for st.image (kept nowhere)."""
     image = studio.open_image(store, story.id, picture.image)
     image.thumbnail((380, 380))
@@ -50,7 +49,7 @@ def _outlined(store: Store, story: Story, picture: ImageVariant, box: choosing.B
     return out.getvalue()
 
 
-def region(store: Store, story: Story, settings: Settings, page: StoryPage, picture: ImageVariant) -> None:
+def region(store: studio.PersonStore, story: Story, settings: Settings, page: StoryPage, picture: ImageVariant) -> None:
     """Redraw a rectangle of the picture in use, where the engine can."""
     illustrator = providers.illustrator_for(settings)
     with st.expander("Redraw a region of this picture"):
@@ -83,7 +82,7 @@ def region(store: Store, story: Story, settings: Settings, page: StoryPage, pict
                 st.rerun()
 
 
-def versions(store: Store, story: Story, settings: Settings) -> None:
+def versions(store: studio.PersonStore, story: Story, settings: Settings) -> None:
     """Make whole-book versions, compare them page by page, use one or mix pages."""
     draft = story.draft
     st.header("Versions of the whole book")

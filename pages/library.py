@@ -11,7 +11,7 @@ import streamlit as st
 
 from core import studio
 from core.export.archive import export_zip, import_zip
-from core.people.spaces import Level
+from core.studio import Level
 from core.text import safe_filename
 from pages import _identity, _jobs, _nav, _ui
 
