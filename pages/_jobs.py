@@ -41,6 +41,11 @@ def panel(story, *, key: str) -> bool:
     return live
 
 
+def running(story_id: str, kind: str) -> bool:
+    """Whether a job of this kind is queued or running for the story (a panel refreshes meanwhile)."""
+    return any(r.kind == kind and r.seen_state() in ("queued", "running") for r in jobs.shown(_ui.store(), story_id))
+
+
 def _jobs(story_id: str, key: str) -> None:
     store = _ui.store()
     records = [r for r in jobs.shown(store, story_id) if _worth_showing(r)]

@@ -13,8 +13,10 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import NoReturn
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from core import studio
 from core.background import in_background
@@ -210,6 +212,17 @@ def _consume(events: Iterator[studio.Event], stream: bool) -> None:
     bar.progress(1.0, text="Done")
     for notice in notices:
         st.warning(notice)
+
+
+def rerun_panel() -> NoReturn:
+    """Draw the panel (an `st.fragment`) this is called from again, not the whole page: a change
+    only the panel shows. When this run is the whole page's (its first draw, a change outside the
+    panel, AppTest, which always runs the whole page) a panel-only rerun is not allowed, and the
+    page reruns instead."""
+    try:
+        st.rerun(scope="fragment")
+    except StreamlitAPIException:
+        st.rerun()
 
 
 @contextmanager
