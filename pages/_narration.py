@@ -13,7 +13,7 @@ import streamlit as st
 from core import providers
 from core.errors import StudioError
 from core.story import Story
-from pages import _jobs, _ui
+from pages import _jobs, _nav, _ui
 
 
 def panel(story: Story, language: str | None = None, *, key: str) -> None:
@@ -61,5 +61,5 @@ def _narration(story_id: str, language: str, key: str) -> None:
             read([page.id])
 
 
-_live = st.fragment(run_every=_jobs.REFRESH_S)(_narration)
-_still = st.fragment(_narration)
+_live = _nav.panel(_narration, run_every=_jobs.REFRESH_S)
+_still = _nav.panel(_narration)

@@ -4,9 +4,9 @@ Thin like every page: widgets here, the steps in `core.studio` and `core.studio.
 chosen with two range sliders (Streamlit has no brush; streamlit-drawable-canvas is unmaintained
 and breaks on current Streamlit), shown as a rectangle on the picture before it is redrawn.
 
-These are drawn inside the Pictures page's panel (an `st.fragment`): a redrawn region reruns only
-the panel; a pin, or a version used, can change the page's buttons above it ("Redraw the N unpinned
-pages", the missing pictures), so those rerun the whole page.
+These are drawn inside the Pictures page's panel (an `st.fragment`): moving the region's sliders
+redraws only the panel's outlined preview; whatever is saved to the story (a pin, a redrawn region, a
+version used) reruns the whole page, whose buttons and sidebar show it.
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ def region(store: studio.PersonStore, story: Story, settings: Settings, page: St
                 store, story, illustrator, page.id, box, prompt or None, safety=safety
             )
             if _ui.run_step("Redrawing the region", step, capability="illustrator"):
-                _ui.rerun_panel()  # a new version of this page: the Pictures page's panel shows it
+                st.rerun()
 
 
 def versions(store: studio.PersonStore, story: Story, settings: Settings) -> None:

@@ -33,7 +33,7 @@ def import_box() -> None:
             with _ui.shows_errors():
                 st.session_state["library_imported"] = import_zip(store, upload.getvalue()).title
                 st.session_state["library_import_round"] = uploads + 1
-                _ui.rerun_panel()
+                st.rerun()  # the whole page: the sidebar counts the space's stories against its limits
 
 
 MODES = {"view": "Read only", "edit": "Can edit"}
@@ -86,10 +86,9 @@ def history_box(where, story_id: str) -> None:
     )
 
 
-@st.fragment
 def _stories() -> None:
-    """The list and the import box: a panel of its own, so sharing, duplicating, deleting or
-    importing a story draws the list again, not the whole page."""
+    """The list and the import box: a panel of its own, so sharing a story or revoking a share (which
+    nothing outside the list shows) draws the list again, not the whole page."""
     stories = studio.library(store)
     if not stories:
         st.info("No stories yet.")
@@ -130,7 +129,7 @@ def _stories() -> None:
         if more.button("Duplicate", key=f"library_duplicate_{summary.id}"):
             with _ui.shows_errors():
                 studio.duplicate_story(store, summary.id)
-                _ui.rerun_panel()
+                st.rerun()  # the whole page: the sidebar counts the space's stories against its limits
         if summary.level < Level.OWN:
             continue  # only its owner deletes a story
         more.caption("Its published PDFs stop downloading: their links and QR codes will answer that they are gone.")
@@ -141,9 +140,8 @@ def _stories() -> None:
                 if st.session_state.get("story_id") == summary.id:
                     st.session_state.pop("story_id")
                     st.query_params.clear()
-                    st.rerun()  # the story the whole page (its address, its sidebar) was on
-                _ui.rerun_panel()
+                st.rerun()  # the whole page: its address and sidebar may show it, its limits count it
     import_box()
 
 
-_stories()
+_nav.panel(_stories)()

@@ -6,7 +6,8 @@ by side; a pinned page keeps its picture through "redraw unpinned"; whole-book v
 compared page by page and mixed; a region of a picture can be redrawn where the engine can.
 
 The grid and the page open for work are one panel (`st.fragment`): picking another page to work on,
-a version of its picture or a redrawn region draws the panel again, not the whole page.
+typing its prompt or moving the region's sliders draws the panel again, not the whole page; a
+change saved to the story reruns the whole page, whose sidebar shows the story's revision.
 """
 
 import streamlit as st
@@ -55,10 +56,9 @@ right.number_input(
 )
 
 
-@st.fragment
 def _grid(story_id: str) -> None:
     """The small pictures of every page and the page open for work: a panel of its own, so picking
-    a page, a version or a region draws this again, not the whole page."""
+    a page or outlining a region draws this again, not the whole page."""
     store, settings = _ui.store(), _ui.settings()
     story = store.load(story_id)  # as saved now: a fragment's own reruns must not draw an old copy
     draft = story.draft
@@ -140,7 +140,7 @@ def _grid(story_id: str) -> None:
         if pick != chosen.id:
             with _ui.shows_errors():
                 studio.choose_variant(store, story, page.id, pick)
-                _ui.rerun_panel()  # the grid and this page's picture are in the panel
+                st.rerun()  # the whole page: the sidebar shows the story's new revision
 
     if chosen is not None:
         _pictures_more.pin_box(store, story, page, number)
@@ -148,6 +148,6 @@ def _grid(story_id: str) -> None:
     _pictures_more.versions(store, story, settings)
 
 
-_grid(story.id)
+_nav.panel(_grid)(story.id)
 
 _nav.link(_nav.UPSCALE)
