@@ -15,7 +15,7 @@ import streamlit as st
 
 from core import jobs
 from core.story import now
-from pages import _ui
+from pages import _nav, _ui
 
 REFRESH_S = 1.0
 DONE_SHOWN = timedelta(minutes=2)  # a job that ended well, with nothing to say, is shown this long
@@ -58,8 +58,8 @@ def _jobs(story_id: str, key: str) -> None:
         _one(store, story_id, record, key)
 
 
-_live = st.fragment(run_every=REFRESH_S)(_jobs)
-_still = st.fragment(_jobs)
+_live = _nav.panel(_jobs, run_every=REFRESH_S)
+_still = _nav.panel(_jobs)
 
 
 def _worth_showing(record: jobs.JobRecord) -> bool:
@@ -142,5 +142,5 @@ def _library(titles: dict[str, str]) -> None:
             _one(store, story_id, record, f"library_{story_id}")
 
 
-_library_live = st.fragment(run_every=REFRESH_S)(_library)
-_library_still = st.fragment(_library)
+_library_live = _nav.panel(_library, run_every=REFRESH_S)
+_library_still = _nav.panel(_library)

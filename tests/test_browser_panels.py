@@ -100,3 +100,34 @@ def test_the_pictures_panel_opens_another_page_on_its_own(browser, tmp_path: Pat
             page.get_by_text(wanted.text.split(".")[0]).first.wait_for(timeout=60_000)  # open for work
         assert page.locator("[data-testid=stException]").count() == 0
         page.close()
+
+
+def test_an_interrupted_job_is_dismissed_from_a_fresh_servers_first_page(browser, tmp_path: Path) -> None:
+    """A tab that reconnects after a restart: the jobs panel's buttons work in that first run too."""
+    from datetime import timedelta
+
+    from core.jobs.records import JobBook, JobRecord
+    from core.storage.store import Store
+    from core.story import now
+    from tests.live import running_studio
+    from tests.test_browser import _story_with_draft
+
+    story = _story_with_draft(tmp_path / "data", pages=2)
+    dead = JobRecord(
+        id="0123456789abcdef", story=story.id, kind="pictures", label="Drawing pictures",
+        params={"page_ids": None}, state="running", done=0, total=2,
+        created=now() - timedelta(minutes=5), heartbeat=now() - timedelta(minutes=4),
+    )  # fmt: skip
+    book = JobBook(Store(tmp_path / "data"))
+    book.write(dead)
+    book.mark_active(story.id, dead.id)
+    with running_studio(tmp_path / "data") as live:
+        page = browser.new_page(viewport={"width": 1280, "height": 1400})
+        page.goto(f"{live.url}/pictures?story={story.id}")
+        settle(page)
+        stopped = page.get_by_text("Drawing pictures stopped at")
+        stopped.wait_for()
+        page.get_by_role("button", name="Dismiss").click()
+        settle(page)
+        expect(stopped).to_have_count(0, timeout=60_000)
+        page.close()
