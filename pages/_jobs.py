@@ -16,7 +16,7 @@ import streamlit as st
 
 from core import jobs
 from core.story import now
-from pages import _ui
+from pages import _nav, _ui
 
 REFRESH_S = 1.0
 TEXT_REFRESH_S = 0.5  # as often as a job saves its streamed text (`core.jobs.runner.TEXT_EVERY_S`)
@@ -49,6 +49,11 @@ def panel(story, *, key: str, kinds: tuple[str, ...] | None = None) -> bool:
     return any(kinds is None or r.kind in kinds for r in live)
 
 
+def running(story_id: str, kind: str) -> bool:
+    """Whether a job of this kind is queued or running for the story (a panel refreshes meanwhile)."""
+    return any(r.kind == kind and r.seen_state() in ("queued", "running") for r in jobs.shown(_ui.store(), story_id))
+
+
 def _jobs(story_id: str, key: str) -> None:
     store = _ui.store()
     records = [r for r in jobs.shown(store, story_id) if _worth_showing(r)]
@@ -61,9 +66,9 @@ def _jobs(story_id: str, key: str) -> None:
         _one(store, story_id, record, key)
 
 
-_live = st.fragment(run_every=REFRESH_S)(_jobs)
-_streaming = st.fragment(run_every=TEXT_REFRESH_S)(_jobs)
-_still = st.fragment(_jobs)
+_live = _nav.panel(_jobs, run_every=REFRESH_S)
+_streaming = _nav.panel(_jobs, run_every=TEXT_REFRESH_S)
+_still = _nav.panel(_jobs)
 
 
 def _worth_showing(record: jobs.JobRecord) -> bool:
@@ -157,5 +162,5 @@ def _library(titles: dict[str, str]) -> None:
             _one(store, story_id, record, f"library_{story_id}")
 
 
-_library_live = st.fragment(run_every=REFRESH_S)(_library)
-_library_still = st.fragment(_library)
+_library_live = _nav.panel(_library, run_every=REFRESH_S)
+_library_still = _nav.panel(_library)

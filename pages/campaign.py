@@ -5,7 +5,6 @@ import streamlit as st
 from core import alt_text, studio
 from core.campaign import steps
 from core.campaign.brands import BrandKits
-from core.campaign.copy import OFFLINE_LANGUAGES
 from core.campaign.render import STYLES
 from core.errors import StudioError
 from core.samples import sample_bytes
@@ -77,12 +76,12 @@ with st.form("campaign_brief"):
     offer = a.text_input("Offer", brief.offer, placeholder="20% off your first bag")
     channel = b.text_input("Channel", brief.channel, placeholder="Instagram")
     cta = a.text_input("Call to action (optional: the writer proposes one)", brief.cta, max_chars=20)
-    offline = settings.writer == "offline"
-    if offline:
-        codes = list(OFFLINE_LANGUAGES)
+    copy_languages = studio.capabilities(settings).copy_languages  # None: a model writes any language
+    if copy_languages is not None:
+        codes = list(copy_languages)
         language = b.selectbox(
             "Language", codes, index=codes.index(brief.language) if brief.language in codes else 0,
-            format_func=OFFLINE_LANGUAGES.get,
+            format_func=copy_languages.get,
         )  # fmt: skip
     else:
         language = b.text_input("Language code", brief.language)

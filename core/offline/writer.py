@@ -18,9 +18,10 @@ its plan (`Draft.plan["style"]`) and each preset changes only its part of it, so
 "funnier" stays short; a page a person wrote gets only changes that cannot break its grammar
 (`swap_words`). The title comes from the plan (`titles`).
 
-It writes English only (`languages = ("en",)`): for another language it still writes English and
-the studio says so. It follows only the preset revisions of `core.prompts.REVISIONS`; free text
-raises `UnsupportedInstruction`.
+It writes stories in English only (`story_languages = ("en",)`): for another language it still
+writes English and the studio says so; its campaign copy grammar writes the languages of
+`core.language.offline_copy_languages` (`copy_languages`). It follows only the preset revisions of
+`core.prompts.REVISIONS` (`free_text_revisions = False`); free text raises `UnsupportedInstruction`.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from core.errors import UnsupportedInstruction
+from core.language import offline_copy_languages
 from core.offline import plots
 from core.offline import writer_data as D
 from core.offline.caption_subject import Subject, read_caption
@@ -762,7 +764,9 @@ class OfflineWriter:
 
     engine = "offline"
     model = "story grammar"
-    languages = ("en",)
+    story_languages = ("en",)  # what it says it can do (core.studio.engines): pages ask, never by name
+    copy_languages = tuple(offline_copy_languages())
+    free_text_revisions = False
 
     # --- drafting ---------------------------------------------------------------------------
 

@@ -511,6 +511,9 @@ class RemoteWriter:
     """Stories, revisions and translations from a chat model, streamed, as JSON."""
 
     engine = "remote"
+    story_languages = None  # a language model writes stories and copy in any language
+    copy_languages = None
+    free_text_revisions = True
 
     def __init__(self, service: _Service, max_tokens: int | None = None) -> None:
         self.service = service
