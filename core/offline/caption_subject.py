@@ -15,6 +15,10 @@ from core.offline.sentences import split_sentences
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
+# things people photograph whose name is two words, the first of which is not the thing
+COMPOUND_OBJECTS = ("fire engine", "space shuttle", "racing car", "steam train", "hot air balloon", "police car")
+
+
 @dataclass(frozen=True)
 class Subject:
     noun: str  # "cat"
@@ -71,6 +75,11 @@ def read_caption(caption: str) -> Subject:
         noun, kind = "cat", "animal"
     elif re.search(r"\bhuman (face|faces|figure|figures)\b", text):
         noun, kind = "person", "person"
+    if not noun:  # a thing named by two words ("a red fire engine"): never "fire", never "launch"
+        for m in re.finditer(r"\b(" + "|".join(COMPOUND_OBJECTS) + r")\b", text):
+            noun, kind = m.group(1), "object"
+            index = len(re.findall(r"[a-zé][a-zé'-]*", text[: m.start()]))
+            break
     if not noun:
         for wanted, table in (("animal", D.ANIMALS), ("person", D.PEOPLE), ("object", D.OBJECTS)):
             for i, word in enumerate(plain):
@@ -121,6 +130,7 @@ def read_caption(caption: str) -> Subject:
             following not in D.COLOURS
             and following not in D.ADJECTIVES
             and following != noun
+            and following not in noun.split()
             and following.rstrip("s") != noun
             and following not in D.SETTINGS
             and following not in D.NOT_SUBJECTS

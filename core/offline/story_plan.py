@@ -240,7 +240,7 @@ def make_plan(brief: Brief) -> Plan:
         if subject.feature
         else (f"with {colour} {part}" if kind != "object" and colour not in adjectives else "")
     )
-    if kind == "object" and not subject.feature:
+    if kind == "object" and not subject.feature and colour not in adjectives:
         adjectives.append(colour)
     if kind == "person" and not subject.feature and colour not in adjectives:
         with_colour = f"in a {colour} {part}"
