@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 
 from core.offline.writer import OfflineWriter
@@ -73,3 +74,66 @@ def test_a_two_word_thing_is_the_hero_whole(caption, thing):
     assert thing in first
     assert not re.search(r"\b(\w+) \1\b", first)
     assert first.count("red") <= 1
+
+
+def _drawn(spec, photo="chelsea", seed=3):
+    """The picture the offline illustrator draws for a spec, and where it put each thing."""
+    from PIL import Image
+
+    from core.offline.illustrator import _staged, plan_picture, staging_of
+    from core.providers.base import ImageJob
+    from tests.conftest import SAMPLES
+
+    image = Image.open(SAMPLES / f"{photo}.jpg").convert("RGB")
+    job = ImageJob(prompt="a picture", seed=seed, width=320, height=400, style="watercolour", photo=image, spec=spec)
+    pixels, staging = _staged(job, plan_picture(job), (320, 400))
+    assert staging == staging_of(job)
+    return pixels, staging
+
+
+@pytest.mark.parametrize(("prop", "colour"), [("ball", "red"), ("hat", "orange"), ("kite", "blue")])
+def test_a_prop_is_drawn_in_the_colour_the_text_gives_it(prop, colour):
+    """ "Chelsea's red ball" was drawn as a black and white football, "a brand new orange hat" as a
+    yellow sun hat: the spec carries the colour and the picture paints the prop in it."""
+    from core.offline.scenery import PAINT
+    from core.story import SceneSpec
+
+    spec = SceneSpec(setting="garden", props=[prop], colours={prop: colour})
+    pixels, staging = _drawn(spec)
+    x0, y0, x1, y1 = staging.things[prop]
+    box = pixels[max(0, y0) : y1, max(0, x0) : x1].reshape(-1, 3).astype(int)
+    paint = PAINT[colour]
+    # most of the box is near the paint's hue (its light and shade kept)
+    norm = box / np.maximum(1, box.sum(axis=1, keepdims=True))
+    want = np.asarray(paint) / sum(paint)
+    close = (np.abs(norm - want).sum(axis=1) < 0.12).mean()
+    assert close > 0.3, close
+
+
+def test_the_writer_gives_the_spec_the_colour_it_tells():
+    pattern = re.compile(r"\b(red|blue|yellow|green|orange|purple) (ball|hat|kite|balloon|scarf)\b")
+    seen = 0
+    for caption in ("A tabby cat in the kitchen", "A girl in the park", "A snowman on a snowy hill"):
+        for seed in range(1, 9):
+            story = OfflineWriter().write(Brief(caption, 8, "young children", "adventure", "warm", seed=seed))
+            for page in story.pages:
+                for colour, prop in pattern.findall(page.text):
+                    if prop in page.spec.props:
+                        seen += 1
+                        assert page.spec.colours.get(prop) == colour, (page.text, page.spec)
+    assert seen
+
+
+def test_a_hat_a_bird_sits_in_is_upside_down_on_the_ground_with_the_bird_in_it():
+    """ "Then Rosa saw the hat, upside down, with a little bird sitting inside it" was drawn with the
+    hat on Rosa's head and the bird in the sky."""
+    from core.story import SceneSpec
+
+    spec = SceneSpec(setting="garden", props=["hat"], companions=["bird"], pose="look")
+    for seed in (1, 2, 3, 4):
+        _, staging = _drawn(spec, "astronaut", seed)
+        hx0, hy0, hx1, hy1 = staging.hero
+        x0, y0, x1, y1 = staging.things["hat"]
+        bx0, by0, bx1, by1 = staging.things["bird"]
+        assert y1 > hy0 + 0.6 * (hy1 - hy0)  # on the ground, not on the head
+        assert x0 <= (bx0 + bx1) / 2 <= x1 and y0 <= by1 <= y1  # the bird sits in it
