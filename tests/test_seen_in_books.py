@@ -10,8 +10,8 @@ import re
 import numpy as np
 import pytest
 
-from core.offline.writer import OfflineWriter
 from core.offline.wordings import with_wordings
+from core.offline.writer import OfflineWriter
 from core.providers.base import Brief
 
 AUDIENCES = ("young children", "older children", "adults")

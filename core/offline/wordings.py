@@ -63,9 +63,7 @@ WORDINGS = {
 # (never "had a chilly"), "nowhere to be found" and "a big hug" are idioms ("nowhere to be
 # discovered" and "a large hug" are not English).
 FIXED_PHRASES = (r"an? cold(?=[,.;!?])", "nowhere to be found", "big hugs?")
-_WORDING = re.compile(
-    r"\{[^}]*\}|<[^>]*>|\b(?:" + "|".join(FIXED_PHRASES) + r")\b|\b(" + "|".join(WORDINGS) + r")\b"
-)
+_WORDING = re.compile(r"\{[^}]*\}|<[^>]*>|\b(?:" + "|".join(FIXED_PHRASES) + r")\b|\b(" + "|".join(WORDINGS) + r")\b")
 
 
 def with_wordings(template: str) -> str:
