@@ -137,3 +137,20 @@ def test_a_hat_a_bird_sits_in_is_upside_down_on_the_ground_with_the_bird_in_it()
         bx0, by0, bx1, by1 = staging.things["bird"]
         assert y1 > hy0 + 0.6 * (hy1 - hy0)  # on the ground, not on the head
         assert x0 <= (bx0 + bx1) / 2 <= x1 and y0 <= by1 <= y1  # the bird sits in it
+
+
+@pytest.mark.parametrize("sample", ["coffee", "chelsea", "astronaut"])
+def test_the_deck_shows_a_client_no_working_notes_of_the_vision(sample):
+    """The deck's brief page showed the client "No faces, cats or people were found, so the main
+    subject is probably an object ...; the area of most interest is in the centre"."""
+    from PIL import Image
+
+    from core.campaign.exports import for_client
+    from core.offline.vision import OfflineVision
+    from tests.conftest import SAMPLES
+
+    caption = "".join(OfflineVision().describe(Image.open(SAMPLES / f"{sample}.jpg")))
+    shown = for_client(caption)
+    assert shown  # something of the photo is still said
+    for notes in ("found", "probably", "area of most interest", "engine", "recognises"):
+        assert notes not in shown.lower(), shown
