@@ -154,3 +154,21 @@ def test_the_deck_shows_a_client_no_working_notes_of_the_vision(sample):
     assert shown  # something of the photo is still said
     for notes in ("found", "probably", "area of most interest", "engine", "recognises"):
         assert notes not in shown.lower(), shown
+
+
+@pytest.mark.parametrize("product", ["Starward space camp", "Crunchy Oats cereal", "Splash swimming lessons"])
+def test_copy_for_kids_claims_nothing_of_a_toy_for_what_is_not_one(product):
+    """A space camp "for curious kids aged 8-12" was sold as "Sturdy and safe for little hands"."""
+    from core.campaign.copy import CopyBrief, offline_variants
+
+    brief = CopyBrief(product=product, audience="curious kids aged 8-12", offer="Early-bird price until May")
+    for seed in (1, 2, 3):
+        for copy in offline_variants(brief, 3, seed):
+            said = f"{copy.headline} {copy.body}".lower()
+            assert "little hands" not in said and "sturdy" not in said, said
+
+
+def test_copy_for_kids_keeps_little_hands_for_a_toy():
+    from core.campaign.facts import benefit_of
+
+    assert "little hands" in benefit_of("kids", "toy")[1]
