@@ -172,3 +172,35 @@ def test_copy_for_kids_keeps_little_hands_for_a_toy():
     from core.campaign.facts import benefit_of
 
     assert "little hands" in benefit_of("kids", "toy")[1]
+
+
+def test_a_try_that_went_wrong_never_ends_as_the_hero_saw():
+    """ "But the wise old tortoise had not seen a thing, as Grandma Eileen saw." and "But nothing
+    came at all, as Rosa saw.": a failure is not something the hero watched."""
+    seen_tail = re.compile(r", as [A-Z][\w ]* (saw|could see|soon saw)\.")
+    for caption in ("A girl in the park", "Grandma Eileen in her garden", "A tabby cat in the kitchen"):
+        for audience in AUDIENCES:
+            for seed in range(1, 6):
+                text = book(caption, audience, seed)
+                assert not seen_tail.search(text), seen_tail.search(text).group(0)
+
+
+def test_the_first_try_is_never_told_as_another_go():
+    """ "First, Luna tried once more, slowly and carefully on the top shelf": nothing came before."""
+    for caption in ("A tabby cat in the kitchen", "A cup of cocoa in the cafe", "A boy in the living room"):
+        for audience in AUDIENCES:
+            for seed in range(1, 11):
+                story = OfflineWriter().write(Brief(caption, 8, audience, "adventure", "warm", seed=seed))
+                for page in story.pages:
+                    for sentence in re.findall(r"First, [^,.;]*", page.text):
+                        assert "once more" not in sentence and " again" not in sentence, sentence
+
+
+def test_a_story_at_home_never_says_something_waited_at_home():
+    """ "A cup of cocoa waited at home." ended books that never left the kitchen."""
+    for caption in ("A tabby cat in the kitchen", "A cup of cocoa on the kitchen table", "A boy in the living room"):
+        for audience in AUDIENCES:
+            for seed in range(1, 9):
+                story = OfflineWriter().write(Brief(caption, 8, audience, "adventure", "warm", seed=seed))
+                if story.pages[0].spec.setting in ("kitchen", "living room", "bedroom"):
+                    assert "at home" not in " ".join(p.text for p in story.pages), (caption, audience, seed)

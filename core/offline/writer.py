@@ -221,11 +221,12 @@ def introduces(sentence: str, name: str) -> bool:
     )
 
 
-# how a try that went wrong ends when its failure does not name the hero, each told once a book
+# how a try that went wrong ends when its failure does not name the hero, each told once a book;
+# never "as {Hero} saw" ("But the tortoise had not seen a thing, as Eileen saw" reads as nonsense)
 _TAILS = (
     "as {Hero} found out",
     "much to {Hero}'s surprise",
-    "as {Hero} soon saw",
+    "which left {Hero} puzzled",
     "to {Hero}'s dismay",
     "which {Hero} had not expected",
     "so {Hero} tried again",
@@ -233,9 +234,9 @@ _TAILS = (
 
 _PLAIN_TAILS = (
     "as {Hero} found out",
-    "as {Hero} saw",
+    "and {Hero} sighed",
     "so {Hero} tried again",
-    "as {Hero} could see",
+    "so {Hero} thought again",
     "which {Hero} did not like",
     "and that was that for {Hero}",
 )
@@ -269,6 +270,8 @@ class _Composer:
             if SETTINGS[plan.place].kind == "outdoor" or m[0] not in plots.OUTDOOR_ONLY
         ]
         self.methods = rng.sample(methods, len(methods))
+        if len(self.methods) > 1 and "once more" in self.methods[0][0]:  # never "First, Luna tried once more"
+            self.methods.append(self.methods.pop(0))
         self.places = rng.sample(list(plan.places), len(plan.places))
         # what filler lines may name: the plot's props, the friend's kind
         self.known = set(plan.problem["props"]) | set(plan.problem.get("props_late", ())) | {plan.friend_kind}
