@@ -204,3 +204,22 @@ def test_a_story_at_home_never_says_something_waited_at_home():
                 story = OfflineWriter().write(Brief(caption, 8, audience, "adventure", "warm", seed=seed))
                 if story.pages[0].spec.setting in ("kitchen", "living room", "bedroom"):
                     assert "at home" not in " ".join(p.text for p in story.pages), (caption, audience, seed)
+
+
+@pytest.mark.parametrize("seed", range(1, 6))
+def test_a_teddy_bear_is_a_teddy_bear_in_a_teddys_colours(seed):
+    """ "A teddy bear sitting on a bed" made "Wren was a cheerful bear with ginger fur"."""
+    story = OfflineWriter().write(
+        Brief("A teddy bear sitting on a bed", 8, "young children", "adventure", "warm", seed=seed)
+    )
+    first = story.pages[0].text
+    assert "teddy bear" in first
+    assert not re.search(r"\b(silver|blue|green|purple|red|orange)\b", first), first
+
+
+def test_a_basket_by_the_fire_is_indoors():
+    """ "Two kittens asleep in a basket by the fire" was told in the garden."""
+    story = OfflineWriter().write(
+        Brief("Two kittens asleep in a basket by the fire", 8, "adults", "adventure", "warm", seed=1)
+    )
+    assert {p.spec.setting for p in story.pages} == {"living room"}

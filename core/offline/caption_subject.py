@@ -16,7 +16,15 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 # things people photograph whose name is two words, the first of which is not the thing
-COMPOUND_OBJECTS = ("fire engine", "space shuttle", "racing car", "steam train", "hot air balloon", "police car")
+COMPOUND_OBJECTS = (
+    "teddy bear",
+    "fire engine",
+    "space shuttle",
+    "racing car",
+    "steam train",
+    "hot air balloon",
+    "police car",
+)
 
 
 @dataclass(frozen=True)

@@ -177,6 +177,10 @@ def _setting_key(caption: str, noun: str, kind: str, rng: random.Random) -> str:
     return rng.choice(_HOME_OF.get(kind, _HOME_OF["object"]))
 
 
+# things with fur that are not animals: coloured as an animal is, never a "silver teddy bear"
+FURRY_THINGS = ("teddy bear", "teddy")
+
+
 def make_plan(brief: Brief) -> Plan:
     """The story's plan from the caption and the brief: the caption's names, kinds, looks and
     place first (`core.offline.caption_names`, `world.setting_of`), the writer's choices (seeded)
@@ -220,7 +224,11 @@ def make_plan(brief: Brief) -> Plan:
     colour = (
         subject.colours[0]
         if subject.colours
-        else rng.choice(natural if kind == "animal" else ("golden", "blue", "red", "green", "silver", "orange"))
+        else rng.choice(
+            natural
+            if kind == "animal" or noun in FURRY_THINGS
+            else ("golden", "blue", "red", "green", "silver", "orange")
+        )
     )
     if kind == "animal":
         part = D.ANIMALS.get(noun, "fur")

@@ -35,7 +35,11 @@ class Thing:
 
 SETTINGS: dict[str, Setting] = {
     "kitchen": Setting("the kitchen", "indoor", ("kitchen", "windowsill", "stove", "oven", "sink")),
-    "living room": Setting("the living room", "indoor", ("living room", "sofa", "couch", "lounge", "fireplace")),
+    "living room": Setting(
+        "the living room",
+        "indoor",
+        ("living room", "sofa", "couch", "lounge", "fireplace", "by the fire", "armchair", "hearth"),
+    ),
     "bedroom": Setting("the bedroom", "indoor", ("bedroom", "bed", "pillow", "blanket", "cot")),
     "classroom": Setting("the classroom", "indoor", ("classroom", "school", "desk", "blackboard", "lesson")),
     "cafe": Setting("the cafe", "indoor", ("cafe", "café", "coffee shop", "counter", "bakery")),
