@@ -223,3 +223,20 @@ def test_a_basket_by_the_fire_is_indoors():
         Brief("Two kittens asleep in a basket by the fire", 8, "adults", "adventure", "warm", seed=1)
     )
     assert {p.spec.setting for p in story.pages} == {"living room"}
+
+
+def test_a_joke_never_comes_between_a_try_and_how_it_went_wrong_on_a_page_a_person_wrote():
+    """ "Eileen asked a wise old tortoise for help. Eileen's tummy rumbled like a drum, and Fern
+    jumped. But the wise old tortoise had not seen a thing": the joke split the try from its end."""
+    from dataclasses import replace
+
+    w = OfflineWriter()
+    b = Brief("Grandma Eileen knitting a red scarf in her garden", 8, "young children", "adventure", "warm", seed=1)
+    story = w.write(b)
+    mine = "Eileen asked a wise old tortoise for help. But the tortoise had not seen a thing."
+    pages = tuple(replace(p, text=mine) if i in (3, 4, 5) else p for i, p in enumerate(story.pages))
+    for seed in range(1, 6):
+        funnier = w.revised(replace(b, seed=seed), replace(story, pages=pages), "funnier")
+        for i in (3, 4, 5):
+            text = funnier.pages[i].text
+            assert "for help. But the tortoise" in text, text

@@ -834,7 +834,10 @@ class OfflineWriter:
             told_before = " ".join(p.text for p in pages)
 
             def insert(at: int, pool, sentences=sentences, told_before=told_before) -> None:
-                """A fresh line at `at`, naming the friend only if introduced above it."""
+                """A fresh line at `at`, naming the friend only if introduced above it, never
+                between a try and how it went wrong (a "But ..." sentence)."""
+                while 0 < at < len(sentences) and sentences[at].startswith("But "):
+                    at += 1
                 composer.introduced = friend in _word_set(" ".join([told_before] + sentences[:at]))
                 composer.page_words = _word_set(" ".join(sentences))
                 composer.page_starts = {_start(s) for s in sentences}
