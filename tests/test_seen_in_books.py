@@ -240,3 +240,13 @@ def test_a_joke_never_comes_between_a_try_and_how_it_went_wrong_on_a_page_a_pers
         for i in (3, 4, 5):
             text = funnier.pages[i].text
             assert "for help. But the tortoise" in text, text
+
+
+def test_a_person_beside_a_two_word_thing_is_still_the_hero():
+    """ "An astronaut floating beside the space shuttle" made "Iris was a little green space shuttle"."""
+    story = OfflineWriter().write(
+        Brief(
+            "An astronaut floating beside the space shuttle above the Earth", 8, "older children", "adventure", "warm"
+        )
+    )
+    assert dict(story.plan)["hero_kind"] == "astronaut"

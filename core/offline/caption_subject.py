@@ -83,14 +83,25 @@ def read_caption(caption: str) -> Subject:
         noun, kind = "cat", "animal"
     elif re.search(r"\bhuman (face|faces|figure|figures)\b", text):
         noun, kind = "person", "person"
-    if not noun:  # a thing named by two words ("a red fire engine"): never "fire", never "launch"
-        for m in re.finditer(r"\b(" + "|".join(COMPOUND_OBJECTS) + r")\b", text):
-            noun, kind = m.group(1), "object"
-            index = len(re.findall(r"[a-zé][a-zé'-]*", text[: m.start()]))
-            break
+    # things named by two words ("a red fire engine", "a teddy bear"): never "fire", "launch" or
+    # "bear"; a person or an animal the caption names ("an astronaut beside the space shuttle")
+    # is still its subject
+    compounds = {}
+    for m in re.finditer(r"\b(" + "|".join(COMPOUND_OBJECTS) + r")\b", text):
+        at = len(re.findall(r"[a-zé][a-zé'-]*", text[: m.start()]))
+        compounds.setdefault(m.group(1), at)
+    inside = {at + k for name, at in compounds.items() for k in range(len(name.split()))}
     if not noun:
-        for wanted, table in (("animal", D.ANIMALS), ("person", D.PEOPLE), ("object", D.OBJECTS)):
+        for wanted, table in (("animal", D.ANIMALS), ("person", D.PEOPLE), ("compound", None), ("object", D.OBJECTS)):
+            if table is None:
+                if compounds:
+                    noun, index = min(compounds.items(), key=lambda c: c[1])
+                    kind = "object"
+                    break
+                continue
             for i, word in enumerate(plain):
+                if i in inside:
+                    continue
                 if singular(word) in table and not (
                     i > 0
                     and plain[i - 1] == "of"
