@@ -250,3 +250,26 @@ def test_a_person_beside_a_two_word_thing_is_still_the_hero():
         )
     )
     assert dict(story.plan)["hero_kind"] == "astronaut"
+
+
+def test_a_tortoise_has_a_shell_with_an_article():
+    """ "Shelly was a brave tortoise with brown shell"."""
+    story = OfflineWriter().write(
+        Brief("Our tortoise Shelly eating lettuce in the garden", 8, "young children", "adventure", "warm")
+    )
+    assert re.search(r"with an? \w+ shell", story.pages[0].text), story.pages[0].text
+
+
+@pytest.mark.parametrize(
+    ("caption", "place"),
+    [
+        ("A lighthouse on a rocky island at sunset", "beach"),
+        ("A red fire engine parked at the fire station", "street"),
+    ],
+)
+def test_a_thing_that_belongs_outdoors_is_not_told_in_the_kitchen(caption, place):
+    """ "A lighthouse on a rocky island" made "Milo was a little silver lighthouse who lived in the
+    kitchen"; the fire engine lived in the living room."""
+    for seed in (1, 2, 3):
+        story = OfflineWriter().write(Brief(caption, 8, "older children", "adventure", "warm", seed=seed))
+        assert {p.spec.setting for p in story.pages} == {place}

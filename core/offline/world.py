@@ -47,7 +47,9 @@ SETTINGS: dict[str, Setting] = {
     "park": Setting("the park", "outdoor", ("park", "playground", "swing", "bench")),
     "forest": Setting("the forest", "outdoor", ("forest", "woods", "woodland", "trees", "jungle")),
     "river": Setting("the riverbank", "outdoor", ("river", "stream", "pond", "lake", "brook", "bridge")),
-    "beach": Setting("the beach", "outdoor", ("beach", "sea", "ocean", "shore", "sand", "waves", "harbour")),
+    "beach": Setting(
+        "the beach", "outdoor", ("beach", "sea", "ocean", "shore", "sand", "waves", "harbour", "island", "lighthouse")
+    ),
     "snow": Setting("the snowy hill", "outdoor", ("snow", "snowy", "winter", "ice", "frozen", "sledge")),
     "hills": Setting("the hills", "outdoor", ("hill", "hills", "mountain", "mountains", "valley", "meadow", "field")),
     "street": Setting("the street", "outdoor", ("street", "city", "town", "road", "village", "market", "square")),
