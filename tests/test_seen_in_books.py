@@ -273,3 +273,19 @@ def test_a_thing_that_belongs_outdoors_is_not_told_in_the_kitchen(caption, place
     for seed in (1, 2, 3):
         story = OfflineWriter().write(Brief(caption, 8, "older children", "adventure", "warm", seed=seed))
         assert {p.spec.setting for p in story.pages} == {place}
+
+
+def test_the_friend_never_laughs_at_the_trouble():
+    """ "One morning, Chelsea's red ball rolled away and did not come back. Bea snorted with laughter." """
+    w = OfflineWriter()
+    laughs = re.compile(r"laugh|giggl|snort", re.IGNORECASE)
+    for caption in ("Our old tabby cat Chelsea sleeping on the windowsill in the kitchen", "A girl in the park"):
+        for audience in AUDIENCES:
+            for seed in range(1, 6):
+                b = Brief(caption, 8, audience, "adventure", "warm", seed=seed)
+                story = w.write(b)
+                friend = dict(story.plan)["friend"]
+                for book in (w.revised(b, story, "funnier"), w.revised(b, w.revised(b, story, "shorter"), "funnier")):
+                    trouble = book.pages[1].text
+                    for sentence in re.split(r"(?<=[.!?])\s+", trouble):
+                        assert not re.search(rf"\b{friend}\b[^.;,]*({laughs.pattern})", sentence, re.I), trouble

@@ -588,7 +588,7 @@ class _Composer:
         self.pages_told += 1
         mood_line = None
         if self.style.mood and self.style.length < 0:  # short and funny: a short line, every other page
-            short = [t for t in D.MOOD_LINES[self.style.mood] if len(words(t)) <= 6]
+            short = [t for t in D.MOOD_LINES[self.style.mood] if len(words(t[1] if isinstance(t, tuple) else t)) <= 6]
             mood_line = self.fresh(short) if self.pages_told % 2 == 0 else None
         elif self.style.mood:
             mood_line = self.fresh(D.MOOD_LINES[self.style.mood])
