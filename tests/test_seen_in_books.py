@@ -289,3 +289,25 @@ def test_the_friend_never_laughs_at_the_trouble():
                     trouble = book.pages[1].text
                     for sentence in re.split(r"(?<=[.!?])\s+", trouble):
                         assert not re.search(rf"\b{friend}\b[^.;,]*({laughs.pattern})", sentence, re.I), trouble
+
+
+def test_a_brief_written_as_a_sentence_is_read_into_its_fields(capsys):
+    """`campaign --brief "Ridge Roast, a dark coffee for busy commuters; 20% off the first bag;
+    order online"` made the whole sentence the product: every variant's body repeated the brief
+    word for word and the deck's cover was titled with it."""
+    from core.campaign.copy import CopyBrief, offline_variants
+    from core.cli.campaign import parse_brief
+
+    sentence = "Ridge Roast, a dark single-origin coffee for busy commuters; 20% off the first bag; order online"
+    fields = parse_brief(sentence)
+    assert fields == {
+        "product": "Ridge Roast",
+        "audience": "busy commuters",
+        "offer": "20% off the first bag",
+        "cta": "Order online",
+    }
+    assert "a dark single-origin coffee" in capsys.readouterr().err  # what was not used is said
+    brief = CopyBrief(caption="A cup of coffee on an old wooden cafe counter", **{k: fields[k] for k in fields})
+    for copy in offline_variants(brief, 3, 1):
+        assert "single-origin coffee for busy commuters;" not in copy.body
+    assert parse_brief("Harbour Morning Blend") == {"product": "Harbour Morning Blend"}
