@@ -18,6 +18,7 @@ from core import jobs, providers, studio
 from core.campaign import steps
 from core.campaign.brand import kit_json, kit_toml, read_kit
 from core.campaign.brands import KIT_ID, BrandKits
+from core.campaign.plain_brief import read_plain_brief
 from core.campaign_document import BRIEF_FIELDS
 from core.cli.common import publisher_for
 from core.cli.output import run
@@ -31,8 +32,11 @@ def parse_brief(text: str) -> dict[str, str]:
     text = text.strip()
     if not text:
         return {}
-    if "=" not in text:
-        return {"product": text}
+    if "=" not in text:  # a sentence: its product, audience, offer and call to action
+        fields, unread = read_plain_brief(text)
+        if unread:
+            print(f"brief: not used: {'; '.join(unread)} (write product=...; audience=...; offer=...)", file=sys.stderr)
+        return fields
     fields = {}
     for part in filter(None, (p.strip() for p in text.replace("\n", ";").split(";"))):
         key, sep, value = part.partition("=")

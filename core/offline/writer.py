@@ -223,11 +223,12 @@ def introduces(sentence: str, name: str) -> bool:
     )
 
 
-# how a try that went wrong ends when its failure does not name the hero, each told once a book
+# how a try that went wrong ends when its failure does not name the hero, each told once a book;
+# never "as {Hero} saw" ("But the tortoise had not seen a thing, as Eileen saw" reads as nonsense)
 _TAILS = (
     "as {Hero} found out",
     "much to {Hero}'s surprise",
-    "as {Hero} soon saw",
+    "which left {Hero} puzzled",
     "to {Hero}'s dismay",
     "which {Hero} had not expected",
     "so {Hero} tried again",
@@ -235,9 +236,9 @@ _TAILS = (
 
 _PLAIN_TAILS = (
     "as {Hero} found out",
-    "as {Hero} saw",
+    "and {Hero} sighed",
     "so {Hero} tried again",
-    "as {Hero} could see",
+    "so {Hero} thought again",
     "which {Hero} did not like",
     "and that was that for {Hero}",
 )
@@ -271,6 +272,8 @@ class _Composer:
             if SETTINGS[plan.place].kind == "outdoor" or m[0] not in plots.OUTDOOR_ONLY
         ]
         self.methods = rng.sample(methods, len(methods))
+        if len(self.methods) > 1 and "once more" in self.methods[0][0]:  # never "First, Luna tried once more"
+            self.methods.append(self.methods.pop(0))
         self.places = rng.sample(list(plan.places), len(plan.places))
         # what filler lines may name: the plot's props, the friend's kind
         self.known = set(plan.problem["props"]) | set(plan.problem.get("props_late", ())) | {plan.friend_kind}
@@ -587,7 +590,7 @@ class _Composer:
         self.pages_told += 1
         mood_line = None
         if self.style.mood and self.style.length < 0:  # short and funny: a short line, every other page
-            short = [t for t in D.MOOD_LINES[self.style.mood] if len(words(t)) <= 6]
+            short = [t for t in D.MOOD_LINES[self.style.mood] if len(words(t[1] if isinstance(t, tuple) else t)) <= 6]
             mood_line = self.fresh(short) if self.pages_told % 2 == 0 else None
         elif self.style.mood:
             mood_line = self.fresh(D.MOOD_LINES[self.style.mood])
@@ -835,7 +838,10 @@ class OfflineWriter:
             told_before = " ".join(p.text for p in pages)
 
             def insert(at: int, pool, sentences=sentences, told_before=told_before) -> None:
-                """A fresh line at `at`, naming the friend only if introduced above it."""
+                """A fresh line at `at`, naming the friend only if introduced above it, never
+                between a try and how it went wrong (a "But ..." sentence)."""
+                while 0 < at < len(sentences) and sentences[at].startswith("But "):
+                    at += 1
                 composer.introduced = friend in _word_set(" ".join([told_before] + sentences[:at]))
                 composer.page_words = _word_set(" ".join(sentences))
                 composer.page_starts = {_start(s) for s in sentences}
