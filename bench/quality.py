@@ -257,9 +257,8 @@ def shared_plot_sentences(seeds: range) -> tuple[int, int]:
     """Plot sentences told in books of two different sample photos, and all plot sentences."""
     from PIL import Image
 
-    from core.offline import writer_data as D
     from core.offline.vision import OfflineVision
-    from core.offline.writer import OfflineWriter, make_plan, split_sentences, template_regex
+    from core.offline.writer import OfflineWriter, make_plan, plot_sentences
     from core.providers.base import Brief
     from core.samples import SAMPLES
 
@@ -270,14 +269,7 @@ def shared_plot_sentences(seeds: range) -> tuple[int, int]:
         lines: set[str] = set()
         for seed in seeds:
             b = Brief(caption, 8, "older children", "adventure", "warm", seed=seed)
-            plan = make_plan(b)
-            told = re.compile("|".join(template_regex(plan.problem[k]) for k in ("trouble", "turn", "end")))
-            sentences = [s for p in w.write(b).pages for s in split_sentences(p.text)]
-            for i, s in enumerate(sentences):
-                if told.search(s) or s.startswith(tuple(f"{o}, " for o in D.ATTEMPT_OPENERS)):
-                    lines.add(s)
-                    if i + 1 < len(sentences) and sentences[i + 1].startswith("But "):
-                        lines.add(sentences[i + 1])
+            lines |= plot_sentences(make_plan(b), [p.text for p in w.write(b).pages])
         plot[name] = lines
     names = list(plot)
     shared = set()

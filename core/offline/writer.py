@@ -29,7 +29,7 @@ from __future__ import annotations
 import math
 import random
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -689,6 +689,22 @@ def _join_pages(story: WrittenStory) -> Iterator[str]:
 
 
 # --- revisions -----------------------------------------------------------------------------
+
+
+def plot_sentences(plan: Plan, pages: Sequence[str]) -> set[str]:
+    """The sentences of a book that tell its plot: the trouble, the turn and the ending as the plan
+    says them, each attempt, and the "But ..." that answers it. A plot is the photo's own when no
+    other photo's book shares one of these (`bench/quality.py`, `tests/test_writer_world.py`)."""
+    told = re.compile("|".join(template_regex(plan.problem[k]) for k in ("trouble", "turn", "end")))
+    openers = tuple(f"{o}, " for o in D.ATTEMPT_OPENERS)
+    sentences = [s for text in pages for s in split_sentences(text)]
+    found = set()
+    for i, sentence in enumerate(sentences):
+        if told.search(sentence) or sentence.startswith(openers):
+            found.add(sentence)
+            if i + 1 < len(sentences) and sentences[i + 1].startswith("But "):
+                found.add(sentences[i + 1])
+    return found
 
 
 def template_regex(template: str) -> str:
