@@ -13,7 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from core.errors import StudioError
-from core.people.spaces import Level
+from core.studio import Level
 from pages import _identity, _nav, _ui
 
 # The tab's icon is an emoji (drawn by the browser as an inline SVG): a ":material/...:" icon makes

@@ -13,12 +13,17 @@ apart), each x 3 seeds, an 8-page first draft for the caption's audience, then "
 - repeated lines: sentences told twice, or nearly (most words the same), in one book (goal 0)
 - spec vs text: props a page's spec names that its text does not, and props named in the text
   that its spec leaves out (the illustrator draws the spec; goal 0)
+- props not drawn: pictures whose scene spec names a prop or companion that the offline
+  illustrator does not draw, found with its own `staging_of(job)` on the job the studio would
+  send for each page of the first draft (the sample photo that fits the caption; goal 0)
 - shorter-then-funnier: its length in words over the first draft's (goal < 1.0)
 - reading level: the Flesch-Kincaid grade by audience, counted with the project's syllable
   counter (hyphenation points, core.reading.syllables) and with an independent vowel-group counter
   (runs of vowels, a silent final e dropped), side by side.
 And over the sample photos (core.samples) x 20 seeds: plot sentences (trouble, turn, end, each
-attempt and how it went wrong) told in books of two different photos (goal 0).
+attempt and how it went wrong) told in books of two different photos (goal 0). And over the
+campaign briefs below x 3 seeds, each with its 3 offline copy variants: headlines that two briefs
+share (goal 0).
 """
 
 from __future__ import annotations
@@ -89,6 +94,19 @@ HELD_BACK = (
     ("Uncle Raj on his boat on the river", "adults", "Uncle Raj", "uncle", "river"),
 )
 SEEDS = (1, 2, 3)
+# (product, audience, offer, caption): campaign briefs, several for one product
+CAMPAIGNS = (
+    ("Ridge Roast", "busy commuters", "20% off the first bag", "A cup of coffee on an old wooden cafe counter"),
+    ("Ridge Roast", "office teams", "Subscribe and save 15%", "A cup of coffee on a desk"),
+    ("Ridge Roast", "home baristas", "Free grinder with every order", ""),
+    ("Morning Bloom tea", "students studying late", "Buy one, get one free", "A cup of tea on a desk"),
+    ("Cosy Cup hot chocolate", "families", "Free marshmallows with every tin", "A mug by the fire"),
+    ("Starward space camp", "curious kids aged 8-12", "Early-bird price until May", "An astronaut"),
+    ("PurrFect Senior cat food", "owners of older cats", "Try a free sample", "A tabby cat on a windowsill"),
+    ("TrailLite running shoes", "weekend runners", "Free returns", "Running shoes on a forest path"),
+)
+# the sample photo each kind of caption is drawn from (the studio draws the page from the photo)
+PHOTO_FOR = {"animal": "chelsea", "person": "astronaut", "object": "coffee"}
 
 
 def vowel_syllables(word: str) -> int:
@@ -127,13 +145,58 @@ def repeated_lines(pages: list[str]) -> int:
     return count
 
 
+def not_drawn(page, photo, seed: int) -> list[str]:
+    """The props and companions a page's scene spec names that its picture does not draw, by the
+    offline illustrator's own staging of the job the studio sends for the page (a small size:
+    where things go does not depend on it)."""
+    from core.offline.illustrator import staging_of
+    from core.providers.base import ImageJob
+
+    if page.spec is None:
+        return []
+    job = ImageJob(
+        prompt=page.scene,
+        seed=seed,
+        width=320,
+        height=400,
+        style="watercolour",
+        scene=page.scene,
+        photo=photo,
+        spec=page.spec,
+    )
+    staging = staging_of(job)
+    drawn = set(staging.things) if staging else set()
+    return [t for t in (*page.spec.props, *page.spec.companions) if t not in drawn]
+
+
+def shared_headlines(seeds) -> tuple[int, int]:
+    """Headlines that two different campaign briefs share, and all headlines (3 variants a brief)."""
+    from core.campaign.copy import CopyBrief, offline_variants
+
+    by_brief: dict[int, set[str]] = {}
+    for i, (product, audience, offer, caption) in enumerate(CAMPAIGNS):
+        brief = CopyBrief(product=product, audience=audience, offer=offer, caption=caption)
+        by_brief[i] = {c.headline for seed in seeds for c in offline_variants(brief, 3, seed)}
+    shared = set()
+    for i in by_brief:
+        for j in by_brief:
+            if i < j:
+                shared |= by_brief[i] & by_brief[j]
+    return len(shared), sum(len(h) for h in by_brief.values())
+
+
 def measure(captions, seeds) -> dict:
+    from PIL import Image
+
+    from core.offline.caption_subject import read_caption
     from core.offline.scene_check import from_nowhere, named_props
     from core.offline.writer import OfflineWriter
     from core.providers.base import Brief
     from core.reading.syllables import syllables
+    from core.samples import SAMPLES
 
     w = OfflineWriter()
+    photos = {name: Image.open(sample.path).convert("RGB") for name, sample in SAMPLES.items()}
     out = {
         "books": 0,
         "named": 0,
@@ -145,6 +208,9 @@ def measure(captions, seeds) -> dict:
         "repeated lines": 0,
         "spec not text": 0,
         "text not spec": 0,
+        "pictures": 0,
+        "not drawn": 0,
+        "missing": {},
         "ratios": [],
         "grades": {},
     }
@@ -164,6 +230,13 @@ def measure(captions, seeds) -> dict:
                 out["placed"] += 1
                 out["place kept"] += all(p.spec and p.spec.setting == place for p in story.pages)
             out["from nowhere"] += len(from_nowhere(texts))
+            photo = photos[PHOTO_FOR.get(read_caption(caption).kind, "coffee")]
+            for page in story.pages:
+                missing = not_drawn(page, photo, seed)
+                out["pictures"] += 1
+                out["not drawn"] += bool(missing)
+                for thing in missing:
+                    out["missing"][thing] = out["missing"].get(thing, 0) + 1
             shorter = w.revised(b, story, "shorter")
             funnier = w.revised(b, shorter, "funnier")
             for book in (story, shorter, funnier):
@@ -184,9 +257,8 @@ def shared_plot_sentences(seeds: range) -> tuple[int, int]:
     """Plot sentences told in books of two different sample photos, and all plot sentences."""
     from PIL import Image
 
-    from core.offline import writer_data as D
     from core.offline.vision import OfflineVision
-    from core.offline.writer import OfflineWriter, make_plan, split_sentences, template_regex
+    from core.offline.writer import OfflineWriter, make_plan, plot_sentences
     from core.providers.base import Brief
     from core.samples import SAMPLES
 
@@ -197,14 +269,7 @@ def shared_plot_sentences(seeds: range) -> tuple[int, int]:
         lines: set[str] = set()
         for seed in seeds:
             b = Brief(caption, 8, "older children", "adventure", "warm", seed=seed)
-            plan = make_plan(b)
-            told = re.compile("|".join(template_regex(plan.problem[k]) for k in ("trouble", "turn", "end")))
-            sentences = [s for p in w.write(b).pages for s in split_sentences(p.text)]
-            for i, s in enumerate(sentences):
-                if told.search(s) or s.startswith(tuple(f"{o}, " for o in D.ATTEMPT_OPENERS)):
-                    lines.add(s)
-                    if i + 1 < len(sentences) and sentences[i + 1].startswith("But "):
-                        lines.add(sentences[i + 1])
+            lines |= plot_sentences(make_plan(b), [p.text for p in w.write(b).pages])
         plot[name] = lines
     names = list(plot)
     shared = set()
@@ -225,6 +290,7 @@ def report(label: str, m: dict) -> None:
         ("repeated or near-repeated lines", str(m["repeated lines"]), "0"),
         ("props in spec, not in text", str(m["spec not text"]), "0"),
         ("props in text, not in spec", str(m["text not spec"]), "0"),
+        ("pictures with a spec'd thing not drawn", f"{m['not drawn']}/{m['pictures']}", "0"),
         (
             "shorter-then-funnier / original words",
             f"mean {statistics.mean(ratios):.2f}, max {max(ratios):.2f}",
@@ -233,7 +299,10 @@ def report(label: str, m: dict) -> None:
     ]
     for name, value, goal in rows:
         print(f"  {name:40} {value:>24}   goal {goal}")
-    print(f"  {'reading level (FK grade)':40} {'hyphenation':>12} {'vowel groups':>12}")
+    if m["missing"]:
+        print(f"    not drawn: {', '.join(f'{k} x{v}' for k, v in sorted(m['missing'].items()))}")
+    print(f"  {'reading level (FK grade), two syllable counters':40}")
+    print(f"    {'audience':38} {'hyphenation':>12} {'vowel groups':>12}")
     for audience, pairs in sorted(m["grades"].items()):
         a = statistics.mean(p[0] for p in pairs)
         b = statistics.mean(p[1] for p in pairs)
@@ -249,6 +318,11 @@ def main(quick: bool) -> None:
     print(
         f"\nsample photos (offline vision captions) x seeds {photo_seeds.start}-{photo_seeds.stop - 1}: "
         f"{shared} of {total} distinct plot sentences shared between photos (goal 0)"
+    )
+    shared, total = shared_headlines(SEEDS)
+    print(
+        f"campaign briefs ({len(CAMPAIGNS)}, 3 variants x seeds {SEEDS[0]}-{SEEDS[-1]}): "
+        f"{shared} of {total} distinct headlines shared between briefs (goal 0)"
     )
 
 

@@ -14,6 +14,12 @@ class InputError(StudioError):
     """Something the person gave us (a photo, an option, a name) is not usable."""
 
 
+class LimitReached(InputError):
+    """A space (or a person, or a pupil) has used what its limit allows (`core.people.limits`); the
+    message names the limit and when it resets. Here, so the meter every remote request passes
+    (`core.providers.metering`) can refuse one without knowing about people."""
+
+
 class UnsupportedInstruction(StudioError):
     """The chosen engine cannot follow this instruction (for example free text, offline)."""
 

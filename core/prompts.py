@@ -11,10 +11,13 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from core import ASSETS
 from core.characters import clip_tokens
-from core.providers.base import Brief, WrittenStory
+
+if TYPE_CHECKING:  # annotations only: the providers' package imports its backends, which use these prompts
+    from core.providers.base import Brief, WrittenStory
 
 STYLES_FILE = ASSETS / "styles.json"
 

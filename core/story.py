@@ -110,6 +110,8 @@ class SceneSpec(Model):
     companions: list[str] = Field(default_factory=list)  # keys of world.COMPANIONS on this page
     props: list[str] = Field(default_factory=list)  # keys of world.PROPS seen on this page
     framing: str = "medium"  # a key of world.FRAMINGS: how large the hero stands in the picture
+    # the colour the text gives a prop ({"ball": "red"}): the picture draws it in that colour
+    colours: dict[str, str] = Field(default_factory=dict)
 
 
 class StoryPage(Model):

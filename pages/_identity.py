@@ -1,4 +1,4 @@
-"""Who is asking, for this browser session: the glue between Streamlit's sign-in and `core.people.spaces`.
+"""Who is asking, for this browser session: the glue between Streamlit's sign-in and `core.studio.people`.
 
 The studio runs in one of three ways, decided from the configuration alone:
 
@@ -24,12 +24,10 @@ from typing import Literal
 
 import streamlit as st
 
+from core import studio
 from core.errors import InputError
-from core.people.addresses import People
-from core.people.classes import Classrooms, Seat
-from core.people.spaces import LINK_KEY, Person, Spaces, new_link_key
 from core.settings import Settings
-from core.storage.datadir import data_dir_of
+from core.studio import LINK_KEY, Person, Seat, new_link_key
 
 Mode = Literal["personal", "signin", "link"]
 
@@ -62,7 +60,7 @@ def resolve_seat(settings: Settings) -> Seat | None:
     key = st.query_params.get("space") or st.session_state.get("space_key")
     if shared(settings) and key:
         try:
-            seat = Classrooms(data_dir_of(settings)).seat(key)
+            seat = studio.seat_of(settings, key)
         except InputError as error:
             st.error(str(error))
             st.session_state.pop("space_key", None)
@@ -106,7 +104,7 @@ def person(settings: Settings) -> Person | None:
         st.error(str(error))
         return None
     if st.session_state.get("identity_remembered") != who.id:  # once per session: others find them by e-mail
-        if not People(data_dir_of(settings)).remember(who, claims):
+        if not studio.remember_person(settings, who, claims):
             st.warning(
                 "Your e-mail address is already linked to another sign-in on this studio, so people who "
                 "share with that address reach that account, not this one. Ask the studio's operator if "
@@ -169,7 +167,7 @@ def join_form(settings: Settings) -> None:
         if not st.form_submit_button("Join the class"):
             return
     try:  # wrong codes are counted per client address in the data folder: a reload resets nothing
-        seat, key = Classrooms(data_dir_of(settings)).join(code, name, address=client_address())
+        seat, key = studio.join_class(settings, code, name, address=client_address())
     except InputError as error:
         st.error(str(error))
         return
@@ -213,7 +211,7 @@ def sidebar(settings: Settings, who: Person) -> None:
 
 def team_picker(settings: Settings, who: Person) -> None:
     """Where this session's new stories go: the person's own space or one of their teams."""
-    teams = [team for team in Spaces(data_dir_of(settings)).teams_of(who.id) if team.role(who.id) != "viewer"]
+    teams = studio.editable_teams(settings, who.id)
     chosen = st.session_state.get("identity_team")
     if not teams:
         st.session_state.pop("identity_team", None)

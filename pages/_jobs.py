@@ -2,9 +2,10 @@
 on its own, Cancel, Resume, and how each job ended. The work is `core.jobs`.
 
 A page that starts a job returns at once (`start`): the job runs on the studio's workers, so the
-sidebar answers while pictures are drawn, and the person may leave and come back. The panel is a
-fragment: while a job of the story is queued or running it reruns every REFRESH_S on its own, and
-it reruns the whole page when a job finished a piece, so the page shows what landed.
+sidebar answers while pictures are drawn or a story is written, and the person may leave and come
+back. The panel is a fragment: while a job of the story is queued or running it reruns every
+REFRESH_S on its own (TEXT_REFRESH_S while a writer streams, so its text is seen growing), and it
+reruns the whole page when a job finished a piece, so the page shows what landed.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ import streamlit as st
 
 from core import jobs
 from core.story import now
-from pages import _ui
+from pages import _nav, _ui
 
 REFRESH_S = 1.0
+TEXT_REFRESH_S = 0.5  # as often as a job saves its streamed text (`core.jobs.runner.TEXT_EVERY_S`)
 DONE_SHOWN = timedelta(minutes=2)  # a job that ended well, with nothing to say, is shown this long
 
 
@@ -26,19 +28,30 @@ def tools() -> jobs.Tools:
     return jobs.Tools(_ui.settings(), _ui.publisher())
 
 
-def start(story, kind: str, params: dict, *, label: str | None = None) -> None:
-    """Start a job and show it (the page does not wait for the job)."""
+def start(story, kind: str, params: dict, *, label: str | None = None, rerun: bool = True) -> None:
+    """Start a job and show it (the page does not wait for the job); without `rerun` the caller
+    goes on (to open another page, say)."""
     with _ui.shows_errors():
         jobs.start(_ui.store(), story, kind, params, tools(), label=label)
-        st.rerun()
+        if rerun:
+            st.rerun()
 
 
-def panel(story, *, key: str) -> bool:
-    """The story's jobs; True while one is queued or running (a page may hold back its buttons)."""
+def panel(story, *, key: str, kinds: tuple[str, ...] | None = None) -> bool:
+    """The story's jobs; True while one is queued or running, of `kinds` when given (a page may
+    hold back the buttons of the steps that job is doing)."""
     records = jobs.shown(_ui.store(), story.id)
-    live = any(r.seen_state() in ("queued", "running") for r in records)
-    (_live if live else _still)(story.id, key)
-    return live
+    live = [r for r in records if r.seen_state() in ("queued", "running")]
+    if any(jobs.KINDS[r.kind].streams for r in live if r.kind in jobs.KINDS):
+        _streaming(story.id, key)
+    else:
+        (_live if live else _still)(story.id, key)
+    return any(kinds is None or r.kind in kinds for r in live)
+
+
+def running(story_id: str, kind: str) -> bool:
+    """Whether a job of this kind is queued or running for the story (a panel refreshes meanwhile)."""
+    return any(r.kind == kind and r.seen_state() in ("queued", "running") for r in jobs.shown(_ui.store(), story_id))
 
 
 def _jobs(story_id: str, key: str) -> None:
@@ -53,8 +66,9 @@ def _jobs(story_id: str, key: str) -> None:
         _one(store, story_id, record, key)
 
 
-_live = st.fragment(run_every=REFRESH_S)(_jobs)
-_still = st.fragment(_jobs)
+_live = _nav.panel(_jobs, run_every=REFRESH_S)
+_streaming = _nav.panel(_jobs, run_every=TEXT_REFRESH_S)
+_still = _nav.panel(_jobs)
 
 
 def _worth_showing(record: jobs.JobRecord) -> bool:
@@ -73,7 +87,9 @@ def _one(store, story_id: str, record: jobs.JobRecord, key: str) -> None:
             else:
                 fraction = record.done / record.total if record.total else 0.0
                 st.progress(min(max(fraction, 0.0), 1.0), text=f"{record.label}: {record.step or 'starting…'}")
-            st.caption("This goes on if you leave the page; pictures are kept as they are drawn.")
+            if record.partial:  # the writer's words so far, escaped: shown, never interpreted
+                st.markdown(_ui.literal(record.partial))
+            st.caption("This goes on if you leave the page; what it finishes is kept at once.")
             if st.button("Cancel", key=f"{key}_job_cancel_{record.id}"):
                 with _ui.shows_errors():
                     jobs.cancel(store, story_id, record.id)
@@ -92,16 +108,18 @@ def _one(store, story_id: str, record: jobs.JobRecord, key: str) -> None:
             if record.error_kind == "ModelUnavailable" and capability:
                 st.button(
                     f"Use the offline engine for the {capability} instead",
-                    on_click=_ui.use_engine,
-                    args=(capability, "offline"),
+                    on_click=_fall_back,
+                    args=(store, story_id, record.id, capability),
                     key=f"{key}_job_fallback_{record.id}",
                 )
         else:
             st.success(f"{record.label}: done{' (' + counted + ')' if counted else ''}.")
         for notice in record.notices:
             st.warning(notice)
-        resume, dismiss, _ = st.columns([1, 1, 3])
-        if record.can_resume() and resume.button("Resume", key=f"{key}_job_resume_{record.id}", type="primary"):
+        resumable = record.can_resume()
+        first, second, _ = st.columns([1, 1, 3])
+        resume, dismiss = (first, second) if resumable else (None, first)  # no gap where Resume is not
+        if resumable and resume.button("Resume", key=f"{key}_job_resume_{record.id}", type="primary"):
             with _ui.shows_errors():
                 if jobs.resume(store, store.load(story_id), record.id, tools()) is None:
                     st.toast("Nothing was left to do.")
@@ -110,6 +128,13 @@ def _one(store, story_id: str, record: jobs.JobRecord, key: str) -> None:
             with _ui.shows_errors():
                 jobs.dismiss(store, story_id, record.id)
                 st.rerun(scope="app")
+
+
+def _fall_back(store, story_id: str, job_id: str, capability: str) -> None:
+    """The button's callback: the offline engine for this browser session, and the failure read."""
+    _ui.use_engine(capability, "offline")
+    with _ui.shows_errors():
+        jobs.dismiss(store, story_id, job_id)
 
 
 def library_panel(titles: dict[str, str]) -> None:
@@ -137,5 +162,5 @@ def _library(titles: dict[str, str]) -> None:
             _one(store, story_id, record, f"library_{story_id}")
 
 
-_library_live = st.fragment(run_every=REFRESH_S)(_library)
-_library_still = st.fragment(_library)
+_library_live = _nav.panel(_library, run_every=REFRESH_S)
+_library_still = _nav.panel(_library)

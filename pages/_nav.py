@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import runpy
+from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,7 @@ import streamlit as st
 
 HOME = Path(__file__).resolve().parent.parent / "Home.py"
 _INSIDE_HOME: ContextVar[bool] = ContextVar("visutale_inside_home", default=False)
+_IN_PLACE: ContextVar[bool] = ContextVar("visutale_home_in_place", default=False)
 
 
 @dataclass(frozen=True)
@@ -161,5 +163,27 @@ def _run_home_in_place_of_this_page() -> None:
     two sessions starting at once cannot slip past the gate.
     tests/test_navigation.py says when an upgrade makes this unnecessary.
     """
-    runpy.run_path(str(HOME), run_name="__main__")
+    token = _IN_PLACE.set(True)
+    try:
+        runpy.run_path(str(HOME), run_name="__main__")
+    finally:
+        _IN_PLACE.reset(token)
     st.stop()  # Home.py has drawn the whole page, this one included
+
+
+def panel(function: Callable[..., None], *, run_every: float | None = None) -> Callable[..., None]:
+    """`function` drawn as a panel of the page: an `st.fragment`, which reruns on its own (every
+    `run_every` seconds, or when one of its widgets changes) without the rest of the page.
+
+    Except in a run where Streamlit ran the page file alone and Home.py runs in its place (above):
+    there a widget of a fragment registered in that run sends nothing to the server (Streamlit
+    1.67: a choice made in it is lost), so the panel is drawn as part of the page, as before
+    fragments, and the next run, a proper one, makes it a fragment again."""
+
+    def draw(*args, **kwargs) -> None:
+        if _IN_PLACE.get():
+            function(*args, **kwargs)
+        else:
+            st.fragment(function, run_every=run_every)(*args, **kwargs)
+
+    return draw

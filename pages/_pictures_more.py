@@ -3,6 +3,10 @@
 Thin like every page: widgets here, the steps in `core.studio` and `core.studio.choosing`. A region is
 chosen with two range sliders (Streamlit has no brush; streamlit-drawable-canvas is unmaintained
 and breaks on current Streamlit), shown as a rectangle on the picture before it is redrawn.
+
+These are drawn inside the Pictures page's panel (an `st.fragment`): moving the region's sliders
+redraws only the panel's outlined preview; whatever is saved to the story (a pin, a redrawn region, a
+version used) reruns the whole page, whose buttons and sidebar show it.
 """
 
 from __future__ import annotations
@@ -14,14 +18,13 @@ from PIL import ImageDraw
 
 from core import alt_text, providers, studio
 from core.settings import Settings
-from core.storage.store import Store
 from core.story import ImageVariant, Story, StoryPage
 from core.studio import choosing
 from core.studio.choosing import MAX_VERSIONS
 from pages import _ui
 
 
-def pin_box(store: Store, story: Story, page: StoryPage, number: int) -> None:
+def pin_box(store: studio.PersonStore, story: Story, page: StoryPage, number: int) -> None:
     """Pin or unpin the page's picture in use."""
     pinned = studio.is_pinned(story, page.id)
     wanted = st.checkbox(
@@ -36,7 +39,7 @@ def pin_box(store: Store, story: Story, page: StoryPage, number: int) -> None:
             st.rerun()
 
 
-def _outlined(store: Store, story: Story, picture: ImageVariant, box: choosing.Box) -> bytes:
+def _outlined(store: studio.PersonStore, story: Story, picture: ImageVariant, box: choosing.Box) -> bytes:
     """The picture with the region outlined, as PNG bytes for st.image (kept nowhere)."""
     image = studio.open_image(store, story.id, picture.image)
     image.thumbnail((380, 380))
@@ -50,7 +53,7 @@ def _outlined(store: Store, story: Story, picture: ImageVariant, box: choosing.B
     return out.getvalue()
 
 
-def region(store: Store, story: Story, settings: Settings, page: StoryPage, picture: ImageVariant) -> None:
+def region(store: studio.PersonStore, story: Story, settings: Settings, page: StoryPage, picture: ImageVariant) -> None:
     """Redraw a rectangle of the picture in use, where the engine can."""
     illustrator = providers.illustrator_for(settings)
     with st.expander("Redraw a region of this picture"):
@@ -83,7 +86,7 @@ def region(store: Store, story: Story, settings: Settings, page: StoryPage, pict
                 st.rerun()
 
 
-def versions(store: Store, story: Story, settings: Settings) -> None:
+def versions(store: studio.PersonStore, story: Story, settings: Settings) -> None:
     """Make whole-book versions, compare them page by page, use one or mix pages."""
     draft = story.draft
     st.header("Versions of the whole book")

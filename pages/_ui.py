@@ -13,19 +13,15 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import NoReturn
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from core import studio
 from core.background import in_background
 from core.errors import ModelUnavailable, StudioError
-from core.people.access import as_person
-from core.people.limits import Limits
-from core.people.spaces import Person
 from core.settings import Settings, load_settings
-from core.storage.datadir import data_dir_of
-from core.storage.publish import Publisher, publisher_for
-from core.storage.store import Store
 from core.story import Story
 from pages import _identity, _nav
 
@@ -60,9 +56,9 @@ def settings() -> Settings:
 
 
 @st.cache_resource(show_spinner=False)
-def _store(root: str) -> Store:
+def _store(root: str) -> studio.Store:
     """The data folder at `root`, opened with the operator's credentials (never a session's)."""
-    return Store(data_dir_of(load_settings(env=os.environ, secrets=_secrets(), overrides={"data_dir": root})))
+    return studio.open_store(load_settings(env=os.environ, secrets=_secrets(), overrides={"data_dir": root}))
 
 
 @st.cache_resource(show_spinner=False)
@@ -73,7 +69,7 @@ def model_manager():
     return get_manager()
 
 
-def person() -> Person:
+def person() -> studio.Person:
     """Who this session works as (Home.py has already stopped a run that has nobody signed in)."""
     who = _identity.person(settings())
     if who is None:
@@ -81,7 +77,7 @@ def person() -> Person:
     return who
 
 
-def store() -> Store:
+def store() -> studio.PersonStore:
     """The stories as this session's person may see them (a pupil's new stories go to their class),
     within their space's limits: every page and step gets only this."""
     current = settings()
@@ -90,7 +86,7 @@ def store() -> Store:
     except StudioError as error:  # an object store out of reach, or one that ignores conditional writes
         st.error(str(error))
         st.stop()
-    return as_person(opened, person(), _identity.space_id(), limits=Limits.from_settings(current))
+    return studio.person_store(opened, person(), _identity.space_id(), current)
 
 
 def current_story() -> Story | None:
@@ -218,6 +214,17 @@ def _consume(events: Iterator[studio.Event], stream: bool) -> None:
         st.warning(notice)
 
 
+def rerun_panel() -> NoReturn:
+    """Draw the panel (an `st.fragment`) this is called from again, not the whole page: a change
+    only the panel shows. When this run is the whole page's (its first draw, a change outside the
+    panel, AppTest, which always runs the whole page) a panel-only rerun is not allowed, and the
+    page reruns instead."""
+    try:
+        st.rerun(scope="fragment")
+    except StreamlitAPIException:
+        st.rerun()
+
+
 @contextmanager
 def shows_errors() -> Iterator[None]:
     """For quick actions (save, choose, delete): a StudioError becomes a message, not a traceback."""
@@ -236,8 +243,8 @@ def public_base_url(configured: str | None) -> str:
     return match.group(1) if match else "http://localhost:8501"
 
 
-def publisher() -> Publisher:
+def publisher() -> studio.Publisher:
     """Where this studio publishes exported PDFs: Streamlit's static folder, at the address a phone
     uses, or the object store of an s3:// data folder."""
     current = settings()
-    return publisher_for(current, public_base_url(current.public_base_url))
+    return studio.publisher(current, public_base_url(current.public_base_url))

@@ -2,14 +2,13 @@
 
 import streamlit as st
 
-from core import alt_text, providers, studio
+from core import alt_text, studio
 from core.campaign import steps
 from core.campaign.brands import BrandKits
-from core.campaign.copy import OFFLINE_LANGUAGES
 from core.campaign.render import STYLES
 from core.errors import StudioError
 from core.samples import sample_bytes
-from pages import _nav, _ui
+from pages import _jobs, _nav, _ui
 
 _nav.begin(_nav.CAMPAIGN)
 st.write(
@@ -39,12 +38,14 @@ with st.expander("Start a new campaign", expanded=campaign is None):
                 (uploaded.getvalue(), uploaded.name) if start_upload else (sample_bytes("coffee"), "coffee.jpg")
             )
             new = steps.start_campaign(store, data, name, kit, source)
-            # the caption feeds the copy: describe the photo at once (the person corrects it below)
-            _ui.run_step("Describing the photo", lambda: studio.caption(store, new, providers.vision_for(settings)))
+            # the caption feeds the copy: describe the photo at once, as a job of the campaign (the
+            # person corrects it below once it landed)
+            _jobs.start(new, "caption", {}, rerun=False)
             _ui.open_story(new.id, page=_nav.CAMPAIGN)
 
 if campaign is None:
     st.stop()
+describing = _jobs.panel(story, key="campaign", kinds=("caption",))  # the campaign's jobs, from any page
 
 left, right = st.columns([1, 2])
 left.image(
@@ -52,14 +53,8 @@ left.image(
 )
 with right:
     st.markdown(f"**{_ui.literal(campaign.name)}** · brand: {_ui.literal(campaign.brand.name)}")
-    if st.button("Describe the photo", key="campaign_describe"):
-        if _ui.run_step(
-            "Describing the photo",
-            lambda: studio.caption(store, story, providers.vision_for(settings)),
-            stream=True,
-            capability="vision",
-        ):
-            st.rerun()
+    if st.button("Describe the photo", key="campaign_describe", disabled=describing):
+        _jobs.start(story, "caption", {})
     caption = st.text_area(
         "What the photo shows (the copy uses it; edit it freely)",
         story.caption,
@@ -81,12 +76,12 @@ with st.form("campaign_brief"):
     offer = a.text_input("Offer", brief.offer, placeholder="20% off your first bag")
     channel = b.text_input("Channel", brief.channel, placeholder="Instagram")
     cta = a.text_input("Call to action (optional: the writer proposes one)", brief.cta, max_chars=20)
-    offline = settings.writer == "offline"
-    if offline:
-        codes = list(OFFLINE_LANGUAGES)
+    copy_languages = studio.capabilities(settings).copy_languages  # None: a model writes any language
+    if copy_languages is not None:
+        codes = list(copy_languages)
         language = b.selectbox(
             "Language", codes, index=codes.index(brief.language) if brief.language in codes else 0,
-            format_func=OFFLINE_LANGUAGES.get,
+            format_func=copy_languages.get,
         )  # fmt: skip
     else:
         language = b.text_input("Language code", brief.language)

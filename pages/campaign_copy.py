@@ -3,18 +3,17 @@ two side by side, translate."""
 
 import streamlit as st
 
-from core import providers
 from core.campaign import steps
 from core.campaign.copy import LIMITS
 from core.campaign_document import MAX_VARIANTS
 from core.errors import StudioError
-from pages import _campaign_ui, _nav, _ui
+from pages import _campaign_ui, _jobs, _nav, _ui
 
 _nav.begin(_nav.CAMPAIGN_COPY)
 story = _campaign_ui.require_campaign()
 store = _ui.store()
-settings = _ui.settings()
 campaign = story.campaign
+writing = _jobs.panel(story, key="campaign_copy", kinds=("campaign-copy", "campaign-translate"))
 
 left, right = st.columns([1, 2])
 count = left.number_input("How many variants", 1, MAX_VARIANTS, len(campaign.variants) or 3, key="campaign_count")
@@ -25,13 +24,8 @@ right.caption(
     f"{LIMITS['cta']}; in the brand's tone ({', '.join(campaign.brand.tone) or 'none set'}), never a banned word."
     + (f" {locked} locked variant(s) are kept." if locked else "")
 )
-if right.button(label, type="primary", key="campaign_write"):
-    if _ui.run_step(
-        "Writing copy",
-        lambda: steps.write_copy(store, story, providers.writer_for(settings), int(count)),
-        capability="writer",
-    ):
-        st.rerun()
+if right.button(label, type="primary", key="campaign_write", disabled=writing):
+    _jobs.start(story, "campaign-copy", {"count": int(count)})  # a job of the campaign: it goes on if you leave
 
 for variant in campaign.variants:
     letter = campaign.letter(variant.id)
@@ -78,13 +72,8 @@ if len(campaign.variants) >= 2:
 if campaign.variants:
     with st.expander("Translate the copy"):
         language = st.text_input("Language code", placeholder="de, fr, es, ja ...", key="campaign_translate_to")
-        if st.button("Translate", key="campaign_translate", disabled=not language.strip()):
-            if _ui.run_step(
-                "Translating",
-                lambda: steps.translate_copy(store, story, providers.translator_for(settings), language.strip()),
-                capability="translator",
-            ):
-                st.rerun()
+        if st.button("Translate", key="campaign_translate", disabled=writing or not language.strip()):
+            _jobs.start(story, "campaign-translate", {"language": language.strip()})
         for code in sorted({t.language for t in campaign.translations}):
             st.markdown(f"**{code}**")
             for v in campaign.variants:

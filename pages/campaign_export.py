@@ -6,7 +6,7 @@ import streamlit as st
 from core.campaign import steps
 from core.export.qr import qr_image
 from core.text import safe_filename
-from pages import _campaign_ui, _nav, _ui
+from pages import _campaign_ui, _jobs, _nav, _ui
 
 _nav.begin(_nav.CAMPAIGN_EXPORT)
 story = _campaign_ui.require_campaign()
@@ -17,14 +17,14 @@ if not campaign.variants:
     _nav.link(_nav.CAMPAIGN_COPY, "Go to Copy variants")
     st.stop()
 
+exporting = _jobs.panel(story, key="campaign_export", kinds=("campaign-pictures", "campaign-export"))
 publisher = _ui.publisher()
 missing = steps.missing_pictures(story)
 if missing:
     st.caption(f"{len(missing)} picture(s) are not made yet; making the exports makes them first.")
 st.caption(f"The QR code will point at {publisher.base_url}; set the public address in Settings if phones use another.")
-if st.button("Make the exports", type="primary", key="campaign_export_go"):
-    _ui.run_step("Making the exports", lambda: steps.export_campaign(store, story, publisher=publisher))
-    story = store.load(story.id)
+if st.button("Make the exports", type="primary", key="campaign_export_go", disabled=exporting):
+    _jobs.start(story, "campaign-export", {})  # a job of the campaign: it goes on if the person leaves
 
 latest = steps.latest_export(store, story)
 if latest is not None:

@@ -2,35 +2,28 @@
 
 import streamlit as st
 
-from core import providers
-from core.campaign import steps
 from core.campaign.layout import FORMATS
-from pages import _campaign_ui, _nav, _ui
+from pages import _campaign_ui, _jobs, _nav, _ui
 
 _nav.begin(_nav.CAMPAIGN_FORMATS)
 story = _campaign_ui.require_campaign()
 store = _ui.store()
-settings = _ui.settings()
 campaign = story.campaign
 if not campaign.variants:
     st.info("Write the copy first: the pictures carry it.")
     _nav.link(_nav.CAMPAIGN_COPY, "Go to Copy variants")
     st.stop()
 
+laying_out = _jobs.panel(story, key="campaign_formats", kinds=("campaign-pictures", "campaign-export"))
 languages = [campaign.brief.language] + sorted({t.language for t in campaign.translations})
 language = st.radio("Language", languages, horizontal=True, key="campaign_formats_language")
 st.caption(
     f"Look: {campaign.style} (change it on Product & brief). Text never covers the product, stays inside each "
     "platform's safe zone and reaches a contrast of 4.5:1, measured on the pixels."
 )
-if st.button("Make the pictures", type="primary", key="campaign_make"):
-    illustrator = providers.illustrator_for(settings) if campaign.style == "scene" else None
-    if _ui.run_step(
-        "Laying out the pictures",
-        lambda: steps.make_pictures(store, story, language=language, illustrator=illustrator),
-        capability="illustrator",
-    ):
-        st.rerun()
+if st.button("Make the pictures", type="primary", key="campaign_make", disabled=laying_out):
+    # a job of the campaign: it goes on if the person leaves, and Resume makes only the missing ones
+    _jobs.start(story, "campaign-pictures", {"language": language, "variant_ids": None})
 
 for variant in campaign.variants:
     pictures = [(f, campaign.picture(variant.id, f.key, language)) for f in FORMATS]

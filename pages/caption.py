@@ -9,7 +9,7 @@ _nav.begin(_nav.CAPTION)
 story = _ui.require_story("photo")
 store = _ui.store()
 settings = _ui.settings()
-_jobs.panel(story, key="caption")  # the story's jobs, started here or on any page
+describing = _jobs.panel(story, key="caption", kinds=("caption",))  # the story's jobs, from any page
 
 left, right = st.columns([1, 2])
 left.image(
@@ -18,16 +18,9 @@ left.image(
 
 with right:
     label = "Describe the photo again" if story.captions else "Describe the photo"
-    if st.button(label, type="primary" if not story.captions else "secondary", key="caption_describe"):
-        if _ui.run_step(
-            "Describing the photo",
-            lambda: studio.caption(
-                store, story, providers.vision_for(settings), providers.story_safety(settings, store, story.id)
-            ),
-            stream=True,
-            capability="vision",
-        ):
-            st.rerun()
+    kind = "primary" if not story.captions else "secondary"
+    if st.button(label, type=kind, key="caption_describe", disabled=describing):
+        _jobs.start(story, "caption", {})  # a job of the story: it goes on if the person leaves
 
     if story.captions:
         current = story.captions[-1]

@@ -3,17 +3,14 @@ they did, reset a pupil's link or take them out, review before printing, close (
 download everything as one ZIP.
 
 A pupil sees their own place here (their class and their link). Everything is decided in
-`core.people.classes`; this page only draws it.
+`core.people.classes`, reached through `core.studio`; this page only draws it.
 """
 
 import streamlit as st
 
 from core import studio
 from core.export.qr import qr_image
-from core.people.classes import Classrooms
-from core.people.spaces import Person
 from core.reading.levels import LEVEL_KEYS, LEVELS
-from core.storage.datadir import data_dir_of
 from core.text import safe_filename
 from pages import _identity, _nav, _ui
 
@@ -39,8 +36,8 @@ if seat is not None:
     _nav.link(_nav.PHOTO, "Start a story")
     st.stop()
 
-who: Person = _ui.person()
-classes = Classrooms(data_dir_of(settings))
+who: studio.Person = _ui.person()
+classes = studio.classrooms(settings)
 store = _ui.store()
 
 with st.expander("Open a new class", expanded=not classes.classes_of(who)):

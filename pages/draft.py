@@ -4,49 +4,27 @@ import html
 
 import streamlit as st
 
-from core import providers, studio
+from core import studio
 from core.errors import StudioError
 from core.prompts import REVISIONS
 from core.reading.levels import LEVEL_KEYS, LEVELS, page_levels
 from core.story import MAX_PAGES
-from core.studio import choosing, pipeline
 from pages import _jobs, _narration, _nav, _ui
 
 _nav.begin(_nav.DRAFT)
 story = _ui.require_story("caption")
 store = _ui.store()
-settings = _ui.settings()
-_jobs.panel(story, key="draft")  # the story's jobs, started here or on any page
+WRITING = ("draft", "revise", "enlarge", "fit-level")
+writing = _jobs.panel(story, key="draft", kinds=WRITING)  # the story's jobs, started here or on any page
 
 
-def _writer():
-    return providers.writer_for(settings)
-
-
-def _run(label: str, step) -> None:
-    if _ui.run_step(label, step, stream=True, capability="writer"):
-        st.rerun()
-
-
-def _new_draft():
-    """A new draft; with the option on, each page's picture starts as soon as the page is written."""
-    if not st.session_state.get("draft_pipelined"):
-        return studio.write_draft(store, story, _writer())
-    return pipeline.write_and_illustrate(store, story, _writer(), **_painting())
-
-
-def _revision(instruction: str):
-    if not st.session_state.get("draft_pipelined"):
-        return studio.revise(store, story, _writer(), instruction)
-    return pipeline.revise_and_illustrate(store, story, _writer(), instruction=instruction, **_painting())
-
-
-def _painting() -> dict:
-    return {
-        "illustrator": providers.illustrator_for(settings),
-        "safety": providers.story_safety(settings, store, story.id),
-        "reference": choosing.reference_image(store, story, settings),
-    }
+def _run(kind: str, params: dict, label: str) -> None:
+    """Start the writer as a job of the story: it goes on if the person leaves the page, and the
+    jobs panel above shows its words as they come. With the option on, each page's picture
+    starts as soon as the page is written."""
+    if kind in ("draft", "revise"):
+        params = {**params, "pipelined": bool(st.session_state.get("draft_pipelined"))}
+    _jobs.start(story, kind, params, label=label)
 
 
 def _pipelined_option() -> None:
@@ -64,8 +42,8 @@ if draft is None:
         f"The writer will turn your caption into a {story.settings.pages}-page story for {story.settings.audience}."
     )
     _pipelined_option()
-    if st.button("Write the story", type="primary", key="draft_write"):
-        _run("Writing the story", _new_draft)
+    if st.button("Write the story", type="primary", key="draft_write", disabled=writing):
+        _run("draft", {}, "Writing the story")
     st.stop()
 
 _ui.engine_line(draft.engine if draft.author == "model" else "", draft.model)
@@ -130,40 +108,40 @@ if levels:
     )
 fit_col.write("")
 if picked and fit_col.button(
-    "Fit the level", key="draft_fit_level", disabled=bool(levels) and all(m.in_band for m in levels)
+    "Fit the level", key="draft_fit_level", disabled=writing or (bool(levels) and all(m.in_band for m in levels))
 ):
-    _run("Fitting the level", lambda: studio.fit_level(store, story, _writer(), picked))
+    _run("fit-level", {"level": picked}, "Fitting the level")
 
 st.header("Change the story")
 _pipelined_option()
 columns = st.columns(3)  # two rows of three: each label reads whole
 for n, (key, label) in enumerate(REVISIONS.items()):
-    if columns[n % 3].button(label, key=f"draft_revise_{key}", width="stretch"):
-        _run(label, lambda label=label: _revision(label))
+    if columns[n % 3].button(label, key=f"draft_revise_{key}", width="stretch", disabled=writing):
+        _run("revise", {"instruction": label}, label)
 free, go = st.columns([4, 1])
 instruction = free.text_input(
     "Or say what to change", placeholder="Give the cat a name and a hat", key="draft_instruction"
 )
 go.write("")
-if go.button("Revise", key="draft_revise_free") and instruction:
-    _run("Revising", lambda: _revision(instruction))
+if go.button("Revise", key="draft_revise_free", disabled=writing) and instruction:
+    _run("revise", {"instruction": instruction}, "Revising")
 
 left, right = st.columns(2)
 with left:
     room = MAX_PAGES - len(draft.pages)
     if room > 0:
         extra = st.number_input("Pages to add", 1, room, min(2, room), key="draft_extra")
-        if st.button("Enlarge the story", key="draft_extend"):
-            _run("Enlarging", lambda: studio.extend(store, story, _writer(), int(extra)))
+        if st.button("Enlarge the story", key="draft_extend", disabled=writing):
+            _run("enlarge", {"pages": int(extra)}, "Enlarging")
     else:
         st.caption(f"The story has the most pages a book can have ({MAX_PAGES}).")
 with right:
     seed = st.number_input(
         "Seed for a new draft", 0, 2**31 - 1, story.settings.seed + len(story.drafts), key="draft_seed"
     )
-    if st.button("Write a new draft", key="draft_regenerate"):
+    if st.button("Write a new draft", key="draft_regenerate", disabled=writing):
         studio.update_settings(store, story, seed=int(seed))
-        _run("Writing a new draft", _new_draft)
+        _run("draft", {}, "Writing a new draft")
 
 st.header(f"Drafts ({len(story.drafts)})")
 

@@ -120,7 +120,7 @@ if st.button("Make the print PDF" if for_print else "Make the PDF", type="primar
         "trim": trim,
         "crop_marks": crop_marks,
         "classroom": classroom,
-        "ask_writer": classroom and settings.writer != "offline",
+        "ask_writer": classroom and studio.capabilities(settings).answers_questions,
     }  # a job of the story: it goes on when the person leaves the page (`core.jobs`)
     _jobs.start(story, "export-pdf", params, label="Making the print PDF" if for_print else "Making the PDF")
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from core import providers
+from core import providers, studio
 from core.errors import StudioError
 from pages import _identity, _nav, _ui
 
@@ -131,17 +131,13 @@ left, right = st.columns(2)
 if left.button("Test the OpenAI-compatible server", key="settings_test_openai"):
     with st.spinner("Asking the server for its models…"):
         try:
-            from core.providers.remote_openai import list_models
-
-            left.success("Models: " + ", ".join(list_models(_ui.settings())[:30]))
+            left.success("Models: " + ", ".join(studio.remote_models(_ui.settings())[:30]))
         except StudioError as error:
             left.error(str(error))
 if right.button("Test DeepL", key="settings_test_deepl"):
     with st.spinner("Asking DeepL…"):
         try:
-            from core.providers.remote_deepl import DeepLTranslator
-
-            deepl = DeepLTranslator.from_settings(_ui.settings())
-            right.success(f"{deepl.usage()}. Languages: " + ", ".join(language.code for language in deepl.languages()))
+            deepl = studio.check_deepl(_ui.settings())
+            right.success(f"{deepl.usage}. Languages: " + ", ".join(deepl.languages))
         except StudioError as error:
             right.error(str(error))

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from core import studio
-from core.language import story_languages
+from core.language import name_of, story_languages
 from core.prompts import styles
 from core.story import ASPECTS, AUDIENCES, MAX_PAGES
 from pages import _nav, _ui
@@ -58,9 +58,10 @@ if saved:
         )
         st.success("Saved. New drafts and pictures use these settings.")
 
-if _ui.settings().writer == "offline" and story.settings.language != "en":
+writes = studio.capabilities(_ui.settings()).story_languages
+if writes is not None and story.settings.language not in writes:
     st.info(
-        "The offline writer writes in English. For another language, choose a local or remote writer, "
-        "or translate the story on the Translate page."
+        f"The {_ui.settings().writer} writer writes in {', '.join(name_of(code) for code in writes)}. For another "
+        "language, choose a local or remote writer, or translate the story on the Translate page."
     )
 _nav.link(_nav.DRAFT)

@@ -4,14 +4,12 @@ Whoever opens a team owns it and adds people by the e-mail address they sign in 
 person id), as editors (they start stories there) or viewers (they read what is shared with the
 team). Everyone keeps owning what they start; the team's owner sees every story in it, the
 others see what its owners share with the team (Library, Share). Everything is decided in
-`core.people.spaces` and `core.people.addresses`; this page only draws it.
+`core.studio.people` (over `core.people.spaces` and `core.people.addresses`); this page only draws it.
 """
 
 import streamlit as st
 
-from core.people.addresses import People
-from core.people.spaces import Person, Spaces
-from core.storage.datadir import data_dir_of
+from core import studio
 from pages import _identity, _nav, _ui
 
 ROLES = {"editor": "Editor: starts stories in the team", "viewer": "Viewer: reads what is shared with the team"}
@@ -26,19 +24,19 @@ if _identity.current_seat() is not None:
     st.info("Pupils work in their class; your teacher decides what is shared.")
     st.stop()
 
-who: Person = _ui.person()
-spaces, people = Spaces(data_dir_of(settings)), People(data_dir_of(settings))
+who: studio.Person = _ui.person()
+teams = studio.teams_of(settings, who.id)
 
-with st.expander("Open a new team", expanded=not spaces.teams_of(who.id)):
+with st.expander("Open a new team", expanded=not teams):
     with st.form("teams_new", border=False):
         name = st.text_input("Team name", placeholder="Spring campaign", max_chars=80, key="teams_name")
         if st.form_submit_button("Open the team", type="primary"):
             with _ui.shows_errors():
-                team = spaces.create("team", who, name)
+                team = studio.open_team(settings, who, name)
                 st.session_state["identity_team"] = team.id  # new stories go there from now on
                 st.rerun()
 
-for team in spaces.teams_of(who.id):
+for team in teams:
     mine = team.role(who.id) == "owner"
     role = "you own it" if mine else f"you are {'an editor' if team.role(who.id) == 'editor' else 'a viewer'}"
     with st.expander(f"{team.name} · {len(team.members) + 1} people · {role}", expanded=mine):
@@ -57,11 +55,11 @@ for team in spaces.teams_of(who.id):
             )
             if changed != member_role:
                 with _ui.shows_errors():
-                    spaces.set_role(team.id, who, member, changed)
+                    studio.set_team_role(settings, team.id, who, member, changed)
                     st.rerun()
             if remove.button("Remove", key=f"teams_remove_{team.id}_{member}"):
                 with _ui.shows_errors():
-                    spaces.set_role(team.id, who, member, None)
+                    studio.set_team_role(settings, team.id, who, member, None)
                     st.rerun()
         if not mine:
             continue
@@ -73,6 +71,5 @@ for team in spaces.teams_of(who.id):
             new_role = st.radio("As", list(ROLES), format_func=ROLES.get, key=f"teams_as_{team.id}", horizontal=True)
             if st.form_submit_button("Add to the team"):
                 with _ui.shows_errors():
-                    member = people.resolve(typed)
-                    spaces.set_role(team.id, who, member, new_role, label=typed if "@" in typed else None)
+                    studio.add_to_team(settings, team.id, who, typed, new_role)
                     st.rerun()

@@ -10,7 +10,7 @@ _nav.begin(_nav.TRANSLATE)
 story = _ui.require_story("draft")
 store = _ui.store()
 settings = _ui.settings()
-_jobs.panel(story, key="translate")  # the story's jobs, started here or on any page
+translating = _jobs.panel(story, key="translate", kinds=("translate",))  # the story's jobs, from any page
 draft = story.draft
 
 try:
@@ -43,9 +43,9 @@ names = st.text_area(
 glossary = dict(line.split("=", 1) for line in names.splitlines() if "=" in line)
 glossary = {k.strip(): v.strip() for k, v in glossary.items() if k.strip() and v.strip()}
 
-if st.button(f"Translate into {by_code[target].name}", type="primary", key="translate_go"):
-    if _ui.run_step("Translating", lambda: studio.translate(store, story, translator, target, formality, glossary)):
-        st.rerun()
+if st.button(f"Translate into {by_code[target].name}", type="primary", key="translate_go", disabled=translating):
+    params = {"language": target, "formality": formality, "glossary": glossary}
+    _jobs.start(story, "translate", params, label=f"Translating into {by_code[target].name}")
 
 translation = story.translation(target)
 if translation is None:

@@ -198,7 +198,8 @@ def test_a_missing_local_model_offers_the_offline_engine(local_engines, manager,
     assert not at.text_area  # no caption was made, and nothing else was lost
     assert not manager.loads
 
-    _press(at, "fallback-vision", "Use the offline engine for the vision instead")
+    (fallback,) = [b for b in at.button if b.label == "Use the offline engine for the vision instead"]
+    _press(at, fallback.key)  # the failed job's offer: the offline engine, and the failure read
     assert at.session_state["settings_overrides"]["vision"] == "offline"
     _press(at, "caption_describe")
     assert not at.error

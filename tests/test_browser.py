@@ -165,8 +165,8 @@ def test_a_person_makes_a_book_and_reopens_it_by_its_link(browser, live_studio, 
     page.wait_for_url(re.compile(r"story=[0-9a-f]{32}"))
     story_id = re.search(r"story=([0-9a-f]{32})", page.url).group(1)
 
-    click(page, "Describe the photo")
-    expect(page.get_by_label(re.compile("The caption"))).to_have_value(re.compile("cat", re.IGNORECASE))
+    click(page, "Describe the photo")  # a job of the story: the caption lands when the panel sees it done
+    expect(page.get_by_label(re.compile("The caption"))).to_have_value(re.compile("cat", re.IGNORECASE), timeout=30_000)
     shoot(page, "2-caption")
 
     go(page, "Story settings")

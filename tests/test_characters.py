@@ -23,6 +23,7 @@ from core.people.access import as_person
 from core.people.spaces import Person
 from core.prompts import Sheet, fit_prompt, image_prompt, styles
 from core.providers.base import ImageJob, pictures
+from core.story import Character
 from tests.doubles import SolidIllustrator
 
 LONG_SCENE = (
@@ -425,3 +426,12 @@ def test_renaming_on_the_command_line_and_the_page_retells_the_story(store, cat_
     saved = store.load(story.id)
     assert saved.draft.title == "Mo and the Kite" and len(saved.drafts) == 3
     assert any("Chelsea is now Mo" in s.value for s in at.success) and not at.exception
+
+
+def test_a_new_kind_changes_the_look_that_named_the_old_one() -> None:
+    """Seen in a book: `--set Fern.kind=tortoise` left Fern's look "shy little hedgehog"."""
+    fern = Character(name="Fern", kind="hedgehog", look="shy little hedgehog", author="model")
+    (changed,) = characters.edit([fern], {"Fern": {"kind": "tortoise"}})
+    assert changed.kind == "tortoise" and changed.look == "shy little tortoise"
+    (kept,) = characters.edit([fern], {"Fern": {"kind": "tortoise", "look": "old and wise"}})
+    assert kept.look == "old and wise"  # a look the person gives is theirs

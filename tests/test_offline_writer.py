@@ -52,7 +52,7 @@ def writer() -> OfflineWriter:
 
 def test_protocol_and_streaming(writer):
     assert isinstance(writer, Writer)
-    assert writer.engine == "offline" and writer.languages == ("en",)
+    assert writer.engine == "offline" and writer.story_languages == ("en",)
     chunks, story = run(writer.draft(brief()))
     assert "".join(chunks).startswith(story.title)
     assert all(p.text in "".join(chunks) for p in story.pages)

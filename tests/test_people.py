@@ -113,3 +113,23 @@ def test_a_team_lists_its_people_and_whoever_is_in_it_may_start_stories_there(tm
     assert spaces.get(team.id).labels == {}
     with pytest.raises(InputError):
         as_person(Store(tmp_path), BOB, team.id).create()
+
+
+def test_the_team_steps_pages_call_go_through_the_settings_data_folder(tmp_path) -> None:
+    """core.studio.people: what the Teams page and the sidebar's team picker do, from the settings."""
+    from core import studio
+    from core.settings import Settings
+
+    settings = Settings(data_dir=tmp_path)
+    assert studio.remember_person(settings, BOB, {"email": "bob@example.com", "email_verified": True})
+    team = studio.open_team(settings, ALICE, "Spring campaign")
+    team = studio.add_to_team(settings, team.id, ALICE, "Bob@example.com", "viewer")
+    assert team.members == {BOB.id: "viewer"} and team.labels[BOB.id] == "Bob@example.com"
+    studio.add_to_team(settings, team.id, ALICE, MALLORY.id, "editor")
+    assert [t.id for t in studio.teams_of(settings, BOB.id)] == [team.id]
+    assert studio.editable_teams(settings, BOB.id) == []  # a viewer starts no stories there
+    assert [t.id for t in studio.editable_teams(settings, MALLORY.id)] == [team.id]
+    assert MALLORY.id not in studio.add_to_team(settings, team.id, ALICE, MALLORY.id, "viewer").labels
+    assert BOB.id not in studio.set_team_role(settings, team.id, ALICE, BOB.id, None).members
+    with pytest.raises(InputError):
+        studio.add_to_team(settings, team.id, ALICE, "nobody@example.com", "editor")

@@ -148,3 +148,16 @@ def test_every_test_has_its_own_data_folder(tmp_path) -> None:
 
     settings = load_settings()
     assert settings.data_dir == tmp_path / "data" and settings.static_dir == tmp_path / "static"
+
+
+def test_a_picture_for_a_story_deleted_meanwhile_is_refused_and_leaves_no_folder(tmp_path) -> None:
+    """A step still drawing for a story that was just deleted must not bring its folder back."""
+    from core import studio
+    from tests.conftest import SAMPLES
+
+    store = Store(tmp_path)
+    story = studio.start_story(store, (SAMPLES / "chelsea.jpg").read_bytes(), "chelsea.jpg")
+    studio.delete_story(store, story.id)
+    with pytest.raises(StoryNotFound):
+        store.put_image(story.id, b"\x89PNG fake", "png")
+    assert not (tmp_path / "stories" / story.id).exists()

@@ -26,6 +26,8 @@ from core.campaign.copy_data import CTAS, GRAMMAR, OFFER, register_of
 from core.campaign.facts import Facts, facts_of, join
 from core.errors import InputError, NotConfigured, ProviderError
 from core.language import offline_copy_languages
+from core.providers.remote_openai import RemoteError, is_format_refusal
+from core.providers.storyjson import StoryFormatError, load_json_object
 
 LIMITS = {"headline": 40, "body": 125, "cta": 20}
 OFFLINE_LANGUAGES = offline_copy_languages()  # code -> native name
@@ -390,10 +392,8 @@ def copy_prompt(brief: CopyBrief, count: int) -> str:
 
 def parse_variants(answer: str, count: int, banned) -> list[Copy]:
     """The variants in a model's answer, or ValueError saying what is wrong (sent back once)."""
-    from core.providers.storyjson import StoryFormatError, _load
-
     try:
-        data, _ = _load(answer)
+        data, _ = load_json_object(answer)
     except StoryFormatError as error:
         raise ValueError(str(error)) from None
     raw = data.get("variants")
@@ -421,15 +421,13 @@ def asker(writer) -> Ask:
     response format where it accepts one) or the local model."""
     service = getattr(writer, "service", None)
     if service is not None and hasattr(service, "chat"):
-        from core.providers.remote_openai import RemoteError, _is_format_refusal
-
         schema = {"type": "json_schema", "json_schema": {"name": "copy", "schema": COPY_SCHEMA, "strict": True}}
 
         def ask_remote(messages: list[dict]) -> str:
             try:
                 return service.chat(messages, "copy request", response_format=schema)
             except RemoteError as error:
-                if not _is_format_refusal(error):
+                if not is_format_refusal(error):
                     raise
                 return service.chat(messages, "copy request")
 

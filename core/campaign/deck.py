@@ -27,6 +27,8 @@ from core.campaign.brand import BUNDLED_BOLD, BUNDLED_REGULAR, BrandKit, font_co
 from core.campaign.colour import WHITE, best_text_on, rgb
 from core.campaign.copy import LIMITS, Copy
 from core.campaign.layout import FORMATS
+from core.export.fonts import font_for
+from core.export.qr import qr_image
 
 rl_config.useA85 = 0  # binary streams: ASCII85 makes pictures 25 % larger and is slow (as core.export.pdf)
 
@@ -75,8 +77,6 @@ def _fonts(deck: Deck) -> tuple[str, str]:
             pdfmetrics.registerFont(TTFont(name, str(deck.font)))
         return name, name
     if font_covers(BUNDLED_REGULAR, everything):
-        from core.export.fonts import font_for
-
         choice = font_for(everything, deck.language)
         return choice.name, choice.name
     for name, path in (("Campaign-Bold", BUNDLED_BOLD), ("Campaign-Regular", BUNDLED_REGULAR)):
@@ -274,8 +274,6 @@ def render_deck(deck: Deck) -> tuple[bytes, int]:
             y -= 16
         y -= 8
     if deck.url:
-        from core.export.qr import qr_image
-
         qr = qr_image(deck.url)
         side = 180.0
         buffer_qr = io.BytesIO()

@@ -26,7 +26,10 @@ CSV_FIELDS = (
 # sentences about how the studio works, not about the product: never in front of a client
 ENGINE_WORDS = re.compile(
     r"\b(offline engine|engine|language model|vision model|recogni[sz]\w*|detect\w*|cascades?|"
-    r"cannot tell|can't tell|left for you|the studio|prompt)\b",
+    r"cannot tell|can't tell|left for you|the studio|prompt|"
+    # the vision's working notes ("No faces, cats or people were found, so the main subject is
+    # probably ...", "the area of most interest is in the centre"): hedges, not a description
+    r"were found|was found|probably|area of most interest|main subject)\b",
     re.IGNORECASE,
 )
 

@@ -79,7 +79,10 @@ AUDIENCES: tuple[tuple[tuple[str, ...], dict[str, tuple[str, str]]], ...] = (
         "*": ("made for the whole family", "Made for the whole family, every day."),
     }),
     (("kids", "children", "toddlers", "little ones"), {
-        "*": ("made for little hands", "Sturdy and safe for little hands."),
+        # "sturdy and safe for little hands" only where the product is held (a toy), never for
+        # a space camp, a cereal or a class
+        "toy": ("made for little hands", "Sturdy and safe for little hands."),
+        "*": ("made for curious kids", "Made for curious minds and busy days."),
     }),
     (("pet owners", "dog owners", "cat owners", "dogs", "cats"), {
         "*": ("a happy pet, a calm home", "Happy pets and a calm home."),

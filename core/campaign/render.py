@@ -42,6 +42,7 @@ from core.campaign.layout import Block, Box, Format, fit_copy, length, measured_
 from core.campaign.scene import draw_setting
 from core.campaign.subject import without_product
 from core.campaign_document import CAMPAIGN_STYLES
+from core.export.fonts import font_for
 
 STYLES = CAMPAIGN_STYLES
 
@@ -60,7 +61,6 @@ class Brand:
             return self.font, self.font
         if not font_covers(BUNDLED_REGULAR, text):
             return BUNDLED_BOLD, BUNDLED_REGULAR
-        from core.export.fonts import font_for
 
         other = font_for(text, language).path  # another script: the studio's font for it
         return other, other

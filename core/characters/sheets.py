@@ -241,7 +241,11 @@ def edit(characters: Sequence[Character], changes: dict[str, dict]) -> list[Char
         if at is None:
             sheets.append(tidy(Character(name=values.pop("name", key), author="person", **values)))
         else:
-            sheets[at] = tidy(sheets[at].model_copy(update={**values, "author": "person"}))
+            old = sheets[at]
+            if "kind" in values and "look" not in values and old.kind and values["kind"] != old.kind:
+                # a new kind with the old look would still say "shy little hedgehog" of a tortoise
+                values["look"] = re.sub(rf"(?<!\w){re.escape(old.kind)}(?!\w)", values["kind"], old.look, flags=re.I)
+            sheets[at] = tidy(old.model_copy(update={**values, "author": "person"}))
     return checked(sheets)
 
 

@@ -19,6 +19,7 @@ from PIL import Image
 from core.errors import InputError
 from core.export.pdf import BackEntry, BackPage
 from core.offline.sprites import sprite
+from core.offline.writer import make_plan, plan_facts
 from core.providers.base import Brief
 from core.reading.levels import LEVELS, Level, level_of
 from core.reading.questions import Question, answer_key, model_questions, offline_questions
@@ -53,8 +54,6 @@ def plan_of(story: Story, draft: Draft) -> dict[str, str]:
         seen.add(current.id)
         current = story.find_draft(current.parent) if current.parent else None
     if story.caption:
-        from core.offline.writer import make_plan, plan_facts  # the word pools load on first use
-
         return dict(plan_facts(make_plan(Brief.of(story))))
     return {}
 

@@ -14,10 +14,11 @@ import zipfile
 from io import BytesIO
 from pathlib import Path
 
-from core import providers, studio
+from core import jobs, providers, studio
 from core.campaign import steps
 from core.campaign.brand import kit_json, kit_toml, read_kit
 from core.campaign.brands import KIT_ID, BrandKits
+from core.campaign.plain_brief import read_plain_brief
 from core.campaign_document import BRIEF_FIELDS
 from core.cli.common import publisher_for
 from core.cli.output import run
@@ -31,8 +32,11 @@ def parse_brief(text: str) -> dict[str, str]:
     text = text.strip()
     if not text:
         return {}
-    if "=" not in text:
-        return {"product": text}
+    if "=" not in text:  # a sentence: its product, audience, offer and call to action
+        fields, unread = read_plain_brief(text)
+        if unread:
+            print(f"brief: not used: {'; '.join(unread)} (write product=...; audience=...; offer=...)", file=sys.stderr)
+        return fields
     fields = {}
     for part in filter(None, (p.strip() for p in text.replace("\n", ";").split(";"))):
         key, sep, value = part.partition("=")
@@ -61,27 +65,33 @@ def campaign(args: argparse.Namespace, settings: Settings, store: Store) -> None
             source = f"kit {args.brand} revision {revision}"
         else:
             raise InputError(f"brand: there is no brand file at {args.brand}.")
-    vision = None if args.caption else providers.vision_for(settings)
-    writer = providers.writer_for(settings)
-    illustrator = providers.illustrator_for(settings) if args.style == "scene" else None
-    translator = providers.translator_for(settings) if args.translate else None
-    publisher = None
-    if args.publish:
-        publisher = publisher_for(settings)
+    # Ask for every engine before any work, so a missing model or translator fails fast.
+    if not args.caption:
+        providers.vision_for(settings)
+    providers.writer_for(settings)
+    if args.style == "scene":
+        providers.illustrator_for(settings)
+    if args.translate:
+        providers.translator_for(settings)
+    tools = jobs.Tools(settings, publisher_for(settings) if args.publish else None)
     story = steps.start_campaign(store, args.photo.read_bytes(), args.photo.name, kit, source)
     print(f"campaign {story.id} (saved in {store.location(story.id)})", file=sys.stderr)
     extra = {"name": args.name} if args.name else {}
     steps.update_campaign(store, story, style=args.style, seed=args.seed, **brief, **extra)
+    # Each step is a job of the campaign (`core.jobs`), recorded so that `jobs ID` lists it and
+    # `jobs ID --resume JOB` finishes one this process did not.
     if args.caption:
         studio.edit_caption(store, story, args.caption)
     else:
-        run(studio.caption(store, story, vision), "caption")
-    run(steps.write_copy(store, story, writer, args.variants), "copy")
-    run(steps.make_pictures(store, story, illustrator=illustrator), "pictures")
+        run(jobs.follow(store, story, "caption", {}, tools), "caption")
+    run(jobs.follow(store, story, "campaign-copy", {"count": args.variants}, tools), "copy")
+    pictures = {"language": None, "variant_ids": None}
+    run(jobs.follow(store, story, "campaign-pictures", pictures, tools), "pictures")
     for language in args.translate:
-        run(steps.translate_copy(store, story, translator, language), f"translate {language}")
-        run(steps.make_pictures(store, story, language=language), f"pictures {language}")
-    run(steps.export_campaign(store, story, publisher=publisher), "export")
+        run(jobs.follow(store, story, "campaign-translate", {"language": language}, tools), f"translate {language}")
+        pictures = {"language": language, "variant_ids": None}
+        run(jobs.follow(store, story, "campaign-pictures", pictures, tools), f"pictures {language}")
+    run(jobs.follow(store, story, "campaign-export", {}, tools), "export")
     record, _, archive = steps.latest_export(store, story)
     args.out.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(BytesIO(archive)) as files:

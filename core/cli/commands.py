@@ -28,7 +28,7 @@ from core.settings import Settings
 from core.storage.datadir import data_dir_of
 from core.storage.store import Store
 from core.story import Story
-from core.studio import choosing, pipeline
+from core.studio import choosing
 
 STORY_FIELDS = ("pages", "style", "audience", "genre", "tone", "aspect", "seed")
 
@@ -83,27 +83,28 @@ def make(args: argparse.Namespace, settings: Settings, store: Store) -> None:
     check_bilingual(args)
     glossary = glossary_of(args.glossary)
     # Ask for every engine before any work, so a missing translator or model fails fast.
-    vision = None if args.caption else providers.vision_for(settings)
-    writer = providers.writer_for(settings)
-    illustrator = providers.illustrator_for(settings)
+    if not args.caption:
+        providers.vision_for(settings)
+    providers.writer_for(settings)
+    providers.illustrator_for(settings)
     upscaler = providers.upscaler_for(settings) if args.upscale else None
     translator = providers.translator_for(settings) if args.language else None
     story = studio.start_story(store, args.photo.read_bytes(), args.photo.name)
     print(f"story {story.id} (saved in {store.location(story.id)})", file=sys.stderr)
     studio.update_settings(store, story, **{name: getattr(args, name) for name in STORY_FIELDS})
     safety = providers.story_safety(settings, store, story.id)
+    tools = jobs.Tools(settings)
     if args.caption:
         studio.edit_caption(store, story, args.caption, safety)
     else:
-        run(studio.caption(store, story, vision, safety), "caption")
+        run(jobs.follow(store, story, "caption", {}, tools), "caption")
     # Each page's picture starts as soon as the writer has finished the page (core.studio.pipeline).
-    reference = choosing.reference_image(store, story, settings)
-    painting = pipeline.write_and_illustrate(store, story, writer, illustrator, safety=safety, reference=reference)
-    run(painting, "story and pictures")
+    run(jobs.follow(store, story, "draft", {"pipelined": True}, tools), "story and pictures")
     if upscaler:
-        run(jobs.follow(store, story, "upscale", {"factor": args.upscale}, jobs.Tools(settings)), "upscale")
+        run(jobs.follow(store, story, "upscale", {"factor": args.upscale}, tools), "upscale")
     if translator:
-        run(studio.translate(store, story, translator, args.language, glossary=glossary), "translate")
+        params = {"language": args.language, "formality": None, "glossary": glossary}
+        run(jobs.follow(store, story, "translate", params, tools), "translate")
     pdf = _export(store, story, settings, args)
     args.out.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(pdf, args.out / "story.pdf")
@@ -142,29 +143,30 @@ def caption(args: argparse.Namespace, settings: Settings, store: Store) -> None:
         if not studio.edit_caption(store, story, args.text, safety):
             print("The caption is already this; nothing changed.", file=sys.stderr)
     else:
-        run(studio.caption(store, story, providers.vision_for(settings), safety), "caption")
+        run(jobs.follow(store, story, "caption", {}, jobs.Tools(settings)), "caption")
     print(story.caption)
 
 
 def write(args: argparse.Namespace, settings: Settings, store: Store) -> None:
     story = find_story(store, args.id)
-    writer = providers.writer_for(settings)
+    providers.writer_for(settings)  # a writer that cannot start says so before the settings change
     changes = {name: getattr(args, name) for name in STORY_FIELDS if getattr(args, name) is not None}
     if changes:
         studio.update_settings(store, story, **changes)
-    run(studio.write_draft(store, story, writer), "story")
+    run(jobs.follow(store, story, "draft", {"pipelined": False}, jobs.Tools(settings)), "story")
     print_draft(story)
 
 
 def revise(args: argparse.Namespace, settings: Settings, store: Store) -> None:
     story = find_story(store, args.id)
-    run(studio.revise(store, story, providers.writer_for(settings), args.instruction), "story")
+    params = {"instruction": args.instruction, "pipelined": False}
+    run(jobs.follow(store, story, "revise", params, jobs.Tools(settings)), "story")
     print_draft(story)
 
 
 def enlarge(args: argparse.Namespace, settings: Settings, store: Store) -> None:
     story = find_story(store, args.id)
-    run(studio.extend(store, story, providers.writer_for(settings), args.pages), "story")
+    run(jobs.follow(store, story, "enlarge", {"pages": args.pages}, jobs.Tools(settings)), "story")
     print_draft(story)
 
 
@@ -191,18 +193,8 @@ def upscale(args: argparse.Namespace, settings: Settings, store: Store) -> None:
 
 def translate(args: argparse.Namespace, settings: Settings, store: Store) -> None:
     story = find_story(store, args.id)
-    glossary = glossary_of(args.glossary)
-    run(
-        studio.translate(
-            store,
-            story,
-            providers.translator_for(settings),
-            args.language,
-            formality=args.formality,
-            glossary=glossary or None,
-        ),
-        "translate",
-    )
+    params = {"language": args.language, "formality": args.formality, "glossary": glossary_of(args.glossary)}
+    run(jobs.follow(store, story, "translate", params, jobs.Tools(settings)), "translate")
     translation = story.translation(args.language)
     print(translation.title)
     for number, text in enumerate(translation.pages, start=1):
@@ -251,7 +243,7 @@ def story_jobs(args: argparse.Namespace, settings: Settings, store: Store) -> No
 
 def fit_level(args: argparse.Namespace, settings: Settings, store: Store) -> None:
     story = find_story(store, args.id)
-    run(studio.fit_level(store, story, providers.writer_for(settings), args.level), "fit")
+    run(jobs.follow(store, story, "fit-level", {"level": args.level}, jobs.Tools(settings)), "fit")
     print_levels(story)
 
 

@@ -453,7 +453,8 @@ def add_campaign(commands, parents: list[argparse.ArgumentParser]) -> None:
         "--brief",
         default="",
         metavar="TEXT",
-        help="'product=...; audience=...; offer=...; channel=...; cta=...; language=en' (plain text: the product)",
+        help="'product=...; audience=...; offer=...; channel=...; cta=...; language=en', or a sentence: "
+        "'Ridge Roast for busy commuters; 20%% off the first bag; order online'",
     )
     campaign.add_argument("--seed", type=int, default=1, help="the same seed gives the same copy and pictures")
     campaign.add_argument("--style", choices=CAMPAIGN_STYLES, default="clean", help="the mockups' look")

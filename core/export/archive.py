@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from pydantic import ValidationError
 
 from core.errors import InputError
+from core.export.formats import FORMATS
 from core.storage.store import Store
 from core.story import AUDIO_NAME, IMAGE_NAME, ExportRecord, Story
 
@@ -103,8 +104,6 @@ def make_zip(request) -> bytes:
 
 
 def _extension(format_name: str) -> str:
-    from core.export.formats import FORMATS
-
     chosen = FORMATS.get(format_name)
     return chosen.extension if chosen else "pdf"
 

@@ -20,6 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
+from core.offline.analysis import analyse
+from core.offline.cutout import WORK_SIDE, subject_mask
+
 _KEPT = 64
 DETECT_SIDE = 512  # the picture is searched at most this large (as the offline analysis does)
 _cache: OrderedDict[tuple, np.ndarray] = OrderedDict()
@@ -50,9 +53,6 @@ def subject_mask_of(path: Path) -> np.ndarray:
 
 def _find(path: Path) -> np.ndarray:
     from PIL import Image, ImageOps
-
-    from core.offline.analysis import analyse
-    from core.offline.cutout import WORK_SIDE, subject_mask
 
     try:
         with Image.open(path) as im:

@@ -1,18 +1,21 @@
 """Long steps as jobs of the story: they outlive the page that started them.
 
-A page (or the command line) that starts a long step (pictures, upscale, narration, an export)
-starts a job: a small JSON record kept with the story in the data folder (`core.jobs.records`),
-run by the studio process's workers (`core.jobs.runner`), not by the page's run. The page returns
-at once; the person may leave, switch pages, close the tab or open a second one, and the pictures
-keep landing, each saved the moment it is drawn (the steps save piece by piece). Every page that
-runs steps, and the Library, read the story's jobs back from the data folder and show their
-progress, so a second tab, a second person or a second studio replica on the same bucket sees the
-same job.
+A page (or the command line) that starts a long step (caption, draft, revise, enlarge, fit the
+level, translate, pictures, upscale, narration, an export, a campaign's caption, copy, pictures and
+exports: `kinds.KINDS`) starts a job: a small JSON record kept with the story in the data folder
+(`core.jobs.records`), run by the studio process's workers (`core.jobs.runner`), not by the page's
+run. The page returns at once; the person may leave, switch pages, close the tab or open a second
+one, and the pictures keep landing, each saved the moment it is drawn (the steps save piece by
+piece); a writer's words so far ride on the record (`JobRecord.partial`), so every page shows the
+draft growing. Every page that runs steps, and the Library, read the story's jobs back from the
+data folder and show their progress, so a second tab, a second person or a second studio replica
+on the same bucket sees the same job.
 
 A job whose process stopped (a restart, a crash) stops sending heartbeats; after STALE_S it is
 shown as interrupted and offers Resume, which starts a new job for what is left (`kinds.Kind.left`:
-the missing pictures only). A job's state is read, never guessed from memory: "interrupted" is
-what a stale heartbeat reads as, so nothing has to run at start-up to find them.
+the missing pictures only; a caption or draft is made again). A job's state is read, never
+guessed from memory: "interrupted" is what a stale heartbeat reads as, so nothing has to run at
+start-up to find them.
 """
 
 from __future__ import annotations

@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from core import providers, studio
+from core.campaign import steps as campaign_steps
 from core.jobs.records import JobRecord
 from core.settings import Settings
 from core.storage.publish import Publisher
 from core.storage.store import Store
 from core.story import Story
-from core.studio import choosing
+from core.studio import choosing, pipeline
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class Kind:
     capability: str | None  # the engine it runs (a page offers the offline one when a model is missing)
     events: Callable[[Store, Story, Tools, Params], Iterator[studio.Event]]
     left: Callable[[Story, JobRecord], Params | None]  # the params of a resume; None: nothing left
+    streams: bool = False  # it streams text (`JobRecord.partial`): pages refresh it more often
 
 
 def _made_since(story: Story, page_id: str, record: JobRecord) -> bool:
@@ -163,9 +165,135 @@ def _export_left(story: Story, record: JobRecord) -> Params | None:
     return None if made else dict(record.params)
 
 
+# --- caption, drafts and translation ------------------------------------------------------
+# One piece each: an interrupted one is simply started again, unless its result was kept first.
+
+
+def _caption(store: Store, story: Story, tools: Tools, p: Params) -> Iterator[studio.Event]:
+    settings = tools.settings
+    safety = providers.story_safety(settings, store, story.id)
+    return studio.caption(store, story, providers.vision_for(settings), safety)
+
+
+def _caption_left(story: Story, record: JobRecord) -> Params | None:
+    kept = any(c.created >= record.created and not c.incomplete for c in story.captions)
+    return None if kept else dict(record.params)
+
+
+def _painting(store: Store, story: Story, settings: Settings) -> dict:
+    """What the pipelined writer draws with (the Draft page's "Draw the pictures while the story
+    is written")."""
+    return {
+        "illustrator": providers.illustrator_for(settings),
+        "safety": providers.story_safety(settings, store, story.id),
+        "reference": choosing.reference_image(store, story, settings),
+    }
+
+
+def _draft(store: Store, story: Story, tools: Tools, p: Params) -> Iterator[studio.Event]:
+    writer = providers.writer_for(tools.settings)
+    if p.get("pipelined"):
+        return pipeline.write_and_illustrate(store, story, writer, **_painting(store, story, tools.settings))
+    return studio.write_draft(store, story, writer)
+
+
+def _revise(store: Store, story: Story, tools: Tools, p: Params) -> Iterator[studio.Event]:
+    writer, instruction = providers.writer_for(tools.settings), p["instruction"]
+    if p.get("pipelined"):
+        painting = _painting(store, story, tools.settings)
+        return pipeline.revise_and_illustrate(store, story, writer, instruction=instruction, **painting)
+    return studio.revise(store, story, writer, instruction)
+
+
+def _enlarge(store: Store, story: Story, tools: Tools, p: Params) -> Iterator[studio.Event]:
+    return studio.extend(store, story, providers.writer_for(tools.settings), int(p["pages"]))
+
+
+def _fit_level(store: Store, story: Story, tools: Tools, p: Params) -> Iterator[studio.Event]:
+    return studio.fit_level(store, story, providers.writer_for(tools.settings), p.get("level"))
+
+
+def _draft_left(story: Story, record: JobRecord) -> Params | None:
+    kept = any(d.created >= record.created and not d.incomplete for d in story.drafts)
+    return None if kept else dict(record.params)
+
+
+def _translate(store: Store, story: Story, tools: Tools, p: Params) -> Iterator[studio.Event]:
+    translator = providers.translator_for(tools.settings)
+    return studio.translate(store, story, translator, p["language"], p.get("formality"), p.get("glossary") or None)
+
+
+def _translate_left(story: Story, record: JobRecord) -> Params | None:
+    kept = any(t.language == record.params["language"] and t.created >= record.created for t in story.translations)
+    return None if kept else dict(record.params)
+
+
+# --- the campaign's steps -------------------------------------------------------------------
+
+
+def _copy(store: Store, story: Story, tools: Tools, p: Params) -> Iterator[studio.Event]:
+    return campaign_steps.write_copy(store, story, providers.writer_for(tools.settings), p.get("count"))
+
+
+def _copy_left(story: Story, record: JobRecord) -> Params | None:
+    kept = story.campaign is not None and any(v.created >= record.created for v in story.campaign.variants)
+    return None if kept else dict(record.params)
+
+
+def _copy_translation(store: Store, story: Story, tools: Tools, p: Params) -> Iterator[studio.Event]:
+    translator = providers.translator_for(tools.settings)
+    return campaign_steps.translate_copy(store, story, translator, p["language"])
+
+
+def _copy_translation_left(story: Story, record: JobRecord) -> Params | None:
+    language = record.params["language"]
+    campaign = story.campaign
+    done = campaign is not None and all(campaign.translation(v.id, language) for v in campaign.variants)
+    return None if done else dict(record.params)
+
+
+def _campaign_pictures(store: Store, story: Story, tools: Tools, p: Params) -> Iterator[studio.Event]:
+    """A model draws the backdrop of the "scene" look; every other look is laid out here."""
+    scene = story.campaign is not None and story.campaign.style == "scene"
+    return campaign_steps.make_pictures(
+        store,
+        story,
+        variant_ids=p.get("variant_ids"),
+        language=p.get("language"),
+        illustrator=providers.illustrator_for(tools.settings) if scene else None,
+    )
+
+
+def _pictures_of_campaign_left(story: Story, record: JobRecord) -> Params | None:
+    """The variants asked that still miss a picture (each variant's pictures are kept together)."""
+    asked = record.params.get("variant_ids")
+    missing = {v for v, _ in campaign_steps.missing_pictures(story, record.params.get("language"))}
+    left = [v.id for v in story.campaign.variants if v.id in missing and (asked is None or v.id in asked)]
+    return {**record.params, "variant_ids": left} if left else None
+
+
+def _campaign_export(store: Store, story: Story, tools: Tools, p: Params) -> Iterator[studio.Event]:
+    return campaign_steps.export_campaign(store, story, publisher=tools.publisher if p.get("publish", True) else None)
+
+
+def _campaign_export_left(story: Story, record: JobRecord) -> Params | None:
+    made = story.campaign is not None and any(e.created >= record.created for e in story.campaign.exports)
+    return None if made else dict(record.params)
+
+
 KINDS: dict[str, Kind] = {
     kind.name: kind
     for kind in (
+        Kind("caption", "Describing the photo", "vision", _caption, _caption_left, streams=True),
+        Kind("draft", "Writing the story", "writer", _draft, _draft_left, streams=True),
+        Kind("revise", "Revising", "writer", _revise, _draft_left, streams=True),
+        Kind("enlarge", "Enlarging", "writer", _enlarge, _draft_left, streams=True),
+        Kind("fit-level", "Fitting the level", "writer", _fit_level, _draft_left, streams=True),
+        Kind("translate", "Translating", "translator", _translate, _translate_left),
+        Kind("campaign-copy", "Writing copy", "writer", _copy, _copy_left),
+        Kind("campaign-translate", "Translating the copy", "translator", _copy_translation, _copy_translation_left),
+        Kind("campaign-pictures", "Laying out pictures", "illustrator", _campaign_pictures, _pictures_of_campaign_left),
+        Kind("campaign-export", "Making the exports", None, _campaign_export, _campaign_export_left),
         Kind("pictures", "Drawing pictures", "illustrator", _pictures, _pictures_left),
         Kind("upscale", "Upscaling", "upscaler", _upscale, _upscale_left),
         Kind("narration", "Reading aloud", "narrator", _narration, _narration_left),

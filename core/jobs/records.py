@@ -48,6 +48,7 @@ class JobRecord(Model):
     done: int = 0
     total: int = 0
     step: str = ""  # the newest progress line ("Scene 3 of 8 drawn")
+    partial: str = ""  # the text streamed so far (a caption, a draft), while the job runs; the result is the story's
     notices: list[str] = Field(default_factory=list)
     error: str | None = None
     error_kind: str | None = None  # the error's class name: a page offers the offline engine for ModelUnavailable

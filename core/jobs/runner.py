@@ -34,6 +34,7 @@ from core.story import now
 
 JOBS_AT_ONCE = 2
 SAVE_EVERY_S = 1.0  # progress is written at most this often (and at every finished piece)
+TEXT_EVERY_S = 0.5  # streamed text (`JobRecord.partial`) is written at most this often
 WORKER = f"{socket.gethostname()}:{os.getpid()}"
 
 log = logging.getLogger("visutale.jobs")
@@ -145,9 +146,9 @@ class Runner:
 
     # --- one job --------------------------------------------------------------------------
 
-    def _save(self, job: Job, force: bool = False) -> None:
+    def _save(self, job: Job, force: bool = False, every: float = SAVE_EVERY_S) -> None:
         with job.lock:
-            if not force and time.monotonic() - job.saved_at < SAVE_EVERY_S:
+            if not force and time.monotonic() - job.saved_at < every:
                 return
             if not job.book.story_exists(job.record.story):
                 job.cancel.set()  # deleted while the job ran: stop, and write no record that would
@@ -169,7 +170,8 @@ class Runner:
             try:
                 for event in events:
                     finished_piece = self._note(record, event)
-                    self._save(job, force=finished_piece)
+                    every = TEXT_EVERY_S if isinstance(event, studio.Token) else SAVE_EVERY_S
+                    self._save(job, force=finished_piece, every=every)
                     yield event
                     if job.cancel.is_set():
                         break  # between two events: what was finished is saved already
@@ -197,6 +199,10 @@ class Runner:
     @staticmethod
     def _note(record: JobRecord, event: studio.Event) -> bool:
         """Keep what the event says on the record; True when a piece was finished."""
+        if isinstance(event, studio.Token):  # shown growing by the pages' jobs panel
+            first = not record.partial
+            record.partial += event.text
+            return first  # the first words are written at once, the rest every TEXT_EVERY_S
         if isinstance(event, studio.Progress):
             finished = event.done != record.done
             record.done, record.total, record.step = event.done, event.total, event.label
@@ -210,6 +216,7 @@ class Runner:
         record = job.record
         with job.lock:
             record.state, record.error, record.error_kind, record.finished = state, error, error_kind, now()
+            record.partial = ""  # what was kept of the text is in the story now (a draft, a caption)
         try:
             self._save(job, force=True)
             job.book.mark_closed(record.story, record.id)

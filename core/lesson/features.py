@@ -100,7 +100,7 @@ def loaded_tower(manager, settings) -> TowerEncoder | None:
     never loads a model (gigabytes for a lesson that works without one)."""
     if settings.vision != "local":
         return None
-    from core.providers.local_vision import LocalVision
+    from core.providers.local_vision import LocalVision  # torch and transformers: only for a local model
 
     key = LocalVision(settings.model_vision, load_in_4bit=settings.load_in_4bit, manager=manager).key
     bundle = manager.get(key)

@@ -174,6 +174,18 @@ def _is_name(word: str, first_in_sentence: bool, after_title: bool = False) -> b
     return len(low) > 1
 
 
+# capitalised words that name where a thing is, never who: "above the Earth", "to Mars"
+_PLACE_NAMES = {"earth", "moon", "mars", "sun", "venus", "jupiter", "saturn", "space", "christmas", "easter"}
+# words after which a capital is a place ("in Paris", "the Thames"), never a character
+_PLACE_WORDS = {"the", "in", "at", "on", "above", "over", "to", "across", "around", "into", "from", "under"}
+
+
+def _names_a_place(word: str, before: str) -> bool:
+    """Whether a capitalised word is a place or a heavenly body ("above the Earth", "in London"),
+    which the story must not take for its hero's name."""
+    return word.lower().removesuffix("'s") in _PLACE_NAMES or before.lower() in _PLACE_WORDS
+
+
 def characters_in(caption: str) -> list[Named]:
     """The characters the caption names, in its order ("Grandma Eileen and her dog Rex" ->
     Grandma Eileen (grandma), Rex (dog)). Sentences about the offline engine are left out."""
@@ -189,6 +201,8 @@ def characters_in(caption: str) -> list[Named]:
         # a capital right after a kind is that one's name, even a word like "Biscuit": "puppy Biscuit"
         after_kind = i > 0 and not first and _singular(tokens[i - 1][1]) in _KIND_WORDS and word[:1].isupper()
         verdict = _is_name(word, first, titled or after_kind)
+        if verdict and not (titled or after_kind) and _names_a_place(word, tokens[i - 1][1] if i else ""):
+            continue
         nxt = [w.lower() for _, w in tokens[i + 1 : i + 4]]
         if verdict is None:  # sentence start: a name only when the next words say what it is
             verdict = bool(nxt) and (

@@ -15,6 +15,18 @@ from core.offline.sentences import split_sentences
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
+# things people photograph whose name is two words, the first of which is not the thing
+COMPOUND_OBJECTS = (
+    "teddy bear",
+    "fire engine",
+    "space shuttle",
+    "racing car",
+    "steam train",
+    "hot air balloon",
+    "police car",
+)
+
+
 @dataclass(frozen=True)
 class Subject:
     noun: str  # "cat"
@@ -71,9 +83,25 @@ def read_caption(caption: str) -> Subject:
         noun, kind = "cat", "animal"
     elif re.search(r"\bhuman (face|faces|figure|figures)\b", text):
         noun, kind = "person", "person"
+    # things named by two words ("a red fire engine", "a teddy bear"): never "fire", "launch" or
+    # "bear"; a person or an animal the caption names ("an astronaut beside the space shuttle")
+    # is still its subject
+    compounds = {}
+    for m in re.finditer(r"\b(" + "|".join(COMPOUND_OBJECTS) + r")\b", text):
+        at = len(re.findall(r"[a-zé][a-zé'-]*", text[: m.start()]))
+        compounds.setdefault(m.group(1), at)
+    inside = {at + k for name, at in compounds.items() for k in range(len(name.split()))}
     if not noun:
-        for wanted, table in (("animal", D.ANIMALS), ("person", D.PEOPLE), ("object", D.OBJECTS)):
+        for wanted, table in (("animal", D.ANIMALS), ("person", D.PEOPLE), ("compound", None), ("object", D.OBJECTS)):
+            if table is None:
+                if compounds:
+                    noun, index = min(compounds.items(), key=lambda c: c[1])
+                    kind = "object"
+                    break
+                continue
             for i, word in enumerate(plain):
+                if i in inside:
+                    continue
                 if singular(word) in table and not (
                     i > 0
                     and plain[i - 1] == "of"
@@ -121,6 +149,7 @@ def read_caption(caption: str) -> Subject:
             following not in D.COLOURS
             and following not in D.ADJECTIVES
             and following != noun
+            and following not in noun.split()
             and following.rstrip("s") != noun
             and following not in D.SETTINGS
             and following not in D.NOT_SUBJECTS

@@ -311,9 +311,6 @@ class OfflineIllustrator:
     def cannot_draw(self, prompt: str, photo: Image.Image | None, caption: str = "") -> str | None:
         """A sentence naming the prompt's words this engine cannot honour (None: it can honour
         them all): it restyles the photo and cannot add what the photo does not show."""
-        from core.offline.analysis import analyse
-        from core.offline.prompt_words import read_prompt
-
         return read_prompt(prompt, analyse(photo) if photo is not None else None, caption=caption).message()
 
     def params(self) -> dict:

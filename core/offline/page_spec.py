@@ -60,6 +60,10 @@ def spec_for(plan, stages: list[str], text: str, scene: str, index: int) -> Scen
     if stage == "attempt" and len(stages) == 1:  # the scene says what the try was: "looking under the table"
         found = re.search(r"\b([a-z]+ing\b.*)$", scene.rstrip("."))
         action = found.group(1)[:80] if found else "trying again"
+    props = named_props(text)
+    # the plot's own prop in the colour its lines give it ("Chelsea's red ball"), when they do
+    coloured = any("{thing_colour}" in str(v) for v in plan.problem.values())
+    colours = {p: plan.thing_colour for p in plan.problem.get("props", ()) if p in props and coloured}
     return SceneSpec(
         setting=plan.place,
         time=time,
@@ -68,6 +72,7 @@ def spec_for(plan, stages: list[str], text: str, scene: str, index: int) -> Scen
         pose=pose,
         action=action,
         companions=companions,
-        props=named_props(text),
+        props=props,
         framing=_STAGE_FRAMING.get(stage, "medium") if len(stages) == 1 else "wide",
+        colours=colours,
     )

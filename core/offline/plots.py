@@ -110,7 +110,8 @@ PLOTS: tuple[dict, ...] = _worded(
             "kind": "search",
             "props": ("book",),
             "goal": "find the book",
-            "trouble": "One day, {Hero}'s favourite book with a blue cover was nowhere to be found.",
+            "trouble": "One day, {Hero}'s favourite book with a blue cover"
+            " <had gone missing|had disappeared|had vanished>.",
             "turn": "Then {Hero} spotted a blue corner peeping out from under a blanket.",
             "end": "{Hero} curled up with {Friend} and the book and read it right to the very last page.",
             "settings": ("living room", "bedroom", "classroom"),

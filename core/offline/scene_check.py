@@ -186,8 +186,8 @@ def fits_scene(sentence: str, *, setting: str, hero_kind: str, known: set[str]) 
     if ws & FOREIGN:
         return False
     kind = SETTINGS[setting].kind if setting in SETTINGS else "outdoor"
-    if kind == "indoor" and ws & OUTDOOR_WORDS:
-        return False
+    if kind == "indoor" and (ws & OUTDOOR_WORDS or "at home" in sentence.lower()):
+        return False  # nor "A cup of cocoa waited at home" to a hero who never left it
     if kind == "outdoor" and ws & INDOOR_WORDS:
         return False
     if kind == "space" and ws & EARTH_WORDS:

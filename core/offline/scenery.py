@@ -32,6 +32,8 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw
 
+from core.offline.sprites import sprite
+
 PLACES = ("park", "forest", "river", "street", "room", "beach", "snow", "night sky", "hills")
 INDOORS = ("room", "kitchen", "living room", "bedroom", "classroom", "cafe")
 
@@ -189,14 +191,43 @@ def paint_stage(setting: Setting, size: tuple[int, int], rng: np.random.Generato
     return Stage(out, horizon, marks)
 
 
+# the colours a story gives its props (story_plan's thing_colour), as painted
+PAINT = {
+    "red": (205, 45, 45),
+    "blue": (50, 95, 200),
+    "yellow": (240, 200, 40),
+    "green": (60, 160, 70),
+    "orange": (240, 130, 30),
+    "purple": (135, 70, 175),
+}
+
+
+def tinted(rgba: np.ndarray, colour: str) -> np.ndarray:
+    """The picture repainted in one of PAINT's colours, its light and shade kept (a black and
+    white football becomes a red ball, a yellow sun hat an orange one)."""
+    paint = np.asarray(PAINT[colour], dtype=np.float32)
+    rgb = rgba[..., :3].astype(np.float32)
+    light = (rgb @ np.asarray([0.299, 0.587, 0.114], dtype=np.float32)) / 255.0
+    shade = 0.35 + 0.75 * light[..., None]
+    out = rgba.copy()
+    out[..., :3] = np.clip(paint * shade, 0, 255).astype(np.uint8)
+    return out
+
+
 def stamp(
-    image: Image.Image, name: str, cx: float, bottom: float, height: float, flip: bool = False, angle: float = 0.0
+    image: Image.Image,
+    name: str,
+    cx: float,
+    bottom: float,
+    height: float,
+    flip: bool = False,
+    angle: float = 0.0,
+    colour: str | None = None,
 ) -> tuple[int, int, int, int]:
     """Paste the vendored picture `name` (core.offline.sprites) `height` pixels tall, centred on
-    `cx` with its foot at `bottom`, mirrored or turned (degrees) if asked; returns its box."""
-    from core.offline.sprites import sprite
-
-    art = Image.fromarray(sprite(name))
+    `cx` with its foot at `bottom`, mirrored or turned (degrees) and painted in `colour` (a key of
+    PAINT) if asked; returns its box."""
+    art = Image.fromarray(tinted(sprite(name), colour) if colour in PAINT else sprite(name))
     scale = max(2.0, height) / art.height
     art = art.resize((max(2, round(art.width * scale)), max(2, round(art.height * scale))), Image.Resampling.LANCZOS)
     if flip:

@@ -122,7 +122,10 @@ def stage(spec, setting: Setting, framing: str, cutout: Cutout | None, size: tup
         staging.hero = box
     else:
         box = (int(hero_cx - hero_h * 0.3), int(ground - hero_h), int(hero_cx + hero_h * 0.3), int(ground))
-    behind = [n for n in names if n in IN_THE_AIR or (n in ON_THE_WATER and marks.water)]
+    nest = "hat" in names and "bird" in names  # "the hat, upside down, with a little bird inside"
+    behind = [
+        n for n in names if (n in IN_THE_AIR and not (nest and n == "bird")) or (n in ON_THE_WATER and marks.water)
+    ]
     beside = [n for n in names if n not in behind]
     taken: dict[str, list[tuple[float, float]]] = {}  # the rows (sky, water) and what is in them
     for name in behind:
@@ -137,7 +140,9 @@ def stage(spec, setting: Setting, framing: str, cutout: Cutout | None, size: tup
             stamp(image, "zzz", box[2] if facing > 0 else box[0], box[1] + (box[3] - box[1]) * 0.2, hero_h * 0.28)
         if pose in ("run", "jump", "wave"):
             _motion_lines(image, box, facing, pose)
-    staging.things.update(_beside(image, beside, box, ground, marks, pose, facing, width, height, horizon, rng))
+    staging.things.update(
+        _beside(image, beside, box, ground, marks, pose, facing, width, height, horizon, rng, _colours(spec))
+    )
     hugged = [staging.things[n] for n in spec.companions if n in staging.things and n not in IN_THE_AIR]
     if hero is not None and pose == "hug" and hugged:  # a heart over the friend it hugs
         cx0, cy0, cx1, _ = hugged[0]
@@ -297,6 +302,11 @@ def _clear_of(trees, hero_box, width):
     return max(clear, key=lambda t: t[2]) if clear else None
 
 
+def _colours(spec) -> dict[str, str]:
+    """The colours the page's text gives its props ({"ball": "red"}); none for an older spec."""
+    return getattr(spec, "colours", None) or {}
+
+
 def _behind(image, name, hero_box, marks: Marks, spec, setting, width, height, horizon, rng, facing, taken):
     """Things in the air (a kite in a tree or on its string, a balloon, a bird, a star) or on the
     water (a boat, a duck), drawn before the hero; returns the box drawn."""
@@ -316,18 +326,34 @@ def _behind(image, name, hero_box, marks: Marks, spec, setting, width, height, h
         draw = ImageDraw.Draw(image, "RGBA")
         if tree is not None:  # caught in the crown, its tail hanging down
             tx, ty, tr = tree
-            box = stamp(image, "kite", tx + rng.uniform(-0.3, 0.3) * tr, ty + tr * 0.3, height * 0.12, angle=25)
+            box = stamp(
+                image,
+                "kite",
+                tx + rng.uniform(-0.3, 0.3) * tr,
+                ty + tr * 0.3,
+                height * 0.12,
+                angle=25,
+                colour=_colours(spec).get("kite"),
+            )
             draw.line([box[0] + 4, box[3] - 4, box[0] - tr * 0.2, box[3] + tr * 0.9], fill=(70, 60, 60, 230), width=2)
             return box
         kx, ky = min(width * 0.88, max(width * 0.12, away)), height * rng.uniform(0.1, 0.22)
-        box = stamp(image, "kite", kx, ky + height * 0.12, height * 0.13, angle=float(rng.uniform(-20, 20)))
+        box = stamp(
+            image,
+            "kite",
+            kx,
+            ky + height * 0.12,
+            height * 0.13,
+            angle=float(rng.uniform(-20, 20)),
+            colour=_colours(spec).get("kite"),
+        )
         sag = [(hand[0] + (kx - hand[0]) * t, hand[1] + (box[3] - hand[1]) * t + np.sin(t * np.pi) * height * 0.05)
                for t in np.linspace(0, 1, 12)]  # fmt: skip
         draw.line(sag, fill=(60, 60, 70, 220), width=2)
         return box
     if name == "balloon":
         bx, by = hand[0] + facing * hero_h * 0.15, max(height * 0.06, y0 - hero_h * 0.45)
-        box = stamp(image, "balloon", bx, by + height * 0.14, height * 0.14)
+        box = stamp(image, "balloon", bx, by + height * 0.14, height * 0.14, colour=_colours(spec).get("balloon"))
         draw = ImageDraw.Draw(image, "RGBA")
         draw.line([(box[0] + box[2]) / 2, box[3] - 2, hand[0], hand[1]], fill=(80, 70, 70, 220), width=2)
         return box
@@ -416,9 +442,10 @@ def _surface_clear(surface, hero_box) -> bool:
     return hidden < 0.5 * (sx1 - sx0)
 
 
-def _beside(image, names, hero_box, ground, marks: Marks, pose, facing, width, height, horizon, rng):
+def _beside(image, names, hero_box, ground, marks: Marks, pose, facing, width, height, horizon, rng, colours):
     """Companions and props on the ground beside the hero (on the counter or table indoors for
-    cups and teapots, on the hero's head for a hat), facing the hero; drawn after it."""
+    cups and teapots, on the hero's head for a hat, upside down on the ground for a hat a bird
+    sits in), facing the hero; drawn after it."""
     x0, y0, x1, y1 = hero_box
     hero_h, hero_w = y1 - y0, x1 - x0
     drawn: dict[str, tuple[int, int, int, int]] = {}
@@ -429,19 +456,31 @@ def _beside(image, names, hero_box, ground, marks: Marks, pose, facing, width, h
     for name in names:
         companion = name in COMPANIONS
         size = float(np.clip(hero_h * (0.42 if companion else 0.3), height * 0.1, height * 0.26))
+        if name == "bird" and "bird" in drawn:  # already sitting in the hat
+            continue
+        if name == "hat" and "bird" in names:  # a nest: upside down on the ground, the bird in it
+            half = _half_width("hat", size)
+            x = _free_x(half, floor, x1 + half if facing > 0 else x0 - half, (x0, x1), (width * 0.1, width * 0.9))
+            bottom = feet if marks.ground else y1
+            hat = stamp(image, "hat", x, bottom, size, angle=180.0, colour=colours.get(name))
+            drawn[name] = hat
+            drawn["bird"] = stamp(image, "bird", x, hat[1] + (hat[3] - hat[1]) * 0.35, size * 0.7, flip=x > x0)
+            continue
         if name == "hat" and pose != "sleep":
             hx, hy = (x0 + x1) / 2, y0 + hero_h * 0.12
-            drawn[name] = stamp(image, "hat", hx, hy, max(height * 0.06, hero_w * 0.4), angle=-8 * facing)
+            drawn[name] = stamp(
+                image, "hat", hx, hy, max(height * 0.06, hero_w * 0.4), angle=-8 * facing, colour=colours.get(name)
+            )
             continue
         if name in ON_A_TABLE and _surface_clear(marks.surface, hero_box) and rng.random() < 0.8:
             sx0, sx1, sy = marks.surface  # type: ignore[misc]
             small = min(size, height * 0.11)
             x = _free_x(_half_width(name, small), table, (sx0 + sx1) / 2, (x0, x1), (sx0, sx1))
-            drawn[name] = stamp(image, name, x, sy + 2, small)
+            drawn[name] = stamp(image, name, x, sy + 2, small, colour=colours.get(name))
             continue
         if pose == "hug" and companion and not hugged:  # close against the hero, in front
             x = x1 - hero_w * 0.15 if facing > 0 else x0 + hero_w * 0.15
-            drawn[name] = stamp(image, name, x, y1, size, flip=facing < 0)
+            drawn[name] = stamp(image, name, x, y1, size, flip=facing < 0, colour=colours.get(name))
             hugged = True
             continue
         half = _half_width(name, size)
@@ -449,5 +488,7 @@ def _beside(image, names, hero_box, ground, marks: Marks, pose, facing, width, h
         x = _free_x(half, floor, prefer, (x0, x1), (width * 0.1, width * 0.9))
         bottom = feet if marks.ground else y1 - rng.uniform(0, 0.3) * hero_h
         # the animals drawn face left: those left of the hero are mirrored to face it
-        drawn[name] = stamp(image, name, x, bottom, size, flip=companion and x < (x0 + x1) / 2)
+        drawn[name] = stamp(
+            image, name, x, bottom, size, flip=companion and x < (x0 + x1) / 2, colour=colours.get(name)
+        )
     return drawn

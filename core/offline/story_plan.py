@@ -118,6 +118,10 @@ _NOUN_PLACES = {
     "astronaut": "space",
     "rocket": "space",
     "shuttle": "space",
+    "space shuttle": "space",
+    "teddy bear": "bedroom",
+    "fire engine": "street",
+    "lighthouse": "beach",
     "spaceship": "space",
     "alien": "space",
     "cup": "cafe",
@@ -177,6 +181,13 @@ def _setting_key(caption: str, noun: str, kind: str, rng: random.Random) -> str:
     return rng.choice(_HOME_OF.get(kind, _HOME_OF["object"]))
 
 
+# a hero's parts that are one thing, said with an article: "with a brown shell" (never "with brown
+# shell"), against "with brown fur", "with grey feathers"
+ONE_PART = ("shell", "mane", "coat")
+# things with fur that are not animals: coloured as an animal is, never a "silver teddy bear"
+FURRY_THINGS = ("teddy bear", "teddy")
+
+
 def make_plan(brief: Brief) -> Plan:
     """The story's plan from the caption and the brief: the caption's names, kinds, looks and
     place first (`core.offline.caption_names`, `world.setting_of`), the writer's choices (seeded)
@@ -220,7 +231,11 @@ def make_plan(brief: Brief) -> Plan:
     colour = (
         subject.colours[0]
         if subject.colours
-        else rng.choice(natural if kind == "animal" else ("golden", "blue", "red", "green", "silver", "orange"))
+        else rng.choice(
+            natural
+            if kind == "animal" or noun in FURRY_THINGS
+            else ("golden", "blue", "red", "green", "silver", "orange")
+        )
     )
     if kind == "animal":
         part = D.ANIMALS.get(noun, "fur")
@@ -238,9 +253,13 @@ def make_plan(brief: Brief) -> Plan:
         if subject.feature and not subject.feature.endswith("s")
         else f"with {subject.feature}"
         if subject.feature
-        else (f"with {colour} {part}" if kind != "object" and colour not in adjectives else "")
+        else (
+            f"with {_a(colour) if part in ONE_PART else colour} {part}"
+            if kind != "object" and colour not in adjectives
+            else ""
+        )
     )
-    if kind == "object" and not subject.feature:
+    if kind == "object" and not subject.feature and colour not in adjectives:
         adjectives.append(colour)
     if kind == "person" and not subject.feature and colour not in adjectives:
         with_colour = f"in a {colour} {part}"

@@ -59,11 +59,16 @@ WORDINGS = {
     "wrong": "wrong|amiss",
     "idea": "idea|plan|notion",
 }
-_WORDING = re.compile(r"\{[^}]*\}|<[^>]*>|\b(" + "|".join(WORDINGS) + r")\b")
+# Set phrases whose word is not the word of WORDINGS, kept as written: "had a cold" is an illness
+# (never "had a chilly"), "nowhere to be found" and "a big hug" are idioms ("nowhere to be
+# discovered" and "a large hug" are not English).
+FIXED_PHRASES = (r"an? cold(?=[,.;!?])", "nowhere to be found", "big hugs?")
+_WORDING = re.compile(r"\{[^}]*\}|<[^>]*>|\b(?:" + "|".join(FIXED_PHRASES) + r")\b|\b(" + "|".join(WORDINGS) + r")\b")
 
 
 def with_wordings(template: str) -> str:
-    """The template with every word of WORDINGS (outside slots and choices) made a choice."""
+    """The template with every word of WORDINGS (outside slots, choices and FIXED_PHRASES) made a
+    choice."""
     return _WORDING.sub(lambda m: f"<{WORDINGS[m.group(1)]}>" if m.group(1) else m.group(0), template)
 
 

@@ -35,7 +35,11 @@ class Thing:
 
 SETTINGS: dict[str, Setting] = {
     "kitchen": Setting("the kitchen", "indoor", ("kitchen", "windowsill", "stove", "oven", "sink")),
-    "living room": Setting("the living room", "indoor", ("living room", "sofa", "couch", "lounge", "fireplace")),
+    "living room": Setting(
+        "the living room",
+        "indoor",
+        ("living room", "sofa", "couch", "lounge", "fireplace", "by the fire", "armchair", "hearth"),
+    ),
     "bedroom": Setting("the bedroom", "indoor", ("bedroom", "bed", "pillow", "blanket", "cot")),
     "classroom": Setting("the classroom", "indoor", ("classroom", "school", "desk", "blackboard", "lesson")),
     "cafe": Setting("the cafe", "indoor", ("cafe", "café", "coffee shop", "counter", "bakery")),
@@ -43,7 +47,9 @@ SETTINGS: dict[str, Setting] = {
     "park": Setting("the park", "outdoor", ("park", "playground", "swing", "bench")),
     "forest": Setting("the forest", "outdoor", ("forest", "woods", "woodland", "trees", "jungle")),
     "river": Setting("the riverbank", "outdoor", ("river", "stream", "pond", "lake", "brook", "bridge")),
-    "beach": Setting("the beach", "outdoor", ("beach", "sea", "ocean", "shore", "sand", "waves", "harbour")),
+    "beach": Setting(
+        "the beach", "outdoor", ("beach", "sea", "ocean", "shore", "sand", "waves", "harbour", "island", "lighthouse")
+    ),
     "snow": Setting("the snowy hill", "outdoor", ("snow", "snowy", "winter", "ice", "frozen", "sledge")),
     "hills": Setting("the hills", "outdoor", ("hill", "hills", "mountain", "mountains", "valley", "meadow", "field")),
     "street": Setting("the street", "outdoor", ("street", "city", "town", "road", "village", "market", "square")),

@@ -18,9 +18,10 @@ its plan (`Draft.plan["style"]`) and each preset changes only its part of it, so
 "funnier" stays short; a page a person wrote gets only changes that cannot break its grammar
 (`swap_words`). The title comes from the plan (`titles`).
 
-It writes English only (`languages = ("en",)`): for another language it still writes English and
-the studio says so. It follows only the preset revisions of `core.prompts.REVISIONS`; free text
-raises `UnsupportedInstruction`.
+It writes stories in English only (`story_languages = ("en",)`): for another language it still
+writes English and the studio says so; its campaign copy grammar writes the languages of
+`core.language.offline_copy_languages` (`copy_languages`). It follows only the preset revisions of
+`core.prompts.REVISIONS` (`free_text_revisions = False`); free text raises `UnsupportedInstruction`.
 """
 
 from __future__ import annotations
@@ -28,11 +29,12 @@ from __future__ import annotations
 import math
 import random
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from core.errors import UnsupportedInstruction
+from core.language import offline_copy_languages
 from core.offline import plots
 from core.offline import writer_data as D
 from core.offline.caption_subject import Subject, read_caption
@@ -221,11 +223,12 @@ def introduces(sentence: str, name: str) -> bool:
     )
 
 
-# how a try that went wrong ends when its failure does not name the hero, each told once a book
+# how a try that went wrong ends when its failure does not name the hero, each told once a book;
+# never "as {Hero} saw" ("But the tortoise had not seen a thing, as Eileen saw" reads as nonsense)
 _TAILS = (
     "as {Hero} found out",
     "much to {Hero}'s surprise",
-    "as {Hero} soon saw",
+    "which left {Hero} puzzled",
     "to {Hero}'s dismay",
     "which {Hero} had not expected",
     "so {Hero} tried again",
@@ -233,9 +236,9 @@ _TAILS = (
 
 _PLAIN_TAILS = (
     "as {Hero} found out",
-    "as {Hero} saw",
+    "and {Hero} sighed",
     "so {Hero} tried again",
-    "as {Hero} could see",
+    "so {Hero} thought again",
     "which {Hero} did not like",
     "and that was that for {Hero}",
 )
@@ -269,6 +272,8 @@ class _Composer:
             if SETTINGS[plan.place].kind == "outdoor" or m[0] not in plots.OUTDOOR_ONLY
         ]
         self.methods = rng.sample(methods, len(methods))
+        if len(self.methods) > 1 and "once more" in self.methods[0][0]:  # never "First, Luna tried once more"
+            self.methods.append(self.methods.pop(0))
         self.places = rng.sample(list(plan.places), len(plan.places))
         # what filler lines may name: the plot's props, the friend's kind
         self.known = set(plan.problem["props"]) | set(plan.problem.get("props_late", ())) | {plan.friend_kind}
@@ -585,7 +590,7 @@ class _Composer:
         self.pages_told += 1
         mood_line = None
         if self.style.mood and self.style.length < 0:  # short and funny: a short line, every other page
-            short = [t for t in D.MOOD_LINES[self.style.mood] if len(words(t)) <= 6]
+            short = [t for t in D.MOOD_LINES[self.style.mood] if len(words(t[1] if isinstance(t, tuple) else t)) <= 6]
             mood_line = self.fresh(short) if self.pages_told % 2 == 0 else None
         elif self.style.mood:
             mood_line = self.fresh(D.MOOD_LINES[self.style.mood])
@@ -686,6 +691,22 @@ def _join_pages(story: WrittenStory) -> Iterator[str]:
 # --- revisions -----------------------------------------------------------------------------
 
 
+def plot_sentences(plan: Plan, pages: Sequence[str]) -> set[str]:
+    """The sentences of a book that tell its plot: the trouble, the turn and the ending as the plan
+    says them, each attempt, and the "But ..." that answers it. A plot is the photo's own when no
+    other photo's book shares one of these (`bench/quality.py`, `tests/test_writer_world.py`)."""
+    told = re.compile("|".join(template_regex(plan.problem[k]) for k in ("trouble", "turn", "end")))
+    openers = tuple(f"{o}, " for o in D.ATTEMPT_OPENERS)
+    sentences = [s for text in pages for s in split_sentences(text)]
+    found = set()
+    for i, sentence in enumerate(sentences):
+        if told.search(sentence) or sentence.startswith(openers):
+            found.add(sentence)
+            if i + 1 < len(sentences) and sentences[i + 1].startswith("But "):
+                found.add(sentences[i + 1])
+    return found
+
+
 def template_regex(template: str) -> str:
     """A regex matching every rendering of a template: slots match words, [..] is optional and
     <a|b> is one of its wordings."""
@@ -762,7 +783,9 @@ class OfflineWriter:
 
     engine = "offline"
     model = "story grammar"
-    languages = ("en",)
+    story_languages = ("en",)  # what it says it can do (core.studio.engines): pages ask, never by name
+    copy_languages = tuple(offline_copy_languages())
+    free_text_revisions = False
 
     # --- drafting ---------------------------------------------------------------------------
 
@@ -831,7 +854,10 @@ class OfflineWriter:
             told_before = " ".join(p.text for p in pages)
 
             def insert(at: int, pool, sentences=sentences, told_before=told_before) -> None:
-                """A fresh line at `at`, naming the friend only if introduced above it."""
+                """A fresh line at `at`, naming the friend only if introduced above it, never
+                between a try and how it went wrong (a "But ..." sentence)."""
+                while 0 < at < len(sentences) and sentences[at].startswith("But "):
+                    at += 1
                 composer.introduced = friend in _word_set(" ".join([told_before] + sentences[:at]))
                 composer.page_words = _word_set(" ".join(sentences))
                 composer.page_starts = {_start(s) for s in sentences}

@@ -973,18 +973,20 @@ SIMPLER_LEMMAS = {
     "astonished": "amazed",
 }
 _FUNNY_LINES = (
-    # jokes made of the story's own characters and problem, which fit every scene
+    # jokes made of the story's own characters and problem, which fit every scene; the friend
+    # never laughs on the page where the hero's trouble starts ("Chelsea's red ball rolled away
+    # and did not come back. Bea snorted with laughter."): those are tagged for the other stages
     "{Friend} said the {thing} was probably hiding on purpose.",
     "{Hero}'s tummy rumbled like a drum, and {Friend} jumped.",
-    "{Friend} snorted with laughter.",
+    ("bate", "{Friend} snorted with laughter."),
     "{Hero} tripped over nothing at all.",
-    "{Friend} could not stop giggling.",
+    ("bate", "{Friend} could not stop giggling."),
     "{Hero} sneezed, twice.",
     '"Oops," said {Hero}, for no reason.',
-    "{Friend} laughed until {Friend} hiccupped.",
+    ("bate", "{Friend} laughed until {Friend} hiccupped."),
     "{Hero} did a wobbly little dance, and {Friend} clapped anyway.",
-    "{Friend} gave a snort of laughter and pretended it was a cough.",
-    "{Hero} put on a very serious face, which only made {Friend} giggle.",
+    ("bate", "{Friend} gave a snort of laughter and pretended it was a cough."),
+    ("bate", "{Hero} put on a very serious face, which only made {Friend} giggle."),
     "{Friend} hiccupped in the middle of a very important sentence.",
     "For a moment, {Hero} stood so still that {Friend} poked {Hero} to check.",
     "{Hero} tried to wink and blinked both eyes instead.",
@@ -1010,7 +1012,7 @@ _FUNNY_LINES = (
     "{Hero} did a victory dance that looked a lot like a wobbly jelly.",
     "A duck wearing a tiny scarf walked past as if it owned the place.",
     "Somebody's pocket was full of jelly, and it was not {Hero}'s.",
-    "{Friend} laughed so much that a hiccup came out.",
+    ("bate", "{Friend} laughed so much that a hiccup came out."),
     "A hedgehog rolled past like a prickly football.",
     "The teapot seemed to snigger, steaming out of its spout.",
     'A mouse shouted "cheese!" and ran off, for no reason at all.',

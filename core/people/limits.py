@@ -32,16 +32,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from core.errors import InputError
+from core.errors import InputError, LimitReached
 from core.people.spaces import PERSON_ID, SPACE_ID
 from core.storage.datadir import DataDir, open_data_dir
 
 # Engines whose every use is a request to someone else's server, paid for with a configured key.
 REMOTE_ENGINES = frozenset({"remote", "deepl"})
-
-
-class LimitReached(InputError):
-    """A space has used what its limit allows; the message names the limit and when it resets."""
 
 
 @dataclass(frozen=True)

@@ -195,7 +195,7 @@ def safety_for(settings: Settings):
     for capability in ("writer", "illustrator"):
         if getattr(settings, capability) != "remote":
             continue
-        from core.providers.remote_openai import moderate
+        from core.providers.remote_openai import moderate  # the registry imports a backend only when chosen
 
         base_url = settings.endpoint(capability)[0]
         if base_url not in checks and (check := moderate(settings, capability)) is not None:

@@ -67,6 +67,9 @@ class _LM:
 
 class LocalWriter:
     engine = "local"
+    story_languages = None  # a language model writes stories and copy in any language
+    copy_languages = None
+    free_text_revisions = True
 
     def __init__(
         self,

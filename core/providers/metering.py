@@ -24,6 +24,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from core.errors import LimitReached
+
 
 class Meter:
     """What one step may still send without asking again (`prepaid`), and how to ask for more."""
@@ -82,8 +84,6 @@ def count(required: bool = False) -> None:
     if meter is not None:
         meter.count()
     elif required:
-        from core.people.limits import LimitReached
-
         raise LimitReached(
             "This studio limits requests to remote model servers (limit_remote_calls_per_day), and this "
             "request belongs to no story's step, so it was not sent."

@@ -38,6 +38,7 @@ from xml.sax.saxutils import escape, unescape
 from core.errors import InputError, NotConfigured, ProviderError
 from core.providers import metering
 from core.providers.base import Language
+from core.providers.remote_openai import host_of
 from core.providers.translation import translate_texts
 from core.settings import Settings
 
@@ -175,8 +176,6 @@ class DeepLTranslator:
     @property
     def host(self) -> str:
         if self._server_url:
-            from core.providers.remote_openai import host_of
-
             return host_of(self._server_url)
         return "api-free.deepl.com" if self._key.endswith(":fx") else "api.deepl.com"
 

@@ -156,7 +156,7 @@ def _retry_after(error: Any) -> float | None:
     return None
 
 
-def _is_format_refusal(error: RemoteError) -> bool:
+def is_format_refusal(error: RemoteError) -> bool:
     """A 400/422 that says the server does not accept the response_format we asked for."""
     if error.status not in (400, 422):
         return False
@@ -511,6 +511,9 @@ class RemoteWriter:
     """Stories, revisions and translations from a chat model, streamed, as JSON."""
 
     engine = "remote"
+    story_languages = None  # a language model writes stories and copy in any language
+    copy_languages = None
+    free_text_revisions = True
 
     def __init__(self, service: _Service, max_tokens: int | None = None) -> None:
         self.service = service
@@ -546,7 +549,7 @@ class RemoteWriter:
                     extra["max_tokens"] = self.max_tokens
                 opened = self.service.open_stream(messages, **extra)
             except RemoteError as error:
-                if kind != "none" and _is_format_refusal(error):
+                if kind != "none" and is_format_refusal(error):
                     continue
                 raise
             with _cache_lock:
@@ -633,7 +636,7 @@ class RemoteWriter:
             try:
                 return self.service.chat(messages, "request", **({"response_format": fmt} if fmt else {}))
             except RemoteError as error:
-                if kind != "none" and _is_format_refusal(error):
+                if kind != "none" and is_format_refusal(error):
                     continue
                 raise
         raise ProviderError(f"The server {self.service.host} refused every kind of answer format.")  # pragma: no cover

@@ -61,7 +61,7 @@ def _close_truncated(text: str) -> str:
     return closed + "".join(reversed(stack))
 
 
-def _load(answer: str) -> tuple[dict, bool]:
+def load_json_object(answer: str) -> tuple[dict, bool]:
     """The first JSON object in the answer, and whether it was cut off (and closed by us)."""
     for candidate, truncated in _candidates(answer):
         for attempt in (candidate, _TRAILING_COMMA.sub(r"\1", candidate)):
@@ -84,7 +84,7 @@ def parse_story(answer: str, expected_pages: int | None = None) -> WrittenStory:
     Extra pages beyond `expected_pages` are dropped; too few pages, no title or an empty page
     are errors. A page without a scene gets its first sentence as its scene.
     """
-    data, truncated = _load(answer)
+    data, truncated = load_json_object(answer)
     title = _clean(data.get("title"))
     pages_raw = data.get("pages")
     if not isinstance(pages_raw, list):

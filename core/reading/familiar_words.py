@@ -29,8 +29,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from lemminflect import getAllLemmas
-from wordfreq import top_n_list, zipf_frequency
+from core.reading.syllables import syllables
 
 SPACHE_ZIPF = 5.0
 SPACHE_SHORT_ZIPF = 4.5  # one-syllable words from here
@@ -66,7 +65,7 @@ _WORD = re.compile(r"[a-z]+")
 def _list(threshold: float, short_threshold: float) -> frozenset[str]:
     """Every lowercase word at least `threshold` frequent, one-syllable words from
     `short_threshold`, plus CHILD_WORDS (their inflections: see `familiar`)."""
-    from core.reading.syllables import syllables
+    from wordfreq import top_n_list, zipf_frequency  # a heavy table, loaded when a list is first asked for
 
     words = set(CHILD_WORDS)
     for word in top_n_list("en", 40000):
@@ -90,6 +89,8 @@ def dale_chall_list() -> frozenset[str]:
 
 @lru_cache(maxsize=50000)
 def _lemmas(word: str) -> tuple[str, ...]:
+    from lemminflect import getAllLemmas  # a heavy table, loaded with the first word looked up
+
     return tuple(lemma for found in getAllLemmas(word).values() for lemma in found)
 
 

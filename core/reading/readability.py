@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from core.reading.familiar_words import dale_chall_list, familiar, spache_list
 from core.reading.syllables import syllables
 
 _WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
@@ -129,8 +130,6 @@ def count_unfamiliar(
     text: str, familiar_words: frozenset[str], names: set[str] | frozenset[str] = frozenset()
 ) -> Unfamiliar:
     """Sentences and words as `measure` counts them, and how many words are not familiar."""
-    from core.reading.familiar_words import familiar
-
     known = {n.lower() for n in names_in(text) | set(names)}
     found = _WORD.findall(text)
     hard = [
@@ -142,8 +141,6 @@ def count_unfamiliar(
 def spache_grade(text: str, names: set[str] | frozenset[str] = frozenset()) -> float:
     """The revised Spache grade (0.121 ASL + 0.082 x % unique unfamiliar words + 0.659), for
     texts up to grade 3; 0.0 for no words."""
-    from core.reading.familiar_words import spache_list
-
     counts = count_unfamiliar(text, spache_list(), names)
     if not counts.words:
         return 0.0
@@ -153,8 +150,6 @@ def spache_grade(text: str, names: set[str] | frozenset[str] = frozenset()) -> f
 def dale_chall_score(text: str, names: set[str] | frozenset[str] = frozenset()) -> float:
     """The Dale-Chall score (0.1579 x % difficult words + 0.0496 ASL, + 3.6365 when more than 5 %
     of the words are difficult); 0.0 for no words. `dale_chall_grades` reads it as grades."""
-    from core.reading.familiar_words import dale_chall_list
-
     counts = count_unfamiliar(text, dale_chall_list(), names)
     if not counts.words:
         return 0.0

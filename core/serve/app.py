@@ -19,7 +19,7 @@ APP_NAME = "visutale-models"
 
 
 def build_app(plan: ServePlan) -> Any:
-    from core.serve.gateway import Gateway
+    from core.serve.gateway import Gateway  # both decorate with Ray Serve at import: only when serving
     from core.serve.models import DEPLOYMENTS
 
     handles = {}

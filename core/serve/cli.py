@@ -70,7 +70,7 @@ def serve(args: argparse.Namespace, settings: Any) -> None:
     from core.extras import require
 
     require("serve")  # Ray is imported only now: without the extra, name it and its install command
-    from core.serve.app import start, stop, studio_settings
+    from core.serve.app import start, stop, studio_settings  # imports Ray: only with the extra, only now
 
     plan = plan_of(args, settings)
     print("starting Ray and the models (loading them takes a while) ...", file=sys.stderr)

@@ -74,7 +74,7 @@ class VisionModel:
     """LLaVA: answers a prompt about one photo, streamed."""
 
     def __init__(self, settings: dict[str, Any]) -> None:
-        from core.providers.local_vision import LocalVision
+        from core.providers.local_vision import LocalVision  # torch and transformers: in the replica only
 
         self.vision = LocalVision.from_settings(_settings(settings))
         self.vision.loaded()
@@ -92,7 +92,7 @@ class WriterModel:
     """The language model: answers a chat, streamed."""
 
     def __init__(self, settings: dict[str, Any]) -> None:
-        from core.providers.local_writer import LocalWriter
+        from core.providers.local_writer import LocalWriter  # torch and transformers: in the replica only
 
         self.writer = LocalWriter.from_settings(_settings(settings))
         self.writer.loaded()
@@ -110,7 +110,7 @@ class IllustratorModel:
     """SDXL base + refiner: one picture per request, requests drawn together in batches."""
 
     def __init__(self, settings: dict[str, Any]) -> None:
-        from core.providers.local_illustrator import LocalIllustrator
+        from core.providers.local_illustrator import LocalIllustrator  # torch and diffusers: in the replica only
 
         values = _settings(settings)
         self.long_side = values.illustrator_size  # None: the size each request asks for
@@ -166,7 +166,7 @@ class UpscalerModel:
     """The diffusion upscaler: one picture 2x or 4x larger."""
 
     def __init__(self, settings: dict[str, Any]) -> None:
-        from core.providers.local_upscaler import LocalUpscaler
+        from core.providers.local_upscaler import LocalUpscaler  # torch and diffusers: in the replica only
 
         self.upscaler = LocalUpscaler.from_settings(_settings(settings))
         self.upscaler.loaded()

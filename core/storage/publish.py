@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import quote
 
+from core.storage.datadir import S3Store, data_dir_of
 from core.storage.store import write_atomically
 
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
@@ -96,8 +97,6 @@ class ObjectStorePublisher:
 def publisher_for(settings, base_url: str) -> Publisher:
     """Where exports are published: the object store of an `s3://` data folder, else Streamlit's
     static folder served at `base_url` (how a phone reaches this studio)."""
-    from core.storage.datadir import S3Store, data_dir_of
-
     data = data_dir_of(settings)
     if isinstance(data, S3Store):
         return ObjectStorePublisher(data)

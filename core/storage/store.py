@@ -132,7 +132,6 @@ class Store:
         (`core.people.limits`), every other space once."""
         if space_id == PERSONAL:
             return 1
-        from core.people.spaces import Spaces
 
         try:
             space = Spaces(self.data).get(space_id)
@@ -545,8 +544,11 @@ class Store:
     # --- images --------------------------------------------------------------------------
 
     def put_image(self, story_id: str, data: bytes, extension: str) -> str:
-        """Store image bytes under the hash of their content; return the name."""
+        """Store image bytes under the hash of their content; return the name. A story deleted
+        meanwhile (a step still drawing for it) gets StoryNotFound: its folder is not made again."""
         self.check_access(story_id, Level.EDIT)
+        if not self.data.exists(f"{self._path(story_id)}/story.json"):
+            raise StoryNotFound()
         name = f"{hashlib.sha256(data).hexdigest()}.{extension.lower().lstrip('.')}"
         key = self._image_key(story_id, name)
         if not self.data.exists(key):

@@ -12,7 +12,8 @@ pressing stop, a command line interrupted. A step that fails raises a StudioErro
 story as it was before the failed piece.
 
 The steps live in one module per job (`captions`, `drafts`, `pictures`, `translation`, `export`,
-`narration`, `cast`, `level`, `stories`, `story_settings`, `photo`); `commit` holds the public
+`narration`, `cast`, `level`, `stories`, `story_settings`, `photo`, `people` for who works where,
+`engines` for what the chosen engines can do); `commit` holds the public
 commit API (`commit`, `may_change`, `draft_of`, `put_picture`) that campaign steps, the pipelined
 runner and picture choosing use as well. Everything a page, the CLI or another package calls is
 re-exported here: `from core import studio; studio.illustrate(...)`.
@@ -40,10 +41,34 @@ from core.studio.drafts import (
     write_draft,
     written,
 )
+from core.studio.engines import Capabilities, DeepLCheck, capabilities, check_deepl, remote_models
 from core.studio.events import Event, Notice, Progress, Token
 from core.studio.export import book_pdf, credits, export_file, export_pdf, printed_texts
 from core.studio.level import fit_level
 from core.studio.narration import narrate
+from core.studio.people import (
+    LINK_KEY,
+    Level,
+    Person,
+    PersonStore,
+    Publisher,
+    Seat,
+    Space,
+    Store,
+    add_to_team,
+    classrooms,
+    editable_teams,
+    join_class,
+    new_link_key,
+    open_store,
+    open_team,
+    person_store,
+    publisher,
+    remember_person,
+    seat_of,
+    set_team_role,
+    teams_of,
+)
 from core.studio.photo import open_image, photo_image, start_story
 from core.studio.pictures import (
     MAX_VARIANTS,
@@ -66,6 +91,32 @@ from core.studio.story_settings import update_settings
 from core.studio.translation import edit_translation, retranslate_page, translate
 
 __all__ = [
+    "Capabilities",
+    "capabilities",
+    "DeepLCheck",
+    "check_deepl",
+    "remote_models",
+    "LINK_KEY",
+    "Level",
+    "Person",
+    "PersonStore",
+    "Publisher",
+    "Seat",
+    "Space",
+    "Store",
+    "add_to_team",
+    "classrooms",
+    "editable_teams",
+    "join_class",
+    "new_link_key",
+    "open_store",
+    "open_team",
+    "person_store",
+    "publisher",
+    "remember_person",
+    "seat_of",
+    "set_team_role",
+    "teams_of",
     "approve_story",
     "set_class_reading_level",
     "MAX_VARIANTS",

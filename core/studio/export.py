@@ -11,8 +11,12 @@ from dataclasses import dataclass
 from pydantic import ValidationError
 
 from core.classroom import safety as class_safety
+from core.classroom.book import back_pages, questions_for, thing_pictures, words_for
 from core.errors import InputError
 from core.export.credits import credits
+from core.export.formats import FORMATS, ExportRequest
+from core.export.pdf import Book, BookPage, render_pdf
+from core.export.printing import PrintSpec, low_resolution_notes, parse_trim
 from core.providers.base import Writer
 from core.safety import SafetyChecker
 from core.storage.publish import Publisher
@@ -64,9 +68,6 @@ def export_pdf(
     the story" (`core.classroom.book`; definitions and the model's questions when `writer` can
     answer).
     """
-    from core.export.pdf import render_pdf
-    from core.export.printing import low_resolution_notes, parse_trim
-
     _may_export(store, story)
     if layout is not None and layout not in LAYOUTS:
         raise InputError(f"Unknown layout {layout!r}: choose one of {', '.join(LAYOUTS)}.")
@@ -92,8 +93,6 @@ def export_pdf(
     yield Progress("Laying out the pages", 0, 2)
     book = _book(store, story, settings, where.url, for_print=chosen_trim is not None)
     if classroom:
-        from core.classroom.book import back_pages, questions_for, thing_pictures, words_for
-
         words, questions = words_for(story, writer), questions_for(story, writer)
         book.back_pages = back_pages(words, questions, thing_pictures(store, story, words))
         _stop_unsafe(safety, [text for page in book.back_pages for e in page.entries for text in (e.first, e.second)])
@@ -129,9 +128,6 @@ def _upscaled_factors(story: Story) -> dict[int, int]:
 def _book(store: Store, story: Story, settings: ExportSettings, url: str | None, for_print: bool = False):
     """The book to print: the chosen draft's pages with their pictures, in `settings`' language
     and layout; `for_print`: on `settings`' trim, with bleed (and crop marks if they are asked)."""
-    from core.export.pdf import Book, BookPage
-    from core.export.printing import PrintSpec, parse_trim
-
     draft = draft_of(story)
     translation = story.translation(settings.language) if settings.language else None
     pages = []
@@ -159,8 +155,6 @@ def _book(store: Store, story: Story, settings: ExportSettings, url: str | None,
 def book_pdf(store: Store, story: Story) -> bytes:
     """The story printed with its own export settings, without a QR code, kept nowhere: a copy for
     whoever may read it (a teacher's class archive)."""
-    from core.export.pdf import render_pdf
-
     settings = story.export
     if settings.language and story.translation(settings.language) is None:
         settings = ExportSettings(page_size=settings.page_size, layout=settings.layout)
@@ -184,8 +178,6 @@ def export_file(
     the file holds (title and pages) is checked first. Classes that review before printing refuse
     every format until the teacher approves, as for the PDF.
     """
-    from core.export.formats import FORMATS, ExportRequest
-
     chosen = FORMATS.get(format)
     if chosen is None or not chosen.make:
         raise InputError(f"Unknown export format '{format}': choose {', '.join(FORMATS)}.")

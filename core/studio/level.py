@@ -6,6 +6,8 @@ from collections.abc import Iterator
 
 from core.errors import InputError
 from core.providers.base import Writer
+from core.reading.fit_level import fit_offline_stream, fit_with_writer
+from core.reading.levels import level_of, measure_pages
 from core.storage.store import Store
 from core.story import Story
 from core.studio.commit import draft_of, may_change
@@ -18,9 +20,6 @@ def fit_level(store: Store, story: Story, writer: Writer, level: str | None = No
     """ "Fit the level": a new draft whose out-of-band pages are rewritten to read at `level`
     (default: the story's reading level; naming one also makes it the story's). Pages in band are
     kept word for word, and every page keeps its id and so its picture; how is `core.reading.fit_level`'s."""
-    from core.reading.fit_level import fit_offline_stream, fit_with_writer
-    from core.reading.levels import level_of, measure_pages
-
     chosen = level or story.settings.reading_level
     if not chosen:
         raise InputError("Pick a reading level first (early, grade-1-2, grade-3-4, grade-5-6 or adult).")

@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 
 from core.classroom import safety as class_safety
 from core.errors import InputError
+from core.narration import sentences
 from core.providers.base import Narrator
 from core.safety import SafetyChecker
 from core.storage.store import Store
@@ -30,8 +31,6 @@ def narrate(
     page named in `page_ids` is always read again). With `safety`, each page's text is checked
     first and a page that fails is not spoken. The story is saved after every page.
     """
-    from core.narration import sentences
-
     may_change(store, story)
     draft = draft_of(story)
     language = language or story.settings.language
