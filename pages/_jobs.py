@@ -43,9 +43,9 @@ def panel(story, *, key: str, kinds: tuple[str, ...] | None = None) -> bool:
     records = jobs.shown(_ui.store(), story.id)
     live = [r for r in records if r.seen_state() in ("queued", "running")]
     if any(jobs.KINDS[r.kind].streams for r in live if r.kind in jobs.KINDS):
-        _streaming(story.id, key)
+        _streaming(story.id, key, kinds)
     else:
-        (_live if live else _still)(story.id, key)
+        (_live if live else _still)(story.id, key, kinds)
     return any(kinds is None or r.kind in kinds for r in live)
 
 
@@ -54,9 +54,9 @@ def running(story_id: str, kind: str) -> bool:
     return any(r.kind == kind and r.seen_state() in ("queued", "running") for r in jobs.shown(_ui.store(), story_id))
 
 
-def _jobs(story_id: str, key: str) -> None:
+def _jobs(story_id: str, key: str, kinds: tuple[str, ...] | None = None) -> None:
     store = _ui.store()
-    records = [r for r in jobs.shown(store, story_id) if _worth_showing(r)]
+    records = [r for r in jobs.shown(store, story_id) if _worth_showing(r, kinds)]
     seen = tuple((r.id, r.seen_state(), r.done) for r in records)
     before = st.session_state.get(f"{key}_jobs_seen")
     st.session_state[f"{key}_jobs_seen"] = seen
@@ -71,10 +71,15 @@ _streaming = _nav.panel(_jobs, run_every=TEXT_REFRESH_S)
 _still = _nav.panel(_jobs)
 
 
-def _worth_showing(record: jobs.JobRecord) -> bool:
-    if record.seen_state() != "done" or record.notices:
+def _worth_showing(record: jobs.JobRecord, kinds: tuple[str, ...] | None = None) -> bool:
+    """Running, stopped or failed jobs show on every page; one that ended well shows, for a while,
+    on the page whose step it was (`kinds`; every page when None), so pages do not fill with
+    "done" from elsewhere."""
+    if record.seen_state() != "done":
         return True
-    return record.finished is not None and now() - record.finished < DONE_SHOWN
+    if kinds is not None and record.kind not in kinds:
+        return False
+    return bool(record.notices) or (record.finished is not None and now() - record.finished < DONE_SHOWN)
 
 
 def _one(store, story_id: str, record: jobs.JobRecord, key: str) -> None:

@@ -110,7 +110,7 @@ st.caption(
     "set the public address in Settings when the studio runs behind another name."
 )
 
-_jobs.panel(story, key="export")
+_jobs.panel(story, key="export", kinds=("export-pdf", "export-file", "narration"))
 if st.button("Make the print PDF" if for_print else "Make the PDF", type="primary", key="export_go"):
     params = {
         "page_size": page_size,

@@ -33,7 +33,7 @@ def _draw(story, label: str, page_ids=None, seed=None, unpinned=False) -> None:
     _jobs.start(story, "pictures", params, label=label)
 
 
-drawing = _jobs.panel(story, key="pictures")
+drawing = _jobs.panel(story, key="pictures", kinds=("pictures",))
 missing = [page.id for page in story.pages_without_picture()]
 pinned = sum(studio.is_pinned(story, page.id) for page in draft.pages)
 left, middle, right = st.columns([2, 2, 1], vertical_alignment="bottom")

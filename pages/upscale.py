@@ -19,7 +19,7 @@ def _upscale(label: str, page_ids=None) -> None:
     _jobs.start(story, "upscale", {"factor": factor, "page_ids": page_ids}, label=label)
 
 
-upscaling = _jobs.panel(story, key="upscale")
+upscaling = _jobs.panel(story, key="upscale", kinds=("upscale",))
 
 
 pictured = story.pictured_pages()

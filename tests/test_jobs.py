@@ -317,3 +317,23 @@ def test_a_story_deleted_while_its_job_runs_stays_deleted(store, cat_bytes, gate
     assert not (store.root / "stories" / story.id / "jobs").exists()  # no job record brought it back
     assert story.id not in JobBook(store).stories_with_jobs() and record.id
     assert not store.exists(story.id) and studio.library(store) == []
+
+
+def test_a_job_that_ended_well_shows_on_its_own_pages_only() -> None:
+    """Seen on the Draft page: "Describing the photo: done" and, on Export, "Drawing pictures:
+    done" from other pages filled the top of every page. An ended job shows where its step is;
+    one that runs, stopped or failed shows everywhere."""
+    from pages._jobs import _worth_showing
+
+    def record(kind: str, state: str) -> JobRecord:
+        finished = now() if state == "done" else None
+        return JobRecord(
+            id="00112233aabbccdd", story="0" * 32, kind=kind, label=kind, params={}, state=state, done=1, total=1,
+            created=now(), heartbeat=now(), finished=finished,
+        )  # fmt: skip
+
+    assert _worth_showing(record("pictures", "done"), ("pictures",))
+    assert not _worth_showing(record("caption", "done"), ("pictures",))
+    assert _worth_showing(record("caption", "running"), ("pictures",))
+    assert _worth_showing(record("caption", "failed"), ("pictures",))
+    assert _worth_showing(record("caption", "done"), None)  # the Library and Characters show them all
