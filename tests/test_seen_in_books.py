@@ -311,3 +311,22 @@ def test_a_brief_written_as_a_sentence_is_read_into_its_fields(capsys):
     for copy in offline_variants(brief, 3, 1):
         assert "single-origin coffee for busy commuters;" not in copy.body
     assert parse_brief("Harbour Morning Blend") == {"product": "Harbour Morning Blend"}
+
+
+def test_a_person_is_not_dressed_in_a_colour_the_caption_never_gave() -> None:
+    """Seen: "Eileen was a curious astronaut in a green coat" beside a photo of her orange suit."""
+    from core.offline.writer import OfflineWriter
+    from core.providers.base import Brief
+
+    for seed in range(1, 6):
+        caption = "Eileen, an astronaut, floating beside the space shuttle above the Earth"
+        text = " ".join(
+            p.text
+            for p in OfflineWriter().write(Brief(caption, 4, "older children", "adventure", "warm", seed=seed)).pages
+        )
+        assert " coat" not in text and "Eileen" in text, text
+    dressed = "Tom, a boy in a red coat, in the garden"
+    text = " ".join(
+        p.text for p in OfflineWriter().write(Brief(dressed, 4, "older children", "adventure", "warm")).pages
+    )
+    assert "red coat" in text  # a colour the caption gives is kept

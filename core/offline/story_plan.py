@@ -262,7 +262,9 @@ def make_plan(brief: Brief) -> Plan:
     if kind == "object" and not subject.feature and colour not in adjectives:
         adjectives.append(colour)
     if kind == "person" and not subject.feature and colour not in adjectives:
-        with_colour = f"in a {colour} {part}"
+        # a person's clothes only in the colour the caption gives: an invented "green coat" would
+        # contradict the photo on every page (an astronaut in her orange suit)
+        with_colour = f"in a {colour} {part}" if subject.colours else ""
     hero_desc = " ".join([_a(" ".join(adjectives + [noun]))] + ([with_colour] if with_colour else []))
     at_setting = ("on " if place in _ON else "in ") + SETTINGS[place].name
     setting = SETTINGS[place].name

@@ -348,9 +348,12 @@ class _Composer:
 
     def allowed(self, template: str) -> bool:
         """Friend lines only where the friend may appear; no line telling the hero's colour
-        again when the hero's description already did ("a grey dog ... its fur was grey")."""
-        if "{colour}" in template and "{part}" in template and self.plan.colour in self.plan.hero_desc:
-            return False
+        again when the hero's description already did ("a grey dog ... its fur was grey"), and none
+        at all of a person's clothes the caption gave no colour for (the photo shows them)."""
+        if "{colour}" in template and "{part}" in template:
+            told = self.plan.colour in self.plan.hero_desc
+            if told or (self.plan.hero_kind == "person" and " in a " not in self.plan.hero_desc):
+                return False
         return "{Friend}" not in template or self.friend_ok()
 
     def fresh(self, pool, **extra: str) -> str | None:
