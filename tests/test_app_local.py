@@ -25,7 +25,7 @@ from core.storage.store import Store  # noqa: E402
 from tests.doubles import written  # noqa: E402
 from tests.test_app_flow import _app, _click, _page, _texts, settled  # noqa: E402
 
-pytestmark = pytest.mark.timeout(180)
+pytestmark = pytest.mark.timeout(360)  # the local tiny models load and draw twice: 109 s at load 4-7
 
 SIZE, TINY_SIZES = tiny_models.SIZE, tiny_models.TINY_SIZES
 CAPTION = "A small grey cat with green eyes looks up from a wooden floor."
