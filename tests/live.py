@@ -43,6 +43,20 @@ def live_studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveStudio
         yield studio
 
 
+def wait_until_up(port: int, server: subprocess.Popen, within: float = 60) -> None:
+    """Return once the Streamlit server on `port` answers its health check; RuntimeError when it
+    exits first or does not answer `within` seconds."""
+    deadline = time.monotonic() + within
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
+            return
+        except OSError as error:
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise RuntimeError(f"the studio did not start within {within:.0f} s") from error
+            time.sleep(0.3)
+
+
 @contextmanager
 def running_studio(
     data_dir: Path, *, port: int | None = None, host: str = "127.0.0.1", args: Sequence[str] = (), **extra_env: str
@@ -80,15 +94,7 @@ def running_studio(
         stderr=subprocess.STDOUT,
     )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
-                break
-            except OSError as error:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("the studio did not start within 60 s") from error
-                time.sleep(0.3)
+        wait_until_up(port, server)
         yield LiveStudio(url=url, data_dir=data_dir, env=env)
     finally:
         server.terminate()

@@ -213,11 +213,9 @@ def test_a_personal_studio_answers_on_loopback_only_and_asks_nobody_its_address(
     import socket
     import subprocess
     import sys
-    import time
-    import urllib.request
 
     from tests.conftest import ROOT
-    from tests.live import free_port
+    from tests.live import free_port, wait_until_up
 
     outward = _an_address_of_this_machine_that_is_not_loopback()
     if outward is None:
@@ -227,14 +225,7 @@ def test_a_personal_studio_answers_on_loopback_only_and_asks_nobody_its_address(
     command = [sys.executable, "-m", "streamlit", "run", "Home.py", "--server.port", str(port)]
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
-                break
-            except OSError:
-                assert time.monotonic() < deadline and server.poll() is None, "the studio did not start"
-                time.sleep(0.3)
+        wait_until_up(port, server)
         with pytest.raises(OSError), socket.create_connection((outward, port), timeout=3):
             pass
     finally:

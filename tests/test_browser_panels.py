@@ -7,15 +7,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import ROOT
-from tests.live import free_port
+from tests.live import free_port, wait_until_up
 from tests.test_browser import CHROMIUM, settle
 
 pytestmark = [
@@ -57,14 +55,7 @@ def test_a_click_in_a_panel_reruns_the_panel_not_the_page(browser, tmp_path: Pat
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
-                break
-            except OSError:
-                assert time.monotonic() < deadline and server.poll() is None, "the probe did not start"
-                time.sleep(0.3)
+        wait_until_up(port, server)
         page = browser.new_page()
         page.goto(f"http://127.0.0.1:{port}")
         settle(page)
