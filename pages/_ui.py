@@ -225,6 +225,18 @@ def rerun_panel() -> NoReturn:
         st.rerun()
 
 
+def refilled(key: str, value: str, version: object) -> str:
+    """The key of a text box that shows `value`, filled again when `version` changes (a new caption
+    landed, another story opened) and kept as typed on every other rerun. The key stays the same for
+    the box's whole life: a key that changed with each version made Streamlit show the old box, faded,
+    beside the new one while the page reran."""
+    marker = f"{key}__version"
+    if key not in st.session_state or st.session_state.get(marker) != version:
+        st.session_state[key] = value
+        st.session_state[marker] = version
+    return key
+
+
 @contextmanager
 def shows_errors() -> Iterator[None]:
     """For quick actions (save, choose, delete): a StudioError becomes a message, not a traceback."""

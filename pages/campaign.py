@@ -57,9 +57,8 @@ with right:
         _jobs.start(story, "caption", {})
     caption = st.text_area(
         "What the photo shows (the copy uses it; edit it freely)",
-        story.caption,
         height=110,
-        key=f"campaign_caption_{len(story.captions)}",
+        key=_ui.refilled("campaign_caption", story.caption, (story.id, len(story.captions))),
     )
     if st.button("Save the caption", key="campaign_caption_save", disabled=not caption.strip()):
         with _ui.shows_errors():

@@ -27,12 +27,10 @@ with right:
         _ui.engine_line(current.engine if current.author == "model" else "", current.model)
         if current.incomplete:
             st.warning("This description stopped before the end; edit it or describe the photo again.")
-        # The widget key carries the version count, so a new version refreshes the text box.
         text = st.text_area(
             "The caption (edit it freely: the story is written from it)",
-            current.text,
             height=160,
-            key=f"caption_text_{len(story.captions)}",
+            key=_ui.refilled("caption_text", current.text, (story.id, len(story.captions))),
         )
         if st.button("Save my caption", key="caption_save"):
             with _ui.shows_errors():

@@ -106,6 +106,30 @@ def test_photo_to_pdf_then_reopen_by_link(data_dir, cat_bytes) -> None:
     assert fresh.session_state["story_id"] == story_id
 
 
+def test_the_caption_box_keeps_typing_and_is_refilled_by_a_new_version(data_dir, cat_bytes) -> None:
+    """One widget key for the box's life (`_ui.refilled`): typing survives a rerun, a page switch
+    (Streamlit forgets a widget's value off its page) shows the caption again, and a new version
+    (restored) replaces the box's text."""
+    at = _app()
+    at.run()
+    at.file_uploader[0].set_value(("chelsea.jpg", cat_bytes, "image/jpeg")).run()
+    _click(at, "Start a story with this photo")
+    _page(at, "pages/caption.py")
+    _click(at, "Describe the photo")
+    described = at.text_area[0].value
+    at.text_area[0].set_value("Our cat Chelsea on the windowsill.").run()
+    at.run()
+    assert at.text_area[0].value == "Our cat Chelsea on the windowsill."  # typed, not saved: kept
+    _click(at, "Save my caption")
+
+    _page(at, "pages/story_settings.py")
+    _page(at, "pages/caption.py")
+    assert at.text_area[0].value == "Our cat Chelsea on the windowsill."
+
+    _click(at, "Restore this version")  # the newest earlier version: the described one
+    assert at.text_area[0].value == described
+
+
 def test_a_wrong_link_says_so_and_reveals_nothing(data_dir) -> None:
     at = _app()
     at.query_params["story"] = "../../etc/passwd"

@@ -13,7 +13,7 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 from tests.live import live_studio  # noqa: F401 - the fixture
-from tests.test_browser import click, go, pytestmark, settle, shoot  # noqa: F401 - the module's marks
+from tests.test_browser import click, expect_value, go, pytestmark, settle, shoot  # noqa: F401 - the module's marks
 
 
 def test_a_marketer_makes_a_three_variant_campaign_and_downloads_the_zip(browser, live_studio, tmp_path: Path):  # noqa: F811
@@ -24,7 +24,7 @@ def test_a_marketer_makes_a_three_variant_campaign_and_downloads_the_zip(browser
     page.get_by_text("Mock up a campaign from a product photo").wait_for()
     click(page, "Start with the sample coffee cup")
     page.wait_for_url(re.compile(r"story=[0-9a-f]{32}"))
-    expect(page.get_by_label(re.compile("What the photo shows"))).to_have_value(re.compile("brown"), timeout=30_000)
+    expect_value(page, "What the photo shows", "brown")
     page.get_by_label("Product", exact=True).fill("Harbour Morning Blend")
     page.get_by_label("Audience", exact=True).fill("early risers")
     page.get_by_label("Offer", exact=True).fill("20% off your first bag")
