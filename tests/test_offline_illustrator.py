@@ -442,3 +442,17 @@ def test_closing_the_pictures_stops_the_work(photos, monkeypatch):
     events.close()
     assert first.index == 0
     assert len(drawn) <= offline.RENDER_THREADS + 2  # the pictures drawn ahead, not the whole book
+
+
+def test_the_paper_is_drawn_once_and_each_picture_lies_elsewhere_on_it() -> None:
+    """`texture.paper_grain` is made once per size and shared by every render thread (read-only);
+    a picture takes a window of it at an offset its own generator picks, so two seeds do not
+    share their grain, and the same seed always gets the same."""
+    from core.offline.texture import paper_grain, window
+
+    sheet = paper_grain(96, 64)
+    assert sheet is paper_grain(96, 64) and not sheet.flags.writeable
+    first, again, other = (window(sheet, np.random.default_rng(s), 96, 64) for s in (1, 1, 2))
+    assert first.shape == (96, 64, 3) and np.array_equal(first, again)
+    assert not np.array_equal(first, other)
+    assert 1.5 < float(sheet.std()) < 5.0  # a grain of a few levels, not flat, not a wash of noise

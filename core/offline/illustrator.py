@@ -61,7 +61,7 @@ from core.offline.cutout import cut_out
 from core.offline.prompt_words import PromptReading, read_prompt
 from core.offline.scenery import Setting, setting_for
 from core.offline.staging import Staging, setting_of, stage
-from core.offline.texture import grain, grid, line_kernel, luma, noise, radial
+from core.offline.texture import grain, grid, line_kernel, luma, noise, paper_fibres, radial, ragged_margin, window
 from core.providers import fit_long_side
 from core.providers.base import IllustratorEvent, ImageJob, Picture, Step
 from core.story import SceneSpec
@@ -117,17 +117,24 @@ def watercolour(small: np.ndarray, rng: np.random.Generator, size: tuple[int, in
     small = cv2.remap(small, gx + dx, gy + dy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
     wash = cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
     # pigment pools at the edges of washes
-    edges = cv2.Canny(cv2.resize(luma(small), (w, h)), 30, 90).astype(np.float32) / 255
-    edges = cv2.GaussianBlur(edges, (0, 0), 1.6)
-    pooled = 1 - 0.35 * np.clip(edges * 2.5, 0, 1)
-    # granulation and paper
-    paper = 1 + 0.05 * grain(rng, h, w, 0.9) + 0.04 * noise(rng, h, w, 10)
+    # (in place, one plane at a time: these few lines were a tenth of the picture's time)
+    pooled = cv2.GaussianBlur(cv2.Canny(cv2.resize(luma(small), (w, h)), 30, 90).astype(np.float32), (0, 0), 1.6)
+    pooled *= 2.5 / 255
+    np.minimum(pooled, 1, out=pooled)  # the blurred edges, 0..1
+    pooled *= -0.35
+    pooled += 1  # 1 - 0.35 * edges
     # unpainted paper at the margins, with a ragged edge
-    margin = radial(h, w) * 1.6 + 0.35 * noise(rng, h, w, 40)
-    blank = np.clip((margin - 0.95) * 4, 0, 1)
-    # pale, transparent pigment (255 - (255 - wash) * 0.82), pooled, on paper, then the margin:
-    # the per-pixel factors are multiplied once on one channel and applied to all three
-    gain = pooled * paper * (1 - blank)
+    blank = radial(h, w) * 1.6
+    blank += window(ragged_margin(h, w), rng, h, w)
+    blank -= 0.95
+    blank *= 4
+    np.clip(blank, 0, 1, out=blank)
+    # pale, transparent pigment (255 - (255 - wash) * 0.82), pooled, on paper (granulation and
+    # fibres), then the margin: the per-pixel factors are multiplied once on one channel and
+    # applied to all three
+    gain = pooled
+    gain *= window(paper_fibres(h, w), rng, h, w)
+    gain *= 1 - blank
     return _shade(wash, gain * 0.82, gain * (255 * 0.18), blank)
 
 

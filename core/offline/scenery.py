@@ -33,6 +33,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from core.offline.sprites import sprite
+from core.offline.texture import paper_grain, window
 
 PLACES = ("park", "forest", "river", "street", "room", "beach", "snow", "night sky", "hills")
 INDOORS = ("room", "kitchen", "living room", "bedroom", "classroom", "cafe")
@@ -188,15 +189,10 @@ def paint_stage(setting: Setting, size: tuple[int, int], rng: np.random.Generato
 
 
 def _grained(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """The painting with the grain of paper: blotches 4 pixels wide and a fine grain, the same
-    on all three channels. One grain plane added by OpenCV, which saturates: the float sum over
-    three channels, clipped and truncated, gave the same bytes (within one level) in twice the time."""
+    """The painting on paper: the grain (`texture.paper_grain`, the same on all three channels)
+    at an offset of the picture's own, added by OpenCV, which saturates."""
     h, w = image.shape[:2]
-    coarse = rng.normal(0, 3.0, (h // 4 + 1, w // 4 + 1)).astype(np.float32)
-    grain = rng.normal(0, 2.0, (h, w)).astype(np.float32)
-    grain += cv2.resize(coarse, (coarse.shape[1] * 4, coarse.shape[0] * 4), interpolation=cv2.INTER_NEAREST)[:h, :w]
-    grain -= 0.5  # OpenCV rounds to nearest where the float sum was truncated
-    return cv2.add(image, cv2.merge([grain] * 3), dtype=cv2.CV_8U)
+    return cv2.add(image, window(paper_grain(h, w), rng, h, w), dtype=cv2.CV_8U)
 
 
 # the colours a story gives its props (story_plan's thing_colour), as painted
