@@ -135,6 +135,24 @@ def assert_book(store, story) -> None:
     assert story.exports and store.export_path(story.id, story.exports[-1].token).read_bytes().startswith(b"%PDF")
 
 
+def test_the_local_ray_runs_its_workers_at_normal_priority_and_waits_for_the_proxy(service):
+    """At Ray's nice 15 the replicas got a thirtieth of a core beside any normal process (they
+    loaded in 166-230 s at load 5 instead of 10-12 s), and Ray's own 5 s ready check killed the
+    HTTP proxy until `serve.start` failed (`core.serve.app.LOCAL_RAY_ENV`). Ray's processes, the
+    replicas and the Serve controller included, run at the studio's priority and wait 30 s."""
+    import ray
+
+    @ray.remote(num_cpus=0)
+    def priority_and_proxy_wait() -> tuple[int, float]:
+        from ray.serve._private.constants import PROXY_READY_CHECK_TIMEOUT_S
+
+        return os.nice(0), PROXY_READY_CHECK_TIMEOUT_S
+
+    assert ray.get(priority_and_proxy_wait.remote(), timeout=60) == (os.nice(0), 30.0)
+    replica = illustrator_stats()["pid"]  # a model replica, as Serve started it
+    assert os.getpriority(os.PRIO_PROCESS, replica) == os.nice(0)
+
+
 def test_the_remote_engine_makes_a_whole_book_through_the_service(service, store, cat_bytes):
     settings, engines = studio_engines(service)
     assert set(list_models(settings)) == {str(v) for v in service[0].served_names().values()}

@@ -10,12 +10,23 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from typing import Any
 
 from core.serve.plan import ServePlan, served_settings
 
 APP_NAME = "visutale-models"
+
+# For a Ray started here (a value the operator set wins; a cluster keeps its own):
+# - Ray starts its workers at nice 15, to keep its own daemons responsive; but here the workers are
+#   the service (the model replicas, the HTTP proxy), and beside anything at normal priority (the
+#   studio, another process) they got a thirtieth of a core: the replicas took 166-230 s to load on
+#   a two-core machine at load 5, and 10-12 s when it was quiet. They run at normal priority.
+# - the HTTP proxy's first start (a fresh process importing Serve, uvicorn and starlette) took
+#   longer than Ray's 5 s ready check on that machine; after three failed checks the controller
+#   kills the proxy and starts another, until `serve.start` gives up after 60 s. 30 s lets it come up.
+LOCAL_RAY_ENV = {"RAY_worker_niceness": "0", "RAY_SERVE_PROXY_READY_CHECK_TIMEOUT_S": "30"}
 
 
 def build_app(plan: ServePlan) -> Any:
@@ -79,6 +90,9 @@ def start(
     from ray import serve
 
     if not ray.is_initialized():
+        if address is None:
+            for name, value in LOCAL_RAY_ENV.items():
+                os.environ.setdefault(name, value)  # Ray's processes here inherit the environment
         ray.init(address=address, **(ray_options or {}))
     serve.start(http_options={"host": host, "port": port})
     plan = resolved(plan)
