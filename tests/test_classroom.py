@@ -152,7 +152,9 @@ def test_closing_stops_code_and_links_and_the_zip_holds_every_story(store, class
         assert len(jsons) == 3 and len(pdfs) == 2  # the photo-only story has no draft to print
         assert {n.split("/")[0].split("-")[0] for n in jsons} == {"Mia", "Tom"}
         for name in pdfs:
-            assert len(PdfReader(io.BytesIO(archive.read(name))).pages) == 4
+            assert (
+                len(PdfReader(io.BytesIO(archive.read(name))).pages) == 3
+            )  # the title (credits at its foot) and 2 pages
         tom_pdf = next(n for n in pdfs if n.startswith("Tom"))
         assert archive.read(tom_pdf) == store.export_path(exported.id, exported.exports[-1].token).read_bytes()
         titles = {Story.model_validate_json(archive.read(n)).title for n in jsons}

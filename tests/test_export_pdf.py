@@ -55,6 +55,24 @@ def make_book(pictures, **kw) -> Book:
     return Book("Milo and the Secret Garden", pages, photo=SAMPLES[0], **kw)
 
 
+def test_without_a_qr_code_the_credits_are_the_title_pages_foot_not_a_page_of_their_own(pictures) -> None:
+    """A last page holding one small line of credits was a sheet wasted in every printed book."""
+    reader = read(render_pdf(make_book(pictures, qr_url=None)).data)
+    assert len(reader.pages) == 1 + 8  # the title page and the story: nothing after the last page
+    assert "Page 8." in reader.pages[-1].extract_text() and "offline illustrator" not in reader.pages[-1].extract_text()
+    heights: dict[str, float] = {}
+
+    def where(text, cm, tm, font, size) -> None:  # each run of text's height on the page
+        for word in ("Secret", "illustrator"):
+            if word in text:
+                heights.setdefault(word, tm[5])
+
+    reader.pages[0].extract_text(visitor_text=where)
+    bottom = float(reader.pages[0].mediabox.bottom)
+    assert heights["illustrator"] < heights["Secret"]  # under the title
+    assert heights["illustrator"] - bottom < 30 * 72 / 25.4  # at the foot of the page, in its margin's reach
+
+
 def read(pdf: bytes) -> PdfReader:
     assert pdf.startswith(b"%PDF-")
     return PdfReader(io.BytesIO(pdf))

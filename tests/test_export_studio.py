@@ -50,7 +50,7 @@ def test_the_page_count_is_the_renderers_own(store, story) -> None:
     list(studio.export_pdf(store, story))
     record = story.exports[-1]
     pdf = store.export_path(story.id, record.token).read_bytes()
-    assert record.pages == len(PdfReader(io.BytesIO(pdf)).pages) == 4  # title, 2 pages, credits
+    assert record.pages == len(PdfReader(io.BytesIO(pdf)).pages) == 3  # title (credits at its foot), 2 pages
 
 
 def test_unpublished_by_default_published_with_a_publisher(store, story, tmp_path) -> None:

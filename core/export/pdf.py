@@ -14,7 +14,8 @@ Layout (A4, US Letter or a 210 mm square page):
   the translation in a slightly smaller size and another colour;
 - a last page with the QR code that downloads this same PDF (the URL is chosen by the caller:
   an unguessable export link), the URL printed small under it, and the credits line naming the
-  engines that made the book.
+  engines that made the book; without a QR code the credits are a colophon at the foot of the
+  title page, and there is no last page.
 
 That is the "above" layout; `Book.layout` chooses another for the story pages: "beside" (the
 picture in the left part of the page, the text in a column at its right, on a landscape page for
@@ -265,7 +266,7 @@ class _Renderer:
             finally:
                 for future in [*self.images.values(), *self.subjects.values()]:
                     future.cancel()  # a picture failed: those not started are not needed
-        if book.qr_url or printable_text(book.credits):
+        if book.qr_url:
             self.last_page()
         c.save()  # shows the last page; the page number then points past it
         return Rendered(
@@ -335,10 +336,24 @@ class _Renderer:
                 Block(book.title_translation or "", book.translation_language, 0, ACCENT, align="center", leading=1.3)
             )
         scales = (1.0, 0.62)
-        lines = self.fit(blocks, TITLE_SIZES, y - self.margin, scales)
+        # without a QR code page the credits are the title page's colophon, at its foot: a last
+        # page with one small line on it was a sheet of paper wasted in every printed book
+        colophon = [] if book.qr_url else self.credit_lines()
+        reserved = sum(line.height for line in colophon) + (6 * mm if colophon else 0)
+        lines = self.fit(blocks, TITLE_SIZES, y - self.margin - reserved, scales)
         self.page_label = None
-        self.flow(lines, y, self.margin)
+        self.flow(lines, y, self.margin + reserved)
+        self.flow(colophon, self.margin + reserved - 6 * mm, self.margin)
         self.c.showPage()
+
+    def credit_lines(self, space_before: float = 0) -> list[Line]:
+        """The credits (which engines made the book), small, muted and centred; none if empty."""
+        if not printable_text(self.book.credits):
+            return []
+        block = Block(
+            self.book.credits, self.book.language, 9.5, MUTED, align="center", leading=1.35, space_before=space_before
+        )
+        return layout_block(block, self.content_w, self.measure)
 
     def story_page(self, number: int, page: BookPage) -> None:
         self.page_label = str(number)
@@ -404,36 +419,16 @@ class _Renderer:
         self.c.showPage()
 
     def last_page(self) -> None:
+        """The QR code that downloads this PDF, its address under it, and the credits."""
         book = self.book
         self.page_label = None
         y = self.top - (self.top - self.margin) * 0.08
-        if book.qr_url:
-            img = qr_image(book.qr_url)
-            side = min(62 * mm, self.content_w * 0.6, (self.top - self.margin) * 0.5)
-            self.c.drawImage(ImageReader(img), (self.width - side) / 2, y - side, side, side)
-            y -= side + 4 * mm
-        blocks = []
-        scales = []
-        if book.qr_url:
-            blocks.append(Block(book.qr_url, "en", 0, MUTED, align="center", leading=1.3))
-            scales.append(8.0)
-        if printable_text(book.credits):
-            blocks.append(
-                Block(
-                    book.credits,
-                    book.language,
-                    0,
-                    MUTED,
-                    align="center",
-                    leading=1.35,
-                    space_before=8 * mm if book.qr_url else 0,
-                )
-            )
-            scales.append(9.5)
-        lines: list[Line] = []
-        for block, size in zip(blocks, scales):
-            block.size = size
-            lines += layout_block(block, self.content_w, self.measure)
+        img = qr_image(book.qr_url)
+        side = min(62 * mm, self.content_w * 0.6, (self.top - self.margin) * 0.5)
+        self.c.drawImage(ImageReader(img), (self.width - side) / 2, y - side, side, side)
+        y -= side + 4 * mm
+        address = Block(book.qr_url, "en", 8.0, MUTED, align="center", leading=1.3)
+        lines = layout_block(address, self.content_w, self.measure) + self.credit_lines(space_before=8 * mm)
         self.flow(lines, y, self.margin)
         self.c.showPage()
 
