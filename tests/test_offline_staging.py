@@ -79,18 +79,27 @@ def test_every_companion_and_prop_is_drawn_where_it_is_named_and_each_is_its_own
         assert diff(arts[a], arts[b]) > 10, (a, b)
 
 
-def test_every_time_weather_pose_and_framing_changes_the_picture(photos):
+def test_every_time_weather_pose_and_framing_changes_the_picture(photos, cutouts):
     base = SceneSpec(setting="park", time="day", weather="clear", pose="stand", framing="medium")
     variants = (
         [base.model_copy(update={"time": t}) for t in TIMES if t != base.time]
         + [base.model_copy(update={"weather": w}) for w in WEATHERS if w != base.weather]
-        + [base.model_copy(update={"pose": p}) for p in POSES if p != base.pose]
         + [base.model_copy(update={"framing": f}) for f in FRAMINGS if f != base.framing]
     )
     plain, *others = drawn(photos["chelsea"], base, *variants)
     for spec, other in zip(variants, others, strict=True):
         changed = {k: v for k, v in spec.model_dump().items() if v != base.model_dump()[k]}
         assert diff(other, plain) > 4, changed
+    # a pose changes the hero: measured where the hero is (in either picture), so that a small
+    # hero (a bust is drawn smaller) must change as visibly as a large one
+    for name in ("chelsea", "coffee"):
+        standing, before = staged(base, cutouts[name])
+        for pose in POSES:
+            if pose != base.pose:
+                posed, after = staged(base.model_copy(update={"pose": pose}), cutouts[name])
+                x0, y0 = min(before.hero[0], after.hero[0]), min(before.hero[1], after.hero[1])
+                x1, y1 = max(before.hero[2], after.hero[2]), max(before.hero[3], after.hero[3])
+                assert diff(np.asarray(posed)[y0:y1, x0:x1], np.asarray(standing)[y0:y1, x0:x1]) > 10, (name, pose)
     indoors = [SceneSpec(setting="kitchen", weather=w) for w in WEATHERS]
     through_the_window = drawn(photos["chelsea"], *indoors)
     for (a, pa), (b, pb) in itertools.combinations(zip(WEATHERS, through_the_window, strict=True), 2):
@@ -105,6 +114,24 @@ def test_the_hero_is_whole_inside_the_picture_in_every_pose_and_framing(cutouts)
         _, staging = staged(spec, cutout)
         x0, y0, x1, y1 = staging.hero
         assert 0 <= x0 and 0 <= y0 and x1 <= w and y1 <= h, (name, pose, framing)
+
+
+def test_a_bust_is_drawn_smaller_than_a_whole_figure_so_the_scene_shows(cutouts):
+    """A close-up photo (cut at the bottom: Chelsea's face) drawn at a whole figure's height filled
+    the picture and hid the room it stood in."""
+    from core.offline.staging import HERO_HEIGHT
+
+    assert cutouts["chelsea"].cut_at_bottom and not cutouts["coffee"].cut_at_bottom
+    w, h = SIZE
+    for framing in FRAMINGS:
+        spec = SceneSpec(setting="kitchen", framing=framing)
+        for name in ("chelsea", "coffee"):
+            x0, y0, x1, y1 = staged(spec, cutouts[name])[1].hero
+            most = HERO_HEIGHT[framing][1] * h
+            if cutouts[name].cut_at_bottom:
+                assert (y1 - y0) <= 0.7 * most and (x1 - x0) * (y1 - y0) < w * h / 3, (name, framing)
+            else:
+                assert (y1 - y0) > 0.7 * most or x1 - x0 > 0.85 * w, (name, framing)  # as tall, or as wide as fits
 
 
 def test_the_hero_is_larger_the_closer_the_framing(cutouts):
