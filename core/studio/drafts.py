@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from core.characters import sheets as characters
 from core.errors import InputError
+from core.narration import sentences
 from core.prompts import image_prompt
 from core.providers.base import Brief, Writer, WriterStream, WrittenPage, WrittenStory
 from core.providers.storyjson import readable
@@ -137,6 +138,7 @@ def revise(store: Store, story: Story, writer: Writer, instruction: str) -> Iter
         """As many pages as before: the same pages rewritten, so they keep their pictures."""
         return list(old_ids) if len(result.pages) == len(old_ids) else []
 
+    yours = persons_sentences(story, current)
     yield from draft_from_stream(
         store,
         story,
@@ -147,6 +149,51 @@ def revise(store: Store, story: Story, writer: Writer, instruction: str) -> Iter
         parent=current,
         ids_for=same_pages,
     )
+    changed = _changed_pages(current, draft_of(story), yours) if draft_of(story) is not current else []
+    if changed:
+        number = story.drafts.index(current) + 1
+        pages = ", ".join(str(n) for n in changed)
+        yield Notice(
+            f'"{instruction}" changed or left out sentences you wrote on page{"s" if len(changed) > 1 else ""} '
+            f"{pages}. Your own text is kept in draft #{number} ({current.instruction}): choose it under "
+            '"Drafts" to go back to it.'
+        )
+
+
+def persons_sentences(story: Story, draft: Draft) -> dict[str, list[str]]:
+    """The sentences a person wrote that are still on `draft`'s pages (by page id): those a draft
+    edited by hand, in its line of parents, added to a page. A revision must keep them or say so
+    (its writer may rewrite every sentence, or leave half a page out to make it shorter)."""
+    now = {p.id: {" ".join(s.split()) for s in sentences(p.text)} for p in draft.pages}
+    found: dict[str, list[str]] = {}
+    node, seen = draft, set()
+    while node is not None and node.id not in seen:
+        seen.add(node.id)
+        parent = story.find_draft(node.parent) if node.parent else None
+        if node.author == "person":
+            before = {p.id: p.text for p in parent.pages} if parent else {}
+            for page in node.pages:
+                old = {" ".join(s.split()) for s in sentences(before.get(page.id, ""))}
+                for sentence in (" ".join(s.split()) for s in sentences(page.text)):
+                    if sentence not in old and sentence in now.get(page.id, ()):
+                        found.setdefault(page.id, [])
+                        if sentence not in found[page.id]:
+                            found[page.id].append(sentence)
+        node = parent
+    return found
+
+
+def _changed_pages(before: Draft, after: Draft, yours: dict[str, list[str]]) -> list[int]:
+    """The page numbers (of `before`) whose person-written sentences are not all in `after`'s
+    page of the same id (or anywhere in `after`, when the revision made new pages)."""
+    pages = {p.id: " ".join(p.text.split()) for p in after.pages}
+    whole = " ".join(pages.values())
+    changed = []
+    for number, page in enumerate(before.pages, start=1):
+        text = pages.get(page.id, whole)
+        if any(sentence not in text for sentence in yours.get(page.id, ())):
+            changed.append(number)
+    return changed
 
 
 def extend(store: Store, story: Story, writer: Writer, extra_pages: int) -> Iterator[Event]:
