@@ -290,6 +290,38 @@ def test_write_revise_and_enlarge_make_new_drafts(cli, story_id: str, store: Sto
     assert len(store.load(story_id).drafts) == 4
 
 
+def test_draft_lists_edits_by_hand_and_uses_an_earlier_draft(cli, story_id: str, store: Store) -> None:
+    """What the Draft page does with drafts, from the command line: the list, a hand edit of one
+    page and of the title (a new draft, the person's), going back to an earlier draft, and a
+    revision that leaves the person's words out saying so."""
+    listed = cli("draft", story_id)
+    assert listed.code == 0 and listed.out.startswith("#1 first draft · offline") and "(chosen)" in listed.out
+    mine = "Pim found a blue button under the rug. It was shiny and round. Pim kept it. Then Pim slept."
+    edited = cli("draft", story_id, "--page", "2", "--text", mine, "--title", "Pim's Button")
+    assert edited.code == 0, edited.err
+    story = store.load(story_id)
+    assert story.draft.author == "person" and story.draft.pages[1].text == mine and story.draft.title == "Pim's Button"
+    assert story.draft.pages[0].text == story.drafts[0].pages[0].text  # the other page untouched
+    assert "#2 edited by hand from #1 · you" in edited.out and edited.out.rstrip().endswith("(chosen)")
+
+    shorter = cli("revise", story_id, "Make it shorter")
+    assert shorter.code == 0 and "sentences you wrote on page 2" in shorter.err and "draft #2" in shorter.err
+
+    used = cli("draft", story_id, "--use", "2")
+    assert used.code == 0 and store.load(story_id).draft.pages[1].text == mine
+    assert [line.endswith("(chosen)") for line in used.out.splitlines()] == [False, True, False]
+
+    for bad, says in (
+        (["--use", "9"], "there is no draft 9"),
+        (["--page", "1"], "--page and --text go together"),
+        (["--use", "1", "--title", "X"], "not both"),
+        (["--page", "7", "--text", "x"], "page"),
+    ):
+        refused = cli("draft", story_id, *bad)
+        assert refused.code == 2 and says in refused.err, (bad, refused.err)
+    assert len(store.load(story_id).drafts) == 3  # nothing refused made a draft
+
+
 def test_illustrate_every_page_then_one_with_its_own_seed_and_prompt(cli, story_id: str, store: Store) -> None:
     drawn = cli("illustrate", story_id, "--size", "256")
     assert drawn.code == 0, drawn.err

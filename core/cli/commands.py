@@ -164,6 +164,37 @@ def revise(args: argparse.Namespace, settings: Settings, store: Store) -> None:
     print_draft(story)
 
 
+def draft(args: argparse.Namespace, settings: Settings, store: Store) -> None:
+    """`draft ID`: the drafts, numbered as the Draft page numbers them; `--use K` chooses one;
+    `--page N --text ...` and `--title ...` are a hand edit of the chosen draft (a new draft)."""
+    story = find_story(store, args.id)
+    if (args.page is None) != (args.text is None):
+        raise InputError("--page and --text go together: the page to rewrite and your text for it.")
+    if args.use is not None and (args.text is not None or args.title is not None):
+        raise InputError("Use a draft, or edit the chosen one: not both in one command.")
+    if args.use is not None:
+        if args.use > len(story.drafts):
+            raise InputError(f"This story has {len(story.drafts)} drafts; there is no draft {args.use}.")
+        studio.choose_draft(store, story, story.drafts[args.use - 1].id)
+    elif args.text is not None or args.title is not None:
+        current = story.draft
+        if current is None:
+            raise InputError("This story has no draft yet: `write ID` writes one.")
+        target = page_of(story, args.page).id if args.page is not None else None
+        pages = [(args.text if page.id == target else page.text, page.scene) for page in current.pages]
+        edited = studio.edit_draft(store, story, args.title or current.title, pages, based_on=current.id)
+        if edited.draft is None:
+            print("Your text is already the draft's; nothing changed.", file=sys.stderr)
+        if edited.notice:
+            print(edited.notice, file=sys.stderr)
+    for number, each in enumerate(story.drafts, start=1):
+        chosen = "  (chosen)" if each.id == story.chosen_draft else ""
+        parent = story.find_draft(each.parent) if each.parent else None
+        origin = f" from #{story.drafts.index(parent) + 1}" if parent else ""
+        by = each.engine or "you"
+        print(f"#{number} {each.instruction}{origin} · {by} · {each.created:%Y-%m-%d %H:%M} · {each.title}{chosen}")
+
+
 def enlarge(args: argparse.Namespace, settings: Settings, store: Store) -> None:
     story = find_story(store, args.id)
     run(jobs.follow(store, story, "enlarge", {"pages": args.pages}, jobs.Tools(settings)), "story")
@@ -410,6 +441,7 @@ COMMANDS = {
     "caption": caption,
     "write": write,
     "revise": revise,
+    "draft": draft,
     "enlarge": enlarge,
     "illustrate": illustrate,
     "upscale": upscale,

@@ -230,6 +230,15 @@ def build_parser() -> argparse.ArgumentParser:
     revise.add_argument("id", help=STORY_ID)
     revise.add_argument("instruction", help='e.g. "simpler", "more exciting", "make it rhyme"')
 
+    draft = command("draft", "the story's drafts: list them, use one, or edit the chosen one by hand")
+    draft.add_argument("id", help=STORY_ID)
+    draft.add_argument("--use", type=_number(1), metavar="K", help="use draft K (its number in the list)")
+    draft.add_argument(
+        "--page", type=_number(1, MAX_PAGES), metavar="N", help="with --text: the page to rewrite (from 1)"
+    )
+    draft.add_argument("--text", help="with --page: your own text for that page (kept as a new draft)")
+    draft.add_argument("--title", help="your own title (kept as a new draft)")
+
     enlarge = command("enlarge", "add pages to the chosen draft", runs_engines=True)
     enlarge.add_argument("id", help=STORY_ID)
     enlarge.add_argument("pages", type=_number(1, MAX_PAGES), metavar="N", help="how many pages to add")

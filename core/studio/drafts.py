@@ -155,8 +155,8 @@ def revise(store: Store, story: Story, writer: Writer, instruction: str) -> Iter
         pages = ", ".join(str(n) for n in changed)
         yield Notice(
             f'"{instruction}" changed or left out sentences you wrote on page{"s" if len(changed) > 1 else ""} '
-            f"{pages}. Your own text is kept in draft #{number} ({current.instruction}): choose it under "
-            '"Drafts" to go back to it.'
+            f"{pages}. Your own text is kept in draft #{number} ({current.instruction}): use that draft to go "
+            "back to it."
         )
 
 
