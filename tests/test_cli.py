@@ -269,6 +269,14 @@ def test_caption_with_text_then_from_the_vision(cli, story_id: str, store: Store
     assert caption.author == "model" and caption.engine == "offline"
     assert seen.out.strip() == caption.text and "caption:" in seen.err
 
+    asked = cli("caption", story_id, "--ask", "How many cats are there?")
+    assert asked.code == 0, asked.err
+    story = store.load(story_id)
+    assert story.questions[-1].question == "How many cats are there?" and story.captions[-1] == caption  # kept
+    assert asked.out.strip() == story.questions[-1].answer and "cat" in asked.out.lower()
+    both = cli("caption", story_id, "--ask", "Why?", "--text", "Mine.")
+    assert both.code == 2 and "not both" in both.err and len(store.load(story_id).questions) == 1
+
 
 def test_write_revise_and_enlarge_make_new_drafts(cli, story_id: str, store: Store) -> None:
     written = cli("write", story_id, "--pages", "3", "--seed", "8", "--tone", "funny")

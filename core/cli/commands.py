@@ -139,6 +139,12 @@ def show(args: argparse.Namespace, settings: Settings, store: Store) -> None:
 def caption(args: argparse.Namespace, settings: Settings, store: Store) -> None:
     story = find_story(store, args.id)
     safety = providers.story_safety(settings, store, story.id)
+    if args.ask is not None:
+        if args.text is not None:
+            raise InputError("Set your own caption or ask a question: not both in one command.")
+        run(studio.ask(store, story, providers.vision_for(settings), args.ask), "answer")
+        print(story.questions[-1].answer)
+        return
     if args.text is not None:
         if not studio.edit_caption(store, story, args.text, safety):
             print("The caption is already this; nothing changed.", file=sys.stderr)

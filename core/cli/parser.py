@@ -221,6 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
     caption = command("caption", "describe the story's photo, or set your own caption", runs_engines=True)
     caption.add_argument("id", help=STORY_ID)
     caption.add_argument("--text", help="your own caption instead of the vision engine's")
+    caption.add_argument("--ask", metavar="QUESTION", help="ask the vision engine a question about the photo instead")
 
     write = command("write", "write a new draft from the caption and the story's settings", runs_engines=True)
     write.add_argument("id", help=STORY_ID)
