@@ -396,6 +396,36 @@ def test_translate_then_export_bilingual(
     assert "[DE]" not in " ".join(page.extract_text() for page in PdfReader(own.out.strip()).pages)
 
 
+def test_a_translation_page_by_hand_or_again_and_a_duplicate(cli, story_id: str, store: Store, monkeypatch) -> None:
+    """The Translate page's form (your own words for a page and the title), its "Retranslate this
+    page", and the Library's "Duplicate", from the command line."""
+    from tests.fake_servers import FakeDeepL
+
+    early = cli("translate", story_id, "de", "--page", "1")
+    assert early.code == 2 and "no translation into de yet" in early.err
+    with FakeDeepL(auth_key="k:fx") as deepl:
+        monkeypatch.setenv("DEEPL_AUTH_KEY", "k:fx")
+        monkeypatch.setenv("DEEPL_SERVER_URL", deepl.url)
+        assert cli("translate", story_id, "de", "--translator", "deepl").code == 0
+        mine = cli("translate", story_id, "de", "--page", "2", "--text", "Pim schläft.", "--title", "Pims Tag")
+        assert mine.code == 0, mine.err
+        translation = store.load(story_id).translation("de")
+        assert translation.edited and translation.title == "Pims Tag" and translation.pages[1] == "Pim schläft."
+        assert translation.pages[0].startswith("[DE] ") and "[2] Pim schläft." in mine.out
+        again = cli("translate", story_id, "de", "--page", "2", "--translator", "deepl")
+        assert again.code == 0, again.err
+    translation = store.load(story_id).translation("de")
+    assert translation.pages[1].startswith("[DE] ") and translation.title == "Pims Tag"  # that page only
+    alone = cli("translate", story_id, "de", "--text", "Hallo.")
+    assert alone.code == 2 and "--page" in alone.err
+
+    copied = cli("duplicate", story_id)
+    assert copied.code == 0, copied.err
+    copy_id = copied.out.split()[0]
+    assert copy_id != story_id and store.load(copy_id).draft.text() == store.load(story_id).draft.text()
+    assert {s.id for s in studio.library(store)} >= {story_id, copy_id}
+
+
 def test_export_with_publish_serves_the_pdf_and_delete_unpublishes_it(
     cli, story_id: str, store: Store, static_dir: Path
 ) -> None:

@@ -1,6 +1,6 @@
 """The headless command line: `python -m core COMMAND ...`, the same steps as the pages.
 
-`make` turns a photo into a book in one go; `list`, `show`, `caption`, `write`, `revise`,
+`make` turns a photo into a book in one go; `list`, `show`, `duplicate`, `caption`, `write`, `revise`,
 `draft`, `enlarge`, `illustrate`, `upscale`, `translate`, `narrate`, `export` (`--format pdf|epub|html`) and
 `delete` work on stored stories, each calling the same `core.studio` step as its page. Progress
 goes to stderr, results to stdout (JSON with `--json` for `list` and `show`). A problem a person

@@ -201,6 +201,11 @@ def draft(args: argparse.Namespace, settings: Settings, store: Store) -> None:
         print(f"#{number} {each.instruction}{origin} · {by} · {each.created:%Y-%m-%d %H:%M} · {each.title}{chosen}")
 
 
+def duplicate(args: argparse.Namespace, settings: Settings, store: Store) -> None:
+    copy = studio.duplicate_story(store, find_story(store, args.id).id)
+    print(f"{copy.id}  {copy.title}")
+
+
 def enlarge(args: argparse.Namespace, settings: Settings, store: Store) -> None:
     story = find_story(store, args.id)
     run(jobs.follow(store, story, "enlarge", {"pages": args.pages}, jobs.Tools(settings)), "story")
@@ -229,9 +234,32 @@ def upscale(args: argparse.Namespace, settings: Settings, store: Store) -> None:
 
 
 def translate(args: argparse.Namespace, settings: Settings, store: Store) -> None:
+    """The whole draft translated (a job, as on the page); or, in a translation already made, one
+    page translated again (`--page N`), or your own words for a page or the title (`--text`,
+    `--title`), as the Translate page's form keeps them."""
     story = find_story(store, args.id)
-    params = {"language": args.language, "formality": args.formality, "glossary": glossary_of(args.glossary)}
-    run(jobs.follow(store, story, "translate", params, jobs.Tools(settings)), "translate")
+    if args.text is not None and args.page is None:
+        raise InputError("--text is your translation of one page: say which with --page N.")
+    if args.page is None and args.title is None:
+        params = {"language": args.language, "formality": args.formality, "glossary": glossary_of(args.glossary)}
+        run(jobs.follow(store, story, "translate", params, jobs.Tools(settings)), "translate")
+    else:
+        translation = story.translation(args.language)
+        if translation is None:
+            raise InputError(f"There is no translation into {args.language} yet: `translate ID {args.language}`.")
+        index = None
+        if args.page is not None:
+            page_of(story, args.page)  # a page the draft has, or one line saying which it has
+            index = args.page - 1
+        if args.text is not None or args.title is not None:
+            pages = list(translation.pages)
+            if index is not None:
+                pages[index] = args.text
+            studio.edit_translation(store, story, args.language, args.title or translation.title, pages)
+        else:
+            translator = providers.translator_for(settings)
+            glossary = glossary_of(args.glossary)
+            studio.retranslate_page(store, story, translator, args.language, index, args.formality, glossary)
     translation = story.translation(args.language)
     print(translation.title)
     for number, text in enumerate(translation.pages, start=1):
@@ -448,6 +476,7 @@ COMMANDS = {
     "write": write,
     "revise": revise,
     "draft": draft,
+    "duplicate": duplicate,
     "enlarge": enlarge,
     "illustrate": illustrate,
     "upscale": upscale,

@@ -312,6 +312,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--formality", choices=("more", "less"), help="DeepL: more or less formal (default: the language's usual)"
     )
     _glossary(translate)
+    translate.add_argument(
+        "--page", type=_number(1, MAX_PAGES), metavar="N", help="translate only this page again (from 1)"
+    )
+    translate.add_argument("--text", help="with --page: your own translation of that page instead")
+    translate.add_argument("--title", help="your own translation of the title")
+
+    duplicate = command("duplicate", "copy a story (the copy is a new story of yours)")
+    duplicate.add_argument("id", help=STORY_ID)
 
     export = command("export", "print the chosen draft as a PDF, or make it in another format")
     export.add_argument("id", help=STORY_ID)
