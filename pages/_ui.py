@@ -142,6 +142,7 @@ def engine_line(engine: str, model: str = "") -> None:
         "local": "a local model",
         "remote": "a remote server",
         "deepl": "DeepL",
+        "sample": "the studio: the sample's own words",
         "": "you",
     }
     st.caption(f"Made by {names.get(engine, engine)}" + (f" · {model}" if model else ""))

@@ -24,7 +24,7 @@ with right:
 
     if story.captions:
         current = story.captions[-1]
-        _ui.engine_line(current.engine if current.author == "model" else "", current.model)
+        _ui.engine_line(current.engine, current.model if current.author == "model" else "")
         if current.incomplete:
             st.warning("This description stopped before the end; edit it or describe the photo again.")
         text = st.text_area(
@@ -43,7 +43,9 @@ if len(story.captions) > 1:
     with st.expander(f"Earlier versions ({len(story.captions) - 1})"):
         for index in range(len(story.captions) - 2, -1, -1):
             version = story.captions[index]
-            who = "you" if version.author == "person" else f"{version.engine} engine"
+            who = {"sample": "the studio (the sample's own words)", "": "you"}.get(
+                version.engine, f"{version.engine} engine"
+            )
             st.markdown(f"**Version {index + 1}** · by {who} · {version.created:%Y-%m-%d %H:%M}")
             st.markdown(_ui.literal(version.text))
             if st.button("Restore this version", key=f"caption_restore_{index}"):

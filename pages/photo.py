@@ -5,7 +5,7 @@ import streamlit as st
 from core import alt_text, studio
 from core.errors import StudioError
 from core.photo import MAX_UPLOAD_BYTES
-from core.samples import SAMPLES, sample_bytes
+from core.samples import SAMPLES
 from pages import _nav, _ui
 
 _nav.begin(_nav.PHOTO)
@@ -26,9 +26,11 @@ if story is not None and story.photo is not None:
     _nav.link(_nav.CAPTION, where=right)
 
 
-def _start(data: bytes, name: str) -> None:
+def _start(data: bytes | None, name: str) -> None:
+    """A new story from an upload, or (no `data`) from the sample `name`, then its caption."""
     try:
-        new = studio.start_story(_ui.store(), data, name)
+        store = _ui.store()
+        new = studio.start_story(store, data, name) if data is not None else studio.start_sample(store, name)
     except StudioError as error:
         st.error(str(error))  # the current story is untouched
         return
@@ -50,5 +52,5 @@ with sample_tab:
     for column, (name, sample) in zip(columns, SAMPLES.items()):
         column.image(str(sample.path), caption=sample.description, alt=f"Sample photo: {sample.description}")
         if column.button(f"Start with {sample.title}", key=f"photo_sample_{name}"):
-            _start(sample_bytes(name), sample.path.name)
+            _start(None, name)
     st.caption("Sample photos: public domain and CC0, from scikit-image (see assets/samples/LICENSE.md).")

@@ -6,8 +6,10 @@ from PIL import Image
 
 from core.errors import InputError
 from core.photo import load_photo, photo_to_png
+from core.samples import SAMPLES, sample_bytes
 from core.storage.store import Store
-from core.story import Photo, Story
+from core.story import CaptionVersion, Photo, Story
+from core.studio.commit import commit
 from core.text import one_line
 
 
@@ -25,6 +27,18 @@ def start_story(store: Store, data: bytes, filename: str) -> Story:
         height=loaded.height,
     )
     return store.save(story, step="photo")
+
+
+def start_sample(store: Store, name: str) -> Story:
+    """A new story from a bundled sample photo, its caption the sample's own words (a caption
+    version by the studio, engine "sample": the person edits it, or has the photo described)."""
+    if name not in SAMPLES:
+        raise InputError(f"There is no sample called {name!r}; the samples are {', '.join(SAMPLES)}.")
+    sample = SAMPLES[name]
+    story = start_story(store, sample_bytes(name), sample.path.name)
+    words = CaptionVersion(text=sample.caption, author="person", engine="sample", model="the sample's own words")
+    commit(store, story, lambda s: s.captions.append(words), "caption")
+    return story
 
 
 def photo_image(store: Store, story: Story) -> Image.Image:
