@@ -38,9 +38,12 @@ with st.expander("Start a new campaign", expanded=campaign is None):
                 (uploaded.getvalue(), uploaded.name) if start_upload else (sample_bytes("coffee"), "coffee.jpg")
             )
             new = steps.start_campaign(store, data, name, kit, source)
-            # the caption feeds the copy: describe the photo at once, as a job of the campaign (the
-            # person corrects it below once it landed)
-            _jobs.start(new, "caption", {}, rerun=False)
+            # the caption feeds the copy: the sample's own words, or a photo described at once, as a
+            # job of the campaign (the person corrects it below once it landed)
+            if start_sample:
+                studio.sample_caption(store, new, "coffee")
+            else:
+                _jobs.start(new, "caption", {}, rerun=False)
             _ui.open_story(new.id, page=_nav.CAMPAIGN)
 
 if campaign is None:

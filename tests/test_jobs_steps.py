@@ -283,11 +283,17 @@ def test_a_new_campaign_is_described_by_a_job_and_the_pipelined_draft_draws_as_i
     at = _app()
     at.run()
     _page(at, "pages/campaign.py")
-    _click(at, "Start with the sample coffee cup")  # the caption is a job of the new campaign
+    at.file_uploader[0].set_value(("cup.jpg", cat_bytes, "image/jpeg")).run()
+    _click(at, "Start with this photo")  # the caption of an uploaded photo is a job of the new campaign
     campaign = store.load(at.session_state["story_id"])
     (record,) = jobs.of_story(store, campaign.id)
     assert (record.kind, record.state) == ("caption", "done") and campaign.caption
     assert campaign.campaign is not None
+
+    _click(at, "Start with the sample coffee cup")  # the sample comes with its own words: no job
+    sample = store.load(at.session_state["story_id"])
+    assert sample.id != campaign.id and not jobs.of_story(store, sample.id)
+    assert sample.caption.startswith("A white cup of coffee") and sample.campaign is not None
 
     story = _captioned(store, cat_bytes, pages=2)
     jobs.start(store, story, "draft", {"pipelined": True}, _tools())  # the Draft page's switch

@@ -69,7 +69,7 @@ from core.studio.people import (
     set_team_role,
     teams_of,
 )
-from core.studio.photo import open_image, photo_image, start_sample, start_story
+from core.studio.photo import open_image, photo_image, sample_caption, start_sample, start_story
 from core.studio.pictures import (
     MAX_VARIANTS,
     add_variant,
@@ -170,6 +170,7 @@ __all__ = [
     "retranslate_page",
     "revise",
     "set_prompt",
+    "sample_caption",
     "start_sample",
     "start_story",
     "translate",

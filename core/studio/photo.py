@@ -34,11 +34,15 @@ def start_sample(store: Store, name: str) -> Story:
     version by the studio, engine "sample": the person edits it, or has the photo described)."""
     if name not in SAMPLES:
         raise InputError(f"There is no sample called {name!r}; the samples are {', '.join(SAMPLES)}.")
-    sample = SAMPLES[name]
-    story = start_story(store, sample_bytes(name), sample.path.name)
-    words = CaptionVersion(text=sample.caption, author="person", engine="sample", model="the sample's own words")
-    commit(store, story, lambda s: s.captions.append(words), "caption")
+    story = start_story(store, sample_bytes(name), SAMPLES[name].path.name)
+    sample_caption(store, story, name)
     return story
+
+
+def sample_caption(store: Store, story: Story, name: str) -> None:
+    """The sample `name`'s own words as the story's caption (a campaign from the sample too)."""
+    words = CaptionVersion(text=SAMPLES[name].caption, author="person", engine="sample", model="the sample's own words")
+    commit(store, story, lambda s: s.captions.append(words), "caption")
 
 
 def photo_image(store: Store, story: Story) -> Image.Image:
