@@ -17,7 +17,8 @@ left.image(
 )
 
 with right:
-    label = "Describe the photo again" if story.captions else "Describe the photo"
+    described = any(c.author == "model" for c in story.captions)  # a sample's own words are not a description
+    label = "Describe the photo again" if described else "Describe the photo"
     kind = "primary" if not story.captions else "secondary"
     if st.button(label, type=kind, key="caption_describe", disabled=describing):
         _jobs.start(story, "caption", {})  # a job of the story: it goes on if the person leaves
