@@ -21,7 +21,7 @@ from core.settings import Settings
 from core.story import ImageVariant, Story, StoryPage
 from core.studio import choosing
 from core.studio.choosing import MAX_VERSIONS
-from pages import _ui
+from pages import _jobs, _ui
 
 
 def pin_box(store: studio.PersonStore, story: Story, page: StoryPage, number: int) -> None:
@@ -86,25 +86,17 @@ def region(store: studio.PersonStore, story: Story, settings: Settings, page: St
                 st.rerun()
 
 
-def versions(store: studio.PersonStore, story: Story, settings: Settings) -> None:
+def versions(store: studio.PersonStore, story: Story) -> None:
     """Make whole-book versions, compare them page by page, use one or mix pages."""
     draft = story.draft
     st.header("Versions of the whole book")
     count_col, go_col = st.columns([1, 3])
     count = count_col.number_input("Versions", 2, MAX_VERSIONS, 3, key="pictures_versions_count")
     go_col.write("")
-    if go_col.button(f"Make {int(count)} versions of the book", key="pictures_versions_make"):
-        illustrator = providers.illustrator_for(settings)
-        step = lambda: choosing.make_versions(  # noqa: E731
-            store,
-            story,
-            illustrator,
-            int(count),
-            safety=providers.story_safety(settings, store, story.id),
-            reference=choosing.reference_image(store, story, settings),
-        )
-        if _ui.run_step("Making versions of the book", step, capability="illustrator"):
-            st.rerun()
+    making = _jobs.running(story.id, "versions")
+    if go_col.button(f"Make {int(count)} versions of the book", key="pictures_versions_make", disabled=making):
+        # a job of the story: every unpinned page drawn `count` times goes on if the person leaves
+        _jobs.start(story, "versions", {"count": int(count)}, label=f"Making {int(count)} versions of the book")
     made = [v for v in story.versions if v.kind == "pictures" and v.draft == draft.id]
     if not made:
         st.caption("Each version draws every unpinned page from its own seeds; pinned pages stay in all of them.")

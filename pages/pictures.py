@@ -33,7 +33,7 @@ def _draw(story, label: str, page_ids=None, seed=None, unpinned=False) -> None:
     _jobs.start(story, "pictures", params, label=label)
 
 
-drawing = _jobs.panel(story, key="pictures", kinds=("pictures",))
+drawing = _jobs.panel(story, key="pictures", kinds=("pictures", "versions"))
 missing = [page.id for page in story.pages_without_picture()]
 pinned = sum(studio.is_pinned(story, page.id) for page in draft.pages)
 left, middle, right = st.columns([2, 2, 1], vertical_alignment="bottom")
@@ -145,7 +145,7 @@ def _grid(story_id: str) -> None:
     if chosen is not None:
         _pictures_more.pin_box(store, story, page, number)
         _pictures_more.region(store, story, settings, page, chosen)
-    _pictures_more.versions(store, story, settings)
+    _pictures_more.versions(store, story)
 
 
 _nav.panel(_grid)(story.id)

@@ -18,6 +18,7 @@ from core.jobs.records import JobBook, JobRecord
 from core.jobs.runner import runner
 from core.offline.vision import OfflineVision
 from core.offline.writer import OfflineWriter
+from core.settings import load_settings
 from core.storage.store import Store
 from core.story import now
 from tests.conftest import SAMPLES
@@ -169,6 +170,34 @@ def test_an_interrupted_draft_is_written_again_and_a_kept_one_is_not(store, cat_
     JobBook(store).write(again)
     assert jobs.resume(store, store.load(story.id), again.id, tools) is None
     assert len(store.load(story.id).drafts) == 1
+
+
+def test_versions_of_the_book_are_a_job_made_again_when_interrupted_before_they_were_kept(store, cat_bytes) -> None:
+    """Versions draw every unpinned page several times: a job (the Pictures page returns at once),
+    and one interrupted before its versions were kept makes them again on Resume."""
+    story = _captioned(store, cat_bytes, pages=2)
+    list(studio.write_draft(store, story, OfflineWriter()))
+    tools = jobs.Tools(load_settings(overrides={"illustrator_size": 128}))
+    jobs.start(store, story, "versions", {"count": 2}, tools)
+    assert runner().wait_idle(WAIT)
+    made = store.load(story.id)
+    assert [v.number for v in made.versions] == [1, 2] and all(len(v.pictures) == 2 for v in made.versions)
+    (record,) = jobs.of_story(store, story.id)
+    assert (record.kind, record.state) == ("versions", "done")
+
+    dead = JobRecord(
+        id="0c1d2e3f4a5b6c7d", story=story.id, kind="versions", label="Making versions of the book",
+        params={"count": 3}, state="running", created=now() + timedelta(seconds=1),
+        heartbeat=now() - timedelta(minutes=4),
+    )  # fmt: skip
+    JobBook(store).write(dead)  # began after those versions were kept, and died before keeping its own
+    new = jobs.resume(store, store.load(story.id), dead.id, tools)
+    assert new is not None and new.params == {"count": 3}
+    assert runner().wait_idle(WAIT)
+    assert [v.number for v in store.load(story.id).versions] == [1, 2, 3]
+    kept = dead.model_copy(update={"id": "7d6c5b4a3f2e1d0c", "created": now() - timedelta(minutes=5)})
+    JobBook(store).write(kept)  # interrupted after its versions were kept: nothing left
+    assert jobs.resume(store, store.load(story.id), kept.id, tools) is None
 
 
 def test_a_caption_job_survives_leaving_the_page(store, cat_bytes, vision) -> None:

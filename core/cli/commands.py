@@ -423,12 +423,7 @@ def versions(args: argparse.Namespace, settings: Settings, store: Store) -> None
         for version in story.versions:
             print(f"version {version.number}: {story.find_draft(version.draft).title} (seed {version.seed})")
         return
-    safety = providers.story_safety(settings, store, story.id)
-    events = choosing.make_versions(
-        store, story, providers.illustrator_for(settings), args.count, safety=safety,
-        reference=choosing.reference_image(store, story, settings),
-    )  # fmt: skip
-    run(events, "versions")
+    run(jobs.follow(store, story, "versions", {"count": args.count}, jobs.Tools(settings)), "versions")
     for version in story.versions:
         print(f"version {version.number}:")
         for number, page in enumerate(story.draft.pages, start=1):

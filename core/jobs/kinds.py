@@ -79,6 +79,26 @@ def _pictures_left(story: Story, record: JobRecord) -> Params | None:
     return {**record.params, "page_ids": missing} if missing else None
 
 
+def _versions(store: Store, story: Story, tools: Tools, p: Params) -> Iterator[studio.Event]:
+    settings = tools.settings
+    return choosing.make_versions(
+        store,
+        story,
+        providers.illustrator_for(settings),
+        int(p["count"]),
+        safety=providers.story_safety(settings, store, story.id),
+        reference=choosing.reference_image(store, story, settings),
+    )
+
+
+def _versions_left(story: Story, record: JobRecord) -> Params | None:
+    """The versions are kept once every page is drawn: if none were kept since the job began, it
+    makes them again (the pictures an interrupted run drew stay among each page's pictures)."""
+    draft = studio.draft_of(story)
+    made = any(v.kind == "pictures" and v.draft == draft.id and v.created >= record.created for v in story.versions)
+    return None if made else dict(record.params)
+
+
 # --- upscale ------------------------------------------------------------------------------
 
 
@@ -295,6 +315,7 @@ KINDS: dict[str, Kind] = {
         Kind("campaign-pictures", "Laying out pictures", "illustrator", _campaign_pictures, _pictures_of_campaign_left),
         Kind("campaign-export", "Making the exports", None, _campaign_export, _campaign_export_left),
         Kind("pictures", "Drawing pictures", "illustrator", _pictures, _pictures_left),
+        Kind("versions", "Making versions of the book", "illustrator", _versions, _versions_left),
         Kind("upscale", "Upscaling", "upscaler", _upscale, _upscale_left),
         Kind("narration", "Reading aloud", "narrator", _narration, _narration_left),
         Kind("export-pdf", "Making the PDF", None, _pdf, _export_left),
