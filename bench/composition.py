@@ -120,8 +120,9 @@ def _plan_by_hand(store, story, plan: str) -> int:
 
 
 def _missing_things(store, story) -> int | str:
-    """How many companions and props the pages' scene specs name that their pictures do not draw
-    ("unknown" for a checkout whose illustrator cannot say: one from before scene specs)."""
+    """How many companions, props and places of a try (a spec's `spot` that the illustrator can
+    draw: "under the table") the pages' scene specs name that their pictures do not draw ("unknown"
+    for a checkout whose illustrator cannot say: one from before scene specs)."""
     from core import studio
 
     try:
@@ -137,7 +138,18 @@ def _missing_things(store, story) -> int | str:
             continue
         job = studio.image_job(story, page, picture.seed, (picture.width, picture.height), photo)
         staging = staging_of(job)
-        missing += len(set(page.spec.companions + page.spec.props) - set(staging.things if staging else ()))
+        named = set(page.spec.companions + page.spec.props)
+        try:  # a checkout from before places were drawn has no spots
+            from core.offline.spots import ON_THE_WALL, spot_thing
+            from core.offline.world import SETTINGS
+
+            spot = spot_thing(getattr(page.spec, "spot", "") or "")
+            walls = page.spec.setting == "space" or SETTINGS[page.spec.setting].kind == "indoor"
+            if spot and (walls or spot not in ON_THE_WALL):
+                named.add(spot)
+        except ImportError:
+            pass
+        missing += len(named - set(staging.things if staging else ()))
     return missing
 
 

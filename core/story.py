@@ -112,6 +112,8 @@ class SceneSpec(Model):
     framing: str = "medium"  # a key of world.FRAMINGS: how large the hero stands in the picture
     # the colour the text gives a prop ({"ball": "red"}): the picture draws it in that colour
     colours: dict[str, str] = Field(default_factory=dict)
+    # where the page's try happens, as its text says it ("under the table"): drawn beside the hero
+    spot: str = ""
 
 
 class StoryPage(Model):

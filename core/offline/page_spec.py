@@ -64,6 +64,7 @@ def spec_for(plan, stages: list[str], text: str, scene: str, index: int) -> Scen
     # the plot's own prop in the colour its lines give it ("Chelsea's red ball"), when they do
     coloured = any("{thing_colour}" in str(v) for v in plan.problem.values())
     colours = {p: plan.thing_colour for p in plan.problem.get("props", ()) if p in props and coloured}
+    spot = next((p for p in plan.places if p in low), "") if stage == "attempt" else ""
     return SceneSpec(
         setting=plan.place,
         time=time,
@@ -75,4 +76,5 @@ def spec_for(plan, stages: list[str], text: str, scene: str, index: int) -> Scen
         props=props,
         framing=_STAGE_FRAMING.get(stage, "medium") if len(stages) == 1 else "wide",
         colours=colours,
+        spot=spot,
     )

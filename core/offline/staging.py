@@ -35,6 +35,7 @@ from PIL import Image, ImageDraw
 from core.offline.cutout import Cutout
 from core.offline.interiors import PAINTERS
 from core.offline.scenery import Marks, Setting, paint_stage, stamp
+from core.offline.spots import draw_spot
 from core.offline.sprites import sprite
 from core.offline.world import COMPANIONS, PROPS, SETTINGS
 
@@ -134,6 +135,12 @@ def stage(spec, setting: Setting, framing: str, cutout: Cutout | None, size: tup
     ]
     beside = [n for n in names if n not in behind]
     taken: dict[str, list[tuple[float, float]]] = {}  # the rows (sky, water) and what is in them
+    floor: list[tuple[float, float]] = []  # what stands on the ground beside the hero
+    walls = setting.indoor or setting.place == "space"  # a spaceship's porthole and airlock
+    spot = draw_spot(image, spec.spot, box, facing, ground if marks.ground else box[3], horizon, walls)
+    if spot is not None:  # where the try happens ("under the table"), behind what is drawn next
+        staging.things[spot[0]] = spot[1]
+        floor.append((spot[1][0], spot[1][2]))
     for name in behind:
         staging.things[name] = _behind(
             image, name, box, marks, spec, setting, width, height, horizon, rng, facing, taken
@@ -147,7 +154,7 @@ def stage(spec, setting: Setting, framing: str, cutout: Cutout | None, size: tup
         if pose in ("walk", "run", "jump", "wave"):
             _motion_lines(image, box, facing, pose)
     staging.things.update(
-        _beside(image, beside, box, ground, marks, pose, facing, width, height, horizon, rng, _colours(spec))
+        _beside(image, beside, box, ground, marks, pose, facing, width, height, horizon, rng, _colours(spec), floor)
     )
     hugged = [staging.things[n] for n in spec.companions if n in staging.things and n not in IN_THE_AIR]
     if hero is not None and pose == "hug" and hugged:  # a heart over the friend it hugs
@@ -488,7 +495,7 @@ def _surface_clear(surface, hero_box) -> bool:
     return hidden < 0.5 * (sx1 - sx0)
 
 
-def _beside(image, names, hero_box, ground, marks: Marks, pose, facing, width, height, horizon, rng, colours):
+def _beside(image, names, hero_box, ground, marks: Marks, pose, facing, width, height, horizon, rng, colours, floor):
     """Companions and props on the ground beside the hero (on the counter or table indoors for
     cups and teapots, on the hero's head for a hat, upside down on the ground for a hat a bird
     sits in), facing the hero; drawn after it."""
@@ -496,7 +503,6 @@ def _beside(image, names, hero_box, ground, marks: Marks, pose, facing, width, h
     hero_h, hero_w = y1 - y0, x1 - x0
     drawn: dict[str, tuple[int, int, int, int]] = {}
     feet = min(height * 0.97, max(y1, horizon + (height - horizon) * 0.35)) if marks.ground else y1
-    floor: list[tuple[float, float]] = []
     table: list[tuple[float, float]] = []
     hugged = False
     for name in names:
