@@ -138,7 +138,7 @@ def revise(store: Store, story: Story, writer: Writer, instruction: str) -> Iter
         """As many pages as before: the same pages rewritten, so they keep their pictures."""
         return list(old_ids) if len(result.pages) == len(old_ids) else []
 
-    yours = persons_sentences(story, current)
+    yours = _persons_sentences(story, current)
     yield from draft_from_stream(
         store,
         story,
@@ -160,7 +160,7 @@ def revise(store: Store, story: Story, writer: Writer, instruction: str) -> Iter
         )
 
 
-def persons_sentences(story: Story, draft: Draft) -> dict[str, list[str]]:
+def _persons_sentences(story: Story, draft: Draft) -> dict[str, list[str]]:
     """The sentences a person wrote that are still on `draft`'s pages (by page id): those a draft
     edited by hand, in its line of parents, added to a page. A revision must keep them or say so
     (its writer may rewrite every sentence, or leave half a page out to make it shorter)."""
