@@ -226,3 +226,19 @@ def test_words_outside_the_world_do_not_break_a_picture(photos):
     assert image.std() > 20
     _, staging = staged(spec, None)
     assert set(staging.things) == {"fox"}
+
+
+def test_a_busts_shadow_is_under_its_solid_part_not_its_faded_edge(cutouts) -> None:
+    """A bust fades out softly where the photo cut it: a shadow under the box's foot sat below
+    the fade, and the cat's face looked like it floated above the floor."""
+    from core.offline.staging import _solid
+
+    art = np.zeros((100, 40, 4), dtype=np.uint8)
+    art[:70, :, 3] = 255
+    art[70:, :, 3] = 60  # the fade
+    assert _solid(Image.fromarray(art, "RGBA"), (10, 20, 50, 120)) == (10, 20, 50, 90)
+    assert _solid(Image.fromarray(np.zeros((8, 8, 4), dtype=np.uint8), "RGBA"), (0, 0, 8, 8)) == (0, 0, 8, 8)
+    from core.offline.staging import _posed
+
+    leaning = _posed(cutouts["chelsea"], "look", 200, 1, np.random.default_rng(1))  # its pale edge, turned
+    assert _solid(leaning, (0, 0, *leaning.size))[3] < 0.95 * leaning.height  # the shadow moves up to it

@@ -147,7 +147,7 @@ def stage(spec, setting: Setting, framing: str, cutout: Cutout | None, size: tup
         )
     if hero is not None:
         if marks.ground and pose not in ("float",) and not (pose == "sleep" and marks.bed):
-            _shadow(image, box, ground, pose)
+            _shadow(image, _solid(hero, box), ground, pose)
         _paste_hero(image, hero, box, setting)
         if pose == "sleep":
             stamp(image, "zzz", box[2] if facing > 0 else box[0], box[1] + (box[3] - box[1]) * 0.2, hero_h * 0.28)
@@ -260,6 +260,16 @@ def _hero_box(hero: Image.Image, pose, cx, ground, hero_h, width, height, marks:
     if w > width - 2 * margin or h > height - 2 * margin:  # larger than the picture: centred
         x0, y0 = (width - w) // 2, (height - h) // 2
     return x0, y0, x0 + w, y0 + h
+
+
+def _solid(hero: Image.Image, box) -> tuple[int, int, int, int]:
+    """The hero's box down to its lowest solid row: the posed cut-out has a pale edge and, turned,
+    empty corners below it, and a shadow under those looked like a head floating above the floor."""
+    rows = np.flatnonzero(np.asarray(hero.getchannel("A")).max(axis=1) > 128)
+    if rows.size == 0:
+        return box
+    x0, y0, x1, _ = box
+    return x0, y0, x1, y0 + int(rows[-1]) + 1
 
 
 def _shadow(image: Image.Image, box, ground: float, pose: str) -> None:
