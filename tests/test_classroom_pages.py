@@ -104,6 +104,17 @@ def test_a_word_the_glossary_lacks_shows_its_sentence_and_no_picture_of_somethin
     assert entries["lantern"].second.startswith("a light in a case")
 
 
+def test_a_verb_with_its_little_word_is_defined_as_the_phrase() -> None:
+    """ "Clover nodded off while waiting" was explained as "to move your head up and down to say
+    yes": the glossary's phrase ("nod off": falling asleep) is the word to know."""
+    words = words_to_know(["But Clover nodded off while waiting."], LEVELS["early"], ["Clover"])
+    (nod,) = [w for w in words if w.word.startswith("nod")]
+    assert nod.word == "nod off" and "asleep" in nod.definition and nod.page == 1
+    assert "off" not in [w.word for w in words]
+    (alone,) = [w for w in words_to_know(["Bea nodded and smiled."], LEVELS["early"], ["Bea"]) if w.word == "nod"]
+    assert alone.definition.startswith("to move your head up and down")
+
+
 def test_the_glossary_covers_the_story_worlds_things_and_loads_offline() -> None:
     from core.offline.world import COMPANIONS, PROPS
 

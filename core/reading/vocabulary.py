@@ -111,9 +111,17 @@ def words_to_know(texts: Sequence[str], level: Level, extra_names: Sequence[str]
     found: dict[str, WordToKnow] = {}
     for number, text in enumerate(texts, start=1):
         for sentence in split_sentences(text):
-            for word in _WORD.findall(sentence):
+            words = _WORD.findall(sentence)
+            for index, word in enumerate(words):
                 plain = re.sub(r"['’].*$", "", word)
                 lemma = _lemma(plain)
+                # a verb with its little word means something else ("nodded off" is falling asleep,
+                # not a nod): the glossary's phrase, when it has one, is the word to know
+                phrase = f"{lemma} {words[index + 1].lower()}" if index + 1 < len(words) else ""
+                if phrase in glossary():
+                    if phrase not in found and _above(plain, level):
+                        found[phrase] = WordToKnow(phrase, sentence, number, None, glossary()[phrase])
+                    continue
                 if lemma in found or plain.lower() in names or len(plain) < 3 or not _above(plain, level):
                     continue
                 shown = plain.lower() if not plain.isupper() else plain
