@@ -435,3 +435,6 @@ def test_a_new_kind_changes_the_look_that_named_the_old_one() -> None:
     assert changed.kind == "tortoise" and changed.look == "shy little tortoise"
     (kept,) = characters.edit([fern], {"Fern": {"kind": "tortoise", "look": "old and wise"}})
     assert kept.look == "old and wise"  # a look the person gives is theirs
+    # the Characters page's form sends every field: the look it sends unchanged is not a new look
+    (form,) = characters.edit([fern], {"Fern": {"name": "Fern", "kind": "tortoise", "look": "shy little hedgehog"}})
+    assert form.look == "shy little tortoise"

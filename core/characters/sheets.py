@@ -242,7 +242,8 @@ def edit(characters: Sequence[Character], changes: dict[str, dict]) -> list[Char
             sheets.append(tidy(Character(name=values.pop("name", key), author="person", **values)))
         else:
             old = sheets[at]
-            if "kind" in values and "look" not in values and old.kind and values["kind"] != old.kind:
+            same_look = values.get("look", old.look) == old.look  # the page's form sends it unchanged
+            if "kind" in values and same_look and old.kind and values["kind"] != old.kind:
                 # a new kind with the old look would still say "shy little hedgehog" of a tortoise
                 values["look"] = re.sub(rf"(?<!\w){re.escape(old.kind)}(?!\w)", values["kind"], old.look, flags=re.I)
             sheets[at] = tidy(old.model_copy(update={**values, "author": "person"}))
