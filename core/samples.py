@@ -13,9 +13,10 @@ FOLDER = ASSETS / "samples"
 @dataclass(frozen=True)
 class Sample:
     """A bundled photo: its button's name, its alt text, its file, and `caption`: the words a
-    person would write for it, which a story started from the sample begins with. The offline
-    engine sees a face and light grey in the astronaut photo, and wrote a street story from it; a
-    newcomer's first book should be the astronaut's, in space."""
+    person would write for it (checked against the photo: the espresso cup is red), which a story
+    started from the sample begins with. The offline engine sees a face and light grey in the
+    astronaut photo, and wrote a street story from it; a newcomer's first book should be the
+    astronaut's, in space."""
 
     title: str
     description: str
@@ -34,13 +35,13 @@ SAMPLES: dict[str, Sample] = {
         "the cat",
         "Chelsea the cat",
         FOLDER / "chelsea.jpg",
-        "Our tabby cat Chelsea, wide awake and curious, at home in the living room.",
+        "Our tabby cat Chelsea, with big green eyes, wide awake and curious at home in the living room.",
     ),
     "coffee": Sample(
         "the coffee",
         "A cup of coffee",
         FOLDER / "coffee.jpg",
-        "A white cup of coffee with a heart drawn in the foam, on a wooden table in a cosy cafe.",
+        "A red cup of espresso on a red saucer with a silver spoon, on an old wooden cafe table.",
     ),
 }
 

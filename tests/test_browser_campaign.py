@@ -24,7 +24,7 @@ def test_a_marketer_makes_a_three_variant_campaign_and_downloads_the_zip(browser
     page.get_by_text("Mock up a campaign from a product photo").wait_for()
     click(page, "Start with the sample coffee cup")
     page.wait_for_url(re.compile(r"story=[0-9a-f]{32}"))
-    expect_value(page, "What the photo shows", "cosy cafe")  # the sample's own words
+    expect_value(page, "What the photo shows", "wooden cafe table")  # the sample's own words
     page.get_by_label("Product", exact=True).fill("Harbour Morning Blend")
     page.get_by_label("Audience", exact=True).fill("early risers")
     page.get_by_label("Offer", exact=True).fill("20% off your first bag")

@@ -322,7 +322,7 @@ def test_a_new_campaign_is_described_by_a_job_and_the_pipelined_draft_draws_as_i
     _click(at, "Start with the sample coffee cup")  # the sample comes with its own words: no job
     sample = store.load(at.session_state["story_id"])
     assert sample.id != campaign.id and not jobs.of_story(store, sample.id)
-    assert sample.caption.startswith("A white cup of coffee") and sample.campaign is not None
+    assert sample.caption.startswith("A red cup of espresso") and sample.campaign is not None
 
     story = _captioned(store, cat_bytes, pages=2)
     jobs.start(store, story, "draft", {"pipelined": True}, _tools())  # the Draft page's switch
