@@ -137,15 +137,7 @@ def require_story(needs: str = "photo") -> Story:
 
 def engine_line(engine: str, model: str = "") -> None:
     """The one line that says which engine made a result."""
-    names = {
-        "offline": "the offline engine",
-        "local": "a local model",
-        "remote": "a remote server",
-        "deepl": "DeepL",
-        "sample": "the studio: the sample's own words",
-        "": "you",
-    }
-    st.caption(f"Made by {names.get(engine, engine)}" + (f" · {model}" if model else ""))
+    st.caption(studio.made_by(engine, model))
 
 
 def run_step(
@@ -200,8 +192,7 @@ def _consume(events: Iterator[studio.Event], stream: bool) -> None:
             if isinstance(event, studio.Token):
                 yield literal(event.text)
             elif isinstance(event, studio.Progress):
-                fraction = event.done / event.total if event.total else 0.0
-                bar.progress(min(max(fraction, 0.0), 1.0), text=event.label)
+                bar.progress(event.fraction, text=event.label)
             else:
                 notices.append(event.text)
 
@@ -247,17 +238,13 @@ def shows_errors() -> Iterator[None]:
         st.error(str(error))
 
 
-def public_base_url(configured: str | None) -> str:
-    """Where a phone can reach this studio: the setting, else the address this browser used."""
-    if configured:
-        return configured.rstrip("/")
-    url = st.context.url or "http://localhost:8501"
-    match = re.match(r"^(https?://[^/]+)", url)
-    return match.group(1) if match else "http://localhost:8501"
-
-
 def publisher() -> studio.Publisher:
     """Where this studio publishes exported PDFs: Streamlit's static folder, at the address a phone
     uses, or the object store of an s3:// data folder."""
     current = settings()
-    return studio.publisher(current, public_base_url(current.public_base_url))
+    return studio.publisher(current, base_url(current))
+
+
+def base_url(current: Settings) -> str:
+    """Where a phone reaches this studio: the setting, else the address this browser used."""
+    return studio.public_base_url(current.public_base_url, st.context.url)

@@ -16,7 +16,7 @@ from pages import _identity, _nav, _ui
 
 _nav.begin(_nav.CLASSROOM)
 settings = _ui.settings()
-base_url = _ui.public_base_url(settings.public_base_url)
+base_url = _ui.base_url(settings)
 
 if not _identity.shared(settings):
     st.info(

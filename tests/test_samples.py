@@ -47,3 +47,21 @@ def test_the_photo_pages_sample_button_opens_the_caption_with_the_samples_words(
     assert story.caption == SAMPLES["astronaut"].caption
     assert at.text_area[0].value == SAMPLES["astronaut"].caption
     assert any("the sample's own words" in c.value for c in at.caption)
+
+
+def test_the_qr_codes_address_is_the_setting_else_the_browsers_origin_else_this_machine() -> None:
+    """`studio.public_base_url`: what the Export and Classroom pages and the CLI put in QR codes."""
+    assert studio.public_base_url("https://studio.school.example/", "http://10.0.0.5:8501/x") == (
+        "https://studio.school.example"
+    )
+    assert studio.public_base_url(None, "http://192.168.1.20:8501/export?story=abc") == "http://192.168.1.20:8501"
+    assert studio.public_base_url("", None) == "http://localhost:8501"
+    assert studio.public_base_url(None, "not a url") == "http://localhost:8501"
+
+
+def test_the_line_under_a_result_names_who_made_it() -> None:
+    assert studio.made_by("offline") == "Made by the offline engine"
+    assert studio.made_by("local", "llava-1.5") == "Made by a local model · llava-1.5"
+    assert studio.made_by("sample") == "Made by the studio: the sample's own words"
+    assert studio.made_by("") == "Made by you"
+    assert [studio.Progress("x", d, t).fraction for d, t in ((1, 4), (5, 4), (3, 0))] == [0.25, 1.0, 0.0]

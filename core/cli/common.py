@@ -15,9 +15,6 @@ from core.storage.publish import Publisher
 from core.storage.store import Store, StoryNotFound
 from core.story import STORY_ID, Story, StoryPage
 
-DEFAULT_BASE_URL = "http://localhost:8501"
-
-
 # --- shared -----------------------------------------------------------------------------
 
 
@@ -65,4 +62,4 @@ def page_of(story: Story, number: int) -> StoryPage:
 def publisher_for(settings: Settings) -> Publisher:
     """Streamlit's static folder, at the address a phone reaches this studio by (for the QR code), or
     the object store of an s3:// data folder."""
-    return publish.publisher_for(settings, settings.public_base_url or DEFAULT_BASE_URL)
+    return publish.publisher_for(settings, publish.public_base_url(settings.public_base_url))

@@ -23,6 +23,16 @@ from core.storage.datadir import S3Store, data_dir_of
 from core.storage.store import write_atomically
 
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
+DEFAULT_BASE_URL = "http://localhost:8501"  # where `streamlit run Home.py` answers on this machine
+
+
+def public_base_url(configured: str | None, seen: str | None = None) -> str:
+    """Where a phone can reach this studio (the QR code's address): the setting, else the origin
+    of the address a browser used (`seen`, a whole URL), else this machine's default."""
+    if configured:
+        return configured.rstrip("/")
+    match = re.match(r"^(https?://[^/]+)", seen or "")
+    return match.group(1) if match else DEFAULT_BASE_URL
 
 
 class Publisher(Protocol):

@@ -41,7 +41,7 @@ from core.studio.drafts import (
     write_draft,
     written,
 )
-from core.studio.engines import Capabilities, DeepLCheck, capabilities, check_deepl, remote_models
+from core.studio.engines import Capabilities, DeepLCheck, capabilities, check_deepl, made_by, remote_models
 from core.studio.events import Event, Notice, Progress, Token
 from core.studio.export import book_pdf, credits, export_file, export_pdf, printed_texts
 from core.studio.level import fit_level
@@ -63,6 +63,7 @@ from core.studio.people import (
     open_store,
     open_team,
     person_store,
+    public_base_url,
     publisher,
     remember_person,
     seat_of,
@@ -95,6 +96,7 @@ __all__ = [
     "capabilities",
     "DeepLCheck",
     "check_deepl",
+    "made_by",
     "remote_models",
     "LINK_KEY",
     "Level",
@@ -112,6 +114,7 @@ __all__ = [
     "open_store",
     "open_team",
     "person_store",
+    "public_base_url",
     "publisher",
     "remember_person",
     "seat_of",

@@ -28,6 +28,21 @@ class Capabilities:
         return self.story_languages is None or language in self.story_languages
 
 
+MADE_BY = {
+    "offline": "the offline engine",
+    "local": "a local model",
+    "remote": "a remote server",
+    "deepl": "DeepL",
+    "sample": "the studio: the sample's own words",
+    "": "you",
+}
+
+
+def made_by(engine: str, model: str = "") -> str:
+    """The line under a result that says which engine (and model) made it ("" engine: the person)."""
+    return f"Made by {MADE_BY.get(engine, engine)}" + (f" · {model}" if model else "")
+
+
 def capabilities(settings) -> Capabilities:
     """The abilities of the engines the settings choose (their classes are imported, not built)."""
     writer = providers.engine_for(settings, "writer").resolve()

@@ -20,6 +20,11 @@ class Progress:
     done: int
     total: int
 
+    @property
+    def fraction(self) -> float:
+        """How far, from 0 to 1 (0 while the total is unknown)."""
+        return min(max(self.done / self.total, 0.0), 1.0) if self.total else 0.0
+
 
 @dataclass(frozen=True)
 class Notice:

@@ -17,7 +17,7 @@ from core.people.classes import Classrooms, Seat
 from core.people.limits import Limits
 from core.people.spaces import LINK_KEY, Level, Person, Role, Space, Spaces, new_link_key
 from core.storage.datadir import data_dir_of
-from core.storage.publish import Publisher, publisher_for
+from core.storage.publish import Publisher, public_base_url, publisher_for
 from core.storage.store import Store
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "open_store",
     "open_team",
     "person_store",
+    "public_base_url",
     "publisher",
     "remember_person",
     "seat_of",
