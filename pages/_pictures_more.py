@@ -86,15 +86,15 @@ def region(store: studio.PersonStore, story: Story, settings: Settings, page: St
                 st.rerun()
 
 
-def versions(store: studio.PersonStore, story: Story) -> None:
-    """Make whole-book versions, compare them page by page, use one or mix pages."""
+def versions(store: studio.PersonStore, story: Story, drawing: bool) -> None:
+    """Make whole-book versions, compare them page by page, use one or mix pages; `drawing`: a
+    job of the story draws pictures or versions now (the page's job panel knows)."""
     draft = story.draft
     st.header("Versions of the whole book")
     count_col, go_col = st.columns([1, 3])
     count = count_col.number_input("Versions", 2, MAX_VERSIONS, 3, key="pictures_versions_count")
     go_col.write("")
-    making = _jobs.running(story.id, "versions")
-    if go_col.button(f"Make {int(count)} versions of the book", key="pictures_versions_make", disabled=making):
+    if go_col.button(f"Make {int(count)} versions of the book", key="pictures_versions_make", disabled=drawing):
         # a job of the story: every unpinned page drawn `count` times goes on if the person leaves
         _jobs.start(story, "versions", {"count": int(count)}, label=f"Making {int(count)} versions of the book")
     made = [v for v in story.versions if v.kind == "pictures" and v.draft == draft.id]

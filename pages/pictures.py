@@ -145,7 +145,7 @@ def _grid(story_id: str) -> None:
     if chosen is not None:
         _pictures_more.pin_box(store, story, page, number)
         _pictures_more.region(store, story, settings, page, chosen)
-    _pictures_more.versions(store, story)
+    _pictures_more.versions(store, story, drawing)
 
 
 _nav.panel(_grid)(story.id)
