@@ -140,12 +140,10 @@ def _missing_things(store, story) -> int | str:
         staging = staging_of(job)
         named = set(page.spec.companions + page.spec.props)
         try:  # a checkout from before places were drawn has no spots
-            from core.offline.spots import ON_THE_WALL, spot_thing
-            from core.offline.world import SETTINGS
+            from core.offline.spots import drawn_thing
 
-            spot = spot_thing(getattr(page.spec, "spot", "") or "")
-            walls = page.spec.setting == "space" or SETTINGS[page.spec.setting].kind == "indoor"
-            if spot and (walls or spot not in ON_THE_WALL):
+            spot = drawn_thing(getattr(page.spec, "spot", "") or "", page.spec.setting)
+            if spot:
                 named.add(spot)
         except ImportError:
             pass

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from PIL import Image, ImageDraw
 
 from core.offline.scenery import shade, stamp
+from core.offline.world import SETTINGS
 
 # (a word of the place, the thing drawn): the first word found wins ("table legs" is a table,
 # "doormat" a door, "stepping stones" rocks)
@@ -69,12 +70,20 @@ def spot_thing(place: str) -> str | None:
     return next((thing for word, thing in SPOT_THINGS if word in low), None)
 
 
-def draw_spot(image: Image.Image, place: str, hero, facing: int, floor: float, horizon: int, walls: bool):
-    """Draw the thing `place` names beside the hero's box `hero` (x0, y0, x1, y1), on the side it
-    faces, standing on `floor` (y); returns (thing, box) or None when there is nothing to draw.
-    `walls`: whether the setting has walls for a door, curtains or a shelf (a room, a spaceship)."""
+def drawn_thing(place: str, setting: str) -> str | None:
+    """The thing drawn for `place` in `setting` (a key of world.SETTINGS): a door, curtains or a
+    shelf only where there are walls (a room, a spaceship's porthole and airlock)."""
     thing = spot_thing(place)
-    if thing is None or (thing in ON_THE_WALL and not walls):
+    walls = setting == "space" or (setting in SETTINGS and SETTINGS[setting].kind == "indoor")
+    return None if thing is None or (thing in ON_THE_WALL and not walls) else thing
+
+
+def draw_spot(image: Image.Image, place: str, setting: str, hero, facing: int, floor: float, horizon: int):
+    """Draw the thing `place` names (`drawn_thing`) beside the hero's box `hero` (x0, y0, x1, y1),
+    on the side it faces, standing on `floor` (y); returns (thing, box), or None when there is
+    nothing to draw."""
+    thing = drawn_thing(place, setting)
+    if thing is None:
         return None
     w, h = image.size
     cx, bottom, sw, sh = _placed(thing, hero, facing, floor, horizon, w, h)

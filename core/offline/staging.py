@@ -136,8 +136,7 @@ def stage(spec, setting: Setting, framing: str, cutout: Cutout | None, size: tup
     beside = [n for n in names if n not in behind]
     taken: dict[str, list[tuple[float, float]]] = {}  # the rows (sky, water) and what is in them
     floor: list[tuple[float, float]] = []  # what stands on the ground beside the hero
-    walls = setting.indoor or setting.place == "space"  # a spaceship's porthole and airlock
-    spot = draw_spot(image, spec.spot, box, facing, ground if marks.ground else box[3], horizon, walls)
+    spot = draw_spot(image, spec.spot, setting.place, box, facing, ground if marks.ground else box[3], horizon)
     if spot is not None:  # where the try happens ("under the table"), behind what is drawn next
         staging.things[spot[0]] = spot[1]
         floor.append((spot[1][0], spot[1][2]))
